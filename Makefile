@@ -1,0 +1,113 @@
+# Loa — build, test, install.  See README.md.
+#
+# Sources are discovered, not listed: every .c under gateway/ modem/ tts/ db/
+# except gateway/main.c goes into build/libloa.a; `loa` is main.o + that
+# archive.  Every tests/unit/test_*.c becomes its own cmocka binary linked
+# against the same archive, so a module and its test are added by creating
+# files, without touching this Makefile.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SANITIZE  ?= 0
+PKGS      := sqlite3 gammu sndfile espeak-ng spandsp soxr libmicrohttpd libutf8proc libsodium
+
+CC        ?= cc
+CSTD      := -std=c11 -D_GNU_SOURCE -DLOA_VERSION=\"0.1.0\" -DLOA_DATADIR=\"$(PREFIX)/share/loa\"
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+OPT       ?= -O2 -g
+INCLUDES  := -I. $(shell pkg-config --cflags $(PKGS))
+LIBS      := $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+TEST_LIBS := $(shell pkg-config --libs cmocka)
+
+ifeq ($(SANITIZE),1)
+BUILD     := build-san
+OPT       := -O1 -g -fno-omit-frame-pointer
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
+BUILD     ?= build
+SANFLAGS  :=
+endif
+
+CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES) $(CFLAGS) -MMD -MP
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC   := $(filter-out gateway/main.c,$(wildcard gateway/*.c modem/*.c tts/*.c db/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECS ?= 30
+
+.PHONY: all check tests bench fuzz deps install clean cppcheck demo
+all: $(BUILD)/loa
+
+Q := $(if $(V),,@)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libloa.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/loa: $(BUILD)/gateway/main.o $(BUILD)/libloa.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libloa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libloa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+tests: $(BUILD)/loa $(TEST_BIN)
+
+# The test command: every unit binary, then every integration script
+# against the real binary; one closing "N passed, N failed" line.
+check: tests
+	LOA=$(abspath $(BUILD)/loa) BUILD=$(abspath $(BUILD)) tests/run.sh
+
+bench: $(BUILD)/loa $(BENCH_BIN)
+	LOA=$(abspath $(BUILD)/loa) BUILD=$(abspath $(BUILD)) tests/bench/run.sh
+
+# libFuzzer targets: clang, the library sources rebuilt with coverage.
+FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -I. $(shell pkg-config --cflags $(PKGS)) -DLOA_FUZZ
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+fuzz: $(FUZZ_BIN)
+	FUZZ_SECS=$(FUZZ_SECS) tests/fuzz/run.sh $(FUZZ_BIN)
+
+deps:
+	scripts/deps.sh
+
+demo: $(BUILD)/loa
+	$(BUILD)/loa demo
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
+	  gateway modem tts db tests/unit
+
+install: $(BUILD)/loa
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)/etc/loa $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/loa
+	install -m 0755 $(BUILD)/loa $(DESTDIR)$(PREFIX)/bin/loa
+	install -m 0644 man/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1
+	install -m 0640 configs/loa.conf $(DESTDIR)/etc/loa/loa.conf.example
+	cp -r configs/. $(DESTDIR)$(PREFIX)/share/loa/
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/loa.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,220 @@
+/* store — opening, migrating and transactions; the shared helpers.
+ *
+ * DESIGN: the schema version is SQLite's user_version.  store_open applies
+ * every migration above it, each in its own IMMEDIATE transaction together
+ * with the new user_version, so an interrupted upgrade leaves the database
+ * at the last whole step.  A database newer than this binary is refused
+ * rather than guessed at.  The file is created 0600 before SQLite opens it
+ * (SQLite gives the -wal and -shm files the same mode). */
+#include "db/store_int.h"
+
+#include "db/schema.h"
+#include "gateway/clock.h"
+#include "gateway/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N_MIGRATIONS ((int)ARRAY_LEN(store_migrations))
+
+int store_latest_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+sqlite3_stmt *store_prep(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_fail(st, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+int store_fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));
+	return STORE_ERR;
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+const char *store_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err;
+}
+
+int store_version(struct store *st)
+{
+	sqlite3_stmt *s = store_prep(st, "PRAGMA user_version");
+	if (!s)
+		return STORE_ERR;
+	int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : STORE_ERR;
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_begin(struct store *st)
+{
+	if (store_exec(st, "BEGIN IMMEDIATE") != STORE_OK)
+		return STORE_ERR;
+	st->in_tx = 1;
+	return STORE_OK;
+}
+
+int store_commit(struct store *st)
+{
+	int rc = store_exec(st, "COMMIT");
+	if (rc != STORE_OK)
+		store_rollback(st);
+	st->in_tx = 0;
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+static int migrate(struct store *st, int target)
+{
+	int v = store_version(st);
+	if (v < 0)
+		return STORE_ERR;
+	if (v > N_MIGRATIONS) {
+		snprintf(st->err, sizeof st->err,
+			 "database is at schema version %d but this loa knows only up to %d: "
+			 "install a newer loa (nothing was changed)", v, N_MIGRATIONS);
+		return STORE_ERR;
+	}
+	for (int n = v + 1; n <= target; n++) {
+		char pragma[64];
+		if (store_begin(st) != STORE_OK)
+			return STORE_ERR;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", n);
+		if (store_exec(st, store_migrations[n - 1]) != STORE_OK ||
+		    store_exec(st, pragma) != STORE_OK) {
+			char why[512];
+			snprintf(why, sizeof why, "%s", st->err);
+			store_rollback(st);
+			snprintf(st->err, sizeof st->err, "migration %d failed: %.440s", n, why);
+			return STORE_ERR;
+		}
+		if (store_commit(st) != STORE_OK)
+			return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+int store_open_at_version(const char *path, int version, struct store **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (strcmp(path, ":memory:") != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: cannot open database: %s", path, strerror(errno));
+			return STORE_ERR;
+		}
+		close(fd);
+	}
+	struct store *st = xcalloc(1, sizeof *st);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		sqlite3_close(st->db);
+		free(st);
+		return STORE_ERR;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (store_exec(st, "PRAGMA journal_mode = WAL") != STORE_OK ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL") != STORE_OK ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK ||
+	    migrate(st, version) != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", path, st->err);
+		store_close(st);
+		return STORE_ERR;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	return store_open_at_version(path, N_MIGRATIONS, out, err, errlen);
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
+		int64_t household_id, const char *modem, const char *detail)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
+		" VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), NULLIF(?5, 0), ?6, ?7)");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, clock_wall_s());
+	store_bind_text(s, 2, kind);
+	sqlite3_bind_int64(s, 3, notice_id);
+	sqlite3_bind_int64(s, 4, delivery_id);
+	sqlite3_bind_int64(s, 5, household_id);
+	store_bind_text(s, 6, modem);
+	store_bind_text(s, 7, detail ? detail : "");
+	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, "event");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_state_is_reached(const char *state)
+{
+	return strcmp(state, "delivered") == 0 || strcmp(state, "confirmed") == 0 ||
+	       strcmp(state, "played") == 0;
+}
+
+int store_state_is_final(const char *state)
+{
+	static const char *const finals[] = { "delivered", "failed", "expired", "cancelled", "uncertain",
+					      "confirmed", "played", "unreached" };
+	for (size_t i = 0; i < ARRAY_LEN(finals); i++)
+		if (strcmp(state, finals[i]) == 0)
+			return 1;
+	return 0;
+}

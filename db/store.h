@@ -1,0 +1,147 @@
+/* store — the SQLite database: queue, households, and the delivery log.
+ *
+ * Only db/ calls sqlite3_*; every statement is prepared with bound
+ * parameters.  The database is opened in WAL mode with foreign keys and a
+ * busy timeout, so the daemon, the CLI and the web page may use it at once,
+ * and a crash or power loss loses at most the transaction in progress.
+ *
+ * Errors: functions return 0 on success, STORE_NOTFOUND / STORE_CONFLICT for
+ * the expected misses, or STORE_ERR (-1) with the reason in store_errmsg().
+ *
+ * Delivery states (the user-facing contract, see README):
+ *   sms:   queued -> sending -> sent -> delivered | failed
+ *          plus expired, cancelled, uncertain
+ *   voice: queued -> dialing -> ringing -> answered -> played -> confirmed
+ *          ends confirmed | played | unreached; cancelled; failed
+ */
+#ifndef LOA_STORE_H
+#define LOA_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_OK 0
+#define STORE_ERR (-1)
+#define STORE_NOTFOUND (-2)
+#define STORE_CONFLICT (-3)
+
+enum { CH_SMS = 1, CH_VOICE = 2, CH_BOTH = 3 };
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+/* Opens and migrates only up to `version` (tests of the upgrade path). */
+int store_open_at_version(const char *path, int version, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+const char *store_errmsg(const struct store *st);
+int store_version(struct store *st);
+int store_latest_version(void);
+
+int store_begin(struct store *st);   /* BEGIN IMMEDIATE */
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- households (store_household.c) ---- */
+struct household {
+	int64_t id;
+	char name[160];
+	char phone[24];        /* E.164: +84... */
+	int landline;
+	int channel;           /* CH_SMS | CH_VOICE | CH_BOTH */
+	int accents;           /* phone shows Vietnamese accents */
+	int opted_out;         /* opted out of non-urgent notices */
+	char note[256];
+	char groups[256];      /* space-separated group codes */
+};
+int store_household_insert(struct store *st, const struct household *h, int64_t *id_out);
+int store_household_update(struct store *st, const struct household *h);
+int store_household_remove(struct store *st, int64_t id);
+int store_household_get(struct store *st, int64_t id, struct household *out);
+int store_household_by_phone(struct store *st, const char *e164, struct household *out);
+/* Calls cb for every active household (of `group` if not NULL), by id. A
+ * non-zero return from cb stops the walk and is returned. */
+int store_household_each(struct store *st, const char *group,
+			 int (*cb)(const struct household *h, void *arg), void *arg);
+int store_household_set_optout(struct store *st, int64_t id, int opted_out);
+int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
+/* 1 if a group with this code has at least one active household. */
+int store_group_exists(struct store *st, const char *code);
+
+/* ---- notices and fan-out (store_notice.c) ---- */
+struct notice_req {
+	const char *text;        /* NFC, validated */
+	const char *targets;     /* "all" or comma-separated group codes */
+	int channels;            /* CH_SMS|CH_VOICE: what this notice may use */
+	int urgent;
+	int64_t due_at;          /* wall seconds; 0 = now */
+	const char *source;      /* "cli", "web:USER", "sms:+84..." */
+	const char *audio_path;  /* recorded speech, or NULL */
+	int sms_policy;          /* enum sms_encoding_policy */
+	int parts_ucs2, parts_gsm7;
+};
+struct fanout_stats {
+	int households;          /* households targeted (after opt-out) */
+	int sms, sms_ucs2, sms_gsm7, voice;
+	int opted_out;           /* skipped: opted out of non-urgent notices */
+	int no_channel;          /* skipped: no channel in common with the notice */
+};
+int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
+			struct fanout_stats *stats);
+/* The same counts without writing anything. */
+int store_notice_preview(struct store *st, const struct notice_req *r, struct fanout_stats *stats);
+
+struct notice {
+	int64_t id;
+	char *text;              /* owned; store_notice_clear() frees */
+	char *targets;
+	char *source;
+	char *audio_path;
+	int64_t created_at, due_at;
+	int urgent, channels;
+	int parts_ucs2, parts_gsm7;
+	char state[16];          /* active | cancelled */
+};
+int store_notice_get(struct store *st, int64_t id, struct notice *n);
+void store_notice_clear(struct notice *n);
+int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg);
+int store_notice_latest(struct store *st, int64_t *id_out);
+/* Pending (queued) deliveries become cancelled; in-flight ones are left to
+ * finish and be recorded.  *cancelled_out = how many changed. */
+int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out);
+
+/* ---- the event log (append-only) ---- */
+int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
+		int64_t household_id, const char *modem, const char *detail);
+
+/* ---- reports (store_report.c): the read functions `loa report`, the web
+ * page and SMS summaries share ---- */
+struct report_count {
+	const char *channel;     /* "sms" | "voice" */
+	const char *state;
+	int n;
+};
+int store_report_counts(struct store *st, int64_t notice_id,
+			int (*cb)(const struct report_count *c, void *arg), void *arg);
+struct report_row {
+	int64_t delivery_id, household_id, notice_id;
+	const char *name, *phone, *groups;
+	const char *channel, *state;
+	int attempts;
+	int64_t updated_at;
+	const char *last_error;  /* cause of the last failure, or "" */
+	const char *keys;        /* keys pressed in calls, or "" */
+	const char *modem;
+	const char *notice_text; /* household history only */
+};
+/* Every delivery of a notice, by household name. */
+int store_report_deliveries(struct store *st, int64_t notice_id,
+			    int (*cb)(const struct report_row *r, void *arg), void *arg);
+/* Households of a notice that no channel reached (delivered, played or
+ * confirmed), one row per household with its states joined by ','. */
+int store_report_unreached(struct store *st, int64_t notice_id,
+			   int (*cb)(const struct report_row *r, void *arg), void *arg);
+int store_report_household(struct store *st, int64_t household_id,
+			   int (*cb)(const struct report_row *r, void *arg), void *arg);
+/* States that count as "reached" and as "final". */
+int store_state_is_reached(const char *state);
+int store_state_is_final(const char *state);
+#endif

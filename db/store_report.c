@@ -1,0 +1,108 @@
+/* store_report — the read side of the delivery log, shared by `loa
+ * report`, the web page and SMS summaries so that they always agree.
+ * Rows are handed to a callback; strings in a row live until it returns. */
+#include "db/store_int.h"
+
+#include <string.h>
+
+int store_report_counts(struct store *st, int64_t notice_id,
+			int (*cb)(const struct report_count *c, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT channel, state, count(*) FROM deliveries WHERE notice_id = ?1"
+		" GROUP BY channel, state ORDER BY channel, state");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, notice_id);
+	int rc = STORE_OK, step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2) };
+		if ((rc = cb(&c, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "report");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+#define GROUPS_OF(h) \
+	"COALESCE((SELECT group_concat(code, ' ') FROM (SELECT g.code FROM household_groups hg" \
+	" JOIN groups g ON g.id = hg.group_id WHERE hg.household_id = " h " ORDER BY g.code)), '')"
+
+static int walk(struct store *st, sqlite3_stmt *s, int (*cb)(const struct report_row *r, void *arg), void *arg)
+{
+	int rc = STORE_OK, step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct report_row r;
+		memset(&r, 0, sizeof r);
+		r.delivery_id = sqlite3_column_int64(s, 0);
+		r.household_id = sqlite3_column_int64(s, 1);
+		r.notice_id = sqlite3_column_int64(s, 2);
+		r.name = store_col_text(s, 3);
+		r.phone = store_col_text(s, 4);
+		r.groups = store_col_text(s, 5);
+		r.channel = store_col_text(s, 6);
+		r.state = store_col_text(s, 7);
+		r.attempts = sqlite3_column_int(s, 8);
+		r.updated_at = sqlite3_column_int64(s, 9);
+		r.last_error = store_col_text(s, 10);
+		r.keys = store_col_text(s, 11);
+		r.modem = store_col_text(s, 12);
+		r.notice_text = store_col_text(s, 13);
+		if ((rc = cb(&r, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "report");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_report_deliveries(struct store *st, int64_t notice_id,
+			    int (*cb)(const struct report_row *r, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
+		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), ''"
+		" FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" WHERE d.notice_id = ?1 ORDER BY h.name, h.id, d.channel");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, notice_id);
+	return walk(st, s, cb, arg);
+}
+
+int store_report_unreached(struct store *st, int64_t notice_id,
+			   int (*cb)(const struct report_row *r, void *arg), void *arg)
+{
+	/* One row per household none of whose deliveries reached it: states
+	 * and causes of all its channels joined, so one line says why. */
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT 0, h.id, ?1, h.name, h.phone, " GROUPS_OF("h.id") ","
+		" group_concat(d.channel, ','), group_concat(d.state, ','), sum(d.attempts),"
+		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', ''"
+		" FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" WHERE d.notice_id = ?1 GROUP BY h.id"
+		" HAVING sum(d.state IN ('delivered', 'played', 'confirmed')) = 0"
+		" ORDER BY h.name, h.id");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, notice_id);
+	return walk(st, s, cb, arg);
+}
+
+int store_report_household(struct store *st, int64_t household_id,
+			   int (*cb)(const struct report_row *r, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
+		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), n.text"
+		" FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" JOIN notices n ON n.id = d.notice_id"
+		" WHERE h.id = ?1 ORDER BY d.notice_id DESC, d.channel");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, household_id);
+	return walk(st, s, cb, arg);
+}

@@ -1,0 +1,34 @@
+/* cli — what every `loa` subcommand shares: the loaded configuration, the
+ * opened store, and the exit-code convention (0 ok, 1 runtime failure,
+ * 2 usage or input error; one clear line on stderr). */
+#ifndef LOA_CLI_H
+#define LOA_CLI_H
+#include "gateway/config.h"
+
+struct store;
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli_ctx {
+	const char *config_path;  /* -c FILE, or NULL */
+	struct loa_config cfg;
+	int cfg_loaded;
+	struct store *st;
+};
+
+/* Loads the config on first use; prints the error and returns EXIT_USAGE. */
+int cli_config(struct cli_ctx *ctx);
+/* Opens (and migrates) the database on first use; prints the error. */
+int cli_store(struct cli_ctx *ctx, struct store **out);
+/* Prints "loa: <msg>" to stderr and returns `code`. */
+int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef int (*cli_fn)(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Subcommand entry points, one per module that owns the command. */
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_household(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_group(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_notice(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
+#endif

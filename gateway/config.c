@@ -1,0 +1,392 @@
+/* config — see config.h.
+ *
+ * DESIGN: one static table (`keys`) is the configuration's whole contract.
+ * A parse walks lines, finds the row for (section, key) and calls the row's
+ * setter; the same setter applies defaults.  [modem NAME] sections repeat,
+ * so their rows write into the current modem struct instead of the config. */
+#include "gateway/config.h"
+
+#include "gateway/log.h"
+#include "gateway/util.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_HHMM, K_LEVEL };
+
+struct key {
+	const char *section; /* "modem" for [modem NAME] rows */
+	const char *name;
+	enum ktype type;
+	size_t off, size;    /* into loa_config, or loa_modem_cfg for "modem" */
+	long min, max;
+	const char *const *enums;
+	const char *def;
+	const char *doc;
+};
+
+static const char *const fam_names[] = { "generic", "huawei", "simcom", "quectel", NULL };
+static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
+
+#define C(f) offsetof(struct loa_config, f), sizeof(((struct loa_config *)0)->f)
+#define M(f) offsetof(struct loa_modem_cfg, f), sizeof(((struct loa_modem_cfg *)0)->f)
+
+static const struct key keys[] = {
+	{ "gateway", "database", K_PATH, C(database), 0, 0, NULL, "/var/lib/loa/loa.db",
+	  "SQLite database (created mode 0600)" },
+	{ "gateway", "village", K_STR, C(village), 1, 0, NULL, "Thôn",
+	  "village name, used in call greetings and replies" },
+	{ "gateway", "log_level", K_LEVEL, C(log_level), 0, 0, NULL, "info", "error|warn|info|debug" },
+	{ "gateway", "spool", K_PATH, C(spool), 0, 0, NULL, "/var/lib/loa/spool",
+	  "working files (rendered audio, call recordings)" },
+	{ "gateway", "notice_max_chars", K_INT, C(notice_max_chars), 1, 5000, NULL, "1000",
+	  "longest notice text accepted, in characters" },
+	{ "gateway", "quiet_start", K_HHMM, C(quiet_start), 0, 0, NULL, "21:00",
+	  "quiet hours start: non-urgent notices wait until quiet_end" },
+	{ "gateway", "quiet_end", K_HHMM, C(quiet_end), 0, 0, NULL, "07:00", "quiet hours end" },
+	{ "gateway", "daily_sms_parts", K_INT, C(daily_sms_parts), 0, 1000000, NULL, "2000",
+	  "SMS parts the whole gateway may send per day (0 = no cap)" },
+
+	{ "sms", "encoding", K_ENUM, C(sms_encoding), 0, 0, enc_names, "auto",
+	  "auto: per household (accents=yes -> Unicode); unicode; ascii (strip accents)" },
+	{ "sms", "max_parts", K_INT, C(sms_max_parts), 1, 10, NULL, "6",
+	  "most parts one SMS may have" },
+	{ "sms", "part_cost", K_INT, C(sms_part_cost), 0, 100000, NULL, "350",
+	  "price of one SMS part in dong, for estimates" },
+	{ "sms", "retries", K_INT, C(sms_retries), 0, 20, NULL, "3",
+	  "transient-error retries per SMS delivery" },
+	{ "sms", "retry_s", K_INT, C(sms_retry_s), 1, 86400, NULL, "60",
+	  "first retry delay in seconds (doubles each time)" },
+	{ "sms", "report_timeout_s", K_INT, C(sms_report_timeout_s), 60, 604800, NULL, "172800",
+	  "after this, a sent SMS with no status report stays 'sent' for good" },
+	{ "sms", "expire_h", K_INT, C(sms_expire_h), 1, 720, NULL, "48",
+	  "a queued SMS not sent within this many hours becomes 'expired'" },
+
+	{ "voice", "attempts", K_INT, C(call_attempts), 1, 10, NULL, "3",
+	  "call attempts per household before 'unreached'" },
+	{ "voice", "retry_s", K_INT, C(call_retry_s), 10, 86400, NULL, "600",
+	  "delay between call attempts" },
+	{ "voice", "ring_timeout_s", K_INT, C(ring_timeout_s), 5, 120, NULL, "30",
+	  "hang up when not answered within this" },
+	{ "voice", "repeats", K_INT, C(call_repeats), 1, 5, NULL, "2",
+	  "times the notice is read in one call" },
+
+	{ "tts", "voice", K_STR, C(tts_voice), 1, 0, NULL, "vi", "espeak-ng voice" },
+	{ "tts", "rate", K_INT, C(tts_rate), 80, 450, NULL, "145", "words per minute" },
+	{ "tts", "pitch", K_INT, C(tts_pitch), 0, 100, NULL, "50", "base pitch 0-100" },
+	{ "tts", "word_gap", K_INT, C(tts_word_gap), 0, 100, NULL, "0", "pause between words, 10 ms units" },
+	{ "tts", "volume", K_INT, C(tts_volume), 10, 200, NULL, "100", "espeak-ng amplitude" },
+	{ "tts", "ngan", K_BOOL, C(tts_ngan), 0, 1, NULL, "no", "say 'ngàn' instead of 'nghìn'" },
+	{ "tts", "le", K_BOOL, C(tts_le), 0, 1, NULL, "no", "say 'lẻ' instead of 'linh' (105)" },
+	{ "tts", "khong_tram", K_BOOL, C(tts_khong_tram), 0, 1, NULL, "yes",
+	  "say 'không trăm' for an inner zero hundred (1.020)" },
+	{ "tts", "cache", K_PATH, C(tts_cache), 0, 0, NULL, "/var/cache/loa/tts", "rendered speech cache" },
+	{ "tts", "abbreviations", K_PATH, C(tts_abbrev), 0, 0, NULL, "",
+	  "abbreviation dictionary (TAB-separated); empty: DATADIR/abbreviations.tsv" },
+	{ "tts", "loanwords", K_PATH, C(tts_loanwords), 0, 0, NULL, "",
+	  "loanword lexicon (TAB-separated); empty: DATADIR/loanwords.tsv" },
+	{ "tts", "prompts", K_PATH, C(tts_prompts), 0, 0, NULL, "",
+	  "call prompt templates and recordings; empty: DATADIR/prompts" },
+
+	{ "web", "listen", K_STR, C(web_listen), 1, 0, NULL, "127.0.0.1:8080",
+	  "address:port of the officers' page" },
+	{ "web", "session_min", K_INT, C(web_session_min), 5, 10080, NULL, "480", "login lifetime, minutes" },
+
+	{ "shortcode", "confirm_s", K_INT, C(sc_confirm_s), 60, 86400, NULL, "900",
+	  "seconds a broadcast confirmation code stays valid" },
+	{ "shortcode", "max_wrong", K_INT, C(sc_max_wrong), 1, 10, NULL, "3",
+	  "wrong codes before a pending broadcast is dropped" },
+	{ "shortcode", "reply_per_hour", K_INT, C(sc_reply_per_hour), 1, 100, NULL, "10",
+	  "most automatic replies to one number per hour" },
+	{ "shortcode", "forward_unknown", K_STR, C(sc_forward_unknown), 0, 0, NULL, "",
+	  "phone to forward messages from unknown senders to (empty: keep only)" },
+
+	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
+	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
+	{ "modem", "family", K_ENUM, M(family), 0, 0, fam_names, "generic", "generic|huawei|simcom|quectel" },
+	{ "modem", "pin", K_STR, M(pin), 0, 0, NULL, "", "SIM PIN, if the SIM asks for one" },
+	{ "modem", "baud", K_INT, M(baud), 9600, 4000000, NULL, "115200", "serial speed" },
+	{ "modem", "min_interval_ms", K_INT, M(min_interval_ms), 0, 600000, NULL, "0",
+	  "least time between two SMS submits on this modem" },
+	{ "modem", "daily_parts", K_INT, M(daily_parts), 0, 1000000, NULL, "0",
+	  "SMS parts this SIM may send per day (0 = no cap)" },
+	{ "modem", "enabled", K_BOOL, M(enabled), 0, 1, NULL, "yes", "set to no to leave the modem alone" },
+};
+
+static int set_value(const struct key *k, void *base, const char *val, const char *dir,
+		     char *why, size_t whylen)
+{
+	char *dst = (char *)base + k->off;
+	long v;
+	switch (k->type) {
+	case K_STR:
+		if (strlen(val) >= k->size) {
+			snprintf(why, whylen, "value longer than %zu bytes", k->size - 1);
+			return -1;
+		}
+		if (k->min > 0 && !*val) {
+			snprintf(why, whylen, "must not be empty");
+			return -1;
+		}
+		strcpy(dst, val);
+		return 0;
+	case K_PATH: {
+		char tmp[PATH_MAX * 2];
+		if (*val && val[0] != '/' && dir && *dir)
+			snprintf(tmp, sizeof tmp, "%s/%s", dir, val);
+		else
+			snprintf(tmp, sizeof tmp, "%s", val);
+		if (strlen(tmp) >= k->size) {
+			snprintf(why, whylen, "path too long");
+			return -1;
+		}
+		strcpy(dst, tmp);
+		return 0;
+	}
+	case K_INT:
+		if (util_parse_long(val, k->min, k->max, &v) != 0) {
+			snprintf(why, whylen, "'%s' is not a whole number from %ld to %ld", val, k->min, k->max);
+			return -1;
+		}
+		*(int *)dst = (int)v;
+		return 0;
+	case K_BOOL:
+		if (util_streq_ci(val, "yes") || util_streq_ci(val, "true") || strcmp(val, "1") == 0 ||
+		    util_streq_ci(val, "on"))
+			*(int *)dst = 1;
+		else if (util_streq_ci(val, "no") || util_streq_ci(val, "false") || strcmp(val, "0") == 0 ||
+			 util_streq_ci(val, "off"))
+			*(int *)dst = 0;
+		else {
+			snprintf(why, whylen, "'%s' is not yes or no", val);
+			return -1;
+		}
+		return 0;
+	case K_ENUM:
+		for (int i = 0; k->enums[i]; i++)
+			if (util_streq_ci(val, k->enums[i])) {
+				*(int *)dst = i;
+				return 0;
+			}
+		{
+			struct sbuf b;
+			sbuf_init(&b);
+			for (int i = 0; k->enums[i]; i++)
+				sbuf_printf(&b, "%s%s", i ? "|" : "", k->enums[i]);
+			snprintf(why, whylen, "'%s' is not one of %s", val, b.s);
+			sbuf_free(&b);
+		}
+		return -1;
+	case K_HHMM:
+		if ((v = util_parse_hhmm(val)) < 0) {
+			snprintf(why, whylen, "'%s' is not a time HH:MM", val);
+			return -1;
+		}
+		*(int *)dst = (int)v;
+		return 0;
+	case K_LEVEL:
+		if ((v = log_level_parse(val)) < 0) {
+			snprintf(why, whylen, "'%s' is not error|warn|info|debug", val);
+			return -1;
+		}
+		*(int *)dst = (int)v;
+		return 0;
+	}
+	return -1;
+}
+
+static void apply_defaults(const char *section, void *base, const char *dir)
+{
+	char why[256];
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		if ((strcmp(section, "modem") == 0) != (strcmp(keys[i].section, "modem") == 0))
+			continue;
+		if (set_value(&keys[i], base, keys[i].def, dir, why, sizeof why) != 0) {
+			fprintf(stderr, "loa: bad built-in default %s.%s: %s\n", keys[i].section,
+				keys[i].name, why);
+			abort();
+		}
+	}
+}
+
+void config_defaults(struct loa_config *c, const char *base_dir)
+{
+	memset(c, 0, sizeof *c);
+	apply_defaults("", c, base_dir);
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int known_section(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		if (strcmp(keys[i].section, s) == 0)
+			return 1;
+	return 0;
+}
+
+static int valid_name(const char *s)
+{
+	if (!*s || strlen(s) >= LOA_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+#define FAIL(...)                                             \
+	do {                                                  \
+		snprintf(err, errlen, __VA_ARGS__);           \
+		free(copy);                                   \
+		return -1;                                    \
+	} while (0)
+
+int config_parse(struct loa_config *c, const char *name, const char *text, const char *base_dir,
+		 char *err, unsigned errlen)
+{
+	char *copy = xstrdup(text);
+	char section[64] = "";
+	struct loa_modem_cfg *modem = NULL;
+	int lineno = 0;
+	char *save = NULL;
+	char *p = copy;
+	/* A UTF-8 BOM at the start is allowed (Notepad writes one). */
+	if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+		p += 3;
+	for (char *line = p; line; line = save) {
+		save = strchr(line, '\n');
+		if (save)
+			*save++ = '\0';
+		lineno++;
+		char *s = util_trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+			if (!end || *util_trim(end + 1))
+				FAIL("%s:%d: section header must look like [name]", name, lineno);
+			*end = '\0';
+			char *sec = util_trim(s + 1);
+			modem = NULL;
+			if (strncmp(sec, "modem", 5) == 0 && (sec[5] == ' ' || sec[5] == '\t' || !sec[5])) {
+				char *mname = util_trim(sec + 5);
+				if (!valid_name(mname))
+					FAIL("%s:%d: [modem NAME]: NAME must be 1-31 letters, digits, '-' or '_'",
+					     name, lineno);
+				for (int i = 0; i < c->n_modems; i++)
+					if (strcmp(c->modems[i].name, mname) == 0)
+						FAIL("%s:%d: [modem %s]: modem defined twice (first at line %d)",
+						     name, lineno, mname, c->modems[i].line);
+				if (c->n_modems >= LOA_MAX_MODEMS)
+					FAIL("%s:%d: [modem %s]: at most %d modems", name, lineno, mname,
+					     LOA_MAX_MODEMS);
+				modem = &c->modems[c->n_modems++];
+				memset(modem, 0, sizeof *modem);
+				apply_defaults("modem", modem, base_dir);
+				snprintf(modem->name, sizeof modem->name, "%s", mname);
+				modem->line = lineno;
+				snprintf(section, sizeof section, "modem");
+			} else {
+				if (strcmp(sec, "modem") == 0 || !known_section(sec))
+					FAIL("%s:%d: unknown section [%s]", name, lineno, sec);
+				snprintf(section, sizeof section, "%s", sec);
+			}
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq)
+			FAIL("%s:%d: expected 'key = value'", name, lineno);
+		*eq = '\0';
+		char *key = util_trim(s);
+		char *val = util_trim(eq + 1);
+		if (!*section)
+			FAIL("%s:%d: %s: key outside any section", name, lineno, key);
+		const struct key *k = find_key(section, key);
+		const char *secname = modem ? modem->name : section;
+		if (!k)
+			FAIL("%s:%d: %s%s.%s: unknown key", name, lineno, modem ? "modem " : "", secname, key);
+		char why[300];
+		if (set_value(k, modem ? (void *)modem : (void *)c, val, base_dir, why, sizeof why) != 0)
+			FAIL("%s:%d: %s%s.%s: %s", name, lineno, modem ? "modem " : "", secname, key, why);
+	}
+	for (int i = 0; i < c->n_modems; i++)
+		if (!c->modems[i].port[0])
+			FAIL("%s:%d: modem %s.port: required", name, c->modems[i].line, c->modems[i].name);
+	free(copy);
+	return 0;
+}
+
+int config_load(struct loa_config *c, const char *explicit_path, char *err, unsigned errlen)
+{
+	const char *path = explicit_path;
+	if (!path || !*path)
+		path = getenv("LOA_CONFIG");
+	int must_exist = path && *path;
+	if (!must_exist)
+		path = "/etc/loa/loa.conf";
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (must_exist) {
+			snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+			return -1;
+		}
+		config_defaults(c, NULL);
+		return 0;
+	}
+	char *text = util_read_file(path, NULL);
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+		return -1;
+	}
+	config_defaults(c, dir);
+	int rc = config_parse(c, path, text, dir, err, errlen);
+	free(text);
+	if (rc == 0) {
+		snprintf(c->path, sizeof c->path, "%s", path);
+		if (st.st_mode & S_IROTH)
+			LOG_W("config", "%s is world-readable; run: chmod o-r %s", path, path);
+	}
+	return rc;
+}
+
+const char *config_family_name(int family)
+{
+	if (family < 0 || family > FAMILY_QUECTEL)
+		return "?";
+	return fam_names[family];
+}
+
+void config_each_key(void (*fn)(const char *, const char *, const char *, const char *, void *),
+		     void *arg)
+{
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		fn(keys[i].section, keys[i].name, keys[i].def, keys[i].doc, arg);
+}
+
+#ifndef LOA_DATADIR
+#define LOA_DATADIR "/usr/local/share/loa"
+#endif
+const char *config_datadir(void)
+{
+	const char *e = getenv("LOA_DATADIR");
+	return e && *e ? e : LOA_DATADIR;
+}

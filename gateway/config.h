@@ -1,0 +1,103 @@
+/* config — the INI configuration, as one table of keys.
+ *
+ * Every key lives in one row of the table in config.c: section, name, type,
+ * bounds, default and a one-line doc.  Defaults are applied by parsing the
+ * default string through the same setter as the file, so a default can never
+ * be a value the file would refuse.  Errors name `file:line: section.key:`.
+ * Relative paths are taken relative to the directory of the config file. */
+#ifndef LOA_CONFIG_H
+#define LOA_CONFIG_H
+#include <limits.h>
+
+#define LOA_MAX_MODEMS 16
+#define LOA_NAME_MAX 32
+
+enum modem_family { FAMILY_GENERIC = 0, FAMILY_HUAWEI, FAMILY_SIMCOM, FAMILY_QUECTEL };
+enum sms_encoding_policy { SMSENC_AUTO = 0, SMSENC_UNICODE, SMSENC_ASCII };
+
+struct loa_modem_cfg {
+	char name[LOA_NAME_MAX];
+	char port[PATH_MAX];     /* AT tty */
+	char audio[PATH_MAX];    /* PCM tty; empty: this modem places no calls */
+	int family;              /* enum modem_family */
+	char pin[16];
+	int baud;
+	int min_interval_ms;     /* pacing between two SMS submits */
+	int daily_parts;         /* per-SIM daily SMS-part budget; 0 = no cap */
+	int enabled;
+	int line;                /* where the section starts, for messages */
+};
+
+struct loa_config {
+	char path[PATH_MAX];     /* the file read, or "" for built-in defaults */
+
+	/* [gateway] */
+	char database[PATH_MAX];
+	char village[128];
+	int log_level;
+	char spool[PATH_MAX];
+	int notice_max_chars;
+	int quiet_start;         /* minutes of day; quiet hours span start..end */
+	int quiet_end;
+	int daily_sms_parts;     /* whole-gateway daily cap; 0 = no cap */
+
+	/* [sms] */
+	int sms_encoding;        /* enum sms_encoding_policy */
+	int sms_max_parts;
+	int sms_part_cost;       /* đồng per part, for estimates */
+	int sms_retries;
+	int sms_retry_s;
+	int sms_report_timeout_s;
+	int sms_expire_h;
+
+	/* [voice] */
+	int call_attempts;
+	int call_retry_s;
+	int ring_timeout_s;
+	int call_repeats;
+
+	/* [tts] */
+	char tts_voice[64];
+	int tts_rate, tts_pitch, tts_word_gap, tts_volume;
+	int tts_ngan;            /* 1: "ngàn" instead of "nghìn" */
+	int tts_le;              /* 1: "lẻ" instead of "linh" */
+	int tts_khong_tram;      /* 1: say "không trăm" for inner zero hundreds */
+	char tts_cache[PATH_MAX];
+	char tts_abbrev[PATH_MAX];
+	char tts_loanwords[PATH_MAX];
+	char tts_prompts[PATH_MAX];
+
+	/* [web] */
+	char web_listen[64];
+	int web_session_min;
+
+	/* [shortcode] */
+	int sc_confirm_s;
+	int sc_max_wrong;
+	int sc_reply_per_hour;
+	char sc_forward_unknown[32];
+
+	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
+	int n_modems;
+};
+
+/* Fills `c` with every default.  Paths are relative to `base_dir`. */
+void config_defaults(struct loa_config *c, const char *base_dir);
+/* Parses INI text (for tests and fuzzing): 0 ok, -1 with `err` set to one
+ * line "name:line: section.key: problem". */
+int config_parse(struct loa_config *c, const char *name, const char *text,
+		 const char *base_dir, char *err, unsigned errlen);
+/* Loads -c FILE, else $LOA_CONFIG, else /etc/loa/loa.conf if it exists,
+ * else defaults.  0 ok, -1 with `err`. */
+int config_load(struct loa_config *c, const char *explicit_path, char *err, unsigned errlen);
+
+const char *config_family_name(int family);
+/* Writes the whole key table with defaults and docs (used for the man page
+ * and by a test that checks configs/loa.conf documents every key). */
+void config_each_key(void (*fn)(const char *section, const char *key,
+				const char *def, const char *doc, void *arg), void *arg);
+#endif
+
+/* Where shipped data (dictionaries, prompts) lives: $LOA_DATADIR, else the
+ * compile-time LOA_DATADIR ($(PREFIX)/share/loa). */
+const char *config_datadir(void);

@@ -1,0 +1,161 @@
+/* main — `loa`: global options, then a table of subcommands.
+ *
+ * Each subcommand is owned by its module (household.c, notice.c, ...); this
+ * file only wires them together and owns start-up order: clock, then config
+ * (lazily, by the command), then the store. */
+#include "gateway/cli.h"
+
+#include "db/store.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/util.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	cli_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "init", cmd_init, "create or upgrade the database" },
+	{ "household", cmd_household, "import|list|add|edit|remove households" },
+	{ "group", cmd_group, "list groups" },
+	{ "notice", cmd_notice, "send|list|show|cancel notices" },
+	{ "report", cmd_report, "delivery report of a notice or a household" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "this list" },
+};
+
+int cli_err(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("loa: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+int cli_config(struct cli_ctx *ctx)
+{
+	if (ctx->cfg_loaded)
+		return EXIT_OK;
+	char err[1024];
+	if (config_load(&ctx->cfg, ctx->config_path, err, sizeof err) != 0)
+		return cli_err(EXIT_USAGE, "%s", err);
+	log_set_level((enum log_level)ctx->cfg.log_level);
+	ctx->cfg_loaded = 1;
+	return EXIT_OK;
+}
+
+int cli_store(struct cli_ctx *ctx, struct store **out)
+{
+	int rc = cli_config(ctx);
+	if (rc)
+		return rc;
+	if (!ctx->st) {
+		char err[1024];
+		char *dir = xstrdup(ctx->cfg.database);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			util_mkdirs(dir, 0750);
+		}
+		free(dir);
+		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", err);
+	}
+	*out = ctx->st;
+	return EXIT_OK;
+}
+
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_err(EXIT_USAGE, "init takes no arguments");
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	printf("database %s ready (schema version %d)\n", ctx->cfg.database, store_version(st));
+	return EXIT_OK;
+}
+
+static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc, (void)argv;
+	printf("loa " LOA_VERSION "\n");
+	return EXIT_OK;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: loa [-c FILE] [-v] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n-c FILE (or LOA_CONFIG) selects the configuration; see loa(1).\n");
+}
+
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc, (void)argv;
+	usage(stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	umask(007);
+	clock_init_from_env();
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctx.config_path = optarg;
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		int first = optind;
+		optind = 0; /* glibc: re-initialise getopt for the subcommand's argv */
+		int rc = commands[i].fn(&ctx, argc - first, argv + first);
+		if (ctx.st)
+			store_close(ctx.st);
+		return rc;
+	}
+	return cli_err(EXIT_USAGE, "unknown command '%s' (try: loa help)", name);
+}

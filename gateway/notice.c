@@ -1,0 +1,362 @@
+/* notice — see notice.h; also the `loa notice` subcommand. */
+#include "gateway/notice.h"
+
+#include "gateway/cli.h"
+#include "gateway/clock.h"
+#include "gateway/text.h"
+#include "gateway/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Spoken length of one reading: syllables (space-separated words; a
+ * number counts as its digits' worth of syllables) at the configured rate. */
+static int estimate_speech_s(const char *text, int rate_wpm)
+{
+	int words = 0, inword = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			words++;
+			inword = 0;
+		} else if (*p == ' ' || *p == '\n' || *p == '\t') {
+			inword = 0;
+		} else if (!inword) {
+			inword = 1;
+			words++;
+		}
+	}
+	return (words * 60 + rate_wpm - 1) / rate_wpm;
+}
+
+int notice_plan(struct store *st, const struct loa_config *cfg, const char *text, const char *targets,
+		int channels, int urgent, int64_t due_at, const char *source, struct notice_plan *p, char *err,
+		size_t errlen)
+{
+	memset(p, 0, sizeof *p);
+	p->text = text_notice_check(text, cfg->notice_max_chars, err, errlen);
+	if (!p->text)
+		return EXIT_USAGE;
+	p->stripped = text_strip(p->text, &p->replaced);
+	p->parts_ucs2 = text_sms_parts(p->text, 1);
+	p->parts_gsm7 = text_sms_parts(p->stripped, 0);
+	text_ambiguous(p->stripped, p->ambiguous, sizeof p->ambiguous);
+
+	/* Every named group must exist: a typo must not silently reach nobody. */
+	char *copy = xstrdup(targets), *save = NULL;
+	int ntargets = 0;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		ntargets++;
+		if (!util_streq_ci(t, "all") && !store_group_exists(st, t)) {
+			snprintf(err, errlen, "--to: no group '%s' (loa group list shows them)", t);
+			free(copy);
+			return EXIT_USAGE;
+		}
+	}
+	free(copy);
+	if (!ntargets) {
+		snprintf(err, errlen, "--to: name a group, several separated by commas, or all");
+		return EXIT_USAGE;
+	}
+	p->req = (struct notice_req){
+		.text = p->text, .targets = targets, .channels = channels ? channels : CH_BOTH,
+		.urgent = urgent, .due_at = due_at, .source = source, .sms_policy = cfg->sms_encoding,
+		.parts_ucs2 = p->parts_ucs2, .parts_gsm7 = p->parts_gsm7,
+	};
+	if (store_notice_preview(st, &p->req, &p->stats) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	if (p->stats.sms_ucs2 && p->parts_ucs2 > cfg->sms_max_parts) {
+		snprintf(err, errlen, "text needs %d SMS parts in Unicode; the limit is %d (sms.max_parts): shorten it",
+			 p->parts_ucs2, cfg->sms_max_parts);
+		return EXIT_USAGE;
+	}
+	if (p->stats.sms_gsm7 && p->parts_gsm7 > cfg->sms_max_parts) {
+		snprintf(err, errlen, "text needs %d SMS parts without accents; the limit is %d (sms.max_parts): shorten it",
+			 p->parts_gsm7, cfg->sms_max_parts);
+		return EXIT_USAGE;
+	}
+	if (p->stats.households == 0) {
+		snprintf(err, errlen, "this notice would reach no household (%d opted out, %d without a matching channel)",
+			 p->stats.opted_out, p->stats.no_channel);
+		return EXIT_USAGE;
+	}
+	p->cost = (long)cfg->sms_part_cost *
+		  ((long)p->stats.sms_ucs2 * p->parts_ucs2 + (long)p->stats.sms_gsm7 * p->parts_gsm7);
+	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
+	/* ring, greeting, N readings with "I repeat", the key prompt, thanks */
+	p->call_s = 15 + 6 + cfg->call_repeats * (p->speech_s + 3) + 8;
+	return EXIT_OK;
+}
+
+void notice_plan_free(struct notice_plan *p)
+{
+	free(p->text);
+	free(p->stripped);
+	p->text = p->stripped = NULL;
+}
+
+void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg, FILE *out)
+{
+	const struct fanout_stats *s = &p->stats;
+	fprintf(out, "households: %d", s->households);
+	if (s->opted_out)
+		fprintf(out, " (%d opted out, skipped)", s->opted_out);
+	if (s->no_channel)
+		fprintf(out, " (%d have no channel this notice uses, skipped)", s->no_channel);
+	fputc('\n', out);
+	fprintf(out, "sms: %d messages: %d with accents x %d part%s (Unicode), %d without x %d part%s (GSM 7-bit)\n",
+		s->sms, s->sms_ucs2, p->parts_ucs2, p->parts_ucs2 == 1 ? "" : "s", s->sms_gsm7, p->parts_gsm7,
+		p->parts_gsm7 == 1 ? "" : "s");
+	fprintf(out, "sms cost: about %ld d (%d d per part)\n", p->cost, cfg->sms_part_cost);
+	if (s->voice) {
+		int total = s->voice * p->call_s;
+		int modems = 0;
+		for (int i = 0; i < cfg->n_modems; i++)
+			modems += cfg->modems[i].enabled && cfg->modems[i].audio[0];
+		fprintf(out, "calls: %d, about %d s each (notice read %d times, ~%d s per reading); %d min of line time",
+			s->voice, p->call_s, cfg->call_repeats, p->speech_s, (total + 59) / 60);
+		if (modems)
+			fprintf(out, ", ~%d min over %d voice modem%s", (total / modems + 59) / 60, modems,
+				modems == 1 ? "" : "s");
+		fputc('\n', out);
+	}
+	if ((s->sms_ucs2 && p->parts_ucs2 > 3) || (s->sms_gsm7 && p->parts_gsm7 > 3))
+		fprintf(out, "warning: more than 3 parts; some old phones split or drop long messages\n");
+	if (s->sms_gsm7 && p->replaced > 0)
+		fprintf(out, "warning: %d character%s cannot be sent without accents and become '?'\n", p->replaced,
+			p->replaced == 1 ? "" : "s");
+	if (s->sms_gsm7 && p->ambiguous[0])
+		fprintf(out, "warning: without accents these words are ambiguous: %s\n", p->ambiguous);
+}
+
+int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen)
+{
+	if (store_notice_create(st, &p->req, id_out, &p->stats) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* ---- `loa notice` ---- */
+
+/* "YYYY-MM-DD HH:MM" or "HH:MM" (the next such time) in local time. */
+static int64_t parse_at(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	int64_t now = clock_wall_s();
+	const char *end = strptime(s, "%Y-%m-%d %H:%M", &tm);
+	if (end && !*end) {
+		tm.tm_isdst = -1;
+		return (int64_t)mktime(&tm);
+	}
+	int m = util_parse_hhmm(s);
+	if (m < 0)
+		return -1;
+	time_t t = (time_t)now;
+	localtime_r(&t, &tm);
+	tm.tm_hour = m / 60;
+	tm.tm_min = m % 60;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	int64_t at = (int64_t)mktime(&tm);
+	if (at <= now) {
+		tm.tm_mday++;
+		tm.tm_isdst = -1;
+		at = (int64_t)mktime(&tm);
+	}
+	return at;
+}
+
+static int n_send(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--sms] [--voice] [--urgent] "
+				    "[--at TIME] [--dry-run] TEXT (or - to read stdin)";
+	static const struct option o[] = {
+		{ "to", required_argument, NULL, 't' }, { "sms", no_argument, NULL, 's' },
+		{ "voice", no_argument, NULL, 'v' }, { "urgent", no_argument, NULL, 'u' },
+		{ "at", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *to = NULL;
+	int channels = 0, urgent = 0, dry = 0, c;
+	int64_t at = 0;
+	while ((c = getopt_long(argc, argv, "t:", o, NULL)) != -1) {
+		switch (c) {
+		case 't': to = optarg; break;
+		case 's': channels |= CH_SMS; break;
+		case 'v': channels |= CH_VOICE; break;
+		case 'u': urgent = 1; break;
+		case 'n': dry = 1; break;
+		case 'a':
+			if ((at = parse_at(optarg)) < 0)
+				return cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", optarg);
+			break;
+		default: return cli_err(EXIT_USAGE, "%s", usage);
+		}
+	}
+	if (!to || optind >= argc)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct sbuf text;
+	sbuf_init(&text);
+	if (optind == argc - 1 && strcmp(argv[optind], "-") == 0) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+			sbuf_addn(&text, buf, n);
+		if (!text.s)
+			sbuf_add(&text, "");
+	} else {
+		for (int i = optind; i < argc; i++)
+			sbuf_printf(&text, "%s%s", i > optind ? " " : "", argv[i]);
+	}
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc) {
+		sbuf_free(&text);
+		return rc;
+	}
+	struct notice_plan plan;
+	char err[512];
+	if (strlen(text.s) != text.len) {
+		sbuf_free(&text);
+		return cli_err(EXIT_USAGE, "text contains a NUL byte");
+	}
+	rc = notice_plan(st, &ctx->cfg, text.s, to, channels, urgent, at, "cli", &plan, err, sizeof err);
+	sbuf_free(&text);
+	if (rc) {
+		notice_plan_free(&plan);
+		return cli_err(rc, "%s", err);
+	}
+	int64_t id = 0;
+	if (!dry && (rc = notice_create(st, &plan, &id, err, sizeof err)) != EXIT_OK) {
+		notice_plan_free(&plan);
+		return cli_err(rc, "%s", err);
+	}
+	if (dry)
+		printf("dry run: nothing created\n");
+	else
+		printf("notice %lld created%s\n", (long long)id, urgent ? " (urgent)" : "");
+	notice_plan_print(&plan, &ctx->cfg, stdout);
+	if (at > 0) {
+		char when[32];
+		clock_format_local(at, when, sizeof when);
+		printf("scheduled: %s\n", when);
+	}
+	notice_plan_free(&plan);
+	return EXIT_OK;
+}
+
+struct tally {
+	int total, reached, pending;
+};
+
+static int add_count(const struct report_count *c, void *arg)
+{
+	struct tally *t = arg;
+	t->total += c->n;
+	if (store_state_is_reached(c->state))
+		t->reached += c->n;
+	else if (!store_state_is_final(c->state))
+		t->pending += c->n;
+	return 0;
+}
+
+static int list_one(const struct notice *n, void *arg)
+{
+	struct store *st = arg;
+	struct tally t = { 0, 0, 0 };
+	store_report_counts(st, n->id, add_count, &t);
+	char when[32];
+	clock_format_local(n->created_at, when, sizeof when);
+	char head[48];
+	size_t i = 0, chars = 0;
+	/* the first ~36 characters, cut on a UTF-8 boundary */
+	while (n->text[i] && chars < 36 && i < sizeof head - 5) {
+		size_t k = 1;
+		while (((unsigned char)n->text[i + k] & 0xC0) == 0x80)
+			k++;
+		if (i + k >= sizeof head - 4)
+			break;
+		i += k;
+		chars++;
+	}
+	memcpy(head, n->text, i);
+	head[i] = '\0';
+	for (char *p = head; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	printf("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s\n", (long long)n->id, when, n->state, n->targets,
+	       t.reached, t.total, t.pending ? " (pending)" : "", head, n->text[i] ? "…" : "");
+	return 0;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	long v;
+	if (util_parse_long(s, 1, INT32_MAX, &v) != 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa notice send|list|show ID|cancel ID";
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	argc--, argv++;
+	if (!strcmp(sub, "send"))
+		return n_send(ctx, argc, argv);
+	struct store *st;
+	int64_t id = 0;
+	if (!strcmp(sub, "list")) {
+		if (argc != 1)
+			return cli_err(EXIT_USAGE, "usage: loa notice list");
+		int rc = cli_store(ctx, &st);
+		if (rc)
+			return rc;
+		return store_notice_each(st, 100, list_one, st) == STORE_OK ? EXIT_OK
+			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	}
+	if (strcmp(sub, "show") && strcmp(sub, "cancel"))
+		return cli_err(EXIT_USAGE, "unknown notice command '%s'; %s", sub, usage);
+	if (argc != 2 || parse_id(argv[1], &id) != 0)
+		return cli_err(EXIT_USAGE, "usage: loa notice %s ID", sub);
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (!strcmp(sub, "cancel")) {
+		int n = 0;
+		rc = store_notice_cancel(st, id, "cli", &n);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+		if (rc)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		printf("notice %lld cancelled: %d pending deliveries cancelled; any in flight finish and are logged\n",
+		       (long long)id, n);
+		return EXIT_OK;
+	}
+	struct notice n;
+	rc = store_notice_get(st, id, &n);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	char when[32], due[32];
+	clock_format_local(n.created_at, when, sizeof when);
+	clock_format_local(n.due_at, due, sizeof due);
+	printf("notice %lld (%s)%s\ncreated: %s by %s\ndue: %s\nto: %s\nchannels: %s%s\nparts: %d Unicode, %d GSM 7-bit\n",
+	       (long long)n.id, n.state, n.urgent ? " URGENT" : "", when, n.source, due, n.targets,
+	       n.channels & CH_SMS ? "sms " : "", n.channels & CH_VOICE ? "voice" : "", n.parts_ucs2, n.parts_gsm7);
+	if (n.audio_path)
+		printf("audio: %s\n", n.audio_path);
+	printf("text:\n%s\n", n.text);
+	store_notice_clear(&n);
+	return EXIT_OK;
+}

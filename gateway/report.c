@@ -1,0 +1,274 @@
+/* report — see report.h; also the `loa report` subcommand. */
+#include "gateway/report.h"
+
+#include "gateway/cli.h"
+#include "gateway/clock.h"
+#include "gateway/phone.h"
+#include "gateway/sheet.h"
+#include "gateway/text.h"
+#include "gateway/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct counts {
+	FILE *out;
+	const char *channel;
+	int total, reached, pending;
+	struct sbuf line;
+};
+
+static void flush_channel(struct counts *c)
+{
+	if (!c->channel)
+		return;
+	fprintf(c->out, "%-6s %4d total, %d reached%s: %s\n", c->channel, c->total, c->reached,
+		c->pending ? " (in progress)" : "", c->line.s ? c->line.s : "");
+	sbuf_reset(&c->line);
+	c->total = c->reached = c->pending = 0;
+}
+
+static int count_row(const struct report_count *rc, void *arg)
+{
+	struct counts *c = arg;
+	if (!c->channel || strcmp(c->channel, rc->channel) != 0) {
+		flush_channel(c);
+		c->channel = strcmp(rc->channel, "sms") == 0 ? "sms" : "voice";
+	}
+	sbuf_printf(&c->line, "%s%s %d", c->line.len ? ", " : "", rc->state, rc->n);
+	c->total += rc->n;
+	if (store_state_is_reached(rc->state))
+		c->reached += rc->n;
+	else if (!store_state_is_final(rc->state))
+		c->pending += rc->n;
+	return 0;
+}
+
+struct unreached {
+	FILE *out;
+	int n, pending;
+};
+
+static int all_final(const char *states)
+{
+	char *copy = xstrdup(states), *save = NULL;
+	int fin = 1;
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		fin &= store_state_is_final(s);
+	free(copy);
+	return fin;
+}
+
+static int print_unreached(const struct report_row *r, void *arg)
+{
+	struct unreached *u = arg;
+	if (!all_final(r->state)) {
+		u->pending++;
+		return 0;
+	}
+	char nat[20];
+	phone_national(r->phone, nat, sizeof nat);
+	fputs("  ", u->out);
+	text_fpad(u->out, r->name, 24);
+	text_fpad(u->out, nat, 12);
+	text_fpad(u->out, r->groups, 16);
+	text_fpad(u->out, r->state, 18);
+	fprintf(u->out, "%s\n", r->last_error);
+	u->n++;
+	return 0;
+}
+
+int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
+{
+	struct notice n;
+	int rc = store_notice_get(st, notice_id, &n);
+	if (rc)
+		return rc;
+	char when[32];
+	clock_format_local(n.created_at, when, sizeof when);
+	fprintf(out, "Notice %lld  %s  to %s%s%s\n", (long long)n.id, when, n.targets, n.urgent ? "  URGENT" : "",
+		strcmp(n.state, "cancelled") == 0 ? "  (cancelled)" : "");
+	fprintf(out, "%s\n\n", n.text);
+	store_notice_clear(&n);
+	struct counts c = { .out = out };
+	sbuf_init(&c.line);
+	rc = store_report_counts(st, notice_id, count_row, &c);
+	flush_channel(&c);
+	sbuf_free(&c.line);
+	if (rc)
+		return rc;
+	struct unreached u = { out, 0, 0 };
+	fprintf(out, "\nNot reached — visit in person:\n");
+	rc = store_report_unreached(st, notice_id, print_unreached, &u);
+	if (u.n == 0)
+		fprintf(out, "  (none)\n");
+	else
+		fprintf(out, "%d household%s not reached (state per channel; 'uncertain': the modem may have sent it)\n",
+			u.n, u.n == 1 ? "" : "s");
+	if (u.pending)
+		fprintf(out, "%d household%s still in progress\n", u.pending, u.pending == 1 ? "" : "s");
+	return rc;
+}
+
+static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
+					"reached", "attempts", "updated", "modem", "cause", "keys" };
+
+static int csv_row(const struct report_row *r, void *arg)
+{
+	char nat[20], when[32], nid[24], hid[24], att[16];
+	phone_national(r->phone, nat, sizeof nat);
+	clock_format_local(r->updated_at, when, sizeof when);
+	snprintf(nid, sizeof nid, "%lld", (long long)r->notice_id);
+	snprintf(hid, sizeof hid, "%lld", (long long)r->household_id);
+	snprintf(att, sizeof att, "%d", r->attempts);
+	int reached = 0;
+	char *states = xstrdup(r->state), *save = NULL;
+	for (char *s = strtok_r(states, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		reached |= store_state_is_reached(s);
+	free(states);
+	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
+			    att, when, r->modem, r->last_error, r->keys };
+	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
+	return 0;
+}
+
+int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, FILE *out)
+{
+	struct notice n;
+	int rc = store_notice_get(st, notice_id, &n);
+	if (rc)
+		return rc;
+	store_notice_clear(&n);
+	sheet_write_bom(out);
+	sheet_write_row(out, csv_cols, (int)ARRAY_LEN(csv_cols));
+	return unreached_only ? store_report_unreached(st, notice_id, csv_row, out)
+			      : store_report_deliveries(st, notice_id, csv_row, out);
+}
+
+static int history_row(const struct report_row *r, void *arg)
+{
+	FILE *out = arg;
+	char when[32];
+	clock_format_local(r->updated_at, when, sizeof when);
+	char head[64];
+	snprintf(head, sizeof head, "%s", r->notice_text);
+	/* do not cut a UTF-8 sequence in half */
+	size_t len = strlen(head);
+	while (len > 0 && ((unsigned char)head[len - 1] & 0xC0) == 0x80)
+		len--;
+	if (len > 0 && (unsigned char)head[len - 1] >= 0xC0)
+		len--;
+	if (strlen(r->notice_text) > len)
+		head[len] = '\0';
+	for (char *p = head; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	fprintf(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s\n", (long long)r->notice_id, r->channel,
+		r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error);
+	return 0;
+}
+
+int report_household_text(struct store *st, int64_t household_id, FILE *out)
+{
+	struct household h;
+	int rc = store_household_get(st, household_id, &h);
+	if (rc)
+		return rc;
+	char nat[20];
+	phone_national(h.phone, nat, sizeof nat);
+	fprintf(out, "Household %lld: %s, %s, groups: %s\n", (long long)h.id, h.name, nat, h.groups);
+	return store_report_household(st, household_id, history_row, out);
+}
+
+int report_household_csv(struct store *st, int64_t household_id, FILE *out)
+{
+	struct household h;
+	int rc = store_household_get(st, household_id, &h);
+	if (rc)
+		return rc;
+	sheet_write_bom(out);
+	sheet_write_row(out, csv_cols, (int)ARRAY_LEN(csv_cols));
+	return store_report_household(st, household_id, csv_row, out);
+}
+
+struct summary {
+	int sms, sms_ok, voice, voice_ok, pending;
+};
+
+static int sum_row(const struct report_count *c, void *arg)
+{
+	struct summary *s = arg;
+	int sms = strcmp(c->channel, "sms") == 0;
+	*(sms ? &s->sms : &s->voice) += c->n;
+	if (store_state_is_reached(c->state))
+		*(sms ? &s->sms_ok : &s->voice_ok) += c->n;
+	else if (!store_state_is_final(c->state))
+		s->pending += c->n;
+	return 0;
+}
+
+struct nunreached {
+	int n;
+};
+
+static int count_unreached(const struct report_row *r, void *arg)
+{
+	(void)r;
+	((struct nunreached *)arg)->n++;
+	return 0;
+}
+
+int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len)
+{
+	struct summary s = { 0 };
+	struct nunreached u = { 0 };
+	int rc = store_report_counts(st, notice_id, sum_row, &s);
+	if (!rc)
+		rc = store_report_unreached(st, notice_id, count_unreached, &u);
+	if (rc)
+		return rc;
+	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe, %d dang gui, %d ho chua nhan (can den tan nha)",
+		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, s.pending, u.n);
+	return STORE_OK;
+}
+
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa report [ID] [--csv] [--unreached] | loa report --household ID [--csv]";
+	static const struct option o[] = {
+		{ "csv", no_argument, NULL, 'C' }, { "unreached", no_argument, NULL, 'U' },
+		{ "household", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+	};
+	int csv = 0, unreached = 0, c;
+	long hid = 0, nid = 0;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c == 'C')
+			csv = 1;
+		else if (c == 'U')
+			unreached = 1;
+		else if (c == 'H' && util_parse_long(optarg, 1, INT32_MAX, &hid) == 0)
+			;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (optind < argc - 1 || (optind == argc - 1 && (hid || util_parse_long(argv[optind], 1, INT32_MAX, &nid))))
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (hid) {
+		rc = csv ? report_household_csv(st, hid, stdout) : report_household_text(st, hid, stdout);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no household %ld", hid);
+		return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
+	}
+	int64_t id = nid;
+	if (!id && store_notice_latest(st, &id) != STORE_OK)
+		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
+	rc = csv ? report_notice_csv(st, id, unreached, stdout) : report_notice_text(st, id, stdout);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+	return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
+}

@@ -1,0 +1,18 @@
+/* report — printing the delivery log for people: one notice (counts by
+ * channel and state, then the households to visit in person), one
+ * household's history, and CSV for Excel/LibreOffice.  The rows come from
+ * store_report_*, the same read functions the web page uses. */
+#ifndef LOA_REPORT_H
+#define LOA_REPORT_H
+#include "db/store.h"
+
+#include <stdio.h>
+
+int report_notice_text(struct store *st, int64_t notice_id, FILE *out);
+/* unreached_only: just the visit-in-person list. */
+int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, FILE *out);
+int report_household_text(struct store *st, int64_t household_id, FILE *out);
+int report_household_csv(struct store *st, int64_t household_id, FILE *out);
+/* One short summary line for an SMS reply: "TB 12: SMS 180/200 nhận, ..." */
+int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len);
+#endif

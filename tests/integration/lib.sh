@@ -1,0 +1,31 @@
+# Sourced by integration scripts: a private work folder, a config, helpers.
+# Scripts run the real `loa` binary ($LOA) and exit non-zero on failure.
+set -euo pipefail
+WORK=$(mktemp -d /tmp/loa-it.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+export LOA_CONFIG="$WORK/loa.conf"
+# A fixed wall time (2026-12-01 09:00 +07) so nothing depends on the hour.
+export LOA_FAKE_TIME=${LOA_FAKE_TIME:-1796090400}
+export TZ=Asia/Ho_Chi_Minh
+cat >"$LOA_CONFIG" <<CONF
+[gateway]
+database = loa.db
+spool = spool
+village = Thôn Tân Lợi
+[tts]
+cache = cache
+CONF
+chmod 600 "$LOA_CONFIG"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_rc CODE CMD...: runs CMD, checks its exit code, keeps its output in $OUT/$ERR
+expect_rc() {
+	local want=$1; shift
+	set +e
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	local rc=$?
+	set -e
+	OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+	[ "$rc" -eq "$want" ] || fail "expected exit $want, got $rc from: $* | stdout: $OUT | stderr: $ERR"
+}
+contains() { [[ $1 == *"$2"* ]] || fail "expected to find '$2' in: $1"; }
+sql() { sqlite3 "$WORK/loa.db" "$@"; }

@@ -37,6 +37,42 @@ sqlite3_stmt *store_prep(struct store *st, const char *sql)
 	return s;
 }
 
+sqlite3_stmt *store_prep_cached(struct store *st, const char *sql)
+{
+	int free_slot = -1;
+	for (int i = 0; i < STORE_CACHE; i++) {
+		if (!st->cache[i].sql) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (!st->cache[i].busy && strcmp(st->cache[i].sql, sql) == 0) {
+			st->cache[i].busy = 1;
+			return st->cache[i].s;
+		}
+	}
+	sqlite3_stmt *s = store_prep(st, sql);
+	if (s && free_slot >= 0) {
+		st->cache[free_slot].sql = sql;
+		st->cache[free_slot].s = s;
+		st->cache[free_slot].busy = 1;
+	}
+	return s;
+}
+
+void store_release(struct store *st, sqlite3_stmt *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < STORE_CACHE; i++) {
+		if (st->cache[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			st->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(s);
+}
+
 int store_fail(struct store *st, const char *what)
 {
 	snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));
@@ -179,6 +215,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < STORE_CACHE; i++)
+		sqlite3_finalize(st->cache[i].s);
 	sqlite3_close(st->db);
 	free(st);
 }

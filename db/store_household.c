@@ -34,21 +34,21 @@ static void read_household(sqlite3_stmt *s, struct household *h)
 
 static int set_groups(struct store *st, int64_t id, const char *groups)
 {
-	sqlite3_stmt *del = store_prep(st, "DELETE FROM household_groups WHERE household_id = ?1");
+	sqlite3_stmt *del = store_prep_cached(st, "DELETE FROM household_groups WHERE household_id = ?1");
 	if (!del)
 		return STORE_ERR;
 	sqlite3_bind_int64(del, 1, id);
 	int rc = sqlite3_step(del) == SQLITE_DONE ? STORE_OK : store_fail(st, "groups");
-	sqlite3_finalize(del);
+	store_release(st, del);
 	if (rc)
 		return rc;
-	sqlite3_stmt *ins_g = store_prep(st, "INSERT OR IGNORE INTO groups(code) VALUES (?1)");
-	sqlite3_stmt *ins_m = store_prep(st,
+	sqlite3_stmt *ins_g = store_prep_cached(st, "INSERT OR IGNORE INTO groups(code) VALUES (?1)");
+	sqlite3_stmt *ins_m = store_prep_cached(st,
 		"INSERT OR IGNORE INTO household_groups(household_id, group_id)"
 		" SELECT ?1, id FROM groups WHERE code = ?2");
 	if (!ins_g || !ins_m) {
-		sqlite3_finalize(ins_g);
-		sqlite3_finalize(ins_m);
+		store_release(st, ins_g);
+		store_release(st, ins_m);
 		return STORE_ERR;
 	}
 	char *copy = xstrdup(groups), *save = NULL;
@@ -62,14 +62,14 @@ static int set_groups(struct store *st, int64_t id, const char *groups)
 			rc = store_fail(st, "groups");
 	}
 	free(copy);
-	sqlite3_finalize(ins_g);
-	sqlite3_finalize(ins_m);
+	store_release(st, ins_g);
+	store_release(st, ins_m);
 	return rc;
 }
 
 int store_household_insert(struct store *st, const struct household *h, int64_t *id_out)
 {
-	sqlite3_stmt *s = store_prep(st,
+	sqlite3_stmt *s = store_prep_cached(st,
 		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note,"
 		" created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
 	if (!s)
@@ -90,7 +90,7 @@ int store_household_insert(struct store *st, const struct household *h, int64_t 
 	} else if (step != SQLITE_DONE) {
 		rc = store_fail(st, "insert household");
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	if (rc)
 		return rc;
 	int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -101,7 +101,7 @@ int store_household_insert(struct store *st, const struct household *h, int64_t 
 
 int store_household_update(struct store *st, const struct household *h)
 {
-	sqlite3_stmt *s = store_prep(st,
+	sqlite3_stmt *s = store_prep_cached(st,
 		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
 		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1");
 	if (!s)
@@ -126,13 +126,13 @@ int store_household_update(struct store *st, const struct household *h)
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)h->id);
 		rc = STORE_NOTFOUND;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return rc ? rc : set_groups(st, h->id, h->groups);
 }
 
 static int exec_id(struct store *st, const char *sql, int64_t id, const char *what)
 {
-	sqlite3_stmt *s = store_prep(st, sql);
+	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, id);
@@ -142,7 +142,7 @@ static int exec_id(struct store *st, const char *sql, int64_t id, const char *wh
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)id);
 		rc = STORE_NOTFOUND;
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return rc;
 }
 
@@ -161,7 +161,7 @@ int store_household_set_optout(struct store *st, int64_t id, int opted_out)
 
 static int get_one(struct store *st, const char *sql, int64_t id, const char *text, struct household *out)
 {
-	sqlite3_stmt *s = store_prep(st, sql);
+	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
 		return STORE_ERR;
 	if (text)
@@ -177,7 +177,7 @@ static int get_one(struct store *st, const char *sql, int64_t id, const char *te
 	} else {
 		rc = store_fail(st, "household");
 	}
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return rc;
 }
 
@@ -196,7 +196,7 @@ int store_household_by_phone(struct store *st, const char *e164, struct househol
 int store_household_each(struct store *st, const char *group,
 			 int (*cb)(const struct household *h, void *arg), void *arg)
 {
-	sqlite3_stmt *s = store_prep(st, group
+	sqlite3_stmt *s = store_prep_cached(st, group
 		? "SELECT " HOUSEHOLD_COLS " FROM households h WHERE h.active = 1 AND h.id IN"
 		  " (SELECT hg.household_id FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
 		  "  WHERE g.code = ?1) ORDER BY h.id"
@@ -214,13 +214,13 @@ int store_household_each(struct store *st, const char *group,
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = store_fail(st, "households");
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return rc;
 }
 
 int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg)
 {
-	sqlite3_stmt *s = store_prep(st,
+	sqlite3_stmt *s = store_prep_cached(st,
 		"SELECT g.code, count(h.id) FROM groups g JOIN household_groups hg ON hg.group_id = g.id"
 		" JOIN households h ON h.id = hg.household_id AND h.active = 1"
 		" GROUP BY g.id ORDER BY g.code");
@@ -232,19 +232,19 @@ int store_group_each(struct store *st, int (*cb)(const char *code, int household
 			break;
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = store_fail(st, "groups");
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return rc;
 }
 
 int store_group_exists(struct store *st, const char *code)
 {
-	sqlite3_stmt *s = store_prep(st,
+	sqlite3_stmt *s = store_prep_cached(st,
 		"SELECT 1 FROM groups g JOIN household_groups hg ON hg.group_id = g.id"
 		" JOIN households h ON h.id = hg.household_id AND h.active = 1 WHERE g.code = ?1 LIMIT 1");
 	if (!s)
 		return 0;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
 	int found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	store_release(st, s);
 	return found;
 }

@@ -6,15 +6,28 @@
 
 #include <sqlite3.h>
 
+#define STORE_CACHE 32
+
 struct store {
 	sqlite3 *db;
 	char err[512];
 	int in_tx;
+	struct {
+		const char *sql;   /* a string literal: compared by content */
+		sqlite3_stmt *s;
+		int busy;
+	} cache[STORE_CACHE];
 };
 
 /* Prepares `sql` (cached per call site is not needed at our rates; SQLite
  * prepares in microseconds).  On error fills st->err and returns NULL. */
 sqlite3_stmt *store_prep(struct store *st, const char *sql);
+/* For hot paths (import, fan-out, the daemon's claim loop): a prepared
+ * statement kept for reuse.  Hand it back with store_release(), never
+ * sqlite3_finalize(). `sql` must be a string literal. */
+sqlite3_stmt *store_prep_cached(struct store *st, const char *sql);
+/* Resets a cached statement for reuse (finalizes an uncached one). */
+void store_release(struct store *st, sqlite3_stmt *s);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

@@ -34,63 +34,6 @@ static const struct command {
 	{ "help", cmd_help, "this list" },
 };
 
-int cli_err(int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("loa: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return code;
-}
-
-int cli_config(struct cli_ctx *ctx)
-{
-	if (ctx->cfg_loaded)
-		return EXIT_OK;
-	char err[1024];
-	if (config_load(&ctx->cfg, ctx->config_path, err, sizeof err) != 0)
-		return cli_err(EXIT_USAGE, "%s", err);
-	log_set_level((enum log_level)ctx->cfg.log_level);
-	ctx->cfg_loaded = 1;
-	return EXIT_OK;
-}
-
-int cli_store(struct cli_ctx *ctx, struct store **out)
-{
-	int rc = cli_config(ctx);
-	if (rc)
-		return rc;
-	if (!ctx->st) {
-		char err[1024];
-		char *dir = xstrdup(ctx->cfg.database);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			util_mkdirs(dir, 0750);
-		}
-		free(dir);
-		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
-			return cli_err(EXIT_RUNTIME, "%s", err);
-	}
-	*out = ctx->st;
-	return EXIT_OK;
-}
-
-int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argv;
-	if (argc > 1)
-		return cli_err(EXIT_USAGE, "init takes no arguments");
-	struct store *st;
-	int rc = cli_store(ctx, &st);
-	if (rc)
-		return rc;
-	printf("database %s ready (schema version %d)\n", ctx->cfg.database, store_version(st));
-	return EXIT_OK;
-}
-
 static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc, (void)argv;

@@ -101,6 +101,8 @@ void sbuf_addc(struct sbuf *b, char c)
 
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 {
+	if (!fmt) /* keeps gcc's -fsanitize=undefined build from warning */
+		return;
 	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);

@@ -17,8 +17,8 @@ for t in "$BUILD"/tests/test_*; do
 	[ -n "${ONLY:-}" ] && [[ $name != *"$ONLY"* ]] && continue
 	"$t" >"$log/$name.out" 2>&1
 	rc=$?
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | tail -1)
+	p=$(grep -ao '\[  PASSED  \] [0-9]*' "$log/$name.out" | tail -1 | grep -o '[0-9]*$')
+	f=$(grep -ao '\[  FAILED  \] [0-9]*' "$log/$name.out" | tail -1 | grep -o '[0-9]*$')
 	p=${p:-0} f=${f:-0}
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	pass=$((pass + p)) fail=$((fail + f))

@@ -1,0 +1,128 @@
+/* Config: defaults, every kind of bad line names file:line: key, modem
+ * sections, relative paths, and configs/loa.conf documents every key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/util.h"
+
+static int parse(struct loa_config *c, const char *text, char *err)
+{
+	config_defaults(c, "/etc/loa");
+	return config_parse(c, "t.conf", text, "/etc/loa", err, 512);
+}
+
+static void test_defaults_and_values(void **state)
+{
+	(void)state;
+	struct loa_config c;
+	char err[512];
+	assert_int_equal(parse(&c, "", err), 0);
+	assert_string_equal(c.database, "/var/lib/loa/loa.db");
+	assert_int_equal(c.sms_max_parts, 6);
+	assert_int_equal(c.quiet_start, 21 * 60);
+	assert_int_equal(c.n_modems, 0);
+	assert_int_equal(parse(&c,
+			       "\xEF\xBB\xBF# comment\n; another\n[gateway]\ndatabase = db/loa.db\n"
+			       "village = Thôn Tân Lợi\nquiet_start=22:30\n[sms]\nencoding = ASCII\n"
+			       "[modem m1]\nport = /dev/ttyUSB2\naudio = /dev/ttyUSB1\nfamily = huawei\n"
+			       "[modem sim-2]\nport=/dev/loa/sim2\nenabled = no\n",
+			       err),
+			 0);
+	assert_string_equal(c.database, "/etc/loa/db/loa.db");
+	assert_string_equal(c.village, "Thôn Tân Lợi");
+	assert_int_equal(c.quiet_start, 22 * 60 + 30);
+	assert_int_equal(c.sms_encoding, SMSENC_ASCII);
+	assert_int_equal(c.n_modems, 2);
+	assert_string_equal(c.modems[0].name, "m1");
+	assert_int_equal(c.modems[0].family, FAMILY_HUAWEI);
+	assert_string_equal(c.modems[0].audio, "/dev/ttyUSB1");
+	assert_int_equal(c.modems[0].baud, 115200);
+	assert_int_equal(c.modems[1].enabled, 0);
+	assert_int_equal(c.modems[1].family, FAMILY_GENERIC);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct {
+		const char *text, *want;
+	} t[] = {
+		{ "[gateway]\nfoo = 1\n", "t.conf:2: gateway.foo: unknown key" },
+		{ "[gatway]\n", "t.conf:1: unknown section [gatway]" },
+		{ "database = x\n", "t.conf:1: database: key outside any section" },
+		{ "[sms]\nmax_parts = 0\n", "t.conf:2: sms.max_parts: '0' is not a whole number from 1 to 10" },
+		{ "[sms]\nmax_parts = 3x\n", "t.conf:2: sms.max_parts: '3x' is not a whole number from 1 to 10" },
+		{ "[sms]\nencoding = utf8\n", "t.conf:2: sms.encoding: 'utf8' is not one of auto|unicode|ascii" },
+		{ "[gateway]\nquiet_end = 25:00\n", "t.conf:2: gateway.quiet_end: '25:00' is not a time HH:MM" },
+		{ "[gateway]\nlog_level = loud\n", "t.conf:2: gateway.log_level: 'loud' is not error|warn|info|debug" },
+		{ "[tts]\nngan = maybe\n", "t.conf:2: tts.ngan: 'maybe' is not yes or no" },
+		{ "[gateway]\nvillage =\n", "t.conf:2: gateway.village: must not be empty" },
+		{ "[gateway]\njust words\n", "t.conf:2: expected 'key = value'" },
+		{ "[gateway\n", "t.conf:1: section header must look like [name]" },
+		{ "[modem]\n", "t.conf:1: [modem NAME]: NAME must be" },
+		{ "[modem a b]\n", "t.conf:1: [modem NAME]: NAME must be" },
+		{ "[modem m1]\nport = /dev/x\n[modem m1]\n", "t.conf:3: [modem m1]: modem defined twice (first at line 1)" },
+		{ "[modem m1]\nfamily = nokia\n", "t.conf:2: modem m1.family: 'nokia' is not one of generic|huawei|simcom|quectel" },
+		{ "[modem m1]\nspeed = 9600\n", "t.conf:2: modem m1.speed: unknown key" },
+		{ "[modem m1]\naudio = /dev/ttyUSB1\n", "t.conf:1: modem m1.port: required" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct loa_config c;
+		char err[512] = "";
+		if (parse(&c, t[i].text, err) != -1 || strncmp(err, t[i].want, strlen(t[i].want)) != 0)
+			fail_msg("config '%s': got '%s', want '%s'", t[i].text, err, t[i].want);
+	}
+}
+
+static void check_documented(const char *section, const char *key, const char *def, const char *doc, void *arg)
+{
+	(void)def, (void)doc;
+	const char *text = arg;
+	char want[96];
+	snprintf(want, sizeof want, "\n%s%s =", strcmp(section, "modem") ? "" : "", key);
+	/* documented either as "key =" or commented "# key =" */
+	char want2[96];
+	snprintf(want2, sizeof want2, "# %s =", key);
+	if (!strstr(text, want) && !strstr(text, want2))
+		fail_msg("configs/loa.conf does not document %s.%s", section, key);
+}
+
+static void test_example_documents_every_key(void **state)
+{
+	(void)state;
+	char *text = util_read_file("configs/loa.conf", NULL);
+	assert_non_null(text);
+	config_each_key(check_documented, text);
+	/* and the example itself parses */
+	struct loa_config c;
+	char err[512];
+	if (parse(&c, text, err) != 0)
+		fail_msg("configs/loa.conf: %s", err);
+	free(text);
+}
+
+static void test_load_missing(void **state)
+{
+	(void)state;
+	struct loa_config c;
+	char err[512];
+	assert_int_equal(config_load(&c, "/nonexistent/loa.conf", err, sizeof err), -1);
+	assert_string_equal(err, "/nonexistent/loa.conf: cannot read config: No such file or directory");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_and_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_example_documents_every_key),
+		cmocka_unit_test(test_load_missing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

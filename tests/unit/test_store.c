@@ -1,0 +1,271 @@
+/* Store: migrations (old -> new, newer refused), file mode, fan-out by
+ * channel / opt-out / encoding / targets, cancel, reports, the append-only
+ * event log. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/store.h"
+#include "gateway/clock.h"
+#include "gateway/config.h"
+
+static char dir[64], path[128];
+
+static int mkdb(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/loa-store.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/loa.db", dir);
+	clock_fake(1796090400000LL);
+	return 0;
+}
+
+static int rmdb(void **state)
+{
+	(void)state;
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void add(struct store *st, const char *name, const char *phone, int ch, int acc, const char *groups,
+		int landline)
+{
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "%s", name);
+	snprintf(h.phone, sizeof h.phone, "%s", phone);
+	h.channel = ch;
+	h.accents = acc;
+	h.landline = landline;
+	snprintf(h.groups, sizeof h.groups, "%s", groups);
+	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+}
+
+static void test_migrations(void **state)
+{
+	(void)state;
+	char err[512];
+	struct store *st;
+	int latest = store_latest_version();
+	assert_true(latest >= 1);
+	/* An empty file is version 0; every older version upgrades in place
+	 * and keeps its data. */
+	for (int v = 1; v <= latest; v++) {
+		unlink(path);
+		assert_int_equal(store_open_at_version(path, v, &st, err, sizeof err), STORE_OK);
+		assert_int_equal(store_version(st), v);
+		add(st, "An", "+84912345678", CH_SMS, 1, "a", 0);
+		store_close(st);
+		assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+		assert_int_equal(store_version(st), latest);
+		struct household h;
+		assert_int_equal(store_household_by_phone(st, "+84912345678", &h), STORE_OK);
+		assert_string_equal(h.groups, "a");
+		store_close(st);
+		/* idempotent: opening again changes nothing */
+		assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+		assert_int_equal(store_version(st), latest);
+		store_close(st);
+	}
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+
+	/* a newer database is refused and left alone */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_ERR);
+	assert_null(st);
+	assert_non_null(strstr(err, "install a newer loa"));
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), latest + 1);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+struct tally {
+	int sms_queued, voice_queued, cancelled, other;
+};
+
+static int tally(const struct report_count *c, void *arg)
+{
+	struct tally *t = arg;
+	if (!strcmp(c->state, "queued"))
+		*(strcmp(c->channel, "sms") ? &t->voice_queued : &t->sms_queued) += c->n;
+	else if (!strcmp(c->state, "cancelled"))
+		t->cancelled += c->n;
+	else
+		t->other += c->n;
+	return 0;
+}
+
+static struct store *village(void)
+{
+	char err[512];
+	struct store *st;
+	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	add(st, "An", "+84912000001", CH_SMS, 1, "dong", 0);
+	add(st, "Binh", "+84912000002", CH_SMS, 0, "dong chan-nuoi", 0);
+	add(st, "Chi", "+84912000003", CH_BOTH, 1, "tay", 0);
+	add(st, "Dung", "+842333852456", CH_VOICE, 1, "tay chan-nuoi", 1);
+	add(st, "Em", "+84912000005", CH_VOICE, 0, "dong", 0);
+	struct household h;
+	assert_int_equal(store_household_by_phone(st, "+84912000005", &h), STORE_OK);
+	assert_int_equal(store_household_set_optout(st, h.id, 1), STORE_OK);
+	return st;
+}
+
+static void test_fanout(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	struct notice_req r = { .text = "Họp thôn", .targets = "all", .channels = CH_BOTH, .source = "test",
+				.sms_policy = SMSENC_AUTO, .parts_ucs2 = 1, .parts_gsm7 = 1 };
+	struct fanout_stats fs, pv;
+	int64_t id;
+	assert_int_equal(store_notice_preview(st, &r, &pv), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_memory_equal(&fs, &pv, sizeof fs);
+	assert_int_equal(fs.households, 4);  /* Em opted out */
+	assert_int_equal(fs.opted_out, 1);
+	assert_int_equal(fs.sms, 3);
+	assert_int_equal(fs.sms_ucs2, 2);    /* An, Chi */
+	assert_int_equal(fs.sms_gsm7, 1);    /* Binh has no accents */
+	assert_int_equal(fs.voice, 2);       /* Chi, Dung */
+	struct tally t = { 0 };
+	assert_int_equal(store_report_counts(st, id, tally, &t), STORE_OK);
+	assert_int_equal(t.sms_queued, 3);
+	assert_int_equal(t.voice_queued, 2);
+
+	/* urgent reaches the opted-out; SMS-only skips voice-only households */
+	r.urgent = 1;
+	r.channels = CH_SMS;
+	r.targets = "dong,tay";
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(fs.households, 3);
+	assert_int_equal(fs.no_channel, 2);  /* Dung, Em: voice only */
+	assert_int_equal(fs.voice, 0);
+	/* group names are case-insensitive; ascii policy strips everyone */
+	r.urgent = 0;
+	r.channels = CH_BOTH;
+	r.targets = "CHAN-NUOI";
+	r.sms_policy = SMSENC_ASCII;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(fs.households, 2);
+	assert_int_equal(fs.sms_gsm7, 1);
+	assert_int_equal(fs.voice, 1);
+	r.sms_policy = SMSENC_UNICODE;
+	r.targets = "dong";
+	assert_int_equal(store_notice_preview(st, &r, &fs), STORE_OK);
+	assert_int_equal(fs.sms_ucs2, 2);
+	/* a removed household is not targeted */
+	struct household h;
+	assert_int_equal(store_household_by_phone(st, "+84912000001", &h), STORE_OK);
+	assert_int_equal(store_household_remove(st, h.id), STORE_OK);
+	assert_int_equal(store_notice_preview(st, &r, &fs), STORE_OK);
+	assert_int_equal(fs.sms, 1);
+	assert_int_equal(store_household_remove(st, h.id), STORE_NOTFOUND);
+	store_close(st);
+}
+
+static int collect(const struct report_row *r, void *arg)
+{
+	strcat(arg, r->name);
+	strcat(arg, ":");
+	strcat(arg, r->state);
+	strcat(arg, " ");
+	return 0;
+}
+
+static void test_cancel_and_reports(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	struct notice_req r = { .text = "Họp", .targets = "all", .channels = CH_BOTH, .source = "test",
+				.parts_ucs2 = 1, .parts_gsm7 = 1 };
+	struct fanout_stats fs;
+	int64_t id, latest;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_latest(st, &latest), STORE_OK);
+	assert_int_equal(latest, id);
+	char buf[512] = "";
+	assert_int_equal(store_report_unreached(st, id, collect, buf), STORE_OK);
+	assert_string_equal(buf, "An:queued Binh:queued Chi:queued,queued Dung:queued ");
+	int n = -1;
+	assert_int_equal(store_notice_cancel(st, id, "test", &n), STORE_OK);
+	assert_int_equal(n, 5);
+	struct tally t = { 0 };
+	assert_int_equal(store_report_counts(st, id, tally, &t), STORE_OK);
+	assert_int_equal(t.cancelled, 5);
+	assert_int_equal(t.sms_queued + t.voice_queued, 0);
+	struct notice nt;
+	assert_int_equal(store_notice_get(st, id, &nt), STORE_OK);
+	assert_string_equal(nt.state, "cancelled");
+	assert_string_equal(nt.text, "Họp");
+	store_notice_clear(&nt);
+	assert_int_equal(store_notice_cancel(st, 999, "test", &n), STORE_NOTFOUND);
+	buf[0] = '\0';
+	struct household h;
+	assert_int_equal(store_household_by_phone(st, "+84912000003", &h), STORE_OK);
+	assert_int_equal(store_report_household(st, h.id, collect, buf), STORE_OK);
+	assert_string_equal(buf, "Chi:cancelled Chi:cancelled ");
+	store_close(st);
+}
+
+static void test_events_append_only(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	assert_int_equal(store_event(st, "test", 0, 0, 0, NULL, "x"), STORE_OK);
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET kind = 'y'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_phone_unique_among_active(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "Dup");
+	snprintf(h.phone, sizeof h.phone, "+84912000001");
+	h.channel = CH_SMS;
+	assert_int_equal(store_household_insert(st, &h, NULL), STORE_CONFLICT);
+	struct household old;
+	assert_int_equal(store_household_by_phone(st, "+84912000001", &old), STORE_OK);
+	assert_int_equal(store_household_remove(st, old.id), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_fanout, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_cancel_and_reports, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_events_append_only, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_phone_unique_among_active, mkdb, rmdb),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -41,7 +41,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECS ?= 30
 
-.PHONY: all check tests bench fuzz deps install clean cppcheck demo
+.PHONY: all check tests bench fuzz deps install clean cppcheck demo test
 all: $(BUILD)/loa
 
 Q := $(if $(V),,@)
@@ -89,8 +89,20 @@ fuzz: $(FUZZ_BIN)
 deps:
 	scripts/deps.sh
 
-demo: $(BUILD)/loa
-	$(BUILD)/loa demo
+# The README's two commands.  Each installs what it needs first.
+#   make demo   the demo village on simulated modems (the main job)
+#   make test   cppcheck, every fuzz target briefly, the whole suite under
+#               ASan+UBSan, then the whole suite again in the normal build
+#               (its last line is the summary "tests: N passed, N failed")
+demo: deps
+	$(MAKE) all
+	LOA_DATADIR=$(abspath configs) $(BUILD)/loa demo
+
+test: deps
+	$(MAKE) cppcheck
+	$(MAKE) fuzz FUZZ_SECS=$(or $(TEST_FUZZ_SECS),10)
+	$(MAKE) check SANITIZE=1
+	$(MAKE) check
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -25,6 +25,7 @@ expect_rc() {
 	local rc=$?
 	set -e
 	OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+	case "$ERR" in *Sanitizer*|*"runtime error:"*) fail "sanitizer report from: $* | $ERR" ;; esac
 	[ "$rc" -eq "$want" ] || fail "expected exit $want, got $rc from: $* | stdout: $OUT | stderr: $ERR"
 }
 contains() { [[ $1 == *"$2"* ]] || fail "expected to find '$2' in: $1"; }

@@ -41,6 +41,9 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECS ?= 30
 
+# Keep intermediate objects (tests, fuzz) so reruns do not rebuild them.
+.SECONDARY:
+
 .PHONY: all check tests bench fuzz deps install clean cppcheck demo test
 all: $(BUILD)/loa
 

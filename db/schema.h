@@ -125,6 +125,83 @@ static const char *const store_migrations[] = {
 	"  signal INTEGER NOT NULL DEFAULT 99,"
 	"  operator TEXT NOT NULL DEFAULT '',"
 	"  last_error TEXT NOT NULL DEFAULT '');",
+	/* 2: SMS sending (db/store_sms.c): the concatenation reference Loa chose
+	 *    for a multipart delivery (kept when a send resumes), its persistent
+	 *    counter, and indexes for daily part counts, per-delivery parts and
+	 *    urgent notices first. */
+	"ALTER TABLE deliveries ADD COLUMN sms_ref INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE sms_seq (id INTEGER PRIMARY KEY CHECK (id = 1), next_ref INTEGER NOT NULL);"
+	"INSERT INTO sms_seq(id, next_ref) VALUES (1, 1);"
+	"CREATE INDEX sms_refs_sent ON sms_refs(sent_at);"
+	"CREATE INDEX sms_refs_delivery ON sms_refs(delivery_id);"
+	"CREATE INDEX deliveries_notice_state ON deliveries(notice_id, state, channel);",
+	/* 3: short codes (db/store_shortcode.c): stored templates, broadcast
+	 *    requests waiting for their one-time code, and the outbox of SMS
+	 *    replies to senders (who need not be households).  A household's
+	 *    acknowledging reply is recorded on its SMS delivery; a notice can
+	 *    be let past the daily budget. */
+	"CREATE TABLE templates ("
+	"  code TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE pending_broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender_id INTEGER NOT NULL REFERENCES senders(id) ON DELETE CASCADE,"
+	"  code TEXT NOT NULL,"
+	"  targets TEXT NOT NULL,"
+	"  channels INTEGER NOT NULL,"
+	"  urgent INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  wrong INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  notice_id INTEGER REFERENCES notices(id));"
+	"CREATE INDEX pending_broadcasts_sender ON pending_broadcasts(sender_id, state);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  to_phone TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  inbound_id INTEGER REFERENCES inbound(id),"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  modem TEXT,"
+	"  mr INTEGER,"
+	"  error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX outbox_state ON outbox(state, id);"
+	"CREATE INDEX outbox_to ON outbox(to_phone, created_at);"
+	"ALTER TABLE deliveries ADD COLUMN acked_at INTEGER;"
+	/* a notice a head sent past the daily SMS budget on purpose */
+	"ALTER TABLE notices ADD COLUMN budget_override INTEGER NOT NULL DEFAULT 0;",
+	/* 4: the officers' web page (db/store_web.c): users with an argon2id
+	 *    hash, sessions stored by the hash of their token only, failed-login
+	 *    records per user and per address (the rate limiter's state, shared
+	 *    by every process serving the page), and an index for "calls
+	 *    today". */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  pwhash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_login_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE login_failures ("
+	"  key TEXT PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  last_ms INTEGER NOT NULL,"
+	"  until_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX attempts_started ON attempts(started_at);",
 };
 
 #endif

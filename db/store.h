@@ -77,6 +77,7 @@ struct notice_req {
 	const char *audio_path;  /* recorded speech, or NULL */
 	int sms_policy;          /* enum sms_encoding_policy */
 	int parts_ucs2, parts_gsm7;
+	int budget_override;     /* may go past the daily SMS budget */
 };
 struct fanout_stats {
 	int households;          /* households targeted (after opt-out) */

@@ -147,7 +147,8 @@ int store_notice_create(struct store *st, const struct notice_req *r, int64_t *i
 		goto fail;
 	sqlite3_stmt *s = store_prep(st,
 		"INSERT INTO notices(text, targets, channels, urgent, source, audio_path, parts_ucs2,"
-		" parts_gsm7, created_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+		" parts_gsm7, created_at, due_at, budget_override)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 	if (!s) {
 		rc = STORE_ERR;
 		goto fail;
@@ -162,6 +163,7 @@ int store_notice_create(struct store *st, const struct notice_req *r, int64_t *i
 	sqlite3_bind_int(s, 8, r->parts_gsm7);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, due);
+	sqlite3_bind_int(s, 11, r->budget_override);
 	rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, "insert notice");
 	sqlite3_finalize(s);
 	if (rc)

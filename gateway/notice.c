@@ -59,9 +59,11 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 		snprintf(err, errlen, "--to: name a group, several separated by commas, or all");
 		return EXIT_USAGE;
 	}
+	p->targets = xstrdup(targets);
+	p->source = xstrdup(source ? source : "cli");
 	p->req = (struct notice_req){
-		.text = p->text, .targets = targets, .channels = channels ? channels : CH_BOTH,
-		.urgent = urgent, .due_at = due_at, .source = source, .sms_policy = cfg->sms_encoding,
+		.text = p->text, .targets = p->targets, .channels = channels ? channels : CH_BOTH,
+		.urgent = urgent, .due_at = due_at, .source = p->source, .sms_policy = cfg->sms_encoding,
 		.parts_ucs2 = p->parts_ucs2, .parts_gsm7 = p->parts_gsm7,
 	};
 	if (store_notice_preview(st, &p->req, &p->stats) != STORE_OK) {
@@ -95,7 +97,9 @@ void notice_plan_free(struct notice_plan *p)
 {
 	free(p->text);
 	free(p->stripped);
-	p->text = p->stripped = NULL;
+	free(p->targets);
+	free(p->source);
+	p->text = p->stripped = p->targets = p->source = NULL;
 }
 
 void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg, FILE *out)

@@ -15,6 +15,8 @@ struct notice_plan {
 	int replaced;            /* characters stripping could not map */
 	int parts_ucs2, parts_gsm7;
 	char ambiguous[160];     /* stripped words that are ambiguous */
+	char *targets;           /* copies the request points into (owned) */
+	char *source;
 	int speech_s;            /* one reading, estimated */
 	struct notice_req req;
 	struct fanout_stats stats;

@@ -1,0 +1,86 @@
+/* store_shortcode — the SQL behind SMS short codes: registered senders,
+ * stored templates, broadcasts waiting for their one-time code, the outbox
+ * of replies, decisions on inbound messages, and households' replies. */
+#ifndef LOA_STORE_SHORTCODE_H
+#define LOA_STORE_SHORTCODE_H
+#include <stdint.h>
+
+struct store;
+
+struct sender {
+	int64_t id;
+	char phone[24];      /* E.164 */
+	char role[12];       /* head | officer */
+	char name[96];
+	char groups[256];    /* comma-separated codes a head may broadcast to; "" = all */
+	int confirm;         /* broadcasts need the one-time code */
+};
+int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out);
+int store_sender_remove(struct store *st, const char *phone);
+int store_sender_by_phone(struct store *st, const char *phone, struct sender *out);
+int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg);
+
+int store_template_add(struct store *st, const char *code, const char *text);
+/* *text_out malloc'd. */
+int store_template_get(struct store *st, const char *code, char **text_out);
+int store_template_remove(struct store *st, const char *code);
+int store_template_each(struct store *st, int (*cb)(const char *code, const char *text, void *arg), void *arg);
+
+struct pending {
+	int64_t id, sender_id;
+	char code[16];
+	char *targets, *text;  /* owned */
+	int channels, urgent, wrong;
+	int64_t created_at, expires_at;
+	char state[12];        /* pending | held | sent | expired | dropped | superseded */
+};
+void store_pending_clear(struct pending *p);
+/* A new request; earlier open ones of the same sender become superseded. */
+int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out);
+/* The sender's open request (pending or held), newest first. */
+int store_pending_open(struct store *st, int64_t sender_id, struct pending *out);
+int store_pending_update(struct store *st, int64_t id, const char *state, int wrong, const char *reason,
+			 int64_t notice_id);
+
+/* Replies to senders and households: queued for the daemon to send. */
+int store_outbox_add(struct store *st, const char *to, const char *text, const char *kind, int64_t inbound_id,
+		     int64_t now);
+/* Outbox messages to `to` created since `since` (rate limit). */
+int store_outbox_count_since(struct store *st, const char *to, int64_t since, int *n);
+struct outbox_msg {
+	int64_t id;
+	char to[24];
+	char *text;            /* owned */
+};
+void store_outbox_clear(struct outbox_msg *m);
+/* Oldest queued message -> sending on `modem`; STORE_NOTFOUND if none. */
+int store_outbox_claim(struct store *st, const char *modem, struct outbox_msg *m);
+/* sent (mr >= 0) or failed with `error`; a failed one is retried
+ * `retries` times by going back to queued. */
+int store_outbox_done(struct store *st, int64_t id, int ok, int mr, const char *error, int retries, int64_t now);
+/* At daemon start: sending -> queued (a reply lost in a crash is resent:
+ * replies are short, idempotent acknowledgements). */
+int store_outbox_recover(struct store *st);
+
+int store_inbound_decide(struct store *st, int64_t inbound_id, const char *decision, const char *reason);
+struct inbound_row {
+	int64_t id, received_at;
+	const char *modem, *sender, *text, *decision, *reason, *sender_name;
+};
+int store_inbound_each(struct store *st, int limit, int (*cb)(const struct inbound_row *r, void *arg), void *arg);
+struct outbox_row {
+	int64_t id, created_at, inbound_id;
+	const char *to, *text, *kind, *state, *error;
+};
+int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox_row *r, void *arg), void *arg);
+
+/* A household's acknowledging reply: its latest SMS delivery sent within
+ * `window_s` counts as confirmed (acked_at set; sent/uncertain become
+ * delivered).  *notice_id = 0 when nothing matched. */
+int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id);
+/* SMS parts still queued (not yet sent) across all notices. */
+int store_sms_parts_queued(struct store *st, int *n);
+int store_notice_set_budget_override(struct store *st, int64_t notice_id);
+/* `loa inbox --simulate`: an inbound SMS as if a modem named "cli" got it. */
+int store_sms_inbound_cli(struct store *st, const char *sender, const char *text, int64_t now, int64_t *id);
+#endif

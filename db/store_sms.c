@@ -1,0 +1,485 @@
+/* store_sms — see store_sms.h for the states.
+ *
+ * DESIGN: every state move is one transaction that also closes the attempt
+ * row and appends an event, so the log and the state can never disagree.
+ * The claim is a single UPDATE ... WHERE id = (SELECT ...) AND state =
+ * 'queued' RETURNING ...: SQLite runs it atomically, so a delivery cannot
+ * go to two modems even if two daemons ran by mistake.  Urgent notices are
+ * looked up first through deliveries_notice_state (few urgent notices), the
+ * rest in next_at order through deliveries_due, so a claim stays O(log n)
+ * with 100,000 queued deliveries. */
+#include "db/store_sms.h"
+
+#include "db/store_int.h"
+#include "gateway/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void store_sms_job_clear(struct sms_job *j)
+{
+	free(j->text);
+	memset(j, 0, sizeof *j);
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sms_recover(struct store *st, int64_t now, int *n)
+{
+	*n = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
+		" SELECT ?1, 'sms_uncertain', notice_id, id, household_id, modem,"
+		" 'the daemon stopped while this SMS was being sent; not re-sent'"
+		" FROM deliveries WHERE state = 'sending' AND channel = 'sms'");
+	if (!s || (sqlite3_bind_int64(s, 1, now), step_done(st, s, "recover")) != STORE_OK)
+		goto fail;
+	s = store_prep(st,
+		"UPDATE attempts SET ended_at = ?1, outcome = 'uncertain', cause = 'daemon stopped'"
+		" WHERE ended_at IS NULL AND delivery_id IN"
+		" (SELECT id FROM deliveries WHERE state = 'sending' AND channel = 'sms')");
+	if (!s || (sqlite3_bind_int64(s, 1, now), step_done(st, s, "recover")) != STORE_OK)
+		goto fail;
+	s = store_prep(st,
+		"UPDATE deliveries SET state = 'uncertain', updated_at = ?1,"
+		" last_error = 'answer lost: the daemon stopped while sending (not re-sent)'"
+		" WHERE state = 'sending' AND channel = 'sms'");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, now);
+	if (step_done(st, s, "recover") != STORE_OK)
+		goto fail;
+	*n = sqlite3_changes(st->db);
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+static int load_job(struct store *st, int64_t id, struct sms_job *j)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT d.id, d.notice_id, d.household_id, h.phone, n.text, d.encoding, d.parts, d.attempts,"
+		" d.sms_ref, (SELECT COUNT(DISTINCT part) FROM sms_refs r WHERE r.delivery_id = d.id), n.urgent"
+		" FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = STORE_NOTFOUND;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		j->delivery_id = sqlite3_column_int64(s, 0);
+		j->notice_id = sqlite3_column_int64(s, 1);
+		j->household_id = sqlite3_column_int64(s, 2);
+		snprintf(j->phone, sizeof j->phone, "%s", store_col_text(s, 3));
+		j->text = xstrdup(store_col_text(s, 4));
+		j->ucs2 = strcmp(store_col_text(s, 5), "gsm7") != 0;
+		j->parts = sqlite3_column_int(s, 6);
+		j->attempts = sqlite3_column_int(s, 7);
+		j->ref = sqlite3_column_int(s, 8);
+		j->parts_sent = sqlite3_column_int(s, 9);
+		j->urgent = sqlite3_column_int(s, 10);
+		rc = STORE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The id of the delivery to claim, or 0. */
+static int pick(struct store *st, int64_t now, int urgent_only, int max_parts, int64_t *id)
+{
+	static const char *const sql[2] = {
+		"SELECT d.id FROM notices n JOIN deliveries d ON d.notice_id = n.id"
+		" WHERE n.urgent = 1 AND n.state = 'active' AND d.state = 'queued' AND d.channel = 'sms'"
+		" AND d.next_at <= ?1 AND d.parts <= ?2 ORDER BY d.next_at, d.id LIMIT 1",
+		"SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id"
+		" WHERE d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		" AND n.state = 'active' ORDER BY d.next_at, d.id LIMIT 1",
+	};
+	*id = 0;
+	for (int i = 0; i < (urgent_only ? 1 : 2) && !*id; i++) {
+		sqlite3_stmt *s = store_prep(st, sql[i]);
+		if (!s)
+			return STORE_ERR;
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int(s, 2, max_parts);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0);
+		else if (r != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return store_fail(st, "claim");
+		}
+		sqlite3_finalize(s);
+	}
+	return STORE_OK;
+}
+
+int store_sms_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int max_parts,
+		    struct sms_job *job)
+{
+	memset(job, 0, sizeof *job);
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	int64_t id;
+	if (pick(st, now, urgent_only, max_parts, &id) != STORE_OK)
+		goto fail;
+	if (!id) {
+		store_rollback(st);
+		return STORE_NOTFOUND;
+	}
+	sqlite3_stmt *s = store_prep(st,
+		"UPDATE deliveries SET state = 'sending', modem = ?2, attempts = attempts + 1, updated_at = ?3"
+		" WHERE id = ?1 AND state = 'queued'");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, modem);
+	sqlite3_bind_int64(s, 3, now);
+	if (step_done(st, s, "claim") != STORE_OK)
+		goto fail;
+	if (sqlite3_changes(st->db) != 1) {
+		store_rollback(st);
+		return STORE_NOTFOUND;
+	}
+	s = store_prep(st, "INSERT INTO attempts(delivery_id, modem, started_at) VALUES (?1, ?2, ?3)");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, modem);
+	sqlite3_bind_int64(s, 3, now);
+	if (step_done(st, s, "attempt") != STORE_OK)
+		goto fail;
+	int64_t attempt = sqlite3_last_insert_rowid(st->db);
+	if (load_job(st, id, job) != STORE_OK)
+		goto fail;
+	job->attempt_id = attempt;
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	store_sms_job_clear(job);
+	return STORE_ERR;
+}
+
+int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at)
+{
+	sqlite3_stmt *s = store_prep(st, urgent_only
+		? "SELECT MIN(d.next_at) FROM notices n JOIN deliveries d ON d.notice_id = n.id"
+		  " WHERE n.urgent = 1 AND n.state = 'active' AND d.state = 'queued' AND d.channel = 'sms'"
+		: "SELECT MIN(next_at) FROM deliveries WHERE state = 'queued' AND channel = 'sms'");
+	if (!s)
+		return STORE_ERR;
+	int rc = STORE_NOTFOUND;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*next_at = sqlite3_column_int64(s, 0);
+		rc = STORE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref)
+{
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_stmt *s = store_prep(st, "UPDATE sms_seq SET next_ref = next_ref % 255 + 1 WHERE id = 1"
+					 " RETURNING (next_ref + 253) % 255 + 1");
+	if (!s)
+		goto fail;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, "sms reference");
+		sqlite3_finalize(s);
+		goto fail;
+	}
+	*ref = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	s = store_prep(st, "UPDATE deliveries SET sms_ref = ?2 WHERE id = ?1");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, delivery_id);
+	sqlite3_bind_int(s, 2, *ref);
+	if (step_done(st, s, "sms reference") != STORE_OK)
+		goto fail;
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
+			int mr, int64_t now)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO sms_refs(delivery_id, modem, part, parts, mr, recipient, sent_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, j->delivery_id);
+	store_bind_text(s, 2, modem);
+	sqlite3_bind_int(s, 3, part);
+	sqlite3_bind_int(s, 4, parts);
+	sqlite3_bind_int(s, 5, mr);
+	store_bind_text(s, 6, j->phone);
+	sqlite3_bind_int64(s, 7, now);
+	return step_done(st, s, "sms part");
+}
+
+/* One state move: the delivery, its open attempt, an event. */
+static int move(struct store *st, const struct sms_job *j, const char *modem, const char *state,
+		const char *outcome, const char *cause, int64_t next_at, int uncount, int64_t now,
+		const char *event)
+{
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_stmt *s = store_prep(st,
+		"UPDATE deliveries SET state = ?2, last_error = ?3, next_at = CASE WHEN ?4 > 0 THEN ?4"
+		" ELSE next_at END, attempts = attempts - ?5, updated_at = ?6, modem = ?7"
+		" WHERE id = ?1 AND state = 'sending'");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, j->delivery_id);
+	store_bind_text(s, 2, state);
+	store_bind_text(s, 3, cause ? cause : "");
+	sqlite3_bind_int64(s, 4, next_at);
+	sqlite3_bind_int(s, 5, uncount);
+	sqlite3_bind_int64(s, 6, now);
+	store_bind_text(s, 7, modem);
+	if (step_done(st, s, "delivery state") != STORE_OK)
+		goto fail;
+	s = store_prep(st, "UPDATE attempts SET ended_at = ?2, outcome = ?3, cause = ?4 WHERE id = ?1");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, j->attempt_id);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, outcome);
+	store_bind_text(s, 4, cause ? cause : "");
+	if (step_done(st, s, "attempt") != STORE_OK)
+		goto fail;
+	if (store_event(st, event, j->notice_id, j->delivery_id, j->household_id, modem, cause) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now)
+{
+	return move(st, j, modem, "sent", "sent", "", 0, 0, now, "sms_sent");
+}
+
+int store_sms_retry(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+		    int64_t next_at, int give_up, int64_t now)
+{
+	return move(st, j, modem, give_up ? "failed" : "queued", "error", cause, next_at, 0, now,
+		    give_up ? "sms_failed" : "sms_retry");
+}
+
+int store_sms_release(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now)
+{
+	return move(st, j, modem, "queued", "not_sent", cause, now, 1, now, "sms_requeued");
+}
+
+int store_sms_fail(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now)
+{
+	return move(st, j, modem, "failed", "failed", cause, 0, 0, now, "sms_failed");
+}
+
+int store_sms_uncertain(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+			int64_t now)
+{
+	return move(st, j, modem, "uncertain", "uncertain", cause, 0, 0, now, "sms_uncertain");
+}
+
+int store_sms_report(struct store *st, const char *modem, int mr, const char *recipient, int delivered,
+		     const char *detail, int64_t now, int64_t *delivery_id, int64_t *notice_id, const char **moved)
+{
+	*moved = NULL;
+	*delivery_id = 0;
+	*notice_id = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT r.id, r.delivery_id, d.notice_id, d.household_id, d.state FROM sms_refs r"
+		" JOIN deliveries d ON d.id = r.delivery_id"
+		" WHERE r.modem = ?1 AND r.mr = ?2 AND r.recipient = ?3"
+		" ORDER BY r.report IS NULL DESC, r.id DESC LIMIT 1");
+	if (!s)
+		goto fail;
+	store_bind_text(s, 1, modem);
+	sqlite3_bind_int(s, 2, mr);
+	store_bind_text(s, 3, recipient);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		store_rollback(st);
+		return STORE_OK;
+	}
+	int64_t ref_id = sqlite3_column_int64(s, 0), hh;
+	*delivery_id = sqlite3_column_int64(s, 1);
+	*notice_id = sqlite3_column_int64(s, 2);
+	hh = sqlite3_column_int64(s, 3);
+	char state[16];
+	snprintf(state, sizeof state, "%s", store_col_text(s, 4));
+	sqlite3_finalize(s);
+
+	s = store_prep(st, "UPDATE sms_refs SET report = ?2, report_at = ?3 WHERE id = ?1");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ref_id);
+	store_bind_text(s, 2, delivered ? "delivered" : "failed");
+	sqlite3_bind_int64(s, 3, now);
+	if (step_done(st, s, "report") != STORE_OK)
+		goto fail;
+	/* Parts of the delivery: all delivered -> delivered; any failed -> failed. */
+	s = store_prep(st,
+		"SELECT MAX(parts), COUNT(DISTINCT CASE WHEN report = 'delivered' THEN part END),"
+		" SUM(report = 'failed') FROM sms_refs WHERE delivery_id = ?1");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, *delivery_id);
+	const char *to = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int parts = sqlite3_column_int(s, 0), ok = sqlite3_column_int(s, 1), bad = sqlite3_column_int(s, 2);
+		if (bad > 0)
+			to = "failed";
+		else if (ok >= parts && parts > 0)
+			to = "delivered";
+	}
+	sqlite3_finalize(s);
+	if (to && strcmp(state, "sent") == 0) {
+		s = store_prep(st,
+			"UPDATE deliveries SET state = ?2, updated_at = ?3,"
+			" last_error = CASE WHEN ?2 = 'failed' THEN ?4 ELSE '' END WHERE id = ?1");
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, *delivery_id);
+		store_bind_text(s, 2, to);
+		sqlite3_bind_int64(s, 3, now);
+		store_bind_text(s, 4, detail ? detail : "status report: failed");
+		if (step_done(st, s, "report") != STORE_OK)
+			goto fail;
+		if (store_event(st, strcmp(to, "delivered") == 0 ? "sms_delivered" : "sms_failed", *notice_id,
+				*delivery_id, hh, modem, detail) != STORE_OK)
+			goto fail;
+		*moved = to;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+static int count1(struct store *st, sqlite3_stmt *s, int *n)
+{
+	if (!s)
+		return STORE_ERR;
+	int rc = STORE_OK;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int(s, 0);
+	else
+		rc = store_fail(st, "count");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sms_awaiting_reports(struct store *st, int64_t since, int *n)
+{
+	*n = 0;
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT COUNT(DISTINCT r.delivery_id) FROM sms_refs r JOIN deliveries d ON d.id = r.delivery_id"
+		" WHERE r.sent_at >= ?1 AND d.state = 'sent'");
+	if (s)
+		sqlite3_bind_int64(s, 1, since);
+	return count1(st, s, n);
+}
+
+int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
+{
+	*n = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, detail)"
+		" SELECT ?1, 'sms_expired', d.notice_id, d.id, d.household_id, 'not sent within sms.expire_h'"
+		" FROM deliveries d JOIN notices n ON n.id = d.notice_id"
+		" WHERE d.state = 'queued' AND d.channel = 'sms' AND n.due_at < ?2");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now - max_age_s);
+	if (step_done(st, s, "expire") != STORE_OK)
+		goto fail;
+	s = store_prep(st,
+		"UPDATE deliveries SET state = 'expired', updated_at = ?1, last_error = 'not sent within sms.expire_h'"
+		" WHERE state = 'queued' AND channel = 'sms' AND notice_id IN"
+		" (SELECT id FROM notices WHERE due_at < ?2)");
+	if (!s)
+		goto fail;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now - max_age_s);
+	if (step_done(st, s, "expire") != STORE_OK)
+		goto fail;
+	*n = sqlite3_changes(st->db);
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+int store_sms_parts_since(struct store *st, const char *modem, int64_t since, int *n)
+{
+	*n = 0;
+	sqlite3_stmt *s = store_prep(st, "SELECT COUNT(*) FROM sms_refs WHERE sent_at >= ?1 AND (?2 IS NULL OR modem = ?2)");
+	if (s) {
+		sqlite3_bind_int64(s, 1, since);
+		store_bind_text(s, 2, modem);
+	}
+	return count1(st, s, n);
+}
+
+int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
+		      int64_t sent_at, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO inbound(received_at, sent_at, modem, sender, text, parts)"
+		" VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6)");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, sent_at);
+	store_bind_text(s, 3, modem);
+	store_bind_text(s, 4, sender);
+	store_bind_text(s, 5, text);
+	sqlite3_bind_int(s, 6, parts);
+	int rc = step_done(st, s, "inbound");
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,
+			   const char *last_error, int64_t now)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT INTO modem_status(name, updated_at, state, registered, signal, last_error)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at,"
+		" state = excluded.state, registered = excluded.registered, signal = excluded.signal,"
+		" last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END");
+	if (!s)
+		return STORE_ERR;
+	store_bind_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, state);
+	sqlite3_bind_int(s, 4, registered);
+	sqlite3_bind_int(s, 5, signal);
+	store_bind_text(s, 6, last_error ? last_error : "");
+	return step_done(st, s, "modem status");
+}

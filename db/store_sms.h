@@ -1,0 +1,90 @@
+/* store_sms — the SQL of SMS delivery for the daemon: claiming due
+ * deliveries, recording each part handed to a modem (sms_refs), moving
+ * states with an attempt row and an event for each, matching status
+ * reports, crash recovery, inbound messages, daily part counts and modem
+ * health.
+ *
+ * States (deliveries.state, channel 'sms'):
+ *   queued --claim--> sending --+CMGS of every part--> sent --report--> delivered | failed
+ *   sending --transient error--> queued (next_at later) | failed (retries spent)
+ *   sending --permanent error--> failed
+ *   sending --answer lost (timeout / port gone after Ctrl-Z / crash)--> uncertain
+ *   queued --too old (sms.expire_h)--> expired
+ * A delivery in `uncertain` is never re-sent automatically. */
+#ifndef LOA_STORE_SMS_H
+#define LOA_STORE_SMS_H
+#include <stdint.h>
+
+struct store;
+
+struct sms_job {
+	int64_t delivery_id, notice_id, household_id, attempt_id;
+	char phone[24];        /* E.164 */
+	char *text;            /* the notice text (NFC, unstripped); owned */
+	int ucs2;              /* deliveries.encoding == 'ucs2' */
+	int parts;             /* parts counted at fan-out */
+	int attempts;          /* including this one */
+	int ref;               /* concatenation reference, 0 = none chosen yet */
+	int parts_sent;        /* parts already accepted by a modem (resume after loss) */
+	int urgent;
+};
+void store_sms_job_clear(struct sms_job *j);
+
+/* Daemon start: every `sending` SMS delivery (its modem answer was lost in
+ * a crash) becomes `uncertain`.  *n = how many. */
+int store_sms_recover(struct store *st, int64_t now, int *n);
+
+/* Atomically moves the most urgent due delivery (queued, next_at <= now,
+ * notice active; only urgent notices if urgent_only; at most max_parts
+ * parts) to `sending` on `modem`, opens its attempt row.  STORE_NOTFOUND
+ * when nothing is due.  One UPDATE ... WHERE state = 'queued': the same
+ * delivery can never be claimed twice. */
+int store_sms_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int max_parts,
+		    struct sms_job *job);
+/* The earliest next_at of a queued SMS delivery (urgent notices only if
+ * urgent_only); STORE_NOTFOUND if there is none. */
+int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at);
+
+/* A fresh concatenation reference 1..255 from a persistent counter, stored
+ * on the delivery so a resumed multipart message keeps it. */
+int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref);
+
+/* One part accepted by the modem with message reference `mr`. */
+int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
+			int mr, int64_t now);
+/* Every part accepted: `sent`. */
+int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now);
+/* Transient failure: back to queued at next_at, or `failed` when
+ * `give_up`. */
+int store_sms_retry(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+		    int64_t next_at, int give_up, int64_t now);
+/* Not sent at all (stopping, port lost before the PDU went out): back to
+ * queued now, the attempt not counted. */
+int store_sms_release(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
+int store_sms_fail(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
+int store_sms_uncertain(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+			int64_t now);
+
+/* A status report: matched by (modem, mr, recipient) to the latest part
+ * without a report.  `delivered` 1/0.  Moves the delivery to delivered
+ * (every part delivered) or failed (any part failed); *moved is then that
+ * state, else NULL.  *delivery_id = 0 when nothing matched. */
+int store_sms_report(struct store *st, const char *modem, int mr, const char *recipient, int delivered,
+		     const char *detail, int64_t now, int64_t *delivery_id, int64_t *notice_id, const char **moved);
+/* Deliveries in `sent` whose last part went out at or after `since`. */
+int store_sms_awaiting_reports(struct store *st, int64_t since, int *n);
+
+/* queued deliveries of notices older than max_age_s -> expired. */
+int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
+
+/* SMS parts handed to modems since `since` (NULL modem: all modems). */
+int store_sms_parts_since(struct store *st, const char *modem, int64_t since, int *n);
+
+/* An inbound SMS (reassembled). */
+int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
+		      int64_t sent_at, int64_t now, int64_t *id);
+
+/* modem_status row upsert. */
+int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,
+			   const char *last_error, int64_t now);
+#endif

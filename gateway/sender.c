@@ -1,0 +1,234 @@
+/* sender — the `loa sender`, `loa template` and `loa inbox` subcommands:
+ * who may command the gateway by SMS, the stored notice templates, and
+ * the audit view of every inbound message with its decision and replies. */
+#include "gateway/cli.h"
+
+#include "db/store.h"
+#include "db/store_shortcode.h"
+#include "gateway/clock.h"
+#include "gateway/inbox.h"
+#include "gateway/phone.h"
+#include "gateway/text.h"
+#include "gateway/util.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int print_sender(const struct sender *s, void *arg)
+{
+	(void)arg;
+	char nat[20];
+	phone_national(s->phone, nat, sizeof nat);
+	printf("%-12s %-8s ", nat, s->role);
+	text_fpad(stdout, s->name, 24);
+	printf("%-24s %s\n", s->groups[0] ? s->groups : "(all groups)", s->confirm ? "code" : "no-confirm");
+	return 0;
+}
+
+int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa sender add PHONE --role head|officer --name NAME [--groups G,...] "
+				    "[--no-confirm] | list | remove PHONE";
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	argc--, argv++;
+	struct store *st;
+	int rc;
+	if (!strcmp(sub, "list")) {
+		if ((rc = cli_store(ctx, &st)))
+			return rc;
+		return store_sender_each(st, print_sender, NULL) == STORE_OK ? EXIT_OK
+			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	}
+	if (!strcmp(sub, "remove")) {
+		struct phone p;
+		if (argc != 2)
+			return cli_err(EXIT_USAGE, "%s", usage);
+		if (phone_normalise(argv[1], &p) != PHONE_MOBILE)
+			return cli_err(EXIT_USAGE, "'%s' is not a mobile number", argv[1]);
+		if ((rc = cli_store(ctx, &st)))
+			return rc;
+		rc = store_sender_remove(st, p.e164);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
+		if (rc)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		store_event(st, "sender_removed", 0, 0, 0, NULL, p.e164);
+		printf("sender %s removed\n", p.national);
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "add") != 0)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	static const struct option o[] = {
+		{ "role", required_argument, NULL, 'r' }, { "name", required_argument, NULL, 'n' },
+		{ "groups", required_argument, NULL, 'g' }, { "no-confirm", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sender s;
+	memset(&s, 0, sizeof s);
+	s.confirm = 1;
+	const char *role = NULL, *name = NULL, *groups = "";
+	int c;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		switch (c) {
+		case 'r': role = optarg; break;
+		case 'n': name = optarg; break;
+		case 'g': groups = optarg; break;
+		case 'N': s.confirm = 0; break;
+		default: return cli_err(EXIT_USAGE, "%s", usage);
+		}
+	}
+	if (optind != argc - 1 || !role || !name)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct phone p;
+	if (phone_normalise(argv[optind], &p) != PHONE_MOBILE)
+		return cli_err(EXIT_USAGE, "PHONE: '%s' is not a Vietnamese mobile number", argv[optind]);
+	if (strcmp(role, "head") && strcmp(role, "officer"))
+		return cli_err(EXIT_USAGE, "--role: '%s' is not head or officer", role);
+	if (!*name || strlen(name) >= sizeof s.name)
+		return cli_err(EXIT_USAGE, "--name: must be 1-%zu bytes", sizeof s.name - 1);
+	if (strlen(groups) >= sizeof s.groups)
+		return cli_err(EXIT_USAGE, "--groups: too long");
+	for (const char *g = groups; *g; g++)
+		if (!isalnum((unsigned char)*g) && !strchr("-_,", *g))
+			return cli_err(EXIT_USAGE, "--groups: '%s' is not a comma-separated list of group codes", groups);
+	snprintf(s.phone, sizeof s.phone, "%s", p.e164);
+	snprintf(s.role, sizeof s.role, "%s", role);
+	snprintf(s.name, sizeof s.name, "%s", name);
+	snprintf(s.groups, sizeof s.groups, "%s", groups);
+	if ((rc = cli_store(ctx, &st)))
+		return rc;
+	rc = store_sender_add(st, &s, NULL);
+	if (rc == STORE_CONFLICT)
+		return cli_err(EXIT_USAGE, "%s is already a sender (remove it first)", p.national);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	store_event(st, "sender_added", 0, 0, 0, NULL, s.phone);
+	printf("sender %s (%s, %s) added%s\n", p.national, s.name, s.role,
+	       s.confirm ? "" : "; broadcasts go out without a confirmation code");
+	return EXIT_OK;
+}
+
+static int print_template(const char *code, const char *text, void *arg)
+{
+	(void)arg;
+	printf("%-16s %s\n", code, text);
+	return 0;
+}
+
+int cmd_template(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa template add CODE TEXT | list | remove CODE";
+	struct store *st;
+	int rc;
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		if ((rc = cli_store(ctx, &st)))
+			return rc;
+		return store_template_each(st, print_template, NULL) == STORE_OK ? EXIT_OK
+			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	}
+	if (argc < 3)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *code = argv[2];
+	if (strlen(code) > 16 || !*code)
+		return cli_err(EXIT_USAGE, "CODE: 1-16 letters, digits, '-' or '_'");
+	for (const char *p = code; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return cli_err(EXIT_USAGE, "CODE: 1-16 letters, digits, '-' or '_'");
+	if (!strcmp(argv[1], "remove") && argc == 3) {
+		if ((rc = cli_store(ctx, &st)))
+			return rc;
+		rc = store_template_remove(st, code);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no template %s", code);
+		return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
+	}
+	if (strcmp(argv[1], "add") != 0 || argc != 4)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	if ((rc = cli_store(ctx, &st)))
+		return rc;
+	char err[256];
+	char *text = text_notice_check(argv[3], ctx->cfg.notice_max_chars, err, sizeof err);
+	if (!text)
+		return cli_err(EXIT_USAGE, "TEXT: %s", err);
+	rc = store_template_add(st, code, text);
+	free(text);
+	if (rc == STORE_CONFLICT)
+		return cli_err(EXIT_USAGE, "template %s exists (remove it first)", code);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("template %s added; a head sends it with: MAU %s <nhom|TATCA>\n", code, code);
+	return EXIT_OK;
+}
+
+static int print_inbound(const struct inbound_row *r, void *arg)
+{
+	(void)arg;
+	char when[32], nat[24];
+	clock_format_local(r->received_at, when, sizeof when);
+	phone_national(r->sender, nat, sizeof nat);
+	printf("%5lld %s %-12s %-14.14s %-8s %-60.60s | %s\n", (long long)r->id, when, nat,
+	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, r->text);
+	return 0;
+}
+
+static int print_outbox(const struct outbox_row *r, void *arg)
+{
+	(void)arg;
+	char when[32], nat[24];
+	clock_format_local(r->created_at, when, sizeof when);
+	phone_national(r->to, nat, sizeof nat);
+	printf("%5lld %s to %-12s %-8s %-7s %s%s%s\n", (long long)r->id, when, nat, r->kind, r->state, r->text,
+	       r->error[0] ? "  — " : "", r->error);
+	return 0;
+}
+
+int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa inbox [--limit N] | loa inbox --simulate FROM TEXT";
+	static const struct option o[] = { { "limit", required_argument, NULL, 'l' },
+					    { "simulate", no_argument, NULL, 's' },
+					    { NULL, 0, NULL, 0 } };
+	long limit = 50;
+	int simulate = 0, c;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c == 'l' && util_parse_long(optarg, 1, 100000, &limit) == 0)
+			continue;
+		if (c == 's') {
+			simulate = 1;
+			continue;
+		}
+		return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (simulate ? optind != argc - 2 : optind != argc)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (simulate) {
+		/* As if the SMS had just arrived on a modem: stored, then handled. */
+		const char *from = argv[optind], *text = argv[optind + 1];
+		size_t bad;
+		if (!text_valid_utf8(text, strlen(text), &bad))
+			return cli_err(EXIT_USAGE, "TEXT is not valid UTF-8");
+		int64_t id = 0, now = clock_wall_s();
+		if (store_sms_inbound_cli(st, from, text, now, &id) != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		struct inbox_result res;
+		inbox_handle(st, &ctx->cfg, id, from, text, now, &res);
+		printf("inbound %lld: %s: %s (%d repl%s queued)\n", (long long)id, res.decision, res.reason, res.replies,
+		       res.replies == 1 ? "y" : "ies");
+		return EXIT_OK;
+	}
+	printf("Inbound messages (newest first):\n");
+	if (store_inbound_each(st, (int)limit, print_inbound, NULL) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("\nReplies and forwards (newest first):\n");
+	return store_outbox_each(st, (int)limit, print_outbox, NULL) == STORE_OK ? EXIT_OK
+		: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+}

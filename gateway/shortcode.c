@@ -1,0 +1,231 @@
+/* shortcode — see shortcode.h. */
+#include "gateway/shortcode.h"
+
+#include "db/store.h"
+#include "gateway/text.h"
+#include "gateway/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keywords after normalisation (no accents, upper case, no spaces). */
+static const struct verb {
+	const char *kw;
+	enum sc_verb verb;
+	int channels, urgent;
+} verbs[] = {
+	{ "TB", SC_BROADCAST, CH_BOTH, 0 },      { "THONGBAO", SC_BROADCAST, CH_BOTH, 0 },
+	{ "TBTN", SC_BROADCAST, CH_SMS, 0 },     { "TBSMS", SC_BROADCAST, CH_SMS, 0 },
+	{ "TBG", SC_BROADCAST, CH_VOICE, 0 },    { "TBGOI", SC_BROADCAST, CH_VOICE, 0 },
+	{ "KHAN", SC_BROADCAST, CH_BOTH, 1 },    { "TBKHAN", SC_BROADCAST, CH_BOTH, 1 },
+	{ "MAU", SC_TEMPLATE, CH_BOTH, 0 },      { "HUY", SC_CANCEL, 0, 0 },
+	{ "BC", SC_SUMMARY, 0, 0 },              { "BAOCAO", SC_SUMMARY, 0, 0 },
+	{ "HELP", SC_HELP, 0, 0 },               { "TROGIUP", SC_HELP, 0, 0 },
+	{ "HD", SC_HELP, 0, 0 },                 { "XN", SC_CONFIRM, 0, 0 },
+	{ "XACNHAN", SC_CONFIRM, 0, 0 },         { "GUI", SC_OVERRIDE, 0, 0 },
+	{ "TUCHOI", SC_OPTOUT, 0, 0 },           { "STOP", SC_OPTOUT, 0, 0 },
+	{ "DANGKY", SC_OPTIN, 0, 0 },            { "START", SC_OPTIN, 0, 0 },
+	{ "OK", SC_ACK, 0, 0 },                  { "DANHAN", SC_ACK, 0, 0 },
+	{ "DABIET", SC_ACK, 0, 0 },              { "1", SC_ACK, 0, 0 },
+};
+
+const char *sc_help_text(void)
+{
+	return "Loa: TB <nhom|TATCA> <noi dung>; TBTN=chi SMS; TBGOI=chi goi; KHAN=khan cap; "
+	       "MAU <ma> <nhom>; HUY <so TB>; BC [so TB]; XN <ma>; GUI <ma>; TROGIUP";
+}
+
+const char *sc_verb_name(enum sc_verb v)
+{
+	static const char *const names[] = { "none", "broadcast", "template", "cancel", "summary", "help",
+					     "confirm", "override", "optout", "optin", "ack" };
+	return (unsigned)v < ARRAY_LEN(names) ? names[v] : "?";
+}
+
+#define MAX_TOK 8
+
+struct tok {
+	const char *start; /* in the original text */
+	size_t len;
+	char key[48];      /* normalised: no accents, upper, edge punctuation trimmed */
+};
+
+/* Splits the first MAX_TOK whitespace-separated tokens. */
+static int tokenize(const char *text, struct tok *t)
+{
+	int n = 0;
+	const char *p = text;
+	while (n < MAX_TOK) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *s = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		t[n].start = s;
+		t[n].len = (size_t)(p - s);
+		char *raw = xstrndup(s, t[n].len);
+		char *stripped = text_strip(raw, NULL);
+		free(raw);
+		/* trim punctuation a basic phone adds: "TB:", "HUY.", "(OK)" */
+		char *k = stripped;
+		while (*k && strchr(".,:;!?()\"'-", *k))
+			k++;
+		size_t kl = strlen(k);
+		while (kl > 0 && strchr(".,:;!?()\"'", k[kl - 1]))
+			kl--;
+		if (kl >= sizeof t[n].key)
+			kl = sizeof t[n].key - 1;
+		for (size_t i = 0; i < kl; i++)
+			t[n].key[i] = (char)toupper((unsigned char)k[i]);
+		t[n].key[kl] = '\0';
+		free(stripped);
+		n++;
+	}
+	return n;
+}
+
+static int all_digits(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+	if (n < min || n > max)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* A target: TATCA / ALL / "TAT CA" (two tokens), or comma-separated group
+ * codes.  Returns tokens used (0: not a target). */
+static int parse_target(const struct tok *t, int n, int i, char *out, size_t outlen)
+{
+	if (i >= n)
+		return 0;
+	if (!strcmp(t[i].key, "TATCA") || !strcmp(t[i].key, "ALL") || !strcmp(t[i].key, "CA")) {
+		snprintf(out, outlen, "all");
+		return 1;
+	}
+	if (i + 1 < n && !strcmp(t[i].key, "TAT") && !strcmp(t[i + 1].key, "CA")) {
+		snprintf(out, outlen, "all");
+		return 2;
+	}
+	/* group codes: letters, digits, '-', '_', ',' (case kept as typed, the
+	 * store compares without case) */
+	const char *k = t[i].key;
+	if (!*k || strlen(k) >= outlen)
+		return 0;
+	for (const char *p = k; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != ',')
+			return 0;
+	if (k[0] == ',' || k[strlen(k) - 1] == ',' || strstr(k, ",,"))
+		return 0;
+	for (size_t j = 0; k[j]; j++)
+		out[j] = (char)tolower((unsigned char)k[j]);
+	out[strlen(k)] = '\0';
+	return 1;
+}
+
+static const struct verb *find_verb(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(verbs); i++)
+		if (!strcmp(verbs[i].kw, key))
+			return &verbs[i];
+	return NULL;
+}
+
+static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
+{
+	struct tok t[MAX_TOK];
+	int n = tokenize(text, t);
+	if (n == 0)
+		return SC_NONE;
+	/* The keyword may be typed as two words: "TRO GIUP", "TB KHAN". */
+	const struct verb *v = NULL;
+	int used = 0;
+	if (n >= 2) {
+		char two[96];
+		snprintf(two, sizeof two, "%s%s", t[0].key, t[1].key);
+		if ((v = find_verb(two)) != NULL)
+			used = 2;
+	}
+	if (!v && (v = find_verb(t[0].key)) != NULL)
+		used = 1;
+	if (!v) {
+		if (n == 1 && all_digits(t[0].key, 4, 8)) { /* the bare confirmation code */
+			cmd->verb = SC_CONFIRM;
+			snprintf(cmd->code, sizeof cmd->code, "%s", t[0].key);
+		}
+		return cmd->verb;
+	}
+	int rest = n - used;
+	switch (v->verb) {
+	case SC_BROADCAST: {
+		int k = parse_target(t, n, used, cmd->targets, sizeof cmd->targets);
+		if (!k || used + k >= n)
+			return SC_NONE; /* no target or no text */
+		const struct tok *b = &t[used + k];
+		cmd->body = b->start;
+		cmd->body_len = strlen(b->start);
+		while (cmd->body_len > 0 && isspace((unsigned char)cmd->body[cmd->body_len - 1]))
+			cmd->body_len--;
+		break;
+	}
+	case SC_TEMPLATE: {
+		if (rest < 2)
+			return SC_NONE;
+		const char *code = t[used].key;
+		if (!*code || strlen(code) > 16)
+			return SC_NONE;
+		for (const char *p = code; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+				return SC_NONE;
+		snprintf(cmd->code, sizeof cmd->code, "%s", code);
+		int k = parse_target(t, n, used + 1, cmd->targets, sizeof cmd->targets);
+		if (!k || used + 1 + k != n)
+			return SC_NONE;
+		break;
+	}
+	case SC_CANCEL:
+	case SC_SUMMARY: {
+		if (rest == 0 && v->verb == SC_SUMMARY)
+			break; /* latest notice */
+		if (rest != 1 || !all_digits(t[used].key, 1, 9))
+			return SC_NONE;
+		cmd->id = atol(t[used].key);
+		break;
+	}
+	case SC_CONFIRM:
+	case SC_OVERRIDE:
+		if (rest != 1 || !all_digits(t[used].key, 4, 8))
+			return SC_NONE;
+		snprintf(cmd->code, sizeof cmd->code, "%s", t[used].key);
+		break;
+	case SC_HELP:
+	case SC_OPTOUT:
+	case SC_OPTIN:
+		if (rest != 0)
+			return SC_NONE;
+		break;
+	case SC_ACK:
+		/* "OK", "Đã nhận ạ", "1": a household's acknowledgement may go on
+		 * with a few words, but a bare digit other than 1 is not one. */
+		break;
+	case SC_NONE:
+		return SC_NONE;
+	}
+	cmd->verb = v->verb;
+	cmd->channels = v->channels;
+	cmd->urgent = v->urgent;
+	return cmd->verb;
+}
+
+enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd)
+{
+	memset(cmd, 0, sizeof *cmd);
+	if (parse(text, cmd) == SC_NONE) /* no half-filled command escapes */
+		memset(cmd, 0, sizeof *cmd);
+	return cmd->verb;
+}

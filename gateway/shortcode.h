@@ -1,0 +1,47 @@
+/* shortcode — the SMS command language spoken to the gateway's number.
+ *
+ * sc_parse() is pure: text in, command out.  Keywords are Vietnamese,
+ * matched after stripping accents, upper-casing and folding spaces, so
+ * "Thông báo", "THONG BAO", "tb" and "Tb:" are one keyword; the notice text
+ * itself is taken from the original message with its accents.  A message
+ * that does not start with a keyword, or whose arguments do not fit, is
+ * SC_NONE: garbage never becomes a command.
+ *
+ * The command table (`verbs` in shortcode.c) is the one place the grammar
+ * lives; the README and the HELP reply are written from the same words. */
+#ifndef LOA_SHORTCODE_H
+#define LOA_SHORTCODE_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum sc_verb {
+	SC_NONE = 0,
+	SC_BROADCAST,  /* TB / TBTN / TBGOI / KHAN  <groups|TATCA> <text> */
+	SC_TEMPLATE,   /* MAU <code> <groups|TATCA> */
+	SC_CANCEL,     /* HUY <notice id> */
+	SC_SUMMARY,    /* BC [notice id] */
+	SC_HELP,       /* HELP, TROGIUP, HD */
+	SC_CONFIRM,    /* XN <code>, or the bare code */
+	SC_OVERRIDE,   /* GUI <code>: send past the daily budget */
+	SC_OPTOUT,     /* TUCHOI, STOP (households) */
+	SC_OPTIN,      /* DANGKY, START (households) */
+	SC_ACK,        /* OK, DA NHAN, 1 (households) */
+};
+
+struct sc_cmd {
+	enum sc_verb verb;
+	int channels;        /* CH_SMS|CH_VOICE for broadcasts */
+	int urgent;
+	char targets[128];   /* "all" or comma-separated group codes */
+	char code[48];       /* template code, or confirmation code */
+	int64_t id;          /* notice id (0: latest) */
+	const char *body;    /* points into the parsed text: the notice */
+	size_t body_len;
+};
+
+/* Parses `text` (valid UTF-8).  Returns cmd->verb. */
+enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd);
+const char *sc_verb_name(enum sc_verb v);
+/* The HELP reply: every command, in one GSM 7-bit SMS (<= 160). */
+const char *sc_help_text(void);
+#endif

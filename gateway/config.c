@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_HHMM, K_LEVEL };
 
@@ -385,8 +386,31 @@ void config_each_key(void (*fn)(const char *, const char *, const char *, const 
 #ifndef LOA_DATADIR
 #define LOA_DATADIR "/usr/local/share/loa"
 #endif
+/* $LOA_DATADIR; else share/loa beside the running binary's bin/ (so an
+ * install under any PREFIX finds its data without a rebuild); else the
+ * compile-time default. */
 const char *config_datadir(void)
 {
+	static char found[PATH_MAX];
 	const char *e = getenv("LOA_DATADIR");
-	return e && *e ? e : LOA_DATADIR;
+	if (e && *e)
+		return e;
+	if (!found[0]) {
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		struct stat st;
+		if (n > 0) {
+			exe[n] = '\0';
+			char *slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				snprintf(found, sizeof found, "%.*s/../share/loa", (int)(sizeof found - 16), exe);
+				if (stat(found, &st) != 0 || !S_ISDIR(st.st_mode))
+					found[0] = '\0';
+			}
+		}
+		if (!found[0])
+			snprintf(found, sizeof found, "%s", LOA_DATADIR);
+	}
+	return found;
 }

@@ -86,6 +86,15 @@ contains "$OUT" "ambiguous: mua lon, vo de"
 [ "$(sql "SELECT encoding FROM deliveries d JOIN households h ON h.id = d.household_id WHERE h.name = 'Trần Thị Bình' AND d.channel = 'sms'")" = gsm7 ] || fail "stripped encoding for accents=no"
 expect_rc 0 "$LOA" notice send --urgent --to dong-tien --sms "KHẨN: bão số 6"
 contains "$OUT" "households: 3"
+# a recorded voice replaces the speech; a bad file creates nothing
+"$LOA" say -o "$WORK/rec.wav" "Họp thôn tối nay" >/dev/null
+expect_rc 0 "$LOA" notice send --to tay-son --voice --audio "$WORK/rec.wav" "Họp thôn tối nay"
+contains "$OUT" "recorded speech: $WORK/spool/audio/notice-"
+[ -s "$(sql 'SELECT audio_path FROM notices WHERE id = 3')" ] || fail "recorded speech not kept"
+echo "not audio" >"$WORK/bad.wav"
+expect_rc 2 "$LOA" notice send --to tay-son --voice --audio "$WORK/bad.wav" "Họp"
+contains "$ERR" "--audio:"
+[ "$(sql 'SELECT count(*) FROM notices')" = 3 ] || fail "a bad recording created a notice"
 expect_rc 0 "$LOA" notice list
 contains "$OUT" "KHẨN: bão số 6"
 expect_rc 0 "$LOA" notice show 1

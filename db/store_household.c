@@ -67,43 +67,11 @@ static int set_groups(struct store *st, int64_t id, const char *groups)
 	return rc;
 }
 
-int store_household_insert(struct store *st, const struct household *h, int64_t *id_out)
+/* Insert and update share one binding: ?1 id (unused by the insert),
+ * ?2..?8 the fields, ?9 now. */
+static int write_household(struct store *st, const char *sql, const struct household *h, const char *what)
 {
-	sqlite3_stmt *s = store_prep_cached(st,
-		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note,"
-		" created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
-	if (!s)
-		return STORE_ERR;
-	sqlite3_bind_text(s, 1, h->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, h->phone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, h->landline);
-	sqlite3_bind_int(s, 4, h->channel);
-	sqlite3_bind_int(s, 5, h->accents);
-	sqlite3_bind_int(s, 6, h->opted_out);
-	sqlite3_bind_text(s, 7, h->note, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 8, clock_wall_s());
-	int step = sqlite3_step(s);
-	int rc = STORE_OK;
-	if (step == SQLITE_CONSTRAINT) {
-		snprintf(st->err, sizeof st->err, "phone %s is already registered", h->phone);
-		rc = STORE_CONFLICT;
-	} else if (step != SQLITE_DONE) {
-		rc = store_fail(st, "insert household");
-	}
-	store_release(st, s);
-	if (rc)
-		return rc;
-	int64_t id = sqlite3_last_insert_rowid(st->db);
-	if (id_out)
-		*id_out = id;
-	return set_groups(st, id, h->groups);
-}
-
-int store_household_update(struct store *st, const struct household *h)
-{
-	sqlite3_stmt *s = store_prep_cached(st,
-		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
-		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1");
+	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, h->id);
@@ -121,12 +89,34 @@ int store_household_update(struct store *st, const struct household *h)
 		snprintf(st->err, sizeof st->err, "phone %s is already registered", h->phone);
 		rc = STORE_CONFLICT;
 	} else if (step != SQLITE_DONE) {
-		rc = store_fail(st, "update household");
-	} else if (sqlite3_changes(st->db) == 0) {
+		rc = store_fail(st, what);
+	}
+	store_release(st, s);
+	return rc;
+}
+
+int store_household_insert(struct store *st, const struct household *h, int64_t *id_out)
+{
+	int rc = write_household(st,
+		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note,"
+		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", h, "insert household");
+	if (rc)
+		return rc;
+	int64_t id = sqlite3_last_insert_rowid(st->db);
+	if (id_out)
+		*id_out = id;
+	return set_groups(st, id, h->groups);
+}
+
+int store_household_update(struct store *st, const struct household *h)
+{
+	int rc = write_household(st,
+		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
+		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household");
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)h->id);
 		rc = STORE_NOTFOUND;
 	}
-	store_release(st, s);
 	return rc ? rc : set_groups(st, h->id, h->groups);
 }
 

@@ -35,4 +35,5 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_template(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_say(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sim(struct cli_ctx *ctx, int argc, char **argv);
 #endif

@@ -34,6 +34,7 @@ static const struct command {
 	{ "template", cmd_template, "add|list|remove notice templates for short codes" },
 	{ "inbox", cmd_inbox, "inbound SMS with decisions and replies [--simulate FROM TEXT]" },
 	{ "say", cmd_say, "speak a text: --print the spoken words or -o FILE.wav" },
+	{ "sim", cmd_sim, "simulated modems on pseudo-terminals (tests, demo)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this list" },
 };

@@ -1,0 +1,841 @@
+/* sim — the simulator's core: modems and their life cycle (boot, vanish,
+ * return), the timer list, report and call outcome rules, the JSON logs and
+ * the control commands.  See sim.h for the shape; sim_at.c owns the AT
+ * interpreter, sim_io.c the ptys and the event loop.
+ *
+ * Timers are one flat list scanned for the earliest due time (tens of
+ * entries at most: one per part awaiting a report), dispatched through a
+ * named table.  A timer carries the generation of its modem (or call): when
+ * a modem reboots its generation moves on and stale timers fall away, which
+ * is how a vanished port loses the +CMGS it was about to send. */
+#include "modem/sim_int.h"
+
+#include "gateway/clock.h"
+#include "gateway/log.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void sim_opts_default(struct sim_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->modems = 1;
+	o->family = "generic";
+	o->cmgs_delay_ms = 0;
+	o->report_delay_ms = 200;
+	o->report = "delivered";
+	o->seed = 1;
+	o->noise_ms = 5000;
+	o->reset_ms = 2000;
+	o->call = "answer";
+	o->alert_ms = 500;
+	o->answer_ms = 2000;
+	o->talk_ms = 0;
+	o->noanswer_ms = 30000;
+}
+
+uint32_t sim_rand(struct sim *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return (uint32_t)((s->rng * 2685821657736338717ULL) >> 32);
+}
+
+static const char *const report_names[] = { "delivered", "failed", "none", "mix" };
+static const char *const far_names[] = { "answer", "busy", "noanswer" };
+
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+/* ---- timers ---- */
+
+void sim_timer_add(struct sim *s, int64_t delay_ms, enum sim_timer_kind k, struct sim_modem *m,
+		   unsigned gen, int a, int b, const char *str)
+{
+	if (s->ntm == s->captm) {
+		s->captm = s->captm ? s->captm * 2 : 16;
+		s->tm = xrealloc(s->tm, s->captm * sizeof *s->tm);
+	}
+	struct sim_timer *t = &s->tm[s->ntm++];
+	memset(t, 0, sizeof *t);
+	t->due = clock_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
+	t->kind = k;
+	t->m = m;
+	t->gen = gen;
+	t->a = a;
+	t->b = b;
+	t->t = clock_wall_ms();
+	if (str)
+		snprintf(t->s, sizeof t->s, "%s", str);
+}
+
+int64_t sim_next_due(const struct sim *s)
+{
+	int64_t best = -1;
+	for (size_t i = 0; i < s->ntm; i++)
+		if (best < 0 || s->tm[i].due < best)
+			best = s->tm[i].due;
+	return best;
+}
+
+static void arm_noise(struct sim_modem *m)
+{
+	int mean = m->noise_ms;
+	if (mean <= 0 || !m->fam->noise[0])
+		return;
+	int64_t d = mean / 2 + (int64_t)(sim_rand(m->sim) % (uint32_t)(mean + 1));
+	sim_timer_add(m->sim, d > 0 ? d : 1, SIM_T_NOISE, m, m->gen, 0, 0, NULL);
+}
+
+static void t_cmgs(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	struct sim_modem *m = t->m;
+	if (t->gen == m->gen && m->present && m->st == SIM_ST_BUSY)
+		sim_cmgs_done(m);
+}
+
+static void t_cds(struct sim *s, struct sim_timer *t)
+{
+	struct sim_modem *m = t->m;
+	if (!m->present) { /* the network retries once the modem is back */
+		sim_timer_add(s, 200, SIM_T_CDS, m, 0, t->a, t->b, t->s);
+		s->tm[s->ntm - 1].t = t->t;
+		return;
+	}
+	struct sim_pdu_part p;
+	sim_pdu_encode_status(t->a, t->s, t->b, t->t, clock_wall_ms(), &p);
+	sim_deliver_status(m, &p);
+}
+
+static void t_noise(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	struct sim_modem *m = t->m;
+	if (t->gen != m->gen || !m->present)
+		return;
+	if (m->curc && m->noise_ms > 0) {
+		int n = 0;
+		while (m->fam->noise[n])
+			n++;
+		if (n) {
+			char buf[160];
+			snprintf(buf, sizeof buf, m->fam->noise[sim_rand(s) % (uint32_t)n],
+				 10 + (int)(sim_rand(s) % 15));
+			sim_urc(m, buf);
+		}
+	}
+	arm_noise(m);
+}
+
+static void t_down(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	if (t->gen == t->m->gen)
+		sim_modem_vanish(t->m, t->a);
+}
+
+void sim_modem_boot(struct sim_modem *m)
+{
+	m->gen++;
+	m->present = 1;
+	m->boot_pending = 1;
+	memset(&m->call, 0, sizeof m->call);
+	sim_at_reset(m);
+	arm_noise(m);
+	if (!m->sim->io)
+		sim_netq_drain(m);
+}
+
+static void t_return(struct sim *s, struct sim_timer *t)
+{
+	struct sim_modem *m = t->m;
+	if (t->gen != m->gen || m->present)
+		return;
+	if (s->io) {
+		char err[256];
+		if (sim_io_port_open(m, err, sizeof err) != 0) {
+			LOG_W("sim", "%s: %s (retrying)", m->name, err);
+			sim_timer_add(s, 500, SIM_T_RETURN, m, m->gen, 0, 0, NULL);
+			return;
+		}
+	}
+	LOG_I("sim", "%s: port back", m->name);
+	sim_modem_boot(m);
+}
+
+static void t_call(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	if (t->gen == t->m->call.gen && t->m->present)
+		sim_call_event(t->m, t->a);
+}
+
+static const struct {
+	enum sim_timer_kind kind;
+	const char *name;
+	void (*fn)(struct sim *s, struct sim_timer *t);
+} timer_table[SIM_T_COUNT] = {
+	{ SIM_T_CMGS, "cmgs_network_delay", t_cmgs },
+	{ SIM_T_CDS, "status_report_delay", t_cds },
+	{ SIM_T_NOISE, "noise_interval", t_noise },
+	{ SIM_T_DOWN, "reset_grace", t_down },
+	{ SIM_T_RETURN, "port_return", t_return },
+	{ SIM_T_CALL, "call_progress", t_call },
+};
+
+void sim_tick(struct sim *s)
+{
+	int64_t now = clock_mono_ms();
+	for (int guard = 0; guard < 100000; guard++) {
+		size_t best = s->ntm;
+		for (size_t i = 0; i < s->ntm; i++)
+			if (s->tm[i].due <= now && (best == s->ntm || s->tm[i].due < s->tm[best].due))
+				best = i;
+		if (best == s->ntm)
+			return;
+		struct sim_timer t = s->tm[best];
+		memmove(s->tm + best, s->tm + best + 1, (s->ntm - best - 1) * sizeof *s->tm);
+		s->ntm--;
+		timer_table[t.kind].fn(s, &t);
+	}
+}
+
+/* ---- life cycle ---- */
+
+void sim_modem_vanish(struct sim_modem *m, int down_ms)
+{
+	if (!m->present)
+		return;
+	if (sim_call_active(m))
+		sim_call_hangup(m);
+	m->present = 0;
+	m->gen++;
+	if (m->sim->io)
+		sim_io_port_close(m);
+	sbuf_reset(&m->out);
+	sbuf_reset(&m->held);
+	sbuf_reset(&m->queued);
+	sbuf_reset(&m->pdu);
+	m->st = SIM_ST_CMD;
+	LOG_I("sim", "%s: port vanished for %d ms", m->name, down_ms);
+	sim_timer_add(m->sim, down_ms, SIM_T_RETURN, m, m->gen, 0, 0, NULL);
+}
+
+void sim_modem_reboot(struct sim_modem *m, int down_ms)
+{
+	sim_timer_add(m->sim, 100, SIM_T_DOWN, m, m->gen, down_ms, 0, NULL);
+}
+
+static int luhn(const char *d)
+{
+	int sum = 0, n = (int)strlen(d);
+	for (int i = 0; i < n; i++) {
+		int v = d[n - 1 - i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
+{
+	const char *fams[SIM_MAX_MODEMS];
+	int nf = 0;
+	if (o->modems < 1 || o->modems > SIM_MAX_MODEMS) {
+		snprintf(err, errlen, "--modems %d: must be 1..%d", o->modems, SIM_MAX_MODEMS);
+		return NULL;
+	}
+	char *fl = xstrdup(o->family ? o->family : "generic");
+	for (char *sv = NULL, *f = strtok_r(fl, ",", &sv); f && nf < SIM_MAX_MODEMS;
+	     f = strtok_r(NULL, ",", &sv)) {
+		const struct sim_family *fam = sim_family_find(f);
+		if (!fam) {
+			snprintf(err, errlen, "--family %s: unknown (generic, huawei, simcom, quectel)", f);
+			free(fl);
+			return NULL;
+		}
+		fams[nf++] = fam->name;
+	}
+	free(fl);
+	if (!nf) {
+		snprintf(err, errlen, "--family: empty");
+		return NULL;
+	}
+	int rep = name_index(report_names, ARRAY_LEN(report_names), o->report ? o->report : "");
+	if (rep < 0) {
+		snprintf(err, errlen, "--report %s: must be delivered, failed, none or mix",
+			 o->report ? o->report : "");
+		return NULL;
+	}
+	int far = name_index(far_names, ARRAY_LEN(far_names), o->call ? o->call : "");
+	if (far < 0) {
+		snprintf(err, errlen, "--call %s: must be answer, busy or noanswer", o->call ? o->call : "");
+		return NULL;
+	}
+	if (o->cmgs_delay_ms < 0 || o->report_delay_ms < 0 || o->noise_ms < 0 || o->reset_ms < 0 ||
+	    o->alert_ms < 0 || o->answer_ms < 0 || o->talk_ms < 0 || o->noanswer_ms < 0) {
+		snprintf(err, errlen, "delays must not be negative");
+		return NULL;
+	}
+	struct sim *s = xcalloc(1, sizeof *s);
+	s->o = *o;
+	s->dir = o->dir ? xstrdup(o->dir) : NULL;
+	s->rng = (uint64_t)o->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL;
+	s->next_ref = (int)(o->seed * 37 % 256);
+	s->sms_log = s->call_log = s->ctl_fd = -1;
+	s->nmod = o->modems;
+	s->mod = xcalloc((size_t)s->nmod, sizeof *s->mod);
+	for (int i = 0; i < s->nmod; i++) {
+		struct sim_modem *m = &s->mod[i];
+		m->sim = s;
+		m->idx = i;
+		snprintf(m->name, sizeof m->name, "m%d", i + 1);
+		m->fam = sim_family_find(fams[i % nf]);
+		char body[24];
+		snprintf(body, sizeof body, "869123%08u",
+			 (unsigned)(((o->seed % 1000) * 100000 + (unsigned)i) % 100000000u));
+		snprintf(m->imei, sizeof m->imei, "%.14s%d", body, luhn(body));
+		m->at.fd = m->audio.fd = -1;
+		sbuf_init(&m->pdu);
+		sbuf_init(&m->queued);
+		sbuf_init(&m->out);
+		sbuf_init(&m->held);
+		sbuf_init(&m->ta_buf);
+		m->cmgs_delay_ms = o->cmgs_delay_ms;
+		m->report_delay_ms = o->report_delay_ms;
+		m->noise_ms = o->noise_ms;
+		m->report = (enum sim_report)rep;
+		m->far = (enum sim_far)far;
+		sim_modem_boot(m);
+	}
+	return s;
+}
+
+void sim_free(struct sim *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->nmod; i++) {
+		struct sim_modem *m = &s->mod[i];
+		if (s->io)
+			sim_io_port_close(m);
+		sbuf_free(&m->pdu);
+		sbuf_free(&m->queued);
+		sbuf_free(&m->out);
+		sbuf_free(&m->held);
+		sbuf_free(&m->ta_buf);
+		free(m->netq);
+	}
+	if (s->ctl_fd >= 0)
+		close(s->ctl_fd);
+	if (s->ctl_path) {
+		unlink(s->ctl_path);
+		free(s->ctl_path);
+	}
+	if (s->sms_log >= 0)
+		close(s->sms_log);
+	if (s->call_log >= 0)
+		close(s->call_log);
+	free(s->mod);
+	free(s->tm);
+	free(s->ov);
+	free(s->dir);
+	free(s);
+}
+
+int sim_modem_count(const struct sim *s)
+{
+	return s->nmod;
+}
+
+struct sim_modem *sim_modem_at(struct sim *s, int i)
+{
+	return i >= 0 && i < s->nmod ? &s->mod[i] : NULL;
+}
+
+struct sim_modem *sim_modem_find(struct sim *s, const char *name)
+{
+	for (int i = 0; i < s->nmod; i++)
+		if (!strcmp(s->mod[i].name, name))
+			return &s->mod[i];
+	return NULL;
+}
+
+char *sim_output_take(struct sim_modem *m, size_t *len)
+{
+	if (len)
+		*len = m->out.len;
+	return sbuf_take(&m->out);
+}
+
+int sim_quit_requested(const struct sim *s)
+{
+	return s->quit;
+}
+
+/* ---- SMS storage ---- */
+
+int sim_store_free_slot(struct sim_modem *m)
+{
+	for (int i = 0; i < SIM_STORE_SLOTS; i++)
+		if (!m->store[i].used)
+			return i;
+	return -1;
+}
+
+void sim_netq_drain(struct sim_modem *m)
+{
+	while (m->netq_n > 0 && m->present && sim_store_free_slot(m) >= 0) {
+		struct sim_pdu_part p = m->netq[0];
+		memmove(m->netq, m->netq + 1, (size_t)(m->netq_n - 1) * sizeof *m->netq);
+		m->netq_n--;
+		sim_deliver_inbound(m, &p, 0);
+	}
+}
+
+static int pending_inbound(const struct sim_modem *m)
+{
+	int n = m->netq_n;
+	for (int i = 0; i < SIM_STORE_SLOTS; i++)
+		n += m->store[i].used;
+	return n;
+}
+
+/* ---- outcome rules ---- */
+
+static int same_number(const char *a, const char *b)
+{
+	while (*a == '+')
+		a++;
+	while (*b == '+')
+		b++;
+	return !strcmp(a, b);
+}
+
+static struct sim_override *override_find(struct sim *s, const char *number, int create)
+{
+	for (size_t i = 0; i < s->nov; i++)
+		if (same_number(s->ov[i].number, number))
+			return &s->ov[i];
+	if (!create)
+		return NULL;
+	s->ov = xrealloc(s->ov, (s->nov + 1) * sizeof *s->ov);
+	struct sim_override *o = &s->ov[s->nov++];
+	snprintf(o->number, sizeof o->number, "%s", number);
+	o->status = -2;
+	o->call = -1;
+	return o;
+}
+
+/* --report mix: the recipient's last digit decides, so tests can predict
+ * it: 0-6 delivered, 7-8 failed (TP-ST 0x46), 9 no report at all. */
+static int mix_status(const char *number)
+{
+	size_t n = strlen(number);
+	int d = n && isdigit((unsigned char)number[n - 1]) ? number[n - 1] - '0' : 0;
+	return d <= 6 ? SIM_ST_DELIVERED : d <= 8 ? SIM_ST_FAILED : -1;
+}
+
+int sim_report_status(struct sim_modem *m, const char *number)
+{
+	const struct sim_override *o = override_find(m->sim, number, 0);
+	if (o && o->status != -2)
+		return o->status;
+	switch (m->report) {
+	case SIM_REP_DELIVERED:
+		return SIM_ST_DELIVERED;
+	case SIM_REP_FAILED:
+		return SIM_ST_FAILED;
+	case SIM_REP_NONE:
+		return -1;
+	default:
+		return mix_status(number);
+	}
+}
+
+int sim_call_far(struct sim_modem *m, const char *number)
+{
+	const struct sim_override *o = override_find(m->sim, number, 0);
+	return o && o->call >= 0 ? o->call : (int)m->far;
+}
+
+/* ---- JSON logs ---- */
+
+static void json_str(struct sbuf *b, const char *s)
+{
+	sbuf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			sbuf_addc(b, '\\');
+			sbuf_addc(b, (char)c);
+		} else if (c == '\n') {
+			sbuf_add(b, "\\n");
+		} else if (c == '\r') {
+			sbuf_add(b, "\\r");
+		} else if (c == '\t') {
+			sbuf_add(b, "\\t");
+		} else if (c < 0x20 || c == 0x7F) {
+			sbuf_printf(b, "\\u%04x", c);
+		} else {
+			sbuf_addc(b, (char)c);
+		}
+	}
+	sbuf_addc(b, '"');
+}
+
+static void write_line(int fd, struct sbuf *b)
+{
+	sbuf_addc(b, '\n');
+	size_t off = 0;
+	while (off < b->len) {
+		ssize_t w = write(fd, b->s + off, b->len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+void sim_log_sms(struct sim_modem *m, const struct sim_pdu_info *p, int mr)
+{
+	LOG_D("sim", "%s: accepted part %d/%d to %s mr=%d", m->name, p->part, p->parts, p->number, mr);
+	if (m->sim->sms_log < 0)
+		return;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "{\"modem\":");
+	json_str(&b, m->name);
+	sbuf_add(&b, ",\"to\":");
+	json_str(&b, p->number);
+	sbuf_add(&b, ",\"text\":");
+	json_str(&b, p->text);
+	sbuf_printf(&b, ",\"coding\":\"%s\",\"part\":%d,\"parts\":%d,\"ref\":", p->coding, p->part,
+		    p->parts);
+	if (p->ref >= 0)
+		sbuf_printf(&b, "%d", p->ref);
+	else
+		sbuf_add(&b, "null");
+	sbuf_printf(&b, ",\"mr\":%d,\"srr\":%s,\"t_ms\":%lld}", mr, p->srr ? "true" : "false",
+		    (long long)clock_wall_ms());
+	write_line(m->sim->sms_log, &b);
+	sbuf_free(&b);
+}
+
+void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int64_t talk_ms)
+{
+	if (m->sim->call_log < 0)
+		return;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "{\"modem\":");
+	json_str(&b, m->name);
+	sbuf_add(&b, ",\"to\":");
+	json_str(&b, m->call.number);
+	sbuf_printf(&b, ",\"result\":\"%s\",\"ring_ms\":%lld,\"talk_ms\":%lld,\"t_ms\":%lld}", result,
+		    (long long)ring_ms, (long long)talk_ms, (long long)clock_wall_ms());
+	write_line(m->sim->call_log, &b);
+	sbuf_free(&b);
+}
+
+/* ---- control commands ---- */
+
+static char *word(char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	char *w = *p;
+	while (**p && **p != ' ' && **p != '\t')
+		(*p)++;
+	if (**p)
+		*(*p)++ = '\0';
+	return w;
+}
+
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s == '\\' && s[1] == 'n') {
+			*o++ = '\n';
+			s++;
+		} else if (*s == '\\' && s[1] == '\\') {
+			*o++ = '\\';
+			s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static int fail(struct sbuf *r, const char *fmt, const char *arg)
+{
+	sbuf_add(r, "err ");
+	sbuf_printf(r, fmt, arg ? arg : "");
+	return -1;
+}
+
+static int num(const char *w, long lo, long hi, long *v)
+{
+	return !w || util_parse_long(w, lo, hi, v);
+}
+
+static int ctl_inject(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r)
+{
+	char *how = word(&p), *from = word(&p);
+	if (!how || !from || (strcmp(how, "cmti") && strcmp(how, "cmt")))
+		return fail(r, "usage: inject M cmti|cmt FROM TEXT...", NULL);
+	while (*p == ' ')
+		p++;
+	unescape(p);
+	if (!*p)
+		return fail(r, "inject: empty text", NULL);
+	struct sim_pdu_list *l = xcalloc(1, sizeof *l);
+	int ref = s->next_ref;
+	if (sim_pdu_encode_deliver(from, p, ref, clock_wall_ms(), l) != 0) {
+		free(l);
+		return fail(r, "inject: text does not fit %s parts", "16");
+	}
+	if (l->n > 1)
+		s->next_ref = (s->next_ref + 1) & 0xFF;
+	for (int i = 0; i < l->n; i++)
+		sim_deliver_inbound(m, &l->part[i], !strcmp(how, "cmt"));
+	sbuf_printf(r, "ok parts=%d", l->n);
+	if (l->n > 1)
+		sbuf_printf(r, " ref=%d", ref);
+	free(l);
+	return 0;
+}
+
+static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r)
+{
+	char *what = word(&p), *a1 = word(&p), *a2 = word(&p);
+	long v, c;
+	if (!what)
+		return fail(r, "usage: fault M error N|cms CODE N|silence N|garbage [N]|vanish MS|clear", NULL);
+	if (!strcmp(what, "error")) {
+		if (num(a1, 0, 1000000, &v))
+			return fail(r, "fault error: N must be a count", NULL);
+		m->f_error = (int)v;
+	} else if (!strcmp(what, "cms")) {
+		if (num(a1, 0, 65535, &c))
+			return fail(r, "fault cms: CODE must be 0..65535", NULL);
+		if (!a2)
+			v = 1;
+		else if (num(a2, 0, 1000000, &v))
+			return fail(r, "fault cms: N must be a count", NULL);
+		m->f_cms_code = (int)c;
+		m->f_cms = (int)v;
+	} else if (!strcmp(what, "silence")) {
+		if (num(a1, 0, 1000000, &v))
+			return fail(r, "fault silence: N must be a count", NULL);
+		m->f_silence = (int)v;
+	} else if (!strcmp(what, "garbage")) {
+		if (!a1)
+			v = 8 + sim_rand(s) % 33;
+		else if (num(a1, 1, 4096, &v))
+			return fail(r, "fault garbage: N must be 1..4096", NULL);
+		char buf[4096];
+		for (long i = 0; i < v; i++)
+			buf[i] = (char)(sim_rand(s) & 0xFF);
+		sim_emit(m, buf, (size_t)v);
+		sbuf_printf(r, "ok garbage=%ld", v);
+		return 0;
+	} else if (!strcmp(what, "vanish")) {
+		if (num(a1, 0, 3600000, &v))
+			return fail(r, "fault vanish: MS must be 0..3600000", NULL);
+		if (!m->present)
+			return fail(r, "fault vanish: %s has already vanished", m->name);
+		sim_modem_vanish(m, (int)v);
+	} else if (!strcmp(what, "clear")) {
+		m->f_error = m->f_cms = m->f_silence = 0;
+	} else {
+		return fail(r, "fault: unknown fault '%s'", what);
+	}
+	sbuf_add(r, "ok");
+	return 0;
+}
+
+static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, struct sbuf *r)
+{
+	long v;
+	if (!strcmp(key, "report")) {
+		int k = val ? name_index(report_names, ARRAY_LEN(report_names), val) : -1;
+		if (k < 0)
+			return fail(r, "set report: delivered|failed|none|mix, not '%s'", val);
+		m->report = (enum sim_report)k;
+	} else if (!strcmp(key, "call")) {
+		int k = val ? name_index(far_names, ARRAY_LEN(far_names), val) : -1;
+		if (k < 0)
+			return fail(r, "set call: answer|busy|noanswer, not '%s'", val);
+		m->far = (enum sim_far)k;
+	} else if (!strcmp(key, "cmgs_delay_ms") || !strcmp(key, "report_delay_ms") ||
+		   !strcmp(key, "noise_ms")) {
+		if (num(val, 0, 3600000, &v))
+			return fail(r, "set %s: MS must be 0..3600000", key);
+		int *f = !strcmp(key, "cmgs_delay_ms")	 ? &m->cmgs_delay_ms
+			 : !strcmp(key, "report_delay_ms") ? &m->report_delay_ms
+							   : &m->noise_ms;
+		int was = *f;
+		*f = (int)v;
+		if (f == &m->noise_ms && was <= 0)
+			arm_noise(m); /* the old chain stopped when it found 0 */
+	} else if (!strcmp(key, "creg")) {
+		if (num(val, 0, 5, &v))
+			return fail(r, "set creg: STAT must be 0..5", NULL);
+		m->creg_stat = (int)v;
+		if (m->creg_n > 0 && m->present) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "+CREG: %d", m->creg_stat);
+			sim_urc(m, buf);
+		}
+	} else if (!strcmp(key, "chunked")) {
+		if (num(val, 0, 1, &v))
+			return fail(r, "set chunked: 0 or 1", NULL);
+		m->chunked = (int)v;
+	} else if (!strcmp(key, "csq")) {
+		if (num(val, 0, 99, &v))
+			return fail(r, "set csq: 0..31 or 99", NULL);
+		m->csq = (int)v;
+	} else {
+		return fail(r, "set: unknown key '%s' (cmgs_delay_ms report_delay_ms report noise_ms creg csq call chunked)", key);
+	}
+	return 0;
+}
+
+static int ctl_stats(struct sim *s, struct sbuf *r)
+{
+	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0;
+	struct sbuf d;
+	sbuf_init(&d);
+	for (int i = 0; i < s->nmod; i++) {
+		struct sim_modem *m = &s->mod[i];
+		int pi = pending_inbound(m);
+		parts += m->n_parts;
+		reports += m->n_reports;
+		pend += pi;
+		rej += m->n_rejected;
+		calls += m->n_calls;
+		sbuf_printf(&d, " %s.parts=%ld %s.reports=%ld %s.pending=%d %s.rejected=%ld %s.calls=%ld %s.present=%d %s.family=%s",
+			    m->name, m->n_parts, m->name, m->n_reports, m->name, pi, m->name, m->n_rejected,
+			    m->name, m->n_calls, m->name, m->present, m->name, m->fam->name);
+	}
+	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld%s", parts, reports,
+		    pend, rej, calls, d.s ? d.s : "");
+	sbuf_free(&d);
+	return 0;
+}
+
+int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
+{
+	char *buf = xstrdup(line);
+	char *p = buf;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		p[--n] = '\0';
+	int rc = -1;
+	char *cmd = word(&p);
+	if (!cmd) {
+		rc = fail(reply, "empty command", NULL);
+		goto out;
+	}
+	if (!strcmp(cmd, "quit")) {
+		s->quit = 1;
+		sbuf_add(reply, "ok bye");
+		rc = 0;
+	} else if (!strcmp(cmd, "stats")) {
+		rc = ctl_stats(s, reply);
+	} else if (!strcmp(cmd, "help")) {
+		sbuf_add(reply, "ok commands: inject M cmti|cmt FROM TEXT | fault M error N | fault M cms CODE N | "
+				"fault M silence N | fault M garbage [N] | fault M vanish MS | fault M clear | "
+				"set M|all KEY VALUE | report TO delivered|failed|none|default|0-255 | "
+				"call TO answer|busy|noanswer|default | stats | quit");
+		rc = 0;
+	} else if (!strcmp(cmd, "report") || !strcmp(cmd, "call")) {
+		char *to = word(&p), *how = word(&p);
+		if (!to || !how) {
+			rc = fail(reply, "usage: %s TO MODE", cmd);
+			goto out;
+		}
+		struct sim_override *o = override_find(s, to, 1);
+		long v;
+		if (!strcmp(cmd, "report")) {
+			int k = name_index(report_names, 3, how);
+			if (!strcmp(how, "default"))
+				o->status = -2;
+			else if (k == 0)
+				o->status = SIM_ST_DELIVERED;
+			else if (k == 1)
+				o->status = SIM_ST_FAILED;
+			else if (k == 2)
+				o->status = -1;
+			else if (!util_parse_long(how, 0, 255, &v))
+				o->status = (int)v;
+			else {
+				rc = fail(reply, "report: delivered|failed|none|default|0-255, not '%s'", how);
+				goto out;
+			}
+		} else {
+			int k = name_index(far_names, ARRAY_LEN(far_names), how);
+			if (k < 0 && strcmp(how, "default")) {
+				rc = fail(reply, "call: answer|busy|noanswer|default, not '%s'", how);
+				goto out;
+			}
+			o->call = k;
+		}
+		sbuf_add(reply, "ok");
+		rc = 0;
+	} else if (!strcmp(cmd, "inject") || !strcmp(cmd, "fault") || !strcmp(cmd, "set")) {
+		char *mn = word(&p);
+		if (!mn) {
+			rc = fail(reply, "%s: which modem?", cmd);
+			goto out;
+		}
+		if (!strcmp(cmd, "set") && !strcmp(mn, "all")) {
+			char *key = word(&p), *val = word(&p);
+			rc = 0;
+			for (int i = 0; i < s->nmod && rc == 0; i++)
+				rc = ctl_set_one(&s->mod[i], key ? key : "", val, reply);
+			if (rc == 0)
+				sbuf_add(reply, "ok");
+			goto out;
+		}
+		struct sim_modem *m = sim_modem_find(s, mn);
+		if (!m) {
+			rc = fail(reply, "unknown modem '%s'", mn);
+			goto out;
+		}
+		if (!strcmp(cmd, "inject")) {
+			rc = ctl_inject(s, m, p, reply);
+		} else if (!strcmp(cmd, "fault")) {
+			rc = ctl_fault(s, m, p, reply);
+		} else {
+			char *key = word(&p), *val = word(&p);
+			rc = ctl_set_one(m, key ? key : "", val, reply);
+			if (rc == 0)
+				sbuf_add(reply, "ok");
+		}
+	} else {
+		rc = fail(reply, "unknown command '%s' (try: help)", cmd);
+	}
+out:
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* sim_int — what the simulator's files share (sim.c core and control,
+ * sim_at.c AT interpreter, sim_family.c family tables, sim_call.c call state
+ * machine, sim_io.c ptys and event loop).  Not for use outside modem/sim*. */
+#ifndef LOA_SIM_INT_H
+#define LOA_SIM_INT_H
+#include "modem/sim.h"
+#include "modem/sim_pdu.h"
+
+#define SIM_LINE_MAX     560  /* longest AT command line (SIMCom: 556) */
+#define SIM_STORE_SLOTS  30   /* SMS slots on the SIM */
+#define SIM_OUT_MAX      (1 << 20)
+#define SIM_MAX_MODEMS   32
+
+/* Result of one AT command: OK, plain ERROR, +CME/+CMS ERROR: n, or
+ * "answer later" (prompt, network delay). */
+enum { SIM_OK = 0, SIM_ERR = -1, SIM_PENDING = 1 };
+#define SIM_CME(n) (0x10000 | (n))
+#define SIM_CMS(n) (0x20000 | (n))
+
+enum sim_form { SIM_ACTION, SIM_READ, SIM_TEST, SIM_SET };
+enum sim_state { SIM_ST_CMD, SIM_ST_PROMPT, SIM_ST_BUSY };
+enum sim_report { SIM_REP_DELIVERED, SIM_REP_FAILED, SIM_REP_NONE, SIM_REP_MIX };
+#define SIM_ST_DELIVERED 0x00
+#define SIM_ST_FAILED    0x46 /* TP-ST: SM validity period expired */
+
+/* Command flags */
+#define SIM_F_PIN 1 /* needs the SIM unlocked */
+#define SIM_F_SMS 2 /* an SMS command: errors are +CMS ERROR */
+
+struct sim_modem;
+struct sim_cmd_def;
+typedef int (*sim_cmd_fn)(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f,
+			  const char *args);
+/* One extended command.  fn NULL: a fixed answer, `reply` for the read form
+ * (or action form when `action` is set), OK for set and test. */
+struct sim_cmd_def {
+	const char *name; /* "+CMGS", "^CVOICE" */
+	sim_cmd_fn fn;
+	const char *reply;
+	unsigned flags;
+	int action;
+};
+
+/* Call progress URCs of one family; "%d"/"%s" fields per member comment.
+ * NULL: the family says nothing at that point. */
+struct sim_call_urcs {
+	const char *orig;      /* after ATD's OK */
+	const char *alert;     /* far end ringing */
+	const char *conn;      /* answered */
+	const char *end;       /* ^CEND: idx, duration s, end_status, cause */
+	const char *end_talk;  /* "VOICE CALL: END: %06d" (duration s) */
+	const char *clcc_fmt;  /* auto +CLCC / +QIND ccinfo: idx, state, number, type;
+				* sent when AT+CLCC=1 or AT+QINDCFG="ccinfo",1 */
+	int released;          /* state value of a released call in clcc_fmt */
+	int final_words;       /* 1: "NO CARRIER"/"BUSY"/"NO ANSWER" at the end */
+};
+
+struct sim_family {
+	const char *name;
+	const char *cgmi, *cgmm, *cgmr;
+	const char *const *ati;   /* ATI lines; "%s" is the IMEI */
+	const char *cops;         /* +COPS? answer */
+	int cnmi_default[5];
+	const char *const *boot;  /* lines after the port (re)appears */
+	const char *const *noise; /* unsolicited lines now and then ("%d": rssi) */
+	const struct sim_cmd_def *cmds; /* vendor commands, name NULL ends */
+	struct sim_call_urcs call;
+};
+
+extern const struct sim_family *const sim_families[];
+const struct sim_family *sim_family_find(const char *name);
+
+struct sim_port {
+	int fd;        /* pty master, -1 when none */
+	int attached;  /* a process has the slave open */
+	char slave[64];
+	char *link;    /* DIR/m1.at */
+};
+
+struct sim_slot {
+	int used;
+	int stat;      /* 0 REC UNREAD, 1 REC READ */
+	struct sim_pdu_part pdu;
+};
+
+enum sim_call_state { SIM_CALL_IDLE, SIM_CALL_DIALING, SIM_CALL_ALERTING, SIM_CALL_ACTIVE };
+enum sim_call_event {
+	SIM_EV_DIAL, SIM_EV_ALERT, SIM_EV_ANSWER, SIM_EV_BUSY, SIM_EV_NOANSWER,
+	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_COUNT
+};
+enum sim_far { SIM_FAR_ANSWER, SIM_FAR_BUSY, SIM_FAR_NOANSWER };
+
+struct sim_call {
+	enum sim_call_state state;
+	char number[48];
+	int64_t t_dial, t_answer;
+	unsigned gen;   /* timers of an older call are stale */
+	int audio_on;
+	enum sim_far far;
+};
+
+struct sim_modem {
+	struct sim *sim;
+	int idx;
+	char name[16];
+	const struct sim_family *fam;
+	char imei[24];
+	struct sim_port at, audio;
+	int present;      /* 0 while the port has vanished */
+	unsigned gen;     /* bumps when the modem reboots: drops stale timers */
+	int boot_pending; /* boot lines go out on first attach */
+
+	/* input */
+	enum sim_state st;
+	char line[SIM_LINE_MAX + 1];
+	size_t line_len;
+	int line_overflow;
+	struct sbuf pdu;  /* hex after the "> " prompt */
+	int cmgs_len;
+	struct sbuf queued;  /* input that arrived while busy */
+	struct sbuf out;     /* to the host */
+	struct sbuf held;    /* URCs held while a command runs */
+	struct sbuf ta_buf;  /* SMS URCs buffered by +CNMI mode 0 */
+
+	/* settings (reset on boot) */
+	int echo, verbose, quiet, cmee, cmgf, csms;
+	int creg_n, cgreg_n, cereg_n;
+	int cnmi[5];
+	char cscs[8];
+	int mem[3];        /* +CPMS storages (index into the storage names) */
+	int clcc_auto, ddet, tonedet, ccinfo, curc, cpcmreg, qpcmv;
+	int pin_locked;
+	int pumping;
+
+	/* network */
+	int creg_stat, csq;
+
+	/* SMS */
+	int mr_next;
+	int cmgs_delay_ms, report_delay_ms, noise_ms;
+	int chunked;       /* write output in random 1..16-byte pieces, 1 ms apart */
+	enum sim_report report;
+	enum sim_far far;   /* far-end behaviour of calls without an override */
+	struct sim_pdu_info pending;
+	int pending_cms;   /* fault for the message being submitted */
+	struct sim_slot store[SIM_STORE_SLOTS];
+	struct sim_pdu_part *netq; /* inbound waiting for a free slot */
+	int netq_n;
+
+	/* faults */
+	int f_error, f_cms_code, f_cms, f_silence;
+
+	struct sim_call call;
+
+	/* stats */
+	long n_parts, n_reports, n_rejected, n_inbound, n_calls;
+};
+
+enum sim_timer_kind {
+	SIM_T_CMGS,   /* network accepted (or rejected) the submitted part */
+	SIM_T_CDS,    /* status report arrives */
+	SIM_T_NOISE,  /* an unsolicited noise line */
+	SIM_T_DOWN,   /* the modem resets (AT+CFUN=1,1, AT+CRESET): port goes */
+	SIM_T_RETURN, /* a vanished port comes back */
+	SIM_T_CALL,   /* call progress event (a = event) */
+	SIM_T_COUNT
+};
+
+struct sim_timer {
+	int64_t due;
+	enum sim_timer_kind kind;
+	struct sim_modem *m;
+	unsigned gen;  /* m->gen (or call gen) at arming time */
+	int a, b;
+	int64_t t;
+	char s[48];
+};
+
+struct sim_override {
+	char number[48];
+	int status; /* -1 no report, -2 not set, else TP-ST */
+	int call;   /* enum sim_far, -1 not set */
+};
+
+struct sim {
+	struct sim_opts o;
+	char *dir;
+	int nmod;
+	struct sim_modem *mod;
+	struct sim_timer *tm;
+	size_t ntm, captm;
+	struct sim_override *ov;
+	size_t nov;
+	uint64_t rng;
+	int next_ref;   /* concatenation reference of injected messages */
+	int quit;
+	int io;         /* ports exist (sim_start ran) */
+	int io_busy;    /* chunked output pending: poll again soon */
+	int sms_log, call_log;
+	int ctl_fd;
+	char *ctl_path;
+	long n_cds_total;
+};
+
+/* sim.c */
+uint32_t sim_rand(struct sim *s);
+void sim_timer_add(struct sim *s, int64_t delay_ms, enum sim_timer_kind k, struct sim_modem *m,
+		   unsigned gen, int a, int b, const char *str);
+void sim_urc(struct sim_modem *m, const char *text);
+void sim_emit(struct sim_modem *m, const char *bytes, size_t n);
+void sim_modem_boot(struct sim_modem *m);
+/* Port gone now, back (new pty, modem booted) after down_ms. */
+void sim_modem_vanish(struct sim_modem *m, int down_ms);
+/* A reset the host asked for: the OK goes out first, then the port goes. */
+void sim_modem_reboot(struct sim_modem *m, int down_ms);
+void sim_log_sms(struct sim_modem *m, const struct sim_pdu_info *p, int mr);
+void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int64_t talk_ms);
+/* TP-ST of the report for a part to `number`, or -1 for no report. */
+int sim_report_status(struct sim_modem *m, const char *number);
+int sim_call_far(struct sim_modem *m, const char *number);
+int sim_store_free_slot(struct sim_modem *m);
+void sim_netq_drain(struct sim_modem *m);
+
+/* sim_at.c */
+void sim_at_reset(struct sim_modem *m);
+void sim_at_complete(struct sim_modem *m, int result);
+void sim_at_final(struct sim_modem *m, int result);
+void sim_at_info(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sim_args(const char *s, char out[][64], int max);
+int sim_cmgs_done(struct sim_modem *m);
+void sim_deliver_status(struct sim_modem *m, const struct sim_pdu_part *p);
+void sim_deliver_inbound(struct sim_modem *m, const struct sim_pdu_part *p, int want_cmt);
+
+/* sim_call.c */
+int sim_call_dial(struct sim_modem *m, const char *number);
+int sim_call_hangup(struct sim_modem *m);
+void sim_call_event(struct sim_modem *m, int ev);
+void sim_call_clcc(struct sim_modem *m);
+int sim_call_active(const struct sim_modem *m);
+
+/* sim_io.c */
+int sim_io_port_open(struct sim_modem *m, char *err, size_t errlen);
+void sim_io_port_close(struct sim_modem *m);
+#endif

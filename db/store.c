@@ -177,12 +177,18 @@ int store_open_at_version(const char *path, int version, struct store **out, cha
 {
 	*out = NULL;
 	if (strcmp(path, ":memory:") != 0) {
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0) {
+		/* Create the file 0600 ourselves, but never open-and-close an
+		 * existing one: closing any descriptor of a file drops every POSIX
+		 * lock this process holds on it, including SQLite's locks of a
+		 * connection already open (the daemon's, say), which would let
+		 * another process checkpoint or delete the WAL under it. */
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST) {
 			snprintf(err, errlen, "%s: cannot open database: %s", path, strerror(errno));
 			return STORE_ERR;
 		}
-		close(fd);
 	}
 	struct store *st = xcalloc(1, sizeof *st);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,

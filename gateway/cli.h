@@ -36,4 +36,6 @@ int cmd_template(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_say(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sim(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_web(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 #endif

@@ -35,6 +35,8 @@ static const struct command {
 	{ "inbox", cmd_inbox, "inbound SMS with decisions and replies [--simulate FROM TEXT]" },
 	{ "say", cmd_say, "speak a text: --print the spoken words or -o FILE.wav" },
 	{ "sim", cmd_sim, "simulated modems on pseudo-terminals (tests, demo)" },
+	{ "web", cmd_web, "the officers' web page [--listen ADDRESS:PORT]" },
+	{ "user", cmd_user, "add|list|remove users of the web page" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this list" },
 };

@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A cell a spreadsheet would run as a formula. */
+static int formula_like(const char *v)
+{
+	return v[0] && strchr("=+-@\t\r", v[0]) != NULL;
+}
+
 struct reader {
 	struct sheet *sh;
 	int line;            /* line of the byte being fed */
@@ -19,6 +25,10 @@ struct reader {
 static void on_field(void *data, size_t len, void *arg)
 {
 	struct reader *r = arg;
+	if (data && len >= 2 && ((char *)data)[0] == '\'' && formula_like((char *)data + 1)) {
+		data = (char *)data + 1; /* undo sheet_write_row's guard */
+		len--;
+	}
 	if (r->nfields == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
 		r->fields = xrealloc(r->fields, (size_t)r->cap * sizeof *r->fields);
@@ -148,10 +158,15 @@ void sheet_write_row(FILE *f, const char *const *fields, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const char *v = fields[i] ? fields[i] : "";
+		/* CSV injection: Excel and LibreOffice run "=HYPERLINK(...)" typed
+		 * into a household's name; a leading apostrophe makes it text.
+		 * sheet_parse() removes it again, so exports still re-import. */
+		const char *guard = formula_like(v) ? "'" : "";
 		if (i)
 			fputc(',', f);
 		if (strpbrk(v, ",;\"\r\n") || (v[0] == ' ' || (v[0] && v[strlen(v) - 1] == ' '))) {
 			fputc('"', f);
+			fputs(guard, f);
 			for (const char *q = v; *q; q++) {
 				if (*q == '"')
 					fputc('"', f);
@@ -159,6 +174,7 @@ void sheet_write_row(FILE *f, const char *const *fields, int n)
 			}
 			fputc('"', f);
 		} else {
+			fputs(guard, f);
 			fputs(v, f);
 		}
 	}

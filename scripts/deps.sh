@@ -5,7 +5,10 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev cppcheck sqlite3 jq
 libsqlite3-dev libgammu-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 libspandsp-dev libsoxr-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-libutf8proc-dev libcsv-dev"
+libutf8proc-dev libcsv-dev curl chromium"
+# The browser test drives chromium with playwright-core from npm; bring
+# Debian's node only where no node is installed (a NodeSource one may be).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 [ -n "${LOA_EXTRA_PKGS:-}" ] && PKGS="$PKGS $LOA_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

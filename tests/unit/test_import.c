@@ -174,6 +174,25 @@ static void test_import_header_and_db_duplicates(void **state)
 	assert_int_equal(count_households(), 1);
 }
 
+static void test_csv_injection_guard(void **state)
+{
+	(void)state;
+	const char *row[] = { "=HYPERLINK(\"http://x\",\"y\")", "+84", "-note", "@SUM(A1)", "plain, text" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	sheet_write_row(f, row, 5);
+	fclose(f);
+	assert_string_equal(out, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+84,'-note,'@SUM(A1),\"plain, text\"\r\n");
+	struct sheet sh;
+	char err[128];
+	assert_int_equal(sheet_parse("g.csv", out, len, &sh, err, sizeof err), 0);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(sh.rows[0].fields[i], row[i]);
+	sheet_free(&sh);
+	free(out);
+}
+
 static void test_import_10000_rows_and_roundtrip(void **state)
 {
 	(void)state;
@@ -219,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sheet_edge_cases),
 		cmocka_unit_test(test_sheet_errors),
+		cmocka_unit_test(test_csv_injection_guard),
 		cmocka_unit_test_setup_teardown(test_import_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_header_and_db_duplicates, setup, teardown),

@@ -1,0 +1,451 @@
+/* web — see web.h.
+ *
+ * DESIGN: one libmicrohttpd daemon in MHD_USE_INTERNAL_POLLING_THREAD mode
+ * without thread-per-connection: every request is handled on that single
+ * thread, which owns the page's one SQLite connection (opened by web_start,
+ * used by nobody else), so no locking is needed and the store API stays
+ * single-threaded as it is everywhere else.  The office has a handful of
+ * officers; a page is a few queries (milliseconds) and the slowest step,
+ * an argon2id check at login, takes about 0.1 s.  The deliberate delay of
+ * a failed login must not stall everyone else, so that connection is
+ * suspended (MHD_suspend_connection) and a small timer thread resumes it
+ * when the delay is over; the reply is then sent from the MHD thread.  The
+ * timer thread touches no store and no page state.
+ *
+ * Requests are checked before any page code runs: only GET, HEAD and POST
+ * (405), a body larger than WEB_BODY_MAX (413, refused from Content-Length
+ * before reading it when given), POST bodies only as
+ * application/x-www-form-urlencoded (415), the raw request target parsed
+ * strictly by web_req (400 on a bad escape), headers larger than the
+ * connection memory (431, by libmicrohttpd).  Every answer carries the
+ * security headers. */
+#include "gateway/web.h"
+
+#include "db/store.h"
+#include "db/store_web.h"
+#include "gateway/cli.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/util.h"
+#include "gateway/web_html.h"
+#include "gateway/web_page.h"
+#include "gateway/web_req.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct conn {
+	char *uri;                 /* raw request target */
+	struct sbuf body;
+	int started, too_big;
+	int state;                 /* 0 handling, 1 suspended, 2 resumed: send rep */
+	struct web_reply rep;
+	int64_t wake_ms;
+	struct MHD_Connection *mc;
+	struct conn *next;         /* the delay queue */
+};
+
+static struct server {
+	struct MHD_Daemon *d;
+	struct web_app app;
+	int port;
+	pthread_t timer;
+	int timer_running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn *delayed;
+	int stop;
+} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+int web_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
+{
+	char host[64], port[8];
+	const char *colon;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host)
+			return -1;
+		memcpy(host, s + 1, (size_t)(end - s - 1));
+		host[end - s - 1] = '\0';
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof host || colon == s)
+			return -1;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	long p;
+	if (util_parse_long(colon + 1, 0, 65535, &p) != 0)
+		return -1;
+	snprintf(port, sizeof port, "%ld", p);
+	struct addrinfo hints, *ai = NULL;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &ai) != 0 || !ai)
+		return -1;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = (unsigned)ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static void client_addr(struct MHD_Connection *mc, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(buf, len, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)len);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *mc, struct web_reply *rep)
+{
+	size_t len = rep->body.len;
+	char *data = sbuf_take(&rep->body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", rep->type);
+	MHD_add_response_header(r, "Content-Security-Policy", web_html_csp());
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rep->status == 303 && rep->location[0])
+		MHD_add_response_header(r, "Location", rep->location);
+	for (int i = 0; i < rep->ncookies; i++)
+		MHD_add_response_header(r, "Set-Cookie", rep->cookies[i]);
+	if (rep->filename[0]) {
+		char cd[128];
+		snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rep->filename);
+		MHD_add_response_header(r, "Content-Disposition", cd);
+	}
+	if (rep->allow)
+		MHD_add_response_header(r, "Allow", rep->allow);
+	if (rep->retry_after_s > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)rep->retry_after_s);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	enum MHD_Result ok = MHD_queue_response(mc, (unsigned)rep->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result send_error(struct conn *c, struct MHD_Connection *mc, int status, const char *msg)
+{
+	web_page_error(&c->rep, status, msg);
+	if (status == 405)
+		c->rep.allow = "GET, HEAD, POST";
+	return send_reply(mc, &c->rep);
+}
+
+/* ---- the delay queue (failed logins) ---- */
+
+static void *timer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&srv.mu);
+	while (!srv.stop || srv.delayed) {
+		int64_t now = clock_mono_ms(), next = -1;
+		for (struct conn **pp = &srv.delayed; *pp;) {
+			struct conn *c = *pp;
+			if (srv.stop || c->wake_ms <= now) {
+				*pp = c->next;
+				c->state = 2;
+				MHD_resume_connection(c->mc);
+				continue;
+			}
+			if (next < 0 || c->wake_ms < next)
+				next = c->wake_ms;
+			pp = &c->next;
+		}
+		if (srv.stop)
+			break;
+		if (next < 0) {
+			pthread_cond_wait(&srv.cv, &srv.mu);
+		} else {
+			/* the condvar runs on CLOCK_MONOTONIC, the clock mono_ms reads */
+			struct timespec ts = { (time_t)(next / 1000), (long)(next % 1000) * 1000000L };
+			pthread_cond_timedwait(&srv.cv, &srv.mu, &ts);
+		}
+	}
+	pthread_mutex_unlock(&srv.mu);
+	return NULL;
+}
+
+static void delay_reply(struct conn *c, struct MHD_Connection *mc)
+{
+	c->mc = mc;
+	c->wake_ms = clock_mono_ms() + c->rep.delay_ms;
+	c->state = 1;
+	MHD_suspend_connection(mc);
+	pthread_mutex_lock(&srv.mu);
+	c->next = srv.delayed;
+	srv.delayed = c;
+	pthread_cond_signal(&srv.cv);
+	pthread_mutex_unlock(&srv.mu);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	(void)cls, (void)mc;
+	struct conn *c = xcalloc(1, sizeof *c);
+	c->uri = xstrdup(uri ? uri : "");
+	sbuf_init(&c->body);
+	web_page_reply_init(&c->rep);
+	return c;
+}
+
+static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)mc, (void)toe;
+	struct conn *c = *con_cls;
+	if (!c)
+		return;
+	free(c->uri);
+	sbuf_free(&c->body);
+	web_page_reply_free(&c->rep);
+	free(c);
+	*con_cls = NULL;
+}
+
+static int is_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "POST") == 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)cls, (void)url, (void)version;
+	struct conn *c = *con_cls;
+	if (!c)
+		*con_cls = c = on_uri(NULL, url, mc);
+	if (c->state == 2)
+		return send_reply(mc, &c->rep);
+	if (!c->started) {
+		c->started = 1;
+		if (!is_method(method))
+			return send_error(c, mc, 405, "Chỉ nhận GET, HEAD và POST.");
+		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		long n = 0;
+		if (cl && util_parse_long(cl, 0, WEB_BODY_MAX, &n) != 0)
+			return send_error(c, mc, 413, "Dữ liệu gửi lên quá lớn.");
+		if (strcmp(method, "POST") == 0) {
+			const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+				return send_error(c, mc, 415, "Chỉ nhận biểu mẫu (application/x-www-form-urlencoded).");
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (c->body.len + *upload_size > WEB_BODY_MAX)
+			c->too_big = 1; /* keep reading and dropping; answered below */
+		else
+			sbuf_addn(&c->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_big)
+		return send_error(c, mc, 413, "Dữ liệu gửi lên quá lớn.");
+	struct web_request rq;
+	memset(&rq, 0, sizeof rq);
+	char *path = NULL, addr[64];
+	if (web_req_split_uri(c->uri, &path, &rq.query) != 0)
+		return send_error(c, mc, 400, "Địa chỉ trang không hợp lệ.");
+	if (strcmp(method, "POST") == 0 && web_req_form_parse(c->body.s ? c->body.s : "", c->body.len, &rq.form) != 0) {
+		free(path);
+		web_req_form_free(&rq.query);
+		return send_error(c, mc, 400, "Dữ liệu biểu mẫu không hợp lệ.");
+	}
+	client_addr(mc, addr, sizeof addr);
+	rq.method = method;
+	rq.path = path;
+	rq.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	rq.addr = addr;
+	web_page_handle(&srv.app, &rq, &c->rep);
+	LOG_D("web", "%s %s from %s: %d", method, path, addr, c->rep.status);
+	free(path);
+	web_req_form_free(&rq.query);
+	web_req_form_free(&rq.form);
+	if (c->rep.delay_ms > 0) {
+		delay_reply(c, mc);
+		return MHD_YES;
+	}
+	return send_reply(mc, &c->rep);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[256];
+	vsnprintf(line, sizeof line, fmt, ap);
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	LOG_D("web", "microhttpd: %s", line);
+}
+
+int web_start(const struct loa_config *cfg, const char *store_path, char *err, size_t errlen)
+{
+	if (srv.d) {
+		snprintf(err, errlen, "web: already running");
+		return -1;
+	}
+	struct sockaddr_storage ss;
+	unsigned sslen;
+	if (web_parse_listen(cfg->web_listen, &ss, &sslen) != 0) {
+		snprintf(err, errlen, "web.listen: '%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+			 cfg->web_listen);
+		return -1;
+	}
+	memset(&srv.app, 0, sizeof srv.app);
+	srv.app.cfg = *cfg;
+	if (store_open(store_path, &srv.app.st, err, errlen) != STORE_OK)
+		return -1;
+	srv.stop = 0;
+	srv.delayed = NULL;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	web_html_csp(); /* computed before two threads may want it */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv.d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+				 MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss,
+				 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+				 MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)16,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+				 MHD_OPTION_END);
+	if (!srv.d) {
+		snprintf(err, errlen, "web.listen: cannot listen on %s (%s)", cfg->web_listen,
+			 errno ? strerror(errno) : "address in use or not local");
+		store_close(srv.app.st);
+		srv.app.st = NULL;
+		pthread_cond_destroy(&srv.cv);
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.d, MHD_DAEMON_INFO_BIND_PORT);
+	srv.port = di ? di->port : 0;
+	if (pthread_create(&srv.timer, NULL, timer_main, NULL) == 0)
+		srv.timer_running = 1;
+	LOG_I("web", "serving the officers' page on %s (port %d)", cfg->web_listen, srv.port);
+	return 0;
+}
+
+int web_port(void)
+{
+	return srv.port;
+}
+
+void web_stop(void)
+{
+	if (!srv.d)
+		return;
+	/* Suspended connections must be resumed before the daemon stops. */
+	pthread_mutex_lock(&srv.mu);
+	srv.stop = 1;
+	pthread_cond_signal(&srv.cv);
+	pthread_mutex_unlock(&srv.mu);
+	if (srv.timer_running)
+		pthread_join(srv.timer, NULL);
+	srv.timer_running = 0;
+	MHD_stop_daemon(srv.d);
+	srv.d = NULL;
+	pthread_cond_destroy(&srv.cv);
+	store_close(srv.app.st);
+	srv.app.st = NULL;
+}
+
+/* ---- `loa web` ---- */
+
+static int have_user(const struct store_web_user *u, void *arg)
+{
+	(void)u;
+	*(int *)arg = 1;
+	return 1;
+}
+
+int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa web [--listen ADDRESS:PORT]";
+	static const struct option o[] = { { "listen", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 } };
+	const char *listen = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "l:", o, NULL)) != -1) {
+		if (c == 'l')
+			listen = optarg;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (optind != argc)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st); /* creates and migrates the database first */
+	if (rc)
+		return rc;
+	if (listen) {
+		if (strlen(listen) >= sizeof ctx->cfg.web_listen)
+			return cli_err(EXIT_USAGE, "--listen: '%s' is too long", listen);
+		snprintf(ctx->cfg.web_listen, sizeof ctx->cfg.web_listen, "%s", listen);
+	}
+	int users = 0;
+	store_web_user_each(st, 0, have_user, &users);
+	/* The server opens its own connection.  Close this one first: store_open
+	 * open()s and close()s the file, and closing any descriptor of a file
+	 * drops every POSIX lock this process holds on it, including SQLite's
+	 * locks of a connection already open, after which another process may
+	 * delete the WAL under it. */
+	store_close(ctx->st);
+	ctx->st = NULL;
+	/* Signals are taken synchronously below; block them before any thread
+	 * starts so only sigwait sees them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	char err[512];
+	if (web_start(&ctx->cfg, ctx->cfg.database, err, sizeof err) != 0)
+		return cli_err(strncmp(err, "web.listen: '", 13) == 0 ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
+	const char *host = ctx->cfg.web_listen;
+	const char *colon = strrchr(host, ':');
+	printf("loa web: serving http://%.*s:%d/ (Ctrl-C stops)\n", (int)(colon - host), host, web_port());
+	if (!users)
+		printf("loa web: no users yet; add one with: loa user add NAME\n");
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&set, &sig);
+	LOG_I("web", "stopping on signal %d", sig);
+	web_stop();
+	return EXIT_OK;
+}

@@ -1,0 +1,351 @@
+/* web_auth — see web_auth.h; also the `loa user` subcommand. */
+#include "gateway/web_auth.h"
+
+#include "db/store.h"
+#include "gateway/cli.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/util.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void sodium_start(void)
+{
+	if (sodium_init() < 0)
+		abort(); /* no usable randomness: nothing here can be safe */
+}
+
+static void ready(void)
+{
+	pthread_once(&sodium_once, sodium_start);
+}
+
+int web_auth_hash(const char *password, char out[STORE_WEB_HASH_MAX])
+{
+	ready();
+	_Static_assert(crypto_pwhash_STRBYTES <= STORE_WEB_HASH_MAX, "hash buffer");
+	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+int web_auth_verify(const char *hash, const char *password)
+{
+	ready();
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+int web_auth_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 1 || n > 32)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '_' || *p == '-'))
+			return 0;
+	return 1;
+}
+
+void web_auth_new_token(char out[WEB_TOKEN_LEN + 1])
+{
+	ready();
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(out, WEB_TOKEN_LEN + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+}
+
+int web_auth_token_ok(const char *s)
+{
+	if (!s || strlen(s) != WEB_TOKEN_LEN)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
+			return 0;
+	return 1;
+}
+
+static void hex32(const unsigned char h[32], char out[WEB_HEX_LEN + 1])
+{
+	sodium_bin2hex(out, WEB_HEX_LEN + 1, h, 32);
+}
+
+void web_auth_token_hash(const char *token, char out[WEB_HEX_LEN + 1])
+{
+	ready();
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	hex32(h, out);
+}
+
+void web_auth_csrf(const char *token, char out[WEB_HEX_LEN + 1])
+{
+	ready();
+	static const char what[] = "loa csrf v1";
+	unsigned char h[32];
+	size_t kl = strlen(token);
+	if (kl > crypto_generichash_KEYBYTES_MAX)
+		kl = crypto_generichash_KEYBYTES_MAX;
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, sizeof what - 1, (const unsigned char *)token,
+			   kl);
+	hex32(h, out);
+}
+
+int web_auth_csrf_ok(const char *token, const char *given)
+{
+	if (!web_auth_token_ok(token) || !given || strlen(given) != WEB_HEX_LEN)
+		return 0;
+	char want[WEB_HEX_LEN + 1];
+	web_auth_csrf(token, want);
+	return sodium_memcmp(want, given, WEB_HEX_LEN) == 0;
+}
+
+int64_t web_auth_limit_delay(int failures)
+{
+	if (failures <= 0)
+		return 0;
+	int64_t d = WEB_LIMIT_BASE_MS;
+	for (int i = 1; i < failures && d < WEB_LIMIT_MAX_MS; i++)
+		d *= 2;
+	return d < WEB_LIMIT_MAX_MS ? d : WEB_LIMIT_MAX_MS;
+}
+
+int64_t web_auth_limit_wait(const struct store_web_limit *l, int64_t now_ms)
+{
+	return l->until_ms > now_ms ? l->until_ms - now_ms : 0;
+}
+
+int64_t web_auth_limit_fail(struct store_web_limit *l, int64_t now_ms)
+{
+	if (l->failures > 0 && now_ms - l->last_ms >= WEB_LIMIT_FORGET_MS)
+		l->failures = 0;
+	if (l->failures < 1000)
+		l->failures++;
+	l->last_ms = now_ms;
+	int64_t d = web_auth_limit_delay(l->failures);
+	l->until_ms = now_ms + d;
+	return d;
+}
+
+int64_t web_auth_reply_delay(int64_t wait_ms)
+{
+	return wait_ms / 2 < WEB_LIMIT_REPLY_MAX_MS ? wait_ms / 2 : WEB_LIMIT_REPLY_MAX_MS;
+}
+
+/* A hash no password matches in practice, verified for unknown users so a
+ * wrong name costs the same time as a wrong password. */
+static char dummy_hash[STORE_WEB_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	char pw[WEB_TOKEN_LEN + 1];
+	web_auth_new_token(pw);
+	if (web_auth_hash(pw, dummy_hash) != 0)
+		dummy_hash[0] = '\0';
+}
+
+enum web_login_rc web_auth_login(struct store *st, int session_min, const char *user, const char *password,
+				 const char *addr, struct web_login_result *r)
+{
+	memset(r, 0, sizeof *r);
+	char ukey[96], akey[96];
+	snprintf(ukey, sizeof ukey, "user:%.64s", user);
+	snprintf(akey, sizeof akey, "addr:%.64s", addr ? addr : "");
+	struct store_web_limit ul, al;
+	if (store_web_limit_get(st, ukey, &ul) != STORE_OK || store_web_limit_get(st, akey, &al) != STORE_OK)
+		return WEB_LOGIN_ERR;
+	int64_t now = clock_wall_ms();
+	int64_t wait = web_auth_limit_wait(&ul, now), aw = web_auth_limit_wait(&al, now);
+	if (aw > wait)
+		wait = aw;
+	if (wait > 0) {
+		r->wait_ms = wait;
+		LOG_W("web", "login of '%.64s' from %s refused: rate limit, %lld ms to wait", user, addr ? addr : "?",
+		      (long long)wait);
+		return WEB_LOGIN_LIMITED;
+	}
+	struct store_web_user u;
+	int rc = web_auth_name_ok(user) ? store_web_user_get(st, user, &u) : STORE_NOTFOUND;
+	if (rc == STORE_ERR)
+		return WEB_LOGIN_ERR;
+	int ok;
+	if (rc == STORE_OK) {
+		ok = web_auth_verify(u.pwhash, password);
+	} else {
+		pthread_once(&dummy_once, dummy_init);
+		web_auth_verify(dummy_hash, password);
+		ok = 0;
+	}
+	if (!ok) {
+		int64_t d = web_auth_limit_fail(&ul, now), da = web_auth_limit_fail(&al, now);
+		r->wait_ms = d > da ? d : da;
+		if (store_web_limit_put(st, ukey, &ul) != STORE_OK || store_web_limit_put(st, akey, &al) != STORE_OK)
+			return WEB_LOGIN_ERR;
+		char detail[160];
+		snprintf(detail, sizeof detail, "user %.64s from %.64s: failure %d", user, addr ? addr : "?", ul.failures);
+		store_event(st, "web_login_failed", 0, 0, 0, NULL, detail);
+		LOG_W("web", "login of '%.64s' from %s failed (%d in a row)", user, addr ? addr : "?", ul.failures);
+		return WEB_LOGIN_BAD;
+	}
+	if (store_web_limit_clear(st, ukey) != STORE_OK || store_web_limit_clear(st, akey) != STORE_OK)
+		return WEB_LOGIN_ERR;
+	int64_t now_s = clock_wall_s();
+	store_web_session_purge(st, now_s);
+	char hash[WEB_HEX_LEN + 1];
+	web_auth_new_token(r->token);
+	web_auth_token_hash(r->token, hash);
+	if (store_web_session_add(st, hash, u.id, addr, now_s, now_s + (int64_t)session_min * 60) != STORE_OK ||
+	    store_web_user_touch(st, u.id, now_s) != STORE_OK)
+		return WEB_LOGIN_ERR;
+	LOG_I("web", "user %s logged in from %s", u.name, addr ? addr : "?");
+	return WEB_LOGIN_OK;
+}
+
+int web_auth_session(struct store *st, const char *token, struct store_web_session *out)
+{
+	if (!web_auth_token_ok(token))
+		return STORE_NOTFOUND;
+	char hash[WEB_HEX_LEN + 1];
+	web_auth_token_hash(token, hash);
+	return store_web_session_get(st, hash, clock_wall_s(), out);
+}
+
+int web_auth_logout(struct store *st, const char *token)
+{
+	if (!web_auth_token_ok(token))
+		return STORE_NOTFOUND;
+	char hash[WEB_HEX_LEN + 1];
+	web_auth_token_hash(token, hash);
+	return store_web_session_remove(st, hash);
+}
+
+/* ---- `loa user` ---- */
+
+/* One line from fd 0, without its newline; echo off when it is a tty. */
+static int read_password(const char *prompt, char *buf, size_t len)
+{
+	int tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		fflush(stderr);
+		if (tcgetattr(STDIN_FILENO, &old) != 0)
+			return -1;
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+			return -1;
+	}
+	char *got = fgets(buf, (int)len, stdin);
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (!got)
+		return -1;
+	size_t n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	else if (n == len - 1)
+		return -2; /* longer than the buffer */
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int user_add(struct store *st, const char *name)
+{
+	if (!web_auth_name_ok(name))
+		return cli_err(EXIT_USAGE, "user name '%s': use 1 to 32 letters, digits, '.', '_' or '-'", name);
+	struct store_web_user u;
+	int rc = store_web_user_get(st, name, &u);
+	if (rc == STORE_OK)
+		return cli_err(EXIT_USAGE, "user '%s' already exists (remove it first to reset the password)", name);
+	if (rc != STORE_NOTFOUND)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	char pw[WEB_PASSWORD_MAX + 2], again[WEB_PASSWORD_MAX + 2];
+	char prompt[96];
+	snprintf(prompt, sizeof prompt, "password for %s: ", name);
+	rc = read_password(prompt, pw, sizeof pw);
+	if (rc == -2)
+		return cli_err(EXIT_USAGE, "password: longer than %d bytes", WEB_PASSWORD_MAX);
+	if (rc != 0)
+		return cli_err(EXIT_USAGE, "password: nothing read from standard input");
+	if (isatty(STDIN_FILENO)) {
+		if (read_password("again: ", again, sizeof again) != 0 || strcmp(pw, again) != 0) {
+			sodium_memzero(pw, sizeof pw);
+			sodium_memzero(again, sizeof again);
+			return cli_err(EXIT_USAGE, "password: the two entries differ");
+		}
+		sodium_memzero(again, sizeof again);
+	}
+	if (strlen(pw) < WEB_PASSWORD_MIN) {
+		sodium_memzero(pw, sizeof pw);
+		return cli_err(EXIT_USAGE, "password: at least %d characters", WEB_PASSWORD_MIN);
+	}
+	char hash[STORE_WEB_HASH_MAX];
+	rc = web_auth_hash(pw, hash);
+	sodium_memzero(pw, sizeof pw);
+	if (rc != 0)
+		return cli_err(EXIT_RUNTIME, "password hash: out of memory");
+	rc = store_web_user_add(st, name, hash, clock_wall_s(), NULL);
+	if (rc == STORE_CONFLICT)
+		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
+	if (rc != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("user %s added\n", name);
+	return EXIT_OK;
+}
+
+static int list_row(const struct store_web_user *u, void *arg)
+{
+	int *n = arg;
+	char made[32], seen[32] = "never";
+	clock_format_local(u->created_at, made, sizeof made);
+	if (u->last_login_at)
+		clock_format_local(u->last_login_at, seen, sizeof seen);
+	printf("%-20s added %s  last login %-16s  %d session%s\n", u->name, made, seen, u->sessions,
+	       u->sessions == 1 ? "" : "s");
+	(*n)++;
+	return 0;
+}
+
+int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa user add NAME | loa user list | loa user remove NAME";
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	int want = strcmp(sub, "list") == 0 ? 2 : 3;
+	if ((strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "remove")) || argc != want)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (strcmp(sub, "add") == 0)
+		return user_add(st, argv[2]);
+	if (strcmp(sub, "remove") == 0) {
+		rc = store_web_user_remove(st, argv[2]);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no user '%s'", argv[2]);
+		if (rc != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		printf("user %s removed (and logged out)\n", argv[2]);
+		return EXIT_OK;
+	}
+	int n = 0;
+	if (store_web_user_each(st, clock_wall_s(), list_row, &n) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("%d user%s\n", n, n == 1 ? "" : "s");
+	return EXIT_OK;
+}

@@ -1,0 +1,76 @@
+/* web_auth — who may see the officers' page: password hashes (libsodium's
+ * argon2id crypto_pwhash_str), session tokens, CSRF tokens, the failed-login
+ * rate limiter, and the `loa user` subcommand.
+ *
+ * DESIGN:
+ * - A session token is 32 random bytes (base64url, 43 characters) sent only
+ *   in an HttpOnly; SameSite=Strict cookie.  The database keeps its BLAKE2b
+ *   hash, so a copy of loa.db does not log anyone in.
+ * - The CSRF token is derived from the session token (keyed BLAKE2b), so it
+ *   needs no storage, differs per session and cannot be computed from the
+ *   database.  The login form, which has no session yet, uses the same
+ *   derivation on a separate pre-login cookie (double submit).
+ * - Rate limit: every failed login counts against the user name and the
+ *   client address.  After n failures the key must wait 2 s * 2^(n-1)
+ *   (capped at 15 min) before another attempt is even checked; an attempt
+ *   inside the wait is refused (429) without looking at the password.  The
+ *   failed answer itself is held back by half that wait (at most 4 s), so a
+ *   wrong password is visibly slow and even a patient client that waits
+ *   for each answer meets the limit.  Records live in the database
+ *   (login_failures) so a restart does not reset them; a key is forgotten an
+ *   hour after its last failure, and cleared by a successful login.
+ *   Unknown users are checked against a dummy hash, so timing does not tell
+ *   which names exist. */
+#ifndef LOA_WEB_AUTH_H
+#define LOA_WEB_AUTH_H
+#include "db/store_web.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEB_TOKEN_LEN 43          /* base64url of 32 bytes, no padding */
+#define WEB_HEX_LEN 64            /* hex of a 32-byte hash */
+#define WEB_LIMIT_BASE_MS 2000
+#define WEB_LIMIT_MAX_MS (15 * 60 * 1000)
+#define WEB_LIMIT_FORGET_MS (60 * 60 * 1000)
+#define WEB_LIMIT_REPLY_MAX_MS 4000
+#define WEB_PASSWORD_MIN 8
+#define WEB_PASSWORD_MAX 256
+
+/* Hash for storage: 0, or -1 (out of memory for argon2id). */
+int web_auth_hash(const char *password, char out[STORE_WEB_HASH_MAX]);
+/* 1 if password matches hash. */
+int web_auth_verify(const char *hash, const char *password);
+/* 1 if name is 1..32 of [A-Za-z0-9._-]. */
+int web_auth_name_ok(const char *name);
+
+void web_auth_new_token(char out[WEB_TOKEN_LEN + 1]);
+/* 1 if s looks like a token (length and alphabet). */
+int web_auth_token_ok(const char *s);
+void web_auth_token_hash(const char *token, char out[WEB_HEX_LEN + 1]);
+void web_auth_csrf(const char *token, char out[WEB_HEX_LEN + 1]);
+/* 1 if given is the CSRF token of `token` (constant time). */
+int web_auth_csrf_ok(const char *token, const char *given);
+
+/* The limiter's pure rules (times in wall ms). */
+int64_t web_auth_limit_delay(int failures);
+/* How long this key must still wait before an attempt is checked; 0 = now. */
+int64_t web_auth_limit_wait(const struct store_web_limit *l, int64_t now_ms);
+/* Records a failure; returns the new wait. */
+int64_t web_auth_limit_fail(struct store_web_limit *l, int64_t now_ms);
+/* How long to hold the answer to a failed attempt that must now wait. */
+int64_t web_auth_reply_delay(int64_t wait_ms);
+
+enum web_login_rc { WEB_LOGIN_OK = 0, WEB_LOGIN_BAD, WEB_LOGIN_LIMITED, WEB_LOGIN_ERR };
+struct web_login_result {
+	char token[WEB_TOKEN_LEN + 1];   /* WEB_LOGIN_OK: the new session */
+	int64_t wait_ms;                 /* BAD: hold the answer; LIMITED: Retry-After */
+};
+/* Checks limits, then the password; on success opens a session of
+ * session_min minutes.  Times from the clock module. */
+enum web_login_rc web_auth_login(struct store *st, int session_min, const char *user, const char *password,
+				 const char *addr, struct web_login_result *r);
+/* The live session of a cookie token: STORE_OK, STORE_NOTFOUND. */
+int web_auth_session(struct store *st, const char *token, struct store_web_session *out);
+int web_auth_logout(struct store *st, const char *token);
+#endif

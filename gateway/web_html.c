@@ -1,0 +1,181 @@
+/* web_html — see web_html.h. */
+#include "gateway/web_html.h"
+
+#include "gateway/clock.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void web_html_esc(struct sbuf *b, const char *s)
+{
+	if (!s)
+		return;
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		const char *ent;
+		switch (*p) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\'': ent = "&#39;"; break;
+		default: continue;
+		}
+		sbuf_addn(b, run, (size_t)(p - run));
+		sbuf_add(b, ent);
+		run = p + 1;
+	}
+	sbuf_add(b, run);
+}
+
+void web_html_out(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		sbuf_addn(b, run, (size_t)(p - run));
+		p++;
+		int longs = 0;
+		while (*p == 'l') {
+			longs++;
+			p++;
+		}
+		switch (*p) {
+		case 's': web_html_esc(b, va_arg(ap, const char *)); break;
+		case 'c': {
+			char c[2] = { (char)va_arg(ap, int), 0 };
+			web_html_esc(b, c);
+			break;
+		}
+		case 'd':
+			if (longs == 2)
+				sbuf_printf(b, "%lld", va_arg(ap, long long));
+			else if (longs == 1)
+				sbuf_printf(b, "%ld", va_arg(ap, long));
+			else
+				sbuf_printf(b, "%d", va_arg(ap, int));
+			break;
+		case 'u': sbuf_printf(b, "%u", va_arg(ap, unsigned)); break;
+		case '%': sbuf_addc(b, '%'); break;
+		default: /* unsupported: a programming error; keep the page well-formed */
+			p--;
+			break;
+		}
+		run = p + 1;
+	}
+	sbuf_add(b, run);
+	va_end(ap);
+}
+
+/* Phone-first: one column, big tap targets; tables scroll sideways on a
+ * narrow screen; print drops navigation and buttons. */
+static const char css[] =
+	"body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}"
+	"main{padding:0.8em;max-width:70em;margin:auto}"
+	"nav{background:#14532d;padding:0.4em 0.8em;display:flex;flex-wrap:wrap;gap:0.8em;align-items:center}"
+	"nav a,nav button{color:#fff;font-size:1em;text-decoration:none;background:none;border:0;padding:0.3em 0}"
+	"nav form{margin:0 0 0 auto}"
+	"h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.2em}"
+	".wrap{overflow-x:auto}"
+	"table{border-collapse:collapse;width:100%;background:#fff}"
+	"th,td{border:1px solid #ccc;padding:0.3em 0.4em;text-align:left;vertical-align:top}"
+	"th{background:#eee}"
+	"input,textarea,select,button{font-size:1em;padding:0.4em;max-width:100%;box-sizing:border-box}"
+	"textarea{width:100%}"
+	"label{display:block;margin:0.4em 0}"
+	".btn{background:#14532d;color:#fff;border:0;padding:0.5em 1em;border-radius:4px}"
+	".err{background:#fee;border:1px solid #c00;padding:0.5em}"
+	".ok{color:#14532d}.bad{color:#b00}.muted{color:#666;font-size:0.9em}"
+	".links a{margin-right:1em;display:inline-block;padding:0.3em 0}"
+	"progress{width:8em}"
+	"pre{white-space:pre-wrap;font-family:inherit;font-size:1.05em}"
+	"svg{max-width:100%;height:auto;background:#fff;border:1px solid #ccc}"
+	"td.visit{min-width:8em;height:2.2em}"
+	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}}"
+	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}}";
+
+static char csp[256];
+static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
+
+static void csp_init(void)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char b64[64];
+	crypto_hash_sha256(h, (const unsigned char *)css, sizeof css - 1);
+	sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+	snprintf(csp, sizeof csp,
+		 "default-src 'self'; script-src 'none'; style-src 'sha256-%s'; img-src 'self' data:; "
+		 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+		 b64);
+}
+
+const char *web_html_csp(void)
+{
+	pthread_once(&csp_once, csp_init);
+	return csp;
+}
+
+void web_html_csrf(struct sbuf *b, const char *csrf)
+{
+	web_html_out(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
+}
+
+void web_html_head(struct sbuf *b, const char *title, const char *user, const char *csrf)
+{
+	web_html_out(b,
+		     "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		     "<title>%s — Loa</title>",
+		     title);
+	sbuf_add(b, "<style>");
+	sbuf_add(b, css);
+	sbuf_add(b, "</style></head><body>");
+	if (user) {
+		sbuf_add(b, "<nav><a href=\"/\">Thông báo</a><a href=\"/new\">Tạo thông báo</a>"
+			    "<a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
+		web_html_csrf(b, csrf);
+		web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav>", user);
+	}
+	sbuf_add(b, "<main>");
+}
+
+void web_html_foot(struct sbuf *b)
+{
+	sbuf_add(b, "</main></body></html>\n");
+}
+
+static const struct {
+	const char *state, *vi;
+} states[] = {
+	{ "queued", "chờ gửi" }, { "sending", "đang gửi" }, { "sent", "đã gửi" },
+	{ "delivered", "đã nhận" }, { "failed", "lỗi" }, { "expired", "hết hạn" },
+	{ "cancelled", "đã hủy" }, { "uncertain", "không chắc đã gửi" }, { "dialing", "đang quay số" },
+	{ "ringing", "đang đổ chuông" }, { "answered", "đã nhấc máy" }, { "played", "đã nghe hết" },
+	{ "confirmed", "đã xác nhận" }, { "no_answer", "không nghe máy" }, { "busy", "máy bận" },
+	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" },
+};
+
+const char *web_html_state(const char *state)
+{
+	for (size_t i = 0; i < ARRAY_LEN(states); i++)
+		if (strcmp(states[i].state, state) == 0)
+			return states[i].vi;
+	return state;
+}
+
+void web_html_time(struct sbuf *b, int64_t wall_s)
+{
+	if (wall_s <= 0) {
+		sbuf_add(b, "—");
+		return;
+	}
+	char when[32];
+	clock_format_local(wall_s, when, sizeof when);
+	web_html_esc(b, when);
+}

@@ -1,0 +1,58 @@
+/* web_page — the officers' pages, from a parsed request to a reply, with
+ * no HTTP library in sight: routing, the session and CSRF gate, and every
+ * page (login, notices, one notice's log and progress chart, the
+ * not-reached list for home visits, a household's history, creating a
+ * notice, modem health, CSV exports).  web.c owns the sockets and turns a
+ * web_reply into an HTTP response; unit tests call web_page_handle
+ * directly.
+ *
+ * Every page reads the store through store_report_* / store_web_* and
+ * creates notices through notice_plan / notice_create, exactly as the CLI
+ * does, so the page and `loa report` / `loa notice` never disagree. */
+#ifndef LOA_WEB_PAGE_H
+#define LOA_WEB_PAGE_H
+#include "gateway/config.h"
+#include "gateway/util.h"
+#include "gateway/web_req.h"
+
+#include <stdint.h>
+
+struct store;
+
+struct web_app {
+	struct store *st;
+	struct loa_config cfg;
+};
+
+struct web_request {
+	const char *method;        /* "GET", "HEAD" or "POST" (web.c refuses others) */
+	const char *path;          /* decoded */
+	struct web_form query;     /* decoded query string */
+	struct web_form form;      /* decoded POST body */
+	const char *cookie;        /* raw Cookie header, or NULL */
+	const char *addr;          /* client address, for the rate limiter */
+};
+
+#define WEB_MAX_COOKIES 2
+struct web_reply {
+	int status;
+	const char *type;          /* Content-Type */
+	struct sbuf body;
+	char location[160];        /* 303 target */
+	char cookies[WEB_MAX_COOKIES][200];
+	int ncookies;
+	char filename[80];         /* set: a download (Content-Disposition) */
+	const char *allow;         /* 405: the methods allowed */
+	int64_t delay_ms;          /* hold the answer this long (failed login) */
+	int64_t retry_after_s;     /* 429 */
+};
+
+#define WEB_COOKIE_SESSION "loa_session"
+#define WEB_COOKIE_LOGIN "loa_login"
+
+void web_page_reply_init(struct web_reply *r);
+void web_page_reply_free(struct web_reply *r);
+/* A small HTML page for an error status (the message is escaped). */
+void web_page_error(struct web_reply *r, int status, const char *msg);
+void web_page_handle(struct web_app *app, const struct web_request *rq, struct web_reply *rep);
+#endif

@@ -1,0 +1,72 @@
+/* libFuzzer: the web page's request parsing on any bytes — percent-
+ * decoding, form bodies and query strings, request targets, and the
+ * Cookie header — checking the promises callers rely on: decoded values
+ * are NUL-free valid UTF-8, forms stay within WEB_FORM_MAX_FIELDS, a cookie
+ * value fits its buffer.  The HTML escaper runs on every decoded value and
+ * must leave no markup character behind. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/text.h"
+#include "gateway/web_html.h"
+#include "gateway/web_req.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_text(const char *s)
+{
+	size_t bad;
+	if (!text_valid_utf8(s, strlen(s), &bad))
+		abort();
+	struct sbuf b;
+	sbuf_init(&b);
+	web_html_esc(&b, s);
+	if (b.s && strpbrk(b.s, "<>\"'"))
+		abort();
+	sbuf_free(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+
+	char *out;
+	if (web_req_decode(s, size, 1, &out) == 0) {
+		check_text(out);
+		free(out);
+	}
+	struct web_form f;
+	if (web_req_form_parse(s, size, &f) == 0) {
+		if (f.n > WEB_FORM_MAX_FIELDS)
+			abort();
+		for (int i = 0; i < f.n; i++) {
+			check_text(f.key[i]);
+			check_text(f.val[i]);
+		}
+		if (f.n && web_req_form_get(&f, f.key[0]) != f.val[0])
+			abort();
+	} else if (f.n != 0) {
+		abort();
+	}
+	web_req_form_free(&f);
+
+	char *path;
+	if (web_req_split_uri(s, &path, &f) == 0) {
+		check_text(path);
+		free(path);
+		web_req_form_free(&f);
+	}
+	char v[48];
+	if (web_req_cookie(s, "loa_session", v, sizeof v) == 0 && strlen(v) >= sizeof v)
+		abort();
+	int64_t id;
+	if (web_req_id(s, &id) == 0 && id < 1)
+		abort();
+	free(s);
+	return 0;
+}

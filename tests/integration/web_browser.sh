@@ -1,0 +1,157 @@
+# The officers' web page in a real headless Chromium (Debian's `chromium`)
+# driven by playwright-core from npm: log in, open a notice, export its
+# CSV, create a notice and see it queued, on a desktop and a phone-sized
+# screen; no script runs (a hostile household name stays text) and the
+# Content-Security-Policy blocks nothing of ours.  Screenshots go to
+# $BUILD/screenshots/.  Skips (77) only when chromium or node/npm, or the
+# playwright-core package, cannot be had.
+source "$(dirname "$0")/lib.sh"
+: "${BUILD:=$(cd "$(dirname "$0")/../.." && pwd)/build}"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || { echo "skip: $CHROMIUM not installed (Debian package chromium; scripts/deps.sh installs it)"; exit 77; }
+command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: node/npm not installed"; exit 77; }
+PW="$BUILD/node"
+if [ ! -f "$PW/node_modules/playwright-core/package.json" ]; then
+	mkdir -p "$PW"
+	if ! npm install --prefix "$PW" --no-audit --no-fund --silent playwright-core >"$WORK/npm.log" 2>&1; then
+		echo "skip: npm install playwright-core failed: $(tail -1 "$WORK/npm.log")"
+		exit 77
+	fi
+fi
+SHOTS="$BUILD/screenshots"
+mkdir -p "$SHOTS"
+rm -f "$SHOTS"/*.png "$SHOTS"/*.csv
+
+cat >>"$LOA_CONFIG" <<CONF
+[web]
+listen = 127.0.0.1:0
+CONF
+expect_rc 0 "$LOA" init
+{
+	printf 'name,phone,groups,channel,accents,note\n'
+	printf 'Nguyễn Văn An,0912345678,dong-tien,sms,yes,\n'
+	printf '<script>alert(1)</script>,0912000111,dong-tien,both,no,\n'
+	printf 'Lê Thị Cúc,0905123456,tay-son,voice,yes,bà cụ 80 tuổi\n'
+	printf 'Trần Văn Dũng,0987654321,tay-son chan-nuoi,both,yes,\n'
+} >"$WORK/h.csv"
+expect_rc 0 "$LOA" household import "$WORK/h.csv"
+expect_rc 0 "$LOA" notice send --to all "Họp thôn lúc 19h30 tối nay tại nhà văn hóa. Đề nghị các hộ đến đúng giờ."
+# some history so the log, the chart and the visit list have content
+sql "UPDATE deliveries SET state = 'delivered', attempts = 1, updated_at = updated_at + 120 WHERE channel = 'sms' AND household_id = 1"
+sql "UPDATE deliveries SET state = 'confirmed', attempts = 1, keys = '1', updated_at = updated_at + 300 WHERE channel = 'voice' AND household_id = 3"
+sql "UPDATE deliveries SET state = 'unreached', attempts = 3, last_error = 'không nghe máy', updated_at = updated_at + 900 WHERE channel = 'voice' AND household_id = 2"
+sql "UPDATE deliveries SET state = 'failed', attempts = 2, last_error = 'số không tồn tại', updated_at = updated_at + 200 WHERE channel = 'sms' AND household_id = 2"
+sql "INSERT INTO modem_status(name, updated_at, state, registered, signal, operator, last_error) VALUES ('m1', $LOA_FAKE_TIME, 'ready', 1, 18, 'Viettel', '')"
+expect_rc 0 "$LOA" user add admin <<<'mat-khau-dai'
+
+"$LOA" web >"$WORK/web.out" 2>"$WORK/web.err" &
+WEB_PID=$!
+trap 'kill $WEB_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+URL=""
+for _ in $(seq 1 100); do
+	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/web.out" || true)
+	[ -n "$URL" ] && break
+	kill -0 $WEB_PID 2>/dev/null || fail "loa web exited: $(cat "$WORK/web.err")"
+	sleep 0.1
+done
+[ -n "$URL" ] || fail "loa web did not start"
+
+cat >"$WORK/drive.js" <<'JS'
+const { chromium } = require(process.env.PW + '/node_modules/playwright-core');
+const fs = require('fs'), os = require('os'), path = require('path');
+const URL = process.env.URL, SHOTS = process.env.SHOTS;
+function check(ok, what) { if (!ok) throw new Error('check failed: ' + what); }
+
+async function session(name, opts) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loa-chromium-'));
+	const ctx = await chromium.launchPersistentContext(dir, Object.assign({
+		executablePath: process.env.CHROMIUM, headless: true, acceptDownloads: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+		       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	}, opts));
+	const page = ctx.pages()[0] || await ctx.newPage();
+	const problems = [];
+	page.on('dialog', d => { problems.push('a dialog opened: ' + d.message()); d.dismiss(); });
+	page.on('console', m => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push('console: ' + m.text()); });
+	page.on('pageerror', e => problems.push('page error: ' + e.message));
+	const shot = async (what) => page.screenshot({ path: path.join(SHOTS, `${name}-${what}.png`), fullPage: true });
+
+	// without a session: the login page
+	await page.goto(URL + '/notice?id=1');
+	check(new globalThis.URL(page.url()).pathname === '/login', 'redirected to /login, got ' + page.url());
+	await shot('login');
+	await page.fill('input[name=user]', 'admin');
+	await page.fill('input[name=password]', 'mat-khau-dai');
+	await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+	check(new globalThis.URL(page.url()).pathname === '/', 'after login at /, got ' + page.url());
+	check((await page.textContent('h1')).includes('Thông báo'), 'notices heading');
+	await shot('notices');
+
+	// open a notice: its log per household, the hostile name as plain text
+	await Promise.all([page.waitForNavigation(), page.click('a[href="/notice?id=1"]')]);
+	const body = await page.textContent('body');
+	check(body.includes('<script>alert(1)</script>'), 'hostile name shown as text');
+	check(body.includes('không nghe máy') && body.includes('đã xác nhận'), 'states and causes in the log');
+	check(await page.locator('svg polyline').count() >= 1, 'progress chart');
+	check(await page.locator('script').count() === 0, 'no script element in the page');
+	await shot('notice');
+
+	// CSV export as a download
+	const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/notice.csv?id=1"]')]);
+	const csv = path.join(SHOTS, `${name}-notice-1.csv`);
+	await dl.saveAs(csv);
+	const bytes = fs.readFileSync(csv);
+	check(bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF, 'CSV starts with a UTF-8 BOM');
+	check(bytes.toString('utf8').includes('Nguyễn Văn An'), 'CSV rows');
+
+	// the printable home-visit list and the modem page
+	await page.goto(URL + '/unreached?id=1');
+	check((await page.textContent('body')).includes('số không tồn tại'), 'visit list cause');
+	await shot('unreached');
+	await page.goto(URL + '/modems');
+	check((await page.textContent('body')).includes('Viettel'), 'modem row');
+	await shot('modems');
+
+	// create a notice: form, preview, confirm; it then shows queued
+	await page.goto(URL + '/new');
+	const text = `Tiêm phòng cúm gia cầm sáng mai 7h (${name})`;
+	await page.fill('textarea[name=text]', text);
+	await page.uncheck('input[value=all]');
+	await page.check('input[value=tay-son]');
+	await shot('new');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xem trước')]);
+	check((await page.textContent('body')).includes('Số hộ'), 'preview shows households');
+	await shot('preview');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xác nhận gửi')]);
+	check(/\/notice\?id=\d+&created=1$/.test(page.url()), 'created notice page, got ' + page.url());
+	const after = await page.textContent('body');
+	check(after.includes(text) && after.includes('chờ gửi'), 'new notice queued');
+	await shot('created');
+	await page.goto(URL + '/');
+	check((await page.textContent('body')).includes(text), 'new notice in the list');
+
+	// logout
+	await Promise.all([page.waitForNavigation(), page.click('nav button')]);
+	check(new globalThis.URL(page.url()).pathname === '/login', 'logged out');
+	await ctx.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+	check(problems.length === 0, problems.join('; '));
+}
+
+(async () => {
+	await session('desktop', { viewport: { width: 1280, height: 900 } });
+	await session('phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+	console.log('browser: ok');
+})().catch(e => { console.error(e.stack || String(e)); process.exit(1); });
+JS
+PW="$PW" URL="$URL" SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" timeout 300 node "$WORK/drive.js" >"$WORK/node.out" 2>&1 \
+	|| fail "browser run: $(tail -20 "$WORK/node.out")"
+contains "$(cat "$WORK/node.out")" "browser: ok"
+[ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin'")" = 2 ] || fail "notices created by the browser"
+[ "$(sql "SELECT count(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source = 'web:admin' AND d.state = 'queued'")" -gt 0 ] \
+	|| fail "created notices not queued"
+ls "$SHOTS"/desktop-notice.png "$SHOTS"/phone-notice.png >/dev/null || fail "screenshots missing"
+kill -TERM $WEB_PID
+wait $WEB_PID || fail "loa web exit code $?"
+case "$(cat "$WORK/web.err")" in *Sanitizer*|*"runtime error:"*) fail "sanitizer: $(cat "$WORK/web.err")" ;; esac
+echo "web_browser: ok ($(ls "$SHOTS"/*.png | wc -l) screenshots in $SHOTS)"

@@ -134,7 +134,7 @@ static const char *const store_migrations[] = {
 	"INSERT INTO sms_seq(id, next_ref) VALUES (1, 1);"
 	"CREATE INDEX sms_refs_sent ON sms_refs(sent_at);"
 	"CREATE INDEX sms_refs_delivery ON sms_refs(delivery_id);"
-	"CREATE INDEX deliveries_notice_state ON deliveries(notice_id, state, channel);",
+	"CREATE INDEX deliveries_notice_due ON deliveries(notice_id, state, channel, next_at);",
 	/* 3: short codes (db/store_shortcode.c): stored templates, broadcast
 	 *    requests waiting for their one-time code, and the outbox of SMS
 	 *    replies to senders (who need not be households).  A household's

@@ -5,7 +5,7 @@
  * The claim is a single UPDATE ... WHERE id = (SELECT ...) AND state =
  * 'queued' RETURNING ...: SQLite runs it atomically, so a delivery cannot
  * go to two modems even if two daemons ran by mistake.  Urgent notices are
- * looked up first through deliveries_notice_state (few urgent notices), the
+ * looked up first through deliveries_notice_due (few urgent notices), the
  * rest in next_at order through deliveries_due, so a claim stays O(log n)
  * with 100,000 queued deliveries. */
 #include "db/store_sms.h"
@@ -97,9 +97,12 @@ static int load_job(struct store *st, int64_t id, struct sms_job *j)
 static int pick(struct store *st, int64_t now, int urgent_only, int max_parts, int64_t *id)
 {
 	static const char *const sql[2] = {
-		"SELECT d.id FROM notices n JOIN deliveries d ON d.notice_id = n.id"
-		" WHERE n.urgent = 1 AND n.state = 'active' AND d.state = 'queued' AND d.channel = 'sms'"
-		" AND d.next_at <= ?1 AND d.parts <= ?2 ORDER BY d.next_at, d.id LIMIT 1",
+		/* notice by notice (urgent ones are few), each an index range on
+		 * deliveries_notice_due: never a scan of the whole queue */
+		"SELECT did FROM (SELECT (SELECT d.id FROM deliveries d WHERE d.notice_id = n.id"
+		"  AND d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		"  ORDER BY d.next_at, d.id LIMIT 1) AS did FROM notices n"
+		"  WHERE n.urgent = 1 AND n.state = 'active' ORDER BY n.id) WHERE did IS NOT NULL LIMIT 1",
 		"SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id"
 		" WHERE d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
 		" AND n.state = 'active' ORDER BY d.next_at, d.id LIMIT 1",
@@ -172,8 +175,9 @@ fail:
 int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at)
 {
 	sqlite3_stmt *s = store_prep(st, urgent_only
-		? "SELECT MIN(d.next_at) FROM notices n JOIN deliveries d ON d.notice_id = n.id"
-		  " WHERE n.urgent = 1 AND n.state = 'active' AND d.state = 'queued' AND d.channel = 'sms'"
+		? "SELECT MIN((SELECT MIN(d.next_at) FROM deliveries d WHERE d.notice_id = n.id"
+		  " AND d.state = 'queued' AND d.channel = 'sms')) FROM notices n"
+		  " WHERE n.urgent = 1 AND n.state = 'active'"
 		: "SELECT MIN(next_at) FROM deliveries WHERE state = 'queued' AND channel = 'sms'");
 	if (!s)
 		return STORE_ERR;

@@ -46,7 +46,8 @@ int store_sms_claim(struct store *st, const char *modem, int64_t now, int urgent
 int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at);
 
 /* A fresh concatenation reference 1..255 from a persistent counter, stored
- * on the delivery so a resumed multipart message keeps it. */
+ * on the delivery (if delivery_id != 0) so a resumed multipart message
+ * keeps it. */
 int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref);
 
 /* One part accepted by the modem with message reference `mr`. */

@@ -35,6 +35,8 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_template(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_say(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_run(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sim(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_web(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);

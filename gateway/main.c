@@ -34,6 +34,8 @@ static const struct command {
 	{ "template", cmd_template, "add|list|remove notice templates for short codes" },
 	{ "inbox", cmd_inbox, "inbound SMS with decisions and replies [--simulate FROM TEXT]" },
 	{ "say", cmd_say, "speak a text: --print the spoken words or -o FILE.wav" },
+	{ "run", cmd_run, "the delivery daemon: send due SMS over every modem [--until-idle]" },
+	{ "demo", cmd_demo, "a demo village, simulated modems, a notice sent and its report" },
 	{ "sim", cmd_sim, "simulated modems on pseudo-terminals (tests, demo)" },
 	{ "web", cmd_web, "the officers' web page [--listen ADDRESS:PORT]" },
 	{ "user", cmd_user, "add|list|remove users of the web page" },

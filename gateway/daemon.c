@@ -1,0 +1,975 @@
+/* daemon — `loa run`: claims due SMS deliveries, sends them over every modem
+ * at once, records references, states, attempts and events, matches status
+ * reports, and stores inbound SMS.
+ *
+ * DESIGN
+ *  - ONE thread, one poll() loop for all modems.  A modem spends seconds per
+ *    AT+CMGS waiting on the network and microseconds of CPU; SQLite writes
+ *    take well under a millisecond in WAL mode.  So parallelism comes from
+ *    having one AT+CMGS in flight per modem, not from threads: no locks
+ *    around SQLite, the AT engines or libgammu (whose helpers use static
+ *    buffers), and a crash leaves at most one `sending` delivery per modem.
+ *  - Policy is not here: gateway/sched.c decides which modem claims now and
+ *    when to wake up; this file is the mechanism (I/O, store, codec).
+ *  - A delivery is `sending` from its claim until the modem's final answer.
+ *    If that answer is lost after the PDU went out (timeout, port gone,
+ *    crash) the delivery becomes `uncertain` and is never re-sent; if it is
+ *    lost before the PDU went out, the delivery goes back to the queue.
+ *  - Multipart messages keep their concatenation reference (deliveries.
+ *    sms_ref) and resume at the first part not yet accepted, so a phone
+ *    never gets a part twice.
+ *  - Every log line names the modem, delivery and notice it concerns. */
+#include "gateway/daemon.h"
+#include "gateway/inbox.h"
+
+#include "db/store.h"
+#include "db/store_shortcode.h"
+#include "db/store_sms.h"
+#include "gateway/cli.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/phone.h"
+#include "gateway/sched.h"
+#include "gateway/text.h"
+#include "gateway/util.h"
+#include "modem/at.h"
+#include "modem/codec.h"
+#include "modem/reasm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CMGS_TIMEOUT_MS = 60000, CMGR_TIMEOUT_MS = 10000, CLAIM_PAUSE_MS = 1000, EXPIRE_EVERY_MS = 60000,
+       REASM_MAX_AGE_S = 86400 };
+
+struct daemon;
+
+struct dmodem {
+	struct daemon *d;
+	const struct loa_modem_cfg *cfg;
+	struct at_modem *at;
+	char sub[48];           /* "modem(m1)" */
+	int has_job;
+	int64_t reply_id;       /* the job is an outbox reply (short codes), not a delivery */
+	char reply_to[24];
+	struct sms_job job;
+	struct codec_submit enc;
+	int part;               /* next part to send (0-based) */
+	int awaiting;           /* AT+CMGS in flight */
+	int reading;            /* AT+CMGR/CMGL in flight */
+	int64_t free_at_ms;     /* pacing */
+	int parts_today;
+};
+
+struct daemon {
+	const struct loa_config *cfg;
+	struct store *st;
+	struct daemon_opts o;
+	struct dmodem m[LOA_MAX_MODEMS];
+	int n;
+	struct reasm *reasm;
+	int gw_parts_today;
+	int64_t day_start_s;
+	int64_t started_s;
+	int64_t claim_pause_until;
+	int stopping;
+};
+
+static volatile sig_atomic_t stop_signals;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_signals++;
+}
+
+void daemon_opts_default(struct daemon_opts *o)
+{
+	o->until_idle = 0;
+	o->report_wait_s = 10;
+	o->idle_horizon_s = 120;
+	o->no_modem_s = 60;
+}
+
+/* ---- policy tables ---- */
+
+static const struct cms {
+	int code;
+	int permanent;
+	const char *text;
+} cms_table[] = {
+	{ 1, 1, "unassigned (unallocated) number" },
+	{ 8, 1, "operator determined barring" },
+	{ 10, 1, "call barred" },
+	{ 21, 1, "short message transfer rejected" },
+	{ 27, 0, "destination out of service" },
+	{ 28, 1, "unidentified subscriber" },
+	{ 29, 1, "facility rejected" },
+	{ 30, 1, "unknown subscriber" },
+	{ 38, 0, "network out of order" },
+	{ 41, 0, "temporary failure" },
+	{ 42, 0, "congestion" },
+	{ 47, 0, "resources unavailable" },
+	{ 50, 1, "requested facility not subscribed" },
+	{ 69, 1, "requested facility not implemented" },
+	{ 81, 0, "invalid short message transfer reference" },
+	{ 95, 1, "invalid message" },
+	{ 96, 1, "invalid mandatory information" },
+	{ 97, 1, "message type non-existent" },
+	{ 98, 0, "message not compatible with protocol state" },
+	{ 111, 0, "protocol error" },
+	{ 127, 0, "interworking, unspecified" },
+	{ 300, 0, "ME failure" },
+	{ 301, 0, "SMS service of ME reserved" },
+	{ 302, 0, "operation not allowed" },
+	{ 303, 1, "operation not supported" },
+	{ 304, 1, "invalid PDU mode parameter" },
+	{ 310, 0, "SIM not inserted" },
+	{ 311, 0, "SIM PIN required" },
+	{ 313, 0, "SIM failure" },
+	{ 314, 0, "SIM busy" },
+	{ 320, 0, "memory failure" },
+	{ 322, 0, "memory full" },
+	{ 330, 0, "SMSC address unknown" },
+	{ 331, 0, "no network service" },
+	{ 332, 0, "network timeout" },
+	{ 500, 0, "unknown error" },
+};
+
+int daemon_cms_permanent(int code, const char **text)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cms_table); i++) {
+		if (cms_table[i].code == code) {
+			if (text)
+				*text = cms_table[i].text;
+			return cms_table[i].permanent;
+		}
+	}
+	if (text)
+		*text = code >= 128 && code <= 255 ? "TP failure cause" : "unlisted error";
+	/* 23.040 TP-FCS 0x80-0x8F (telematic) and 0xC0-0xCF? bad PDU are ours
+	 * to fix, not the network's: permanent; everything unknown: retry. */
+	return (code >= 0x80 && code <= 0x8F) || (code >= 0x90 && code <= 0x9F);
+}
+
+int64_t daemon_retry_delay_s(int retry_s, int attempt)
+{
+	int64_t d = retry_s;
+	for (int i = 1; i < attempt && d < 86400; i++)
+		d *= 2;
+	return d > 86400 ? 86400 : d;
+}
+
+/* ---- helpers ---- */
+
+static void normalise_number(const char *in, char *out, size_t n)
+{
+	struct phone p;
+	if (phone_normalise(in, &p) == PHONE_MOBILE)
+		snprintf(out, n, "%s", p.e164);
+	else
+		snprintf(out, n, "%s", in);
+}
+
+static void job_done(struct dmodem *dm)
+{
+	store_sms_job_clear(&dm->job);
+	dm->has_job = 0;
+	dm->reply_id = 0;
+	dm->awaiting = 0;
+	dm->part = 0;
+	memset(&dm->enc, 0, sizeof dm->enc);
+}
+
+static void reply_done(struct dmodem *dm, int ok, int mr, const char *error)
+{
+	struct daemon *d = dm->d;
+	if (ok)
+		LOG_I(dm->sub, "reply %lld: sent to %s (mr=%d)", (long long)dm->reply_id, dm->reply_to, mr);
+	else
+		LOG_W(dm->sub, "reply %lld to %s: %s", (long long)dm->reply_id, dm->reply_to, error);
+	if (store_outbox_done(d->st, dm->reply_id, ok, mr, error ? error : "", d->cfg->sms_retries, clock_wall_s()) !=
+	    STORE_OK)
+		LOG_E(dm->sub, "reply %lld: %s", (long long)dm->reply_id, store_errmsg(d->st));
+	job_done(dm);
+}
+
+static void job_release(struct dmodem *dm, const char *cause)
+{
+	if (dm->reply_id) {
+		reply_done(dm, 0, -1, cause);
+		return;
+	}
+	struct sms_job *j = &dm->job;
+	LOG_I(dm->sub, "delivery %lld notice %lld: back to the queue (%s)", (long long)j->delivery_id,
+	      (long long)j->notice_id, cause);
+	if (store_sms_release(dm->d->st, j, dm->cfg->name, cause, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(dm->d->st));
+	job_done(dm);
+}
+
+static void job_retry(struct dmodem *dm, const char *cause)
+{
+	struct daemon *d = dm->d;
+	struct sms_job *j = &dm->job;
+	int give_up = j->attempts > d->cfg->sms_retries;
+	int64_t next = clock_wall_s() + daemon_retry_delay_s(d->cfg->sms_retry_s, j->attempts);
+	char why[256];
+	snprintf(why, sizeof why, "%s%s", cause, give_up ? " (retries spent)" : "");
+	if (give_up)
+		LOG_W(dm->sub, "delivery %lld notice %lld: failed: %s", (long long)j->delivery_id, (long long)j->notice_id, why);
+	else
+		LOG_I(dm->sub, "delivery %lld notice %lld: %s; retry %d in %llds", (long long)j->delivery_id,
+		      (long long)j->notice_id, cause, j->attempts, (long long)(next - clock_wall_s()));
+	if (store_sms_retry(d->st, j, dm->cfg->name, why, next, give_up, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+	job_done(dm);
+}
+
+static void job_fail(struct dmodem *dm, const char *cause)
+{
+	struct sms_job *j = &dm->job;
+	LOG_W(dm->sub, "delivery %lld notice %lld: failed: %s", (long long)j->delivery_id, (long long)j->notice_id, cause);
+	if (store_sms_fail(dm->d->st, j, dm->cfg->name, cause, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(dm->d->st));
+	job_done(dm);
+}
+
+static void job_uncertain(struct dmodem *dm, const char *cause)
+{
+	struct sms_job *j = &dm->job;
+	LOG_W(dm->sub, "delivery %lld notice %lld: uncertain: %s", (long long)j->delivery_id, (long long)j->notice_id,
+	      cause);
+	if (store_sms_uncertain(dm->d->st, j, dm->cfg->name, cause, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(dm->d->st));
+	job_done(dm);
+}
+
+/* ---- sending ---- */
+
+static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg);
+
+static void send_part(struct dmodem *dm)
+{
+	const struct codec_part *p = &dm->enc.part[dm->part];
+	if (at_cmgs(dm->at, p->tpdu_len, p->hex, CMGS_TIMEOUT_MS, on_cmgs, dm) != 0) {
+		job_release(dm, "modem not ready");
+		return;
+	}
+	dm->awaiting = 1;
+	dm->free_at_ms = clock_mono_ms() + dm->cfg->min_interval_ms;
+}
+
+static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct dmodem *dm = arg;
+	struct daemon *d = dm->d;
+	dm->awaiting = 0;
+	if (!dm->has_job)
+		return;
+	if (dm->reply_id) {
+		int mr = -1;
+		const char *l = strstr(r->lines, "+CMGS:");
+		if (r->final == AT_R_OK && r->body_sent) {
+			if (l)
+				at_parse_cmgs(l, &mr);
+			dm->parts_today++;
+			d->gw_parts_today++;
+			if (++dm->part < dm->enc.n)
+				return;
+			reply_done(dm, 1, mr, NULL);
+		} else {
+			char why[96];
+			snprintf(why, sizeof why, "modem answered %s", at_final_name(r->final));
+			reply_done(dm, 0, -1, why);
+		}
+		return;
+	}
+	struct sms_job *j = &dm->job;
+	if (r->final == AT_R_OK && !r->body_sent) {
+		/* an OK that cannot be ours: the message never went out */
+		job_retry(dm, "modem answered OK before the PDU was sent");
+		return;
+	}
+	if (r->final == AT_R_OK) {
+		int mr = -1;
+		const char *l = strstr(r->lines, "+CMGS:");
+		if (!l || at_parse_cmgs(l, &mr) != 0)
+			LOG_W(dm->sub, "delivery %lld: OK without +CMGS reference", (long long)j->delivery_id);
+		if (store_sms_part_sent(d->st, j, dm->cfg->name, dm->part + 1, dm->enc.n, mr, clock_wall_s()) != STORE_OK)
+			LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+		dm->parts_today++;
+		d->gw_parts_today++;
+		LOG_D(dm->sub, "delivery %lld notice %lld: part %d/%d accepted, mr=%d", (long long)j->delivery_id,
+		      (long long)j->notice_id, dm->part + 1, dm->enc.n, mr);
+		if (++dm->part < dm->enc.n)
+			return; /* next part when the pacing allows */
+		if (store_sms_sent(d->st, j, dm->cfg->name, clock_wall_s()) != STORE_OK)
+			LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+		else
+			LOG_I(dm->sub, "delivery %lld notice %lld: sent to %s (%d part%s, %s, mr=%d)",
+			      (long long)j->delivery_id, (long long)j->notice_id, j->phone, dm->enc.n,
+			      dm->enc.n > 1 ? "s" : "", j->ucs2 ? "ucs2" : "gsm7", mr);
+		job_done(dm);
+		return;
+	}
+	char cause[200];
+	const char *txt;
+	switch (r->final) {
+	case AT_R_CMS:
+		snprintf(cause, sizeof cause, "+CMS ERROR %d: ", r->code);
+		if (daemon_cms_permanent(r->code, &txt)) {
+			strncat(cause, txt, sizeof cause - strlen(cause) - 1);
+			job_fail(dm, cause);
+		} else {
+			strncat(cause, txt, sizeof cause - strlen(cause) - 1);
+			job_retry(dm, cause);
+		}
+		break;
+	case AT_R_TIMEOUT:
+		if (r->body_sent)
+			job_uncertain(dm, "no answer from the modem after the message was handed over; not re-sent");
+		else
+			job_retry(dm, "no prompt from the modem");
+		break;
+	case AT_R_LOST:
+		if (r->body_sent)
+			job_uncertain(dm, "modem port lost after the message was handed over; not re-sent");
+		else
+			job_release(dm, d->stopping ? "daemon stopping" : "modem port lost before sending");
+		break;
+	default:
+		snprintf(cause, sizeof cause, "modem answered %s", at_final_name(r->final));
+		if (r->final == AT_R_CME)
+			snprintf(cause, sizeof cause, "modem answered +CME ERROR %d", r->code);
+		job_retry(dm, cause);
+		break;
+	}
+}
+
+/* Encodes the claimed delivery; 0 when there is something to send. */
+static int prepare(struct dmodem *dm)
+{
+	struct daemon *d = dm->d;
+	struct sms_job *j = &dm->job;
+	enum codec_coding coding = j->ucs2 ? CODEC_UCS2 : CODEC_GSM7;
+	char *text;
+	if (!j->ucs2) {
+		int replaced = 0;
+		text = text_strip(j->text, &replaced);
+		if (replaced || !text_is_gsm7(text)) {
+			LOG_W(dm->sub, "delivery %lld notice %lld: %d character(s) do not fit GSM 7-bit even stripped;"
+			      " sending Unicode", (long long)j->delivery_id, (long long)j->notice_id, replaced);
+			free(text);
+			text = xstrdup(j->text);
+			coding = CODEC_UCS2;
+		}
+	} else {
+		text = xstrdup(j->text);
+	}
+	if (text_sms_parts(text, coding == CODEC_UCS2) > 1 && j->ref == 0 &&
+	    store_sms_assign_ref(d->st, j->delivery_id, &j->ref) != STORE_OK) {
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+		free(text);
+		job_release(dm, "database error");
+		return -1;
+	}
+	int rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, &dm->enc);
+	if (rc == CODEC_ENOTGSM7) {
+		free(text);
+		text = xstrdup(j->text);
+		coding = CODEC_UCS2;
+		rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, &dm->enc);
+	}
+	free(text);
+	if (rc != CODEC_OK) {
+		char why[160];
+		if (rc == CODEC_ETOOLONG)
+			snprintf(why, sizeof why, "the notice needs more than sms.max_parts = %d SMS parts",
+				 d->cfg->sms_max_parts);
+		else
+			snprintf(why, sizeof why, "cannot encode for %s: %s", j->phone, codec_strerror(rc));
+		job_fail(dm, why);
+		return -1;
+	}
+	j->ucs2 = coding == CODEC_UCS2;
+	dm->part = j->parts_sent;
+	if (dm->part >= dm->enc.n) {
+		/* every part went out before an interruption */
+		if (store_sms_sent(d->st, j, dm->cfg->name, clock_wall_s()) != STORE_OK)
+			LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+		job_done(dm);
+		return -1;
+	}
+	if (dm->part > 0)
+		LOG_I(dm->sub, "delivery %lld notice %lld: resuming at part %d/%d (ref %d)", (long long)j->delivery_id,
+		      (long long)j->notice_id, dm->part + 1, dm->enc.n, j->ref);
+	return 0;
+}
+
+/* Claims one delivery for `dm`; 1 if it started, 0 if nothing was due. */
+static int claim(struct dmodem *dm, const struct sched_action *a)
+{
+	struct daemon *d = dm->d;
+	int rc = store_sms_claim(d->st, dm->cfg->name, clock_wall_s(), a->urgent_only, a->max_parts, &dm->job);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK) {
+		LOG_E(dm->sub, "claim: %s", store_errmsg(d->st));
+		return 0;
+	}
+	dm->has_job = 1;
+	LOG_D(dm->sub, "delivery %lld notice %lld: claimed (attempt %d)", (long long)dm->job.delivery_id,
+	      (long long)dm->job.notice_id, dm->job.attempts);
+	if (prepare(dm) == 0 && clock_mono_ms() >= dm->free_at_ms)
+		send_part(dm);
+	return 1;
+}
+
+/* Starts the oldest queued short-code reply on `dm`; 1 if one was taken.
+ * Replies go before deliveries and outside the scheduler's quiet hours:
+ * they answer someone who has just written to us. */
+static int claim_reply(struct dmodem *dm)
+{
+	struct daemon *d = dm->d;
+	struct outbox_msg om;
+	memset(&om, 0, sizeof om);
+	if (store_outbox_claim(d->st, dm->cfg->name, &om) != STORE_OK)
+		return 0;
+	dm->has_job = 1;
+	dm->reply_id = om.id;
+	snprintf(dm->reply_to, sizeof dm->reply_to, "%s", om.to);
+	enum codec_coding coding = text_is_gsm7(om.text) ? CODEC_GSM7 : CODEC_UCS2;
+	int ref = 0, rc;
+	if (text_sms_parts(om.text, coding == CODEC_UCS2) > 1)
+		store_sms_assign_ref(d->st, 0, &ref);
+	rc = codec_encode_submit(om.text, om.to, coding, ref ? ref : 1, d->cfg->sms_max_parts, &dm->enc);
+	store_outbox_clear(&om);
+	if (rc != CODEC_OK) {
+		reply_done(dm, 0, -1, codec_strerror(rc));
+		return 1;
+	}
+	dm->part = 0;
+	if (clock_mono_ms() >= dm->free_at_ms)
+		send_part(dm);
+	return 1;
+}
+
+/* ---- inbound ---- */
+
+static void delete_index(struct dmodem *dm, int idx)
+{
+	char cmd[32];
+	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
+	at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, NULL, NULL);
+}
+
+static void handle_report(struct dmodem *dm, const struct codec_sms *s)
+{
+	enum codec_report cls = codec_report_class(s->status);
+	char rcpt[32];
+	normalise_number(s->number, rcpt, sizeof rcpt);
+	if (cls == CODEC_REPORT_PENDING) {
+		LOG_D(dm->sub, "status report mr=%d for %s: still trying (ST=0x%02X)", s->mr, rcpt, s->status);
+		return;
+	}
+	char detail[64];
+	snprintf(detail, sizeof detail, "status report: %s (ST=0x%02X)",
+		 cls == CODEC_REPORT_DELIVERED ? "delivered" : "failed", s->status);
+	int64_t did, nid;
+	const char *moved;
+	if (store_sms_report(dm->d->st, dm->cfg->name, s->mr, rcpt, cls == CODEC_REPORT_DELIVERED, detail,
+			     clock_wall_s(), &did, &nid, &moved) != STORE_OK) {
+		LOG_E(dm->sub, "status report: %s", store_errmsg(dm->d->st));
+		return;
+	}
+	if (did && moved)
+		LOG_I(dm->sub, "delivery %lld notice %lld: %s (%s)", (long long)did, (long long)nid, moved, detail);
+	else if (did)
+		LOG_D(dm->sub, "delivery %lld notice %lld: part mr=%d %s", (long long)did, (long long)nid, s->mr, detail);
+	else
+		LOG_W(dm->sub, "status report mr=%d for %s matches no message sent by this modem", s->mr, rcpt);
+}
+
+static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx)
+{
+	struct codec_sms s;
+	if (!hex || codec_decode(hex, len, &s) != CODEC_OK) {
+		LOG_W(dm->sub, "undecodable PDU%s dropped: %.60s", idx >= 0 ? " (deleted from the SIM)" : "",
+		      hex ? hex : "");
+		if (idx >= 0)
+			delete_index(dm, idx);
+		return;
+	}
+	if (s.kind == CODEC_STATUS) {
+		handle_report(dm, &s);
+		if (idx >= 0)
+			delete_index(dm, idx);
+		return;
+	}
+	if (s.kind != CODEC_DELIVER) {
+		if (idx >= 0)
+			delete_index(dm, idx);
+		return;
+	}
+	char sender[32];
+	normalise_number(s.number, sender, sizeof sender);
+	struct reasm_msg done;
+	int64_t now = clock_wall_s();
+	int r = reasm_add(dm->d->reasm, dm->cfg->name, sender, s.ref, s.part, s.parts, s.text, idx, s.scts_s, now, &done);
+	if (r < 0) /* an impossible part number: keep the text as a message of its own */
+		r = reasm_add(dm->d->reasm, dm->cfg->name, sender, 0, 1, 1, s.text, idx, s.scts_s, now, &done);
+	if (r == 0) {
+		LOG_D(dm->sub, "inbound part %d/%d from %s (ref %d) held", s.part, s.parts, sender, s.ref);
+		return;
+	}
+	int64_t id = 0;
+	if (store_sms_inbound(dm->d->st, dm->cfg->name, done.sender, done.text, done.parts, done.sent_s, now, &id) !=
+	    STORE_OK) {
+		LOG_E(dm->sub, "inbound from %s: %s (left on the SIM)", done.sender, store_errmsg(dm->d->st));
+		free(done.text);
+		return;
+	}
+	LOG_I(dm->sub, "inbound %lld: SMS from %s (%d part%s) stored", (long long)id, done.sender, done.parts,
+	      done.parts > 1 ? "s" : "");
+	struct inbox_result res;
+	memset(&res, 0, sizeof res);
+	if (inbox_handle(dm->d->st, dm->d->cfg, id, done.sender, done.text, now, &res) == 0)
+		LOG_I(dm->sub, "inbound %lld: %s%s%s", (long long)id, res.decision, res.reason[0] ? ": " : "", res.reason);
+	else
+		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));
+	for (int i = 0; i < done.n_idx; i++)
+		delete_index(dm, done.idx[i]);
+	free(done.text);
+}
+
+/* Walks "+CMGR: ..."/"+CMGL: ..." header lines, each followed by its PDU. */
+static void handle_listing(struct dmodem *dm, const char *lines, const char *prefix, int idx)
+{
+	char *copy = xstrdup(lines), *save = NULL;
+	char *hdr = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, prefix, strlen(prefix)) == 0) {
+			hdr = l;
+			continue;
+		}
+		if (!hdr)
+			continue;
+		int len = -1, i = idx;
+		at_parse_pdu_len(hdr, &len);
+		if (idx < 0) {
+			long v;
+			char num[16];
+			const char *c = strchr(hdr, ':');
+			size_t n = c ? strcspn(c + 1, ",") : 0;
+			if (c && n > 0 && n < sizeof num) {
+				memcpy(num, c + 1, n);
+				num[n] = '\0';
+				if (util_parse_long(util_trim(num), 0, 100000, &v) == 0)
+					i = (int)v;
+			}
+		}
+		handle_pdu(dm, l, len, i);
+		hdr = NULL;
+	}
+	free(copy);
+}
+
+struct read_ctx {
+	struct dmodem *dm;
+	int idx;
+};
+
+static void on_cmgr(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct read_ctx *c = arg;
+	c->dm->reading--;
+	if (r->final == AT_R_OK)
+		handle_listing(c->dm, r->lines, "+CMGR:", c->idx);
+	else if (r->final != AT_R_LOST)
+		LOG_W(c->dm->sub, "reading SMS %d: %s", c->idx, at_final_name(r->final));
+	free(c);
+}
+
+static void on_cmgl(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct dmodem *dm = arg;
+	dm->reading--;
+	if (r->final == AT_R_OK)
+		handle_listing(dm, r->lines, "+CMGL:", -1);
+}
+
+static void read_index(struct dmodem *dm, int idx)
+{
+	struct read_ctx *c = xmalloc(sizeof *c);
+	c->dm = dm;
+	c->idx = idx;
+	char cmd[32];
+	snprintf(cmd, sizeof cmd, "AT+CMGR=%d", idx);
+	if (at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, on_cmgr, c) != 0) {
+		free(c);
+		return;
+	}
+	dm->reading++;
+}
+
+/* ---- engine hooks ---- */
+
+static void on_urc(struct at_modem *m, const struct at_urc *u, void *arg)
+{
+	(void)m;
+	struct dmodem *dm = arg;
+	int idx, len = -1;
+	switch (u->kind) {
+	case URC_CMTI:
+	case URC_CDSI:
+		if (at_parse_index(u->line, &idx) == 0)
+			read_index(dm, idx);
+		break;
+	case URC_CMT:
+	case URC_CDS:
+		at_parse_pdu_len(u->line, &len);
+		handle_pdu(dm, u->pdu, len, -1);
+		break;
+	case URC_RING:
+	case URC_CLIP:
+	case URC_CALL:
+	case URC_DTMF:
+		LOG_D(dm->sub, "call event ignored (no call module yet): %s", u->line);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_state(struct at_modem *m, enum at_state from, enum at_state to, const char *why, void *arg)
+{
+	(void)from;
+	struct dmodem *dm = arg;
+	int reg, sig;
+	at_health(m, &reg, &sig);
+	char state[16];
+	snprintf(state, sizeof state, "%s", at_state_name(to));
+	for (char *p = state; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	int bad = to == AT_BACKOFF || to == AT_FAILED;
+	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s());
+	if (to != AT_READY && dm->has_job && !dm->awaiting)
+		job_release(dm, "modem left the ready state");
+	if (to == AT_READY) {
+		/* messages stored while we were away */
+		if (at_cmd(m, "AT+CMGL=4", 30000, on_cmgl, dm) == 0)
+			dm->reading++;
+	}
+}
+
+static void on_health(struct at_modem *m, int reg, int sig, void *arg)
+{
+	struct dmodem *dm = arg;
+	char state[16];
+	snprintf(state, sizeof state, "%s", at_state(m) == AT_READY ? "ready" : at_state_name(at_state(m)));
+	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, "", clock_wall_s());
+}
+
+/* ---- the loop ---- */
+
+static void day_rollover(struct daemon *d, int64_t wall)
+{
+	int64_t start = wall - (int64_t)clock_local_minutes_of_day(wall) * 60 - wall % 60;
+	if (start == d->day_start_s)
+		return;
+	d->day_start_s = start;
+	store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today);
+	for (int i = 0; i < d->n; i++)
+		store_sms_parts_since(d->st, d->m[i].cfg->name, start, &d->m[i].parts_today);
+}
+
+static int any_ready(const struct daemon *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (at_state(d->m[i].at) == AT_READY)
+			return 1;
+	return 0;
+}
+
+static int in_flight(const struct daemon *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->m[i].has_job || d->m[i].reading > 0)
+			return 1;
+	return 0;
+}
+
+static int loop(struct daemon *d)
+{
+	int64_t idle_since = 0, no_modem_since = 0, next_expire = 0;
+	int rc = 0;
+	for (;;) {
+		int64_t now = clock_mono_ms(), wall = clock_wall_s();
+		day_rollover(d, wall);
+		if (stop_signals && !d->stopping) {
+			d->stopping = 1;
+			LOG_I("daemon", "stopping: finishing the SMS in flight");
+			for (int i = 0; i < d->n; i++)
+				if (d->m[i].has_job && !d->m[i].awaiting)
+					job_release(&d->m[i], "daemon stopping");
+		}
+		if (stop_signals > 1)
+			break; /* second signal: leave now; `sending` rows become uncertain */
+		if (d->stopping) {
+			int waiting = 0;
+			for (int i = 0; i < d->n; i++)
+				waiting |= d->m[i].awaiting;
+			if (!waiting)
+				break;
+		}
+		if (now >= next_expire) {
+			int n = 0;
+			if (store_sms_expire(d->st, wall, (int64_t)d->cfg->sms_expire_h * 3600, &n) == STORE_OK && n)
+				LOG_W("daemon", "%d SMS deliveries expired (not sent within sms.expire_h = %d)", n,
+				      d->cfg->sms_expire_h);
+			reasm_expire(d->reasm, wall, REASM_MAX_AGE_S);
+			next_expire = now + EXPIRE_EVERY_MS;
+		}
+		int64_t wake = now + 1000;
+		/* continue multipart messages as the pacing allows */
+		for (int i = 0; i < d->n && !d->stopping; i++) {
+			struct dmodem *dm = &d->m[i];
+			if (!dm->has_job || dm->awaiting || at_state(dm->at) != AT_READY)
+				continue;
+			if (now >= dm->free_at_ms)
+				send_part(dm);
+			else if (dm->free_at_ms < wake)
+				wake = dm->free_at_ms;
+		}
+		/* short-code replies first */
+		for (int i = 0; i < d->n && !d->stopping; i++) {
+			struct dmodem *dm = &d->m[i];
+			if (!dm->has_job && at_state(dm->at) == AT_READY && now >= dm->free_at_ms)
+				claim_reply(dm);
+		}
+		/* plan */
+		struct sched_in in;
+		memset(&in, 0, sizeof in);
+		in.now_ms = now;
+		in.wall_s = wall;
+		in.minute_of_day = clock_local_minutes_of_day(wall);
+		in.quiet_start = d->cfg->quiet_start;
+		in.quiet_end = d->cfg->quiet_end;
+		in.gw_parts_today = d->gw_parts_today;
+		in.gw_daily_parts = d->cfg->daily_sms_parts;
+		in.max_parts = d->cfg->sms_max_parts;
+		in.stopping = d->stopping;
+		in.n_modems = d->n;
+		in.due_s = in.due_urgent_s = SCHED_NEVER;
+		int64_t t;
+		if (store_sms_next_due(d->st, 0, &t) == STORE_OK) {
+			in.due_s = t;
+			if (sched_is_quiet(in.minute_of_day, in.quiet_start, in.quiet_end)) {
+				if (store_sms_next_due(d->st, 1, &t) == STORE_OK)
+					in.due_urgent_s = t;
+			} else {
+				in.due_urgent_s = in.due_s;
+			}
+		}
+		for (int i = 0; i < d->n; i++) {
+			struct dmodem *dm = &d->m[i];
+			in.modems[i].ready = at_state(dm->at) == AT_READY;
+			in.modems[i].busy = dm->has_job || now < d->claim_pause_until;
+			in.modems[i].free_at_ms = dm->free_at_ms;
+			in.modems[i].parts_today = dm->parts_today;
+			in.modems[i].daily_parts = dm->cfg->daily_parts;
+		}
+		struct sched_out out;
+		sched_plan(&in, &out);
+		for (int i = 0; i < out.n; i++) {
+			if (!claim(&d->m[out.act[i].modem], &out.act[i])) {
+				/* due by next_at but nothing claimable (budget, cancelled):
+				 * do not spin */
+				d->claim_pause_until = now + CLAIM_PAUSE_MS;
+				break;
+			}
+		}
+		if (out.wake_ms < wake)
+			wake = out.wake_ms;
+		if (d->claim_pause_until > now && d->claim_pause_until < wake)
+			wake = d->claim_pause_until;
+
+		/* --until-idle */
+		if (d->o.until_idle && !d->stopping) {
+			int64_t due = out.quiet ? in.due_urgent_s : in.due_s;
+			int work = due != SCHED_NEVER && due <= wall + d->o.idle_horizon_s &&
+				   !(out.budget_spent && out.n == 0);
+			if (in_flight(d) || out.n > 0) {
+				idle_since = 0;
+				no_modem_since = 0;
+			} else if (work) {
+				idle_since = 0;
+				if (any_ready(d)) {
+					no_modem_since = 0;
+				} else if (!no_modem_since) {
+					no_modem_since = now;
+				} else if (now - no_modem_since > (int64_t)d->o.no_modem_s * 1000) {
+					LOG_E("daemon", "no modem became ready in %d s; SMS are still queued", d->o.no_modem_s);
+					rc = 1;
+					break;
+				}
+			} else {
+				int waiting = 0;
+				store_sms_awaiting_reports(d->st, d->started_s, &waiting);
+				if (!idle_since)
+					idle_since = now;
+				if (waiting == 0 || now - idle_since >= (int64_t)d->o.report_wait_s * 1000) {
+					if (waiting)
+						LOG_I("daemon", "idle; %d SMS still await a status report", waiting);
+					else
+						LOG_I("daemon", "idle: nothing due, nothing in flight");
+					break;
+				}
+			}
+		}
+
+		/* wait */
+		struct pollfd pfd[LOA_MAX_MODEMS];
+		for (int i = 0; i < d->n; i++) {
+			pfd[i].fd = at_fd(d->m[i].at);
+			pfd[i].events = at_events(d->m[i].at);
+			pfd[i].revents = 0;
+			int64_t dl = at_deadline(d->m[i].at);
+			if (dl < wake)
+				wake = dl;
+		}
+		int timeout = wake <= now ? 0 : (int)(wake - now > 1000 ? 1000 : wake - now);
+		int n = poll(pfd, (nfds_t)d->n, timeout);
+		if (n < 0 && errno != EINTR) {
+			LOG_E("daemon", "poll: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		for (int i = 0; i < d->n; i++) {
+			if (n > 0 && pfd[i].fd >= 0 && pfd[i].revents)
+				at_io(d->m[i].at, pfd[i].revents);
+			if (at_deadline(d->m[i].at) <= clock_mono_ms())
+				at_tick(d->m[i].at);
+		}
+	}
+	return rc;
+}
+
+int daemon_run(const struct loa_config *cfg, struct store *st, const struct daemon_opts *o)
+{
+	struct daemon *d = xcalloc(1, sizeof *d);
+	d->cfg = cfg;
+	d->st = st;
+	d->o = *o;
+	d->reasm = reasm_new();
+	d->started_s = clock_wall_s();
+	int n_unc = 0;
+	if (store_sms_recover(st, clock_wall_s(), &n_unc) != STORE_OK) {
+		LOG_E("daemon", "%s", store_errmsg(st));
+		reasm_free(d->reasm);
+		free(d);
+		return 1;
+	}
+	if (store_outbox_recover(st) != STORE_OK)
+		LOG_E("daemon", "outbox: %s", store_errmsg(st));
+	if (n_unc)
+		LOG_W("daemon", "%d SMS deliver%s being sent when the daemon stopped: marked uncertain (not re-sent)",
+		      n_unc, n_unc > 1 ? "ies were" : "y was");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	stop_signals = 0;
+
+	struct at_hooks hooks = { on_state, on_urc, on_health };
+	for (int i = 0; i < cfg->n_modems; i++) {
+		const struct loa_modem_cfg *mc = &cfg->modems[i];
+		if (!mc->enabled)
+			continue;
+		struct dmodem *dm = &d->m[d->n++];
+		dm->d = d;
+		dm->cfg = mc;
+		snprintf(dm->sub, sizeof dm->sub, "modem(%s)", mc->name);
+		struct at_config ac;
+		memset(&ac, 0, sizeof ac);
+		snprintf(ac.name, sizeof ac.name, "%s", mc->name);
+		snprintf(ac.port, sizeof ac.port, "%s", mc->port);
+		snprintf(ac.pin, sizeof ac.pin, "%s", mc->pin);
+		ac.baud = mc->baud;
+		ac.family = mc->family;
+		dm->at = at_new(&ac, &hooks, dm);
+	}
+	LOG_I("daemon", "started with %d modem%s", d->n, d->n == 1 ? "" : "s");
+	for (int i = 0; i < d->n; i++)
+		at_start(d->m[i].at);
+	int rc = loop(d);
+	for (int i = 0; i < d->n; i++) {
+		struct dmodem *dm = &d->m[i];
+		if (dm->has_job && !dm->awaiting)
+			job_release(dm, "daemon stopping");
+		at_free(dm->at); /* fails what is still queued (callbacks run) */
+		if (dm->has_job)
+			store_sms_job_clear(&dm->job); /* left `sending`: uncertain on restart */
+		store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s());
+	}
+	reasm_free(d->reasm);
+	free(d);
+	LOG_I("daemon", "stopped");
+	return rc;
+}
+
+int cmd_run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct daemon_opts o;
+	daemon_opts_default(&o);
+	static const struct option opts[] = {
+		{ "until-idle", no_argument, NULL, 'u' },
+		{ "report-wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	long v;
+	while ((c = getopt_long(argc, argv, "uw:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			o.until_idle = 1;
+			break;
+		case 'w':
+			if (util_parse_long(optarg, 0, 86400, &v) != 0)
+				return cli_err(EXIT_USAGE, "run: --report-wait takes seconds (0-86400), not '%s'", optarg);
+			o.report_wait_s = (int)v;
+			break;
+		case 'h':
+			printf("usage: loa run [--until-idle] [--report-wait SECONDS]\n");
+			return EXIT_OK;
+		default:
+			return cli_err(EXIT_USAGE, "usage: loa run [--until-idle] [--report-wait SECONDS]");
+		}
+	}
+	if (optind < argc)
+		return cli_err(EXIT_USAGE, "run: unexpected argument '%s'", argv[optind]);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	int enabled = 0;
+	for (int i = 0; i < ctx->cfg.n_modems; i++)
+		enabled += ctx->cfg.modems[i].enabled;
+	if (!enabled)
+		return cli_err(EXIT_USAGE, "%s: no enabled [modem NAME] section: nothing to send with",
+			       ctx->cfg.path[0] ? ctx->cfg.path : "configuration");
+	return daemon_run(&ctx->cfg, st, &o) == 0 ? EXIT_OK : EXIT_RUNTIME;
+}

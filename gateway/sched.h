@@ -1,0 +1,62 @@
+/* sched — the SMS scheduler as a pure function: given the due work, the
+ * modems, quiet hours and budgets, it returns which modems should claim a
+ * delivery now and when to wake up next.  No I/O, no clock reads: the
+ * daemon passes "now" in, so every rule is unit-tested with plain structs.
+ *
+ * Rules:
+ *  - a modem claims only when READY, idle, paced (min_interval_ms since its
+ *    last submit) and within its daily part budget and the gateway's;
+ *  - during quiet hours (gateway.quiet_start..quiet_end, local time) only
+ *    urgent notices are claimed; the wake-up is then the end of the quiet
+ *    hours or the next urgent delivery;
+ *  - a claim may take at most min(sms.max_parts, budget left) parts; the
+ *    gateway budget is shared out between the claims of one plan so that
+ *    together they cannot exceed it;
+ *  - when a budget is spent, the wake-up is the next local midnight. */
+#ifndef LOA_SCHED_H
+#define LOA_SCHED_H
+#include <stdint.h>
+
+#define SCHED_MAX_MODEMS 16
+#define SCHED_NEVER INT64_MAX
+
+struct sched_modem {
+	int ready;             /* AT engine READY */
+	int busy;              /* holds a delivery already */
+	int64_t free_at_ms;    /* mono time the pacing allows the next submit */
+	int parts_today;
+	int daily_parts;       /* 0 = no cap */
+};
+
+struct sched_in {
+	int64_t now_ms;        /* monotonic */
+	int64_t wall_s;
+	int minute_of_day;     /* local 0..1439 */
+	int quiet_start, quiet_end; /* minutes of day; equal = no quiet hours */
+	int64_t due_s;         /* earliest queued next_at of any notice, or SCHED_NEVER */
+	int64_t due_urgent_s;  /* ... of urgent notices only */
+	int gw_parts_today;
+	int gw_daily_parts;    /* 0 = no cap */
+	int max_parts;         /* sms.max_parts */
+	int stopping;
+	int n_modems;
+	struct sched_modem modems[SCHED_MAX_MODEMS];
+};
+
+struct sched_action {
+	int modem;
+	int urgent_only;
+	int max_parts;
+};
+
+struct sched_out {
+	int n;
+	struct sched_action act[SCHED_MAX_MODEMS];
+	int64_t wake_ms;       /* mono deadline for the next plan; SCHED_NEVER = on events only */
+	int quiet;             /* quiet hours now */
+	int budget_spent;      /* some modem (or the gateway) is out of budget */
+};
+
+int sched_is_quiet(int minute_of_day, int quiet_start, int quiet_end);
+void sched_plan(const struct sched_in *in, struct sched_out *out);
+#endif

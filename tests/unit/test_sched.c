@@ -1,0 +1,213 @@
+/* test_sched — the scheduler as a pure function: readiness, pacing, quiet
+ * hours (also across midnight), per-modem and gateway budgets, stopping,
+ * and an exhaustive sweep of modem situations checking its invariants. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gateway/sched.h"
+
+#include <string.h>
+
+#define NOW_MS 5000000
+#define WALL 1796090400 /* 09:00 local in the tests' zone; minute given explicitly */
+
+static struct sched_in base(int n)
+{
+	struct sched_in in;
+	memset(&in, 0, sizeof in);
+	in.now_ms = NOW_MS;
+	in.wall_s = WALL;
+	in.minute_of_day = 9 * 60;
+	in.quiet_start = 21 * 60;
+	in.quiet_end = 7 * 60;
+	in.due_s = in.due_urgent_s = SCHED_NEVER;
+	in.max_parts = 6;
+	in.n_modems = n;
+	for (int i = 0; i < n; i++)
+		in.modems[i].ready = 1;
+	return in;
+}
+
+static void test_quiet_windows(void **state)
+{
+	(void)state;
+	assert_true(sched_is_quiet(22 * 60, 21 * 60, 7 * 60));
+	assert_true(sched_is_quiet(3 * 60, 21 * 60, 7 * 60));
+	assert_true(sched_is_quiet(21 * 60, 21 * 60, 7 * 60));
+	assert_false(sched_is_quiet(7 * 60, 21 * 60, 7 * 60));
+	assert_false(sched_is_quiet(12 * 60, 21 * 60, 7 * 60));
+	assert_true(sched_is_quiet(13 * 60 + 30, 13 * 60, 14 * 60));
+	assert_false(sched_is_quiet(14 * 60, 13 * 60, 14 * 60));
+	for (int m = 0; m < 1440; m++)
+		assert_false(sched_is_quiet(m, 600, 600)); /* equal: no quiet hours */
+}
+
+static void test_nothing_due(void **state)
+{
+	(void)state;
+	struct sched_in in = base(2);
+	struct sched_out out;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 0);
+	assert_true(out.wake_ms == SCHED_NEVER);
+	/* due in 30 s: sleep until then */
+	in.due_s = in.due_urgent_s = WALL + 30;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 0);
+	assert_true(out.wake_ms == NOW_MS + 30000);
+}
+
+static void test_parallel_and_pacing(void **state)
+{
+	(void)state;
+	struct sched_in in = base(4);
+	in.due_s = in.due_urgent_s = WALL - 5;
+	struct sched_out out;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(out.act[i].modem, i);
+		assert_int_equal(out.act[i].max_parts, 6);
+		assert_int_equal(out.act[i].urgent_only, 0);
+	}
+	in.modems[0].busy = 1;
+	in.modems[1].ready = 0;
+	in.modems[2].free_at_ms = NOW_MS + 700; /* paced */
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.act[0].modem, 3);
+	assert_true(out.wake_ms == NOW_MS + 700);
+	in.stopping = 1;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 0);
+}
+
+static void test_budgets(void **state)
+{
+	(void)state;
+	struct sched_in in = base(2);
+	in.due_s = in.due_urgent_s = WALL;
+	in.modems[0].daily_parts = 100;
+	in.modems[0].parts_today = 100;
+	in.modems[1].daily_parts = 100;
+	in.modems[1].parts_today = 97;
+	struct sched_out out;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.act[0].modem, 1);
+	assert_int_equal(out.act[0].max_parts, 3);
+	assert_true(out.budget_spent);
+	/* 09:00 -> midnight is 15 h */
+	assert_true(out.wake_ms == NOW_MS + 15 * 3600 * 1000LL);
+	/* gateway budget shared between the claims of one plan */
+	in = base(3);
+	in.due_s = in.due_urgent_s = WALL;
+	in.gw_daily_parts = 2000;
+	in.gw_parts_today = 1990;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.act[0].max_parts, 6);
+	assert_int_equal(out.act[1].max_parts, 4);
+	in.gw_parts_today = 2000;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 0);
+	assert_true(out.budget_spent);
+}
+
+static void test_quiet_hours(void **state)
+{
+	(void)state;
+	struct sched_in in = base(2);
+	in.minute_of_day = 22 * 60; /* 22:00 */
+	in.wall_s = WALL;
+	in.due_s = WALL - 60;
+	in.due_urgent_s = SCHED_NEVER;
+	struct sched_out out;
+	sched_plan(&in, &out);
+	assert_true(out.quiet);
+	assert_int_equal(out.n, 0);
+	/* wake at 07:00, nine hours later (wall_s % 60 == 0) */
+	assert_true(out.wake_ms == NOW_MS + 9 * 3600 * 1000LL);
+	/* an urgent notice goes out anyway, urgent only */
+	in.due_urgent_s = WALL - 1;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.act[0].urgent_only, 1);
+	/* at 07:00 the normal work resumes */
+	in.minute_of_day = 7 * 60;
+	in.due_urgent_s = SCHED_NEVER;
+	sched_plan(&in, &out);
+	assert_false(out.quiet);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.act[1].urgent_only, 0);
+}
+
+/* Every combination of 3 modems x {not ready, busy, paced, out of budget,
+ * free} x quiet/not x urgent due/not: each action is for a free modem, the
+ * gateway budget is never exceeded, and a free modem with due work is never
+ * left without an action. */
+static void test_exhaustive(void **state)
+{
+	(void)state;
+	for (int combo = 0; combo < 5 * 5 * 5; combo++) {
+		for (int quiet = 0; quiet < 2; quiet++) {
+			for (int urgent = 0; urgent < 2; urgent++) {
+				for (int gw = 0; gw < 3; gw++) {
+					struct sched_in in = base(3);
+					in.minute_of_day = quiet ? 23 * 60 : 10 * 60;
+					in.due_s = WALL - 1;
+					in.due_urgent_s = urgent ? WALL - 1 : SCHED_NEVER;
+					in.gw_daily_parts = gw == 0 ? 0 : 20;
+					in.gw_parts_today = gw == 2 ? 15 : 0;
+					int kinds[3] = { combo % 5, combo / 5 % 5, combo / 25 };
+					for (int i = 0; i < 3; i++) {
+						struct sched_modem *m = &in.modems[i];
+						m->ready = kinds[i] != 0;
+						m->busy = kinds[i] == 1;
+						m->free_at_ms = kinds[i] == 2 ? NOW_MS + 100 : 0;
+						m->daily_parts = kinds[i] == 3 ? 10 : 0;
+						m->parts_today = kinds[i] == 3 ? 10 : 0;
+					}
+					struct sched_out out;
+					sched_plan(&in, &out);
+					long gw_left = in.gw_daily_parts ? in.gw_daily_parts - in.gw_parts_today : 1L << 30;
+					long sum = 0;
+					int acted[3] = { 0, 0, 0 };
+					for (int a = 0; a < out.n; a++) {
+						int i = out.act[a].modem;
+						assert_int_equal(kinds[i], 4);
+						assert_false(acted[i]);
+						acted[i] = 1;
+						assert_true(out.act[a].max_parts >= 1 && out.act[a].max_parts <= 6);
+						assert_int_equal(out.act[a].urgent_only, quiet);
+						sum += out.act[a].max_parts;
+					}
+					assert_true(sum <= gw_left);
+					int work = !quiet || urgent;
+					for (int i = 0; i < 3; i++)
+						if (kinds[i] == 4 && work && gw_left >= 18)
+							assert_true(acted[i]);
+					if (!work)
+						assert_int_equal(out.n, 0);
+					assert_true(out.wake_ms >= NOW_MS);
+				}
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quiet_windows),
+		cmocka_unit_test(test_nothing_due),
+		cmocka_unit_test(test_parallel_and_pacing),
+		cmocka_unit_test(test_budgets),
+		cmocka_unit_test(test_quiet_hours),
+		cmocka_unit_test(test_exhaustive),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

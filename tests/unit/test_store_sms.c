@@ -1,0 +1,365 @@
+/* test_store_sms — the daemon's SQL: atomic claims (never one delivery on
+ * two modems), urgent first, retries and give-up, release, crash recovery
+ * to `uncertain`, status-report matching for multipart messages, the
+ * concatenation reference counter, daily counts, inbound and modem status.
+ * Also the inbound reassembly and the +CMS error table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "db/store.h"
+#include "db/store_sms.h"
+#include "gateway/clock.h"
+#include "gateway/config.h"
+#include "gateway/daemon.h"
+#include "modem/reasm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define T0 1796090400
+
+static char dir[64], path[128];
+static struct store *st;
+
+static void add(const char *name, const char *phone, int acc)
+{
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "%s", name);
+	snprintf(h.phone, sizeof h.phone, "%s", phone);
+	h.channel = CH_SMS;
+	h.accents = acc;
+	snprintf(h.groups, sizeof h.groups, "xom1");
+	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+}
+
+static int64_t notice(const char *text, int urgent)
+{
+	struct notice_req r;
+	memset(&r, 0, sizeof r);
+	r.text = text;
+	r.targets = "all";
+	r.channels = CH_SMS;
+	r.urgent = urgent;
+	r.source = "test";
+	r.parts_ucs2 = 1;
+	r.parts_gsm7 = 1;
+	int64_t id;
+	struct fanout_stats fs;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	return id;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/loa-ssms.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/loa.db", dir);
+	clock_fake((int64_t)T0 * 1000);
+	char err[256];
+	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	add("An", "+84912000001", 1);
+	add("Binh", "+84912000002", 0);
+	add("Chi", "+84912000003", 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+struct counts {
+	int queued, sending, sent, delivered, failed, uncertain;
+};
+
+static int count_cb(const struct report_count *c, void *arg)
+{
+	struct counts *k = arg;
+	if (strcmp(c->channel, "sms") != 0)
+		return 0;
+	if (!strcmp(c->state, "queued"))
+		k->queued = c->n;
+	else if (!strcmp(c->state, "sending"))
+		k->sending = c->n;
+	else if (!strcmp(c->state, "sent"))
+		k->sent = c->n;
+	else if (!strcmp(c->state, "delivered"))
+		k->delivered = c->n;
+	else if (!strcmp(c->state, "failed"))
+		k->failed = c->n;
+	else if (!strcmp(c->state, "uncertain"))
+		k->uncertain = c->n;
+	return 0;
+}
+
+static struct counts counts_of(int64_t nid)
+{
+	struct counts k;
+	memset(&k, 0, sizeof k);
+	assert_int_equal(store_report_counts(st, nid, count_cb, &k), STORE_OK);
+	return k;
+}
+
+static void test_claim_unique(void **state)
+{
+	(void)state;
+	int64_t nid = notice("Họp thôn", 0);
+	struct sms_job a, b, c, x;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &a), STORE_OK);
+	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &b), STORE_OK);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &c), STORE_OK);
+	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &x), STORE_NOTFOUND);
+	assert_true(a.delivery_id != b.delivery_id && b.delivery_id != c.delivery_id && a.delivery_id != c.delivery_id);
+	assert_int_equal(a.attempts, 1);
+	assert_string_equal(a.text, "Họp thôn");
+	assert_int_equal(a.notice_id, nid);
+	/* Binh has no accents: gsm7 */
+	assert_int_equal(b.ucs2, 0);
+	assert_int_equal(a.ucs2, 1);
+	assert_int_equal(counts_of(nid).sending, 3);
+
+	/* crash recovery: all three `sending` become uncertain, never re-queued */
+	int n;
+	assert_int_equal(store_sms_recover(st, T0 + 1, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	struct counts k = counts_of(nid);
+	assert_int_equal(k.uncertain, 3);
+	assert_int_equal(k.sending, 0);
+	assert_int_equal(store_sms_claim(st, "m1", T0 + 100, 0, 6, &x), STORE_NOTFOUND);
+	store_sms_job_clear(&a);
+	store_sms_job_clear(&b);
+	store_sms_job_clear(&c);
+}
+
+static void test_retry_release_fail(void **state)
+{
+	(void)state;
+	int64_t nid = notice("Thu phí", 0);
+	struct sms_job j;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
+	int64_t first = j.delivery_id;
+	/* release: back at once, attempt not counted */
+	assert_int_equal(store_sms_release(st, &j, "m1", "port lost before sending", T0), STORE_OK);
+	store_sms_job_clear(&j);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
+	assert_true(j.delivery_id == first);
+	assert_int_equal(j.attempts, 1);
+	/* transient: not due until next_at */
+	assert_int_equal(store_sms_retry(st, &j, "m1", "+CMS ERROR 42: congestion", T0 + 60, 0, T0), STORE_OK);
+	store_sms_job_clear(&j);
+	struct sms_job o1, o2;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &o1), STORE_OK);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &o2), STORE_OK);
+	assert_true(o1.delivery_id != first && o2.delivery_id != first);
+	assert_int_equal(store_sms_claim(st, "m1", T0 + 59, 0, 6, &j), STORE_NOTFOUND);
+	int64_t next;
+	assert_int_equal(store_sms_next_due(st, 0, &next), STORE_OK);
+	assert_true(next == T0 + 60);
+	assert_int_equal(store_sms_claim(st, "m1", T0 + 60, 0, 6, &j), STORE_OK);
+	assert_true(j.delivery_id == first);
+	assert_int_equal(j.attempts, 2);
+	/* give up */
+	assert_int_equal(store_sms_retry(st, &j, "m1", "+CMS ERROR 42: congestion (retries spent)", T0 + 999, 1, T0 + 60),
+			 STORE_OK);
+	/* permanent */
+	assert_int_equal(store_sms_fail(st, &o1, "m1", "+CMS ERROR 1: unassigned (unallocated) number", T0), STORE_OK);
+	assert_int_equal(store_sms_uncertain(st, &o2, "m1", "no answer", T0), STORE_OK);
+	struct counts k = counts_of(nid);
+	assert_int_equal(k.failed, 2);
+	assert_int_equal(k.uncertain, 1);
+	store_sms_job_clear(&j);
+	store_sms_job_clear(&o1);
+	store_sms_job_clear(&o2);
+}
+
+static void test_reports_multipart(void **state)
+{
+	(void)state;
+	int64_t nid = notice("Tin dài", 0);
+	struct sms_job j, j2;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j2), STORE_OK);
+	int ref1, ref2;
+	assert_int_equal(store_sms_assign_ref(st, j.delivery_id, &ref1), STORE_OK);
+	assert_int_equal(store_sms_assign_ref(st, j2.delivery_id, &ref2), STORE_OK);
+	assert_true(ref1 != ref2);
+	assert_int_equal(store_sms_part_sent(st, &j, "m1", 1, 2, 10, T0), STORE_OK);
+	assert_int_equal(store_sms_part_sent(st, &j, "m1", 2, 2, 11, T0), STORE_OK);
+	assert_int_equal(store_sms_sent(st, &j, "m1", T0), STORE_OK);
+	assert_int_equal(store_sms_part_sent(st, &j2, "m1", 1, 1, 12, T0), STORE_OK);
+	assert_int_equal(store_sms_sent(st, &j2, "m1", T0), STORE_OK);
+	int n;
+	assert_int_equal(store_sms_awaiting_reports(st, T0, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	int64_t did, rn;
+	const char *mv;
+	/* wrong modem / recipient: no match */
+	assert_int_equal(store_sms_report(st, "m2", 10, j.phone, 1, "x", T0, &did, &rn, &mv), STORE_OK);
+	assert_true(did == 0);
+	assert_int_equal(store_sms_report(st, "m1", 10, "+84999999999", 1, "x", T0, &did, &rn, &mv), STORE_OK);
+	assert_true(did == 0);
+	/* part 1 of 2 delivered: still sent */
+	assert_int_equal(store_sms_report(st, "m1", 10, j.phone, 1, "ok", T0 + 5, &did, &rn, &mv), STORE_OK);
+	assert_true(did == j.delivery_id);
+	assert_true(rn == nid);
+	assert_int_equal(counts_of(nid).sent, 2);
+	assert_null(mv);
+	assert_int_equal(store_sms_report(st, "m1", 11, j.phone, 1, "ok", T0 + 6, &did, &rn, &mv), STORE_OK);
+	assert_string_equal(mv, "delivered");
+	assert_int_equal(store_sms_report(st, "m1", 12, j2.phone, 0, "status report: failed (ST=0x41)", T0 + 6, &did, &rn, &mv),
+			 STORE_OK);
+	struct counts k = counts_of(nid);
+	assert_int_equal(k.delivered, 1);
+	assert_int_equal(k.failed, 1);
+	assert_int_equal(store_sms_awaiting_reports(st, T0, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_sms_parts_since(st, "m1", T0, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_sms_parts_since(st, NULL, T0 + 1, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	/* a resumed claim sees the parts already accepted and the reference */
+	struct sms_job j3;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j3), STORE_OK);
+	int ref3;
+	assert_int_equal(store_sms_assign_ref(st, j3.delivery_id, &ref3), STORE_OK);
+	assert_int_equal(store_sms_part_sent(st, &j3, "m1", 1, 3, 20, T0), STORE_OK);
+	assert_int_equal(store_sms_release(st, &j3, "m1", "port lost", T0), STORE_OK);
+	store_sms_job_clear(&j3);
+	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &j3), STORE_OK);
+	assert_int_equal(j3.parts_sent, 1);
+	assert_int_equal(j3.ref, ref3);
+	store_sms_job_clear(&j);
+	store_sms_job_clear(&j2);
+	store_sms_job_clear(&j3);
+}
+
+static void test_refs_counter(void **state)
+{
+	(void)state;
+	notice("x", 0);
+	struct sms_job j;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
+	int seen[256] = { 0 }, prev = 0;
+	for (int i = 0; i < 255; i++) {
+		int r;
+		assert_int_equal(store_sms_assign_ref(st, j.delivery_id, &r), STORE_OK);
+		assert_true(r >= 1 && r <= 255);
+		assert_false(seen[r]); /* 255 messages in a row never share one */
+		seen[r] = 1;
+		if (prev)
+			assert_int_equal(r, prev % 255 + 1);
+		prev = r;
+	}
+	store_sms_job_clear(&j);
+}
+
+static void test_urgent_first_and_parts(void **state)
+{
+	(void)state;
+	notice("thường", 0);
+	int64_t u = notice("KHẨN", 1);
+	struct sms_job j;
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
+	assert_true(j.notice_id == u);
+	store_sms_job_clear(&j);
+	/* quiet hours: urgent only */
+	assert_int_equal(store_sms_claim(st, "m1", T0, 1, 6, &j), STORE_OK);
+	assert_true(j.notice_id == u);
+	store_sms_job_clear(&j);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 1, 6, &j), STORE_OK);
+	store_sms_job_clear(&j);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 1, 6, &j), STORE_NOTFOUND);
+	int64_t next;
+	assert_int_equal(store_sms_next_due(st, 1, &next), STORE_NOTFOUND);
+	/* the budget: parts above max_parts are not claimed */
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 0, &j), STORE_NOTFOUND);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 1, &j), STORE_OK);
+	store_sms_job_clear(&j);
+}
+
+static void test_inbound_status_expire(void **state)
+{
+	(void)state;
+	int64_t id;
+	assert_int_equal(store_sms_inbound(st, "m1", "+84987654321", "DK 1", 1, T0 - 5, T0, &id), STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(store_sms_modem_status(st, "m1", "ready", 1, 21, "", T0), STORE_OK);
+	assert_int_equal(store_sms_modem_status(st, "m1", "backoff", 0, 21, "port lost", T0 + 1), STORE_OK);
+	assert_int_equal(store_sms_modem_status(st, "m1", "ready", 1, 20, "", T0 + 2), STORE_OK);
+	int64_t nid = notice("cũ", 0);
+	int n;
+	assert_int_equal(store_sms_expire(st, T0 + 10, 3600, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_sms_expire(st, T0 + 7200, 3600, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(counts_of(nid).queued, 0);
+}
+
+static void test_reasm(void **state)
+{
+	(void)state;
+	struct reasm *r = reasm_new();
+	struct reasm_msg m;
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 0, 1, 1, "one", 3, T0, T0, &m), 1);
+	assert_string_equal(m.text, "one");
+	assert_int_equal(m.n_idx, 1);
+	free(m.text);
+	/* 3 parts out of order, one twice, interleaved with another sender */
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 3, 3, "C", 5, T0, T0, &m), 0);
+	assert_int_equal(reasm_add(r, "m1", "+84911111111", 7, 1, 2, "x", -1, T0, T0, &m), 0);
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 1, 3, "A", 6, T0, T0, &m), 0);
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 1, 3, "A", 7, T0, T0, &m), 0);
+	assert_int_equal(reasm_pending(r), 2);
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 2, 3, "B", 8, T0, T0, &m), 1);
+	assert_string_equal(m.text, "ABC");
+	assert_int_equal(m.parts, 3);
+	assert_int_equal(m.n_idx, 4);
+	free(m.text);
+	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 4, 3, "?", 8, T0, T0, &m), -1);
+	assert_int_equal(reasm_expire(r, T0 + 10, 60), 0);
+	assert_int_equal(reasm_expire(r, T0 + 100, 60), 1);
+	assert_int_equal(reasm_pending(r), 0);
+	reasm_free(r);
+}
+
+static void test_cms_table(void **state)
+{
+	(void)state;
+	const char *t;
+	assert_int_equal(daemon_cms_permanent(1, &t), 1);
+	assert_string_equal(t, "unassigned (unallocated) number");
+	assert_int_equal(daemon_cms_permanent(42, &t), 0);
+	assert_int_equal(daemon_cms_permanent(500, &t), 0);
+	assert_int_equal(daemon_cms_permanent(331, &t), 0);
+	assert_int_equal(daemon_cms_permanent(96, &t), 1);
+	assert_int_equal(daemon_cms_permanent(9999, &t), 0);
+	assert_true(daemon_retry_delay_s(60, 1) == 60);
+	assert_true(daemon_retry_delay_s(60, 3) == 240);
+	assert_true(daemon_retry_delay_s(60, 40) == 86400);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_claim_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_release_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reports_multipart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refs_counter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_urgent_first_and_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_status_expire, setup, teardown),
+		cmocka_unit_test(test_reasm),
+		cmocka_unit_test(test_cms_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -119,7 +119,7 @@ install: $(BUILD)/loa
 	install -m 0644 man/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1
 	install -m 0640 configs/loa.conf $(DESTDIR)/etc/loa/loa.conf.example
 	install -d $(DESTDIR)$(PREFIX)/share/loa/prompts
-	install -m 0644 configs/abbreviations.tsv configs/loanwords.tsv $(DESTDIR)$(PREFIX)/share/loa/
+	install -m 0644 configs/abbreviations.tsv configs/loanwords.tsv configs/99-loa-modems.rules $(DESTDIR)$(PREFIX)/share/loa/
 	install -m 0644 configs/prompts/* $(DESTDIR)$(PREFIX)/share/loa/prompts/
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/loa.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service

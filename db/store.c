@@ -262,3 +262,23 @@ int store_state_is_final(const char *state)
 			return 1;
 	return 0;
 }
+
+static int states_fold(const char *states, int (*pred)(const char *), int all)
+{
+	char *copy = xstrdup(states), *save = NULL;
+	int acc = all;
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		acc = all ? acc && pred(s) : acc || pred(s);
+	free(copy);
+	return acc;
+}
+
+int store_states_all_final(const char *states)
+{
+	return states_fold(states, store_state_is_final, 1);
+}
+
+int store_states_any_reached(const char *states)
+{
+	return states_fold(states, store_state_is_reached, 0);
+}

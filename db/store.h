@@ -145,4 +145,8 @@ int store_report_household(struct store *st, int64_t household_id,
 /* States that count as "reached" and as "final". */
 int store_state_is_reached(const char *state);
 int store_state_is_final(const char *state);
+/* The same over a comma-joined list ("failed,queued"), as in the rows of
+ * store_report_unreached: every state final / any state reached. */
+int store_states_all_final(const char *states);
+int store_states_any_reached(const char *states);
 #endif

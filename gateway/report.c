@@ -50,20 +50,10 @@ struct unreached {
 	int n, pending;
 };
 
-static int all_final(const char *states)
-{
-	char *copy = xstrdup(states), *save = NULL;
-	int fin = 1;
-	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
-		fin &= store_state_is_final(s);
-	free(copy);
-	return fin;
-}
-
 static int print_unreached(const struct report_row *r, void *arg)
 {
 	struct unreached *u = arg;
-	if (!all_final(r->state)) {
+	if (!store_states_all_final(r->state)) {
 		u->pending++;
 		return 0;
 	}
@@ -122,11 +112,7 @@ static int csv_row(const struct report_row *r, void *arg)
 	snprintf(nid, sizeof nid, "%lld", (long long)r->notice_id);
 	snprintf(hid, sizeof hid, "%lld", (long long)r->household_id);
 	snprintf(att, sizeof att, "%d", r->attempts);
-	int reached = 0;
-	char *states = xstrdup(r->state), *save = NULL;
-	for (char *s = strtok_r(states, ",", &save); s; s = strtok_r(NULL, ",", &save))
-		reached |= store_state_is_reached(s);
-	free(states);
+	int reached = store_states_any_reached(r->state);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
 			    att, when, r->modem, r->last_error, r->keys };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));

@@ -578,20 +578,10 @@ struct visit {
 	int n, pending;
 };
 
-static int all_final(const char *states)
-{
-	char *copy = xstrdup(states), *save = NULL;
-	int fin = 1;
-	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
-		fin &= store_state_is_final(s);
-	free(copy);
-	return fin;
-}
-
 static int visit_row(const struct report_row *r, void *arg)
 {
 	struct visit *v = arg;
-	if (!all_final(r->state)) {
+	if (!store_states_all_final(r->state)) {
 		v->pending++;
 		return 0;
 	}

@@ -18,7 +18,15 @@
  *  - Multipart messages keep their concatenation reference (deliveries.
  *    sms_ref) and resume at the first part not yet accepted, so a phone
  *    never gets a part twice.
- *  - Every log line names the modem, delivery and notice it concerns. */
+ *  - Every log line names the modem, delivery and notice it concerns.
+ *  - Calls (modems with `audio` set) run in the same loop: the call engine
+ *    (modem/call.c) is a table fed by this loop's AT results, URCs and audio
+ *    port events, so a modem in a call still answers URCs and the others
+ *    keep sending.  SMS go first: a modem claims a call only when no SMS is
+ *    due for it.  Speech is never synthesised here: the notice and prompts
+ *    are submitted to the synthesis thread (tts_engine_submit) and a call is
+ *    claimed only once its audio is loaded; the thread wakes the loop
+ *    through a pipe. */
 #include "gateway/daemon.h"
 #include "gateway/inbox.h"
 
@@ -35,6 +43,16 @@
 #include "modem/at.h"
 #include "modem/codec.h"
 #include "modem/reasm.h"
+#include "db/store_call.h"
+#include "modem/audio.h"
+#include "modem/call.h"
+#include "tts/tts_audio.h"
+#include "tts/tts_engine.h"
+#include "tts/tts_prompt.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -64,7 +82,31 @@ struct dmodem {
 	int reading;            /* AT+CMGR/CMGL in flight */
 	int64_t free_at_ms;     /* pacing */
 	int parts_today;
+	/* voice */
+	struct call call;
+	struct call_job cj;
+	struct audio_port *audio;
+	int audio_close;        /* close the audio port from the loop */
+	const int16_t *notice_pcm;
+	size_t notice_n;
 };
+
+/* Audio ready for calls: prompts and a few notices, loaded as PCM. */
+struct pcm {
+	int64_t notice_id;      /* notices only */
+	int16_t *s;
+	size_t n;
+	int pending, failed;
+};
+struct tts_req {
+	struct daemon *d;
+	int slot;               /* 0..SEG_N-1: prompt; SEG_N + i: notice cache i */
+	int done, rc;           /* written by the synthesis thread */
+	char path[PATH_MAX];
+	char err[200];
+	struct tts_req *next;
+};
+enum { NOTICE_CACHE = 4, KEY_WAIT_MS = 6000, MAX_CALL_MS = 15 * 60000, MAX_REPLAYS = 3 };
 
 struct daemon {
 	const struct loa_config *cfg;
@@ -78,6 +120,14 @@ struct daemon {
 	int64_t started_s;
 	int64_t claim_pause_until;
 	int stopping;
+	/* voice */
+	struct tts_engine *tts;
+	int voice_ok;           /* some modem has an audio port and speech works */
+	int tts_pipe[2];
+	struct tts_req *reqs;
+	struct pcm prompt[SEG_N];
+	struct pcm notice[NOTICE_CACHE];
+	int notice_next;
 };
 
 static volatile sig_atomic_t stop_signals;
@@ -643,7 +693,10 @@ static void on_urc(struct at_modem *m, const struct at_urc *u, void *arg)
 	case URC_CLIP:
 	case URC_CALL:
 	case URC_DTMF:
-		LOG_D(dm->sub, "call event ignored (no call module yet): %s", u->line);
+		if (call_active(&dm->call))
+			call_urc(&dm->call, u);
+		else
+			LOG_D(dm->sub, "call event outside a call ignored: %s", u->line);
 		break;
 	default:
 		break;
@@ -664,6 +717,8 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s());
 	if (to != AT_READY && dm->has_job && !dm->awaiting)
 		job_release(dm, "modem left the ready state");
+	if (to != AT_READY && call_active(&dm->call))
+		call_port_lost(&dm->call);
 	if (to == AT_READY) {
 		/* messages stored while we were away */
 		if (at_cmd(m, "AT+CMGL=4", 30000, on_cmgl, dm) == 0)
@@ -677,6 +732,332 @@ static void on_health(struct at_modem *m, int reg, int sig, void *arg)
 	char state[16];
 	snprintf(state, sizeof state, "%s", at_state(m) == AT_READY ? "ready" : at_state_name(at_state(m)));
 	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, "", clock_wall_s());
+}
+
+/* ---- voice ---- */
+
+static void tts_done(void *arg, int rc, const char *wav_path, const char *err)
+{
+	/* the synthesis thread: copy, publish, wake the loop */
+	struct tts_req *r = arg;
+	snprintf(r->path, sizeof r->path, "%s", wav_path ? wav_path : "");
+	snprintf(r->err, sizeof r->err, "%s", err ? err : "");
+	__atomic_store_n(&r->rc, rc, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	ssize_t w = write(r->d->tts_pipe[1], "x", 1);
+	(void)w;
+}
+
+static struct pcm *slot_pcm(struct daemon *d, int slot)
+{
+	return slot < SEG_N ? &d->prompt[slot] : &d->notice[slot - SEG_N];
+}
+
+static void pcm_load(struct pcm *p, const char *path, const char *what)
+{
+	char err[256];
+	free(p->s);
+	p->s = NULL;
+	p->pending = 0;
+	if (tts_audio_load_pcm(path, &p->s, &p->n, err, sizeof err) != 0) {
+		LOG_E("voice", "%s: %s", what, err);
+		p->failed = 1;
+	}
+}
+
+static void submit(struct daemon *d, int slot, const char *text)
+{
+	struct tts_req *r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->slot = slot;
+	slot_pcm(d, slot)->pending = 1;
+	if (tts_engine_submit(d->tts, text, NULL, 0, tts_done, r) != 0) {
+		free(r);
+		slot_pcm(d, slot)->pending = 0;
+		slot_pcm(d, slot)->failed = 1;
+		return;
+	}
+	r->next = d->reqs;
+	d->reqs = r;
+}
+
+/* Collects finished renderings (loop side). */
+static void tts_collect(struct daemon *d)
+{
+	char b[64];
+	while (d->tts_pipe[0] >= 0 && read(d->tts_pipe[0], b, sizeof b) > 0)
+		;
+	for (struct tts_req **pp = &d->reqs; *pp;) {
+		struct tts_req *r = *pp;
+		if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		struct pcm *p = slot_pcm(d, r->slot);
+		char what[64];
+		if (r->slot < SEG_N)
+			snprintf(what, sizeof what, "prompt %d", r->slot);
+		else
+			snprintf(what, sizeof what, "notice %lld", (long long)p->notice_id);
+		if (r->rc == 0) {
+			pcm_load(p, r->path, what);
+			LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
+		} else {
+			LOG_E("voice", "%s: speech failed: %s", what, r->err);
+			p->pending = 0;
+			p->failed = 1;
+		}
+		free(r);
+	}
+}
+
+static void voice_open(struct daemon *d)
+{
+	int any = 0;
+	for (int i = 0; i < d->n; i++)
+		any |= d->m[i].cfg->audio[0] != '\0';
+	d->tts_pipe[0] = d->tts_pipe[1] = -1;
+	if (!any)
+		return;
+	char err[256];
+	if (tts_engine_open(&d->tts, d->cfg, err, sizeof err) != 0) {
+		LOG_E("voice", "speech unavailable, no calls: %s", err);
+		return;
+	}
+	if (pipe2(d->tts_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		LOG_E("voice", "pipe: %s", strerror(errno));
+		return;
+	}
+	static const char *const names[SEG_N] = { TTS_PROMPT_GREETING, NULL, TTS_PROMPT_REPEAT, TTS_PROMPT_PRESS,
+						  TTS_PROMPT_THANKS };
+	for (int i = 0; i < SEG_N; i++) {
+		if (!names[i])
+			continue;
+		char path[PATH_MAX];
+		if (tts_prompt_recording(d->cfg, names[i], path, sizeof path)) {
+			/* a recording: converted once into the cache, no synthesis */
+			if (tts_prompt_render(d->tts, names[i], path, sizeof path, err, sizeof err) == 0)
+				pcm_load(&d->prompt[i], path, names[i]);
+			else
+				LOG_E("voice", "prompt %s: %s", names[i], err);
+			continue;
+		}
+		char *text = NULL;
+		if (tts_prompt_text(d->cfg, names[i], &text, err, sizeof err) != 0) {
+			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
+			return;
+		}
+		if (tts_engine_cache_path(d->tts, text, path, sizeof path))
+			pcm_load(&d->prompt[i], path, names[i]);
+		else
+			submit(d, i, text);
+		free(text);
+	}
+	d->voice_ok = 1;
+}
+
+static void voice_close(struct daemon *d)
+{
+	if (d->tts)
+		tts_engine_close(d->tts); /* finishes queued requests (callbacks run) */
+	tts_collect(d);
+	for (int i = 0; i < SEG_N; i++)
+		free(d->prompt[i].s);
+	for (int i = 0; i < NOTICE_CACHE; i++)
+		free(d->notice[i].s);
+	if (d->tts_pipe[0] >= 0) {
+		close(d->tts_pipe[0]);
+		close(d->tts_pipe[1]);
+	}
+}
+
+static int prompts_ready(const struct daemon *d)
+{
+	for (int i = 0; i < SEG_N; i++)
+		if (i != SEG_NOTICE && !d->prompt[i].s)
+			return 0;
+	return 1;
+}
+
+/* The audio of the notice whose call comes next: NULL while it is being
+ * rendered (submitted if needed). */
+static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path)
+{
+	for (int i = 0; i < NOTICE_CACHE; i++)
+		if (d->notice[i].notice_id == id)
+			return d->notice[i].s ? &d->notice[i] : NULL;
+	int slot = d->notice_next;
+	for (int k = 0; k < NOTICE_CACHE; k++) {
+		slot = (d->notice_next + k) % NOTICE_CACHE;
+		if (!d->notice[slot].pending)
+			break;
+	}
+	if (d->notice[slot].pending)
+		return NULL;
+	d->notice_next = (slot + 1) % NOTICE_CACHE;
+	struct pcm *p = &d->notice[slot];
+	free(p->s);
+	memset(p, 0, sizeof *p);
+	p->notice_id = id;
+	char path[PATH_MAX], what[48];
+	snprintf(what, sizeof what, "notice %lld", (long long)id);
+	if (audio_path[0]) {
+		pcm_load(p, audio_path, what);
+	} else if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
+		pcm_load(p, path, what);
+	} else {
+		LOG_I("voice", "notice %lld: rendering speech for calls", (long long)id);
+		submit(d, SEG_N + slot, text);
+	}
+	return p->s ? p : NULL;
+}
+
+static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg);
+struct call_ctx {
+	struct dmodem *dm;
+	enum call_cmd tag;
+};
+
+static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag)
+{
+	struct dmodem *dm = arg;
+	struct call_ctx *c = xmalloc(sizeof *c);
+	c->dm = dm;
+	c->tag = tag;
+	if (at_cmd(dm->at, cmd, timeout_ms, call_ctx_done, c) != 0) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct call_ctx *c = arg;
+	struct dmodem *dm = c->dm;
+	enum call_cmd tag = c->tag;
+	free(c);
+	call_at_done(&dm->call, tag, (int)r->final, r->lines);
+}
+
+static void op_play(void *arg, enum call_seg seg)
+{
+	struct dmodem *dm = arg;
+	if (!dm->audio)
+		return;
+	if (seg == SEG_NOTICE)
+		audio_play(dm->audio, dm->notice_pcm, dm->notice_n);
+	else
+		audio_play(dm->audio, dm->d->prompt[seg].s, dm->d->prompt[seg].n);
+}
+
+static void op_progress(void *arg, enum call_state to, int played)
+{
+	struct dmodem *dm = arg;
+	const char *state = played ? "played" : to == CALL_RINGING ? "ringing" : "answered";
+	LOG_I(dm->sub, "delivery %lld notice %lld: %s", (long long)dm->cj.delivery_id, (long long)dm->cj.notice_id,
+	      state);
+	if (store_call_progress(dm->d->st, &dm->cj, dm->cfg->name, state, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(dm->d->st));
+}
+
+static void op_ended(void *arg)
+{
+	struct dmodem *dm = arg;
+	struct daemon *d = dm->d;
+	const struct call *c = &dm->call;
+	int64_t now = clock_wall_s(), next = 0;
+	const char *final;
+	if (c->confirmed)
+		final = "confirmed";
+	else if (c->played)
+		final = "played";
+	else if (dm->cj.attempts >= d->cfg->call_attempts)
+		final = "unreached";
+	else {
+		final = "queued";
+		next = now + d->cfg->call_retry_s;
+	}
+	char cause[200];
+	snprintf(cause, sizeof cause, "%s", c->cause);
+	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played)
+		snprintf(cause, sizeof cause, "hung up before the end of the notice");
+	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause[0] ? cause : "",
+	      c->keys, final, next ? " (retry later)" : "");
+	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
+			   now) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
+	dm->audio_close = 1;
+}
+
+static void audio_done(void *arg)
+{
+	struct dmodem *dm = arg;
+	call_seg_done(&dm->call);
+}
+
+static void audio_digit(void *arg, char digit)
+{
+	struct dmodem *dm = arg;
+	call_digit(&dm->call, digit);
+}
+
+static void voice_init_modem(struct dmodem *dm)
+{
+	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
+	struct call_timing tm = { dm->d->cfg->ring_timeout_s * 1000, KEY_WAIT_MS, MAX_CALL_MS,
+				  dm->d->cfg->call_repeats, MAX_REPLAYS };
+	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
+}
+
+/* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
+static int claim_call(struct dmodem *dm, int urgent_only)
+{
+	struct daemon *d = dm->d;
+	int64_t nid = 0;
+	char *text = NULL, *apath = NULL;
+	int64_t wall = clock_wall_s();
+	if (store_call_peek(d->st, wall, urgent_only, &nid, &text, &apath) != STORE_OK)
+		return 0;
+	struct pcm *p = notice_audio(d, nid, text, apath);
+	free(text);
+	free(apath);
+	if (!p || !prompts_ready(d))
+		return 0;
+	if (store_call_claim(d->st, dm->cfg->name, wall, urgent_only, nid, &dm->cj) != STORE_OK)
+		return 0;
+	dm->notice_pcm = p->s;
+	dm->notice_n = p->n;
+	char err[256];
+	static const struct audio_hooks hooks = { audio_done, audio_digit };
+	dm->audio = audio_open(dm->cfg->audio, &hooks, dm, err, sizeof err);
+	if (!dm->audio) {
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, err);
+		store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall);
+		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
+		return 0;
+	}
+	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d)", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts);
+	dm->audio_close = 0;
+	call_start(&dm->call, dm->cj.phone);
+	return 1;
+}
+
+static void voice_reap(struct dmodem *dm)
+{
+	if (dm->audio_close && dm->audio) {
+		struct audio_stats s;
+		audio_stats(dm->audio, &s);
+		LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", s.frames_in, s.frames_out,
+		      s.timer_frames);
+		audio_close(dm->audio);
+		dm->audio = NULL;
+	}
+	dm->audio_close = 0;
 }
 
 /* ---- the loop ---- */
@@ -703,9 +1084,9 @@ static int any_ready(const struct daemon *d)
 static int in_flight(const struct daemon *d)
 {
 	for (int i = 0; i < d->n; i++)
-		if (d->m[i].has_job || d->m[i].reading > 0)
+		if (d->m[i].has_job || d->m[i].reading > 0 || call_active(&d->m[i].call))
 			return 1;
-	return 0;
+	return d->reqs != NULL;
 }
 
 static int loop(struct daemon *d)
@@ -721,13 +1102,16 @@ static int loop(struct daemon *d)
 			for (int i = 0; i < d->n; i++)
 				if (d->m[i].has_job && !d->m[i].awaiting)
 					job_release(&d->m[i], "daemon stopping");
+			for (int i = 0; i < d->n; i++)
+				if (call_active(&d->m[i].call))
+					call_event(&d->m[i].call, CE_T_MAX); /* hang up, record the end */
 		}
 		if (stop_signals > 1)
 			break; /* second signal: leave now; `sending` rows become uncertain */
 		if (d->stopping) {
 			int waiting = 0;
 			for (int i = 0; i < d->n; i++)
-				waiting |= d->m[i].awaiting;
+				waiting |= d->m[i].awaiting || call_active(&d->m[i].call);
 			if (!waiting)
 				break;
 		}
@@ -753,7 +1137,8 @@ static int loop(struct daemon *d)
 		/* short-code replies first */
 		for (int i = 0; i < d->n && !d->stopping; i++) {
 			struct dmodem *dm = &d->m[i];
-			if (!dm->has_job && at_state(dm->at) == AT_READY && now >= dm->free_at_ms)
+			if (!dm->has_job && !call_active(&dm->call) && at_state(dm->at) == AT_READY &&
+			    now >= dm->free_at_ms)
 				claim_reply(dm);
 		}
 		/* plan */
@@ -783,7 +1168,7 @@ static int loop(struct daemon *d)
 		for (int i = 0; i < d->n; i++) {
 			struct dmodem *dm = &d->m[i];
 			in.modems[i].ready = at_state(dm->at) == AT_READY;
-			in.modems[i].busy = dm->has_job || now < d->claim_pause_until;
+			in.modems[i].busy = dm->has_job || call_active(&dm->call) || now < d->claim_pause_until;
 			in.modems[i].free_at_ms = dm->free_at_ms;
 			in.modems[i].parts_today = dm->parts_today;
 			in.modems[i].daily_parts = dm->cfg->daily_parts;
@@ -800,6 +1185,27 @@ static int loop(struct daemon *d)
 		}
 		if (out.wake_ms < wake)
 			wake = out.wake_ms;
+		/* calls: after SMS (a modem takes a call only when no SMS is due
+		 * for it), one per modem with an audio port, quiet hours hold
+		 * non-urgent ones */
+		int64_t voice_due = SCHED_NEVER;
+		if (d->voice_ok) {
+			tts_collect(d);
+			int64_t t2;
+			if (store_call_next_due(d->st, out.quiet, &t2) == STORE_OK)
+				voice_due = t2;
+			int sms_due = (out.quiet ? in.due_urgent_s : in.due_s) <= wall && !out.budget_spent;
+			for (int i = 0; i < d->n && !d->stopping && voice_due <= wall; i++) {
+				struct dmodem *dm = &d->m[i];
+				if (!dm->cfg->audio[0] || dm->has_job || call_active(&dm->call) || dm->audio ||
+				    at_state(dm->at) != AT_READY || now < d->claim_pause_until || (sms_due && out.n > 0))
+					continue;
+				if (!claim_call(dm, out.quiet))
+					break;
+			}
+			if (voice_due != SCHED_NEVER && voice_due > wall && (voice_due - wall) * 1000 + now < wake)
+				wake = (voice_due - wall) * 1000 + now;
+		}
 		if (d->claim_pause_until > now && d->claim_pause_until < wake)
 			wake = d->claim_pause_until;
 
@@ -808,6 +1214,7 @@ static int loop(struct daemon *d)
 			int64_t due = out.quiet ? in.due_urgent_s : in.due_s;
 			int work = due != SCHED_NEVER && due <= wall + d->o.idle_horizon_s &&
 				   !(out.budget_spent && out.n == 0);
+			work |= voice_due != SCHED_NEVER && voice_due <= wall + d->o.idle_horizon_s;
 			if (in_flight(d) || out.n > 0) {
 				idle_since = 0;
 				no_modem_since = 0;
@@ -838,17 +1245,28 @@ static int loop(struct daemon *d)
 		}
 
 		/* wait */
-		struct pollfd pfd[LOA_MAX_MODEMS];
+		struct pollfd pfd[2 * LOA_MAX_MODEMS + 1];
 		for (int i = 0; i < d->n; i++) {
-			pfd[i].fd = at_fd(d->m[i].at);
-			pfd[i].events = at_events(d->m[i].at);
+			struct dmodem *dm = &d->m[i];
+			pfd[i].fd = at_fd(dm->at);
+			pfd[i].events = at_events(dm->at);
 			pfd[i].revents = 0;
-			int64_t dl = at_deadline(d->m[i].at);
+			int64_t dl = at_deadline(dm->at);
 			if (dl < wake)
 				wake = dl;
+			pfd[d->n + i].fd = dm->audio ? audio_fd(dm->audio) : -1;
+			pfd[d->n + i].events = dm->audio ? audio_events(dm->audio) : 0;
+			pfd[d->n + i].revents = 0;
+			if (dm->audio && audio_deadline(dm->audio) < wake)
+				wake = audio_deadline(dm->audio);
+			if (call_deadline(&dm->call) < wake)
+				wake = call_deadline(&dm->call);
 		}
+		pfd[2 * d->n].fd = d->tts_pipe[0];
+		pfd[2 * d->n].events = POLLIN;
+		pfd[2 * d->n].revents = 0;
 		int timeout = wake <= now ? 0 : (int)(wake - now > 1000 ? 1000 : wake - now);
-		int n = poll(pfd, (nfds_t)d->n, timeout);
+		int n = poll(pfd, (nfds_t)(2 * d->n + 1), timeout);
 		if (n < 0 && errno != EINTR) {
 			LOG_E("daemon", "poll: %s", strerror(errno));
 			rc = 1;
@@ -859,7 +1277,17 @@ static int loop(struct daemon *d)
 				at_io(d->m[i].at, pfd[i].revents);
 			if (at_deadline(d->m[i].at) <= clock_mono_ms())
 				at_tick(d->m[i].at);
+			struct dmodem *dm = &d->m[i];
+			if (dm->audio && !dm->audio_close && n > 0 && pfd[d->n + i].revents)
+				audio_io(dm->audio, pfd[d->n + i].revents);
+			if (dm->audio && !dm->audio_close && audio_deadline(dm->audio) <= clock_mono_ms())
+				audio_tick(dm->audio);
+			if (call_deadline(&dm->call) <= clock_mono_ms())
+				call_tick(&dm->call);
+			voice_reap(dm);
 		}
+		if (n > 0 && pfd[2 * d->n].revents)
+			tts_collect(d);
 	}
 	return rc;
 }
@@ -879,6 +1307,12 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		free(d);
 		return 1;
 	}
+	int n_calls = 0;
+	if (store_call_recover(st, clock_wall_s(), cfg->call_attempts, cfg->call_retry_s, &n_calls) != STORE_OK)
+		LOG_E("daemon", "calls: %s", store_errmsg(st));
+	else if (n_calls)
+		LOG_W("daemon", "%d call%s in progress when the daemon stopped: attempt closed as failed, called again"
+		      " later (or unreached when attempts are spent)", n_calls, n_calls > 1 ? "s were" : " was");
 	if (store_outbox_recover(st) != STORE_OK)
 		LOG_E("daemon", "outbox: %s", store_errmsg(st));
 	if (n_unc)
@@ -910,7 +1344,9 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		ac.baud = mc->baud;
 		ac.family = mc->family;
 		dm->at = at_new(&ac, &hooks, dm);
+		voice_init_modem(dm);
 	}
+	voice_open(d);
 	LOG_I("daemon", "started with %d modem%s", d->n, d->n == 1 ? "" : "s");
 	for (int i = 0; i < d->n; i++)
 		at_start(d->m[i].at);
@@ -919,11 +1355,16 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		struct dmodem *dm = &d->m[i];
 		if (dm->has_job && !dm->awaiting)
 			job_release(dm, "daemon stopping");
+		if (call_active(&dm->call))
+			call_port_lost(&dm->call);
+		dm->audio_close = 1;
+		voice_reap(dm);
 		at_free(dm->at); /* fails what is still queued (callbacks run) */
 		if (dm->has_job)
 			store_sms_job_clear(&dm->job); /* left `sending`: uncertain on restart */
 		store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s());
 	}
+	voice_close(d);
 	reasm_free(d->reasm);
 	free(d);
 	LOG_I("daemon", "stopped");

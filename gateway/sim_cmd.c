@@ -30,8 +30,10 @@ static void usage(FILE *f)
 		"usage: loa sim --dir DIR [--modems N] [--family generic|huawei|simcom|quectel[,...]]\n"
 		"               [--cmgs-delay-ms MS] [--report delivered|failed|none|mix]\n"
 		"               [--report-delay-ms MS] [--seed N] [--pin PIN] [--noise-ms MS]\n"
-		"               [--reset-ms MS] [--call answer|busy|noanswer] [--alert-ms MS]\n"
-		"               [--answer-ms MS] [--talk-ms MS] [--noanswer-ms MS]\n"
+		"               [--reset-ms MS] [--call answer|busy|noanswer|voicemail] [--alert-ms MS]\n"
+		"               [--answer-ms MS] [--talk-ms MS] [--noanswer-ms MS] [--keys-after-ms MS]\n"
+		"         far end per number: --ctl DIR call TO MODE, --ctl DIR keys TO \"21\" (a key after\n"
+		"         every MS of received audio; uplink recorded to DIR/<modem>-call-<n>.wav)\n"
 		"       loa sim --ctl DIR COMMAND...     (inject, fault, set, report, call, stats, quit, help)\n"
 		"       loa sim --pdu TO TEXT...          (SMS-SUBMIT part(s) as \"LEN HEX\" lines, SRR set)\n"
 		"       loa sim --chat PORT [--timeout MS] STEP...\n"
@@ -303,7 +305,7 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 	const char *ctl_dir = NULL, *chat_port = NULL, *pdu_to = NULL;
 	int timeout_ms = 3000, seed = 1;
 	enum { O_CMGS = 256, O_REPORT, O_RDELAY, O_SEED, O_PIN, O_NOISE, O_RESET, O_CALL, O_ALERT,
-	       O_ANSWER, O_TALK, O_NOANS, O_CTL, O_CHAT, O_TIMEOUT, O_PDU };
+	       O_ANSWER, O_TALK, O_NOANS, O_KEYS_AFTER, O_CTL, O_CHAT, O_TIMEOUT, O_PDU };
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "modems", required_argument, NULL, 'n' },
@@ -320,6 +322,7 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 		{ "answer-ms", required_argument, NULL, O_ANSWER },
 		{ "talk-ms", required_argument, NULL, O_TALK },
 		{ "noanswer-ms", required_argument, NULL, O_NOANS },
+		{ "keys-after-ms", required_argument, NULL, O_KEYS_AFTER },
 		{ "ctl", required_argument, NULL, O_CTL },
 		{ "chat", required_argument, NULL, O_CHAT },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -346,6 +349,7 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 		case O_ANSWER: bad = opt_int("answer-ms", optarg, 0, H, &o.answer_ms); break;
 		case O_TALK: bad = opt_int("talk-ms", optarg, 0, H, &o.talk_ms); break;
 		case O_NOANS: bad = opt_int("noanswer-ms", optarg, 0, H, &o.noanswer_ms); break;
+		case O_KEYS_AFTER: bad = opt_int("keys-after-ms", optarg, 0, H, &o.keys_after_ms); break;
 		case O_CTL: ctl_dir = optarg; break;
 		case O_CHAT: chat_port = optarg; break;
 		case O_PDU: pdu_to = optarg; break;

@@ -60,6 +60,7 @@ static const struct at_init_step init_quectel[] = {
 	STEP_AT, STEP_COMMON_SMS,
 	{ "AT+QURCCFG=\"urcport\",\"usbat\"", 2000, INIT_OPTIONAL },
 	{ "AT+QINDCFG=\"ccinfo\",1", 2000, INIT_OPTIONAL },
+	{ "AT+QTONEDET=1", 2000, INIT_OPTIONAL }, /* +QTONEDET: <ASCII> */
 	{ NULL, 0, 0 },
 };
 
@@ -953,7 +954,7 @@ static void handle_line(struct at_modem *m, char *line)
 	if (!is_own_response(c, line)) {
 		enum at_call_ev ev;
 		enum at_urc_kind k = at_line_urc(m->prof, line, &ev);
-		if (f == AT_R_NO_CARRIER && !c) {
+		if ((f == AT_R_NO_CARRIER || f == AT_R_BUSY || f == AT_R_NO_ANSWER) && !c) {
 			k = URC_CALL;
 			ev = CALL_EV_ENDED;
 		}

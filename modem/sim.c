@@ -14,6 +14,7 @@
 #include "gateway/log.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ void sim_opts_default(struct sim_opts *o)
 	o->answer_ms = 2000;
 	o->talk_ms = 0;
 	o->noanswer_ms = 30000;
+	o->keys_after_ms = 3000;
 }
 
 uint32_t sim_rand(struct sim *s)
@@ -47,7 +49,7 @@ uint32_t sim_rand(struct sim *s)
 }
 
 static const char *const report_names[] = { "delivered", "failed", "none", "mix" };
-static const char *const far_names[] = { "answer", "busy", "noanswer" };
+static const char *const far_names[] = { "answer", "busy", "noanswer", "voicemail" };
 
 static int name_index(const char *const *names, size_t n, const char *s)
 {
@@ -150,6 +152,7 @@ void sim_modem_boot(struct sim_modem *m)
 	m->gen++;
 	m->present = 1;
 	m->boot_pending = 1;
+	sim_call_free(m);
 	memset(&m->call, 0, sizeof m->call);
 	sim_at_reset(m);
 	arm_noise(m);
@@ -181,6 +184,13 @@ static void t_call(struct sim *s, struct sim_timer *t)
 		sim_call_event(t->m, t->a);
 }
 
+static void t_audio(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	if (t->gen == t->m->call.gen && t->m->present)
+		sim_call_audio_tick(t->m);
+}
+
 static const struct {
 	enum sim_timer_kind kind;
 	const char *name;
@@ -192,6 +202,7 @@ static const struct {
 	{ SIM_T_DOWN, "reset_grace", t_down },
 	{ SIM_T_RETURN, "port_return", t_return },
 	{ SIM_T_CALL, "call_progress", t_call },
+	{ SIM_T_AUDIO, "audio_frame", t_audio },
 };
 
 void sim_tick(struct sim *s)
@@ -284,7 +295,7 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 	}
 	int far = name_index(far_names, ARRAY_LEN(far_names), o->call ? o->call : "");
 	if (far < 0) {
-		snprintf(err, errlen, "--call %s: must be answer, busy or noanswer", o->call ? o->call : "");
+		snprintf(err, errlen, "--call %s: must be answer, busy, noanswer or voicemail", o->call ? o->call : "");
 		return NULL;
 	}
 	if (o->cmgs_delay_ms < 0 || o->report_delay_ms < 0 || o->noise_ms < 0 || o->reset_ms < 0 ||
@@ -340,6 +351,7 @@ void sim_free(struct sim *s)
 		sbuf_free(&m->held);
 		sbuf_free(&m->ta_buf);
 		free(m->netq);
+		sim_call_free(m);
 	}
 	if (s->ctl_fd >= 0)
 		close(s->ctl_fd);
@@ -439,6 +451,7 @@ static struct sim_override *override_find(struct sim *s, const char *number, int
 	snprintf(o->number, sizeof o->number, "%s", number);
 	o->status = -2;
 	o->call = -1;
+	o->keys[0] = '\0';
 	return o;
 }
 
@@ -466,6 +479,12 @@ int sim_report_status(struct sim_modem *m, const char *number)
 	default:
 		return mix_status(number);
 	}
+}
+
+const char *sim_call_keys(struct sim_modem *m, const char *number)
+{
+	const struct sim_override *o = override_find(m->sim, number, 0);
+	return o ? o->keys : "";
 }
 
 int sim_call_far(struct sim_modem *m, const char *number)
@@ -546,8 +565,18 @@ void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int6
 	json_str(&b, m->name);
 	sbuf_add(&b, ",\"to\":");
 	json_str(&b, m->call.number);
-	sbuf_printf(&b, ",\"result\":\"%s\",\"ring_ms\":%lld,\"talk_ms\":%lld,\"t_ms\":%lld}", result,
-		    (long long)ring_ms, (long long)talk_ms, (long long)clock_wall_ms());
+	const struct sim_call *c = &m->call;
+	sbuf_printf(&b, ",\"result\":\"%s\",\"ring_ms\":%lld,\"talk_ms\":%lld,\"duration_s\":%.1f,\"keys\":",
+		    result, (long long)ring_ms, (long long)talk_ms, (double)talk_ms / 1000.0);
+	json_str(&b, c->pressed);
+	sbuf_add(&b, ",\"recording\":");
+	if (c->rec_path[0])
+		json_str(&b, c->rec_path);
+	else
+		sbuf_add(&b, "null");
+	double rms = c->rec_samples ? sqrt(c->rec_sumsq / (double)c->rec_samples) : 0;
+	sbuf_printf(&b, ",\"recording_ms\":%lld,\"recording_rms\":%.1f,\"t_ms\":%lld}",
+		    (long long)(c->rec_samples / 8), rms, (long long)clock_wall_ms());
 	write_line(m->sim->call_log, &b);
 	sbuf_free(&b);
 }
@@ -684,7 +713,7 @@ static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, st
 	} else if (!strcmp(key, "call")) {
 		int k = val ? name_index(far_names, ARRAY_LEN(far_names), val) : -1;
 		if (k < 0)
-			return fail(r, "set call: answer|busy|noanswer, not '%s'", val);
+			return fail(r, "set call: answer|busy|noanswer|voicemail, not '%s'", val);
 		m->far = (enum sim_far)k;
 	} else if (!strcmp(key, "cmgs_delay_ms") || !strcmp(key, "report_delay_ms") ||
 		   !strcmp(key, "noise_ms")) {
@@ -766,7 +795,27 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		sbuf_add(reply, "ok commands: inject M cmti|cmt FROM TEXT | fault M error N | fault M cms CODE N | "
 				"fault M silence N | fault M garbage [N] | fault M vanish MS | fault M clear | "
 				"set M|all KEY VALUE | report TO delivered|failed|none|default|0-255 | "
-				"call TO answer|busy|noanswer|default | stats | quit");
+				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | stats | quit");
+		rc = 0;
+	} else if (!strcmp(cmd, "keys")) {
+		char *to = word(&p), *k = word(&p);
+		if (!to) {
+			rc = fail(reply, "usage: keys TO DIGITS", NULL);
+			goto out;
+		}
+		if (k && k[0] == '"') {
+			k++;
+			size_t kl = strlen(k);
+			if (kl && k[kl - 1] == '"')
+				k[kl - 1] = '\0';
+		}
+		if (k && (strlen(k) >= sizeof s->ov[0].keys || strspn(k, "0123456789*#") != strlen(k))) {
+			rc = fail(reply, "keys: up to 15 of 0-9 * #, not '%s'", k);
+			goto out;
+		}
+		struct sim_override *o = override_find(s, to, 1);
+		snprintf(o->keys, sizeof o->keys, "%s", k ? k : "");
+		sbuf_add(reply, "ok");
 		rc = 0;
 	} else if (!strcmp(cmd, "report") || !strcmp(cmd, "call")) {
 		char *to = word(&p), *how = word(&p);
@@ -795,7 +844,7 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		} else {
 			int k = name_index(far_names, ARRAY_LEN(far_names), how);
 			if (k < 0 && strcmp(how, "default")) {
-				rc = fail(reply, "call: answer|busy|noanswer|default, not '%s'", how);
+				rc = fail(reply, "call: answer|busy|noanswer|voicemail|default, not '%s'", how);
 				goto out;
 			}
 			o->call = k;

@@ -32,11 +32,12 @@ struct sim_opts {
 	const char *pin;      /* SIM PIN required when set */
 	int noise_ms;         /* mean interval of unsolicited noise lines, 0 off */
 	int reset_ms;         /* port down time after AT+CFUN=1,1 / AT+CRESET */
-	const char *call;     /* far end: answer|busy|noanswer */
+	const char *call;     /* far end: answer|busy|noanswer|voicemail */
 	int alert_ms;         /* ATD to ringing */
 	int answer_ms;        /* ringing to answered */
 	int talk_ms;          /* answered to far-end hang-up; 0 never */
 	int noanswer_ms;      /* ringing to "no answer" */
+	int keys_after_ms;    /* far end presses a key after this much played audio */
 };
 
 void sim_opts_default(struct sim_opts *o);

@@ -4,14 +4,30 @@
  * (answers, busy, no answer, hangs up after talk_ms) only decides which
  * timer event is armed next, with delays from a named timer table.  The
  * family's URC strings (sim_family.c) are applied by the actions, so a new
- * family or a new far-end behaviour (voicemail, DTMF, audio frames on the
- * audio pty: the next issue) is rows and actions, not a rewrite. */
+ * family or a new far-end behaviour is rows and actions, not a rewrite.
+ *
+ * The far end's audio: once the call is up and the family's audio switch
+ * is on (Huawei ^DDSETEX=2, SIMCom +CPCMREG=1, Quectel +QPCMV=1; generic
+ * always), every uplink frame the host writes on the audio pty is recorded
+ * to DIR/<modem>-call-<n>.wav, and a downlink frame goes out every 20 ms:
+ * silence, or a DTMF tone (spandsp dtmf_tx) when the far end presses a
+ * key.  Keys ("keys TO 21") are pressed one by one after every
+ * --keys-after-ms of uplink audio received; SIMCom (+DDET=1) and Quectel
+ * (+QTONEDET=1) also report the key as a URC.  Voicemail answers and never
+ * presses. */
 #include "modem/sim_int.h"
 
 #include "gateway/clock.h"
 
+#include "gateway/log.h"
+
+#include <sndfile.h>
+#include <spandsp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+enum { FRAME_SAMPLES = 160, FRAME_BYTES = 320, FRAME_MS = 20 };
 
 enum { CLCC_ACTIVE = 0, CLCC_DIALING = 2, CLCC_ALERTING = 3 };
 
@@ -77,7 +93,7 @@ static void a_alert(struct sim_modem *m, int ev)
 	if (m->fam->call.alert)
 		sim_urc(m, m->fam->call.alert);
 	clcc_urc(m, CLCC_ALERTING);
-	if (m->call.far == SIM_FAR_ANSWER)
+	if (m->call.far == SIM_FAR_ANSWER || m->call.far == SIM_FAR_VOICEMAIL)
 		arm(m, CT_ANSWER, SIM_EV_ANSWER);
 	else
 		arm(m, CT_NOANSWER, SIM_EV_NOANSWER);
@@ -87,6 +103,26 @@ static void a_conn(struct sim_modem *m, int ev)
 {
 	(void)ev;
 	m->call.t_answer = clock_mono_ms();
+	struct sim_call *c = &m->call;
+	c->heard_ms = 0;
+	c->up_len = 0;
+	c->rec_samples = 0;
+	c->rec_sumsq = 0;
+	c->pressed[0] = '\0';
+	snprintf(c->keys, sizeof c->keys, "%s", c->far == SIM_FAR_VOICEMAIL ? "" : sim_call_keys(m, c->number));
+	dtmf_tx_state_t *tx = dtmf_tx_init(NULL);
+	dtmf_tx_set_timing(tx, 100, 60);
+	c->dtmf_tx = tx;
+	if (m->sim->dir) {
+		snprintf(c->rec_path, sizeof c->rec_path, "%s/%s-call-%ld.wav", m->sim->dir, m->name, m->n_calls);
+		SF_INFO info = { .samplerate = 8000, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+		c->rec = sf_open(c->rec_path, SFM_WRITE, &info);
+		if (!c->rec) {
+			LOG_W("sim", "%s: %s: %s", m->name, c->rec_path, sf_strerror(NULL));
+			c->rec_path[0] = '\0';
+		}
+	}
+	sim_timer_add(m->sim, FRAME_MS, SIM_T_AUDIO, m, c->gen, 0, 0, NULL);
 	if (m->fam->call.conn)
 		sim_urc(m, m->fam->call.conn);
 	clcc_urc(m, CLCC_ACTIVE);
@@ -116,7 +152,14 @@ static void a_end(struct sim_modem *m, int ev)
 	const char *res = ev == SIM_EV_BUSY ? "busy" : ev == SIM_EV_NOANSWER ? "noanswer"
 			  : answered ? "answered" : "cancelled";
 	int64_t ring = (answered ? m->call.t_answer : now) - m->call.t_dial;
+	if (m->call.rec) {
+		sf_close(m->call.rec);
+		m->call.rec = NULL;
+	}
 	sim_log_call(m, res, ring, answered ? now - m->call.t_answer : 0);
+	sim_call_free(m);
+	m->call.rec_path[0] = '\0';
+	m->call.pressed[0] = '\0';
 	m->call.t_answer = 0;
 	m->call.audio_on = 0;
 	m->cpcmreg = 0;
@@ -186,4 +229,108 @@ void sim_call_clcc(struct sim_modem *m)
 		return;
 	sim_at_info(m, "+CLCC: 1,0,%d,0,0,\"%s\",%d", st[m->call.state], m->call.number,
 		    m->call.number[0] == '+' ? 145 : 129);
+}
+
+void sim_call_free(struct sim_modem *m)
+{
+	if (m->call.rec) {
+		sf_close(m->call.rec);
+		m->call.rec = NULL;
+	}
+	if (m->call.dtmf_tx) {
+		dtmf_tx_free(m->call.dtmf_tx);
+		m->call.dtmf_tx = NULL;
+	}
+}
+
+/* Is the call's audio on the serial port now? (the family's switch) */
+static int routed(const struct sim_modem *m)
+{
+	if (m->call.state != SIM_CALL_ACTIVE)
+		return 0;
+	if (!strcmp(m->fam->name, "huawei"))
+		return m->call.audio_on;
+	if (!strcmp(m->fam->name, "simcom"))
+		return m->cpcmreg;
+	if (!strcmp(m->fam->name, "quectel"))
+		return m->qpcmv != 0;
+	return 1;
+}
+
+/* The far end presses its next key: in-band tone, plus the family's URC. */
+static void press(struct sim_modem *m)
+{
+	struct sim_call *c = &m->call;
+	char k = c->keys[0];
+	memmove(c->keys, c->keys + 1, strlen(c->keys));
+	size_t n = strlen(c->pressed);
+	if (n + 1 < sizeof c->pressed) {
+		c->pressed[n] = k;
+		c->pressed[n + 1] = '\0';
+	}
+	dtmf_tx_put(c->dtmf_tx, &k, 1);
+	char urc[32];
+	if (!strcmp(m->fam->name, "simcom") && m->ddet) {
+		snprintf(urc, sizeof urc, "+RXDTMF: %c", k);
+		sim_urc(m, urc);
+	} else if (!strcmp(m->fam->name, "quectel") && m->tonedet) {
+		snprintf(urc, sizeof urc, "+QTONEDET: %d", k);
+		sim_urc(m, urc);
+	}
+	LOG_D("sim", "%s: far end %s pressed %c", m->name, c->number, k);
+}
+
+void sim_call_audio_in(struct sim_modem *m, const void *buf, size_t n)
+{
+	struct sim_call *c = &m->call;
+	if (!routed(m) || !c->dtmf_tx)
+		return; /* nobody listening: dropped like a real modem does */
+	const unsigned char *p = buf;
+	while (n) {
+		size_t k = FRAME_BYTES - c->up_len;
+		if (k > n)
+			k = n;
+		memcpy(c->up + c->up_len, p, k);
+		c->up_len += k;
+		p += k;
+		n -= k;
+		if (c->up_len < FRAME_BYTES)
+			break;
+		c->up_len = 0;
+		short s[FRAME_SAMPLES];
+		for (int i = 0; i < FRAME_SAMPLES; i++) {
+			s[i] = (short)(uint16_t)(c->up[2 * i] | (c->up[2 * i + 1] << 8));
+			c->rec_sumsq += (double)s[i] * s[i];
+		}
+		c->rec_samples += FRAME_SAMPLES;
+		if (c->rec)
+			sf_write_short(c->rec, s, FRAME_SAMPLES);
+		c->heard_ms += FRAME_MS;
+		if (c->keys[0] && c->heard_ms >= m->sim->o.keys_after_ms) {
+			c->heard_ms = 0;
+			press(m);
+		}
+	}
+}
+
+void sim_call_audio_tick(struct sim_modem *m)
+{
+	struct sim_call *c = &m->call;
+	if (c->state != SIM_CALL_ACTIVE || !c->dtmf_tx)
+		return;
+	sim_timer_add(m->sim, FRAME_MS, SIM_T_AUDIO, m, c->gen, 0, 0, NULL);
+	if (!routed(m))
+		return;
+	int16_t s[FRAME_SAMPLES];
+	memset(s, 0, sizeof s);
+	dtmf_tx(c->dtmf_tx, s, FRAME_SAMPLES);
+	unsigned char b[FRAME_BYTES];
+	for (int i = 0; i < FRAME_SAMPLES; i++) {
+		b[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
+		b[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
+	}
+	if (m->sim->io && m->audio.fd >= 0 && m->audio.attached) {
+		ssize_t w = write(m->audio.fd, b, sizeof b);
+		(void)w; /* a full pty drops the frame whole or in part, as USB would */
+	}
 }

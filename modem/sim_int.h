@@ -88,7 +88,7 @@ enum sim_call_event {
 	SIM_EV_DIAL, SIM_EV_ALERT, SIM_EV_ANSWER, SIM_EV_BUSY, SIM_EV_NOANSWER,
 	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_COUNT
 };
-enum sim_far { SIM_FAR_ANSWER, SIM_FAR_BUSY, SIM_FAR_NOANSWER };
+enum sim_far { SIM_FAR_ANSWER, SIM_FAR_BUSY, SIM_FAR_NOANSWER, SIM_FAR_VOICEMAIL };
 
 struct sim_call {
 	enum sim_call_state state;
@@ -97,6 +97,17 @@ struct sim_call {
 	unsigned gen;   /* timers of an older call are stale */
 	int audio_on;
 	enum sim_far far;
+	/* the far end's audio (sim_call.c): keys to press, uplink recording */
+	char keys[16];       /* still to press, in order */
+	char pressed[16];    /* pressed so far */
+	int64_t heard_ms;    /* uplink audio received since answer / last key */
+	void *dtmf_tx;       /* spandsp dtmf_tx_state_t */
+	void *rec;           /* SNDFILE of the uplink */
+	char rec_path[512];
+	int64_t rec_samples;
+	double rec_sumsq;
+	unsigned char up[320];
+	size_t up_len;
 };
 
 struct sim_modem {
@@ -163,6 +174,7 @@ enum sim_timer_kind {
 	SIM_T_DOWN,   /* the modem resets (AT+CFUN=1,1, AT+CRESET): port goes */
 	SIM_T_RETURN, /* a vanished port comes back */
 	SIM_T_CALL,   /* call progress event (a = event) */
+	SIM_T_AUDIO,  /* 20 ms downlink audio frame of a call */
 	SIM_T_COUNT
 };
 
@@ -180,6 +192,7 @@ struct sim_override {
 	char number[48];
 	int status; /* -1 no report, -2 not set, else TP-ST */
 	int call;   /* enum sim_far, -1 not set */
+	char keys[16]; /* keys the far end presses ("" none) */
 };
 
 struct sim {
@@ -237,6 +250,13 @@ int sim_call_hangup(struct sim_modem *m);
 void sim_call_event(struct sim_modem *m, int ev);
 void sim_call_clcc(struct sim_modem *m);
 int sim_call_active(const struct sim_modem *m);
+/* Uplink bytes from the host's audio port (recorded while a call is up). */
+void sim_call_audio_in(struct sim_modem *m, const void *buf, size_t n);
+/* One downlink frame (SIM_T_AUDIO timer). */
+void sim_call_audio_tick(struct sim_modem *m);
+/* Keys the far end `number` presses: override, else "" */
+const char *sim_call_keys(struct sim_modem *m, const char *number);
+void sim_call_free(struct sim_modem *m);
 
 /* sim_io.c */
 int sim_io_port_open(struct sim_modem *m, char *err, size_t errlen);

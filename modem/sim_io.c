@@ -209,7 +209,8 @@ static void port_read(struct sim_modem *m, struct sim_port *p, int is_at, short 
 		if (n > 0) {
 			if (is_at)
 				sim_input(m, buf, (size_t)n);
-			/* audio: uplink frames are dropped until calls carry audio */
+			else
+				sim_call_audio_in(m, buf, (size_t)n);
 			if (p->fd < 0)
 				return; /* the input rebooted the modem */
 			continue;

@@ -1,0 +1,59 @@
+/* store_call — the SQL of voice delivery for the daemon: claiming a due
+ * call, its attempt row (started/answered/ended, outcome, cause, keys),
+ * state moves with an event each, retries, and crash recovery.
+ *
+ * States (deliveries.state, channel 'voice'):
+ *   queued --claim--> dialing --> ringing --> answered --> played --> confirmed
+ *   dialing|ringing|answered --attempt over--> queued (next_at = now +
+ *       [voice] retry_s) | unreached (attempts spent)
+ *   played --call over without key 1--> stays played (heard to the end)
+ * Attempt outcomes: no_answer | busy | rejected | failed | answered.
+ *
+ * Crash recovery (daemon start): a delivery left in dialing / ringing /
+ * answered had its attempt row opened at claim time; that attempt is closed
+ * as `failed` ("daemon stopped during the call") and the delivery is
+ * retried like any failed attempt (or `unreached` when attempts are spent).
+ * A call, unlike an SMS, cannot silently arrive twice: a second call is a
+ * new attempt row the household can see in the log, and someone who heard
+ * half a notice is better called again than marked reached.  A delivery
+ * already `played` keeps that state. */
+#ifndef LOA_STORE_CALL_H
+#define LOA_STORE_CALL_H
+#include <stdint.h>
+
+struct store;
+
+struct call_job {
+	int64_t delivery_id, notice_id, household_id, attempt_id;
+	char phone[24];
+	int attempts;          /* including this one */
+	int urgent;
+};
+
+/* The notice whose voice delivery would be claimed next (to prepare its
+ * audio before dialing): STORE_NOTFOUND when none is due.  *text and
+ * *audio_path are malloc'd ("" when none). */
+int store_call_peek(struct store *st, int64_t now, int urgent_only, int64_t *notice_id, char **text,
+		    char **audio_path);
+/* Atomically moves the most urgent due voice delivery of notice_id (0: any)
+ * queued -> dialing on `modem` and opens its attempt row. */
+int store_call_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int64_t notice_id,
+		     struct call_job *job);
+int store_call_next_due(struct store *st, int urgent_only, int64_t *next_at);
+/* ringing / answered / played as the call goes (answered also stamps the
+ * attempt's answered_at). */
+int store_call_progress(struct store *st, const struct call_job *j, const char *modem, const char *state,
+			int64_t now);
+/* The attempt is over.  final_state: confirmed | played | queued (retry at
+ * next_at) | unreached. */
+int store_call_end(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
+		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int64_t now);
+/* Not dialed at all (modem gone before ATD): queued again, attempt not
+ * counted. */
+int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,
+		       int64_t now);
+/* See the header comment.  *n = deliveries recovered. */
+int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n);
+/* Voice deliveries dialing/ringing/answered (tests, --until-idle). */
+int store_call_in_progress(struct store *st, int *n);
+#endif

@@ -1,0 +1,620 @@
+/* call — see call.h for the diagram.
+ *
+ * DESIGN
+ *  - Transitions are the table fsm[] (state, event, next state, action);
+ *    an event a state does not list is logged and dropped, so a late URC
+ *    (a second end report, "BUSY" after the +CLCC release line) can never
+ *    restart anything.
+ *  - The end of a call is reported differently by every family (^CEND with
+ *    a cause, VOICE CALL: END, a released +CLCC/+QIND state, NO CARRIER /
+ *    BUSY / NO ANSWER words, an AT+CLCC listing without our call).  A
+ *    release line without a cause waits END_GRACE_MS for the words that
+ *    often follow it, so "busy" is not logged as "failed".
+ *  - The outcome is derived, not tracked: answered if the network said so,
+ *    else the cause of the end (busy / no answer / rejected / failed). */
+#include "modem/call.h"
+
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/util.h"
+#include "modem/at.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Named timers. */
+enum call_timer { T_RING, T_KEY, T_MAX, T_POLL, T_AUDIO, T_HANGUP, T_GRACE, T_N };
+static const struct {
+	const char *name;
+	enum call_event ev; /* CE_N_EVENTS: handled in call_tick itself */
+} timers[T_N] = {
+	[T_RING] = { "ring_timeout", CE_T_RING }, [T_KEY] = { "key_wait", CE_T_KEY },
+	[T_MAX] = { "max_call", CE_T_MAX },       [T_POLL] = { "clcc_poll", CE_N_EVENTS },
+	[T_AUDIO] = { "audio_on_delay", CE_N_EVENTS }, [T_HANGUP] = { "hangup_wait", CE_T_HANGUP },
+	[T_GRACE] = { "end_grace", CE_N_EVENTS },
+};
+enum { POLL_MS = 2000, AUDIO_DELAY_MS = 100, HANGUP_MS = 5000, END_GRACE_MS = 500, DIAL_EXTRA_MS = 10000,
+       CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000 };
+
+/* Pseudo events used only inside this file. */
+#define CE_PLAN_DONE ((enum call_event)(CE_N_EVENTS + 1))
+#define CE_BYE_DONE ((enum call_event)(CE_N_EVENTS + 2))
+
+const char *call_state_name(enum call_state s)
+{
+	static const char *const n[CALL_N_STATES] = { "idle", "dialing", "ringing", "answered", "playing",
+						      "waiting_key", "ended" };
+	return (unsigned)s < CALL_N_STATES ? n[s] : "?";
+}
+
+const char *call_event_name(enum call_event e)
+{
+	static const char *const n[CE_N_EVENTS] = { "start", "dial_ok", "dial_fail", "ringing", "answered",
+						    "ended", "audio_ready", "seg_done", "key1", "key2",
+						    "t_ring", "t_key", "t_max", "t_hangup", "lost" };
+	if (e == CE_PLAN_DONE)
+		return "plan_done";
+	if (e == CE_BYE_DONE)
+		return "bye_done";
+	return (unsigned)e < CE_N_EVENTS ? n[e] : "?";
+}
+
+const char *call_outcome_name(enum call_outcome o)
+{
+	static const char *const n[] = { "", "no_answer", "busy", "rejected", "failed", "answered" };
+	return (unsigned)o < ARRAY_LEN(n) ? n[o] : "?";
+}
+
+#define CLOG(lvl, c, ...)                                                              \
+	do {                                                                           \
+		char sub_[80];                                                         \
+		snprintf(sub_, sizeof sub_, "call(%s){%s}", (c)->number, call_state_name((c)->state)); \
+		log_msg(lvl, sub_, __VA_ARGS__);                                       \
+	} while (0)
+
+static void arm(struct call *c, enum call_timer t, int ms)
+{
+	c->t[t] = clock_mono_ms() + (ms > 0 ? ms : 1);
+}
+
+static void disarm(struct call *c, enum call_timer t)
+{
+	c->t[t] = 0;
+}
+
+static void send(struct call *c, const char *cmd, int timeout_ms, enum call_cmd tag)
+{
+	if (c->ops.cmd(c->arg, cmd, timeout_ms, tag) != 0)
+		CLOG(LOG_WARN, c, "cannot queue %s", cmd);
+}
+
+static void send_list(struct call *c, const char *const *cmds, enum call_cmd tag)
+{
+	for (; cmds && *cmds; cmds++)
+		send(c, *cmds, CMD_MS, tag);
+}
+
+static void set_cause(struct call *c, enum call_outcome o, const char *cause)
+{
+	if (c->outcome == OUT_NONE || c->outcome == OUT_FAILED) {
+		c->outcome = o;
+		snprintf(c->cause, sizeof c->cause, "%s", cause);
+	}
+}
+
+static void hangup(struct call *c)
+{
+	if (c->hangup_sent)
+		return;
+	c->hangup_sent = 1;
+	disarm(c, T_KEY);
+	disarm(c, T_POLL);
+	send(c, "AT+CHUP", HANGUP_MS, CC_HANGUP);
+	arm(c, T_HANGUP, HANGUP_MS);
+}
+
+static void play_next(struct call *c)
+{
+	if (c->plan_pos < c->plan_n) {
+		c->ops.play(c->arg, c->plan[c->plan_pos++]);
+		return;
+	}
+}
+
+static void plan(struct call *c, const enum call_seg *segs, int n)
+{
+	c->plan_n = 0;
+	c->plan_pos = 0;
+	for (int i = 0; i < n && c->plan_n < (int)ARRAY_LEN(c->plan); i++)
+		c->plan[c->plan_n++] = segs[i];
+	play_next(c);
+}
+
+/* ---- actions ---- */
+
+static void a_dial(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	arm(c, T_RING, c->tm.ring_ms);
+	arm(c, T_MAX, c->tm.max_ms);
+	arm(c, T_POLL, POLL_MS);
+	if (c->prof && !strcmp(c->prof->audio_when, "before ATD")) {
+		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
+		c->audio_on_sent = 1;
+	}
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "ATD%s;", c->number);
+	send(c, cmd, c->tm.ring_ms + DIAL_EXTRA_MS, CC_DIAL);
+}
+
+static void a_dial_ok(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->prof && !strcmp(c->prof->audio_when, "after ATD") && !c->audio_on_sent) {
+		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
+		c->audio_on_sent = 1;
+	}
+}
+
+static void a_ringing(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	c->ops.progress(c->arg, CALL_RINGING, 0);
+}
+
+static void a_answered(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	c->answered_ms = clock_wall_ms();
+	c->outcome = OUT_ANSWERED;
+	c->cause[0] = '\0';
+	disarm(c, T_RING);
+	disarm(c, T_POLL);
+	c->ops.progress(c->arg, CALL_ANSWERED, 0);
+	if (c->prof && !strcmp(c->prof->audio_when, "on VOICE CALL: BEGIN") && c->prof->audio_on[0])
+		arm(c, T_AUDIO, AUDIO_DELAY_MS);
+	else
+		arm(c, T_AUDIO, 1); /* start playing from the loop, not inside the URC */
+}
+
+static void a_play(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	enum call_seg s[16];
+	int n = 0;
+	s[n++] = SEG_GREETING;
+	for (int i = 0; i < c->tm.repeats && n < 13; i++) {
+		if (i)
+			s[n++] = SEG_REPEAT;
+		s[n++] = SEG_NOTICE;
+	}
+	s[n++] = SEG_PRESS;
+	plan(c, s, n);
+}
+
+static void a_next(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->plan_pos > 0 && c->plan[c->plan_pos - 1] == SEG_NOTICE && !c->played) {
+		/* every reading of the first round heard? the last one closes it */
+		int more = 0;
+		for (int i = c->plan_pos; i < c->plan_n; i++)
+			more |= c->plan[i] == SEG_NOTICE;
+		if (!more) {
+			c->played = 1;
+			c->ops.progress(c->arg, CALL_PLAYING, 1);
+		}
+	}
+	play_next(c);
+}
+
+static void a_wait_key(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	arm(c, T_KEY, c->tm.key_ms);
+}
+
+static void a_key1(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->confirming)
+		return;
+	c->confirmed = 1;
+	c->confirming = 1;
+	disarm(c, T_KEY);
+	static const enum call_seg s[] = { SEG_THANKS };
+	plan(c, s, 1);
+}
+
+static void a_key2(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->confirming || c->replays >= c->tm.max_replays)
+		return;
+	c->replays++;
+	disarm(c, T_KEY);
+	static const enum call_seg s[] = { SEG_NOTICE, SEG_PRESS };
+	plan(c, s, 2);
+}
+
+static void a_bye(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	c->confirming = 1;
+	static const enum call_seg s[] = { SEG_THANKS };
+	plan(c, s, 1);
+}
+
+static void a_hangup(struct call *c, enum call_event ev)
+{
+	if (ev == CE_T_RING)
+		set_cause(c, OUT_NO_ANSWER, "no answer within [voice] ring_timeout_s");
+	else if (ev == CE_T_MAX)
+		CLOG(LOG_WARN, c, "longest call length reached: hanging up");
+	hangup(c);
+}
+
+static void a_end(struct call *c, enum call_event ev)
+{
+	if (ev == CE_LOST)
+		set_cause(c, OUT_FAILED, "modem port lost during the call");
+	else if (ev == CE_T_HANGUP)
+		CLOG(LOG_WARN, c, "no end report after hanging up");
+	if (c->answered_ms)
+		c->outcome = OUT_ANSWERED;
+	else if (c->outcome == OUT_NONE)
+		set_cause(c, OUT_FAILED, "call ended before it was answered");
+	c->ended_ms = clock_wall_ms();
+	for (int i = 0; i < T_N; i++)
+		c->t[i] = 0;
+	if (ev != CE_LOST && c->prof && c->audio_on_sent)
+		send_list(c, c->prof->audio_off, CC_AUDIO_OFF);
+	CLOG(LOG_INFO, c, "ended: %s%s%s, keys '%s'%s", call_outcome_name(c->outcome), c->cause[0] ? ": " : "",
+	     c->cause, c->keys, c->confirmed ? ", confirmed" : c->played ? ", played" : "");
+	c->state = CALL_IDLE;
+	c->ops.ended(c->arg);
+}
+
+#define ACTIVE_ANY(ev, to, act)                                                              \
+	{ CALL_DIALING, ev, to, act }, { CALL_RINGING, ev, to, act }, { CALL_ANSWERED, ev, to, act }, \
+	{ CALL_PLAYING, ev, to, act }, { CALL_WAITING_KEY, ev, to, act }
+
+static const struct row {
+	enum call_state from;
+	enum call_event ev;
+	enum call_state to;
+	void (*act)(struct call *c, enum call_event ev);
+} fsm[] = {
+	{ CALL_IDLE, CE_START, CALL_DIALING, a_dial },
+	{ CALL_DIALING, CE_DIAL_OK, CALL_DIALING, a_dial_ok },
+	{ CALL_RINGING, CE_DIAL_OK, CALL_RINGING, a_dial_ok },
+	{ CALL_ANSWERED, CE_DIAL_OK, CALL_ANSWERED, a_dial_ok },
+	{ CALL_DIALING, CE_RINGING, CALL_RINGING, a_ringing },
+	{ CALL_DIALING, CE_ANSWERED, CALL_ANSWERED, a_answered },
+	{ CALL_RINGING, CE_ANSWERED, CALL_ANSWERED, a_answered },
+	{ CALL_ANSWERED, CE_AUDIO_READY, CALL_PLAYING, a_play },
+	{ CALL_PLAYING, CE_SEG_DONE, CALL_PLAYING, a_next },
+	{ CALL_PLAYING, CE_PLAN_DONE, CALL_WAITING_KEY, a_wait_key },
+	{ CALL_PLAYING, CE_BYE_DONE, CALL_PLAYING, a_hangup },
+	{ CALL_PLAYING, CE_KEY1, CALL_PLAYING, a_key1 },
+	{ CALL_WAITING_KEY, CE_KEY1, CALL_PLAYING, a_key1 },
+	{ CALL_PLAYING, CE_KEY2, CALL_PLAYING, a_key2 },
+	{ CALL_WAITING_KEY, CE_KEY2, CALL_PLAYING, a_key2 },
+	{ CALL_WAITING_KEY, CE_T_KEY, CALL_PLAYING, a_bye },
+	{ CALL_DIALING, CE_T_RING, CALL_DIALING, a_hangup },
+	{ CALL_RINGING, CE_T_RING, CALL_RINGING, a_hangup },
+	{ CALL_DIALING, CE_DIAL_FAIL, CALL_ENDED, a_end },
+	{ CALL_RINGING, CE_DIAL_FAIL, CALL_ENDED, a_end },
+	ACTIVE_ANY(CE_T_MAX, CALL_ANSWERED, a_hangup),
+	ACTIVE_ANY(CE_ENDED, CALL_ENDED, a_end),
+	ACTIVE_ANY(CE_T_HANGUP, CALL_ENDED, a_end),
+	ACTIVE_ANY(CE_LOST, CALL_ENDED, a_end),
+};
+
+void call_event(struct call *c, enum call_event ev)
+{
+	for (size_t i = 0; i < ARRAY_LEN(fsm); i++) {
+		if (fsm[i].from != c->state || fsm[i].ev != ev)
+			continue;
+		enum call_state from = c->state;
+		/* T_MAX keeps the state it hit (the row's `to` is a placeholder) */
+		if (ev != CE_T_MAX)
+			c->state = fsm[i].to;
+		if (from != c->state)
+			CLOG(LOG_DEBUG, c, "%s -> %s on %s", call_state_name(from), call_state_name(c->state),
+			     call_event_name(ev));
+		fsm[i].act(c, ev);
+		return;
+	}
+	CLOG(LOG_DEBUG, c, "event %s ignored", call_event_name(ev));
+}
+
+/* ---- API ---- */
+
+void call_init(struct call *c, const struct at_profile *prof, const struct call_timing *tm,
+	       const struct call_ops *ops, void *arg)
+{
+	memset(c, 0, sizeof *c);
+	c->prof = prof;
+	c->tm = *tm;
+	if (c->tm.repeats < 1)
+		c->tm.repeats = 1;
+	c->ops = *ops;
+	c->arg = arg;
+}
+
+int call_start(struct call *c, const char *number)
+{
+	if (c->state != CALL_IDLE)
+		return -1;
+	struct call_ops ops = c->ops;
+	void *arg = c->arg;
+	const struct at_profile *prof = c->prof;
+	struct call_timing tm = c->tm;
+	memset(c, 0, sizeof *c);
+	c->ops = ops;
+	c->arg = arg;
+	c->prof = prof;
+	c->tm = tm;
+	snprintf(c->number, sizeof c->number, "%s", number);
+	call_event(c, CE_START);
+	return 0;
+}
+
+int call_active(const struct call *c)
+{
+	return c->state != CALL_IDLE;
+}
+
+/* An end line: its words or cause decide the outcome. */
+static void end_line(struct call *c, const char *line)
+{
+	int cause = call_parse_cend(line);
+	if (!strcmp(line, "BUSY") || cause == 17)
+		set_cause(c, OUT_BUSY, "busy");
+	else if (!strcmp(line, "NO ANSWER") || cause == 19 || cause == 18)
+		set_cause(c, OUT_NO_ANSWER, "no answer");
+	else if (cause == 21)
+		set_cause(c, OUT_REJECTED, "call rejected");
+	else if (cause > 0 && cause != 16 && !c->answered_ms) {
+		char why[64];
+		snprintf(why, sizeof why, "network cause %d", cause);
+		set_cause(c, OUT_FAILED, why);
+	}
+	call_event(c, CE_ENDED);
+}
+
+static void released(struct call *c)
+{
+	if (!c->t[T_GRACE])
+		arm(c, T_GRACE, END_GRACE_MS);
+}
+
+void call_at_done(struct call *c, enum call_cmd tag, int final, const char *lines)
+{
+	if (c->state == CALL_IDLE)
+		return;
+	switch (tag) {
+	case CC_DIAL:
+		if (final == AT_R_OK || final == AT_R_CONNECT) {
+			call_event(c, CE_DIAL_OK);
+		} else if (final == AT_R_BUSY || final == AT_R_NO_ANSWER || final == AT_R_NO_CARRIER) {
+			end_line(c, at_final_name((enum at_final)final));
+		} else if (final == AT_R_LOST) {
+			call_event(c, CE_LOST);
+		} else {
+			char why[96];
+			snprintf(why, sizeof why, "modem refused the dial: %s", at_final_name((enum at_final)final));
+			set_cause(c, OUT_FAILED, why);
+			call_event(c, CE_DIAL_FAIL);
+		}
+		break;
+	case CC_AUDIO_ON:
+		if (final == AT_R_OK) {
+			if (c->state == CALL_ANSWERED)
+				call_event(c, CE_AUDIO_READY);
+		} else if (c->state == CALL_ANSWERED && ++c->audio_on_sent <= AUDIO_TRIES) {
+			arm(c, T_AUDIO, AUDIO_DELAY_MS * 2); /* SIMCom: retry on ERROR */
+		} else if (final != AT_R_LOST) {
+			CLOG(LOG_WARN, c, "audio could not be switched on (%s)", at_final_name((enum at_final)final));
+		}
+		break;
+	case CC_HANGUP:
+		call_event(c, CE_ENDED);
+		break;
+	case CC_POLL:
+		if (final == AT_R_BUSY || final == AT_R_NO_ANSWER || final == AT_R_NO_CARRIER) {
+			end_line(c, at_final_name((enum at_final)final));
+		} else if (final == AT_R_OK) {
+			int st = -2;
+			const char *l = lines ? strstr(lines, "+CLCC:") : NULL;
+			if (l)
+				st = call_parse_state(l);
+			if (st == 0)
+				call_event(c, CE_ANSWERED);
+			else if (st == 3 || st == 4)
+				call_event(c, CE_RINGING);
+			else if (!l)
+				released(c);
+			if (c->state == CALL_DIALING || c->state == CALL_RINGING)
+				arm(c, T_POLL, POLL_MS);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+int call_urc(struct call *c, const struct at_urc *u)
+{
+	if (u->kind == URC_DTMF) {
+		const char *p = strchr(u->line, ':');
+		if (!p || c->state == CALL_IDLE)
+			return 1;
+		p++;
+		while (*p == ' ')
+			p++;
+		char d = *p;
+		if (!strncmp(u->line, "+QTONEDET:", 10)) /* ASCII code */
+			d = (char)atoi(p);
+		call_digit(c, d);
+		return 1;
+	}
+	if (u->kind != URC_CALL || c->state == CALL_IDLE)
+		return u->kind == URC_CALL;
+	int st;
+	switch (u->call_ev) {
+	case CALL_EV_RINGING:
+		call_event(c, CE_RINGING);
+		break;
+	case CALL_EV_ANSWERED:
+		call_event(c, CE_ANSWERED);
+		break;
+	case CALL_EV_ENDED:
+		end_line(c, u->line);
+		break;
+	case CALL_EV_STATE:
+		st = call_parse_state(u->line);
+		if (st == 0)
+			call_event(c, CE_ANSWERED);
+		else if (st == 3 || st == 4)
+			call_event(c, CE_RINGING);
+		else if (st == -1 || st == 6)
+			released(c);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+void call_seg_done(struct call *c)
+{
+	if (c->state != CALL_PLAYING)
+		return;
+	if (c->plan_pos < c->plan_n)
+		call_event(c, CE_SEG_DONE);
+	else if (c->confirming)
+		call_event(c, CE_BYE_DONE);
+	else {
+		a_next(c, CE_SEG_DONE); /* marks `played` after the last reading */
+		call_event(c, CE_PLAN_DONE);
+	}
+}
+
+void call_digit(struct call *c, char digit)
+{
+	if (c->state != CALL_PLAYING && c->state != CALL_WAITING_KEY)
+		return;
+	int64_t now = clock_mono_ms();
+	if (digit == c->last_digit && now - c->last_digit_ms < DIGIT_SAME_MS)
+		return; /* the family's URC and our detector both heard it */
+	c->last_digit = digit;
+	c->last_digit_ms = now;
+	size_t n = strlen(c->keys);
+	if (n + 1 < sizeof c->keys) {
+		c->keys[n] = digit;
+		c->keys[n + 1] = '\0';
+	}
+	CLOG(LOG_INFO, c, "key %c", digit);
+	if (digit == '1')
+		call_event(c, CE_KEY1);
+	else if (digit == '2')
+		call_event(c, CE_KEY2);
+}
+
+void call_port_lost(struct call *c)
+{
+	if (c->state != CALL_IDLE)
+		call_event(c, CE_LOST);
+}
+
+int64_t call_deadline(const struct call *c)
+{
+	int64_t d = INT64_MAX;
+	for (int i = 0; i < T_N; i++)
+		if (c->t[i] && c->t[i] < d)
+			d = c->t[i];
+	return d;
+}
+
+void call_tick(struct call *c)
+{
+	int64_t now = clock_mono_ms();
+	for (int i = 0; i < T_N && c->state != CALL_IDLE; i++) {
+		if (!c->t[i] || c->t[i] > now)
+			continue;
+		c->t[i] = 0;
+		CLOG(LOG_DEBUG, c, "timer %s", timers[i].name);
+		switch (i) {
+		case T_POLL:
+			send(c, "AT+CLCC", CMD_MS, CC_POLL);
+			break;
+		case T_AUDIO:
+			if (c->prof && !strcmp(c->prof->audio_when, "on VOICE CALL: BEGIN") && c->prof->audio_on[0]) {
+				if (!c->audio_on_sent)
+					c->audio_on_sent = 1;
+				send_list(c, c->prof->audio_on, CC_AUDIO_ON);
+			} else {
+				call_event(c, CE_AUDIO_READY);
+			}
+			break;
+		case T_GRACE:
+			call_event(c, CE_ENDED);
+			break;
+		default:
+			call_event(c, timers[i].ev);
+			break;
+		}
+	}
+}
+
+/* ---- parsing ---- */
+
+static int int_fields(const char *line, int *out, int max)
+{
+	const char *p = strchr(line, ':');
+	if (!p)
+		return 0;
+	p++;
+	int n = 0;
+	while (n < max) {
+		while (*p == ' ')
+			p++;
+		char *end;
+		out[n] = *p == '"' ? -1000 : (int)strtol(p, &end, 10);
+		if (*p != '"' && end == p)
+			out[n] = -1000;
+		n++;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p++;
+	}
+	return n;
+}
+
+int call_parse_state(const char *line)
+{
+	int f[5];
+	if (!strncmp(line, "+CLCC:", 6)) {
+		if (int_fields(line, f, 3) < 3 || f[2] == -1000)
+			return -2;
+		return f[2];
+	}
+	if (!strncmp(line, "+QIND: \"ccinfo\"", 15)) {
+		if (int_fields(line, f, 4) < 4 || f[3] == -1000)
+			return -2;
+		return f[3];
+	}
+	return -2;
+}
+
+int call_parse_cend(const char *line)
+{
+	int f[4];
+	if (strncmp(line, "^CEND:", 6) || int_fields(line, f, 4) < 4 || f[3] < 0)
+		return -1;
+	return f[3];
+}

@@ -1,0 +1,122 @@
+/* call — one outgoing notice call on one modem, as a table.
+ *
+ *   IDLE --start--> DIALING --ringing--> RINGING --answered--> ANSWERED
+ *   ANSWERED --audio ready--> PLAYING (greeting, notice x repeats with the
+ *            "I repeat" prompt between, "press 1 / press 2")
+ *   PLAYING --segment done--> PLAYING ... --last segment--> WAITING_KEY
+ *   PLAYING|WAITING_KEY --key 2--> PLAYING (notice + "press" again)
+ *   PLAYING|WAITING_KEY --key 1--> PLAYING (thanks) --done--> hang up
+ *   WAITING_KEY --T_KEY--> PLAYING (thanks) --done--> hang up
+ *   DIALING|RINGING --T_RING / BUSY / NO ANSWER / ended--> ENDED
+ *   any --ended (far end hung up) / T_MAX / port lost--> ENDED
+ *
+ * Events come from the AT engine (final results of ATD/AT+CLCC, the family's
+ * call URCs and DTMF URCs) and from the audio port (segment done, digit).
+ * Timers are named (timer table in call.c) with durations from [voice]:
+ * T_RING = ring_timeout_s, T_KEY (key wait), T_MAX (longest call), T_POLL
+ * (AT+CLCC poll: ^CONN and friends can be missed), T_AUDIO (SIMCom wants
+ * AT+CPCMREG=1 ~100 ms after VOICE CALL: BEGIN), T_HANGUP (give up waiting
+ * for the end after our hang-up).
+ *
+ * Per-family steps are the profile's data (modem/at.h): audio_on "before
+ * ATD" (Quectel AT+QPCMV=1,0), "after ATD" (Huawei AT^DDSETEX=2), "on VOICE
+ * CALL: BEGIN" (SIMCom AT+CPCMREG=1); audio_off after the end.
+ *
+ * The engine does no I/O itself: it calls its ops (send an AT command, play
+ * a buffer, report the end), so unit tests drive the table with the fake
+ * clock and plain function calls. */
+#ifndef LOA_CALL_H
+#define LOA_CALL_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct at_profile;
+struct at_urc;
+
+enum call_state { CALL_IDLE, CALL_DIALING, CALL_RINGING, CALL_ANSWERED, CALL_PLAYING, CALL_WAITING_KEY,
+		  CALL_ENDED, CALL_N_STATES };
+enum call_event {
+	CE_START, CE_DIAL_OK, CE_DIAL_FAIL, CE_RINGING, CE_ANSWERED, CE_ENDED, CE_AUDIO_READY, CE_SEG_DONE,
+	CE_KEY1, CE_KEY2, CE_T_RING, CE_T_KEY, CE_T_MAX, CE_T_HANGUP, CE_LOST, CE_N_EVENTS
+};
+const char *call_state_name(enum call_state s);
+const char *call_event_name(enum call_event e);
+
+/* What one attempt came to (attempts.outcome). */
+enum call_outcome { OUT_NONE, OUT_NO_ANSWER, OUT_BUSY, OUT_REJECTED, OUT_FAILED, OUT_ANSWERED };
+const char *call_outcome_name(enum call_outcome o);
+
+enum call_seg { SEG_GREETING, SEG_NOTICE, SEG_REPEAT, SEG_PRESS, SEG_THANKS, SEG_N };
+
+/* Tags of the AT commands the engine sends, echoed back in call_at_done. */
+enum call_cmd { CC_DIAL, CC_AUDIO_ON, CC_AUDIO_OFF, CC_HANGUP, CC_POLL };
+
+struct call_ops {
+	/* Queue an AT command; the result comes back through call_at_done. */
+	int (*cmd)(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag);
+	/* Start playing a segment (audio_play); its end comes as CE_SEG_DONE. */
+	void (*play)(void *arg, enum call_seg seg);
+	/* The state moved (for the delivery log: ringing, answered, played). */
+	void (*progress)(void *arg, enum call_state to, int played);
+	/* The call is over; the engine is back to IDLE after this. */
+	void (*ended)(void *arg);
+};
+
+struct call_timing {
+	int ring_ms;    /* [voice] ring_timeout_s */
+	int key_ms;     /* wait for a key after the "press" prompt */
+	int max_ms;     /* longest call */
+	int repeats;    /* [voice] repeats: readings of the notice */
+	int max_replays;/* key 2 honoured this many times */
+};
+
+struct call {
+	enum call_state state;
+	const struct at_profile *prof;
+	struct call_ops ops;
+	void *arg;
+	struct call_timing tm;
+	char number[32];
+	int64_t t[8];            /* named timers: mono deadline, 0 off */
+	enum call_seg plan[16];  /* segments still to play */
+	int plan_n, plan_pos;
+	int confirming;          /* playing thanks after key 1 */
+	int replays;
+	int hangup_sent, audio_on_sent;
+	char last_digit;         /* one key heard twice (URC + in-band tone) counts once */
+	int64_t last_digit_ms;
+	/* the result */
+	enum call_outcome outcome;
+	int played;              /* the notice was heard to the end at least once */
+	int confirmed;           /* key 1 */
+	char keys[24];           /* keys pressed, in order */
+	char cause[160];
+	int64_t answered_ms, ended_ms;  /* wall ms */
+};
+
+void call_init(struct call *c, const struct at_profile *prof, const struct call_timing *tm,
+	       const struct call_ops *ops, void *arg);
+/* Dials `number` (E.164).  0, or -1 when a call is already running. */
+int call_start(struct call *c, const char *number);
+int call_active(const struct call *c);
+
+/* Inputs. */
+void call_at_done(struct call *c, enum call_cmd tag, int final, const char *lines);
+/* A URC of the AT engine (URC_CALL / URC_DTMF / RING ...); 1 if it was ours. */
+int call_urc(struct call *c, const struct at_urc *u);
+void call_seg_done(struct call *c);
+void call_digit(struct call *c, char digit);
+void call_port_lost(struct call *c);
+/* Events for the table directly (tests). */
+void call_event(struct call *c, enum call_event ev);
+
+int64_t call_deadline(const struct call *c);
+void call_tick(struct call *c);
+
+/* Parses a call-state line: +CLCC: idx,dir,stat,... / +QIND: "ccinfo",idx,
+ * dir,stat,... -> the 27.007 stat (0 active, 2 dialing, 3 alerting, ...),
+ * or -2 when the line is not one. */
+int call_parse_state(const char *line);
+/* ^CEND:idx,dur,end_status,cc_cause -> cc_cause, or -1. */
+int call_parse_cend(const char *line);
+#endif

@@ -1,0 +1,276 @@
+/* test_call — the call table (modem/call.c) under the fake clock, and the
+ * software DTMF detector (modem/audio.c) on spandsp-generated tones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gateway/clock.h"
+#include "gateway/config.h"
+#include "modem/at.h"
+#include "modem/audio.h"
+#include "modem/call.h"
+
+#include <spandsp/telephony.h>
+#include <spandsp/logging.h>
+#include <spandsp/super_tone_rx.h>
+#include <spandsp/dtmf.h>
+#include <stdio.h>
+#include <string.h>
+
+struct fake {
+	char cmds[32][64];
+	int ncmd;
+	enum call_seg played[32];
+	int nplay;
+	int ended;
+	int progress_played;
+};
+
+static int f_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag)
+{
+	(void)timeout_ms, (void)tag;
+	struct fake *f = arg;
+	if (f->ncmd < 32)
+		snprintf(f->cmds[f->ncmd++], 64, "%s", cmd);
+	return 0;
+}
+static void f_play(void *arg, enum call_seg seg)
+{
+	struct fake *f = arg;
+	if (f->nplay < 32)
+		f->played[f->nplay++] = seg;
+}
+static void f_progress(void *arg, enum call_state to, int played)
+{
+	(void)to;
+	((struct fake *)arg)->progress_played |= played;
+}
+static void f_ended(void *arg)
+{
+	((struct fake *)arg)->ended++;
+}
+
+static const struct call_ops ops = { f_cmd, f_play, f_progress, f_ended };
+static const struct call_timing tm = { 5000, 6000, 600000, 2, 3 };
+
+static void setup(struct call *c, struct fake *f, int family)
+{
+	clock_fake(1796090400000LL);
+	memset(f, 0, sizeof *f);
+	call_init(c, at_profile_for(family), &tm, &ops, f);
+	assert_int_equal(call_start(c, "+84912000001"), 0);
+	assert_int_equal(c->state, CALL_DIALING);
+}
+
+static void answer(struct call *c)
+{
+	call_at_done(c, CC_DIAL, AT_R_OK, "");
+	call_event(c, CE_ANSWERED);
+	clock_advance(5);
+	call_tick(c); /* audio starts from the loop */
+	assert_int_equal(c->state, CALL_PLAYING);
+}
+
+/* plays every segment of the current plan */
+static void play_all(struct call *c)
+{
+	for (int i = 0; i < 10 && c->state == CALL_PLAYING && !c->confirming; i++)
+		call_seg_done(c);
+}
+
+static int sent(const struct fake *f, const char *cmd)
+{
+	for (int i = 0; i < f->ncmd; i++)
+		if (!strcmp(f->cmds[i], cmd))
+			return 1;
+	return 0;
+}
+
+static void test_confirmed(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_HUAWEI);
+	assert_true(sent(&f, "ATD+84912000001;"));
+	answer(&c);
+	assert_true(sent(&f, "AT^DDSETEX=2")); /* Huawei: after ATD */
+	/* greeting, notice, repeat, notice, press */
+	assert_int_equal(f.played[0], SEG_GREETING);
+	play_all(&c);
+	assert_int_equal(c.state, CALL_WAITING_KEY);
+	assert_int_equal(f.nplay, 5);
+	assert_int_equal(f.played[3], SEG_NOTICE);
+	assert_int_equal(f.played[4], SEG_PRESS);
+	assert_true(c.played);
+	call_digit(&c, '1');
+	assert_int_equal(f.played[f.nplay - 1], SEG_THANKS);
+	call_seg_done(&c); /* thanks done: hang up */
+	assert_true(sent(&f, "AT+CHUP"));
+	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(f.ended, 1);
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_true(c.confirmed);
+	assert_int_equal(c.outcome, OUT_ANSWERED);
+	assert_string_equal(c.keys, "1");
+}
+
+static void test_replay_then_confirm(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_GENERIC);
+	answer(&c);
+	play_all(&c);
+	call_digit(&c, '2');
+	assert_int_equal(c.state, CALL_PLAYING);
+	assert_int_equal(f.played[f.nplay - 1], SEG_NOTICE);
+	call_digit(&c, '2'); /* the same key heard twice (URC + tone): once */
+	assert_int_equal(c.replays, 1);
+	play_all(&c);
+	assert_int_equal(c.state, CALL_WAITING_KEY);
+	clock_advance(1500);
+	call_digit(&c, '1');
+	call_seg_done(&c);
+	call_event(&c, CE_ENDED);
+	assert_true(c.confirmed);
+	assert_string_equal(c.keys, "21");
+}
+
+static void test_no_key_played(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_SIMCOM);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	call_event(&c, CE_ANSWERED);
+	clock_advance(150); /* SIMCom: AT+CPCMREG=1 ~100 ms after BEGIN */
+	call_tick(&c);
+	assert_true(sent(&f, "AT+CPCMREG=1"));
+	call_at_done(&c, CC_AUDIO_ON, AT_R_OK, "");
+	assert_int_equal(c.state, CALL_PLAYING);
+	play_all(&c);
+	assert_int_equal(c.state, CALL_WAITING_KEY);
+	clock_advance(tm.key_ms + 1);
+	call_tick(&c);
+	assert_int_equal(f.played[f.nplay - 1], SEG_THANKS);
+	call_seg_done(&c);
+	assert_true(sent(&f, "AT+CHUP"));
+	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(f.ended, 1);
+	assert_true(c.played);
+	assert_false(c.confirmed);
+	assert_true(f.progress_played);
+	assert_true(sent(&f, "AT+CPCMREG=0"));
+}
+
+static void test_busy(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_HUAWEI);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	struct at_urc u = { URC_CALL, CALL_EV_ENDED, "^CEND:1,0,0,17", NULL };
+	call_urc(&c, &u);
+	assert_int_equal(f.ended, 1);
+	assert_int_equal(c.outcome, OUT_BUSY);
+	/* SIMCom: release line first, BUSY after it */
+	setup(&c, &f, FAMILY_SIMCOM);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	struct at_urc r = { URC_CALL, CALL_EV_STATE, "+CLCC: 1,0,6,0,0,\"+84912000001\",145", NULL };
+	call_urc(&c, &r);
+	assert_int_equal(f.ended, 0);
+	struct at_urc b = { URC_CALL, CALL_EV_ENDED, "BUSY", NULL };
+	call_urc(&c, &b);
+	assert_int_equal(c.outcome, OUT_BUSY);
+	assert_int_equal(f.ended, 1);
+}
+
+static void test_no_answer(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_QUECTEL);
+	assert_true(sent(&f, "AT+QPCMV=1,0")); /* Quectel: before ATD */
+	assert_true(strcmp(f.cmds[0], "AT+QPCMV=1,0") == 0);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	struct at_urc r = { URC_CALL, CALL_EV_STATE, "+QIND: \"ccinfo\",1,0,3,0,0,\"+84912000001\",145", NULL };
+	call_urc(&c, &r);
+	assert_int_equal(c.state, CALL_RINGING);
+	clock_advance(tm.ring_ms + 1);
+	call_tick(&c);
+	assert_true(sent(&f, "AT+CHUP"));
+	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(c.outcome, OUT_NO_ANSWER);
+	assert_int_equal(f.ended, 1);
+}
+
+static void test_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(call_parse_state("+CLCC: 1,0,3,0,0,\"+84912000001\",145"), 3);
+	assert_int_equal(call_parse_state("+QIND: \"ccinfo\",1,0,-1,0,0,\"+849\",145"), -1);
+	assert_int_equal(call_parse_state("+CSQ: 1,2"), -2);
+	assert_int_equal(call_parse_cend("^CEND:1,0,104,19"), 19);
+}
+
+/* ---- DTMF ---- */
+static char got[16];
+static void on_digit(void *arg, char d)
+{
+	(void)arg;
+	size_t n = strlen(got);
+	if (n + 1 < sizeof got) {
+		got[n] = d;
+		got[n + 1] = '\0';
+	}
+}
+
+static void feed_tone(const char *digit, int on_ms)
+{
+	got[0] = '\0';
+	struct audio_dtmf *d = audio_dtmf_new(on_digit, NULL);
+	dtmf_tx_state_t *tx = dtmf_tx_init(NULL);
+	dtmf_tx_set_timing(tx, on_ms, 100);
+	int16_t silence[800] = { 0 };
+	audio_dtmf_feed(d, silence, 800);
+	dtmf_tx_put(tx, digit, -1);
+	int16_t buf[160];
+	for (int i = 0; i < 50; i++) {
+		memset(buf, 0, sizeof buf);
+		dtmf_tx(tx, buf, 160);
+		audio_dtmf_feed(d, buf, 160);
+	}
+	dtmf_tx_free(tx);
+	audio_dtmf_free(d);
+}
+
+static void test_dtmf(void **state)
+{
+	(void)state;
+	feed_tone("1", 100);
+	assert_string_equal(got, "1");
+	feed_tone("2", 60);
+	assert_string_equal(got, "2");
+	feed_tone("21", 80);
+	assert_string_equal(got, "21");
+	feed_tone("1", 20); /* a 20 ms blip is not a key */
+	assert_string_equal(got, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_confirmed),  cmocka_unit_test(test_replay_then_confirm),
+		cmocka_unit_test(test_no_key_played), cmocka_unit_test(test_busy),
+		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_dtmf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,7 +1,7 @@
 #!/bin/bash
-# `loa demo`: builds its own village, modems and notice in a temporary
-# folder and prints the delivery report (exit 0, every SMS household
-# accounted for, the folder removed afterwards).
+# `loa demo`: builds its own village, modems and notices in a temporary
+# folder and prints the delivery reports (exit 0, every SMS household
+# accounted for, the elders' calls read to the end, the folder removed).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 unset LOA_CONFIG
@@ -11,6 +11,8 @@ contains "$OUT" "== loa report 1"
 contains "$OUT" "sms      40 total"
 contains "$OUT" "delivered"
 contains "$OUT" "Not reached — visit in person"
+contains "$OUT" "== loa report 2"
+contains "$OUT" "voice     2 total, 2 reached: played 2"
 dir=$(sed -n 's/^== demo village in //p' <<<"$OUT")
 [ -n "$dir" ] && [ ! -e "$dir" ] || fail "demo folder $dir left behind"
 echo "ok: demo"

@@ -200,6 +200,7 @@ int store_open_at_version(const char *path, int version, struct store **out, cha
 		return STORE_ERR;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	st->report_wait_s = 21600; /* sms.report_timeout_s default */
 	if (store_exec(st, "PRAGMA journal_mode = WAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK ||
@@ -247,38 +248,23 @@ int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t d
 	return rc;
 }
 
+void store_set_report_wait(struct store *st, int64_t seconds)
+{
+	st->report_wait_s = seconds;
+}
+
 int store_state_is_reached(const char *state)
 {
 	return strcmp(state, "delivered") == 0 || strcmp(state, "confirmed") == 0 ||
 	       strcmp(state, "played") == 0;
 }
 
-int store_state_is_final(const char *state)
-{
-	static const char *const finals[] = { "delivered", "failed", "expired", "cancelled", "uncertain",
-					      "confirmed", "played", "unreached" };
-	for (size_t i = 0; i < ARRAY_LEN(finals); i++)
-		if (strcmp(state, finals[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int states_fold(const char *states, int (*pred)(const char *), int all)
-{
-	char *copy = xstrdup(states), *save = NULL;
-	int acc = all;
-	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
-		acc = all ? acc && pred(s) : acc || pred(s);
-	free(copy);
-	return acc;
-}
-
-int store_states_all_final(const char *states)
-{
-	return states_fold(states, store_state_is_final, 1);
-}
-
 int store_states_any_reached(const char *states)
 {
-	return states_fold(states, store_state_is_reached, 0);
+	char *copy = xstrdup(states), *save = NULL;
+	int any = 0;
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		any |= store_state_is_reached(s);
+	free(copy);
+	return any;
 }

@@ -119,6 +119,7 @@ struct report_count {
 	const char *channel;     /* "sms" | "voice" */
 	const char *state;
 	int n;
+	int pending;             /* of n, still in progress (see store_set_report_wait) */
 };
 int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg);
@@ -132,6 +133,7 @@ struct report_row {
 	const char *keys;        /* keys pressed in calls, or "" */
 	const char *modem;
 	const char *notice_text; /* household history only */
+	int pending;             /* unreached rows: some delivery still in progress */
 };
 /* Every delivery of a notice, by household name. */
 int store_report_deliveries(struct store *st, int64_t notice_id,
@@ -142,11 +144,13 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
 int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
-/* States that count as "reached" and as "final". */
+/* How long a `sent` SMS may wait for its status report before reports
+ * stop counting it as in progress (sms.report_timeout_s; default 2 days).
+ * After that its household is "not reached": nothing confirmed it. */
+void store_set_report_wait(struct store *st, int64_t seconds);
+/* A state that counts as "reached": delivered, played, confirmed. */
 int store_state_is_reached(const char *state);
-int store_state_is_final(const char *state);
 /* The same over a comma-joined list ("failed,queued"), as in the rows of
- * store_report_unreached: every state final / any state reached. */
-int store_states_all_final(const char *states);
+ * store_report_unreached: any state reached. */
 int store_states_any_reached(const char *states);
 #endif

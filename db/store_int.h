@@ -12,6 +12,7 @@ struct store {
 	sqlite3 *db;
 	char err[512];
 	int in_tx;
+	int64_t report_wait_s;   /* see store_set_report_wait */
 	struct {
 		const char *sql;   /* a string literal: compared by content */
 		sqlite3_stmt *s;

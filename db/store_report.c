@@ -3,20 +3,30 @@
  * Rows are handed to a callback; strings in a row live until it returns. */
 #include "db/store_int.h"
 
+#include "gateway/clock.h"
+
 #include <string.h>
+
+/* A delivery still in progress: on its way, or sent and within the wait
+ * for its status report.  ?9 = now - report wait. */
+#define PENDING(d) \
+	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
+	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
 
 int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT channel, state, count(*) FROM deliveries WHERE notice_id = ?1"
-		" GROUP BY channel, state ORDER BY channel, state");
+		"SELECT d.channel, d.state, count(*), sum(" PENDING("d") ") FROM deliveries d WHERE d.notice_id = ?1"
+		" GROUP BY d.channel, d.state ORDER BY d.channel, d.state");
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);
+	sqlite3_bind_int64(s, 9, clock_wall_s() - st->report_wait_s);
 	int rc = STORE_OK, step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2) };
+		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
+					  sqlite3_column_int(s, 3) };
 		if ((rc = cb(&c, arg)) != 0)
 			break;
 	}
@@ -50,6 +60,7 @@ static int walk(struct store *st, sqlite3_stmt *s, int (*cb)(const struct report
 		r.keys = store_col_text(s, 11);
 		r.modem = store_col_text(s, 12);
 		r.notice_text = store_col_text(s, 13);
+		r.pending = sqlite3_column_count(s) > 14 ? sqlite3_column_int(s, 14) : 0;
 		if ((rc = cb(&r, arg)) != 0)
 			break;
 	}
@@ -81,7 +92,8 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT 0, h.id, ?1, h.name, h.phone, " GROUPS_OF("h.id") ","
 		" group_concat(d.channel, ','), group_concat(d.state, ','), sum(d.attempts),"
-		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', ''"
+		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', '',"
+		" max(" PENDING("d") ")"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 GROUP BY h.id"
 		" HAVING sum(d.state IN ('delivered', 'played', 'confirmed')) = 0"
@@ -89,6 +101,7 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);
+	sqlite3_bind_int64(s, 9, clock_wall_s() - st->report_wait_s);
 	return walk(st, s, cb, arg);
 }
 

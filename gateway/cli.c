@@ -50,6 +50,7 @@ int cli_store(struct cli_ctx *ctx, struct store **out)
 		free(dir);
 		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", err);
+		store_set_report_wait(ctx->st, ctx->cfg.sms_report_timeout_s);
 	}
 	*out = ctx->st;
 	return EXIT_OK;

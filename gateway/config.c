@@ -62,8 +62,8 @@ static const struct key keys[] = {
 	  "transient-error retries per SMS delivery" },
 	{ "sms", "retry_s", K_INT, C(sms_retry_s), 1, 86400, NULL, "60",
 	  "first retry delay in seconds (doubles each time)" },
-	{ "sms", "report_timeout_s", K_INT, C(sms_report_timeout_s), 60, 604800, NULL, "172800",
-	  "after this, a sent SMS with no status report stays 'sent' for good" },
+	{ "sms", "report_timeout_s", K_INT, C(sms_report_timeout_s), 60, 604800, NULL, "21600",
+	  "a sent SMS counts as in progress this long while its status report is awaited; then, with no report, its household is listed as not reached" },
 	{ "sms", "expire_h", K_INT, C(sms_expire_h), 1, 720, NULL, "48",
 	  "a queued SMS not sent within this many hours becomes 'expired'" },
 

@@ -295,8 +295,7 @@ static int add_count(const struct report_count *c, void *arg)
 	t->total += c->n;
 	if (store_state_is_reached(c->state))
 		t->reached += c->n;
-	else if (!store_state_is_final(c->state))
-		t->pending += c->n;
+	t->pending += c->pending;
 	return 0;
 }
 

@@ -40,8 +40,7 @@ static int count_row(const struct report_count *rc, void *arg)
 	c->total += rc->n;
 	if (store_state_is_reached(rc->state))
 		c->reached += rc->n;
-	else if (!store_state_is_final(rc->state))
-		c->pending += rc->n;
+	c->pending += rc->pending;
 	return 0;
 }
 
@@ -53,7 +52,7 @@ struct unreached {
 static int print_unreached(const struct report_row *r, void *arg)
 {
 	struct unreached *u = arg;
-	if (!store_states_all_final(r->state)) {
+	if (r->pending) {
 		u->pending++;
 		return 0;
 	}
@@ -119,6 +118,12 @@ static int csv_row(const struct report_row *r, void *arg)
 	return 0;
 }
 
+/* The visit list holds only households whose deliveries are all over. */
+static int csv_unreached_row(const struct report_row *r, void *arg)
+{
+	return r->pending ? 0 : csv_row(r, arg);
+}
+
 int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, FILE *out)
 {
 	struct notice n;
@@ -128,7 +133,7 @@ int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, F
 	store_notice_clear(&n);
 	sheet_write_bom(out);
 	sheet_write_row(out, csv_cols, (int)ARRAY_LEN(csv_cols));
-	return unreached_only ? store_report_unreached(st, notice_id, csv_row, out)
+	return unreached_only ? store_report_unreached(st, notice_id, csv_unreached_row, out)
 			      : store_report_deliveries(st, notice_id, csv_row, out);
 }
 
@@ -189,8 +194,7 @@ static int sum_row(const struct report_count *c, void *arg)
 	*(sms ? &s->sms : &s->voice) += c->n;
 	if (store_state_is_reached(c->state))
 		*(sms ? &s->sms_ok : &s->voice_ok) += c->n;
-	else if (!store_state_is_final(c->state))
-		s->pending += c->n;
+	s->pending += c->pending;
 	return 0;
 }
 
@@ -200,8 +204,8 @@ struct nunreached {
 
 static int count_unreached(const struct report_row *r, void *arg)
 {
-	(void)r;
-	((struct nunreached *)arg)->n++;
+	if (!r->pending)
+		((struct nunreached *)arg)->n++;
 	return 0;
 }
 

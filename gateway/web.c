@@ -323,7 +323,9 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 	}
 	memset(&srv.app, 0, sizeof srv.app);
 	srv.app.cfg = *cfg;
-	if (store_open(store_path, &srv.app.st, err, errlen) != STORE_OK)
+	if (store_open(store_path, &srv.app.st, err, errlen) == STORE_OK)
+		store_set_report_wait(srv.app.st, cfg->sms_report_timeout_s);
+	else
 		return -1;
 	srv.stop = 0;
 	srv.delayed = NULL;

@@ -248,10 +248,9 @@ static int add_count(const struct report_count *c, void *arg)
 	ch->total += c->n;
 	if (store_state_is_reached(c->state))
 		ch->reached += c->n;
-	else if (store_state_is_final(c->state))
-		ch->failed += c->n;
 	else
-		ch->pending += c->n;
+		ch->failed += c->n - c->pending;
+	ch->pending += c->pending;
 	return 0;
 }
 
@@ -581,7 +580,7 @@ struct visit {
 static int visit_row(const struct report_row *r, void *arg)
 {
 	struct visit *v = arg;
-	if (!store_states_all_final(r->state)) {
+	if (r->pending) {
 		v->pending++;
 		return 0;
 	}

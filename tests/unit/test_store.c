@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "db/store_sms.h"
 #include "gateway/clock.h"
 #include "gateway/config.h"
 
@@ -228,6 +229,50 @@ static void test_cancel_and_reports(void **state)
 	store_close(st);
 }
 
+static int collect_pending(const struct report_row *r, void *arg)
+{
+	sprintf((char *)arg + strlen(arg), "%s:%s%s ", r->name, r->state, r->pending ? "(pending)" : "");
+	return 0;
+}
+
+static int pending_count(const struct report_count *c, void *arg)
+{
+	*(int *)arg += c->pending;
+	return 0;
+}
+
+/* A sent SMS waits for its status report for the report wait, then its
+ * household is "not reached" like any other final state. */
+static void test_report_wait(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	store_set_report_wait(st, 3600);
+	struct notice_req r = { .text = "Họp", .targets = "dong", .channels = CH_SMS, .source = "test",
+				.parts_ucs2 = 1, .parts_gsm7 = 1 };
+	struct fanout_stats fs;
+	int64_t id;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	struct sms_job job;
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &job), STORE_OK);
+	assert_int_equal(store_sms_sent(st, &job, "m1", clock_wall_s()), STORE_OK);
+	store_sms_job_clear(&job);
+	char buf[256] = "";
+	assert_int_equal(store_report_unreached(st, id, collect_pending, buf), STORE_OK);
+	assert_string_equal(buf, "An:sent(pending) Binh:queued(pending) ");
+	int pending = 0;
+	assert_int_equal(store_report_counts(st, id, pending_count, &pending), STORE_OK);
+	assert_int_equal(pending, 2);
+	clock_advance(3601 * 1000);
+	buf[0] = '\0';
+	assert_int_equal(store_report_unreached(st, id, collect_pending, buf), STORE_OK);
+	assert_string_equal(buf, "An:sent Binh:queued(pending) ");
+	pending = 0;
+	assert_int_equal(store_report_counts(st, id, pending_count, &pending), STORE_OK);
+	assert_int_equal(pending, 1);
+	store_close(st);
+}
+
 static void test_events_append_only(void **state)
 {
 	(void)state;
@@ -264,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrations, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_fanout, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_cancel_and_reports, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_report_wait, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_events_append_only, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_phone_unique_among_active, mkdb, rmdb),
 	};

@@ -38,9 +38,18 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 		size_t errlen)
 {
 	memset(p, 0, sizeof *p);
-	p->text = text_notice_check(text, cfg->notice_max_chars, err, errlen);
-	if (!p->text)
+	int tw;
+	p->text = text_notice_check_why(text, cfg->notice_max_chars, &tw, &p->why_n, err, errlen);
+	if (!p->text) {
+		static const int map[] = { [TEXT_CHECK_UTF8] = NOTICE_WHY_TEXT_UTF8,
+					   [TEXT_CHECK_CONTROL] = NOTICE_WHY_TEXT_CONTROL,
+					   [TEXT_CHECK_UNICODE] = NOTICE_WHY_TEXT_UNICODE,
+					   [TEXT_CHECK_EMPTY] = NOTICE_WHY_TEXT_EMPTY,
+					   [TEXT_CHECK_LONG] = NOTICE_WHY_TEXT_LONG };
+		p->why = tw > 0 && tw < (int)ARRAY_LEN(map) ? map[tw] : NOTICE_WHY_TEXT_UNICODE;
+		p->why_max = cfg->notice_max_chars;
 		return EXIT_USAGE;
+	}
 	p->stripped = text_strip(p->text, &p->replaced);
 	p->parts_ucs2 = text_sms_parts(p->text, 1);
 	p->parts_gsm7 = text_sms_parts(p->stripped, 0);
@@ -53,6 +62,8 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 		ntargets++;
 		if (!util_streq_ci(t, "all") && !store_group_exists(st, t)) {
 			snprintf(err, errlen, "--to: no group '%s' (loa group list shows them)", t);
+			p->why = NOTICE_WHY_NO_GROUP;
+			snprintf(p->why_group, sizeof p->why_group, "%s", t);
 			free(copy);
 			return EXIT_USAGE;
 		}
@@ -60,6 +71,7 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 	free(copy);
 	if (!ntargets) {
 		snprintf(err, errlen, "--to: name a group, several separated by commas, or all");
+		p->why = NOTICE_WHY_NO_TARGETS;
 		return EXIT_USAGE;
 	}
 	p->targets = xstrdup(targets);
@@ -71,21 +83,29 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 	};
 	if (store_notice_preview(st, &p->req, &p->stats) != STORE_OK) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
+		p->why = NOTICE_WHY_STORE;
 		return EXIT_RUNTIME;
 	}
 	if (p->stats.sms_ucs2 && p->parts_ucs2 > cfg->sms_max_parts) {
 		snprintf(err, errlen, "text needs %d SMS parts in Unicode; the limit is %d (sms.max_parts): shorten it",
 			 p->parts_ucs2, cfg->sms_max_parts);
+		p->why = NOTICE_WHY_PARTS_UCS2;
+		p->why_n = p->parts_ucs2;
+		p->why_max = cfg->sms_max_parts;
 		return EXIT_USAGE;
 	}
 	if (p->stats.sms_gsm7 && p->parts_gsm7 > cfg->sms_max_parts) {
 		snprintf(err, errlen, "text needs %d SMS parts without accents; the limit is %d (sms.max_parts): shorten it",
 			 p->parts_gsm7, cfg->sms_max_parts);
+		p->why = NOTICE_WHY_PARTS_GSM7;
+		p->why_n = p->parts_gsm7;
+		p->why_max = cfg->sms_max_parts;
 		return EXIT_USAGE;
 	}
 	if (p->stats.households == 0) {
 		snprintf(err, errlen, "this notice would reach no household (%d opted out, %d without a matching channel)",
 			 p->stats.opted_out, p->stats.no_channel);
+		p->why = NOTICE_WHY_NO_HOUSEHOLD;
 		return EXIT_USAGE;
 	}
 	p->cost = (long)cfg->sms_part_cost *
@@ -150,33 +170,37 @@ int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char
 
 /* ---- `loa notice` ---- */
 
-/* "YYYY-MM-DD HH:MM" or "HH:MM" (the next such time) in local time. */
-static int64_t parse_at(const char *s)
+int notice_parse_at(const char *s, int64_t now, int64_t *at)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	int64_t now = clock_wall_s();
 	const char *end = strptime(s, "%Y-%m-%d %H:%M", &tm);
 	if (end && !*end) {
+		/* "2026-02-31" must not silently become March 3rd */
+		int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday, h = tm.tm_hour, mi = tm.tm_min;
 		tm.tm_isdst = -1;
-		return (int64_t)mktime(&tm);
+		*at = (int64_t)mktime(&tm);
+		if (tm.tm_year != y || tm.tm_mon != mo || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi)
+			return NOTICE_AT_FORMAT;
+		/* the minute now running still counts as now */
+		return *at + 60 <= now ? NOTICE_AT_PAST : 0;
 	}
 	int m = util_parse_hhmm(s);
 	if (m < 0)
-		return -1;
+		return NOTICE_AT_FORMAT;
 	time_t t = (time_t)now;
 	localtime_r(&t, &tm);
 	tm.tm_hour = m / 60;
 	tm.tm_min = m % 60;
 	tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	int64_t at = (int64_t)mktime(&tm);
-	if (at <= now) {
+	*at = (int64_t)mktime(&tm);
+	if (*at <= now) {
 		tm.tm_mday++;
 		tm.tm_isdst = -1;
-		at = (int64_t)mktime(&tm);
+		*at = (int64_t)mktime(&tm);
 	}
-	return at;
+	return 0;
 }
 
 static int n_send(struct cli_ctx *ctx, int argc, char **argv)
@@ -200,10 +224,14 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		case 'u': urgent = 1; break;
 		case 'n': dry = 1; break;
 		case 'A': audio = optarg; break;
-		case 'a':
-			if ((at = parse_at(optarg)) < 0)
+		case 'a': {
+			int arc = notice_parse_at(optarg, clock_wall_s(), &at);
+			if (arc == NOTICE_AT_PAST)
+				return cli_err(EXIT_USAGE, "--at: '%s' is in the past", optarg);
+			if (arc != 0)
 				return cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", optarg);
 			break;
+		}
 		default: return cli_err(EXIT_USAGE, "%s", usage);
 		}
 	}

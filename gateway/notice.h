@@ -9,7 +9,28 @@
 
 #include <stdio.h>
 
+/* Why notice_plan refused a notice: a stable code for callers that show
+ * the reason in another language (the web page); err stays English. */
+enum notice_why {
+	NOTICE_WHY_NONE = 0,
+	NOTICE_WHY_TEXT_UTF8,      /* why_n: the 1-based bad byte */
+	NOTICE_WHY_TEXT_CONTROL,   /* why_n: the 1-based byte */
+	NOTICE_WHY_TEXT_UNICODE,
+	NOTICE_WHY_TEXT_EMPTY,
+	NOTICE_WHY_TEXT_LONG,      /* why_n characters, why_max the limit */
+	NOTICE_WHY_NO_GROUP,       /* why_group */
+	NOTICE_WHY_NO_TARGETS,
+	NOTICE_WHY_PARTS_UCS2,     /* why_n parts, why_max the limit */
+	NOTICE_WHY_PARTS_GSM7,
+	NOTICE_WHY_NO_HOUSEHOLD,   /* stats.opted_out, stats.no_channel */
+	NOTICE_WHY_STORE,          /* a database error (EXIT_RUNTIME) */
+};
+
 struct notice_plan {
+	int why;                 /* enum notice_why, set when notice_plan fails */
+	long why_n;
+	int why_max;
+	char why_group[64];
 	char *text;              /* NFC, validated (owned) */
 	char *stripped;          /* GSM 7-bit form (owned) */
 	int replaced;            /* characters stripping could not map */
@@ -34,4 +55,11 @@ void notice_plan_free(struct notice_plan *p);
 void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg, FILE *out);
 /* Creates the notice and its deliveries in one transaction. */
 int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen);
+/* When a notice is due: "YYYY-MM-DD HH:MM", or "HH:MM" meaning its next
+ * occurrence, in local time (`loa notice send --at`, the web form's
+ * "Gửi lúc").  0 and *at, NOTICE_AT_FORMAT, or NOTICE_AT_PAST for a time
+ * whose minute is over. */
+#define NOTICE_AT_FORMAT (-1)
+#define NOTICE_AT_PAST (-2)
+int notice_parse_at(const char *s, int64_t now, int64_t *at);
 #endif

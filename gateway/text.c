@@ -246,21 +246,35 @@ int text_ambiguous(const char *stripped, char *out, size_t outlen)
 
 char *text_notice_check(const char *s, int max_chars, char *err, size_t errlen)
 {
+	int why;
+	long detail;
+	return text_notice_check_why(s, max_chars, &why, &detail, err, errlen);
+}
+
+char *text_notice_check_why(const char *s, int max_chars, int *why, long *detail, char *err, size_t errlen)
+{
+	*why = TEXT_CHECK_OK;
+	*detail = 0;
 	size_t len = strlen(s), bad;
 	if (!text_valid_utf8(s, len, &bad)) {
 		snprintf(err, errlen, "text is not valid UTF-8 (byte %zu); save it as UTF-8", bad + 1);
+		*why = TEXT_CHECK_UTF8;
+		*detail = (long)bad + 1;
 		return NULL;
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F) {
 			snprintf(err, errlen, "text has a control character (byte %zu)", i + 1);
+			*why = TEXT_CHECK_CONTROL;
+			*detail = (long)i + 1;
 			return NULL;
 		}
 	}
 	char *nfc = text_nfc(s);
 	if (!nfc) {
 		snprintf(err, errlen, "text is not valid Unicode");
+		*why = TEXT_CHECK_UNICODE;
 		return NULL;
 	}
 	/* Normalise line ends and trim; a blank notice is refused. */
@@ -275,6 +289,7 @@ char *text_notice_check(const char *s, int max_chars, char *err, size_t errlen)
 	if (!*trimmed) {
 		free(t);
 		snprintf(err, errlen, "text is empty");
+		*why = TEXT_CHECK_EMPTY;
 		return NULL;
 	}
 	size_t chars = text_chars(trimmed);
@@ -282,6 +297,8 @@ char *text_notice_check(const char *s, int max_chars, char *err, size_t errlen)
 		free(t);
 		snprintf(err, errlen, "text has %zu characters; the limit is %d (gateway.notice_max_chars)", chars,
 			 max_chars);
+		*why = TEXT_CHECK_LONG;
+		*detail = (long)chars;
 		return NULL;
 	}
 	char *r = xstrdup(trimmed);

@@ -36,6 +36,12 @@ int text_ambiguous(const char *stripped, char *out, size_t outlen);
  * newline and tab, not blank, at most max_chars after NFC.  Returns the NFC
  * text (malloc'd) or NULL with a one-line reason in err. */
 char *text_notice_check(const char *s, int max_chars, char *err, size_t errlen);
+/* Why text_notice_check refused a text, for callers that speak another
+ * language than err (the web page); *detail is the 1-based byte for
+ * UTF8/CONTROL and the character count for LONG. */
+enum text_check { TEXT_CHECK_OK = 0, TEXT_CHECK_UTF8, TEXT_CHECK_CONTROL, TEXT_CHECK_UNICODE, TEXT_CHECK_EMPTY,
+		  TEXT_CHECK_LONG };
+char *text_notice_check_why(const char *s, int max_chars, int *why, long *detail, char *err, size_t errlen);
 #endif
 /* Writes s to f padded with spaces to `width` characters (code points, not
  * bytes, so Vietnamese names line up in terminal tables). */

@@ -97,7 +97,19 @@ static const char css[] =
 	"pre{white-space:pre-wrap;font-family:inherit;font-size:1.05em}"
 	"svg{max-width:100%;height:auto;background:#fff;border:1px solid #ccc}"
 	"td.visit{min-width:8em;height:2.2em}"
-	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}}"
+	".urgent{background:#b91c1c;color:#fff;font-weight:bold;padding:0.05em 0.4em;border-radius:3px;white-space:nowrap}"
+	"tr.urgent-row td:first-child{border-left:5px solid #b91c1c}"
+	".btn.danger{background:#b91c1c}"
+	"fieldset{margin:0.6em 0;border:1px solid #ccc}"
+	".when{display:flex;flex-wrap:wrap;gap:0.4em;margin-left:1.6em}"
+	"td pre{margin:0;font-size:1em}hr{border:0;border-top:1px dashed #ccc;margin:0.3em 0}"
+	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}"
+	/* long rows (the inbox) become one card per row on a phone */
+	"table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
+	"table.stack tr:first-child,table.stack td.empty{display:none}"
+	"table.stack tr{border:1px solid #ccc;margin-bottom:0.6em;background:#fff}"
+	"table.stack td{border:0;border-bottom:1px solid #eee}"
+	"table.stack td[data-l]::before{content:attr(data-l);display:block;font-size:0.8em;color:#666}}"
 	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}}";
 
 static char csp[256];
@@ -138,7 +150,7 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 	sbuf_add(b, "</style></head><body>");
 	if (user) {
 		sbuf_add(b, "<nav><a href=\"/\">Thông báo</a><a href=\"/new\">Tạo thông báo</a>"
-			    "<a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
+			    "<a href=\"/inbox\">Tin nhắn đến</a><a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
 		web_html_csrf(b, csrf);
 		web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav>", user);
 	}

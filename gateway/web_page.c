@@ -8,6 +8,7 @@
 #include "gateway/web_page.h"
 
 #include "db/store.h"
+#include "db/store_shortcode.h"
 #include "db/store_web.h"
 #include "gateway/cli.h"
 #include "gateway/clock.h"
@@ -302,9 +303,18 @@ static int notice_row(const struct notice *n, void *arg)
 		return 0;
 	}
 	struct sbuf *b = l->p->b;
-	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s%s%s</td><td>%s",
-		     (long long)n->id, (long long)n->id, when, n->urgent ? "KHẨN " : "", n->targets,
-		     strcmp(n->state, "cancelled") == 0 ? " (đã hủy)" : "", n->text);
+	sbuf_add(b, n->urgent ? "<tr class=\"urgent-row\">" : "<tr>");
+	web_html_out(b, "<td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s", (long long)n->id, (long long)n->id,
+		     when);
+	if (n->due_at > n->created_at) {
+		sbuf_add(b, "<br><span class=\"muted\">gửi lúc ");
+		web_html_time(b, n->due_at);
+		sbuf_add(b, "</span>");
+	}
+	sbuf_add(b, "</td><td>");
+	if (n->urgent)
+		sbuf_add(b, "<span class=\"urgent\">KHẨN</span> ");
+	web_html_out(b, "%s%s</td><td>%s", n->targets, strcmp(n->state, "cancelled") == 0 ? " (đã hủy)" : "", n->text);
 	web_html_out(b, "<br><span class=\"muted\">%s</span></td>", n->source);
 	chan_cell(b, &pr.sms);
 	chan_cell(b, &pr.voice);
@@ -477,6 +487,37 @@ static int delivery_row(const struct report_row *r, void *arg)
 	return 0;
 }
 
+/* Deliveries not started yet (a cancel stops them) and under way (a
+ * cancel lets them finish). */
+struct waiting {
+	int queued, inflight;
+};
+
+static int add_waiting(const struct report_count *c, void *arg)
+{
+	struct waiting *w = arg;
+	if (strcmp(c->state, "queued") == 0)
+		w->queued += c->n;
+	else if (strcmp(c->state, "sending") == 0 || strcmp(c->state, "dialing") == 0 ||
+		 strcmp(c->state, "ringing") == 0 || strcmp(c->state, "answered") == 0)
+		w->inflight += c->n;
+	return 0;
+}
+
+static int get_notice_id(struct page *p, int64_t id, struct notice *n)
+{
+	int rc = store_notice_get(p->st, id, n);
+	if (rc == STORE_NOTFOUND) {
+		web_page_error(p->rep, 404, "Không có thông báo này.");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		db_error(p);
+		return -1;
+	}
+	return 0;
+}
+
 static int get_notice(struct page *p, struct notice *n, int64_t *id)
 {
 	if (query_id(p, "id", id) != 0)
@@ -496,8 +537,12 @@ static int get_notice(struct page *p, struct notice *n, int64_t *id)
 static void notice_header(struct page *p, const struct notice *n)
 {
 	struct sbuf *b = p->b;
-	web_html_out(b, "<h1>Thông báo %lld%s%s</h1><pre>%s</pre><p class=\"muted\">Tạo lúc ", (long long)n->id,
-		     n->urgent ? " — KHẨN" : "", strcmp(n->state, "cancelled") == 0 ? " (đã hủy)" : "", n->text);
+	web_html_out(b, "<h1>Thông báo %lld", (long long)n->id);
+	if (n->urgent)
+		sbuf_add(b, " <span class=\"urgent\">KHẨN</span>");
+	if (strcmp(n->state, "cancelled") == 0)
+		sbuf_add(b, " <span class=\"bad\">(đã hủy)</span>");
+	web_html_out(b, "</h1><pre>%s</pre><p class=\"muted\">Tạo lúc ", n->text);
 	web_html_time(b, n->created_at);
 	if (n->due_at > n->created_at) {
 		sbuf_add(b, ", gửi lúc ");
@@ -518,6 +563,12 @@ static void page_notice(struct page *p)
 	web_html_head(b, title, p->user, p->csrf);
 	if (web_req_form_get(&p->rq->query, "created"))
 		web_html_out(b, "<p class=\"ok\">Đã tạo thông báo %lld; các hộ đang chờ gửi.</p>", (long long)id);
+	const char *cancelled = web_req_form_get(&p->rq->query, "cancelled");
+	long ncancel;
+	if (cancelled && util_parse_long(cancelled, 0, 1000000000L, &ncancel) == 0)
+		web_html_out(b, "<p class=\"ok\">Đã hủy thông báo %lld: %ld lượt gửi đang chờ đã dừng; "
+				"lượt đang gửi dở sẽ xong và được ghi lại.</p>",
+			     (long long)id, ncancel);
 	notice_header(p, &n);
 	web_html_out(b,
 		     "<p class=\"links noprint\"><a href=\"/unreached?id=%lld\">Hộ chưa nhận (đi đến tận nhà)</a>"
@@ -527,6 +578,18 @@ static void page_notice(struct page *p)
 	struct progress pr;
 	memset(&pr, 0, sizeof pr);
 	int rc = store_report_counts(p->st, id, add_count, &pr);
+	struct waiting w = { 0, 0 };
+	if (rc == STORE_OK)
+		rc = store_report_counts(p->st, id, add_waiting, &w);
+	if (rc == STORE_OK && strcmp(n.state, "cancelled") != 0 && w.queued) {
+		web_html_out(b, "<form method=\"post\" action=\"/notice/cancel\" class=\"noprint\">"
+				"<input type=\"hidden\" name=\"id\" value=\"%lld\">",
+			     (long long)id);
+		web_html_csrf(b, p->csrf);
+		web_html_out(b, "<button class=\"btn danger\" type=\"submit\">Hủy thông báo…</button> "
+				"<span class=\"muted\">%d lượt gửi đang chờ</span></form>",
+			     w.queued);
+	}
 	if (rc == STORE_OK) {
 		sbuf_add(b, "<h2>Tiến độ</h2><div class=\"wrap\"><table><tr><th>Kênh</th><th>Đã tới</th></tr><tr><td>SMS</td>");
 		chan_cell(b, &pr.sms);
@@ -555,6 +618,68 @@ static void page_notice(struct page *p)
 		return;
 	}
 	web_html_foot(b);
+}
+
+/* Cancelling a notice: the notice page's button posts here without
+ * confirm and gets a page saying what will happen; its button posts again
+ * with confirm=1.  Both carry the CSRF token (the gate checks it). */
+static void post_cancel(struct page *p)
+{
+	int64_t id;
+	if (web_req_id(web_req_form_get(&p->rq->form, "id"), &id) != 0) {
+		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
+		return;
+	}
+	struct notice n;
+	if (get_notice_id(p, id, &n) != 0)
+		return;
+	char back[64];
+	snprintf(back, sizeof back, "/notice?id=%lld", (long long)id);
+	if (strcmp(n.state, "cancelled") == 0) {
+		store_notice_clear(&n);
+		redirect(p->rep, back);
+		return;
+	}
+	if (!web_req_form_get(&p->rq->form, "confirm")) {
+		struct waiting w = { 0, 0 };
+		if (store_report_counts(p->st, id, add_waiting, &w) != STORE_OK) {
+			store_notice_clear(&n);
+			db_error(p);
+			return;
+		}
+		struct sbuf *b = p->b;
+		char title[48];
+		snprintf(title, sizeof title, "Hủy thông báo %lld", (long long)id);
+		web_html_head(b, title, p->user, p->csrf);
+		web_html_out(b, "<h1>Hủy thông báo %lld?</h1><pre>%s</pre>", (long long)id, n.text);
+		web_html_out(b,
+			     "<p><b>%d</b> lượt gửi đang chờ sẽ bị hủy và không gửi nữa.</p>"
+			     "<p>%d lượt đang gửi dở (đang gửi SMS hoặc đang gọi) sẽ tiếp tục cho xong và được ghi lại.</p>"
+			     "<p>Việc hủy không lấy lại được.</p>"
+			     "<form method=\"post\" action=\"/notice/cancel\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
+			     "<input type=\"hidden\" name=\"confirm\" value=\"1\">",
+			     w.queued, w.inflight, (long long)id);
+		web_html_csrf(b, p->csrf);
+		web_html_out(b, "<p><button class=\"btn danger\" type=\"submit\">Xác nhận hủy</button></p></form>"
+				"<p><a href=\"%s\">Không hủy, quay lại</a></p>",
+			     back);
+		web_html_foot(b);
+		store_notice_clear(&n);
+		return;
+	}
+	store_notice_clear(&n);
+	char by[96];
+	snprintf(by, sizeof by, "web:%s", p->user);
+	int k = 0;
+	if (store_notice_cancel(p->st, id, by, &k) != STORE_OK) {
+		db_error(p);
+		return;
+	}
+	LOG_I("web", "notice %lld cancelled by %s from %s: %d pending deliveries", (long long)id, p->user,
+	      p->rq->addr ? p->rq->addr : "?", k);
+	char to[80];
+	snprintf(to, sizeof to, "/notice?id=%lld&cancelled=%d", (long long)id, k);
+	redirect(p->rep, to);
 }
 
 static void csv_notice(struct page *p)
@@ -708,6 +833,10 @@ struct draft {
 	char *text;              /* CRLF (as browsers send a textarea) made LF; owned */
 	char to[512];
 	int channels, urgent;
+	int at_on;               /* "Gửi lúc": 0 now, 1 at at_date/at_time */
+	char at_date[16];        /* "YYYY-MM-DD" or "" (the next at_time) */
+	char at_time[8];         /* "HH:MM" */
+	int64_t due_at;          /* resolved by plan_draft; 0 = now */
 };
 
 /* The draft from the posted form (the form page posts several "to"
@@ -739,6 +868,12 @@ static void read_draft(struct page *p, struct draft *d)
 	if (web_req_form_get(f, "voice"))
 		d->channels |= CH_VOICE;
 	d->urgent = web_req_form_get(f, "urgent") != NULL;
+	const char *when = web_req_form_get(f, "when"), *date = web_req_form_get(f, "date"),
+		   *time = web_req_form_get(f, "time");
+	d->at_on = when && strcmp(when, "at") == 0;
+	/* longer than the field: kept as an obviously bad value, never cut into a valid one */
+	snprintf(d->at_date, sizeof d->at_date, "%s", date && strlen(date) < sizeof d->at_date ? date : date ? "?" : "");
+	snprintf(d->at_time, sizeof d->at_time, "%s", time && strlen(time) < sizeof d->at_time ? time : time ? "?" : "");
 }
 
 struct group_ctx {
@@ -791,9 +926,21 @@ static void notice_form(struct page *p, const struct draft *d, const char *err)
 		     "<label><input type=\"checkbox\" name=\"sms\" value=\"1\"%s> Tin nhắn SMS</label>"
 		     "<label><input type=\"checkbox\" name=\"voice\" value=\"1\"%s> Gọi điện đọc thông báo</label>"
 		     "</fieldset><label><input type=\"checkbox\" name=\"urgent\" value=\"1\"%s> Khẩn cấp "
-		     "(gửi cả trong giờ yên tĩnh, cả hộ đã từ chối)</label>"
-		     "<p><button class=\"btn\" type=\"submit\">Xem trước</button></p></form>",
+		     "(gửi cả trong giờ yên tĩnh, cả hộ đã từ chối)</label>",
 		     ch & CH_SMS ? " checked" : "", ch & CH_VOICE ? " checked" : "", d && d->urgent ? " checked" : "");
+	char today[32];
+	clock_format_local(clock_wall_s(), today, sizeof today);
+	today[10] = '\0';
+	int at = d && d->at_on;
+	web_html_out(b,
+		     "<fieldset><legend>Gửi lúc</legend>"
+		     "<label><input type=\"radio\" name=\"when\" value=\"now\"%s> Ngay khi xác nhận</label>"
+		     "<label><input type=\"radio\" name=\"when\" value=\"at\"%s> Vào lúc:</label>"
+		     "<span class=\"when\"><input type=\"date\" name=\"date\" value=\"%s\" min=\"%s\" "
+		     "aria-label=\"Ngày gửi\"> <input type=\"time\" name=\"time\" value=\"%s\" aria-label=\"Giờ gửi\"></span>"
+		     "<p class=\"muted\">Bỏ trống ngày: lần tới của giờ đó (hôm nay, hoặc ngày mai nếu giờ đã qua).</p>"
+		     "</fieldset><p><button class=\"btn\" type=\"submit\">Xem trước</button></p></form>",
+		     at ? "" : " checked", at ? " checked" : "", d ? d->at_date : "", today, d ? d->at_time : "");
 	web_html_foot(b);
 }
 
@@ -807,6 +954,81 @@ static void page_new(struct page *p)
 	} else {
 		notice_form(p, NULL, NULL);
 	}
+}
+
+/* notice_plan's refusal in Vietnamese, from its stable code (err is the
+ * CLI's English line, kept for the log and for a code we do not know). */
+static void plan_err_vi(const struct notice_plan *pl, const char *err, char *buf, size_t len)
+{
+	switch (pl->why) {
+	case NOTICE_WHY_TEXT_UTF8:
+		snprintf(buf, len, "Nội dung có ký tự không hợp lệ (không phải UTF-8, ở byte %ld).", pl->why_n);
+		break;
+	case NOTICE_WHY_TEXT_CONTROL:
+		snprintf(buf, len, "Nội dung có ký tự điều khiển không in được (ở byte %ld); hãy xóa nó.", pl->why_n);
+		break;
+	case NOTICE_WHY_TEXT_UNICODE: snprintf(buf, len, "Nội dung có ký tự Unicode không hợp lệ."); break;
+	case NOTICE_WHY_TEXT_EMPTY: snprintf(buf, len, "Nội dung đang trống; hãy nhập nội dung thông báo."); break;
+	case NOTICE_WHY_TEXT_LONG:
+		snprintf(buf, len, "Nội dung dài %ld ký tự; tối đa %d ký tự. Hãy viết ngắn lại.", pl->why_n,
+			 pl->why_max);
+		break;
+	case NOTICE_WHY_NO_GROUP:
+		snprintf(buf, len, "Không có nhóm \"%s\" (hoặc nhóm không còn hộ nào).", pl->why_group);
+		break;
+	case NOTICE_WHY_NO_TARGETS: snprintf(buf, len, "Hãy chọn nơi gửi tới: một hoặc vài nhóm, hoặc tất cả các hộ."); break;
+	case NOTICE_WHY_PARTS_UCS2:
+		snprintf(buf, len, "Tin có dấu cần %ld phần SMS; tối đa %d phần (sms.max_parts). Hãy viết ngắn lại.",
+			 pl->why_n, pl->why_max);
+		break;
+	case NOTICE_WHY_PARTS_GSM7:
+		snprintf(buf, len, "Tin không dấu cần %ld phần SMS; tối đa %d phần (sms.max_parts). Hãy viết ngắn lại.",
+			 pl->why_n, pl->why_max);
+		break;
+	case NOTICE_WHY_NO_HOUSEHOLD:
+		snprintf(buf, len,
+			 "Thông báo này không tới được hộ nào (%d hộ đã từ chối nhận, %d hộ không có kênh đã chọn).",
+			 pl->stats.opted_out, pl->stats.no_channel);
+		break;
+	default: snprintf(buf, len, "Thông báo không hợp lệ (%.200s).", err); break;
+	}
+}
+
+/* The draft's "Gửi lúc" as wall seconds (0 = now), with the CLI's --at
+ * rules; on a problem shows the form again (400).  A resolved time is
+ * written back as a full date and time, so the preview's confirm button
+ * carries the same moment even if "HH:MM" would mean tomorrow by then. */
+static int due_draft(struct page *p, struct draft *d)
+{
+	d->due_at = 0;
+	if (!d->at_on)
+		return 0;
+	char at[40], msg[160];
+	if (!d->at_time[0]) {
+		p->rep->status = 400;
+		notice_form(p, d, "Hãy nhập giờ gửi (giờ:phút), hoặc chọn \"Ngay khi xác nhận\".");
+		return -1;
+	}
+	snprintf(at, sizeof at, "%s%s%s", d->at_date, d->at_date[0] ? " " : "", d->at_time);
+	int rc = notice_parse_at(at, clock_wall_s(), &d->due_at);
+	if (rc != 0) {
+		if (rc == NOTICE_AT_PAST)
+			snprintf(msg, sizeof msg, "Thời điểm gửi %s đã qua; hãy chọn một thời điểm sau bây giờ.", at);
+		else
+			snprintf(msg, sizeof msg,
+				 "Thời điểm gửi \"%s\" không hợp lệ: ngày dạng 2026-12-31, giờ dạng 19:30.", at);
+		p->rep->status = 400;
+		notice_form(p, d, msg);
+		return -1;
+	}
+	char full[32];
+	clock_format_local(d->due_at, full, sizeof full);
+	/* "YYYY-MM-DD HH:MM" */
+	memcpy(d->at_date, full, 10);
+	d->at_date[10] = '\0';
+	memcpy(d->at_time, full + 11, 5);
+	d->at_time[5] = '\0';
+	return 0;
 }
 
 /* Runs notice_plan on the draft; on a problem shows the form again (400). */
@@ -823,13 +1045,17 @@ static int plan_draft(struct page *p, struct draft *d, struct notice_plan *plan)
 		notice_form(p, d, "Hãy chọn ít nhất một kênh.");
 		return -1;
 	}
+	if (due_draft(p, d) != 0)
+		return -1;
 	snprintf(source, sizeof source, "web:%s", p->user);
-	int rc = notice_plan(p->st, &p->app->cfg, d->text, d->to, d->channels, d->urgent, 0, source, plan, err,
-			     sizeof err);
+	int rc = notice_plan(p->st, &p->app->cfg, d->text, d->to, d->channels, d->urgent, d->due_at, source, plan,
+			     err, sizeof err);
 	if (rc == EXIT_USAGE) {
+		char vi[320];
+		plan_err_vi(plan, err, vi, sizeof vi);
 		notice_plan_free(plan);
 		p->rep->status = 400;
-		notice_form(p, d, err);
+		notice_form(p, d, vi);
 		return -1;
 	}
 	if (rc != EXIT_OK) {
@@ -851,6 +1077,11 @@ static void draft_hidden(struct sbuf *b, const struct draft *d)
 		sbuf_add(b, "<input type=\"hidden\" name=\"voice\" value=\"1\">");
 	if (d->urgent)
 		sbuf_add(b, "<input type=\"hidden\" name=\"urgent\" value=\"1\">");
+	if (d->at_on)
+		web_html_out(b,
+			     "<input type=\"hidden\" name=\"when\" value=\"at\"><input type=\"hidden\" name=\"date\" "
+			     "value=\"%s\"><input type=\"hidden\" name=\"time\" value=\"%s\">",
+			     d->at_date, d->at_time);
 }
 
 static void post_preview(struct page *p)
@@ -867,7 +1098,18 @@ static void post_preview(struct page *p)
 	struct sbuf *b = p->b;
 	web_html_head(b, "Xem trước thông báo", p->user, p->csrf);
 	web_html_out(b, "<h1>Xem trước — chưa gửi</h1><pre>%s</pre><div class=\"wrap\"><table>", plan.text);
-	web_html_out(b, "<tr><th>Gửi tới</th><td>%s%s</td></tr>", d.to, d.urgent ? " — KHẨN" : "");
+	web_html_out(b, "<tr><th>Gửi tới</th><td>%s", d.to);
+	if (d.urgent)
+		sbuf_add(b, " <span class=\"urgent\">KHẨN</span>");
+	sbuf_add(b, "</td></tr><tr><th>Gửi lúc</th><td>");
+	if (d.due_at) {
+		web_html_out(b, "<b>");
+		web_html_time(b, d.due_at);
+		sbuf_add(b, "</b> (các hộ chờ đến giờ này)");
+	} else {
+		sbuf_add(b, "ngay khi xác nhận");
+	}
+	sbuf_add(b, "</td></tr>");
 	web_html_out(b, "<tr><th>Số hộ</th><td>%d", s->households);
 	if (s->opted_out)
 		web_html_out(b, " (bỏ qua %d hộ đã từ chối)", s->opted_out);
@@ -1018,6 +1260,236 @@ static void csv_modems(struct page *p)
 	csv_end(p, &c, store_web_modems(p->st, today_start(), modem_row, &l));
 }
 
+/* ---- inbound SMS and replies: the audit trail of short codes ---- */
+
+#define INBOX_PAGE_ROWS 300
+
+struct reply_list {
+	struct outbox_row *r;    /* strings owned */
+	int n, cap;
+};
+
+static int reply_add(const struct outbox_row *r, void *arg)
+{
+	struct reply_list *l = arg;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->r = xrealloc(l->r, (size_t)l->cap * sizeof *l->r);
+	}
+	struct outbox_row *c = &l->r[l->n++];
+	*c = *r;
+	c->to = xstrdup(r->to);
+	c->text = xstrdup(r->text);
+	c->kind = xstrdup(r->kind);
+	c->state = xstrdup(r->state);
+	c->error = xstrdup(r->error);
+	return 0;
+}
+
+static void reply_list_free(struct reply_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		free((char *)l->r[i].to);
+		free((char *)l->r[i].text);
+		free((char *)l->r[i].kind);
+		free((char *)l->r[i].state);
+		free((char *)l->r[i].error);
+	}
+	free(l->r);
+}
+
+static const char *decision_vi(const char *d)
+{
+	static const struct {
+		const char *en, *vi;
+	} t[] = {
+		{ "accepted", "đã làm theo" }, { "pending", "chờ xác nhận" }, { "refused", "từ chối" },
+		{ "ignored", "bỏ qua" }, { "stored", "chỉ lưu" }, { "", "chưa xử lý" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(t); i++)
+		if (strcmp(t[i].en, d) == 0)
+			return t[i].vi;
+	return d;
+}
+
+static const char *kind_vi(const char *k)
+{
+	return strcmp(k, "reply") == 0 ? "trả lời" : strcmp(k, "summary") == 0 ? "báo cáo"
+		: strcmp(k, "forward") == 0 ? "chuyển tiếp" : k;
+}
+
+/* The name of a registered sender or household.  The store joins on the
+ * number as received; a modem (or `loa inbox --simulate`) may give it in
+ * national form, so a miss is retried with the normalised number. */
+static void who(struct page *p, const struct inbound_row *r, char *out, size_t n)
+{
+	snprintf(out, n, "%s", r->sender_name);
+	if (out[0])
+		return;
+	struct phone ph;
+	phone_normalise(r->sender, &ph);
+	if ((ph.kind != PHONE_MOBILE && ph.kind != PHONE_LANDLINE) || strcmp(ph.e164, r->sender) == 0)
+		return;
+	struct sender sd;
+	struct household h;
+	if (store_sender_by_phone(p->st, ph.e164, &sd) == STORE_OK)
+		snprintf(out, n, "%s", sd.name);
+	else if (store_household_by_phone(p->st, ph.e164, &h) == STORE_OK)
+		snprintf(out, n, "%s", h.name);
+}
+
+struct inbox_ctx {
+	struct page *p;
+	FILE *csv;
+	const struct reply_list *replies;
+	int n;
+};
+
+static int inbound_row(const struct inbound_row *r, void *arg)
+{
+	struct inbox_ctx *x = arg;
+	char when[32], nat[24];
+	char name[160];
+	clock_format_local(r->received_at, when, sizeof when);
+	phone_national(r->sender, nat, sizeof nat);
+	who(x->p, r, name, sizeof name);
+	x->n++;
+	if (x->csv) {
+		struct sbuf rs;
+		sbuf_init(&rs);
+		for (int i = 0; i < x->replies->n; i++)
+			if (x->replies->r[i].inbound_id == r->id)
+				sbuf_printf(&rs, "%s%s", rs.len ? "\n" : "", x->replies->r[i].text);
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)r->id);
+		const char *f[] = { id, when, r->modem, nat, name, r->text, r->decision, r->reason,
+				    rs.s ? rs.s : "" };
+		sheet_write_row(x->csv, f, (int)ARRAY_LEN(f));
+		sbuf_free(&rs);
+		return 0;
+	}
+	struct sbuf *b = x->p->b;
+	const char *cls = strcmp(r->decision, "accepted") == 0 ? "ok" : strcmp(r->decision, "refused") == 0 ? "bad" : "";
+	web_html_out(b, "<tr><td data-l=\"Lúc nhận\">%s</td><td data-l=\"Người gửi\">%s", when, nat);
+	if (name[0])
+		web_html_out(b, "<br>%s", name);
+	else
+		sbuf_add(b, "<br><span class=\"muted\">(không đăng ký)</span>");
+	web_html_out(b,
+		     "</td><td data-l=\"Nội dung\"><pre>%s</pre></td><td data-l=\"Quyết định\" class=\"%s\">%s</td>"
+		     "<td data-l=\"Lý do\">%s</td><td data-l=\"Trả lời\">",
+		     r->text, cls, decision_vi(r->decision), r->reason);
+	int any = 0;
+	for (int i = 0; i < x->replies->n; i++) {
+		const struct outbox_row *o = &x->replies->r[i];
+		if (o->inbound_id != r->id)
+			continue;
+		web_html_out(b, "%s<pre>%s</pre><span class=\"muted\">%s · %s</span>", any++ ? "<hr>" : "", o->text,
+			     kind_vi(o->kind), web_html_state(o->state));
+	}
+	if (!any)
+		sbuf_add(b, "<span class=\"muted\">—</span>");
+	sbuf_add(b, "</td></tr>");
+	return 0;
+}
+
+static int outbox_row_html(const struct outbox_row *o, void *arg)
+{
+	struct inbox_ctx *x = arg;
+	char when[32], nat[24];
+	clock_format_local(o->created_at, when, sizeof when);
+	phone_national(o->to, nat, sizeof nat);
+	x->n++;
+	if (x->csv) {
+		char id[24], in[24];
+		snprintf(id, sizeof id, "%lld", (long long)o->id);
+		snprintf(in, sizeof in, "%lld", (long long)o->inbound_id);
+		const char *f[] = { id, when, nat, o->kind, o->text, o->state, o->error, o->inbound_id ? in : "" };
+		sheet_write_row(x->csv, f, (int)ARRAY_LEN(f));
+		return 0;
+	}
+	web_html_out(x->p->b,
+		     "<tr><td data-l=\"Lúc tạo\">%s</td><td data-l=\"Gửi tới\">%s</td><td data-l=\"Loại\">%s</td>"
+		     "<td data-l=\"Nội dung\"><pre>%s</pre></td><td data-l=\"Trạng thái\">%s</td>",
+		     when, nat, kind_vi(o->kind), o->text, web_html_state(o->state));
+	if (o->error[0])
+		web_html_out(x->p->b, "<td data-l=\"Lỗi\" class=\"bad\">%s</td></tr>", o->error);
+	else
+		sbuf_add(x->p->b, "<td class=\"empty\"></td></tr>");
+	return 0;
+}
+
+static void page_inbox(struct page *p)
+{
+	struct sbuf *b = p->b;
+	struct reply_list rl = { NULL, 0, 0 };
+	if (store_outbox_each(p->st, 0, reply_add, &rl) != STORE_OK) {
+		reply_list_free(&rl);
+		db_error(p);
+		return;
+	}
+	web_html_head(b, "Tin nhắn đến", p->user, p->csrf);
+	web_html_out(b,
+		     "<h1>Tin nhắn đến</h1><p class=\"muted\">Mọi tin SMS gửi tới số của Loa, Loa đã làm gì và vì sao, "
+		     "và tin Loa trả lời; mới nhất trước (%d tin gần nhất). Chỉ để xem.</p>"
+		     "<p class=\"links noprint\"><a href=\"/inbox.csv\">Tải CSV tin đến</a>"
+		     "<a href=\"/outbox.csv\">Tải CSV tin trả lời</a></p>"
+		     "<div class=\"wrap\"><table class=\"stack\"><tr><th>Lúc nhận</th><th>Người gửi</th><th>Nội dung</th><th>Quyết định</th>"
+		     "<th>Lý do</th><th>Trả lời</th></tr>",
+		     INBOX_PAGE_ROWS);
+	struct inbox_ctx x = { p, NULL, &rl, 0 };
+	int rc = store_inbound_each(p->st, INBOX_PAGE_ROWS, inbound_row, &x);
+	sbuf_add(b, "</table></div>");
+	if (rc == STORE_OK && !x.n)
+		sbuf_add(b, "<p>Chưa có tin nhắn đến nào.</p>");
+	if (rc == STORE_OK) {
+		sbuf_add(b, "<h2>Tin Loa đã gửi đi (trả lời, báo cáo, chuyển tiếp)</h2><div class=\"wrap\"><table class=\"stack\"><tr>"
+			    "<th>Lúc tạo</th><th>Gửi tới</th><th>Loại</th><th>Nội dung</th><th>Trạng thái</th><th>Lỗi</th></tr>");
+		x.n = 0;
+		rc = store_outbox_each(p->st, INBOX_PAGE_ROWS, outbox_row_html, &x);
+		sbuf_add(b, "</table></div>");
+		if (rc == STORE_OK && !x.n)
+			sbuf_add(b, "<p>Chưa có tin trả lời nào.</p>");
+	}
+	reply_list_free(&rl);
+	if (rc != STORE_OK) {
+		db_error(p);
+		return;
+	}
+	web_html_foot(b);
+}
+
+static void csv_inbox(struct page *p)
+{
+	static const char *const cols[] = { "inbound", "received", "modem", "sender", "sender_name", "text",
+					    "decision", "reason", "replies" };
+	struct reply_list rl = { NULL, 0, 0 };
+	if (store_outbox_each(p->st, 0, reply_add, &rl) != STORE_OK) {
+		reply_list_free(&rl);
+		db_error(p);
+		return;
+	}
+	struct csv_out c;
+	FILE *f = csv_begin(p, &c, "tin-den.csv");
+	sheet_write_bom(f);
+	sheet_write_row(f, cols, (int)ARRAY_LEN(cols));
+	struct inbox_ctx x = { p, f, &rl, 0 };
+	csv_end(p, &c, store_inbound_each(p->st, 0, inbound_row, &x));
+	reply_list_free(&rl);
+}
+
+static void csv_outbox(struct page *p)
+{
+	static const char *const cols[] = { "outbox", "created", "to", "kind", "text", "state", "error", "inbound" };
+	struct reply_list rl = { NULL, 0, 0 };
+	struct csv_out c;
+	FILE *f = csv_begin(p, &c, "tin-tra-loi.csv");
+	sheet_write_bom(f);
+	sheet_write_row(f, cols, (int)ARRAY_LEN(cols));
+	struct inbox_ctx x = { p, f, &rl, 0 };
+	csv_end(p, &c, store_outbox_each(p->st, 0, outbox_row_html, &x));
+}
+
 /* ---- routing and the gate ---- */
 
 enum { M_GET = 1, M_POST = 2 };
@@ -1035,6 +1507,7 @@ static const struct route {
 	{ "/notices.csv", M_GET, 1, csv_notices },
 	{ "/notice", M_GET, 1, page_notice },
 	{ "/notice.csv", M_GET, 1, csv_notice },
+	{ "/notice/cancel", M_POST, 1, post_cancel },
 	{ "/unreached", M_GET, 1, page_unreached },
 	{ "/household", M_GET, 1, page_household },
 	{ "/household.csv", M_GET, 1, csv_household },
@@ -1044,6 +1517,9 @@ static const struct route {
 	{ "/new/create", M_POST, 1, post_create },
 	{ "/modems", M_GET, 1, page_modems },
 	{ "/modems.csv", M_GET, 1, csv_modems },
+	{ "/inbox", M_GET, 1, page_inbox },
+	{ "/inbox.csv", M_GET, 1, csv_inbox },
+	{ "/outbox.csv", M_GET, 1, csv_outbox },
 };
 
 void web_page_handle(struct web_app *app, const struct web_request *rq, struct web_reply *rep)

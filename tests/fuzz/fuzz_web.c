@@ -3,11 +3,14 @@
  * Cookie header — checking the promises callers rely on: decoded values
  * are NUL-free valid UTF-8, forms stay within WEB_FORM_MAX_FIELDS, a cookie
  * value fits its buffer.  The HTML escaper runs on every decoded value and
- * must leave no markup character behind. */
+ * must leave no markup character behind.  The create form's "Gửi lúc"
+ * (notice_parse_at) never accepts a time in the past, and the notice text
+ * check always says why it refused. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/notice.h"
 #include "gateway/text.h"
 #include "gateway/web_html.h"
 #include "gateway/web_req.h"
@@ -38,6 +41,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out;
 	if (web_req_decode(s, size, 1, &out) == 0) {
 		check_text(out);
+		int64_t now = 1796090400, at = 0;
+		int rc = notice_parse_at(out, now, &at);
+		if (rc != 0 && rc != NOTICE_AT_FORMAT && rc != NOTICE_AT_PAST)
+			abort();
+		if (rc == 0 && at + 60 <= now)
+			abort();
+		int why;
+		long detail;
+		char err[256];
+		char *t = text_notice_check_why(out, 40, &why, &detail, err, sizeof err);
+		if ((t == NULL) != (why != TEXT_CHECK_OK))
+			abort();
+		free(t);
 		free(out);
 	}
 	struct web_form f;

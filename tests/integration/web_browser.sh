@@ -1,7 +1,8 @@
 # The officers' web page in a real headless Chromium (Debian's `chromium`)
 # driven by playwright-core from npm: log in, open a notice, export its
-# CSV, create a notice and see it queued, on a desktop and a phone-sized
-# screen; no script runs (a hostile household name stays text) and the
+# CSV, create a notice and see it queued, schedule an urgent one for
+# tomorrow ("Gửi lúc") and cancel it with its confirm step, read the inbox
+# of short codes and its CSV, on a desktop and a phone-sized screen; no script runs (a hostile household name stays text) and the
 # Content-Security-Policy blocks nothing of ours.  Screenshots go to
 # $BUILD/screenshots/.  Skips (77) only when chromium or node/npm, or the
 # playwright-core package, cannot be had.
@@ -43,6 +44,12 @@ sql "UPDATE deliveries SET state = 'unreached', attempts = 3, last_error = 'khô
 sql "UPDATE deliveries SET state = 'failed', attempts = 2, last_error = 'số không tồn tại', updated_at = updated_at + 200 WHERE channel = 'sms' AND household_id = 2"
 sql "INSERT INTO modem_status(name, updated_at, state, registered, signal, operator, last_error) VALUES ('m1', $LOA_FAKE_TIME, 'ready', 1, 18, 'Viettel', '')"
 expect_rc 0 "$LOA" user add admin <<<'mat-khau-dai'
+# short codes for the inbox page: a head's broadcast awaiting its code, a
+# household opting out, an unknown number (stored, not answered)
+expect_rc 0 "$LOA" sender add 0987000222 --role head --name "Trưởng thôn Bình"
+expect_rc 0 "$LOA" inbox --simulate 0987000222 "TB dong-tien Họp <b>gấp</b> 20h tại nhà văn hóa"
+expect_rc 0 "$LOA" inbox --simulate 0912345678 "TUCHOI"
+expect_rc 0 "$LOA" inbox --simulate 0900000999 "Khuyến mãi nạp thẻ"
 
 "$LOA" web >"$WORK/web.out" 2>"$WORK/web.err" &
 WEB_PID=$!
@@ -130,6 +137,56 @@ async function session(name, opts) {
 	await page.goto(URL + '/');
 	check((await page.textContent('body')).includes(text), 'new notice in the list');
 
+	// an urgent notice for tomorrow 07:30 ("Gửi lúc"; the server's clock is
+	// LOA_FAKE_TIME, 2026-12-01 09:00 in Asia/Ho_Chi_Minh)
+	await page.goto(URL + '/new');
+	const text2 = `Cắt điện từ 8h đến 11h ngày mai (${name})`;
+	await page.fill('textarea[name=text]', text2);
+	await page.check('input[name=urgent]');
+	await page.check('input[name=when][value=at]');
+	await page.fill('input[name=date]', '2026-12-02');
+	await page.fill('input[name=time]', '07:30');
+	await shot('new-at');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xem trước')]);
+	let pv = await page.textContent('body');
+	check(pv.includes('2026-12-02 07:30') && pv.includes('KHẨN'), 'preview shows the due time and urgency');
+	await shot('preview-at');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xác nhận gửi')]);
+	check(/\/notice\?id=\d+&created=1$/.test(page.url()), 'scheduled notice created, got ' + page.url());
+	const noticeUrl = page.url().replace('&created=1', '');
+	pv = await page.textContent('h1');
+	check(pv.includes('KHẨN'), 'urgent badge on the notice page');
+	check((await page.textContent('body')).includes('gửi lúc 2026-12-02 07:30'), 'due time on the notice page');
+	await page.goto(URL + '/');
+	check(await page.locator('tr.urgent-row', { hasText: text2 }).count() === 1, 'urgent row marked in the list');
+	await shot('notices-urgent');
+
+	// cancel it: the button, a confirm page, then cancelled
+	await page.goto(noticeUrl);
+	await Promise.all([page.waitForNavigation(), page.click('text=Hủy thông báo')]);
+	check((await page.textContent('body')).includes('sẽ bị hủy'), 'cancel asks for confirmation');
+	await shot('cancel');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xác nhận hủy')]);
+	check(/cancelled=\d+$/.test(page.url()), 'cancelled, got ' + page.url());
+	const cb = await page.textContent('body');
+	check(cb.includes('Đã hủy thông báo') && cb.includes('đã hủy'), 'notice shows cancelled');
+	check(await page.locator('text=Hủy thông báo…').count() === 0, 'no cancel button once cancelled');
+	await shot('cancelled');
+
+	// the inbox: inbound SMS, decisions, replies; read-only; CSV
+	await Promise.all([page.waitForNavigation(), page.click('nav a[href="/inbox"]')]);
+	const ib = await page.textContent('body');
+	check(ib.includes('Trưởng thôn Bình') && ib.includes('Họp <b>gấp</b>'), 'inbox: sender name and text as text');
+	check(ib.includes('chờ xác nhận') && ib.includes('XN'), 'inbox: decision and the reply');
+	check(ib.includes('(không đăng ký)') && ib.includes('Khuyến mãi'), 'inbox: unknown sender');
+	check(await page.locator('main form').count() === 0, 'inbox is read-only');
+	await shot('inbox');
+	const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/inbox.csv"]')]);
+	const icsv = path.join(SHOTS, `${name}-inbox.csv`);
+	await dl2.saveAs(icsv);
+	const ibytes = fs.readFileSync(icsv);
+	check(ibytes[0] === 0xEF && ibytes.toString('utf8').includes('TUCHOI'), 'inbox CSV');
+
 	// logout
 	await Promise.all([page.waitForNavigation(), page.click('nav button')]);
 	check(new globalThis.URL(page.url()).pathname === '/login', 'logged out');
@@ -147,7 +204,12 @@ JS
 PW="$PW" URL="$URL" SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" timeout 300 node "$WORK/drive.js" >"$WORK/node.out" 2>&1 \
 	|| fail "browser run: $(tail -20 "$WORK/node.out")"
 contains "$(cat "$WORK/node.out")" "browser: ok"
-[ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin'")" = 2 ] || fail "notices created by the browser"
+[ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin'")" = 4 ] || fail "notices created by the browser"
+[ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin' AND urgent = 1 AND state = 'cancelled' AND due_at = strftime('%s', '2026-12-02 00:30:00')")" = 2 ] \
+	|| fail "scheduled urgent notices not stored with their due time and cancelled: $(sql "SELECT id, urgent, state, due_at FROM notices")"
+[ "$(sql "SELECT count(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.state = 'cancelled' AND d.state <> 'cancelled'")" = 0 ] \
+	|| fail "deliveries of cancelled notices still pending"
+[ "$(sql "SELECT count(*) FROM events WHERE kind = 'notice_cancelled' AND detail LIKE 'by web:admin:%'")" = 2 ] || fail "cancel event by web:admin"
 [ "$(sql "SELECT count(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source = 'web:admin' AND d.state = 'queued'")" -gt 0 ] \
 	|| fail "created notices not queued"
 ls "$SHOTS"/desktop-notice.png "$SHOTS"/phone-notice.png >/dev/null || fail "screenshots missing"

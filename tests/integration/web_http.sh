@@ -17,6 +17,12 @@ printf '<script>alert(1)</script>,0912000111,dong-tien,both,no,"<img src=x onerr
 printf 'Lê Thị Cúc,0905123456,tay-son,voice,yes,\n' >>"$WORK/h.csv"
 expect_rc 0 "$LOA" household import "$WORK/h.csv"
 expect_rc 0 "$LOA" notice send --to all "Họp thôn 19h30 tối nay"
+# --at (the rules the web form shares): the past and impossible dates are refused
+expect_rc 2 "$LOA" notice send --to all --at "2026-12-01 08:00" --dry-run "x"
+contains "$ERR" "is in the past"
+expect_rc 2 "$LOA" notice send --to all --at "2026-02-31 10:00" --dry-run "x"
+contains "$ERR" "is not"
+expect_rc 0 "$LOA" notice send --to all --at "08:00" --dry-run "x"
 hostile=$(sql "SELECT id FROM households WHERE name LIKE '<script>%'")
 
 # users: password from standard input (not a tty), hashed with argon2id
@@ -56,6 +62,10 @@ grep -q 'script' "$WORK/body" && fail "data leaked without a session"
 [ "$(code "$URL/household?id=$hostile")" = 303 ] || fail "household without a session"
 [ "$(code -d 'text=x&to=all&sms=1' "$URL/new/create")" = 403 ] || fail "POST without a session"
 [ "$(code -b "loa_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "$URL/")" = 303 ] || fail "forged session"
+
+[ "$(code "$URL/inbox")" = 303 ] || fail "inbox without a session"
+[ "$(code "$URL/inbox.csv")" = 303 ] || fail "inbox CSV without a session"
+[ "$(code -d 'id=1&confirm=1' "$URL/notice/cancel")" = 403 ] || fail "cancel without a session"
 
 # every answer carries the security headers
 code "$URL/login" >/dev/null
@@ -158,8 +168,38 @@ grep -qi '^Location: /notice?id=2&created=1' "$WORK/head" || fail "create redire
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 2 AND state = 'queued'")" = 3 ] || fail "fan-out"
 [ "$(code -b "$J" "$URL/notice?id=2&created=1")" = 200 ] || fail "new notice page"
 contains "$(cat "$WORK/body")" "chờ gửi"
-# a bad draft is shown again with the reason
+# a bad draft is shown again with the reason, in Vietnamese
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=%20&to=all&sms=1' "$URL/new/preview")" = 400 ] || fail "blank text"
+contains "$(cat "$WORK/body")" "Nội dung đang trống"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=x&to=khong-co&sms=1' "$URL/new/preview")" = 400 ] || fail "unknown group"
+contains "$(cat "$WORK/body")" "Không có nhóm &quot;khong-co&quot;"
+grep -q 'no group' "$WORK/body" && fail "English error on the page"
+# a due time: refused in the past (the server's clock is 2026-12-01 09:00), kept when later
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=x&to=all&sms=1&when=at&date=2026-12-01&time=08:00' "$URL/new/preview")" = 400 ] \
+	|| fail "due time in the past"
+contains "$(cat "$WORK/body")" "đã qua"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=Sang mai&to=all&sms=1&when=at&date=&time=07:00' "$URL/new/create")" = 303 ] \
+	|| fail "create with a due time"
+[ "$(sql "SELECT due_at FROM notices WHERE id = 3")" = "$(sql "SELECT strftime('%s', '2026-12-02 00:00:00')")" ] || fail "due_at"
+
+# cancel: CSRF, a confirm step, then pending deliveries are cancelled
+[ "$(code -b "$J" -d 'id=3&confirm=1' "$URL/notice/cancel")" = 403 ] || fail "cancel without CSRF"
+[ "$(code -b "$J" -d "csrf=$S&id=3" "$URL/notice/cancel")" = 200 ] || fail "cancel confirm page"
+contains "$(cat "$WORK/body")" "Xác nhận hủy"
+[ "$(sql "SELECT state FROM notices WHERE id = 3")" = active ] || fail "cancelled before confirming"
+[ "$(code -b "$J" -d "csrf=$S&id=3&confirm=1" "$URL/notice/cancel")" = 303 ] || fail "cancel"
+[ "$(sql "SELECT state FROM notices WHERE id = 3")" = cancelled ] || fail "notice not cancelled"
+[ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 3 AND state <> 'cancelled'")" = 0 ] || fail "deliveries not cancelled"
+[ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 2 AND state = 'queued'")" = 3 ] || fail "another notice touched"
+
+# the inbox: read-only, escaped
+expect_rc 0 "$LOA" inbox --simulate 0900000999 "<b>khuyen mai</b>"
+[ "$(code -b "$J" "$URL/inbox")" = 200 ] || fail "inbox page"
+contains "$(cat "$WORK/body")" "&lt;b&gt;khuyen mai&lt;/b&gt;"
+grep -q '<b>khuyen' "$WORK/body" && fail "inbox renders markup"
+[ "$(code -b "$J" "$URL/inbox.csv")" = 200 ] || fail "inbox CSV"
+grep -q '<b>khuyen mai</b>' "$WORK/body" || fail "inbox CSV rows"
+[ "$(code -b "$J" -d "csrf=$S" "$URL/inbox")" = 405 ] || fail "POST to the inbox"
 
 # logout ends the session
 [ "$(code -b "$J" -c "$J" -d "csrf=$S" "$URL/logout")" = 303 ] || fail "logout"

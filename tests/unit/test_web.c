@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "db/store_shortcode.h"
+#include "db/store_sms.h"
 #include "db/store_web.h"
+#include "gateway/cli.h"
 #include "gateway/clock.h"
 #include "gateway/config.h"
+#include "gateway/notice.h"
 #include "gateway/web_auth.h"
 #include "gateway/web_html.h"
 #include "gateway/web_page.h"
@@ -402,6 +406,386 @@ static void test_pages(void **state)
 	web_page_reply_free(&rep);
 }
 
+/* A session for `name` (password pw) as a Cookie header and its CSRF token. */
+static void session_for(const char *name, const char *pw, char cookie[128], char csrf[WEB_HEX_LEN + 1])
+{
+	struct web_login_result r;
+	assert_int_equal(web_auth_login(st, 480, name, pw, "127.0.0.1", &r), WEB_LOGIN_OK);
+	snprintf(cookie, 128, "loa_session=%s", r.token);
+	web_auth_csrf(r.token, csrf);
+}
+
+static void add_household(const char *name, const char *phone, const char *groups, int channel, int64_t *id)
+{
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "%s", name);
+	snprintf(h.phone, sizeof h.phone, "%s", phone);
+	snprintf(h.groups, sizeof h.groups, "%s", groups);
+	h.channel = channel;
+	h.accents = 1;
+	assert_int_equal(store_household_insert(st, &h, id), STORE_OK);
+}
+
+/* POSTs body (after "csrf=...&") to path; the reply must have `status` and
+ * contain `want` (and not `unwanted` when given). */
+static void post_expect(const char *target, const char *cookie, const char *csrf, const char *form, int status,
+			const char *want, const char *unwanted)
+{
+	char body[2048];
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, form);
+	struct web_reply rep;
+	request("POST", target, body, cookie, &rep);
+	if (rep.status != status || !strstr(rep.body.s ? rep.body.s : "", want) ||
+	    (unwanted && strstr(rep.body.s, unwanted)))
+		fail_msg("POST %s %s: status %d, want %d and '%s'; body: %.300s", target, form, rep.status, status, want,
+			 rep.body.s && strstr(rep.body.s, "<main>") ? strstr(rep.body.s, "<main>") : "");
+	web_page_reply_free(&rep);
+}
+
+/* notice_plan's refusals reach the Vietnamese page in Vietnamese, by code;
+ * the CLI's English line is unchanged. */
+static void test_plan_errors(void **state)
+{
+	(void)state;
+	config_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+
+	/* the codes, and the English message the CLI prints */
+	struct notice_plan pl;
+	char err[512];
+	assert_int_equal(notice_plan(st, &app.cfg, "ab\xff", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(pl.why, NOTICE_WHY_TEXT_UTF8);
+	assert_int_equal(pl.why_n, 3);
+	assert_string_equal(err, "text is not valid UTF-8 (byte 3); save it as UTF-8");
+	notice_plan_free(&pl);
+	assert_int_equal(notice_plan(st, &app.cfg, " \n ", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(pl.why, NOTICE_WHY_TEXT_EMPTY);
+	assert_string_equal(err, "text is empty");
+	notice_plan_free(&pl);
+	assert_int_equal(notice_plan(st, &app.cfg, "x", "nope", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(pl.why, NOTICE_WHY_NO_GROUP);
+	assert_string_equal(pl.why_group, "nope");
+	assert_string_equal(err, "--to: no group 'nope' (loa group list shows them)");
+	notice_plan_free(&pl);
+	assert_int_equal(notice_plan(st, &app.cfg, "x", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_OK);
+	assert_int_equal(pl.why, NOTICE_WHY_NONE);
+	notice_plan_free(&pl);
+
+	/* the page: each known case in Vietnamese, never the English line */
+	post_expect("/new/preview", cookie, csrf, "text=+%0A+&to=all&sms=1", 400, "Nội dung đang trống", "text is");
+	post_expect("/new/preview", cookie, csrf, "text=a%01b&to=all&sms=1", 400, "ký tự điều khiển không in được (ở byte 2)",
+		    "control");
+	post_expect("/new/preview", cookie, csrf, "text=x&to=nope&sms=1", 400, "Không có nhóm &quot;nope&quot;",
+		    "no group");
+	post_expect("/new/preview", cookie, csrf, "text=x&to=dong-tien&voice=1", 400,
+		    "không tới được hộ nào (0 hộ đã từ chối nhận, 1 hộ không có kênh đã chọn)", "would reach");
+	app.cfg.notice_max_chars = 5;
+	post_expect("/new/preview", cookie, csrf, "text=H%E1%BB%8Dp+th%C3%B4n&to=all&sms=1", 400,
+		    "Nội dung dài 8 ký tự; tối đa 5 ký tự", "characters");
+	app.cfg.notice_max_chars = 1000;
+	app.cfg.sms_max_parts = 1;
+	char form[1024] = "to=all&sms=1&text=";
+	for (int i = 0; i < 80; i++)
+		strcat(form, "%E1%BB%8D"); /* ọ: 80 UCS-2 characters, 2 parts */
+	post_expect("/new/preview", cookie, csrf, form, 400, "Tin có dấu cần 2 phần SMS; tối đa 1 phần", "Unicode");
+	app.cfg.sms_max_parts = 5;
+	post_expect("/new/preview", cookie, csrf, form, 200, "Xác nhận gửi", NULL);
+}
+
+/* "Gửi lúc": the CLI's --at rules, on the form, the preview and the notice. */
+static void test_due_time(void **state)
+{
+	(void)state;
+	int64_t now = clock_wall_s(), at;
+	char s[40];
+	assert_int_equal(notice_parse_at("2026-02-31 10:00", now, &at), NOTICE_AT_FORMAT);
+	assert_int_equal(notice_parse_at("25:00", now, &at), NOTICE_AT_FORMAT);
+	assert_int_equal(notice_parse_at("tomorrow", now, &at), NOTICE_AT_FORMAT);
+	assert_int_equal(notice_parse_at("2026-12-01 10:00 x", now, &at), NOTICE_AT_FORMAT);
+	clock_format_local(now - 3600, s, sizeof s);
+	assert_int_equal(notice_parse_at(s, now, &at), NOTICE_AT_PAST);
+	assert_int_equal(notice_parse_at(s + 11, now, &at), 0); /* "HH:MM" an hour ago: tomorrow */
+	assert_int_equal(at, now - 3600 + 86400);
+	clock_format_local(now, s, sizeof s);
+	assert_int_equal(notice_parse_at(s, now, &at), 0); /* this minute still counts as now */
+	clock_format_local(now + 2 * 86400 + 1800, s, sizeof s);
+	assert_int_equal(notice_parse_at(s, now, &at), 0);
+	assert_int_equal(at, now + 2 * 86400 + 1800);
+
+	config_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1], form[256];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+
+	/* the form offers it */
+	struct web_reply rep;
+	request("GET", "/new", NULL, cookie, &rep);
+	assert_non_null(strstr(rep.body.s, "Gửi lúc"));
+	assert_non_null(strstr(rep.body.s, "name=\"when\" value=\"now\" checked"));
+	assert_non_null(strstr(rep.body.s, "type=\"time\" name=\"time\""));
+	web_page_reply_free(&rep);
+
+	/* refused: no time, a bad date, the past */
+	post_expect("/new/preview", cookie, csrf, "text=x&to=all&sms=1&when=at&date=&time=", 400, "Hãy nhập giờ gửi", NULL);
+	post_expect("/new/preview", cookie, csrf, "text=x&to=all&sms=1&when=at&date=2026-02-31&time=10:00", 400,
+		    "không hợp lệ", NULL);
+	clock_format_local(now - 3600, s, sizeof s);
+	s[10] = '\0';
+	snprintf(form, sizeof form, "text=x&to=all&sms=1&when=at&date=%s&time=%s", s, s + 11);
+	post_expect("/new/preview", cookie, csrf, form, 400, "đã qua", NULL);
+	/* the form keeps what was typed */
+	post_expect("/new/preview", cookie, csrf, form, 400, "name=\"when\" value=\"at\" checked", NULL);
+	/* "now" ignores the fields */
+	post_expect("/new/preview", cookie, csrf, "text=x&to=all&sms=1&when=now&date=2020-01-01&time=10:00", 200,
+		    "ngay khi xác nhận", NULL);
+
+	/* HH:MM alone: the next occurrence, shown in full on the preview and carried as such */
+	char due[32], want[160];
+	clock_format_local(now - 3600 + 86400, due, sizeof due);
+	clock_format_local(now - 3600, s, sizeof s);
+	snprintf(form, sizeof form, "text=H%%E1%%BB%%8Dp&to=all&sms=1&urgent=1&when=at&date=&time=%s", s + 11);
+	snprintf(want, sizeof want, "<b>%s</b>", due);
+	post_expect("/new/preview", cookie, csrf, form, 200, want, NULL);
+	due[10] = '\0';
+	snprintf(want, sizeof want, "name=\"date\" value=\"%s\"><input type=\"hidden\" name=\"time\" value=\"%s\"", due,
+		 due + 11);
+	post_expect("/new/preview", cookie, csrf, form, 200, want, NULL);
+	post_expect("/new/preview", cookie, csrf, form, 200, "<span class=\"urgent\">KHẨN</span>", NULL);
+
+	/* confirmed with the carried date: stored as due_at */
+	snprintf(form, sizeof form, "text=H%%E1%%BB%%8Dp&to=all&sms=1&when=at&date=%s&time=%s", due, due + 11);
+	char body[512];
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, form);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	struct notice n;
+	assert_int_equal(store_notice_get(st, 1, &n), STORE_OK);
+	assert_int_equal(n.due_at, now - 3600 + 86400);
+	store_notice_clear(&n);
+	/* when=now: due now (0 or the creation time) */
+	snprintf(body, sizeof body, "csrf=%s&text=x&to=all&sms=1&when=now&date=2020-01-01&time=10:00", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	assert_int_equal(store_notice_get(st, 2, &n), STORE_OK);
+	assert_true(n.due_at <= now);
+	store_notice_clear(&n);
+}
+
+static void get_expect(const char *target, const char *cookie, int status, const char *want, const char *unwanted)
+{
+	struct web_reply rep;
+	request("GET", target, NULL, cookie, &rep);
+	if (rep.status != status || !strstr(rep.body.s ? rep.body.s : "", want) ||
+	    (unwanted && strstr(rep.body.s, unwanted)))
+		fail_msg("GET %s: status %d, want %d and '%s'; body: %.400s", target, rep.status, status, want,
+			 rep.body.s && strstr(rep.body.s, "<main>") ? strstr(rep.body.s, "<main>") : "");
+	web_page_reply_free(&rep);
+}
+
+/* "Tin nhắn đến": inbound SMS with sender names, decisions, reasons and
+ * replies, newest first, escaped, CSV, behind the login. */
+static void test_inbox(void **state)
+{
+	(void)state;
+	config_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid, in1, in2, in3;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	struct sender sd;
+	memset(&sd, 0, sizeof sd);
+	snprintf(sd.phone, sizeof sd.phone, "+84987000111");
+	snprintf(sd.role, sizeof sd.role, "head");
+	snprintf(sd.name, sizeof sd.name, "Trưởng thôn <Bình>");
+	assert_int_equal(store_sender_add(st, &sd, NULL), STORE_OK);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+
+	int64_t now = clock_wall_s();
+	assert_int_equal(store_sms_inbound_cli(st, "+84987000111", "TB dong-tien <script>alert(1)</script>", now, &in1),
+			 STORE_OK);
+	assert_int_equal(store_inbound_decide(st, in1, "pending", "broadcast to dong-tien awaits the one-time code"),
+			 STORE_OK);
+	assert_int_equal(store_outbox_add(st, "+84987000111", "Xem truoc: gui XN 123456", "reply", in1, now), STORE_OK);
+	/* in national form, as `loa inbox --simulate` stores it: still named */
+	assert_int_equal(store_sms_inbound_cli(st, "0912000111", "TUCHOI", now + 60, &in2), STORE_OK);
+	assert_int_equal(store_inbound_decide(st, in2, "accepted", "household 1 opted out of non-urgent notices"),
+			 STORE_OK);
+	assert_int_equal(store_sms_inbound_cli(st, "+84900000999", "=cmd|' /C calc'!A0", now + 120, &in3), STORE_OK);
+	assert_int_equal(store_inbound_decide(st, in3, "stored", "unknown sender"), STORE_OK);
+
+	/* behind the login */
+	struct web_reply rep;
+	request("GET", "/inbox", NULL, NULL, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	request("GET", "/inbox.csv", NULL, NULL, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+
+	request("GET", "/inbox", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	const char *b = rep.body.s;
+	assert_null(strstr(b, "<script>"));
+	assert_non_null(strstr(b, "TB dong-tien &lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(b, "Trưởng thôn &lt;Bình&gt;"));             /* registered sender */
+	assert_non_null(strstr(b, "Nguyễn Văn An"));                          /* household */
+	assert_non_null(strstr(b, "(không đăng ký)"));                        /* unknown */
+	assert_non_null(strstr(b, "chờ xác nhận"));
+	assert_non_null(strstr(b, "awaits the one-time code"));
+	assert_non_null(strstr(b, "Xem truoc: gui XN 123456"));
+	assert_non_null(strstr(b, "href=\"/inbox\""));                        /* in the navigation */
+	/* newest first */
+	const char *a3 = strstr(b, "0900000999"), *a2 = strstr(b, "TUCHOI"), *a1 = strstr(b, "TB dong-tien");
+	assert_true(a3 && a2 && a1 && a3 < a2 && a2 < a1);
+	/* read-only: no form but logout */
+	int forms = 0;
+	for (const char *f = b; (f = strstr(f, "<form")); f++)
+		forms++;
+	assert_int_equal(forms, 1);
+	web_page_reply_free(&rep);
+
+	request("GET", "/inbox.csv", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	assert_string_equal(rep.type, "text/csv; charset=utf-8");
+	assert_string_equal(rep.filename, "tin-den.csv");
+	assert_memory_equal(rep.body.s, "\xEF\xBB\xBF", 3);
+	assert_non_null(strstr(rep.body.s, "inbound,received,modem,sender,sender_name,text,decision,reason,replies"));
+	assert_non_null(strstr(rep.body.s, "<script>alert(1)</script>"));     /* CSV is data */
+	assert_non_null(strstr(rep.body.s, "'=cmd"));                        /* no formula */
+	assert_non_null(strstr(rep.body.s, "Xem truoc: gui XN 123456"));
+	assert_true(strstr(rep.body.s, "TUCHOI") < strstr(rep.body.s, "TB dong-tien"));
+	web_page_reply_free(&rep);
+	request("GET", "/outbox.csv", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	assert_non_null(strstr(rep.body.s, "0987000111,reply,Xem truoc: gui XN 123456,queued"));
+	web_page_reply_free(&rep);
+	request("POST", "/inbox", "x=1", cookie, &rep);
+	assert_int_equal(rep.status, 405);
+	web_page_reply_free(&rep);
+}
+
+struct state_count {
+	const char *state;
+	int n;
+};
+
+static int add_state(const struct report_count *c, void *arg)
+{
+	struct state_count *sc = arg;
+	if (strcmp(c->state, sc->state) == 0)
+		sc->n += c->n;
+	return 0;
+}
+
+static int count_state(int64_t notice, const char *state)
+{
+	struct state_count sc = { state, 0 };
+	assert_int_equal(store_report_counts(st, notice, add_state, &sc), STORE_OK);
+	return sc.n;
+}
+
+/* Urgent notices are marked; cancel: CSRF, a confirm step, pending
+ * deliveries cancelled, in-flight ones left alone, an event by web:USER. */
+static void test_cancel(void **state)
+{
+	(void)state;
+	config_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_household("Lê Thị Cúc", "+84905123456", "dong-tien", CH_SMS, &hid);
+	add_household("Trần Văn Dũng", "+84987654321", "tay-son", CH_SMS, &hid);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1], body[256];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	struct web_reply rep;
+	snprintf(body, sizeof body, "csrf=%s&text=B%%C3%%A3o+l%%C5%%A9&to=all&sms=1&urgent=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	snprintf(body, sizeof body, "csrf=%s&text=H%%E1%%BB%%8Dp&to=all&sms=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+
+	/* urgent: a badge in the list (only on notice 1) and on its page */
+	request("GET", "/", NULL, cookie, &rep);
+	const char *u = strstr(rep.body.s, "<tr class=\"urgent-row\">");
+	assert_non_null(u);
+	assert_non_null(strstr(u, "href=\"/notice?id=1\""));
+	assert_true(strstr(u, "href=\"/notice?id=1\"") < strstr(u, "</tr>"));
+	assert_non_null(strstr(u, "<span class=\"urgent\">KHẨN</span>"));
+	const char *n2 = strstr(rep.body.s, "href=\"/notice?id=2\"");
+	assert_non_null(n2);
+	assert_null(strstr(rep.body.s, "<tr class=\"urgent-row\"><td><a href=\"/notice?id=2\""));
+	web_page_reply_free(&rep);
+	get_expect("/notice?id=1", cookie, 200, "<h1>Thông báo 1 <span class=\"urgent\">KHẨN</span>", NULL);
+	get_expect("/notice?id=2", cookie, 200, "<h1>Thông báo 2</h1>", "class=\"urgent\"");
+
+	/* the notice page offers cancel while deliveries wait */
+	get_expect("/notice?id=1", cookie, 200, "action=\"/notice/cancel\"", NULL);
+	/* a modem is already sending one of them (urgent first): it must finish */
+	struct sms_job job;
+	memset(&job, 0, sizeof job);
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 1, 10, &job), STORE_OK);
+	assert_int_equal(job.notice_id, 1);
+	store_sms_job_clear(&job);
+	assert_int_equal(count_state(1, "queued"), 2);
+	assert_int_equal(count_state(1, "sending"), 1);
+
+	/* without the CSRF token: refused, nothing changes */
+	request("POST", "/notice/cancel", "id=1&confirm=1", cookie, &rep);
+	assert_int_equal(rep.status, 403);
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "queued"), 2);
+	/* a GET cannot cancel */
+	request("GET", "/notice/cancel?id=1&confirm=1", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 405);
+	web_page_reply_free(&rep);
+	/* the first POST asks for confirmation and changes nothing */
+	snprintf(body, sizeof body, "csrf=%s&id=1", csrf);
+	post_expect("/notice/cancel", cookie, csrf, "id=1", 200, "<b>2</b> lượt gửi đang chờ sẽ bị hủy", NULL);
+	post_expect("/notice/cancel", cookie, csrf, "id=1", 200, "<p>1 lượt đang gửi dở", NULL);
+	post_expect("/notice/cancel", cookie, csrf, "id=1", 200, "name=\"confirm\" value=\"1\"", NULL);
+	assert_int_equal(count_state(1, "queued"), 2);
+	post_expect("/notice/cancel", cookie, csrf, "id=x&confirm=1", 400, "id", NULL);
+	post_expect("/notice/cancel", cookie, csrf, "id=99&confirm=1", 404, "Không có thông báo", NULL);
+	/* confirmed */
+	snprintf(body, sizeof body, "csrf=%s&id=1&confirm=1", csrf);
+	request("POST", "/notice/cancel", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/notice?id=1&cancelled=2");
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "queued"), 0);
+	assert_int_equal(count_state(1, "cancelled"), 2);
+	assert_int_equal(count_state(1, "sending"), 1); /* in flight: left to finish */
+	assert_int_equal(count_state(2, "queued"), 3); /* the other notice untouched */
+	struct notice n;
+	assert_int_equal(store_notice_get(st, 1, &n), STORE_OK);
+	assert_string_equal(n.state, "cancelled");
+	store_notice_clear(&n);
+	get_expect("/notice?id=1&cancelled=2", cookie, 200, "Đã hủy thông báo 1: 2 lượt gửi đang chờ đã dừng",
+		   "action=\"/notice/cancel\"");
+	get_expect("/notice?id=1", cookie, 200, "(đã hủy)", NULL);
+	/* again: nothing to do, back to the notice */
+	request("POST", "/notice/cancel", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/notice?id=1");
+	web_page_reply_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +796,10 @@ int main(void)
 		cmocka_unit_test(test_limiter_rules),
 		cmocka_unit_test_setup_teardown(test_login_limited, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_pages, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_plan_errors, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_due_time, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_inbox, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_cancel, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "gateway/clock.h"
 #include "gateway/inbox.h"
 #include "gateway/phone.h"
+#include "gateway/shortcode.h"
 #include "gateway/text.h"
 #include "gateway/util.h"
 
@@ -169,10 +170,12 @@ static int print_inbound(const struct inbound_row *r, void *arg)
 {
 	(void)arg;
 	char when[32], nat[24];
+	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->received_at, when, sizeof when);
 	phone_national(r->sender, nat, sizeof nat);
 	printf("%5lld %s %-12s %-14.14s %-8s %-60.60s | %s\n", (long long)r->id, when, nat,
-	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, r->text);
+	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, text);
+	free(text);
 	return 0;
 }
 
@@ -180,10 +183,12 @@ static int print_outbox(const struct outbox_row *r, void *arg)
 {
 	(void)arg;
 	char when[32], nat[24];
+	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->created_at, when, sizeof when);
 	phone_national(r->to, nat, sizeof nat);
-	printf("%5lld %s to %-12s %-8s %-7s %s%s%s\n", (long long)r->id, when, nat, r->kind, r->state, r->text,
+	printf("%5lld %s to %-12s %-8s %-7s %s%s%s\n", (long long)r->id, when, nat, r->kind, r->state, text,
 	       r->error[0] ? "  — " : "", r->error);
+	free(text);
 	return 0;
 }
 
@@ -213,6 +218,9 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 	if (simulate) {
 		/* As if the SMS had just arrived on a modem: stored, then handled. */
 		const char *from = argv[optind], *text = argv[optind + 1];
+		struct phone ph;
+		if (phone_normalise(from, &ph) == PHONE_MOBILE)
+			from = ph.e164; /* stored as the daemon stores numbers */
 		size_t bad;
 		if (!text_valid_utf8(text, strlen(text), &bad))
 			return cli_err(EXIT_USAGE, "TEXT is not valid UTF-8");

@@ -229,3 +229,28 @@ enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd)
 		memset(cmd, 0, sizeof *cmd);
 	return cmd->verb;
 }
+
+char *sc_mask_codes(const char *text)
+{
+	char *out = xstrdup(text);
+	struct sc_cmd cmd;
+	if (sc_parse(text, &cmd) == SC_CONFIRM || cmd.verb == SC_OVERRIDE) {
+		/* the whole message is a code, with or without its keyword */
+		for (char *p = strstr(out, cmd.code); p && *cmd.code; p = strstr(p, cmd.code))
+			memset(p, '*', strlen(cmd.code));
+		return out;
+	}
+	/* replies: "... XN 482913 ..." / "... GUI 482913 ..." */
+	static const char *const kws[] = { "XN ", "GUI " };
+	for (size_t k = 0; k < ARRAY_LEN(kws); k++) {
+		for (char *p = strstr(out, kws[k]); p; p = strstr(p + 1, kws[k])) {
+			char *d = p + strlen(kws[k]);
+			size_t n = 0;
+			while (isdigit((unsigned char)d[n]))
+				n++;
+			if (n >= 4 && n <= 8)
+				memset(d, '*', n);
+		}
+	}
+	return out;
+}

@@ -42,6 +42,11 @@ struct sc_cmd {
 /* Parses `text` (valid UTF-8).  Returns cmd->verb. */
 enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd);
 const char *sc_verb_name(enum sc_verb v);
+/* A copy of `text` (malloc'd) with one-time codes hidden ("XN 482913" ->
+ * "XN ******", a bare code -> "******"), for audit views: the code in a
+ * preview or a confirmation must not be readable by whoever looks at the
+ * log, or it could be used to confirm a forged broadcast. */
+char *sc_mask_codes(const char *text);
 /* The HELP reply: every command, in one GSM 7-bit SMS (<= 160). */
 const char *sc_help_text(void);
 #endif

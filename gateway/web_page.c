@@ -17,6 +17,7 @@
 #include "gateway/notice.h"
 #include "gateway/phone.h"
 #include "gateway/report.h"
+#include "gateway/shortcode.h"
 #include "gateway/sheet.h"
 #include "gateway/web_auth.h"
 #include "gateway/web_html.h"
@@ -1279,7 +1280,7 @@ static int reply_add(const struct outbox_row *r, void *arg)
 	struct outbox_row *c = &l->r[l->n++];
 	*c = *r;
 	c->to = xstrdup(r->to);
-	c->text = xstrdup(r->text);
+	c->text = sc_mask_codes(r->text); /* one-time codes are not for the log */
 	c->kind = xstrdup(r->kind);
 	c->state = xstrdup(r->state);
 	c->error = xstrdup(r->error);
@@ -1354,6 +1355,7 @@ static int inbound_row(const struct inbound_row *r, void *arg)
 	phone_national(r->sender, nat, sizeof nat);
 	who(x->p, r, name, sizeof name);
 	x->n++;
+	char *text = sc_mask_codes(r->text);
 	if (x->csv) {
 		struct sbuf rs;
 		sbuf_init(&rs);
@@ -1362,10 +1364,11 @@ static int inbound_row(const struct inbound_row *r, void *arg)
 				sbuf_printf(&rs, "%s%s", rs.len ? "\n" : "", x->replies->r[i].text);
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)r->id);
-		const char *f[] = { id, when, r->modem, nat, name, r->text, r->decision, r->reason,
+		const char *f[] = { id, when, r->modem, nat, name, text, r->decision, r->reason,
 				    rs.s ? rs.s : "" };
 		sheet_write_row(x->csv, f, (int)ARRAY_LEN(f));
 		sbuf_free(&rs);
+		free(text);
 		return 0;
 	}
 	struct sbuf *b = x->p->b;
@@ -1378,7 +1381,8 @@ static int inbound_row(const struct inbound_row *r, void *arg)
 	web_html_out(b,
 		     "</td><td data-l=\"Nội dung\"><pre>%s</pre></td><td data-l=\"Quyết định\" class=\"%s\">%s</td>"
 		     "<td data-l=\"Lý do\">%s</td><td data-l=\"Trả lời\">",
-		     r->text, cls, decision_vi(r->decision), r->reason);
+		     text, cls, decision_vi(r->decision), r->reason);
+	free(text);
 	int any = 0;
 	for (int i = 0; i < x->replies->n; i++) {
 		const struct outbox_row *o = &x->replies->r[i];
@@ -1400,18 +1404,21 @@ static int outbox_row_html(const struct outbox_row *o, void *arg)
 	clock_format_local(o->created_at, when, sizeof when);
 	phone_national(o->to, nat, sizeof nat);
 	x->n++;
+	char *text = sc_mask_codes(o->text);
 	if (x->csv) {
 		char id[24], in[24];
 		snprintf(id, sizeof id, "%lld", (long long)o->id);
 		snprintf(in, sizeof in, "%lld", (long long)o->inbound_id);
-		const char *f[] = { id, when, nat, o->kind, o->text, o->state, o->error, o->inbound_id ? in : "" };
+		const char *f[] = { id, when, nat, o->kind, text, o->state, o->error, o->inbound_id ? in : "" };
 		sheet_write_row(x->csv, f, (int)ARRAY_LEN(f));
+		free(text);
 		return 0;
 	}
 	web_html_out(x->p->b,
 		     "<tr><td data-l=\"Lúc tạo\">%s</td><td data-l=\"Gửi tới\">%s</td><td data-l=\"Loại\">%s</td>"
 		     "<td data-l=\"Nội dung\"><pre>%s</pre></td><td data-l=\"Trạng thái\">%s</td>",
-		     when, nat, kind_vi(o->kind), o->text, web_html_state(o->state));
+		     when, nat, kind_vi(o->kind), text, web_html_state(o->state));
+	free(text);
 	if (o->error[0])
 		web_html_out(x->p->b, "<td data-l=\"Lỗi\" class=\"bad\">%s</td></tr>", o->error);
 	else

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/store.h"
@@ -112,11 +113,35 @@ static void test_help_fits_one_sms(void **state)
 		assert_non_null(strstr(h, kw[i]));
 }
 
+static void test_mask_codes(void **state)
+{
+	(void)state;
+	struct {
+		const char *in, *want;
+	} t[] = {
+		{ "Xem truoc: \"Hop\" 3 ho. Gui: tra loi XN 482913 trong 15 phut.",
+		  "Xem truoc: \"Hop\" 3 ho. Gui: tra loi XN ****** trong 15 phut." },
+		{ "Van gui: tra loi GUI 004211 trong 15 phut.", "Van gui: tra loi GUI ****** trong 15 phut." },
+		{ "xn 482913", "xn ******" },
+		{ " 482913 ", " ****** " },
+		{ "Gửi 482913", "Gửi ******" },
+		{ "TB TATCA Họp 19h30, phòng 482913", "TB TATCA Họp 19h30, phòng 482913" },
+		{ "Da gui TB 12 toi 3 ho", "Da gui TB 12 toi 3 ho" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *m = sc_mask_codes(t[i].in);
+		if (strcmp(m, t[i].want) != 0)
+			fail_msg("mask '%s' = '%s', want '%s'", t[i].in, m, t[i].want);
+		free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grammar),
 		cmocka_unit_test(test_help_fits_one_sms),
+		cmocka_unit_test(test_mask_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,40 @@ int store_call_release(struct store *st, const struct call_job *j, const char *m
 	return end_tx(st, j, modem, "not_dialed", cause, "", "queued", now, 1, now);
 }
 
+int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n)
+{
+	*n = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	/* the attempt and event rows first, while the rows are still queued */
+	static const char *const sql[] = {
+		"INSERT INTO attempts(delivery_id, modem, started_at, ended_at, outcome, cause)"
+		" SELECT id, '-', ?1, ?1, 'failed', ?3 FROM deliveries"
+		" WHERE notice_id = ?2 AND channel = 'voice' AND state = 'queued'",
+		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
+		" SELECT ?1, 'call_failed', notice_id, id, household_id, NULL, 'not called: ' || ?3 FROM deliveries"
+		" WHERE notice_id = ?2 AND channel = 'voice' AND state = 'queued'",
+		"UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?3, updated_at = ?1"
+		" WHERE notice_id = ?2 AND channel = 'voice' AND state = 'queued'",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(sql); i++) {
+		sqlite3_stmt *s = store_prep(st, sql[i]);
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, notice_id);
+		store_bind_text(s, 3, cause);
+		if (step_done(st, s, "call fail notice") != STORE_OK)
+			goto fail;
+		if (i == 2)
+			*n = sqlite3_changes(st->db);
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
 int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n)
 {
 	*n = 0;

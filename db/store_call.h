@@ -52,6 +52,12 @@ int store_call_end(struct store *st, const struct call_job *j, const char *modem
  * counted. */
 int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,
 		       int64_t now);
+/* The notice's speech cannot be rendered (espeak-ng voice missing, its
+ * recording gone): every queued voice delivery of notice_id becomes
+ * `failed` with `cause` as last_error, an attempt row (outcome failed,
+ * modem "-", no call placed) and a call_failed event each, in one
+ * transaction.  *n = deliveries failed. */
+int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n);
 /* See the header comment.  *n = deliveries recovered. */
 int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n);
 /* Voice deliveries dialing/ringing/answered (tests, --until-idle). */

@@ -75,6 +75,12 @@ static const struct key keys[] = {
 	  "hang up when not answered within this" },
 	{ "voice", "repeats", K_INT, C(call_repeats), 1, 5, NULL, "2",
 	  "times the notice is read in one call" },
+	{ "voice", "key_wait_s", K_INT, C(call_key_wait_s), 2, 60, NULL, "6",
+	  "wait this long for a key after 'press 1 / press 2' before saying thanks and hanging up" },
+	{ "voice", "max_call_s", K_INT, C(call_max_s), 60, 7200, NULL, "900",
+	  "hang up a call longer than this" },
+	{ "voice", "replays", K_INT, C(call_replays), 0, 10, NULL, "3",
+	  "times key 2 (hear it again) is honoured in one call" },
 
 	{ "tts", "voice", K_STR, C(tts_voice), 1, 0, NULL, "vi", "espeak-ng voice" },
 	{ "tts", "rate", K_INT, C(tts_rate), 80, 450, NULL, "145", "words per minute" },

@@ -55,6 +55,9 @@ struct loa_config {
 	int call_retry_s;
 	int ring_timeout_s;
 	int call_repeats;
+	int call_key_wait_s;
+	int call_max_s;
+	int call_replays;
 
 	/* [tts] */
 	char tts_voice[64];

@@ -87,6 +87,7 @@ struct dmodem {
 	struct call_job cj;
 	struct audio_port *audio;
 	int audio_close;        /* close the audio port from the loop */
+	int chup_pending;       /* AT+CHUP at (re)connect in flight: no dialing yet */
 	const int16_t *notice_pcm;
 	size_t notice_n;
 };
@@ -97,6 +98,7 @@ struct pcm {
 	int16_t *s;
 	size_t n;
 	int pending, failed;
+	char err[240];          /* why it failed */
 };
 struct tts_req {
 	struct daemon *d;
@@ -106,7 +108,7 @@ struct tts_req {
 	char err[200];
 	struct tts_req *next;
 };
-enum { NOTICE_CACHE = 4, KEY_WAIT_MS = 6000, MAX_CALL_MS = 15 * 60000, MAX_REPLAYS = 3 };
+enum { NOTICE_CACHE = 4 };
 
 struct daemon {
 	const struct loa_config *cfg;
@@ -123,6 +125,7 @@ struct daemon {
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */
+	char voice_err[400];    /* why there is no speech at all: queued calls fail */
 	int tts_pipe[2];
 	struct tts_req *reqs;
 	struct pcm prompt[SEG_N];
@@ -693,14 +696,23 @@ static void on_urc(struct at_modem *m, const struct at_urc *u, void *arg)
 	case URC_CLIP:
 	case URC_CALL:
 	case URC_DTMF:
-		if (call_active(&dm->call))
+		if (call_active(&dm->call)) {
+			LOG_D(dm->sub, "call event: %s", u->line);
 			call_urc(&dm->call, u);
-		else
+		} else
 			LOG_D(dm->sub, "call event outside a call ignored: %s", u->line);
 		break;
 	default:
 		break;
 	}
+}
+
+static void on_chup(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct dmodem *dm = arg;
+	dm->chup_pending = 0;
+	LOG_D(dm->sub, "hang-up at connect: %s", at_final_name(r->final));
 }
 
 static void on_state(struct at_modem *m, enum at_state from, enum at_state to, const char *why, void *arg)
@@ -723,6 +735,10 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 		/* messages stored while we were away */
 		if (at_cmd(m, "AT+CMGL=4", 30000, on_cmgl, dm) == 0)
 			dm->reading++;
+		/* a call left up by a daemon that died (kill -9, power) keeps the
+		 * modem busy for our next ATD: hang it up before dialing */
+		if (dm->cfg->audio[0] && !call_active(&dm->call) && at_cmd(m, "AT+CHUP", 5000, on_chup, dm) == 0)
+			dm->chup_pending = 1;
 	}
 }
 
@@ -753,14 +769,16 @@ static struct pcm *slot_pcm(struct daemon *d, int slot)
 	return slot < SEG_N ? &d->prompt[slot] : &d->notice[slot - SEG_N];
 }
 
+/* what NULL: a notice, whose failure claim_call logs once with the
+ * deliveries it fails. */
 static void pcm_load(struct pcm *p, const char *path, const char *what)
 {
-	char err[256];
 	free(p->s);
 	p->s = NULL;
 	p->pending = 0;
-	if (tts_audio_load_pcm(path, &p->s, &p->n, err, sizeof err) != 0) {
-		LOG_E("voice", "%s: %s", what, err);
+	if (tts_audio_load_pcm(path, &p->s, &p->n, p->err, sizeof p->err) != 0) {
+		if (what)
+			LOG_E("voice", "%s: %s", what, p->err);
 		p->failed = 1;
 	}
 }
@@ -801,12 +819,19 @@ static void tts_collect(struct daemon *d)
 		else
 			snprintf(what, sizeof what, "notice %lld", (long long)p->notice_id);
 		if (r->rc == 0) {
-			pcm_load(p, r->path, what);
-			LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
+			pcm_load(p, r->path, r->slot < SEG_N ? what : NULL);
+			if (p->s)
+				LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
 		} else {
-			LOG_E("voice", "%s: speech failed: %s", what, r->err);
+			snprintf(p->err, sizeof p->err, "speech failed: %s", r->err);
 			p->pending = 0;
 			p->failed = 1;
+		}
+		if (r->slot < SEG_N && p->failed && !d->voice_err[0]) {
+			/* prompts are never ready: no call can be placed */
+			LOG_E("voice", "%s: %s; no calls", what, p->err);
+			snprintf(d->voice_err, sizeof d->voice_err, "call prompt: %s", p->err);
+			d->voice_ok = 0;
 		}
 		free(r);
 	}
@@ -823,6 +848,7 @@ static void voice_open(struct daemon *d)
 	char err[256];
 	if (tts_engine_open(&d->tts, d->cfg, err, sizeof err) != 0) {
 		LOG_E("voice", "speech unavailable, no calls: %s", err);
+		snprintf(d->voice_err, sizeof d->voice_err, "speech unavailable: %s", err);
 		return;
 	}
 	if (pipe2(d->tts_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
@@ -841,16 +867,26 @@ static void voice_open(struct daemon *d)
 				pcm_load(&d->prompt[i], path, names[i]);
 			else
 				LOG_E("voice", "prompt %s: %s", names[i], err);
+			if (!d->prompt[i].s) {
+				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
+				return;
+			}
 			continue;
 		}
 		char *text = NULL;
 		if (tts_prompt_text(d->cfg, names[i], &text, err, sizeof err) != 0) {
 			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
+			snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s: %s", names[i], err);
 			return;
 		}
-		if (tts_engine_cache_path(d->tts, text, path, sizeof path))
+		if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
 			pcm_load(&d->prompt[i], path, names[i]);
-		else
+			if (!d->prompt[i].s) {
+				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
+				free(text);
+				return;
+			}
+		} else
 			submit(d, i, text);
 		free(text);
 	}
@@ -903,9 +939,9 @@ static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, 
 	char path[PATH_MAX], what[48];
 	snprintf(what, sizeof what, "notice %lld", (long long)id);
 	if (audio_path[0]) {
-		pcm_load(p, audio_path, what);
+		pcm_load(p, audio_path, NULL);
 	} else if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
-		pcm_load(p, path, what);
+		pcm_load(p, path, NULL);
 	} else {
 		LOG_I("voice", "notice %lld: rendering speech for calls", (long long)id);
 		submit(d, SEG_N + slot, text);
@@ -982,10 +1018,10 @@ static void op_ended(void *arg)
 	}
 	char cause[200];
 	snprintf(cause, sizeof cause, "%s", c->cause);
-	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played)
+	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)
 		snprintf(cause, sizeof cause, "hung up before the end of the notice");
-	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
-	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause[0] ? cause : "",
+	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause, cause[0] ? ")" : "",
 	      c->keys, final, next ? " (retry later)" : "");
 	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
 			   now) != STORE_OK)
@@ -1008,9 +1044,41 @@ static void audio_digit(void *arg, char digit)
 static void voice_init_modem(struct dmodem *dm)
 {
 	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
-	struct call_timing tm = { dm->d->cfg->ring_timeout_s * 1000, KEY_WAIT_MS, MAX_CALL_MS,
-				  dm->d->cfg->call_repeats, MAX_REPLAYS };
+	const struct loa_config *cfg = dm->d->cfg;
+	struct call_timing tm = { cfg->ring_timeout_s * 1000, cfg->call_key_wait_s * 1000, cfg->call_max_s * 1000,
+				  cfg->call_repeats, cfg->call_replays };
 	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
+}
+
+/* The notice's speech cannot be rendered: its queued voice deliveries
+ * fail now rather than wait forever, with one log line naming the notice. */
+static int voice_fail_notice(struct daemon *d, int64_t nid, const char *why)
+{
+	int n = 0;
+	if (store_call_fail_notice(d->st, nid, why, clock_wall_s(), &n) != STORE_OK) {
+		LOG_E("voice", "notice %lld: %s", (long long)nid, store_errmsg(d->st));
+		return 0;
+	}
+	if (n)
+		LOG_E("voice", "notice %lld: speech cannot be rendered (%s): %d voice deliver%s failed", (long long)nid,
+		      why, n, n > 1 ? "ies" : "y");
+	return n;
+}
+
+/* No speech at all (voice missing, prompts unusable): every due voice
+ * delivery fails with voice_err. */
+static void voice_fail_all(struct daemon *d)
+{
+	for (;;) {
+		int64_t nid = 0;
+		char *text = NULL, *apath = NULL;
+		if (store_call_peek(d->st, clock_wall_s(), 0, &nid, &text, &apath) != STORE_OK)
+			return;
+		free(text);
+		free(apath);
+		if (!voice_fail_notice(d, nid, d->voice_err))
+			return;
+	}
 }
 
 /* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
@@ -1025,7 +1093,13 @@ static int claim_call(struct dmodem *dm, int urgent_only)
 	struct pcm *p = notice_audio(d, nid, text, apath);
 	free(text);
 	free(apath);
-	if (!p || !prompts_ready(d))
+	if (!p) {
+		for (int i = 0; i < NOTICE_CACHE; i++)
+			if (d->notice[i].notice_id == nid && d->notice[i].failed)
+				voice_fail_notice(d, nid, d->notice[i].err);
+		return 0;
+	}
+	if (!prompts_ready(d))
 		return 0;
 	if (store_call_claim(d->st, dm->cfg->name, wall, urgent_only, nid, &dm->cj) != STORE_OK)
 		return 0;
@@ -1198,13 +1272,16 @@ static int loop(struct daemon *d)
 			for (int i = 0; i < d->n && !d->stopping && voice_due <= wall; i++) {
 				struct dmodem *dm = &d->m[i];
 				if (!dm->cfg->audio[0] || dm->has_job || call_active(&dm->call) || dm->audio ||
-				    at_state(dm->at) != AT_READY || now < d->claim_pause_until || (sms_due && out.n > 0))
+				    dm->chup_pending || at_state(dm->at) != AT_READY || now < d->claim_pause_until ||
+				    (sms_due && out.n > 0))
 					continue;
 				if (!claim_call(dm, out.quiet))
 					break;
 			}
 			if (voice_due != SCHED_NEVER && voice_due > wall && (voice_due - wall) * 1000 + now < wake)
 				wake = (voice_due - wall) * 1000 + now;
+		} else if (d->voice_err[0] && !d->stopping) {
+			voice_fail_all(d);
 		}
 		if (d->claim_pause_until > now && d->claim_pause_until < wake)
 			wake = d->claim_pause_until;

@@ -13,7 +13,7 @@
  * Events come from the AT engine (final results of ATD/AT+CLCC, the family's
  * call URCs and DTMF URCs) and from the audio port (segment done, digit).
  * Timers are named (timer table in call.c) with durations from [voice]:
- * T_RING = ring_timeout_s, T_KEY (key wait), T_MAX (longest call), T_POLL
+ * T_RING = ring_timeout_s, T_KEY = key_wait_s, T_MAX = max_call_s, T_POLL
  * (AT+CLCC poll: ^CONN and friends can be missed), T_AUDIO (SIMCom wants
  * AT+CPCMREG=1 ~100 ms after VOICE CALL: BEGIN), T_HANGUP (give up waiting
  * for the end after our hang-up).
@@ -64,10 +64,10 @@ struct call_ops {
 
 struct call_timing {
 	int ring_ms;    /* [voice] ring_timeout_s */
-	int key_ms;     /* wait for a key after the "press" prompt */
-	int max_ms;     /* longest call */
+	int key_ms;     /* [voice] key_wait_s: wait for a key after the "press" prompt */
+	int max_ms;     /* [voice] max_call_s: longest call */
 	int repeats;    /* [voice] repeats: readings of the notice */
-	int max_replays;/* key 2 honoured this many times */
+	int max_replays;/* [voice] replays: key 2 honoured this many times */
 };
 
 struct call {

@@ -27,6 +27,13 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(c.sms_max_parts, 6);
 	assert_int_equal(c.quiet_start, 21 * 60);
 	assert_int_equal(c.n_modems, 0);
+	assert_int_equal(c.call_key_wait_s, 6);
+	assert_int_equal(c.call_max_s, 900);
+	assert_int_equal(c.call_replays, 3);
+	assert_int_equal(parse(&c, "[voice]\nkey_wait_s = 10\nmax_call_s = 600\nreplays = 0\n", err), 0);
+	assert_int_equal(c.call_key_wait_s, 10);
+	assert_int_equal(c.call_max_s, 600);
+	assert_int_equal(c.call_replays, 0);
 	assert_int_equal(parse(&c,
 			       "\xEF\xBB\xBF# comment\n; another\n[gateway]\ndatabase = db/loa.db\n"
 			       "village = Thôn Tân Lợi\nquiet_start=22:30\n[sms]\nencoding = ASCII\n"
@@ -61,6 +68,7 @@ static void test_errors(void **state)
 		{ "[sms]\nencoding = utf8\n", "t.conf:2: sms.encoding: 'utf8' is not one of auto|unicode|ascii" },
 		{ "[gateway]\nquiet_end = 25:00\n", "t.conf:2: gateway.quiet_end: '25:00' is not a time HH:MM" },
 		{ "[gateway]\nlog_level = loud\n", "t.conf:2: gateway.log_level: 'loud' is not error|warn|info|debug" },
+		{ "[voice]\nkey_wait_s = 1\n", "t.conf:2: voice.key_wait_s: '1' is not a whole number from 2 to 60" },
 		{ "[tts]\nngan = maybe\n", "t.conf:2: tts.ngan: 'maybe' is not yes or no" },
 		{ "[gateway]\nvillage =\n", "t.conf:2: gateway.village: must not be empty" },
 		{ "[gateway]\njust words\n", "t.conf:2: expected 'key = value'" },

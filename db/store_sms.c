@@ -94,9 +94,9 @@ static int load_job(struct store *st, int64_t id, struct sms_job *j)
 }
 
 /* The id of the delivery to claim, or 0. */
-static int pick(struct store *st, int64_t now, int urgent_only, int max_parts, int64_t *id)
+static int pick(struct store *st, int64_t now, int flags, int max_parts, int64_t *id)
 {
-	static const char *const sql[2] = {
+	static const char *const sql[3] = {
 		/* notice by notice (urgent ones are few), each an index range on
 		 * deliveries_notice_due: never a scan of the whole queue */
 		"SELECT did FROM (SELECT (SELECT d.id FROM deliveries d WHERE d.notice_id = n.id"
@@ -106,14 +106,24 @@ static int pick(struct store *st, int64_t now, int urgent_only, int max_parts, i
 		"SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id"
 		" WHERE d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
 		" AND n.state = 'active' ORDER BY d.next_at, d.id LIMIT 1",
+		/* past the daily budget: only notices a head let through (few) */
+		"SELECT did FROM (SELECT (SELECT d.id FROM deliveries d WHERE d.notice_id = n.id"
+		"  AND d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		"  ORDER BY d.next_at, d.id LIMIT 1) AS did FROM notices n"
+		"  WHERE n.budget_override = 1 AND n.state = 'active' AND (?3 = 0 OR n.urgent = 1)"
+		"  ORDER BY n.urgent DESC, n.id) WHERE did IS NOT NULL LIMIT 1",
 	};
 	*id = 0;
-	for (int i = 0; i < (urgent_only ? 1 : 2) && !*id; i++) {
+	int first = flags & SMS_CLAIM_OVERRIDE ? 2 : 0;
+	int last = flags & SMS_CLAIM_OVERRIDE ? 3 : flags & SMS_CLAIM_URGENT ? 1 : 2;
+	for (int i = first; i < last && !*id; i++) {
 		sqlite3_stmt *s = store_prep(st, sql[i]);
 		if (!s)
 			return STORE_ERR;
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int(s, 2, max_parts);
+		if (i == 2)
+			sqlite3_bind_int(s, 3, flags & SMS_CLAIM_URGENT);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_ROW)
 			*id = sqlite3_column_int64(s, 0);
@@ -126,14 +136,14 @@ static int pick(struct store *st, int64_t now, int urgent_only, int max_parts, i
 	return STORE_OK;
 }
 
-int store_sms_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int max_parts,
+int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags, int max_parts,
 		    struct sms_job *job)
 {
 	memset(job, 0, sizeof *job);
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERR;
 	int64_t id;
-	if (pick(st, now, urgent_only, max_parts, &id) != STORE_OK)
+	if (pick(st, now, flags, max_parts, &id) != STORE_OK)
 		goto fail;
 	if (!id) {
 		store_rollback(st);
@@ -172,15 +182,18 @@ fail:
 	return STORE_ERR;
 }
 
-int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at)
+int store_sms_next_due(struct store *st, int flags, int64_t *next_at)
 {
-	sqlite3_stmt *s = store_prep(st, urgent_only
+	sqlite3_stmt *s = store_prep(st, flags
 		? "SELECT MIN((SELECT MIN(d.next_at) FROM deliveries d WHERE d.notice_id = n.id"
 		  " AND d.state = 'queued' AND d.channel = 'sms')) FROM notices n"
-		  " WHERE n.urgent = 1 AND n.state = 'active'"
+		  " WHERE n.state = 'active' AND ((?1 & 1) = 0 OR n.urgent = 1)"
+		  " AND ((?1 & 2) = 0 OR n.budget_override = 1)"
 		: "SELECT MIN(next_at) FROM deliveries WHERE state = 'queued' AND channel = 'sms'");
 	if (!s)
 		return STORE_ERR;
+	if (flags)
+		sqlite3_bind_int(s, 1, flags);
 	int rc = STORE_NOTFOUND;
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		*next_at = sqlite3_column_int64(s, 0);

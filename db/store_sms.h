@@ -34,16 +34,20 @@ void store_sms_job_clear(struct sms_job *j);
  * a crash) becomes `uncertain`.  *n = how many. */
 int store_sms_recover(struct store *st, int64_t now, int *n);
 
+/* Which notices a claim may take from (flags, or-ed). */
+#define SMS_CLAIM_URGENT 1     /* urgent notices only (quiet hours) */
+#define SMS_CLAIM_OVERRIDE 2   /* notices sent past the daily budget only */
+
 /* Atomically moves the most urgent due delivery (queued, next_at <= now,
- * notice active; only urgent notices if urgent_only; at most max_parts
- * parts) to `sending` on `modem`, opens its attempt row.  STORE_NOTFOUND
- * when nothing is due.  One UPDATE ... WHERE state = 'queued': the same
+ * notice active; restricted by `flags`; at most max_parts parts) to
+ * `sending` on `modem`, opens its attempt row.  STORE_NOTFOUND when
+ * nothing is due.  One UPDATE ... WHERE state = 'queued': the same
  * delivery can never be claimed twice. */
-int store_sms_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int max_parts,
+int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags, int max_parts,
 		    struct sms_job *job);
-/* The earliest next_at of a queued SMS delivery (urgent notices only if
- * urgent_only); STORE_NOTFOUND if there is none. */
-int store_sms_next_due(struct store *st, int urgent_only, int64_t *next_at);
+/* The earliest next_at of a queued SMS delivery (restricted by `flags`);
+ * STORE_NOTFOUND if there is none. */
+int store_sms_next_due(struct store *st, int flags, int64_t *next_at);
 
 /* A fresh concatenation reference 1..255 from a persistent counter, stored
  * on the delivery (if delivery_id != 0) so a resumed multipart message

@@ -119,6 +119,7 @@ struct daemon {
 	struct reasm *reasm;
 	int gw_parts_today;
 	int64_t day_start_s;
+	int budget_logged;      /* "budget spent" said once a day */
 	int64_t started_s;
 	int64_t claim_pause_until;
 	int stopping;
@@ -470,7 +471,8 @@ static int prepare(struct dmodem *dm)
 static int claim(struct dmodem *dm, const struct sched_action *a)
 {
 	struct daemon *d = dm->d;
-	int rc = store_sms_claim(d->st, dm->cfg->name, clock_wall_s(), a->urgent_only, a->max_parts, &dm->job);
+	int flags = (a->urgent_only ? SMS_CLAIM_URGENT : 0) | (a->override_only ? SMS_CLAIM_OVERRIDE : 0);
+	int rc = store_sms_claim(d->st, dm->cfg->name, clock_wall_s(), flags, a->max_parts, &dm->job);
 	if (rc == STORE_NOTFOUND)
 		return 0;
 	if (rc != STORE_OK) {
@@ -1142,6 +1144,7 @@ static void day_rollover(struct daemon *d, int64_t wall)
 	if (start == d->day_start_s)
 		return;
 	d->day_start_s = start;
+	d->budget_logged = 0;
 	store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today);
 	for (int i = 0; i < d->n; i++)
 		store_sms_parts_since(d->st, d->m[i].cfg->name, start, &d->m[i].parts_today);
@@ -1228,16 +1231,20 @@ static int loop(struct daemon *d)
 		in.max_parts = d->cfg->sms_max_parts;
 		in.stopping = d->stopping;
 		in.n_modems = d->n;
-		in.due_s = in.due_urgent_s = SCHED_NEVER;
+		in.due_s = in.due_urgent_s = in.due_override_s = SCHED_NEVER;
 		int64_t t;
 		if (store_sms_next_due(d->st, 0, &t) == STORE_OK) {
+			int quiet = sched_is_quiet(in.minute_of_day, in.quiet_start, in.quiet_end);
 			in.due_s = t;
-			if (sched_is_quiet(in.minute_of_day, in.quiet_start, in.quiet_end)) {
-				if (store_sms_next_due(d->st, 1, &t) == STORE_OK)
+			if (quiet) {
+				if (store_sms_next_due(d->st, SMS_CLAIM_URGENT, &t) == STORE_OK)
 					in.due_urgent_s = t;
 			} else {
 				in.due_urgent_s = in.due_s;
 			}
+			if (in.gw_daily_parts && in.gw_parts_today >= in.gw_daily_parts &&
+			    store_sms_next_due(d->st, SMS_CLAIM_OVERRIDE | (quiet ? SMS_CLAIM_URGENT : 0), &t) == STORE_OK)
+				in.due_override_s = t;
 		}
 		for (int i = 0; i < d->n; i++) {
 			struct dmodem *dm = &d->m[i];
@@ -1249,6 +1256,13 @@ static int loop(struct daemon *d)
 		}
 		struct sched_out out;
 		sched_plan(&in, &out);
+		if (out.budget_spent && !d->budget_logged) {
+			LOG_W("daemon", "daily SMS budget reached (%d parts today; gateway.daily_sms_parts = %d,"
+				  " and each modem's daily_parts): queued SMS wait until midnight, except notices"
+				  " sent past the gateway's budget (GUI <code>, --over-budget)",
+			      in.gw_parts_today, in.gw_daily_parts);
+			d->budget_logged = 1;
+		}
 		for (int i = 0; i < out.n; i++) {
 			if (!claim(&d->m[out.act[i].modem], &out.act[i])) {
 				/* due by next_at but nothing claimable (budget, cancelled):

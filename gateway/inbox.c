@@ -63,24 +63,6 @@ static void reply(struct ctx *c, const char *kind, const char *fmt, ...)
 	free(plain);
 }
 
-static int64_t local_midnight(int64_t now)
-{
-	return now - (int64_t)clock_local_minutes_of_day(now) * 60 - now % 60;
-}
-
-/* Would this plan exceed the gateway's daily SMS-part budget? */
-static int over_budget(struct ctx *c, const struct notice_plan *p, int *used, int *need)
-{
-	if (c->cfg->daily_sms_parts <= 0)
-		return 0;
-	int sent = 0, queued = 0;
-	store_sms_parts_since(c->st, NULL, local_midnight(c->now), &sent);
-	store_sms_parts_queued(c->st, &queued);
-	*used = sent + queued;
-	*need = p->stats.sms_ucs2 * p->parts_ucs2 + p->stats.sms_gsm7 * p->parts_gsm7;
-	return *used + *need > c->cfg->daily_sms_parts;
-}
-
 /* Every target must be one of the head's groups (an empty list: all). */
 static int allowed(const struct sender *s, const char *targets, char *bad, size_t badlen)
 {
@@ -132,8 +114,8 @@ static void send_now(struct ctx *c, const struct sender *s, struct notice_plan *
 /* A plan that fits is sent; one over the budget is held for GUI <code>. */
 static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_plan *plan, struct pending *p)
 {
-	int used = 0, need = 0;
-	if (over_budget(c, plan, &used, &need)) {
+	if (plan->over_budget) {
+		int used = plan->budget_used, need = plan->budget_need;
 		char code[16];
 		make_code(code);
 		if (p) {

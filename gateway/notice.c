@@ -1,6 +1,8 @@
 /* notice — see notice.h; also the `loa notice` subcommand. */
 #include "gateway/notice.h"
 
+#include "db/store_shortcode.h"
+#include "db/store_sms.h"
 #include "gateway/cli.h"
 #include "gateway/clock.h"
 #include "gateway/text.h"
@@ -113,6 +115,16 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
 	/* ring, greeting, N readings with "I repeat", the key prompt, thanks */
 	p->call_s = 15 + 6 + cfg->call_repeats * (p->speech_s + 3) + 8;
+	/* the gateway's daily SMS budget: what today already used or queued */
+	p->budget_need = p->stats.sms_ucs2 * p->parts_ucs2 + p->stats.sms_gsm7 * p->parts_gsm7;
+	if (cfg->daily_sms_parts > 0) {
+		int sent = 0, queued = 0;
+		int64_t now = clock_wall_s();
+		store_sms_parts_since(st, NULL, now - (int64_t)clock_local_minutes_of_day(now) * 60 - now % 60, &sent);
+		store_sms_parts_queued(st, &queued);
+		p->budget_used = sent + queued;
+		p->over_budget = p->budget_used + p->budget_need > cfg->daily_sms_parts;
+	}
 	return EXIT_OK;
 }
 
@@ -150,6 +162,11 @@ void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg
 				modems == 1 ? "" : "s");
 		fputc('\n', out);
 	}
+	if (p->over_budget)
+		fprintf(out, "warning: today %d of the %d SMS parts a day (gateway.daily_sms_parts) are used or queued; "
+			     "this notice needs %d: what does not fit waits until midnight%s\n",
+			p->budget_used, cfg->daily_sms_parts, p->budget_need,
+			p->req.budget_override ? " (sent anyway: --over-budget)" : " (--over-budget sends it anyway)");
 	if ((s->sms_ucs2 && p->parts_ucs2 > 3) || (s->sms_gsm7 && p->parts_gsm7 > 3))
 		fprintf(out, "warning: more than 3 parts; some old phones split or drop long messages\n");
 	if (s->sms_gsm7 && p->replaced > 0)
@@ -206,15 +223,16 @@ int notice_parse_at(const char *s, int64_t now, int64_t *at)
 static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--sms] [--voice] [--urgent] "
-				    "[--at TIME] [--audio FILE] [--dry-run] TEXT (or - to read stdin)";
+				    "[--at TIME] [--audio FILE] [--over-budget] [--dry-run] TEXT (or - to read stdin)";
 	static const struct option o[] = {
 		{ "to", required_argument, NULL, 't' }, { "sms", no_argument, NULL, 's' },
 		{ "voice", no_argument, NULL, 'v' }, { "urgent", no_argument, NULL, 'u' },
 		{ "at", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
-		{ "audio", required_argument, NULL, 'A' }, { NULL, 0, NULL, 0 },
+		{ "audio", required_argument, NULL, 'A' }, { "over-budget", no_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *to = NULL, *audio = NULL;
-	int channels = 0, urgent = 0, dry = 0, c;
+	int channels = 0, urgent = 0, dry = 0, over = 0, c;
 	int64_t at = 0;
 	while ((c = getopt_long(argc, argv, "t:", o, NULL)) != -1) {
 		switch (c) {
@@ -224,6 +242,7 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		case 'u': urgent = 1; break;
 		case 'n': dry = 1; break;
 		case 'A': audio = optarg; break;
+		case 'B': over = 1; break;
 		case 'a': {
 			int arc = notice_parse_at(optarg, clock_wall_s(), &at);
 			if (arc == NOTICE_AT_PAST)
@@ -268,6 +287,7 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		notice_plan_free(&plan);
 		return cli_err(rc, "%s", err);
 	}
+	plan.req.budget_override = over;
 	/* A recording replaces the speech: converted to 8 kHz mono and
 	 * level-normalised into the spool before the notice exists, so a bad
 	 * file creates nothing. */

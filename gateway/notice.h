@@ -43,6 +43,9 @@ struct notice_plan {
 	struct fanout_stats stats;
 	long cost;               /* đồng, SMS only */
 	int call_s;              /* line time per call, estimated */
+	int budget_used;         /* SMS parts sent today + still queued */
+	int budget_need;         /* parts this notice adds */
+	int over_budget;         /* used + need > gateway.daily_sms_parts */
 };
 
 /* Validates text and targets and fills the plan's counts (no writes).

@@ -55,8 +55,15 @@ void sched_plan(const struct sched_in *in, struct sched_out *out)
 		if (!m->ready || m->busy)
 			continue;
 		long left = m->daily_parts ? (long)m->daily_parts - m->parts_today : 1L << 30;
-		if (gw_left < left)
-			left = gw_left;
+		int override_only = 0;
+		if (gw_left < left) {
+			/* The gateway's budget binds, not this SIM's: a notice a head
+			 * sent past it on purpose may still use the SIM's share. */
+			if (gw_left <= 0 && in->due_override_s <= in->wall_s)
+				override_only = 1;
+			else
+				left = gw_left;
+		}
 		if (left <= 0) {
 			out->budget_spent = 1;
 			wake_at(out, midnight);
@@ -70,7 +77,11 @@ void sched_plan(const struct sched_in *in, struct sched_out *out)
 		struct sched_action *a = &out->act[out->n++];
 		a->modem = i;
 		a->urgent_only = out->quiet;
+		a->override_only = override_only;
 		a->max_parts = max;
-		gw_left -= max;
+		if (override_only)
+			out->budget_spent = 1;
+		else
+			gw_left -= max;
 	}
 }

@@ -35,6 +35,7 @@ struct sched_in {
 	int quiet_start, quiet_end; /* minutes of day; equal = no quiet hours */
 	int64_t due_s;         /* earliest queued next_at of any notice, or SCHED_NEVER */
 	int64_t due_urgent_s;  /* ... of urgent notices only */
+	int64_t due_override_s;/* ... of notices a head sent past the daily budget (GUI) */
 	int gw_parts_today;
 	int gw_daily_parts;    /* 0 = no cap */
 	int max_parts;         /* sms.max_parts */
@@ -46,6 +47,7 @@ struct sched_in {
 struct sched_action {
 	int modem;
 	int urgent_only;
+	int override_only;     /* the gateway budget is spent: only notices let past it */
 	int max_parts;
 };
 

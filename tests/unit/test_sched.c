@@ -23,7 +23,7 @@ static struct sched_in base(int n)
 	in.minute_of_day = 9 * 60;
 	in.quiet_start = 21 * 60;
 	in.quiet_end = 7 * 60;
-	in.due_s = in.due_urgent_s = SCHED_NEVER;
+	in.due_s = in.due_urgent_s = in.due_override_s = SCHED_NEVER;
 	in.max_parts = 6;
 	in.n_modems = n;
 	for (int i = 0; i < n; i++)
@@ -115,6 +115,23 @@ static void test_budgets(void **state)
 	sched_plan(&in, &out);
 	assert_int_equal(out.n, 0);
 	assert_true(out.budget_spent);
+	/* a notice a head sent past the gateway budget (GUI <code>) still
+	 * goes out, within each SIM's own cap */
+	in.due_override_s = WALL;
+	in.modems[2].daily_parts = 50;
+	in.modems[2].parts_today = 48;
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_true(out.act[i].override_only);
+	assert_int_equal(out.act[2].max_parts, 2);
+	assert_true(out.budget_spent);
+	in.modems[2].parts_today = 50; /* a SIM's own cap is never overridden */
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 2);
+	in.due_override_s = WALL + 60; /* not due yet */
+	sched_plan(&in, &out);
+	assert_int_equal(out.n, 0);
 }
 
 static void test_quiet_hours(void **state)

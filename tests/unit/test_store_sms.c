@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "db/store.h"
+#include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "gateway/clock.h"
 #include "gateway/config.h"
@@ -288,6 +289,31 @@ static void test_urgent_first_and_parts(void **state)
 	store_sms_job_clear(&j);
 }
 
+/* Past the gateway's daily budget only notices a head let through with
+ * GUI <code> (budget_override) are claimed. */
+static void test_budget_override_claims(void **state)
+{
+	(void)state;
+	notice("thường", 0);
+	int64_t o = notice("vượt hạn mức", 0);
+	assert_int_equal(store_notice_set_budget_override(st, o), STORE_OK);
+	int64_t next;
+	assert_int_equal(store_sms_next_due(st, SMS_CLAIM_OVERRIDE, &next), STORE_OK);
+	assert_true(next <= T0);
+	struct sms_job j;
+	for (int i = 0; i < 3; i++) { /* 3 households */
+		assert_int_equal(store_sms_claim(st, "m1", T0, SMS_CLAIM_OVERRIDE, 6, &j), STORE_OK);
+		assert_true(j.notice_id == o);
+		store_sms_job_clear(&j);
+	}
+	assert_int_equal(store_sms_claim(st, "m1", T0, SMS_CLAIM_OVERRIDE, 6, &j), STORE_NOTFOUND);
+	assert_int_equal(store_sms_next_due(st, SMS_CLAIM_OVERRIDE, &next), STORE_NOTFOUND);
+	/* in quiet hours, only an urgent one of them */
+	assert_int_equal(store_sms_claim(st, "m1", T0, SMS_CLAIM_OVERRIDE | SMS_CLAIM_URGENT, 6, &j), STORE_NOTFOUND);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK); /* the ordinary notice is still there */
+	store_sms_job_clear(&j);
+}
+
 static void test_inbound_status_expire(void **state)
 {
 	(void)state;
@@ -357,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reports_multipart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refs_counter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_urgent_first_and_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_override_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_status_expire, setup, teardown),
 		cmocka_unit_test(test_reasm),
 		cmocka_unit_test(test_cms_table),

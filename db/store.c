@@ -73,6 +73,31 @@ void store_release(struct store *st, sqlite3_stmt *s)
 	sqlite3_finalize(s);
 }
 
+int store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int out = rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_CONSTRAINT ? STORE_CONFLICT : store_fail(st, what);
+	if (out == STORE_CONFLICT)
+		snprintf(st->err, sizeof st->err, "%s: already exists", what);
+	store_release(st, s);
+	return out;
+}
+
+int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
+			const char *cause, const char *keys)
+{
+	sqlite3_stmt *s = store_prep_cached(st,
+		"UPDATE attempts SET ended_at = ?2, outcome = ?3, cause = ?4, keys = COALESCE(?5, keys) WHERE id = ?1");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, attempt_id);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, outcome);
+	store_bind_text(s, 4, cause ? cause : "");
+	store_bind_text(s, 5, keys);
+	return store_step_done(st, s, "attempt");
+}
+
 int store_fail(struct store *st, const char *what)
 {
 	snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));

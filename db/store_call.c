@@ -14,13 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, what);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* Urgent notices first, then by due time; ?1 now, ?2 urgent_only, ?3 notice (0 any). */
 #define PICK_VOICE                                                                          \
 	"SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id"                \
@@ -95,7 +88,7 @@ int store_call_claim(struct store *st, const char *modem, int64_t now, int urgen
 	sqlite3_bind_int64(s, 1, job->delivery_id);
 	store_bind_text(s, 2, modem);
 	sqlite3_bind_int64(s, 3, now);
-	if (step_done(st, s, "call attempt") != STORE_OK)
+	if (store_step_done(st, s, "call attempt") != STORE_OK)
 		goto fail;
 	job->attempt_id = sqlite3_last_insert_rowid(st->db);
 	char detail[96];
@@ -140,7 +133,7 @@ int store_call_progress(struct store *st, const struct call_job *j, const char *
 	sqlite3_bind_int64(s, 1, j->delivery_id);
 	store_bind_text(s, 2, state);
 	sqlite3_bind_int64(s, 3, now);
-	if (step_done(st, s, "call progress") != STORE_OK)
+	if (store_step_done(st, s, "call progress") != STORE_OK)
 		goto fail;
 	if (!strcmp(state, "answered")) {
 		s = store_prep(st, "UPDATE attempts SET answered_at = ?2 WHERE id = ?1");
@@ -148,7 +141,7 @@ int store_call_progress(struct store *st, const struct call_job *j, const char *
 			goto fail;
 		sqlite3_bind_int64(s, 1, j->attempt_id);
 		sqlite3_bind_int64(s, 2, now);
-		if (step_done(st, s, "call attempt") != STORE_OK)
+		if (store_step_done(st, s, "call attempt") != STORE_OK)
 			goto fail;
 	}
 	char kind[32];
@@ -184,17 +177,9 @@ static int end_tx(struct store *st, const struct call_job *j, const char *modem,
 	sqlite3_bind_int(s, 6, uncount);
 	sqlite3_bind_int64(s, 7, now);
 	store_bind_text(s, 8, modem);
-	if (step_done(st, s, "call end") != STORE_OK)
+	if (store_step_done(st, s, "call end") != STORE_OK)
 		goto fail;
-	s = store_prep(st, "UPDATE attempts SET ended_at = ?2, outcome = ?3, cause = ?4, keys = ?5 WHERE id = ?1");
-	if (!s)
-		goto fail;
-	sqlite3_bind_int64(s, 1, j->attempt_id);
-	sqlite3_bind_int64(s, 2, now);
-	store_bind_text(s, 3, outcome);
-	store_bind_text(s, 4, cause ? cause : "");
-	store_bind_text(s, 5, keys ? keys : "");
-	if (step_done(st, s, "call attempt") != STORE_OK)
+	if (store_attempt_close(st, j->attempt_id, now, outcome, cause, keys ? keys : "") != STORE_OK)
 		goto fail;
 	char kind[32], detail[256];
 	snprintf(kind, sizeof kind, "call_%s", !strcmp(final_state, "queued") ? "retry" : final_state);
@@ -243,7 +228,7 @@ int store_call_fail_notice(struct store *st, int64_t notice_id, const char *caus
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int64(s, 2, notice_id);
 		store_bind_text(s, 3, cause);
-		if (step_done(st, s, "call fail notice") != STORE_OK)
+		if (store_step_done(st, s, "call fail notice") != STORE_OK)
 			goto fail;
 		if (i == 2)
 			*n = sqlite3_changes(st->db);
@@ -279,7 +264,7 @@ int store_call_recover(struct store *st, int64_t now, int max_attempts, int retr
 			sqlite3_bind_int(s, 2, max_attempts);
 			sqlite3_bind_int(s, 3, retry_s);
 		}
-		if (step_done(st, s, "call recover") != STORE_OK)
+		if (store_step_done(st, s, "call recover") != STORE_OK)
 			goto fail;
 		if (i == 2)
 			*n = sqlite3_changes(st->db);

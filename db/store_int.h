@@ -29,6 +29,13 @@ sqlite3_stmt *store_prep(struct store *st, const char *sql);
 sqlite3_stmt *store_prep_cached(struct store *st, const char *sql);
 /* Resets a cached statement for reuse (finalizes an uncached one). */
 void store_release(struct store *st, sqlite3_stmt *s);
+/* Steps a statement that returns no rows and releases it: STORE_OK,
+ * STORE_CONFLICT (a constraint: "WHAT: already exists"), or STORE_ERR. */
+int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
+/* Closes an attempt row: its end time, outcome, cause and (calls) keys;
+ * keys NULL leaves them as they are.  Shared by SMS and calls. */
+int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
+			const char *cause, const char *keys);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

@@ -9,16 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	int out = rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_CONSTRAINT ? STORE_CONFLICT : store_fail(st, what);
-	if (out == STORE_CONFLICT)
-		snprintf(st->err, sizeof st->err, "%s: already exists", what);
-	sqlite3_finalize(s);
-	return out;
-}
-
 int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out)
 {
 	sqlite3_stmt *q = store_prep(st,
@@ -32,7 +22,7 @@ int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out)
 	store_bind_text(q, 4, s->groups);
 	sqlite3_bind_int(q, 5, s->confirm);
 	sqlite3_bind_int64(q, 6, clock_wall_s());
-	int rc = step_done(st, q, "sender");
+	int rc = store_step_done(st, q, "sender");
 	if (rc == STORE_OK && id_out)
 		*id_out = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -44,7 +34,7 @@ int store_sender_remove(struct store *st, const char *phone)
 	if (!q)
 		return STORE_ERR;
 	store_bind_text(q, 1, phone);
-	int rc = step_done(st, q, "sender");
+	int rc = store_step_done(st, q, "sender");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = STORE_NOTFOUND;
 	return rc;
@@ -99,7 +89,7 @@ int store_template_add(struct store *st, const char *code, const char *text)
 	store_bind_text(q, 1, code);
 	store_bind_text(q, 2, text);
 	sqlite3_bind_int64(q, 3, clock_wall_s());
-	return step_done(st, q, "template");
+	return store_step_done(st, q, "template");
 }
 
 int store_template_get(struct store *st, const char *code, char **text_out)
@@ -121,7 +111,7 @@ int store_template_remove(struct store *st, const char *code)
 	if (!q)
 		return STORE_ERR;
 	store_bind_text(q, 1, code);
-	int rc = step_done(st, q, "template");
+	int rc = store_step_done(st, q, "template");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = STORE_NOTFOUND;
 	return rc;
@@ -157,7 +147,7 @@ int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out
 	int rc = STORE_ERR;
 	if (q) {
 		sqlite3_bind_int64(q, 1, p->sender_id);
-		rc = step_done(st, q, "pending");
+		rc = store_step_done(st, q, "pending");
 	}
 	if (rc == STORE_OK && (q = store_prep(st,
 		"INSERT INTO pending_broadcasts(sender_id, code, targets, channels, urgent, text, created_at,"
@@ -171,7 +161,7 @@ int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out
 		sqlite3_bind_int64(q, 7, p->created_at);
 		sqlite3_bind_int64(q, 8, p->expires_at);
 		store_bind_text(q, 9, p->state[0] ? p->state : "pending");
-		rc = step_done(st, q, "pending");
+		rc = store_step_done(st, q, "pending");
 		if (rc == STORE_OK && id_out)
 			*id_out = sqlite3_last_insert_rowid(st->db);
 	} else if (rc == STORE_OK) {
@@ -225,7 +215,7 @@ int store_pending_update(struct store *st, int64_t id, const char *state, int wr
 	sqlite3_bind_int(q, 3, wrong);
 	store_bind_text(q, 4, reason ? reason : "");
 	sqlite3_bind_int64(q, 5, notice_id);
-	return step_done(st, q, "pending");
+	return store_step_done(st, q, "pending");
 }
 
 int store_outbox_add(struct store *st, const char *to, const char *text, const char *kind, int64_t inbound_id,
@@ -240,7 +230,7 @@ int store_outbox_add(struct store *st, const char *to, const char *text, const c
 	store_bind_text(q, 3, kind);
 	sqlite3_bind_int64(q, 4, inbound_id);
 	sqlite3_bind_int64(q, 5, now);
-	return step_done(st, q, "outbox");
+	return store_step_done(st, q, "outbox");
 }
 
 int store_outbox_count_since(struct store *st, const char *to, int64_t since, int *n)
@@ -300,7 +290,7 @@ int store_outbox_done(struct store *st, int64_t id, int ok, int mr, const char *
 		store_bind_text(q, 3, error ? error : "");
 		sqlite3_bind_int(q, 5, retries);
 	}
-	return step_done(st, q, "outbox");
+	return store_step_done(st, q, "outbox");
 }
 
 int store_outbox_recover(struct store *st)
@@ -316,7 +306,7 @@ int store_inbound_decide(struct store *st, int64_t inbound_id, const char *decis
 	sqlite3_bind_int64(q, 1, inbound_id);
 	store_bind_text(q, 2, decision);
 	store_bind_text(q, 3, reason ? reason : "");
-	return step_done(st, q, "inbound");
+	return store_step_done(st, q, "inbound");
 }
 
 int store_inbound_each(struct store *st, int limit, int (*cb)(const struct inbound_row *r, void *arg), void *arg)
@@ -410,7 +400,7 @@ int store_notice_set_budget_override(struct store *st, int64_t notice_id)
 	if (!q)
 		return STORE_ERR;
 	sqlite3_bind_int64(q, 1, notice_id);
-	return step_done(st, q, "notice");
+	return store_step_done(st, q, "notice");
 }
 
 int store_sms_inbound_cli(struct store *st, const char *sender, const char *text, int64_t now, int64_t *id)
@@ -422,7 +412,7 @@ int store_sms_inbound_cli(struct store *st, const char *sender, const char *text
 	sqlite3_bind_int64(q, 1, now);
 	store_bind_text(q, 2, sender);
 	store_bind_text(q, 3, text);
-	int rc = step_done(st, q, "inbound");
+	int rc = store_step_done(st, q, "inbound");
 	if (rc == STORE_OK)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;

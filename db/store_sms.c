@@ -23,13 +23,6 @@ void store_sms_job_clear(struct sms_job *j)
 	memset(j, 0, sizeof *j);
 }
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, what);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 int store_sms_recover(struct store *st, int64_t now, int *n)
 {
 	*n = 0;
@@ -40,13 +33,13 @@ int store_sms_recover(struct store *st, int64_t now, int *n)
 		" SELECT ?1, 'sms_uncertain', notice_id, id, household_id, modem,"
 		" 'the daemon stopped while this SMS was being sent; not re-sent'"
 		" FROM deliveries WHERE state = 'sending' AND channel = 'sms'");
-	if (!s || (sqlite3_bind_int64(s, 1, now), step_done(st, s, "recover")) != STORE_OK)
+	if (!s || (sqlite3_bind_int64(s, 1, now), store_step_done(st, s, "recover")) != STORE_OK)
 		goto fail;
 	s = store_prep(st,
 		"UPDATE attempts SET ended_at = ?1, outcome = 'uncertain', cause = 'daemon stopped'"
 		" WHERE ended_at IS NULL AND delivery_id IN"
 		" (SELECT id FROM deliveries WHERE state = 'sending' AND channel = 'sms')");
-	if (!s || (sqlite3_bind_int64(s, 1, now), step_done(st, s, "recover")) != STORE_OK)
+	if (!s || (sqlite3_bind_int64(s, 1, now), store_step_done(st, s, "recover")) != STORE_OK)
 		goto fail;
 	s = store_prep(st,
 		"UPDATE deliveries SET state = 'uncertain', updated_at = ?1,"
@@ -55,7 +48,7 @@ int store_sms_recover(struct store *st, int64_t now, int *n)
 	if (!s)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
-	if (step_done(st, s, "recover") != STORE_OK)
+	if (store_step_done(st, s, "recover") != STORE_OK)
 		goto fail;
 	*n = sqlite3_changes(st->db);
 	return store_commit(st);
@@ -157,7 +150,7 @@ int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags,
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, modem);
 	sqlite3_bind_int64(s, 3, now);
-	if (step_done(st, s, "claim") != STORE_OK)
+	if (store_step_done(st, s, "claim") != STORE_OK)
 		goto fail;
 	if (sqlite3_changes(st->db) != 1) {
 		store_rollback(st);
@@ -169,7 +162,7 @@ int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags,
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, modem);
 	sqlite3_bind_int64(s, 3, now);
-	if (step_done(st, s, "attempt") != STORE_OK)
+	if (store_step_done(st, s, "attempt") != STORE_OK)
 		goto fail;
 	int64_t attempt = sqlite3_last_insert_rowid(st->db);
 	if (load_job(st, id, job) != STORE_OK)
@@ -223,7 +216,7 @@ int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref)
 		goto fail;
 	sqlite3_bind_int64(s, 1, delivery_id);
 	sqlite3_bind_int(s, 2, *ref);
-	if (step_done(st, s, "sms reference") != STORE_OK)
+	if (store_step_done(st, s, "sms reference") != STORE_OK)
 		goto fail;
 	return store_commit(st);
 fail:
@@ -246,7 +239,7 @@ int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *m
 	sqlite3_bind_int(s, 5, mr);
 	store_bind_text(s, 6, j->phone);
 	sqlite3_bind_int64(s, 7, now);
-	return step_done(st, s, "sms part");
+	return store_step_done(st, s, "sms part");
 }
 
 /* One state move: the delivery, its open attempt, an event. */
@@ -269,16 +262,9 @@ static int move(struct store *st, const struct sms_job *j, const char *modem, co
 	sqlite3_bind_int(s, 5, uncount);
 	sqlite3_bind_int64(s, 6, now);
 	store_bind_text(s, 7, modem);
-	if (step_done(st, s, "delivery state") != STORE_OK)
+	if (store_step_done(st, s, "delivery state") != STORE_OK)
 		goto fail;
-	s = store_prep(st, "UPDATE attempts SET ended_at = ?2, outcome = ?3, cause = ?4 WHERE id = ?1");
-	if (!s)
-		goto fail;
-	sqlite3_bind_int64(s, 1, j->attempt_id);
-	sqlite3_bind_int64(s, 2, now);
-	store_bind_text(s, 3, outcome);
-	store_bind_text(s, 4, cause ? cause : "");
-	if (step_done(st, s, "attempt") != STORE_OK)
+	if (store_attempt_close(st, j->attempt_id, now, outcome, cause, NULL) != STORE_OK)
 		goto fail;
 	if (store_event(st, event, j->notice_id, j->delivery_id, j->household_id, modem, cause) != STORE_OK)
 		goto fail;
@@ -353,7 +339,7 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 	sqlite3_bind_int64(s, 1, ref_id);
 	store_bind_text(s, 2, delivered ? "delivered" : "failed");
 	sqlite3_bind_int64(s, 3, now);
-	if (step_done(st, s, "report") != STORE_OK)
+	if (store_step_done(st, s, "report") != STORE_OK)
 		goto fail;
 	/* Parts of the delivery: all delivered -> delivered; any failed -> failed. */
 	s = store_prep(st,
@@ -381,7 +367,7 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 		store_bind_text(s, 2, to);
 		sqlite3_bind_int64(s, 3, now);
 		store_bind_text(s, 4, detail ? detail : "status report: failed");
-		if (step_done(st, s, "report") != STORE_OK)
+		if (store_step_done(st, s, "report") != STORE_OK)
 			goto fail;
 		if (store_event(st, strcmp(to, "delivered") == 0 ? "sms_delivered" : "sms_failed", *notice_id,
 				*delivery_id, hh, modem, detail) != STORE_OK)
@@ -432,7 +418,7 @@ int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, now - max_age_s);
-	if (step_done(st, s, "expire") != STORE_OK)
+	if (store_step_done(st, s, "expire") != STORE_OK)
 		goto fail;
 	s = store_prep(st,
 		"UPDATE deliveries SET state = 'expired', updated_at = ?1, last_error = 'not sent within sms.expire_h'"
@@ -442,7 +428,7 @@ int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, now - max_age_s);
-	if (step_done(st, s, "expire") != STORE_OK)
+	if (store_step_done(st, s, "expire") != STORE_OK)
 		goto fail;
 	*n = sqlite3_changes(st->db);
 	return store_commit(st);
@@ -476,7 +462,7 @@ int store_sms_inbound(struct store *st, const char *modem, const char *sender, c
 	store_bind_text(s, 4, sender);
 	store_bind_text(s, 5, text);
 	sqlite3_bind_int(s, 6, parts);
-	int rc = step_done(st, s, "inbound");
+	int rc = store_step_done(st, s, "inbound");
 	if (rc == STORE_OK && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -498,5 +484,5 @@ int store_sms_modem_status(struct store *st, const char *name, const char *state
 	sqlite3_bind_int(s, 4, registered);
 	sqlite3_bind_int(s, 5, signal);
 	store_bind_text(s, 6, last_error ? last_error : "");
-	return step_done(st, s, "modem status");
+	return store_step_done(st, s, "modem status");
 }

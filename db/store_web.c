@@ -7,13 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, what);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 int store_web_user_add(struct store *st, const char *name, const char *pwhash, int64_t now, int64_t *id_out)
 {
 	sqlite3_stmt *s = store_prep(st, "INSERT INTO users(name, pwhash, created_at) VALUES (?1, ?2, ?3)");
@@ -65,7 +58,7 @@ int store_web_user_remove(struct store *st, const char *name)
 	if (!s)
 		return STORE_ERR;
 	store_bind_text(s, 1, name);
-	int rc = step_done(st, s, "remove user");
+	int rc = store_step_done(st, s, "remove user");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no user '%s'", name);
 		rc = STORE_NOTFOUND;
@@ -108,7 +101,7 @@ int store_web_user_touch(struct store *st, int64_t id, int64_t now)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
-	return step_done(st, s, "user login time");
+	return store_step_done(st, s, "user login time");
 }
 
 int store_web_session_add(struct store *st, const char *token_hash, int64_t user_id, const char *address,
@@ -123,7 +116,7 @@ int store_web_session_add(struct store *st, const char *token_hash, int64_t user
 	store_bind_text(s, 3, address ? address : "");
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, expires_at);
-	return step_done(st, s, "add session");
+	return store_step_done(st, s, "add session");
 }
 
 int store_web_session_get(struct store *st, const char *token_hash, int64_t now, struct store_web_session *out)
@@ -155,7 +148,7 @@ int store_web_session_remove(struct store *st, const char *token_hash)
 	if (!s)
 		return STORE_ERR;
 	store_bind_text(s, 1, token_hash);
-	return step_done(st, s, "remove session");
+	return store_step_done(st, s, "remove session");
 }
 
 int store_web_session_purge(struct store *st, int64_t now)
@@ -164,7 +157,7 @@ int store_web_session_purge(struct store *st, int64_t now)
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, now);
-	return step_done(st, s, "purge sessions");
+	return store_step_done(st, s, "purge sessions");
 }
 
 int store_web_limit_get(struct store *st, const char *key, struct store_web_limit *out)
@@ -197,7 +190,7 @@ int store_web_limit_put(struct store *st, const char *key, const struct store_we
 	sqlite3_bind_int(s, 2, l->failures);
 	sqlite3_bind_int64(s, 3, l->last_ms);
 	sqlite3_bind_int64(s, 4, l->until_ms);
-	return step_done(st, s, "login failures");
+	return store_step_done(st, s, "login failures");
 }
 
 int store_web_limit_clear(struct store *st, const char *key)
@@ -206,7 +199,7 @@ int store_web_limit_clear(struct store *st, const char *key)
 	if (!s)
 		return STORE_ERR;
 	store_bind_text(s, 1, key);
-	return step_done(st, s, "login failures");
+	return store_step_done(st, s, "login failures");
 }
 
 int store_web_progress(struct store *st, int64_t notice_id,

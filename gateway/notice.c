@@ -161,6 +161,8 @@ void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg
 			fprintf(out, ", ~%d min over %d voice modem%s", (total / modems + 59) / 60, modems,
 				modems == 1 ? "" : "s");
 		fputc('\n', out);
+		if (!modems)
+			fprintf(out, "warning: no [modem] section has an audio port: the calls wait until one does\n");
 	}
 	if (p->over_budget)
 		fprintf(out, "warning: today %d of the %d SMS parts a day (gateway.daily_sms_parts) are used or queued; "

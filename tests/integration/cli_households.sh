@@ -81,6 +81,7 @@ expect_rc 0 "$LOA" notice send --to all "Mưa lớn, vỡ đê: họp thôn 19h3
 contains "$OUT" "notice 1 created"
 contains "$OUT" "households: 3 (1 opted out, skipped)"
 contains "$OUT" "calls: 2"
+contains "$OUT" "warning: no [modem] section has an audio port"
 contains "$OUT" "ambiguous: mua lon, vo de"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 1 AND state = 'queued'")" = 4 ] || fail "fan-out"
 [ "$(sql "SELECT encoding FROM deliveries d JOIN households h ON h.id = d.household_id WHERE h.name = 'Trần Thị Bình' AND d.channel = 'sms'")" = gsm7 ] || fail "stripped encoding for accents=no"

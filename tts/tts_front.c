@@ -1345,6 +1345,16 @@ static int per_word(const struct fe *f, size_t q)
 	return 0;
 }
 
+/* Symbols that are read as a word wherever they stand. */
+static const struct {
+	int32_t cp;
+	const char *word;
+} symbol_words[] = {
+	{ '&', "và" },       { '=', "bằng" },     { '%', "phần trăm" }, { '@', "a còng" },
+	{ '~', "khoảng" },   { '>', "lớn hơn" },  { '<', "nhỏ hơn" },   { 0xB0, "độ" },
+	{ '#', "số" },       { '$', "đô la" },    { 0x20AC, "ơ rô" },   { 0xD7, "nhân" },
+};
+
 static size_t rule_symbol(struct fe *f, size_t q)
 {
 	size_t l;
@@ -1397,9 +1407,6 @@ static size_t rule_symbol(struct fe *f, size_t q)
 		if (is_space(prev) || is_space(next) || c != '-')
 			pause(f, P_COMMA, ',');
 		break; /* "QĐ-UBND", "Cô-vít": a word joiner, read as a space */
-	case '&':
-		say(f, "và");
-		break;
 	case '+':
 		if (!at_line_start(f, q))
 			say(f, "cộng");
@@ -1417,39 +1424,6 @@ static size_t rule_symbol(struct fe *f, size_t q)
 			say(f, "trên");
 		}
 		break;
-	case '=':
-		say(f, "bằng");
-		break;
-	case '%':
-		say(f, "phần trăm");
-		break;
-	case '@':
-		say(f, "a còng");
-		break;
-	case '~':
-		say(f, "khoảng");
-		break;
-	case '>':
-		say(f, "lớn hơn");
-		break;
-	case '<':
-		say(f, "nhỏ hơn");
-		break;
-	case 0xB0:
-		say(f, "độ");
-		break;
-	case '#':
-		say(f, "số");
-		break;
-	case '$':
-		say(f, "đô la");
-		break;
-	case 0x20AC:
-		say(f, "ơ rô");
-		break;
-	case 0xD7:
-		say(f, "nhân");
-		break;
 	case 0x2022:
 	case 0x25CF:
 	case 0xB7:
@@ -1457,7 +1431,13 @@ static size_t rule_symbol(struct fe *f, size_t q)
 			pause(f, P_COMMA, ',');
 		break;
 	default:
-		break; /* quotes, emoji, other symbols: not spoken */
+		/* symbols read as a word; quotes, emoji and the rest are not spoken */
+		for (size_t i = 0; i < ARRAY_LEN(symbol_words); i++)
+			if (symbol_words[i].cp == c) {
+				say(f, symbol_words[i].word);
+				break;
+			}
+		break;
 	}
 	return l;
 }

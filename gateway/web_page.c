@@ -237,7 +237,7 @@ static void post_logout(struct page *p)
 /* ---- progress per channel ---- */
 
 struct chan {
-	int total, reached, pending, failed;
+	int total, reached, pending, failed, cancelled;
 };
 struct progress {
 	struct chan sms, voice;
@@ -250,6 +250,8 @@ static int add_count(const struct report_count *c, void *arg)
 	ch->total += c->n;
 	if (store_state_is_reached(c->state))
 		ch->reached += c->n;
+	else if (strcmp(c->state, "cancelled") == 0)
+		ch->cancelled += c->n; /* stopped on purpose: not a failure to reach */
 	else
 		ch->failed += c->n - c->pending;
 	ch->pending += c->pending;
@@ -268,6 +270,8 @@ static void chan_cell(struct sbuf *b, const struct chan *c)
 		web_html_out(b, "<br><span class=\"muted\">%d đang gửi/chờ</span>", c->pending);
 	if (c->failed)
 		web_html_out(b, "<br><span class=\"bad\">%d không tới</span>", c->failed);
+	if (c->cancelled)
+		web_html_out(b, "<br><span class=\"muted\">%d đã hủy</span>", c->cancelled);
 	sbuf_add(b, "</td>");
 }
 

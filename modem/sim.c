@@ -430,13 +430,22 @@ static int pending_inbound(const struct sim_modem *m)
 
 /* ---- outcome rules ---- */
 
+/* The subscriber part of a number: "+84912…", "84912…" and "0912…" reach
+ * the same phone on a real network, so they match here too. */
+static const char *subscriber(const char *n)
+{
+	while (*n == '+')
+		n++;
+	if (!strncmp(n, "84", 2) && strlen(n) >= 11)
+		return n + 2;
+	if (*n == '0')
+		return n + 1;
+	return n;
+}
+
 static int same_number(const char *a, const char *b)
 {
-	while (*a == '+')
-		a++;
-	while (*b == '+')
-		b++;
-	return !strcmp(a, b);
+	return !strcmp(subscriber(a), subscriber(b));
 }
 
 static struct sim_override *override_find(struct sim *s, const char *number, int create)

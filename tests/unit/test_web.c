@@ -780,6 +780,8 @@ static void test_cancel(void **state)
 	get_expect("/notice?id=1&cancelled=2", cookie, 200, "Đã hủy thông báo 1: 2 lượt gửi đang chờ đã dừng",
 		   "action=\"/notice/cancel\"");
 	get_expect("/notice?id=1", cookie, 200, "(đã hủy)", NULL);
+	/* cancelled deliveries are counted as such, not as "not reached" */
+	get_expect("/", cookie, 200, "2 đã hủy", NULL);
 	/* again: nothing to do, back to the notice */
 	request("POST", "/notice/cancel", body, cookie, &rep);
 	assert_int_equal(rep.status, 303);

@@ -83,6 +83,35 @@ int store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return out;
 }
 
+int store_tx_batch(struct store *st, const char *const *sql, size_t n, int64_t a1, int64_t a2, int64_t a3,
+		   const char *t3, int *changes, const char *what)
+{
+	*changes = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = store_prep(st, sql[i]);
+		if (!s) {
+			store_rollback(st);
+			return STORE_ERR;
+		}
+		/* a statement may use fewer parameters: binding past its last one
+		 * is refused by SQLite and harmless */
+		sqlite3_bind_int64(s, 1, a1);
+		sqlite3_bind_int64(s, 2, a2);
+		if (t3)
+			store_bind_text(s, 3, t3);
+		else
+			sqlite3_bind_int64(s, 3, a3);
+		if (store_step_done(st, s, what) != STORE_OK) {
+			store_rollback(st);
+			return STORE_ERR;
+		}
+		*changes = sqlite3_changes(st->db);
+	}
+	return store_commit(st);
+}
+
 int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
 			const char *cause, const char *keys)
 {

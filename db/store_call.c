@@ -207,9 +207,6 @@ int store_call_release(struct store *st, const struct call_job *j, const char *m
 
 int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n)
 {
-	*n = 0;
-	if (store_begin(st) != STORE_OK)
-		return STORE_ERR;
 	/* the attempt and event rows first, while the rows are still queued */
 	static const char *const sql[] = {
 		"INSERT INTO attempts(delivery_id, modem, started_at, ended_at, outcome, cause)"
@@ -221,29 +218,11 @@ int store_call_fail_notice(struct store *st, int64_t notice_id, const char *caus
 		"UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?3, updated_at = ?1"
 		" WHERE notice_id = ?2 AND channel = 'voice' AND state = 'queued'",
 	};
-	for (size_t i = 0; i < ARRAY_LEN(sql); i++) {
-		sqlite3_stmt *s = store_prep(st, sql[i]);
-		if (!s)
-			goto fail;
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_int64(s, 2, notice_id);
-		store_bind_text(s, 3, cause);
-		if (store_step_done(st, s, "call fail notice") != STORE_OK)
-			goto fail;
-		if (i == 2)
-			*n = sqlite3_changes(st->db);
-	}
-	return store_commit(st);
-fail:
-	store_rollback(st);
-	return STORE_ERR;
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, notice_id, 0, cause, n, "call fail notice");
 }
 
 int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n)
 {
-	*n = 0;
-	if (store_begin(st) != STORE_OK)
-		return STORE_ERR;
 	static const char *const sql[] = {
 		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
 		" SELECT ?1, 'call_interrupted', notice_id, id, household_id, modem,"
@@ -255,24 +234,7 @@ int store_call_recover(struct store *st, int64_t now, int max_attempts, int retr
 		" next_at = ?1 + ?3, updated_at = ?1, last_error = 'the daemon stopped during the call'"
 		" WHERE channel = 'voice' AND state IN ('dialing', 'ringing', 'answered')",
 	};
-	for (size_t i = 0; i < ARRAY_LEN(sql); i++) {
-		sqlite3_stmt *s = store_prep(st, sql[i]);
-		if (!s)
-			goto fail;
-		sqlite3_bind_int64(s, 1, now);
-		if (i == 2) {
-			sqlite3_bind_int(s, 2, max_attempts);
-			sqlite3_bind_int(s, 3, retry_s);
-		}
-		if (store_step_done(st, s, "call recover") != STORE_OK)
-			goto fail;
-		if (i == 2)
-			*n = sqlite3_changes(st->db);
-	}
-	return store_commit(st);
-fail:
-	store_rollback(st);
-	return STORE_ERR;
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, max_attempts, retry_s, NULL, n, "call recover");
 }
 
 int store_call_in_progress(struct store *st, int *n)

@@ -25,36 +25,19 @@ void store_sms_job_clear(struct sms_job *j)
 
 int store_sms_recover(struct store *st, int64_t now, int *n)
 {
-	*n = 0;
-	if (store_begin(st) != STORE_OK)
-		return STORE_ERR;
-	sqlite3_stmt *s = store_prep(st,
+	static const char *const sql[] = {
 		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
 		" SELECT ?1, 'sms_uncertain', notice_id, id, household_id, modem,"
 		" 'the daemon stopped while this SMS was being sent; not re-sent'"
-		" FROM deliveries WHERE state = 'sending' AND channel = 'sms'");
-	if (!s || (sqlite3_bind_int64(s, 1, now), store_step_done(st, s, "recover")) != STORE_OK)
-		goto fail;
-	s = store_prep(st,
+		" FROM deliveries WHERE state = 'sending' AND channel = 'sms'",
 		"UPDATE attempts SET ended_at = ?1, outcome = 'uncertain', cause = 'daemon stopped'"
 		" WHERE ended_at IS NULL AND delivery_id IN"
-		" (SELECT id FROM deliveries WHERE state = 'sending' AND channel = 'sms')");
-	if (!s || (sqlite3_bind_int64(s, 1, now), store_step_done(st, s, "recover")) != STORE_OK)
-		goto fail;
-	s = store_prep(st,
+		" (SELECT id FROM deliveries WHERE state = 'sending' AND channel = 'sms')",
 		"UPDATE deliveries SET state = 'uncertain', updated_at = ?1,"
 		" last_error = 'answer lost: the daemon stopped while sending (not re-sent)'"
-		" WHERE state = 'sending' AND channel = 'sms'");
-	if (!s)
-		goto fail;
-	sqlite3_bind_int64(s, 1, now);
-	if (store_step_done(st, s, "recover") != STORE_OK)
-		goto fail;
-	*n = sqlite3_changes(st->db);
-	return store_commit(st);
-fail:
-	store_rollback(st);
-	return STORE_ERR;
+		" WHERE state = 'sending' AND channel = 'sms'",
+	};
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, 0, 0, NULL, n, "recover");
 }
 
 static int load_job(struct store *st, int64_t id, struct sms_job *j)

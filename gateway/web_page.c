@@ -509,11 +509,12 @@ static int add_waiting(const struct report_count *c, void *arg)
 	return 0;
 }
 
-static int get_notice_id(struct page *p, int64_t id, struct notice *n)
+/* A store lookup's answer as a page: 404 with `missing`, or the database
+ * error page; 0 when found. */
+static int loaded(struct page *p, int rc, const char *missing)
 {
-	int rc = store_notice_get(p->st, id, n);
 	if (rc == STORE_NOTFOUND) {
-		web_page_error(p->rep, 404, "Không có thông báo này.");
+		web_page_error(p->rep, 404, missing);
 		return -1;
 	}
 	if (rc != STORE_OK) {
@@ -523,20 +524,16 @@ static int get_notice_id(struct page *p, int64_t id, struct notice *n)
 	return 0;
 }
 
+static int get_notice_id(struct page *p, int64_t id, struct notice *n)
+{
+	return loaded(p, store_notice_get(p->st, id, n), "Không có thông báo này.");
+}
+
 static int get_notice(struct page *p, struct notice *n, int64_t *id)
 {
 	if (query_id(p, "id", id) != 0)
 		return -1;
-	int rc = store_notice_get(p->st, *id, n);
-	if (rc == STORE_NOTFOUND) {
-		web_page_error(p->rep, 404, "Không có thông báo này.");
-		return -1;
-	}
-	if (rc != STORE_OK) {
-		db_error(p);
-		return -1;
-	}
-	return 0;
+	return get_notice_id(p, *id, n);
 }
 
 static void notice_header(struct page *p, const struct notice *n)
@@ -780,16 +777,7 @@ static int get_household(struct page *p, struct household *h, int64_t *id)
 {
 	if (query_id(p, "id", id) != 0)
 		return -1;
-	int rc = store_household_get(p->st, *id, h);
-	if (rc == STORE_NOTFOUND) {
-		web_page_error(p->rep, 404, "Không có hộ này.");
-		return -1;
-	}
-	if (rc != STORE_OK) {
-		db_error(p);
-		return -1;
-	}
-	return 0;
+	return loaded(p, store_household_get(p->st, *id, h), "Không có hộ này.");
 }
 
 static void page_household(struct page *p)

@@ -63,7 +63,7 @@
 #include <string.h>
 
 enum { CMGS_TIMEOUT_MS = 60000, CMGR_TIMEOUT_MS = 10000, CLAIM_PAUSE_MS = 1000, EXPIRE_EVERY_MS = 60000,
-       REASM_MAX_AGE_S = 86400 };
+       REASM_MAX_AGE_S = 86400, CALL_GUARD_MS = 300 };
 
 struct daemon;
 
@@ -88,6 +88,8 @@ struct dmodem {
 	struct audio_port *audio;
 	int audio_close;        /* close the audio port from the loop */
 	int chup_pending;       /* AT+CHUP at (re)connect in flight: no dialing yet */
+	int call_cmds;          /* call commands queued or in flight */
+	int64_t call_guard_until; /* mono ms: no dial before (trailing end reports) */
 	const int16_t *notice_pcm;
 	size_t notice_n;
 };
@@ -955,28 +957,40 @@ static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *a
 struct call_ctx {
 	struct dmodem *dm;
 	enum call_cmd tag;
+	unsigned gen;           /* the call that sent it */
 };
 
-static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag)
+static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
 {
 	struct dmodem *dm = arg;
 	struct call_ctx *c = xmalloc(sizeof *c);
 	c->dm = dm;
 	c->tag = tag;
-	if (at_cmd(dm->at, cmd, timeout_ms, call_ctx_done, c) != 0) {
+	c->gen = dm->call.gen;
+	int rc = urgent ? at_cmd_urgent(dm->at, cmd, timeout_ms, call_ctx_done, c)
+			: at_cmd(dm->at, cmd, timeout_ms, call_ctx_done, c);
+	if (rc != 0) {
 		free(c);
 		return -1;
 	}
+	dm->call_cmds++;
 	return 0;
 }
 
+/* A result reaches the call that sent the command, never a later one. */
 static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg)
 {
 	(void)m;
 	struct call_ctx *c = arg;
 	struct dmodem *dm = c->dm;
 	enum call_cmd tag = c->tag;
+	unsigned gen = c->gen;
 	free(c);
+	dm->call_cmds--;
+	if (gen != dm->call.gen) {
+		LOG_D(dm->sub, "result of an earlier call's command dropped (%s)", at_final_name(r->final));
+		return;
+	}
 	call_at_done(&dm->call, tag, (int)r->final, r->lines);
 }
 
@@ -1029,6 +1043,7 @@ static void op_ended(void *arg)
 			   now) != STORE_OK)
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
 	dm->audio_close = 1;
+	dm->call_guard_until = clock_mono_ms() + CALL_GUARD_MS;
 }
 
 static void audio_done(void *arg)
@@ -1161,7 +1176,7 @@ static int any_ready(const struct daemon *d)
 static int in_flight(const struct daemon *d)
 {
 	for (int i = 0; i < d->n; i++)
-		if (d->m[i].has_job || d->m[i].reading > 0 || call_active(&d->m[i].call))
+		if (d->m[i].has_job || d->m[i].reading > 0 || call_active(&d->m[i].call) || d->m[i].call_cmds > 0)
 			return 1;
 	return d->reqs != NULL;
 }
@@ -1286,7 +1301,8 @@ static int loop(struct daemon *d)
 			for (int i = 0; i < d->n && !d->stopping && voice_due <= wall; i++) {
 				struct dmodem *dm = &d->m[i];
 				if (!dm->cfg->audio[0] || dm->has_job || call_active(&dm->call) || dm->audio ||
-				    dm->chup_pending || at_state(dm->at) != AT_READY || now < d->claim_pause_until ||
+				    dm->chup_pending || dm->call_cmds > 0 || now < dm->call_guard_until ||
+				    at_state(dm->at) != AT_READY || now < d->claim_pause_until ||
 				    (sms_due && out.n > 0))
 					continue;
 				if (!claim_call(dm, out.quiet))

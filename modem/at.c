@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -311,7 +312,10 @@ int at_parse_pdu_len(const char *line, int *len)
 /* ---------------- the engine ---------------- */
 
 enum phase { PH_IDLE, PH_SENT, PH_BODY };
-enum { CMD_INTERNAL = 1 };
+/* CMD_DIAL: ATD/ATA, the only commands whose final result may be NO
+ * CARRIER, BUSY or NO ANSWER; for any other command those words are a
+ * call's end report, not its answer.  CMD_ABORTED: an abort byte went out. */
+enum { CMD_INTERNAL = 1, CMD_DIAL = 2, CMD_ABORTED = 4 };
 
 struct at_cmd {
 	struct at_cmd *next;
@@ -349,6 +353,7 @@ struct at_modem {
 	int backoff_ms;
 	int registered, signal;
 	int need_esc;
+	int after_prompt;             /* the byte after "> " may be its space */
 	int settling;                 /* INIT: discarding stale input */
 	char why[128];
 };
@@ -442,6 +447,10 @@ static void finish(struct at_modem *m, enum at_final final, int code)
 		return;
 	m->cur = NULL;
 	m->t[T_CMD] = 0;
+	/* AT+CMGS ended without its PDU: the modem may sit in PDU entry (a
+	 * prompt that comes late); ESC before the next command cancels it */
+	if (c->pdu && !m->body_sent)
+		m->need_esc = 1;
 	m->phase = PH_IDLE;
 	/* the callback may queue the next command, which reuses m->lines */
 	char *lines = sbuf_take(&m->lines);
@@ -547,6 +556,8 @@ static struct at_cmd *cmd_new(const char *text, const char *pdu, int timeout_ms,
 	c->cb = cb;
 	c->arg = arg;
 	c->flags = flags;
+	if (!strncasecmp(text, "ATD", 3) || !strncasecmp(text, "ATA", 3))
+		c->flags |= CMD_DIAL;
 	return c;
 }
 
@@ -555,6 +566,22 @@ int at_cmd(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, v
 	if (m->state != AT_READY)
 		return -1;
 	enqueue(m, cmd_new(cmd, NULL, timeout_ms, cb, arg, 0), 0);
+	return 0;
+}
+
+int at_cmd_urgent(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, void *arg)
+{
+	if (m->state != AT_READY)
+		return -1;
+	enqueue(m, cmd_new(cmd, NULL, timeout_ms, cb, arg, 0), 1);
+	struct at_cmd *c = m->cur;
+	if (c && (c->flags & CMD_DIAL) && !(c->flags & CMD_ABORTED)) {
+		/* V.25ter 6.3.1: any character aborts a dial in progress (and is
+		 * discarded); ESC is also harmless if the dial just ended */
+		MLOG(LOG_DEBUG, m, "aborting %s", c->text);
+		c->flags |= CMD_ABORTED;
+		out_write(m, "\x1b", 1);
+	}
 	return 0;
 }
 
@@ -928,14 +955,6 @@ static void handle_line(struct at_modem *m, char *line)
 	if (c && (strcmp(line, c->text) == 0 || (c->pdu && strstr(line, c->pdu)))) {
 		return;
 	}
-	if (c && m->phase == PH_SENT && c->pdu && line[0] == '>' && line[1] == '\0') {
-		/* a bare ">" line: prompt */
-		out_write(m, c->pdu, strlen(c->pdu));
-		out_write(m, "\x1a", 1);
-		m->phase = PH_BODY;
-		m->body_sent = 1;
-		return;
-	}
 	int code;
 	int f = at_line_final(line, &code);
 	if (f == AT_R_OK && c && c->pdu && m->phase == PH_SENT) {
@@ -944,6 +963,9 @@ static void handle_line(struct at_modem *m, char *line)
 		MLOG(LOG_WARN, m, "stray OK before the PDU prompt ignored");
 		return;
 	}
+	int call_word = f == AT_R_NO_CARRIER || f == AT_R_BUSY || f == AT_R_NO_ANSWER || f == AT_R_NO_DIALTONE;
+	if (call_word && c && !(c->flags & CMD_DIAL))
+		f = -1; /* a call ended while some other command ran: a URC */
 	if (f >= 0 && c) {
 		MLOG(LOG_DEBUG, m, "< %s", line);
 		m->timeouts_in_row = 0;
@@ -954,7 +976,7 @@ static void handle_line(struct at_modem *m, char *line)
 	if (!is_own_response(c, line)) {
 		enum at_call_ev ev;
 		enum at_urc_kind k = at_line_urc(m->prof, line, &ev);
-		if ((f == AT_R_NO_CARRIER || f == AT_R_BUSY || f == AT_R_NO_ANSWER) && !c) {
+		if (call_word) {
 			k = URC_CALL;
 			ev = CALL_EV_ENDED;
 		}
@@ -981,6 +1003,26 @@ static void handle_line(struct at_modem *m, char *line)
 	MLOG(LOG_DEBUG, m, "unsolicited, ignored: %.80s", line);
 }
 
+/* The "> " prompt of AT+CMGS has no line end and may share a read with the
+ * lines around it ("\r\n> \r\n+CDS: 25\r\n0791...").  It is recognised
+ * byte by byte, at the start of a line, whenever the submit in flight waits
+ * for it: the PDU goes out at once and the bytes after it are framed as
+ * usual, so the URCs that came with it are still dispatched. */
+static int awaiting_prompt(const struct at_modem *m)
+{
+	return m->cur && m->cur->pdu && m->phase == PH_SENT;
+}
+
+static void prompt_seen(struct at_modem *m)
+{
+	struct at_cmd *c = m->cur;
+	MLOG(LOG_DEBUG, m, "< > (prompt)");
+	out_write(m, c->pdu, strlen(c->pdu));
+	out_write(m, "\x1a", 1);
+	m->phase = PH_BODY;
+	m->body_sent = 1;
+}
+
 void at_feed(struct at_modem *m, const char *buf, size_t n)
 {
 	if (m->settling) {
@@ -989,12 +1031,22 @@ void at_feed(struct at_modem *m, const char *buf, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)buf[i];
+		if (m->after_prompt) {
+			m->after_prompt = 0;
+			if (ch == ' ')
+				continue; /* the space of "> " */
+		}
 		if (ch == '\r' || ch == '\n') {
 			if (m->in_len) {
 				m->in[m->in_len] = '\0';
 				m->in_len = 0;
 				handle_line(m, m->in);
 			}
+			continue;
+		}
+		if (ch == '>' && m->in_len == 0 && awaiting_prompt(m)) {
+			prompt_seen(m);
+			m->after_prompt = 1;
 			continue;
 		}
 		if (ch < 0x20 && ch != '\t')
@@ -1005,16 +1057,6 @@ void at_feed(struct at_modem *m, const char *buf, size_t n)
 			continue;
 		}
 		m->in[m->in_len++] = (char)ch;
-	}
-	/* The "> " prompt is not followed by a line end. */
-	struct at_cmd *c = m->cur;
-	if (c && c->pdu && m->phase == PH_SENT && m->in_len >= 1 && m->in[0] == '>' &&
-	    (m->in_len == 1 || (m->in_len == 2 && m->in[1] == ' '))) {
-		m->in_len = 0;
-		out_write(m, c->pdu, strlen(c->pdu));
-		out_write(m, "\x1a", 1);
-		m->phase = PH_BODY;
-		m->body_sent = 1;
 	}
 }
 

@@ -158,6 +158,11 @@ void at_feed(struct at_modem *m, const char *buf, size_t n);
 /* Queues a command (READY only; returns -1 otherwise).  `cb` is called
  * exactly once, also on timeout, port loss or stop. */
 int at_cmd(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, void *arg);
+/* Queues a command ahead of everything queued.  If the command in flight is
+ * a dial still waiting for its answer, one byte goes out at once to abort it
+ * (V.25ter: any character aborts a dial in progress), so a hang-up is not
+ * held behind an ATD that answers only when the far end does. */
+int at_cmd_urgent(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, void *arg);
 /* AT+CMGS=<tpdu_len>, then the hex PDU and Ctrl-Z after the "> " prompt. */
 int at_cmgs(struct at_modem *m, int tpdu_len, const char *hex, int timeout_ms, at_done_fn cb, void *arg);
 /* Commands queued or in flight. */

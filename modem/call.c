@@ -35,7 +35,7 @@ static const struct {
 	[T_GRACE] = { "end_grace", CE_N_EVENTS },
 };
 enum { POLL_MS = 2000, AUDIO_DELAY_MS = 100, HANGUP_MS = 5000, END_GRACE_MS = 500, DIAL_EXTRA_MS = 10000,
-       CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000 };
+       CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000, HANGUP_TRIES = 3 };
 
 /* Pseudo events used only inside this file. */
 #define CE_PLAN_DONE ((enum call_event)(CE_N_EVENTS + 1))
@@ -44,7 +44,7 @@ enum { POLL_MS = 2000, AUDIO_DELAY_MS = 100, HANGUP_MS = 5000, END_GRACE_MS = 50
 const char *call_state_name(enum call_state s)
 {
 	static const char *const n[CALL_N_STATES] = { "idle", "dialing", "ringing", "answered", "playing",
-						      "waiting_key", "ended" };
+						      "waiting_key", "hanging_up", "ended" };
 	return (unsigned)s < CALL_N_STATES ? n[s] : "?";
 }
 
@@ -83,16 +83,16 @@ static void disarm(struct call *c, enum call_timer t)
 	c->t[t] = 0;
 }
 
-static void send(struct call *c, const char *cmd, int timeout_ms, enum call_cmd tag)
+static void send(struct call *c, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
 {
-	if (c->ops.cmd(c->arg, cmd, timeout_ms, tag) != 0)
+	if (c->ops.cmd(c->arg, cmd, timeout_ms, tag, urgent) != 0)
 		CLOG(LOG_WARN, c, "cannot queue %s", cmd);
 }
 
 static void send_list(struct call *c, const char *const *cmds, enum call_cmd tag)
 {
 	for (; cmds && *cmds; cmds++)
-		send(c, *cmds, CMD_MS, tag);
+		send(c, *cmds, CMD_MS, tag, 0);
 }
 
 static void set_cause(struct call *c, enum call_outcome o, const char *cause)
@@ -103,14 +103,16 @@ static void set_cause(struct call *c, enum call_outcome o, const char *cause)
 	}
 }
 
+/* AT+CHUP; urgent while the ATD is unanswered (its abort goes out now).
+ * The call ends on its end report, not on this command's OK. */
 static void hangup(struct call *c)
 {
-	if (c->hangup_sent)
-		return;
 	c->hangup_sent = 1;
+	c->hangup_tries++;
 	disarm(c, T_KEY);
 	disarm(c, T_POLL);
-	send(c, "AT+CHUP", HANGUP_MS, CC_HANGUP);
+	disarm(c, T_RING);
+	send(c, "AT+CHUP", HANGUP_MS, CC_HANGUP, c->dial_pending);
 	arm(c, T_HANGUP, HANGUP_MS);
 }
 
@@ -145,7 +147,8 @@ static void a_dial(struct call *c, enum call_event ev)
 	}
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "ATD%s;", c->number);
-	send(c, cmd, c->tm.ring_ms + DIAL_EXTRA_MS, CC_DIAL);
+	c->dial_pending = 1;
+	send(c, cmd, c->tm.ring_ms + DIAL_EXTRA_MS, CC_DIAL, 0);
 }
 
 static void a_dial_ok(struct call *c, enum call_event ev)
@@ -255,12 +258,19 @@ static void a_hangup(struct call *c, enum call_event ev)
 	hangup(c);
 }
 
+/* No end report HANGUP_MS after AT+CHUP: ask the modem whether the call is
+ * still there (the answer comes to call_at_done as CC_POLL). */
+static void a_hangup_check(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	CLOG(LOG_INFO, c, "no end report %d s after hanging up: asking the modem (AT+CLCC)", HANGUP_MS / 1000);
+	send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);
+}
+
 static void a_end(struct call *c, enum call_event ev)
 {
 	if (ev == CE_LOST)
 		set_cause(c, OUT_FAILED, "modem port lost during the call");
-	else if (ev == CE_T_HANGUP)
-		CLOG(LOG_WARN, c, "no end report after hanging up");
 	if (c->answered_ms)
 		c->outcome = OUT_ANSWERED;
 	else if (c->outcome == OUT_NONE)
@@ -296,20 +306,22 @@ static const struct row {
 	{ CALL_ANSWERED, CE_AUDIO_READY, CALL_PLAYING, a_play },
 	{ CALL_PLAYING, CE_SEG_DONE, CALL_PLAYING, a_next },
 	{ CALL_PLAYING, CE_PLAN_DONE, CALL_WAITING_KEY, a_wait_key },
-	{ CALL_PLAYING, CE_BYE_DONE, CALL_PLAYING, a_hangup },
+	{ CALL_PLAYING, CE_BYE_DONE, CALL_HANGUP, a_hangup },
 	{ CALL_PLAYING, CE_KEY1, CALL_PLAYING, a_key1 },
 	{ CALL_WAITING_KEY, CE_KEY1, CALL_PLAYING, a_key1 },
 	{ CALL_PLAYING, CE_KEY2, CALL_PLAYING, a_key2 },
 	{ CALL_WAITING_KEY, CE_KEY2, CALL_PLAYING, a_key2 },
 	{ CALL_WAITING_KEY, CE_T_KEY, CALL_PLAYING, a_bye },
-	{ CALL_DIALING, CE_T_RING, CALL_DIALING, a_hangup },
-	{ CALL_RINGING, CE_T_RING, CALL_RINGING, a_hangup },
+	{ CALL_DIALING, CE_T_RING, CALL_HANGUP, a_hangup },
+	{ CALL_RINGING, CE_T_RING, CALL_HANGUP, a_hangup },
 	{ CALL_DIALING, CE_DIAL_FAIL, CALL_ENDED, a_end },
 	{ CALL_RINGING, CE_DIAL_FAIL, CALL_ENDED, a_end },
-	ACTIVE_ANY(CE_T_MAX, CALL_ANSWERED, a_hangup),
+	ACTIVE_ANY(CE_T_MAX, CALL_HANGUP, a_hangup),
 	ACTIVE_ANY(CE_ENDED, CALL_ENDED, a_end),
-	ACTIVE_ANY(CE_T_HANGUP, CALL_ENDED, a_end),
 	ACTIVE_ANY(CE_LOST, CALL_ENDED, a_end),
+	{ CALL_HANGUP, CE_ENDED, CALL_ENDED, a_end },
+	{ CALL_HANGUP, CE_LOST, CALL_ENDED, a_end },
+	{ CALL_HANGUP, CE_T_HANGUP, CALL_HANGUP, a_hangup_check },
 };
 
 void call_event(struct call *c, enum call_event ev)
@@ -318,9 +330,7 @@ void call_event(struct call *c, enum call_event ev)
 		if (fsm[i].from != c->state || fsm[i].ev != ev)
 			continue;
 		enum call_state from = c->state;
-		/* T_MAX keeps the state it hit (the row's `to` is a placeholder) */
-		if (ev != CE_T_MAX)
-			c->state = fsm[i].to;
+		c->state = fsm[i].to;
 		if (from != c->state)
 			CLOG(LOG_DEBUG, c, "%s -> %s on %s", call_state_name(from), call_state_name(c->state),
 			     call_event_name(ev));
@@ -336,6 +346,7 @@ void call_init(struct call *c, const struct at_profile *prof, const struct call_
 	       const struct call_ops *ops, void *arg)
 {
 	memset(c, 0, sizeof *c);
+	c->idx = -1;
 	c->prof = prof;
 	c->tm = *tm;
 	if (c->tm.repeats < 1)
@@ -352,7 +363,10 @@ int call_start(struct call *c, const char *number)
 	void *arg = c->arg;
 	const struct at_profile *prof = c->prof;
 	struct call_timing tm = c->tm;
+	unsigned gen = c->gen;
 	memset(c, 0, sizeof *c);
+	c->gen = gen + 1;
+	c->idx = -1;
 	c->ops = ops;
 	c->arg = arg;
 	c->prof = prof;
@@ -391,18 +405,58 @@ static void released(struct call *c)
 		arm(c, T_GRACE, END_GRACE_MS);
 }
 
+/* The 27.007 stat of this call in an AT+CLCC listing, -2 when the listing
+ * has no call of ours (incoming calls and other indexes are not ours). */
+static int clcc_ours(const struct call *c, const char *lines)
+{
+	for (const char *l = lines ? strstr(lines, "+CLCC:") : NULL; l; l = strstr(l + 1, "+CLCC:")) {
+		char line[160];
+		size_t n = strcspn(l, "\n");
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), l);
+		int idx, dir;
+		call_parse_ids(line, &idx, &dir);
+		if (dir == 1 || (c->idx >= 0 && idx >= 0 && idx != c->idx))
+			continue;
+		return call_parse_state(line);
+	}
+	return -2;
+}
+
+/* HANGUP: what AT+CLCC said after the end report did not come. */
+static void hangup_polled(struct call *c, int final, const char *lines)
+{
+	if (final == AT_R_LOST) {
+		call_event(c, CE_LOST);
+		return;
+	}
+	int st = final == AT_R_OK ? clcc_ours(c, lines) : 0;
+	if (final == AT_R_OK && (st == -2 || st == -1 || st == 6)) {
+		CLOG(LOG_INFO, c, "the modem lists no call: ended");
+		call_event(c, CE_ENDED);
+	} else if (c->hangup_tries < HANGUP_TRIES) {
+		hangup(c);
+	} else {
+		CLOG(LOG_ERROR, c, "the modem keeps the call after %d hang-ups (AT+CLCC: %s)", c->hangup_tries,
+		     at_final_name((enum at_final)final));
+		call_event(c, CE_ENDED);
+	}
+}
+
 void call_at_done(struct call *c, enum call_cmd tag, int final, const char *lines)
 {
 	if (c->state == CALL_IDLE)
 		return;
 	switch (tag) {
 	case CC_DIAL:
+		c->dial_pending = 0;
 		if (final == AT_R_OK || final == AT_R_CONNECT) {
 			call_event(c, CE_DIAL_OK);
 		} else if (final == AT_R_BUSY || final == AT_R_NO_ANSWER || final == AT_R_NO_CARRIER) {
 			end_line(c, at_final_name((enum at_final)final));
 		} else if (final == AT_R_LOST) {
 			call_event(c, CE_LOST);
+		} else if (c->state == CALL_HANGUP) {
+			break; /* aborted by our hang-up: its end report decides */
 		} else {
 			char why[96];
 			snprintf(why, sizeof why, "modem refused the dial: %s", at_final_name((enum at_final)final));
@@ -421,21 +475,25 @@ void call_at_done(struct call *c, enum call_cmd tag, int final, const char *line
 		}
 		break;
 	case CC_HANGUP:
-		call_event(c, CE_ENDED);
+		/* OK: the end report follows.  Else (no call to hang up, say)
+		 * ask the modem now rather than in HANGUP_MS. */
+		if (final == AT_R_LOST)
+			call_event(c, CE_LOST);
+		else if (final != AT_R_OK && c->state == CALL_HANGUP)
+			arm(c, T_HANGUP, 1);
 		break;
 	case CC_POLL:
-		if (final == AT_R_BUSY || final == AT_R_NO_ANSWER || final == AT_R_NO_CARRIER) {
+		if (c->state == CALL_HANGUP) {
+			hangup_polled(c, final, lines);
+		} else if (final == AT_R_BUSY || final == AT_R_NO_ANSWER || final == AT_R_NO_CARRIER) {
 			end_line(c, at_final_name((enum at_final)final));
 		} else if (final == AT_R_OK) {
-			int st = -2;
-			const char *l = lines ? strstr(lines, "+CLCC:") : NULL;
-			if (l)
-				st = call_parse_state(l);
+			int st = clcc_ours(c, lines);
 			if (st == 0)
 				call_event(c, CE_ANSWERED);
 			else if (st == 3 || st == 4)
 				call_event(c, CE_RINGING);
-			else if (!l)
+			else if (st == -2 && !c->dial_pending)
 				released(c);
 			if (c->state == CALL_DIALING || c->state == CALL_RINGING)
 				arm(c, T_POLL, POLL_MS);
@@ -444,6 +502,22 @@ void call_at_done(struct call *c, enum call_cmd tag, int final, const char *line
 	default:
 		break;
 	}
+}
+
+/* Is a call report about this call?  Not when it names an incoming call or
+ * another index, and not an end while our ATD is unanswered (that is the
+ * late end of an earlier call). */
+static int ours(struct call *c, const struct at_urc *u, int is_end)
+{
+	int idx, dir;
+	call_parse_ids(u->line, &idx, &dir);
+	if (dir == 1 || (c->idx >= 0 && idx >= 0 && idx != c->idx) || (is_end && c->dial_pending)) {
+		CLOG(LOG_DEBUG, c, "not this call's report: %s", u->line);
+		return 0;
+	}
+	if (c->idx < 0 && idx >= 0 && !is_end)
+		c->idx = idx;
+	return 1;
 }
 
 int call_urc(struct call *c, const struct at_urc *u)
@@ -463,7 +537,10 @@ int call_urc(struct call *c, const struct at_urc *u)
 	}
 	if (u->kind != URC_CALL || c->state == CALL_IDLE)
 		return u->kind == URC_CALL;
-	int st;
+	int st = u->call_ev == CALL_EV_STATE ? call_parse_state(u->line) : -2;
+	int is_end = u->call_ev == CALL_EV_ENDED || st == -1 || st == 6;
+	if (!ours(c, u, is_end))
+		return 1;
 	switch (u->call_ev) {
 	case CALL_EV_RINGING:
 		call_event(c, CE_RINGING);
@@ -475,12 +552,11 @@ int call_urc(struct call *c, const struct at_urc *u)
 		end_line(c, u->line);
 		break;
 	case CALL_EV_STATE:
-		st = call_parse_state(u->line);
 		if (st == 0)
 			call_event(c, CE_ANSWERED);
 		else if (st == 3 || st == 4)
 			call_event(c, CE_RINGING);
-		else if (st == -1 || st == 6)
+		else if (is_end)
 			released(c);
 		break;
 	default:
@@ -549,7 +625,7 @@ void call_tick(struct call *c)
 		CLOG(LOG_DEBUG, c, "timer %s", timers[i].name);
 		switch (i) {
 		case T_POLL:
-			send(c, "AT+CLCC", CMD_MS, CC_POLL);
+			send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);
 			break;
 		case T_AUDIO:
 			if (c->prof && !strcmp(c->prof->audio_when, "on VOICE CALL: BEGIN") && c->prof->audio_on[0]) {
@@ -609,6 +685,25 @@ int call_parse_state(const char *line)
 		return f[3];
 	}
 	return -2;
+}
+
+void call_parse_ids(const char *line, int *idx, int *dir)
+{
+	int f[4];
+	*idx = *dir = -1;
+	if (!strncmp(line, "+CLCC:", 6)) {
+		if (int_fields(line, f, 2) == 2) {
+			*idx = f[0] >= 0 ? f[0] : -1;
+			*dir = f[1] == 0 || f[1] == 1 ? f[1] : -1;
+		}
+	} else if (!strncmp(line, "+QIND: \"ccinfo\"", 15)) {
+		if (int_fields(line, f, 3) == 3) {
+			*idx = f[1] >= 0 ? f[1] : -1;
+			*dir = f[2] == 0 || f[2] == 1 ? f[2] : -1;
+		}
+	} else if (line[0] == '^' && int_fields(line, f, 1) == 1 && f[0] >= 0) {
+		*idx = f[0]; /* ^ORIG:1,0  ^CONF:1  ^CONN:1,0  ^CEND:1,... */
+	}
 }
 
 int call_parse_cend(const char *line)

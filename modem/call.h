@@ -7,8 +7,22 @@
  *   PLAYING|WAITING_KEY --key 2--> PLAYING (notice + "press" again)
  *   PLAYING|WAITING_KEY --key 1--> PLAYING (thanks) --done--> hang up
  *   WAITING_KEY --T_KEY--> PLAYING (thanks) --done--> hang up
- *   DIALING|RINGING --T_RING / BUSY / NO ANSWER / ended--> ENDED
- *   any --ended (far end hung up) / T_MAX / port lost--> ENDED
+ *   DIALING|RINGING --BUSY / NO ANSWER / ended--> ENDED
+ *   DIALING|RINGING --T_RING--> HANGUP;  any active --T_MAX--> HANGUP
+ *   PLAYING (thanks done) --> HANGUP
+ *   HANGUP --the call's own end report--> ENDED
+ *   HANGUP --T_HANGUP--> AT+CLCC: no call of ours -> ENDED, else AT+CHUP again
+ *   any --ended (far end hung up) / port lost--> ENDED
+ *
+ * The OK of AT+CHUP does not end a call: every family reports the end after
+ * it (NO CARRIER, ^CEND, +CLCC stat 6, VOICE CALL: END, +QIND ... -1), at
+ * times after the next command was sent.  So the call stays in HANGUP until
+ * that report (or AT+CLCC shows the call gone), and the modem is not free
+ * for the next ATD before.  A report that names another call (index,
+ * direction) or that arrives while our ATD is still unanswered belongs to an
+ * earlier or an incoming call and never touches this one.  A hang-up while
+ * the ATD itself is unanswered goes out at once: any character aborts a dial
+ * in progress (V.25ter), so the ring timeout is kept to the second.
  *
  * Events come from the AT engine (final results of ATD/AT+CLCC, the family's
  * call URCs and DTMF URCs) and from the audio port (segment done, digit).
@@ -34,7 +48,7 @@ struct at_profile;
 struct at_urc;
 
 enum call_state { CALL_IDLE, CALL_DIALING, CALL_RINGING, CALL_ANSWERED, CALL_PLAYING, CALL_WAITING_KEY,
-		  CALL_ENDED, CALL_N_STATES };
+		  CALL_HANGUP, CALL_ENDED, CALL_N_STATES };
 enum call_event {
 	CE_START, CE_DIAL_OK, CE_DIAL_FAIL, CE_RINGING, CE_ANSWERED, CE_ENDED, CE_AUDIO_READY, CE_SEG_DONE,
 	CE_KEY1, CE_KEY2, CE_T_RING, CE_T_KEY, CE_T_MAX, CE_T_HANGUP, CE_LOST, CE_N_EVENTS
@@ -52,8 +66,9 @@ enum call_seg { SEG_GREETING, SEG_NOTICE, SEG_REPEAT, SEG_PRESS, SEG_THANKS, SEG
 enum call_cmd { CC_DIAL, CC_AUDIO_ON, CC_AUDIO_OFF, CC_HANGUP, CC_POLL };
 
 struct call_ops {
-	/* Queue an AT command; the result comes back through call_at_done. */
-	int (*cmd)(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag);
+	/* Queue an AT command; the result comes back through call_at_done.
+	 * urgent: ahead of everything queued, aborting an unanswered dial. */
+	int (*cmd)(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent);
 	/* Start playing a segment (audio_play); its end comes as CE_SEG_DONE. */
 	void (*play)(void *arg, enum call_seg seg);
 	/* The state moved (for the delivery log: ringing, answered, played). */
@@ -83,6 +98,11 @@ struct call {
 	int confirming;          /* playing thanks after key 1 */
 	int replays;
 	int hangup_sent, audio_on_sent;
+	int hangup_tries;        /* AT+CHUP sent this many times */
+	int dial_pending;        /* ATD sent, its final result not yet seen */
+	int idx;                 /* the modem's index of this call, -1 unknown */
+	unsigned gen;            /* bumps with every call: results of an older
+				  * call's commands are told apart */
 	char last_digit;         /* one key heard twice (URC + in-band tone) counts once */
 	int64_t last_digit_ms;
 	/* the result */
@@ -119,4 +139,8 @@ void call_tick(struct call *c);
 int call_parse_state(const char *line);
 /* ^CEND:idx,dur,end_status,cc_cause -> cc_cause, or -1. */
 int call_parse_cend(const char *line);
+/* The call a report names: its index and direction (0 outgoing, 1
+ * incoming), -1 each when the line does not say (VOICE CALL: END,
+ * NO CARRIER).  Huawei ^ORIG/^CONF/^CONN/^CEND, +CLCC, +QIND "ccinfo". */
+void call_parse_ids(const char *line, int *idx, int *dir);
 #endif

@@ -429,6 +429,129 @@ static void test_garbage(void **state)
 	free_modem(m);
 }
 
+
+/* Brings a generic modem to READY with its health poll answered. */
+static struct at_modem *ready_modem(void)
+{
+	struct at_modem *m = new_modem(FAMILY_GENERIC);
+	at_start(m);
+	run_init(m, 0);
+	assert_int_equal(at_state(m), AT_READY);
+	drain();
+	say(m, "\r\n+CREG: 0,1\r\n\r\nOK\r\n\r\n+CSQ: 21,99\r\n\r\nOK\r\n");
+	drain();
+	return m;
+}
+
+#define PDU1 "0031000B914819325476F80008A90400410042"
+#define CDS_PDU "00062A0B914819325476F8622010900000826220109000058200"
+
+/* The prompt has no line end and real modems put URCs right behind it:
+ * at the end of a read, in the middle, split over two reads, with a URC
+ * glued on; the PDU goes out at once and every URC is still dispatched. */
+static void test_prompt_framing(void **state)
+{
+	(void)state;
+	struct at_modem *m = ready_modem();
+	struct done d = { 0 };
+
+	/* prompt, then a status report, in ONE read */
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	assert_string_equal(drain(), "AT+CMGS=20\r");
+	int urcs = R.urcs;
+	say(m, "\r\n> \r\n+CDS: 25\r\n" CDS_PDU "\r\n");
+	assert_string_equal(drain(), PDU1 "\x1a");
+	assert_int_equal(R.urcs, urcs + 1);
+	assert_int_equal(R.last_urc.kind, URC_CDS);
+	assert_string_equal(R.last_urc.pdu, CDS_PDU);
+	say(m, "\r\n+CMGS: 7\r\n\r\nOK\r\n");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.r.final, AT_R_OK);
+	assert_string_equal(d.lines, "+CMGS: 7");
+
+	/* a URC before the prompt and one glued to it without a line end */
+	memset(&d, 0, sizeof d);
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	drain();
+	say(m, "\r\n+CMTI: \"SM\",3\r\n\r\n> ^RSSI:17\r\n+CMTI: \"SM\",4\r\n");
+	assert_string_equal(drain(), PDU1 "\x1a");
+	assert_int_equal(R.last_urc.kind, URC_CMTI);
+	assert_string_equal(R.last_urc.line, "+CMTI: \"SM\",4");
+	say(m, "\r\n+CMGS: 8\r\n\r\nOK\r\n");
+	assert_int_equal(d.r.final, AT_R_OK);
+
+	/* split: ">" ends one read, " " and a report start the next */
+	memset(&d, 0, sizeof d);
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	drain();
+	say(m, "\r\n>");
+	assert_string_equal(drain(), PDU1 "\x1a");
+	say(m, " \r\n+CDS: 25\r\n" CDS_PDU "\r\n\r\n+CMGS: 9\r\n\r\nOK\r\n");
+	assert_int_equal(R.last_urc.kind, URC_CDS);
+	assert_int_equal(d.r.final, AT_R_OK);
+	assert_string_equal(d.lines, "+CMGS: 9");
+
+	/* with echo on: the command's echo, then the prompt in the same read */
+	memset(&d, 0, sizeof d);
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	drain();
+	say(m, "AT+CMGS=20\r\r\n> ");
+	assert_string_equal(drain(), PDU1 "\x1a");
+	say(m, PDU1 "\x1a\r\n+CMGS: 10\r\n\r\nOK\r\n");
+	assert_int_equal(d.r.final, AT_R_OK);
+	assert_string_equal(d.lines, "+CMGS: 10");
+	free_modem(m);
+}
+
+/* Final-result words that are URCs, and ESC after a submit without PDU. */
+static void test_call_words_and_esc(void **state)
+{
+	(void)state;
+	struct at_modem *m = ready_modem();
+	struct done d = { 0 };
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	drain();
+	/* a call ends while the submit waits for its prompt: not its answer */
+	say(m, "\r\nNO CARRIER\r\n");
+	assert_int_equal(d.n, 0);
+	assert_int_equal(R.last_urc.kind, URC_CALL);
+	assert_int_equal(R.last_urc.call_ev, CALL_EV_ENDED);
+	say(m, "\r\n+CMS ERROR: 38\r\n");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.r.body_sent, 0);
+	/* the modem may still be in PDU entry: ESC before the next command */
+	struct done d2 = { 0 };
+	at_cmd(m, "AT+CSQ", 5000, on_done, &d2);
+	assert_string_equal(drain(), "\x1b" "AT+CSQ\r");
+	say(m, "\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+	assert_int_equal(d2.r.final, AT_R_OK);
+	/* ...but not after a submit that went through */
+	memset(&d, 0, sizeof d);
+	at_cmgs(m, 20, PDU1, 60000, on_done, &d);
+	drain();
+	say(m, "\r\n> ");
+	drain();
+	say(m, "\r\n+CMGS: 11\r\n\r\nOK\r\n");
+	memset(&d2, 0, sizeof d2);
+	at_cmd(m, "AT+CSQ", 5000, on_done, &d2);
+	assert_string_equal(drain(), "AT+CSQ\r");
+	say(m, "\r\nOK\r\n");
+
+	/* for ATD the words are its answer; an urgent hang-up aborts it */
+	struct done dial = { 0 }, chup = { 0 };
+	at_cmd(m, "ATD+84912000001;", 40000, on_done, &dial);
+	assert_string_equal(drain(), "ATD+84912000001;\r");
+	at_cmd_urgent(m, "AT+CHUP", 5000, on_done, &chup);
+	assert_string_equal(drain(), "\x1b"); /* the abort byte, at once */
+	say(m, "\r\nNO CARRIER\r\n");
+	assert_int_equal(dial.n, 1);
+	assert_int_equal(dial.r.final, AT_R_NO_CARRIER);
+	assert_string_equal(drain(), "AT+CHUP\r");
+	say(m, "\r\nOK\r\n");
+	assert_int_equal(chup.r.final, AT_R_OK);
+	free_modem(m);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -440,6 +563,8 @@ int main(void)
 		cmocka_unit_test(test_timeouts_and_reconnect),
 		cmocka_unit_test(test_sim_pin),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_prompt_framing),
+		cmocka_unit_test(test_call_words_and_esc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 
 struct fake {
 	char cmds[32][64];
+	int urgent[32];
 	int ncmd;
 	enum call_seg played[32];
 	int nplay;
@@ -28,12 +29,14 @@ struct fake {
 	int progress_played;
 };
 
-static int f_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag)
+static int f_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
 {
 	(void)timeout_ms, (void)tag;
 	struct fake *f = arg;
-	if (f->ncmd < 32)
+	if (f->ncmd < 32) {
+		f->urgent[f->ncmd] = urgent;
 		snprintf(f->cmds[f->ncmd++], 64, "%s", cmd);
+	}
 	return 0;
 }
 static void f_play(void *arg, enum call_seg seg)
@@ -88,6 +91,12 @@ static int sent(const struct fake *f, const char *cmd)
 	return 0;
 }
 
+#define URC(c, ev, line)                                                     \
+	do {                                                                 \
+		struct at_urc u_ = { URC_CALL, ev, line, NULL };             \
+		call_urc(c, &u_);                                            \
+	} while (0)
+
 static void test_confirmed(void **state)
 {
 	(void)state;
@@ -110,6 +119,10 @@ static void test_confirmed(void **state)
 	call_seg_done(&c); /* thanks done: hang up */
 	assert_true(sent(&f, "AT+CHUP"));
 	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	/* the OK is not the end: Huawei reports it with ^CEND after */
+	assert_int_equal(f.ended, 0);
+	assert_int_equal(c.state, CALL_HANGUP);
+	URC(&c, CALL_EV_ENDED, "^CEND:1,31,104,16");
 	assert_int_equal(f.ended, 1);
 	assert_int_equal(c.state, CALL_IDLE);
 	assert_true(c.confirmed);
@@ -161,6 +174,11 @@ static void test_no_key_played(void **state)
 	call_seg_done(&c);
 	assert_true(sent(&f, "AT+CHUP"));
 	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(f.ended, 0);
+	/* SIMCom: the released +CLCC, then VOICE CALL: END */
+	URC(&c, CALL_EV_STATE, "+CLCC: 1,0,6,0,0,\"+84912000001\",145");
+	assert_int_equal(f.ended, 0);
+	URC(&c, CALL_EV_ENDED, "VOICE CALL: END: 000012");
 	assert_int_equal(f.ended, 1);
 	assert_true(c.played);
 	assert_false(c.confirmed);
@@ -206,9 +224,122 @@ static void test_no_answer(void **state)
 	clock_advance(tm.ring_ms + 1);
 	call_tick(&c);
 	assert_true(sent(&f, "AT+CHUP"));
+	assert_false(f.urgent[f.ncmd - 1]); /* the ATD was answered: no abort */
 	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(f.ended, 0);
+	URC(&c, CALL_EV_STATE, "+QIND: \"ccinfo\",1,0,-1,0,0,\"+84912000001\",145");
+	clock_advance(600); /* a release without a cause waits for words */
+	call_tick(&c);
 	assert_int_equal(c.outcome, OUT_NO_ANSWER);
 	assert_int_equal(f.ended, 1);
+}
+
+/* The bug of the field: the end report of the call we hung up arrived after
+ * the next ATD and ended the new call "before it was answered". */
+static void test_late_end_report(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_GENERIC);
+	answer(&c);
+	play_all(&c);
+	call_digit(&c, '1');
+	call_seg_done(&c);
+	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	assert_int_equal(c.state, CALL_HANGUP);
+	assert_false(call_active(&c) == 0); /* the modem is not free yet */
+	/* the generic end report: NO CARRIER, late */
+	URC(&c, CALL_EV_ENDED, "NO CARRIER");
+	assert_int_equal(f.ended, 1);
+	assert_false(call_active(&c));
+	assert_true(c.confirmed);
+	unsigned gen = c.gen;
+
+	/* next call: a straggler end report while its ATD is unanswered is an
+	 * earlier call's, and a result of the old call's command never
+	 * reaches it (the daemon drops results by generation) */
+	assert_int_equal(call_start(&c, "+84912000002"), 0);
+	assert_int_not_equal(c.gen, gen);
+	URC(&c, CALL_EV_ENDED, "NO CARRIER");
+	URC(&c, CALL_EV_STATE, "+CLCC: 1,0,6,0,0,\"+84912000001\",145");
+	assert_int_equal(c.state, CALL_DIALING);
+	assert_int_equal(f.ended, 1);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	assert_int_equal(c.state, CALL_DIALING);
+}
+
+/* No end report at all: AT+CLCC decides after T_HANGUP. */
+static void test_hangup_without_report(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_GENERIC);
+	answer(&c);
+	call_event(&c, CE_T_MAX);
+	assert_int_equal(c.state, CALL_HANGUP);
+	call_at_done(&c, CC_HANGUP, AT_R_OK, "");
+	clock_advance(5001);
+	call_tick(&c);
+	assert_string_equal(f.cmds[f.ncmd - 1], "AT+CLCC");
+	/* still listed: hang up again */
+	call_at_done(&c, CC_POLL, AT_R_OK, "+CLCC: 1,0,0,0,0,\"+84912000001\",145");
+	assert_string_equal(f.cmds[f.ncmd - 1], "AT+CHUP");
+	assert_int_equal(c.hangup_tries, 2);
+	clock_advance(5001);
+	call_tick(&c);
+	/* only an incoming call is listed now: ours is gone */
+	call_at_done(&c, CC_POLL, AT_R_OK, "+CLCC: 2,1,4,0,0,\"0987654321\",129");
+	assert_int_equal(f.ended, 1);
+	assert_int_equal(c.outcome, OUT_ANSWERED);
+}
+
+/* Reports are matched to the call they name. */
+static void test_report_matching(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_HUAWEI);
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	struct at_urc o = { URC_CALL, CALL_EV_ORIG, "^ORIG:2,0", NULL };
+	call_urc(&c, &o);
+	assert_int_equal(c.idx, 2);
+	URC(&c, CALL_EV_ENDED, "^CEND:1,12,104,16"); /* another call */
+	assert_int_equal(f.ended, 0);
+	URC(&c, CALL_EV_STATE, "+CLCC: 3,1,4,0,0,\"0987654321\",129"); /* incoming */
+	assert_int_equal(c.state, CALL_DIALING);
+	URC(&c, CALL_EV_ANSWERED, "^CONN:2,0");
+	assert_int_equal(c.state, CALL_ANSWERED);
+	URC(&c, CALL_EV_ENDED, "^CEND:2,3,104,16");
+	assert_int_equal(f.ended, 1);
+	int idx, dir;
+	call_parse_ids("+QIND: \"ccinfo\",4,1,4,0,0,\"0987\",129", &idx, &dir);
+	assert_int_equal(idx, 4);
+	assert_int_equal(dir, 1);
+	call_parse_ids("VOICE CALL: END: 000012", &idx, &dir);
+	assert_int_equal(idx, -1);
+	call_parse_ids("^CONF:1", &idx, &dir);
+	assert_int_equal(idx, 1);
+}
+
+/* A ring timeout while the ATD itself is unanswered (modems whose ATD
+ * answers only when the far end does) hangs up at once: urgent. */
+static void test_ring_timeout_aborts_dial(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_GENERIC);
+	clock_advance(tm.ring_ms + 1);
+	call_tick(&c);
+	assert_string_equal(f.cmds[f.ncmd - 1], "AT+CHUP");
+	assert_true(f.urgent[f.ncmd - 1]);
+	/* the aborted ATD answers NO CARRIER: that is the end */
+	call_at_done(&c, CC_DIAL, AT_R_NO_CARRIER, "");
+	assert_int_equal(f.ended, 1);
+	assert_int_equal(c.outcome, OUT_NO_ANSWER);
 }
 
 static void test_parse(void **state)
@@ -270,6 +401,8 @@ int main(void)
 		cmocka_unit_test(test_confirmed),  cmocka_unit_test(test_replay_then_confirm),
 		cmocka_unit_test(test_no_key_played), cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_late_end_report), cmocka_unit_test(test_hangup_without_report),
+		cmocka_unit_test(test_report_matching), cmocka_unit_test(test_ring_timeout_aborts_dial),
 		cmocka_unit_test(test_dtmf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

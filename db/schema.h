@@ -202,6 +202,18 @@ static const char *const store_migrations[] = {
 	"  last_ms INTEGER NOT NULL,"
 	"  until_ms INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX attempts_started ON attempts(started_at);",
+	/* 5: a multipart SMS finishes on the modem that started it (phones join
+	 *    parts per sender number): deliveries.sms_pin names that modem while
+	 *    parts are out; when it is gone for good the message is sent whole
+	 *    again elsewhere: its earlier parts are marked superseded and
+	 *    deliveries.fragments says the phone may also hold those. */
+	"ALTER TABLE deliveries ADD COLUMN sms_pin TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE deliveries ADD COLUMN fragments INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sms_refs ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE deliveries SET sms_pin = (SELECT r.modem FROM sms_refs r WHERE r.delivery_id = deliveries.id"
+	"  ORDER BY r.id DESC LIMIT 1)"
+	" WHERE channel = 'sms' AND state IN ('queued', 'sending') AND parts > 1"
+	" AND EXISTS (SELECT 1 FROM sms_refs r WHERE r.delivery_id = deliveries.id);",
 };
 
 #endif

@@ -44,7 +44,8 @@ static int load_job(struct store *st, int64_t id, struct sms_job *j)
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.id, d.notice_id, d.household_id, h.phone, n.text, d.encoding, d.parts, d.attempts,"
-		" d.sms_ref, (SELECT COUNT(DISTINCT part) FROM sms_refs r WHERE r.delivery_id = d.id), n.urgent"
+		" d.sms_ref, (SELECT COUNT(DISTINCT part) FROM sms_refs r WHERE r.delivery_id = d.id"
+		" AND r.superseded = 0), n.urgent, d.fragments"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1");
 	if (!s)
@@ -63,28 +64,33 @@ static int load_job(struct store *st, int64_t id, struct sms_job *j)
 		j->ref = sqlite3_column_int(s, 8);
 		j->parts_sent = sqlite3_column_int(s, 9);
 		j->urgent = sqlite3_column_int(s, 10);
+		j->fragments = sqlite3_column_int(s, 11);
 		rc = STORE_OK;
 	}
 	sqlite3_finalize(s);
 	return rc;
 }
 
-/* The id of the delivery to claim, or 0. */
-static int pick(struct store *st, int64_t now, int flags, int max_parts, int64_t *id)
+/* The id of the delivery to claim, or 0.  A multipart message with parts
+ * out is only for the modem that sent them (sms_pin). */
+static int pick(struct store *st, const char *modem, int64_t now, int flags, int max_parts, int64_t *id)
 {
 	static const char *const sql[3] = {
 		/* notice by notice (urgent ones are few), each an index range on
 		 * deliveries_notice_due: never a scan of the whole queue */
 		"SELECT did FROM (SELECT (SELECT d.id FROM deliveries d WHERE d.notice_id = n.id"
 		"  AND d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		"  AND (d.sms_pin = '' OR d.sms_pin = ?4)"
 		"  ORDER BY d.next_at, d.id LIMIT 1) AS did FROM notices n"
 		"  WHERE n.urgent = 1 AND n.state = 'active' ORDER BY n.id) WHERE did IS NOT NULL LIMIT 1",
 		"SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id"
 		" WHERE d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		"  AND (d.sms_pin = '' OR d.sms_pin = ?4)"
 		" AND n.state = 'active' ORDER BY d.next_at, d.id LIMIT 1",
 		/* past the daily budget: only notices a head let through (few) */
 		"SELECT did FROM (SELECT (SELECT d.id FROM deliveries d WHERE d.notice_id = n.id"
 		"  AND d.state = 'queued' AND d.channel = 'sms' AND d.next_at <= ?1 AND d.parts <= ?2"
+		"  AND (d.sms_pin = '' OR d.sms_pin = ?4)"
 		"  ORDER BY d.next_at, d.id LIMIT 1) AS did FROM notices n"
 		"  WHERE n.budget_override = 1 AND n.state = 'active' AND (?3 = 0 OR n.urgent = 1)"
 		"  ORDER BY n.urgent DESC, n.id) WHERE did IS NOT NULL LIMIT 1",
@@ -98,6 +104,7 @@ static int pick(struct store *st, int64_t now, int flags, int max_parts, int64_t
 			return STORE_ERR;
 		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_int(s, 2, max_parts);
+		store_bind_text(s, 4, modem);
 		if (i == 2)
 			sqlite3_bind_int(s, 3, flags & SMS_CLAIM_URGENT);
 		int r = sqlite3_step(s);
@@ -119,7 +126,7 @@ int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags,
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERR;
 	int64_t id;
-	if (pick(st, now, flags, max_parts, &id) != STORE_OK)
+	if (pick(st, modem, now, flags, max_parts, &id) != STORE_OK)
 		goto fail;
 	if (!id) {
 		store_rollback(st);
@@ -210,11 +217,13 @@ fail:
 int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
 			int mr, int64_t now)
 {
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
 	sqlite3_stmt *s = store_prep(st,
 		"INSERT INTO sms_refs(delivery_id, modem, part, parts, mr, recipient, sent_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!s)
-		return STORE_ERR;
+		goto fail;
 	sqlite3_bind_int64(s, 1, j->delivery_id);
 	store_bind_text(s, 2, modem);
 	sqlite3_bind_int(s, 3, part);
@@ -222,7 +231,70 @@ int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *m
 	sqlite3_bind_int(s, 5, mr);
 	store_bind_text(s, 6, j->phone);
 	sqlite3_bind_int64(s, 7, now);
-	return store_step_done(st, s, "sms part");
+	if (store_step_done(st, s, "sms part") != STORE_OK)
+		goto fail;
+	if (parts > 1) {
+		s = store_prep(st, "UPDATE deliveries SET sms_pin = ?2 WHERE id = ?1 AND sms_pin <> ?2");
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, j->delivery_id);
+		store_bind_text(s, 2, modem);
+		if (store_step_done(st, s, "sms part") != STORE_OK)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+#define FRAGMENTS_NOTE "parts of an earlier sending from another modem may also be on the phone"
+
+int store_sms_unpin(struct store *st, const char *modem, const char *why, int64_t now, int *n)
+{
+	static const char *const sql[] = {
+		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
+		" SELECT ?1, 'sms_restarted', notice_id, id, household_id, ?2,"
+		" ?3 || ': sent whole again from another modem; " FRAGMENTS_NOTE "'"
+		" FROM deliveries WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms'",
+		"UPDATE sms_refs SET superseded = 1 WHERE superseded = 0 AND delivery_id IN"
+		" (SELECT id FROM deliveries WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms')",
+		"UPDATE deliveries SET sms_pin = '', sms_ref = 0, fragments = 1, updated_at = ?1,"
+		" last_error = ?3 || ': sent whole again from another modem'"
+		" WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms'",
+	};
+	*n = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	for (size_t i = 0; i < ARRAY_LEN(sql); i++) {
+		sqlite3_stmt *s = store_prep(st, sql[i]);
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, now);
+		store_bind_text(s, 2, modem);
+		store_bind_text(s, 3, why);
+		if (store_step_done(st, s, "unpin") != STORE_OK)
+			goto fail;
+		*n = sqlite3_changes(st->db);
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n)
+{
+	*n = 0;
+	sqlite3_stmt *s = store_prep(st, "SELECT DISTINCT sms_pin FROM deliveries WHERE sms_pin <> ''"
+					 " AND state = 'queued' AND channel = 'sms'");
+	if (!s)
+		return STORE_ERR;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW && *n < max)
+		snprintf(names[(*n)++], 32, "%s", store_col_text(s, 0));
+	sqlite3_finalize(s);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? STORE_OK : store_fail(st, "pinned modems");
 }
 
 /* One state move: the delivery, its open attempt, an event. */
@@ -233,7 +305,8 @@ static int move(struct store *st, const struct sms_job *j, const char *modem, co
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERR;
 	sqlite3_stmt *s = store_prep(st,
-		"UPDATE deliveries SET state = ?2, last_error = ?3, next_at = CASE WHEN ?4 > 0 THEN ?4"
+		"UPDATE deliveries SET state = ?2, last_error = CASE WHEN ?3 = '' AND fragments = 1"
+		" THEN '" FRAGMENTS_NOTE "' ELSE ?3 END, next_at = CASE WHEN ?4 > 0 THEN ?4"
 		" ELSE next_at END, attempts = attempts - ?5, updated_at = ?6, modem = ?7"
 		" WHERE id = ?1 AND state = 'sending'");
 	if (!s)
@@ -327,7 +400,7 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 	/* Parts of the delivery: all delivered -> delivered; any failed -> failed. */
 	s = store_prep(st,
 		"SELECT MAX(parts), COUNT(DISTINCT CASE WHEN report = 'delivered' THEN part END),"
-		" SUM(report = 'failed') FROM sms_refs WHERE delivery_id = ?1");
+		" SUM(report = 'failed') FROM sms_refs WHERE delivery_id = ?1 AND superseded = 0");
 	if (!s)
 		goto fail;
 	sqlite3_bind_int64(s, 1, *delivery_id);
@@ -343,7 +416,8 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 	if (to && strcmp(state, "sent") == 0) {
 		s = store_prep(st,
 			"UPDATE deliveries SET state = ?2, updated_at = ?3,"
-			" last_error = CASE WHEN ?2 = 'failed' THEN ?4 ELSE '' END WHERE id = ?1");
+			" last_error = CASE WHEN ?2 = 'failed' THEN ?4 WHEN fragments = 1 THEN '" FRAGMENTS_NOTE "'"
+			" ELSE '' END WHERE id = ?1");
 		if (!s)
 			goto fail;
 		sqlite3_bind_int64(s, 1, *delivery_id);

@@ -10,6 +10,8 @@
  *   sending --permanent error--> failed
  *   sending --answer lost (timeout / port gone after Ctrl-Z / crash)--> uncertain
  *   queued --too old (sms.expire_h)--> expired
+ * A multipart message with parts accepted is claimed only by the modem that
+ * sent them (sms_pin): parts from two SIMs never join on a phone. 
  * A delivery in `uncertain` is never re-sent automatically. */
 #ifndef LOA_STORE_SMS_H
 #define LOA_STORE_SMS_H
@@ -27,6 +29,7 @@ struct sms_job {
 	int ref;               /* concatenation reference, 0 = none chosen yet */
 	int parts_sent;        /* parts already accepted by a modem (resume after loss) */
 	int urgent;
+	int fragments;         /* sent whole again after its first modem was lost */
 };
 void store_sms_job_clear(struct sms_job *j);
 
@@ -57,6 +60,14 @@ int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref);
 /* One part accepted by the modem with message reference `mr`. */
 int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
 			int mr, int64_t now);
+/* Multipart messages started on `modem` (sms_pin) and still queued: their
+ * accepted parts are superseded, the pin and reference dropped and
+ * `fragments` set, so another modem sends them whole with a new reference;
+ * an sms_restarted event names `why`.  *n = how many. */
+int store_sms_unpin(struct store *st, const char *modem, const char *why, int64_t now, int *n);
+/* Modems that queued multipart messages are pinned to. */
+int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n);
+
 /* Every part accepted: `sent`. */
 int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now);
 /* Transient failure: back to queued at next_at, or `failed` when

@@ -66,6 +66,8 @@ static const struct key keys[] = {
 	  "a sent SMS counts as in progress this long while its status report is awaited; then, with no report, its household is listed as not reached" },
 	{ "sms", "expire_h", K_INT, C(sms_expire_h), 1, 720, NULL, "48",
 	  "a queued SMS not sent within this many hours becomes 'expired'" },
+	{ "sms", "resume_wait_s", K_INT, C(sms_resume_wait_s), 1, 86400, NULL, "600",
+	  "a multipart SMS finishes on the modem that started it (phones join parts per sender number); when that modem has not been ready for this long, the message is sent whole again from another modem" },
 
 	{ "voice", "attempts", K_INT, C(call_attempts), 1, 10, NULL, "3",
 	  "call attempts per household before 'unreached'" },

@@ -49,6 +49,7 @@ struct loa_config {
 	int sms_retry_s;
 	int sms_report_timeout_s;
 	int sms_expire_h;
+	int sms_resume_wait_s;
 
 	/* [voice] */
 	int call_attempts;

@@ -82,6 +82,8 @@ struct dmodem {
 	int reading;            /* AT+CMGR/CMGL in flight */
 	int64_t free_at_ms;     /* pacing */
 	int parts_today;
+	int64_t unready_since;  /* mono ms the modem left READY, 0 while ready */
+	int unpinned;           /* its multipart messages went to other modems */
 	/* voice */
 	struct call call;
 	struct call_job cj;
@@ -1151,6 +1153,60 @@ static void voice_reap(struct dmodem *dm)
 	dm->audio_close = 0;
 }
 
+/* ---- multipart messages of a lost modem ---- */
+
+/* A multipart message is finished by the modem that started it (sms_pin).
+ * When that modem is gone for good (FAILED, or not ready for
+ * sms.resume_wait_s) its messages are sent whole again elsewhere. */
+static void unpin_lost(struct daemon *d, int64_t now)
+{
+	for (int i = 0; i < d->n; i++) {
+		struct dmodem *dm = &d->m[i];
+		enum at_state st = at_state(dm->at);
+		if (st == AT_READY) {
+			dm->unready_since = 0;
+			dm->unpinned = 0;
+			continue;
+		}
+		if (!dm->unready_since)
+			dm->unready_since = now;
+		if (dm->unpinned || (st != AT_FAILED && now - dm->unready_since < (int64_t)d->cfg->sms_resume_wait_s * 1000))
+			continue;
+		dm->unpinned = 1;
+		char why[96];
+		snprintf(why, sizeof why, "modem %s is gone (%s for %llds)", dm->cfg->name, at_state_name(st),
+			 (long long)((now - dm->unready_since) / 1000));
+		int n = 0;
+		if (store_sms_unpin(d->st, dm->cfg->name, why, clock_wall_s(), &n) != STORE_OK)
+			LOG_E(dm->sub, "%s", store_errmsg(d->st));
+		else if (n)
+			LOG_W(dm->sub, "%s: %d multipart SMS it had started will be sent whole again from another"
+				       " modem (the phones may also hold the parts it sent)", why, n);
+	}
+}
+
+/* Daemon start: messages pinned to a modem that is not configured (or not
+ * enabled) any more. */
+static void unpin_unconfigured(struct daemon *d)
+{
+	char names[LOA_MAX_MODEMS * 2][32];
+	int n = 0;
+	if (store_sms_pinned_modems(d->st, names, (int)ARRAY_LEN(names), &n) != STORE_OK)
+		return;
+	for (int k = 0; k < n; k++) {
+		int found = 0;
+		for (int i = 0; i < d->n; i++)
+			found |= !strcmp(d->m[i].cfg->name, names[k]);
+		if (found)
+			continue;
+		char why[128];
+		int c = 0;
+		snprintf(why, sizeof why, "modem %.31s is not enabled in the configuration", names[k]);
+		if (store_sms_unpin(d->st, names[k], why, clock_wall_s(), &c) == STORE_OK && c)
+			LOG_W("daemon", "%s: %d multipart SMS it had started will be sent whole again", why, c);
+	}
+}
+
 /* ---- the loop ---- */
 
 static void day_rollover(struct daemon *d, int64_t wall)
@@ -1216,6 +1272,7 @@ static int loop(struct daemon *d)
 			next_expire = now + EXPIRE_EVERY_MS;
 		}
 		int64_t wake = now + 1000;
+		unpin_lost(d, now);
 		/* continue multipart messages as the pacing allows */
 		for (int i = 0; i < d->n && !d->stopping; i++) {
 			struct dmodem *dm = &d->m[i];
@@ -1454,6 +1511,7 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		voice_init_modem(dm);
 	}
 	voice_open(d);
+	unpin_unconfigured(d);
 	LOG_I("daemon", "started with %d modem%s", d->n, d->n == 1 ? "" : "s");
 	for (int i = 0; i < d->n; i++)
 		at_start(d->m[i].at);

@@ -237,9 +237,38 @@ static void test_reports_multipart(void **state)
 	assert_int_equal(store_sms_part_sent(st, &j3, "m1", 1, 3, 20, T0), STORE_OK);
 	assert_int_equal(store_sms_release(st, &j3, "m1", "port lost", T0), STORE_OK);
 	store_sms_job_clear(&j3);
-	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &j3), STORE_OK);
+	/* ...on the modem that sent the first part only: parts from two SIMs
+	 * never join on a phone */
+	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &j3), STORE_NOTFOUND);
+	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j3), STORE_OK);
 	assert_int_equal(j3.parts_sent, 1);
 	assert_int_equal(j3.ref, ref3);
+	assert_int_equal(j3.fragments, 0);
+	assert_int_equal(store_sms_release(st, &j3, "m1", "port lost", T0), STORE_OK);
+	store_sms_job_clear(&j3);
+	/* m1 is gone for good: sent whole again elsewhere, new reference */
+	char pins[4][32];
+	assert_int_equal(store_sms_pinned_modems(st, pins, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(pins[0], "m1");
+	assert_int_equal(store_sms_unpin(st, "m2", "modem m2 is gone", T0, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_sms_unpin(st, "m1", "modem m1 is gone", T0, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_sms_claim(st, "m2", T0, 0, 6, &j3), STORE_OK);
+	assert_int_equal(j3.parts_sent, 0);
+	assert_int_equal(j3.ref, 0);
+	assert_int_equal(j3.fragments, 1);
+	for (int p = 1; p <= 3; p++)
+		assert_int_equal(store_sms_part_sent(st, &j3, "m2", p, 3, 30 + p, T0), STORE_OK);
+	assert_int_equal(store_sms_sent(st, &j3, "m2", T0), STORE_OK);
+	/* the old part's report no longer decides; the new parts do */
+	assert_int_equal(store_sms_report(st, "m1", 20, j3.phone, 1, "ok", T0 + 7, &did, &rn, &mv), STORE_OK);
+	assert_null(mv);
+	for (int p = 1; p <= 3; p++)
+		assert_int_equal(store_sms_report(st, "m2", 30 + p, j3.phone, 1, "ok", T0 + 8, &did, &rn, &mv),
+				 STORE_OK);
+	assert_string_equal(mv, "delivered");
 	store_sms_job_clear(&j);
 	store_sms_job_clear(&j2);
 	store_sms_job_clear(&j3);

@@ -80,6 +80,8 @@ struct dmodem {
 	int part;               /* next part to send (0-based) */
 	int awaiting;           /* AT+CMGS in flight */
 	int reading;            /* AT+CMGR/CMGL in flight */
+	char mem[4];            /* message storage AT+CPMS selects once the queue
+				 * has run ("" unknown): reads name their storage */
 	int64_t free_at_ms;     /* pacing */
 	int parts_today;
 	int64_t unready_since;  /* mono ms the modem left READY, 0 while ready */
@@ -438,12 +440,12 @@ static int prepare(struct dmodem *dm)
 		job_release(dm, "database error");
 		return -1;
 	}
-	int rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, &dm->enc);
+	int rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, 1, &dm->enc);
 	if (rc == CODEC_ENOTGSM7) {
 		free(text);
 		text = xstrdup(j->text);
 		coding = CODEC_UCS2;
-		rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, &dm->enc);
+		rc = codec_encode_submit(text, j->phone, coding, j->ref ? j->ref : 1, d->cfg->sms_max_parts, 1, &dm->enc);
 	}
 	free(text);
 	if (rc != CODEC_OK) {
@@ -508,7 +510,8 @@ static int claim_reply(struct dmodem *dm)
 	int ref = 0, rc;
 	if (text_sms_parts(om.text, coding == CODEC_UCS2) > 1)
 		store_sms_assign_ref(d->st, 0, &ref);
-	rc = codec_encode_submit(om.text, om.to, coding, ref ? ref : 1, d->cfg->sms_max_parts, &dm->enc);
+	/* a reply asks for no status report: nothing would match it */
+	rc = codec_encode_submit(om.text, om.to, coding, ref ? ref : 1, d->cfg->sms_max_parts, 0, &dm->enc);
 	store_outbox_clear(&om);
 	if (rc != CODEC_OK) {
 		reply_done(dm, 0, -1, codec_strerror(rc));
@@ -522,9 +525,35 @@ static int claim_reply(struct dmodem *dm)
 
 /* ---- inbound ---- */
 
-static void delete_index(struct dmodem *dm, int idx)
+/* Stored messages are read and deleted in the storage the URC named
+ * (+CMTI: "SM",3, +CDSI: "SR",4): AT+CPMS="<mem>" goes before the first
+ * command of a run in another storage.  dm->mem is the storage selected
+ * once every queued command has run, so the order in the queue is right
+ * whatever else is queued in between. */
+static void on_cpms(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct dmodem *dm = arg;
+	if (r->final != AT_R_OK && r->final != AT_R_LOST) {
+		LOG_W(dm->sub, "selecting a message storage: %s", at_final_name(r->final));
+		dm->mem[0] = '\0';
+	}
+}
+
+static void select_mem(struct dmodem *dm, const char *mem)
+{
+	if (!mem[0] || !strcmp(dm->mem, mem))
+		return;
+	char cmd[32];
+	snprintf(cmd, sizeof cmd, "AT+CPMS=\"%s\"", mem);
+	if (at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, on_cpms, dm) == 0)
+		snprintf(dm->mem, sizeof dm->mem, "%s", mem);
+}
+
+static void delete_index(struct dmodem *dm, const char *mem, int idx)
 {
 	char cmd[32];
+	select_mem(dm, mem);
 	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
 	at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, NULL, NULL);
 }
@@ -556,25 +585,25 @@ static void handle_report(struct dmodem *dm, const struct codec_sms *s)
 		LOG_W(dm->sub, "status report mr=%d for %s matches no message sent by this modem", s->mr, rcpt);
 }
 
-static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx)
+static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx, const char *mem)
 {
 	struct codec_sms s;
 	if (!hex || codec_decode(hex, len, &s) != CODEC_OK) {
 		LOG_W(dm->sub, "undecodable PDU%s dropped: %.60s", idx >= 0 ? " (deleted from the SIM)" : "",
 		      hex ? hex : "");
 		if (idx >= 0)
-			delete_index(dm, idx);
+			delete_index(dm, mem, idx);
 		return;
 	}
 	if (s.kind == CODEC_STATUS) {
 		handle_report(dm, &s);
 		if (idx >= 0)
-			delete_index(dm, idx);
+			delete_index(dm, mem, idx);
 		return;
 	}
 	if (s.kind != CODEC_DELIVER) {
 		if (idx >= 0)
-			delete_index(dm, idx);
+			delete_index(dm, mem, idx);
 		return;
 	}
 	char sender[32];
@@ -604,12 +633,12 @@ static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx)
 	else
 		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));
 	for (int i = 0; i < done.n_idx; i++)
-		delete_index(dm, done.idx[i]);
+		delete_index(dm, mem, done.idx[i]);
 	free(done.text);
 }
 
 /* Walks "+CMGR: ..."/"+CMGL: ..." header lines, each followed by its PDU. */
-static void handle_listing(struct dmodem *dm, const char *lines, const char *prefix, int idx)
+static void handle_listing(struct dmodem *dm, const char *lines, const char *prefix, int idx, const char *mem)
 {
 	char *copy = xstrdup(lines), *save = NULL;
 	char *hdr = NULL;
@@ -634,7 +663,7 @@ static void handle_listing(struct dmodem *dm, const char *lines, const char *pre
 					i = (int)v;
 			}
 		}
-		handle_pdu(dm, l, len, i);
+		handle_pdu(dm, l, len, i, mem);
 		hdr = NULL;
 	}
 	free(copy);
@@ -642,42 +671,63 @@ static void handle_listing(struct dmodem *dm, const char *lines, const char *pre
 
 struct read_ctx {
 	struct dmodem *dm;
-	int idx;
+	int idx;                /* AT+CMGR; -1 for a listing */
+	char mem[4];
 };
 
-static void on_cmgr(struct at_modem *m, const struct at_result *r, void *arg)
+static void on_read(struct at_modem *m, const struct at_result *r, void *arg)
 {
 	(void)m;
 	struct read_ctx *c = arg;
 	c->dm->reading--;
+	const char *prefix = c->idx >= 0 ? "+CMGR:" : "+CMGL:";
 	if (r->final == AT_R_OK)
-		handle_listing(c->dm, r->lines, "+CMGR:", c->idx);
+		handle_listing(c->dm, r->lines, prefix, c->idx, c->mem);
 	else if (r->final != AT_R_LOST)
-		LOG_W(c->dm->sub, "reading SMS %d: %s", c->idx, at_final_name(r->final));
+		LOG_W(c->dm->sub, "reading %s %d: %s", c->mem[0] ? c->mem : "SMS", c->idx, at_final_name(r->final));
 	free(c);
 }
 
-static void on_cmgl(struct at_modem *m, const struct at_result *r, void *arg)
-{
-	(void)m;
-	struct dmodem *dm = arg;
-	dm->reading--;
-	if (r->final == AT_R_OK)
-		handle_listing(dm, r->lines, "+CMGL:", -1);
-}
-
-static void read_index(struct dmodem *dm, int idx)
+/* idx >= 0: one message (AT+CMGR); -1: all of the storage (AT+CMGL=4). */
+static void read_mem(struct dmodem *dm, const char *mem, int idx)
 {
 	struct read_ctx *c = xmalloc(sizeof *c);
 	c->dm = dm;
 	c->idx = idx;
+	snprintf(c->mem, sizeof c->mem, "%s", mem);
+	select_mem(dm, mem);
 	char cmd[32];
-	snprintf(cmd, sizeof cmd, "AT+CMGR=%d", idx);
-	if (at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, on_cmgr, c) != 0) {
+	if (idx >= 0)
+		snprintf(cmd, sizeof cmd, "AT+CMGR=%d", idx);
+	else
+		snprintf(cmd, sizeof cmd, "AT+CMGL=4");
+	if (at_cmd(dm->at, cmd, idx >= 0 ? CMGR_TIMEOUT_MS : 30000, on_read, c) != 0) {
 		free(c);
 		return;
 	}
 	dm->reading++;
+}
+
+/* READY: which storage is selected (AT+CPMS?), then what was stored while
+ * nobody listened: messages there, and status reports in "SR" when the
+ * modem stores them. */
+static void on_cpms_query(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	struct dmodem *dm = arg;
+	dm->reading--;
+	char mem[4] = "";
+	const char *l = r->final == AT_R_OK ? strstr(r->lines, "+CPMS:") : NULL;
+	if (l) {
+		const char *q = strchr(l, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+		if (e && e - q - 1 > 0 && (size_t)(e - q - 1) < sizeof mem)
+			snprintf(mem, sizeof mem, "%.*s", (int)(e - q - 1), q + 1);
+	}
+	if (r->final == AT_R_LOST)
+		return;
+	snprintf(dm->mem, sizeof dm->mem, "%s", mem);
+	read_mem(dm, mem, -1);
+	if (at_reports_stored(m) && strcmp(mem, "SR") != 0)
+		read_mem(dm, "SR", -1);
 }
 
 /* ---- engine hooks ---- */
@@ -689,14 +739,18 @@ static void on_urc(struct at_modem *m, const struct at_urc *u, void *arg)
 	int idx, len = -1;
 	switch (u->kind) {
 	case URC_CMTI:
-	case URC_CDSI:
-		if (at_parse_index(u->line, &idx) == 0)
-			read_index(dm, idx);
+	case URC_CDSI: {
+		char mem[4];
+		if (at_parse_mem_index(u->line, mem, sizeof mem, &idx) == 0)
+			read_mem(dm, mem, idx);
+		else if (at_parse_index(u->line, &idx) == 0)
+			read_mem(dm, "", idx);
 		break;
+	}
 	case URC_CMT:
 	case URC_CDS:
 		at_parse_pdu_len(u->line, &len);
-		handle_pdu(dm, u->pdu, len, -1);
+		handle_pdu(dm, u->pdu, len, -1, "");
 		break;
 	case URC_RING:
 	case URC_CLIP:
@@ -737,9 +791,11 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 		job_release(dm, "modem left the ready state");
 	if (to != AT_READY && call_active(&dm->call))
 		call_port_lost(&dm->call);
+	if (to != AT_READY)
+		dm->mem[0] = '\0';
 	if (to == AT_READY) {
-		/* messages stored while we were away */
-		if (at_cmd(m, "AT+CMGL=4", 30000, on_cmgl, dm) == 0)
+		/* messages and reports stored while we were away */
+		if (at_cmd(m, "AT+CPMS?", CMGR_TIMEOUT_MS, on_cpms_query, dm) == 0)
 			dm->reading++;
 		/* a call left up by a daemon that died (kill -9, power) keeps the
 		 * modem busy for our next ATD: hang it up before dialing */

@@ -41,7 +41,8 @@
 #define STEP_COMMON_SMS                                                                      \
 	{ "ATE0", 2000, 0 }, { "AT+CMEE=1", 2000, INIT_OPTIONAL }, { "AT+CPIN?", 5000, INIT_PIN }, \
 	{ "AT+CMGF=0", 3000, 0 }, { "AT+CSMS=0", 3000, INIT_OPTIONAL },                            \
-	{ "AT+CNMI=2,1,0,1,0", 3000, 0 }, { "AT+CREG=1", 2000, INIT_OPTIONAL },                     \
+	{ "AT+CNMI=2,1,0,2,0", 3000, INIT_OPTIONAL | INIT_SR_STORED },                                \
+	{ "AT+CNMI=2,1,0,1,0", 3000, INIT_UNLESS_SR }, { "AT+CREG=1", 2000, INIT_OPTIONAL },        \
 	{ "AT+CLIP=1", 2000, INIT_OPTIONAL }
 
 static const struct at_init_step init_generic[] = { STEP_AT, STEP_COMMON_SMS, { NULL, 0, 0 } };
@@ -274,6 +275,19 @@ int at_parse_csq(const char *line, int *rssi)
 	return 0;
 }
 
+int at_parse_mem_index(const char *line, char *mem, size_t memsz, int *index)
+{
+	const char *q = strchr(line, '"');
+	const char *e = q ? strchr(q + 1, '"') : NULL;
+	if (!e || (size_t)(e - q - 1) >= memsz || e == q + 1)
+		return -1;
+	for (const char *p = q + 1; p < e; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+			return -1;
+	snprintf(mem, memsz, "%.*s", (int)(e - q - 1), q + 1);
+	return at_parse_index(e, index);
+}
+
 int at_parse_index(const char *line, int *index)
 {
 	const char *c = strrchr(line, ',');
@@ -355,6 +369,7 @@ struct at_modem {
 	int need_esc;
 	int after_prompt;             /* the byte after "> " may be its space */
 	int settling;                 /* INIT: discarding stale input */
+	int sr_stored;                /* status reports are stored (+CDSI) */
 	char why[128];
 };
 
@@ -411,6 +426,11 @@ void at_health(const struct at_modem *m, int *registered, int *signal)
 {
 	*registered = m->registered;
 	*signal = m->signal;
+}
+
+int at_reports_stored(const struct at_modem *m)
+{
+	return m->sr_stored;
 }
 
 int at_busy(const struct at_modem *m)
@@ -649,6 +669,8 @@ static void init_done(struct at_modem *mm, const struct at_result *r, void *arg)
 			return;
 		}
 		/* READY, or a modem that does not know AT+CPIN?: carry on */
+	} else if ((s->flags & INIT_SR_STORED) && r->final == AT_R_OK) {
+		m->sr_stored = 1;
 	} else if (r->final != AT_R_OK && !(s->flags & INIT_OPTIONAL)) {
 		char why[96];
 		snprintf(why, sizeof why, "%s: %s", s->cmd, at_final_name(r->final));
@@ -662,6 +684,9 @@ static void init_done(struct at_modem *mm, const struct at_result *r, void *arg)
 
 static void init_next(struct at_modem *m)
 {
+	while (m->prof->init[m->init_step].cmd && (m->prof->init[m->init_step].flags & INIT_UNLESS_SR) &&
+	       m->sr_stored)
+		m->init_step++;
 	const struct at_init_step *s = &m->prof->init[m->init_step];
 	if (!s->cmd) {
 		fsm(m, ATE_INIT_OK, "init done");
@@ -765,6 +790,7 @@ static void enter_init(struct at_modem *m)
 	m->init_step = 0;
 	m->init_tries = 0;
 	m->pin_sent = 0;
+	m->sr_stored = 0;
 	m->timeouts_in_row = 0;
 	m->need_esc = 0;
 	m->settling = 1;

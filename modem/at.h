@@ -83,7 +83,9 @@ struct at_urc {
 };
 
 /* ---- family profiles (data, not code) ---- */
-enum { INIT_OPTIONAL = 1, INIT_SYNC = 2, INIT_PIN = 4 };
+/* INIT_SR_STORED: OK means status reports are stored and announced as
+ * +CDSI (AT+CNMI=...,2,...); INIT_UNLESS_SR: skipped when they are. */
+enum { INIT_OPTIONAL = 1, INIT_SYNC = 2, INIT_PIN = 4, INIT_SR_STORED = 8, INIT_UNLESS_SR = 16 };
 struct at_init_step {
 	const char *cmd;
 	int timeout_ms;
@@ -114,7 +116,9 @@ enum at_urc_kind at_line_urc(const struct at_profile *p, const char *line, enum 
 int at_parse_creg(const char *line, int *stat);        /* +CREG: [n,]stat[,...] */
 int at_parse_csq(const char *line, int *rssi);         /* +CSQ: rssi,ber */
 int at_parse_index(const char *line, int *index);      /* +CMTI: "SM",3 / +CDSI */
-int at_parse_cmgs(const char *line, int *mr);          /* +CMGS: mr */
+int at_parse_cmgs(const char *line, int *mr);
+/* +CMTI: "SM",3 / +CDSI: "SR",4 -> the storage name and the index. */
+int at_parse_mem_index(const char *line, char *mem, size_t memsz, int *index);          /* +CMGS: mr */
 int at_parse_pdu_len(const char *line, int *len);      /* last field: +CMT/+CDS/+CMGR/+CMGL */
 
 /* ---- the engine ---- */
@@ -165,6 +169,9 @@ int at_cmd(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, v
 int at_cmd_urgent(struct at_modem *m, const char *cmd, int timeout_ms, at_done_fn cb, void *arg);
 /* AT+CMGS=<tpdu_len>, then the hex PDU and Ctrl-Z after the "> " prompt. */
 int at_cmgs(struct at_modem *m, int tpdu_len, const char *hex, int timeout_ms, at_done_fn cb, void *arg);
+/* Status reports are stored on the modem (+CDSI: "SR",n) rather than sent
+ * as +CDS: the modem accepted AT+CNMI=2,1,0,2,0 at init. */
+int at_reports_stored(const struct at_modem *m);
 /* Commands queued or in flight. */
 int at_busy(const struct at_modem *m);
 /* Last health figures: registered (0/1), signal 0..31 or 99. */

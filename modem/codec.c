@@ -412,7 +412,7 @@ enum codec_report codec_report_class(int st)
 }
 
 int codec_encode_submit(const char *utf8, const char *to, enum codec_coding coding, int ref,
-			int max_parts, struct codec_submit *out)
+			int max_parts, int srr, struct codec_submit *out)
 {
 	static unsigned char ubuf[2 * 4096 + 2];
 	memset(out, 0, sizeof *out);
@@ -455,7 +455,7 @@ int codec_encode_submit(const char *utf8, const char *to, enum codec_coding codi
 			GSM_EncodeUDHHeader(GSM_GetGlobalDebug(), &s->UDH);
 		}
 		memcpy(s->Number, nbuf, sizeof nbuf);
-		s->PDU = SMS_Status_Report; /* libgammu: a submit that sets TP-SRR */
+		s->PDU = srr ? SMS_Status_Report : SMS_Submit; /* libgammu: Status_Report = a submit with TP-SRR */
 		s->SMSC.Location = 0;
 		s->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
 		s->SMSC.Validity.Relative = SMS_VALID_3_Days;

@@ -37,13 +37,14 @@ struct codec_submit {
 };
 
 /* Encodes `utf8` (NFC) to `to` (E.164 "+84..." or national digits) as
- * SMS-SUBMIT PDUs that request a status report.  For more than one part the
+ * SMS-SUBMIT PDUs; `srr` 1 requests a status report (deliveries), 0 not
+ * (replies to short codes: nothing waits for their report).  For more than one part the
  * concatenation reference is `ref` (1..255), chosen by the caller; libgammu's
  * clock-based one is never used.  GSM 7-bit is verified by decoding the
  * encoded parts back: a text that would lose a character fails with
  * CODEC_ENOTGSM7 instead of sending '?'. */
 int codec_encode_submit(const char *utf8, const char *to, enum codec_coding coding, int ref,
-			int max_parts, struct codec_submit *out);
+			int max_parts, int srr, struct codec_submit *out);
 
 /* Test and simulator helper: an SMS-DELIVER PDU (hex with SMSC prefix) from
  * `from`, as part `part` of `parts` with reference `ref` (parts = 1: no UDH).

@@ -188,6 +188,8 @@ static void run_init(struct at_modem *m, int echo)
 	clock_advance(AT_SETTLE_MS);
 	at_tick(m);
 	for (int i = 0; p->init[i].cmd; i++) {
+		if (p->init[i].flags & INIT_UNLESS_SR)
+			continue; /* AT+CNMI=...,2,... was answered OK: reports stored */
 		char *w = drain();
 		assert_non_null(strstr(w, p->init[i].cmd));
 		char reply[256];
@@ -250,6 +252,7 @@ static void test_init_and_cmgs(void **state)
 	assert_true(at_fd(m) >= 0);
 	run_init(m, 1);
 	assert_int_equal(at_state(m), AT_READY);
+	assert_true(at_reports_stored(m));
 	/* health poll queued on entering READY */
 	assert_non_null(strstr(drain(), "AT+CREG?"));
 	say(m, "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
@@ -552,6 +555,45 @@ static void test_call_words_and_esc(void **state)
 	free_modem(m);
 }
 
+
+/* A modem that cannot store status reports refuses AT+CNMI=...,2,...: the
+ * engine falls back to +CDS (ds=1) and says so. */
+static void test_cnmi_fallback(void **state)
+{
+	(void)state;
+	struct at_modem *m = new_modem(FAMILY_GENERIC);
+	at_start(m);
+	say(m, "\r\nOK\r\n");
+	clock_advance(AT_SETTLE_MS);
+	at_tick(m);
+	int saw_ds1 = 0;
+	for (int i = 0; i < 20 && at_state(m) == AT_INIT; i++) {
+		char *w = drain();
+		if (strstr(w, "AT+CNMI=2,1,0,2,0"))
+			say(m, "\r\n+CMS ERROR: 303\r\n");
+		else if (strstr(w, "AT+CPIN?"))
+			say(m, "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+		else {
+			saw_ds1 |= strstr(w, "AT+CNMI=2,1,0,1,0") != NULL;
+			say(m, "\r\nOK\r\n");
+		}
+	}
+	assert_int_equal(at_state(m), AT_READY);
+	assert_true(saw_ds1);
+	assert_false(at_reports_stored(m));
+	char mem[4];
+	int idx;
+	assert_int_equal(at_parse_mem_index("+CDSI: \"SR\",7", mem, sizeof mem, &idx), 0);
+	assert_string_equal(mem, "SR");
+	assert_int_equal(idx, 7);
+	assert_int_equal(at_parse_mem_index("+CMTI: \"ME\",12", mem, sizeof mem, &idx), 0);
+	assert_string_equal(mem, "ME");
+	assert_int_equal(at_parse_mem_index("+CMTI: \"S;M\",1", mem, sizeof mem, &idx), -1);
+	assert_int_equal(at_parse_mem_index("+CMTI: \"TOOLONG\",1", mem, sizeof mem, &idx), -1);
+	assert_int_equal(at_parse_mem_index("+CMTI: 3", mem, sizeof mem, &idx), -1);
+	free_modem(m);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -565,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_prompt_framing),
 		cmocka_unit_test(test_call_words_and_esc),
+		cmocka_unit_test(test_cnmi_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static void test_ucs2_single(void **state)
 {
 	(void)state;
 	struct codec_submit m;
-	assert_int_equal(codec_encode_submit("Họp thôn 19h tối nay", "+84912345678", CODEC_UCS2, 7, 6, &m), CODEC_OK);
+	assert_int_equal(codec_encode_submit("Họp thôn 19h tối nay", "+84912345678", CODEC_UCS2, 7, 6, 1, &m), CODEC_OK);
 	assert_int_equal(m.n, 1);
 	assert_int_equal(m.ref, 0);
 	/* "00" SMSC, first octet with TP-SRR (0x20) and TP-VPF relative */
@@ -46,6 +46,12 @@ static void test_ucs2_single(void **state)
 	sscanf(m.part[0].hex + 2, "%2X", &fo);
 	assert_true(fo & 0x20);
 	assert_int_equal((int)strlen(m.part[0].hex), 2 + 2 * m.part[0].tpdu_len);
+	/* a reply to a short code asks for no report: nothing would match it */
+	struct codec_submit r;
+	assert_int_equal(codec_encode_submit("Ma xac nhan: 4821", "+84912345678", CODEC_GSM7, 7, 6, 0, &r), CODEC_OK);
+	sscanf(r.part[0].hex + 2, "%2X", &fo);
+	assert_false(fo & 0x20);
+	assert_int_equal(fo & 0x03, 0x01); /* still an SMS-SUBMIT */
 	char txt[1024];
 	int ref, coding;
 	join_parts(&m, txt, sizeof txt, &ref, &coding);
@@ -57,7 +63,7 @@ static void test_ucs2_multipart(void **state)
 {
 	(void)state;
 	struct codec_submit m;
-	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 200, 6, &m), CODEC_OK);
+	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 200, 6, 1, &m), CODEC_OK);
 	assert_int_equal(m.n, text_sms_parts(VI, 1));
 	assert_true(m.n >= 2);
 	assert_int_equal(m.ref, 200);
@@ -76,7 +82,7 @@ static void test_gsm7_multipart_and_counts(void **state)
 	snprintf(buf, sizeof buf, "%s %s", s, s); /* > 160 septets */
 	free(s);
 	struct codec_submit m;
-	assert_int_equal(codec_encode_submit(buf, "+84912345678", CODEC_GSM7, 9, 6, &m), CODEC_OK);
+	assert_int_equal(codec_encode_submit(buf, "+84912345678", CODEC_GSM7, 9, 6, 1, &m), CODEC_OK);
 	assert_int_equal(m.n, text_sms_parts(buf, 0));
 	assert_int_equal(m.n, 2);
 	char txt[2048];
@@ -86,7 +92,7 @@ static void test_gsm7_multipart_and_counts(void **state)
 	assert_int_equal(coding, CODEC_GSM7);
 	assert_int_equal(ref, 9);
 	/* extension-table characters survive */
-	assert_int_equal(codec_encode_submit("gia {100} [a] ~ | \\ ^ €", "+84912345678", CODEC_GSM7, 1, 6, &m),
+	assert_int_equal(codec_encode_submit("gia {100} [a] ~ | \\ ^ €", "+84912345678", CODEC_GSM7, 1, 6, 1, &m),
 			 CODEC_OK);
 	join_parts(&m, txt, sizeof txt, &ref, &coding);
 	assert_string_equal(txt, "gia {100} [a] ~ | \\ ^ €");
@@ -97,10 +103,10 @@ static void test_gsm7_trap(void **state)
 	(void)state;
 	struct codec_submit m;
 	/* libgammu would send "m?a l?n": refused instead */
-	assert_int_equal(codec_encode_submit("mưa lớn", "+84912345678", CODEC_GSM7, 1, 6, &m), CODEC_ENOTGSM7);
-	assert_int_equal(codec_encode_submit("x", "0912x", CODEC_UCS2, 1, 6, &m), CODEC_EINVAL);
-	assert_int_equal(codec_encode_submit("", "+84912345678", CODEC_UCS2, 1, 6, &m), CODEC_EINVAL);
-	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 1, 1, &m), CODEC_ETOOLONG);
+	assert_int_equal(codec_encode_submit("mưa lớn", "+84912345678", CODEC_GSM7, 1, 6, 1, &m), CODEC_ENOTGSM7);
+	assert_int_equal(codec_encode_submit("x", "0912x", CODEC_UCS2, 1, 6, 1, &m), CODEC_EINVAL);
+	assert_int_equal(codec_encode_submit("", "+84912345678", CODEC_UCS2, 1, 6, 1, &m), CODEC_EINVAL);
+	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 1, 1, 1, &m), CODEC_ETOOLONG);
 }
 
 static void test_refs_unique_same_second(void **state)
@@ -109,8 +115,8 @@ static void test_refs_unique_same_second(void **state)
 	/* Encoded within the same second: libgammu would give both the same
 	 * reference; ours must be the ones we passed. */
 	struct codec_submit a, b;
-	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 11, 6, &a), CODEC_OK);
-	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 12, 6, &b), CODEC_OK);
+	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 11, 6, 1, &a), CODEC_OK);
+	assert_int_equal(codec_encode_submit(VI, "+84912345678", CODEC_UCS2, 12, 6, 1, &b), CODEC_OK);
 	struct codec_sms sa, sb;
 	assert_int_equal(codec_decode(a.part[0].hex, a.part[0].tpdu_len, &sa), CODEC_OK);
 	assert_int_equal(codec_decode(b.part[0].hex, b.part[0].tpdu_len, &sb), CODEC_OK);

@@ -32,9 +32,27 @@ static void usage(FILE *f)
 		"               [--report-delay-ms MS] [--seed N] [--pin PIN] [--noise-ms MS]\n"
 		"               [--reset-ms MS] [--call answer|busy|noanswer|voicemail] [--alert-ms MS]\n"
 		"               [--answer-ms MS] [--talk-ms MS] [--noanswer-ms MS] [--keys-after-ms MS]\n"
+		"               [--urc-after-prompt 0|1] [--late-end 0|1] [--end-delay-ms MS] [--dial-waits 0|1]\n"
 		"         far end per number: --ctl DIR call TO MODE, --ctl DIR keys TO \"21\" (a key after\n"
 		"         every MS of received audio; uplink recorded to DIR/<modem>-call-<n>.wav)\n"
-		"       loa sim --ctl DIR COMMAND...     (inject, fault, set, report, call, stats, quit, help)\n"
+		"         impolite by default, as real modems (each also `set M KEY 0|1`):\n"
+		"           --urc-after-prompt 1  URCs go out right after the \"> \" prompt, in the same\n"
+		"                                 write; a status report waiting for --report-delay-ms\n"
+		"                                 lands right after the next prompt on that modem\n"
+		"           --late-end 1          after ATH/AT+CHUP's OK the call is still there (AT+CLCC\n"
+		"                                 lists it, ATD answers ERROR); its end (NO CARRIER, ^CEND,\n"
+		"                                 VOICE CALL: END, +QIND ... -1) follows the final result\n"
+		"                                 of the next command line, or comes after --end-delay-ms\n"
+		"                                 (40); 0: at once behind the OK, as before\n"
+		"           --dial-waits 1        generic: ATD answers OK only when the far end answers\n"
+		"                                 (else BUSY / NO ANSWER); any byte meanwhile aborts the\n"
+		"                                 dial (NO CARRIER)\n"
+		"         +CNMI ds=2 stores reports in \"SR\" (huawei, simcom, quectel: 20 entries; generic\n"
+		"         answers +CMS ERROR: 303) with +CDSI: \"SR\",<i>; read with AT+CPMS=\"SR\" + AT+CMGR/CMGL\n"
+		"       loa sim --ctl DIR COMMAND...     (inject, fault, set, report, call, stats, quit, help;\n"
+		"                                         fault M vanish MS|forever, fault M vanish-multipart [K]:\n"
+		"                                         the first part K < parts accepted is the last, then the\n"
+		"                                         port goes for good)\n"
 		"       loa sim --pdu TO TEXT...          (SMS-SUBMIT part(s) as \"LEN HEX\" lines, SRR set)\n"
 		"       loa sim --chat PORT [--timeout MS] STEP...\n"
 		"         STEP: TEXT (sent with CR, waits for a final result or \"> \"),\n"
@@ -305,7 +323,8 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 	const char *ctl_dir = NULL, *chat_port = NULL, *pdu_to = NULL;
 	int timeout_ms = 3000, seed = 1;
 	enum { O_CMGS = 256, O_REPORT, O_RDELAY, O_SEED, O_PIN, O_NOISE, O_RESET, O_CALL, O_ALERT,
-	       O_ANSWER, O_TALK, O_NOANS, O_KEYS_AFTER, O_CTL, O_CHAT, O_TIMEOUT, O_PDU };
+	       O_ANSWER, O_TALK, O_NOANS, O_KEYS_AFTER, O_URC_PROMPT, O_LATE_END, O_END_DELAY,
+	       O_DIAL_WAITS, O_CTL, O_CHAT, O_TIMEOUT, O_PDU };
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "modems", required_argument, NULL, 'n' },
@@ -323,6 +342,10 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 		{ "talk-ms", required_argument, NULL, O_TALK },
 		{ "noanswer-ms", required_argument, NULL, O_NOANS },
 		{ "keys-after-ms", required_argument, NULL, O_KEYS_AFTER },
+		{ "urc-after-prompt", required_argument, NULL, O_URC_PROMPT },
+		{ "late-end", required_argument, NULL, O_LATE_END },
+		{ "end-delay-ms", required_argument, NULL, O_END_DELAY },
+		{ "dial-waits", required_argument, NULL, O_DIAL_WAITS },
 		{ "ctl", required_argument, NULL, O_CTL },
 		{ "chat", required_argument, NULL, O_CHAT },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -350,6 +373,10 @@ int cmd_sim(struct cli_ctx *ctx, int argc, char **argv)
 		case O_TALK: bad = opt_int("talk-ms", optarg, 0, H, &o.talk_ms); break;
 		case O_NOANS: bad = opt_int("noanswer-ms", optarg, 0, H, &o.noanswer_ms); break;
 		case O_KEYS_AFTER: bad = opt_int("keys-after-ms", optarg, 0, H, &o.keys_after_ms); break;
+		case O_URC_PROMPT: bad = opt_int("urc-after-prompt", optarg, 0, 1, &o.urc_after_prompt); break;
+		case O_LATE_END: bad = opt_int("late-end", optarg, 0, 1, &o.late_end); break;
+		case O_END_DELAY: bad = opt_int("end-delay-ms", optarg, 0, H, &o.end_delay_ms); break;
+		case O_DIAL_WAITS: bad = opt_int("dial-waits", optarg, 0, 1, &o.dial_waits); break;
 		case O_CTL: ctl_dir = optarg; break;
 		case O_CHAT: chat_port = optarg; break;
 		case O_PDU: pdu_to = optarg; break;

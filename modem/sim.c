@@ -1,13 +1,16 @@
 /* sim — the simulator's core: modems and their life cycle (boot, vanish,
- * return), the timer list, report and call outcome rules, the JSON logs and
- * the control commands.  See sim.h for the shape; sim_at.c owns the AT
- * interpreter, sim_io.c the ptys and the event loop.
+ * return, vanish for good), the timer list, report and call outcome rules,
+ * the JSON logs and the control commands.  See sim.h for the shape; sim_at.c
+ * owns the AT interpreter, sim_call.c the calls, sim_io.c the ptys and the
+ * event loop.
  *
  * Timers are one flat list scanned for the earliest due time (tens of
  * entries at most: one per part awaiting a report), dispatched through a
  * named table.  A timer carries the generation of its modem (or call): when
  * a modem reboots its generation moves on and stale timers fall away, which
- * is how a vanished port loses the +CMGS it was about to send. */
+ * is how a vanished port loses the +CMGS it was about to send.  A timer may
+ * also be pulled forward (sim_timer_fire): that is how a status report
+ * lands right after the next "> " prompt, in order and never by a race. */
 #include "modem/sim_int.h"
 
 #include "gateway/clock.h"
@@ -16,6 +19,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +42,10 @@ void sim_opts_default(struct sim_opts *o)
 	o->talk_ms = 0;
 	o->noanswer_ms = 30000;
 	o->keys_after_ms = 3000;
+	o->urc_after_prompt = 1;
+	o->late_end = 1;
+	o->end_delay_ms = 40;
+	o->dial_waits = 1;
 }
 
 uint32_t sim_rand(struct sim *s)
@@ -110,6 +118,8 @@ static void t_cmgs(struct sim *s, struct sim_timer *t)
 static void t_cds(struct sim *s, struct sim_timer *t)
 {
 	struct sim_modem *m = t->m;
+	if (m->gone)
+		return; /* the network gives up on a modem that never returns */
 	if (!m->present) { /* the network retries once the modem is back */
 		sim_timer_add(s, 200, SIM_T_CDS, m, 0, t->a, t->b, t->s);
 		s->tm[s->ntm - 1].t = t->t;
@@ -199,27 +209,44 @@ static const struct {
 	{ SIM_T_CMGS, "cmgs_network_delay", t_cmgs },
 	{ SIM_T_CDS, "status_report_delay", t_cds },
 	{ SIM_T_NOISE, "noise_interval", t_noise },
-	{ SIM_T_DOWN, "reset_grace", t_down },
+	{ SIM_T_DOWN, "port_down_grace", t_down },
 	{ SIM_T_RETURN, "port_return", t_return },
 	{ SIM_T_CALL, "call_progress", t_call },
 	{ SIM_T_AUDIO, "audio_frame", t_audio },
 };
 
+/* Runs the earliest timer that matches: due by `now`, or (m set) any of
+ * modem m and kind k whatever its due time.  0 when none matches. */
+static int run_first(struct sim *s, int64_t now, const struct sim_modem *m, enum sim_timer_kind k)
+{
+	size_t best = s->ntm;
+	for (size_t i = 0; i < s->ntm; i++) {
+		const struct sim_timer *t = &s->tm[i];
+		if (m ? t->m != m || t->kind != k : t->due > now)
+			continue;
+		if (best == s->ntm || t->due < s->tm[best].due)
+			best = i;
+	}
+	if (best == s->ntm)
+		return 0;
+	struct sim_timer t = s->tm[best];
+	memmove(s->tm + best, s->tm + best + 1, (s->ntm - best - 1) * sizeof *s->tm);
+	s->ntm--;
+	timer_table[t.kind].fn(s, &t);
+	return 1;
+}
+
 void sim_tick(struct sim *s)
 {
 	int64_t now = clock_mono_ms();
-	for (int guard = 0; guard < 100000; guard++) {
-		size_t best = s->ntm;
-		for (size_t i = 0; i < s->ntm; i++)
-			if (s->tm[i].due <= now && (best == s->ntm || s->tm[i].due < s->tm[best].due))
-				best = i;
-		if (best == s->ntm)
-			return;
-		struct sim_timer t = s->tm[best];
-		memmove(s->tm + best, s->tm + best + 1, (s->ntm - best - 1) * sizeof *s->tm);
-		s->ntm--;
-		timer_table[t.kind].fn(s, &t);
-	}
+	for (int guard = 0; guard < 100000 && run_first(s, now, NULL, SIM_T_COUNT); guard++)
+		;
+}
+
+void sim_timer_fire(struct sim *s, struct sim_modem *m, enum sim_timer_kind k)
+{
+	for (int guard = 0; guard < 10000 && run_first(s, 0, m, k); guard++)
+		;
 }
 
 /* ---- life cycle ---- */
@@ -228,17 +255,23 @@ void sim_modem_vanish(struct sim_modem *m, int down_ms)
 {
 	if (!m->present)
 		return;
-	if (sim_call_active(m))
-		sim_call_hangup(m);
+	sim_call_drop(m);
 	m->present = 0;
 	m->gen++;
 	if (m->sim->io)
 		sim_io_port_close(m);
 	sbuf_reset(&m->out);
 	sbuf_reset(&m->held);
+	m->held_n = 0;
 	sbuf_reset(&m->queued);
 	sbuf_reset(&m->pdu);
 	m->st = SIM_ST_CMD;
+	m->prompt_open = m->dial_pending = m->doomed = 0;
+	if (down_ms < 0) {
+		m->gone = 1;
+		LOG_I("sim", "%s: port vanished for good", m->name);
+		return;
+	}
 	LOG_I("sim", "%s: port vanished for %d ms", m->name, down_ms);
 	sim_timer_add(m->sim, down_ms, SIM_T_RETURN, m, m->gen, 0, 0, NULL);
 }
@@ -299,7 +332,8 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		return NULL;
 	}
 	if (o->cmgs_delay_ms < 0 || o->report_delay_ms < 0 || o->noise_ms < 0 || o->reset_ms < 0 ||
-	    o->alert_ms < 0 || o->answer_ms < 0 || o->talk_ms < 0 || o->noanswer_ms < 0) {
+	    o->alert_ms < 0 || o->answer_ms < 0 || o->talk_ms < 0 || o->noanswer_ms < 0 ||
+	    o->end_delay_ms < 0) {
 		snprintf(err, errlen, "delays must not be negative");
 		return NULL;
 	}
@@ -332,6 +366,10 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		m->noise_ms = o->noise_ms;
 		m->report = (enum sim_report)rep;
 		m->far = (enum sim_far)far;
+		m->urc_after_prompt = o->urc_after_prompt != 0;
+		m->late_end = o->late_end != 0;
+		m->end_delay_ms = o->end_delay_ms;
+		m->dial_waits = o->dial_waits != 0;
 		sim_modem_boot(m);
 	}
 	return s;
@@ -418,6 +456,14 @@ void sim_netq_drain(struct sim_modem *m)
 		m->netq_n--;
 		sim_deliver_inbound(m, &p, 0);
 	}
+}
+
+int sim_sr_used(const struct sim_modem *m)
+{
+	int n = 0;
+	for (int i = 0; i < m->fam->sr_slots; i++)
+		n += m->sr[i].used;
+	return n;
 }
 
 static int pending_inbound(const struct sim_modem *m)
@@ -667,7 +713,8 @@ static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r
 	char *what = word(&p), *a1 = word(&p), *a2 = word(&p);
 	long v, c;
 	if (!what)
-		return fail(r, "usage: fault M error N|cms CODE N|silence N|garbage [N]|vanish MS|clear", NULL);
+		return fail(r, "usage: fault M error N|cms CODE N|silence N|garbage [N]|vanish MS|forever|"
+			       "vanish-multipart [K]|clear", NULL);
 	if (!strcmp(what, "error")) {
 		if (num(a1, 0, 1000000, &v))
 			return fail(r, "fault error: N must be a count", NULL);
@@ -697,13 +744,23 @@ static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r
 		sbuf_printf(r, "ok garbage=%ld", v);
 		return 0;
 	} else if (!strcmp(what, "vanish")) {
-		if (num(a1, 0, 3600000, &v))
-			return fail(r, "fault vanish: MS must be 0..3600000", NULL);
+		if (a1 && !strcmp(a1, "forever"))
+			v = -1;
+		else if (num(a1, 0, 3600000, &v))
+			return fail(r, "fault vanish: MS must be 0..3600000 or forever", NULL);
 		if (!m->present)
 			return fail(r, "fault vanish: %s has already vanished", m->name);
 		sim_modem_vanish(m, (int)v);
+	} else if (!strcmp(what, "vanish-multipart")) {
+		/* armed: the first accepted part K of a concatenated message
+		 * (any K before the last when not given) is the modem's last */
+		if (!a1)
+			v = -1;
+		else if (num(a1, 1, SIM_PDU_MAX_PARTS - 1, &v))
+			return fail(r, "fault vanish-multipart: K must be 1..15", NULL);
+		m->f_vanish_mp = (int)v;
 	} else if (!strcmp(what, "clear")) {
-		m->f_error = m->f_cms = m->f_silence = 0;
+		m->f_error = m->f_cms = m->f_silence = m->f_vanish_mp = 0;
 	} else {
 		return fail(r, "fault: unknown fault '%s'", what);
 	}
@@ -711,9 +768,41 @@ static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r
 	return 0;
 }
 
+/* `set M KEY VALUE` for the plain numbers of a modem: delays (ms) and
+ * switches (0 or 1). */
+static const struct {
+	const char *key;
+	size_t off;
+	long hi;
+} set_ints[] = {
+	{ "cmgs_delay_ms", offsetof(struct sim_modem, cmgs_delay_ms), 3600000 },
+	{ "report_delay_ms", offsetof(struct sim_modem, report_delay_ms), 3600000 },
+	{ "noise_ms", offsetof(struct sim_modem, noise_ms), 3600000 },
+	{ "end_delay_ms", offsetof(struct sim_modem, end_delay_ms), 3600000 },
+	{ "csq", offsetof(struct sim_modem, csq), 99 },
+	{ "chunked", offsetof(struct sim_modem, chunked), 1 },
+	{ "urc_after_prompt", offsetof(struct sim_modem, urc_after_prompt), 1 },
+	{ "late_end", offsetof(struct sim_modem, late_end), 1 },
+	{ "dial_waits", offsetof(struct sim_modem, dial_waits), 1 },
+};
+
 static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, struct sbuf *r)
 {
 	long v;
+	for (size_t i = 0; i < ARRAY_LEN(set_ints); i++) {
+		if (strcmp(key, set_ints[i].key))
+			continue;
+		if (num(val, 0, set_ints[i].hi, &v)) {
+			sbuf_printf(r, "err set %s: must be 0..%ld", key, set_ints[i].hi);
+			return -1;
+		}
+		int *f = (int *)(void *)((char *)m + set_ints[i].off);
+		int was = *f;
+		*f = (int)v;
+		if (f == &m->noise_ms && was <= 0)
+			arm_noise(m); /* the old chain stopped when it found 0 */
+		return 0;
+	}
 	if (!strcmp(key, "report")) {
 		int k = val ? name_index(report_names, ARRAY_LEN(report_names), val) : -1;
 		if (k < 0)
@@ -724,17 +813,6 @@ static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, st
 		if (k < 0)
 			return fail(r, "set call: answer|busy|noanswer|voicemail, not '%s'", val);
 		m->far = (enum sim_far)k;
-	} else if (!strcmp(key, "cmgs_delay_ms") || !strcmp(key, "report_delay_ms") ||
-		   !strcmp(key, "noise_ms")) {
-		if (num(val, 0, 3600000, &v))
-			return fail(r, "set %s: MS must be 0..3600000", key);
-		int *f = !strcmp(key, "cmgs_delay_ms")	 ? &m->cmgs_delay_ms
-			 : !strcmp(key, "report_delay_ms") ? &m->report_delay_ms
-							   : &m->noise_ms;
-		int was = *f;
-		*f = (int)v;
-		if (f == &m->noise_ms && was <= 0)
-			arm_noise(m); /* the old chain stopped when it found 0 */
 	} else if (!strcmp(key, "creg")) {
 		if (num(val, 0, 5, &v))
 			return fail(r, "set creg: STAT must be 0..5", NULL);
@@ -744,23 +822,16 @@ static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, st
 			snprintf(buf, sizeof buf, "+CREG: %d", m->creg_stat);
 			sim_urc(m, buf);
 		}
-	} else if (!strcmp(key, "chunked")) {
-		if (num(val, 0, 1, &v))
-			return fail(r, "set chunked: 0 or 1", NULL);
-		m->chunked = (int)v;
-	} else if (!strcmp(key, "csq")) {
-		if (num(val, 0, 99, &v))
-			return fail(r, "set csq: 0..31 or 99", NULL);
-		m->csq = (int)v;
 	} else {
-		return fail(r, "set: unknown key '%s' (cmgs_delay_ms report_delay_ms report noise_ms creg csq call chunked)", key);
+		return fail(r, "set: unknown key '%s' (cmgs_delay_ms report_delay_ms report noise_ms creg csq "
+			       "call chunked urc_after_prompt late_end end_delay_ms dial_waits)", key);
 	}
 	return 0;
 }
 
 static int ctl_stats(struct sim *s, struct sbuf *r)
 {
-	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0;
+	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0, glued = 0;
 	struct sbuf d;
 	sbuf_init(&d);
 	for (int i = 0; i < s->nmod; i++) {
@@ -771,12 +842,15 @@ static int ctl_stats(struct sim *s, struct sbuf *r)
 		pend += pi;
 		rej += m->n_rejected;
 		calls += m->n_calls;
+		glued += m->n_glued;
 		sbuf_printf(&d, " %s.parts=%ld %s.reports=%ld %s.pending=%d %s.rejected=%ld %s.calls=%ld %s.present=%d %s.family=%s",
 			    m->name, m->n_parts, m->name, m->n_reports, m->name, pi, m->name, m->n_rejected,
 			    m->name, m->n_calls, m->name, m->present, m->name, m->fam->name);
+		sbuf_printf(&d, " %s.sr=%d %s.sr_dropped=%ld", m->name, sim_sr_used(m), m->name,
+			    m->n_sr_dropped);
 	}
-	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld%s", parts, reports,
-		    pend, rej, calls, d.s ? d.s : "");
+	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld urc_after_prompt=%ld%s",
+		    parts, reports, pend, rej, calls, glued, d.s ? d.s : "");
 	sbuf_free(&d);
 	return 0;
 }
@@ -802,8 +876,11 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		rc = ctl_stats(s, reply);
 	} else if (!strcmp(cmd, "help")) {
 		sbuf_add(reply, "ok commands: inject M cmti|cmt FROM TEXT | fault M error N | fault M cms CODE N | "
-				"fault M silence N | fault M garbage [N] | fault M vanish MS | fault M clear | "
-				"set M|all KEY VALUE | report TO delivered|failed|none|default|0-255 | "
+				"fault M silence N | fault M garbage [N] | fault M vanish MS|forever | "
+				"fault M vanish-multipart [K] | fault M clear | "
+				"set M|all KEY VALUE (cmgs_delay_ms report_delay_ms report noise_ms creg csq call "
+				"chunked urc_after_prompt late_end end_delay_ms dial_waits) | "
+				"report TO delivered|failed|none|default|0-255 | "
 				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | stats | quit");
 		rc = 0;
 	} else if (!strcmp(cmd, "keys")) {

@@ -3,8 +3,20 @@
  * A simulator holds N modems (m1..mN).  Each behaves like a real modem of
  * one family from docs/hardware.md (generic 27.005/27.007, Huawei, SIMCom
  * SIM7600, Quectel EC25): an AT port and an audio port on pseudo-terminals,
- * echo, identification, PDU-mode SMS with a network delay, status reports,
- * inbound SMS, faults on demand, and (first steps of) voice calls.
+ * echo, identification, PDU-mode SMS with a network delay, status reports
+ * (+CDS, or stored in "SR" and announced with +CDSI), inbound SMS, faults on
+ * demand, and voice calls.
+ *
+ * By default it is as impolite as real modems (docs/hardware.md, "Timing
+ * and order"), each behaviour forced, never left to a race:
+ *  - urc_after_prompt: URCs go out right after the "> " prompt, in the same
+ *    write; a part's status report comes right after the next prompt on
+ *    that modem when one comes before report_delay_ms;
+ *  - late_end: after the gateway's hang-up the call ends only once the
+ *    next command line has been answered (its end lines follow that final
+ *    result) or after end_delay_ms; meanwhile ATD answers ERROR;
+ *  - dial_waits: a family that waits (generic) answers ATD only when the
+ *    far end does, and any byte from the host aborts the dial (NO CARRIER).
  *
  * DESIGN: the modem core is pure: bytes in (sim_input), bytes out
  * (sim_output_take), time from gateway/clock.h and one timer list
@@ -38,6 +50,10 @@ struct sim_opts {
 	int talk_ms;          /* answered to far-end hang-up; 0 never */
 	int noanswer_ms;      /* ringing to "no answer" */
 	int keys_after_ms;    /* far end presses a key after this much played audio */
+	int urc_after_prompt; /* 1: URCs with the "> " prompt; 0: after the final result */
+	int late_end;         /* 1: hang-up's end reported late; 0: at once behind the OK */
+	int end_delay_ms;     /* late end when no command line comes first */
+	int dial_waits;       /* 1: families that wait answer ATD at the far end's answer */
 };
 
 void sim_opts_default(struct sim_opts *o);

@@ -5,14 +5,28 @@
  * Loa's engine expects: a command line ends at CR only (LF is ignored),
  * anything before "AT" is dropped, echo is per character as it arrives,
  * several commands may share a line ("AT+CMGF=0;+CNMI=2,1,0,1,0", "ATE0V1")
- * and the first failing one ends the line.  While a command runs (including
- * the "> " prompt and the network delay of +CMGS) URCs are held and further
- * input is queued, then both are released in order after the final result.
+ * and the first failing one ends the line.  While a command runs URCs are
+ * held and further input is queued, then both are released in order after
+ * the final result; except (urc_after_prompt, the default) for AT+CMGS:
+ * URCs held when its "> " prompt goes out follow the prompt in the same
+ * write, every status report still waiting for report_delay_ms on that
+ * modem is pulled forward to land there too, and until the final result
+ * URCs go out as they come (between the prompt and +CMGS, as real modems
+ * do).  A command line's final result is also where a releasing call
+ * reports its end (sim_call.c), and a waiting ATD is aborted by any byte.
+ *
+ * SMS storage: "SM"/"ME"/"MT" are one store of received messages; "SR"
+ * (families with sr_slots) holds status reports routed with +CNMI ds=2 and
+ * announced as +CDSI: "SR",<i>.  AT+CPMS="SR" selects it for reading and
+ * deleting (AT+CMGR, AT+CMGL, AT+CMGD).  Reports are stored whether or not
+ * a host has the port open; a full storage drops new ones.
+ *
  * Commands are a table (generic here, vendor ones in sim_family.c); a
  * family only adds rows, it never adds branches to this file. */
 #include "modem/sim_int.h"
 
 #include "gateway/clock.h"
+#include "gateway/log.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -20,8 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const mem_names[] = { "SM", "ME", "MT" };
-enum { SIM_NOCARRIER = 2 };
+/* +CPMS storages: the received-message store under three names, and the
+ * status report store (only as <mem1>, only in families that have it). */
+static const struct {
+	const char *name;
+	int sr;
+} mems[] = { { "SM", 0 }, { "ME", 0 }, { "MT", 0 }, { "SR", 1 } };
+enum { MEM_SR = 3 };
 
 /* ---- output framing ---- */
 
@@ -58,11 +77,14 @@ void sim_at_info(struct sim_modem *m, const char *fmt, ...)
 
 void sim_urc(struct sim_modem *m, const char *text)
 {
-	if (m->st != SIM_ST_CMD) {
-		if (m->held.len < 65536) /* a host that never ends its prompt */
+	if (m->st != SIM_ST_CMD && !m->prompt_open) {
+		if (m->held.len < 65536) { /* a host that never ends its prompt */
 			frame(m, &m->held, text);
+			m->held_n++;
+		}
 		return;
 	}
+	m->n_glued += m->prompt_open;
 	struct sbuf f;
 	sbuf_init(&f);
 	frame(m, &f, text);
@@ -79,20 +101,28 @@ static const struct {
 	{ 30, "no network service" }, { 100, "unknown" },
 };
 
+/* V.25ter result codes: verbose word and numeric (ATV0) form. */
+static const struct {
+	int r;
+	const char *word, *digit;
+} results[] = {
+	{ SIM_OK, "OK", "0\r" }, { SIM_ERR, "ERROR", "4\r" }, { SIM_NO_CARRIER, "NO CARRIER", "3\r" },
+	{ SIM_BUSY, "BUSY", "7\r" }, { SIM_NO_ANSWER, "NO ANSWER", "8\r" },
+};
+
 void sim_at_final(struct sim_modem *m, int r)
 {
 	if (m->quiet)
 		return;
 	char buf[80];
-	if (r == SIM_OK || r == SIM_ERR || r == SIM_NOCARRIER) {
-		static const char *const words[] = { "OK", "ERROR", "NO CARRIER" };
-		static const char *const digits[] = { "0\r", "4\r", "3\r" };
-		int i = r == SIM_OK ? 0 : r == SIM_ERR ? 1 : 2;
+	for (size_t i = 0; i < ARRAY_LEN(results); i++) {
+		if (results[i].r != r)
+			continue;
 		if (m->verbose) {
-			snprintf(buf, sizeof buf, "\r\n%s\r\n", words[i]);
+			snprintf(buf, sizeof buf, "\r\n%s\r\n", results[i].word);
 			sim_emit(m, buf, strlen(buf));
 		} else {
-			sim_emit(m, digits[i], 2);
+			sim_emit(m, results[i].digit, 2);
 		}
 		return;
 	}
@@ -122,16 +152,20 @@ void sim_at_final(struct sim_modem *m, int r)
 
 static void pump(struct sim_modem *m);
 
-/* Final result of the running command: release held URCs, then input. */
+/* Final result of the running command: release held URCs, let a releasing
+ * call report its end, then input. */
 void sim_at_complete(struct sim_modem *m, int r)
 {
 	sim_at_final(m, r);
 	m->st = SIM_ST_CMD;
 	m->pending_cms = 0;
+	m->prompt_open = 0;
 	if (m->held.len) {
 		sim_emit(m, m->held.s, m->held.len);
 		sbuf_reset(&m->held);
 	}
+	m->held_n = 0;
+	sim_call_line_done(m);
 	pump(m);
 }
 
@@ -162,11 +196,14 @@ void sim_at_reset(struct sim_modem *m)
 	sbuf_reset(&m->pdu);
 	sbuf_reset(&m->queued);
 	sbuf_reset(&m->held);
+	m->held_n = 0;
 	sbuf_reset(&m->ta_buf);
 	m->pin_locked = m->sim->o.pin != NULL;
 	m->creg_stat = m->pin_locked ? 0 : 1;
 	m->csq = 20;
 	m->pending_cms = 0;
+	m->prompt_open = 0;
+	m->dial_pending = 0;
 }
 
 /* ---- argument parsing ---- */
@@ -415,19 +452,51 @@ static int c_csms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	}
 }
 
-static int used_slots(const struct sim_modem *m)
+/* The slots behind storage `mem`: the received store or the SR store. */
+static struct sim_slot *mem_slots(struct sim_modem *m, int mem, int *n)
 {
-	int n = 0;
-	for (int i = 0; i < SIM_STORE_SLOTS; i++)
-		n += m->store[i].used;
-	return n;
+	int sr = m->fam->sr_slots < SIM_SR_MAX ? m->fam->sr_slots : SIM_SR_MAX;
+	*n = mems[mem].sr ? sr : SIM_STORE_SLOTS;
+	return mems[mem].sr ? m->sr : m->store;
+}
+
+static int mem_used(struct sim_modem *m, int mem)
+{
+	int n, u = 0;
+	const struct sim_slot *sl = mem_slots(m, mem, &n);
+	for (int i = 0; i < n; i++)
+		u += sl[i].used;
+	return u;
+}
+
+/* Storage names this modem offers as <mem1> (SR where it exists) or as
+ * <mem2>/<mem3>, as a +CPMS=? list. */
+static void mem_list(const struct sim_modem *m, int first, struct sbuf *b)
+{
+	sbuf_addc(b, '(');
+	for (size_t j = 0; j < ARRAY_LEN(mems); j++) {
+		if (mems[j].sr && (!first || !m->fam->sr_slots))
+			continue;
+		sbuf_printf(b, "%s\"%s\"", j ? "," : "", mems[j].name);
+	}
+	sbuf_addc(b, ')');
+}
+
+/* Used and total of the three selected storages. */
+static void mem_counts(struct sim_modem *m, int u[3], int t[3])
+{
+	for (int i = 0; i < 3; i++) {
+		mem_slots(m, m->mem[i], &t[i]);
+		u[i] = mem_used(m, m->mem[i]);
+	}
 }
 
 static int c_cpms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
 	char v[3][64];
-	int u = used_slots(m), t = SIM_STORE_SLOTS;
+	int t[3], u[3];
+	mem_counts(m, u, t);
 	switch (f) {
 	case SIM_SET: {
 		int n = sim_args(a, v, 3);
@@ -437,24 +506,35 @@ static int c_cpms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 		memcpy(mem, m->mem, sizeof mem);
 		for (int i = 0; i < n; i++) {
 			int k = -1;
-			for (int j = 0; j < (int)ARRAY_LEN(mem_names); j++)
-				if (util_streq_ci(v[i], mem_names[j]))
+			for (int j = 0; j < (int)ARRAY_LEN(mems); j++)
+				if (util_streq_ci(v[i], mems[j].name) && (!mems[j].sr || (i == 0 && m->fam->sr_slots)))
 					k = j;
 			if (k < 0)
 				return SIM_CMS(302);
 			mem[i] = k;
 		}
 		memcpy(m->mem, mem, sizeof mem);
-		sim_at_info(m, "+CPMS: %d,%d,%d,%d,%d,%d", u, t, u, t, u, t);
+		mem_counts(m, u, t);
+		sim_at_info(m, "+CPMS: %d,%d,%d,%d,%d,%d", u[0], t[0], u[1], t[1], u[2], t[2]);
 		return SIM_OK;
 	}
 	case SIM_READ:
-		sim_at_info(m, "+CPMS: \"%s\",%d,%d,\"%s\",%d,%d,\"%s\",%d,%d", mem_names[m->mem[0]], u, t,
-			    mem_names[m->mem[1]], u, t, mem_names[m->mem[2]], u, t);
+		sim_at_info(m, "+CPMS: \"%s\",%d,%d,\"%s\",%d,%d,\"%s\",%d,%d", mems[m->mem[0]].name, u[0],
+			    t[0], mems[m->mem[1]].name, u[1], t[1], mems[m->mem[2]].name, u[2], t[2]);
 		return SIM_OK;
-	case SIM_TEST:
-		sim_at_info(m, "+CPMS: (\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")");
+	case SIM_TEST: {
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_add(&b, "+CPMS: ");
+		mem_list(m, 1, &b);
+		sbuf_addc(&b, ',');
+		mem_list(m, 0, &b);
+		sbuf_addc(&b, ',');
+		mem_list(m, 0, &b);
+		sim_at_info(m, "%s", b.s);
+		sbuf_free(&b);
 		return SIM_OK;
+	}
 	default:
 		return SIM_ERR;
 	}
@@ -464,10 +544,12 @@ static void flush_ta(struct sim_modem *m)
 {
 	if (!m->ta_buf.len)
 		return;
-	if (m->st != SIM_ST_CMD)
+	if (m->st != SIM_ST_CMD) {
 		sbuf_addn(&m->held, m->ta_buf.s, m->ta_buf.len);
-	else
+		m->held_n++;
+	} else {
 		sim_emit(m, m->ta_buf.s, m->ta_buf.len);
+	}
 	sbuf_reset(&m->ta_buf);
 }
 
@@ -489,6 +571,8 @@ static int c_cnmi(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 				return SIM_CMS(302);
 			c[i] = (int)x;
 		}
+		if (c[3] == 2 && !m->fam->sr_slots)
+			return SIM_CMS(303); /* no status report storage: ds=1 only */
 		memcpy(m->cnmi, c, sizeof c);
 		if (c[0] > 0 && c[4] == 0)
 			flush_ta(m);
@@ -501,7 +585,7 @@ static int c_cnmi(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 			    m->cnmi[4]);
 		return SIM_OK;
 	case SIM_TEST:
-		sim_at_info(m, "+CNMI: (0-3),(0-3),(0-3),(0-2),(0,1)");
+		sim_at_info(m, "+CNMI: (0-3),(0-3),(0-3),%s,(0,1)", m->fam->sr_slots ? "(0-2)" : "(0,1)");
 		return SIM_OK;
 	default:
 		return SIM_ERR;
@@ -530,24 +614,43 @@ static int c_cmgs(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	m->cmgs_len = (int)len;
 	sbuf_reset(&m->pdu);
 	m->st = SIM_ST_PROMPT;
-	sim_emit(m, "\r\n> ", 4);
+	if (!m->urc_after_prompt) {
+		sim_emit(m, "\r\n> ", 4);
+		return SIM_PENDING;
+	}
+	/* reports still waiting on this modem arrive now: held, then sent
+	 * with the prompt in one write */
+	sim_timer_fire(m->sim, m, SIM_T_CDS);
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_addn(&b, "\r\n> ", 4);
+	sbuf_addn(&b, m->held.s ? m->held.s : "", m->held.len);
+	m->n_glued += m->held_n;
+	sbuf_reset(&m->held);
+	m->held_n = 0;
+	sim_emit(m, b.s, b.len);
+	sbuf_free(&b);
+	m->prompt_open = 1;
 	return SIM_PENDING;
 }
 
-static int slot_arg(const char *a, long *idx)
+static int slot_arg(const char *a, int n, long *idx)
 {
-	return util_parse_long(a, 0, SIM_STORE_SLOTS - 1, idx);
+	return util_parse_long(a, 0, n - 1, idx);
 }
 
+/* AT+CMGR, AT+CMGL, AT+CMGD work on <mem1> (AT+CPMS="SR": the reports). */
 static int c_cmgr(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
 	long i;
+	int n;
+	struct sim_slot *sl = mem_slots(m, m->mem[0], &n);
 	if (f == SIM_TEST)
 		return SIM_OK;
-	if (f != SIM_SET || slot_arg(a, &i))
+	if (f != SIM_SET || slot_arg(a, n, &i))
 		return SIM_CMS(321);
-	struct sim_slot *s = &m->store[i];
+	struct sim_slot *s = &sl[i];
 	if (!s->used)
 		return SIM_CMS(321);
 	sim_at_info(m, "+CMGR: %d,,%d\r\n%s", s->stat, s->pdu.tpdu_len, s->pdu.hex);
@@ -567,10 +670,12 @@ static int c_cmgl(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 		return SIM_CMS(302);
 	if (f != SIM_SET && f != SIM_ACTION)
 		return SIM_ERR;
+	int n;
+	struct sim_slot *sl = mem_slots(m, m->mem[0], &n);
 	struct sbuf b;
 	sbuf_init(&b);
-	for (int i = 0; i < SIM_STORE_SLOTS; i++) {
-		struct sim_slot *s = &m->store[i];
+	for (int i = 0; i < n; i++) {
+		struct sim_slot *s = &sl[i];
 		if (!s->used || (want != 4 && s->stat != want))
 			continue;
 		if (b.len)
@@ -589,14 +694,16 @@ static int c_cmgd(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	(void)d;
 	char v[2][64];
 	long i, flag = 0;
+	int slots;
+	struct sim_slot *sl = mem_slots(m, m->mem[0], &slots);
 	if (f == SIM_TEST) {
-		sim_at_info(m, "+CMGD: (0-%d),(0-4)", SIM_STORE_SLOTS - 1);
+		sim_at_info(m, "+CMGD: (0-%d),(0-4)", slots - 1);
 		return SIM_OK;
 	}
 	if (f != SIM_SET)
 		return SIM_CMS(302);
 	int n = sim_args(a, v, 2);
-	if (n < 1 || (v[0][0] && slot_arg(v[0], &i)) || (n > 1 && arg_int(v[1], 0, 4, &flag)))
+	if (n < 1 || (v[0][0] && slot_arg(v[0], slots, &i)) || (n > 1 && arg_int(v[1], 0, 4, &flag)))
 		return SIM_CMS(321);
 	if (!v[0][0]) {
 		if (flag == 0)
@@ -604,13 +711,14 @@ static int c_cmgd(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 		i = 0;
 	}
 	if (flag == 0) {
-		m->store[i].used = 0;
+		sl[i].used = 0;
 	} else {
-		/* 1: read; 2: read and sent; 3: also unsent; 4: all.  The store only
-		 * holds received messages, so 2-4 delete every read one and 4 all. */
-		for (int k = 0; k < SIM_STORE_SLOTS; k++)
-			if (m->store[k].used && (flag == 4 || m->store[k].stat == 1))
-				m->store[k].used = 0;
+		/* 1: read; 2: read and sent; 3: also unsent; 4: all.  The stores only
+		 * hold received messages and reports, so 2-4 delete every read one
+		 * and 4 all. */
+		for (int k = 0; k < slots; k++)
+			if (sl[k].used && (flag == 4 || sl[k].stat == 1))
+				sl[k].used = 0;
 	}
 	sim_netq_drain(m);
 	return SIM_OK;
@@ -810,7 +918,7 @@ static int run_basic(struct sim_modem *m, char c, long n, int has_n)
 		sim_call_hangup(m);
 		return SIM_OK;
 	case 'A':
-		return SIM_NOCARRIER; /* no incoming call to answer */
+		return SIM_NO_CARRIER; /* no incoming call to answer */
 	case 'X':
 	case 'L':
 	case 'M':
@@ -836,7 +944,7 @@ static int run_line(struct sim_modem *m, const char *p)
 			while (n && num[n - 1] == ' ')
 				n--;
 			if (n < 2 || num[n - 1] != ';')
-				return SIM_NOCARRIER; /* data calls are not simulated */
+				return SIM_NO_CARRIER; /* data calls are not simulated */
 			char buf[48];
 			snprintf(buf, sizeof buf, "%.*s", (int)(n - 1 < 47 ? n - 1 : 47), num);
 			return sim_call_dial(m, buf);
@@ -952,11 +1060,21 @@ int sim_cmgs_done(struct sim_modem *m)
 	int mr = m->mr_next;
 	m->mr_next = (m->mr_next + 1) & 0xFF;
 	m->n_parts++;
-	sim_log_sms(m, &m->pending, mr);
-	int status = m->pending.srr ? sim_report_status(m, m->pending.number) : -1;
+	const struct sim_pdu_info *p = &m->pending;
+	sim_log_sms(m, p, mr);
+	int status = p->srr ? sim_report_status(m, p->number) : -1;
 	if (status >= 0)
-		sim_timer_add(m->sim, m->report_delay_ms, SIM_T_CDS, m, 0, mr, status,
-			      m->pending.number);
+		sim_timer_add(m->sim, m->report_delay_ms, SIM_T_CDS, m, 0, mr, status, p->number);
+	if (m->f_vanish_mp && p->parts > 1 && p->part < p->parts &&
+	    (m->f_vanish_mp < 0 || m->f_vanish_mp == p->part)) {
+		/* this part is the modem's last: its answer goes out, then the
+		 * modem is deaf and the port goes at the host's next byte (or
+		 * soon, when none comes), never to return */
+		m->f_vanish_mp = 0;
+		m->doomed = 1;
+		sim_timer_add(m->sim, 500, SIM_T_DOWN, m, m->gen, -1, 0, NULL);
+		LOG_I("sim", "%s: part %d/%d accepted, vanishing for good", m->name, p->part, p->parts);
+	}
 	sim_at_info(m, "+CMGS: %d", mr);
 	sim_at_complete(m, SIM_OK);
 	return mr;
@@ -1035,16 +1153,29 @@ static void pump(struct sim_modem *m)
 	 * not restart it recursively. */
 	if (m->pumping)
 		return;
+	if (m->doomed) { /* deaf: what the host sent ahead is lost */
+		sbuf_reset(&m->queued);
+		return;
+	}
 	m->pumping = 1;
 	size_t i = 0;
-	while (i < m->queued.len && m->st != SIM_ST_BUSY && m->present) {
+	while (i < m->queued.len && m->present && !m->doomed) {
+		if (m->dial_pending) {
+			/* V.25ter: any byte aborts the dial and is discarded; not
+			 * the LF of a CR LF line end, which is no command byte */
+			if (m->queued.s[i++] != '\n')
+				sim_call_abort(m);
+			continue;
+		}
+		if (m->st == SIM_ST_BUSY)
+			break;
 		unsigned char c = (unsigned char)m->queued.s[i++];
 		if (m->st == SIM_ST_PROMPT)
 			byte_prompt(m, c);
 		else
 			byte_cmd(m, c);
 	}
-	if (i >= m->queued.len) {
+	if (i >= m->queued.len || m->doomed) {
 		sbuf_reset(&m->queued);
 	} else if (i) {
 		memmove(m->queued.s, m->queued.s + i, m->queued.len - i);
@@ -1058,13 +1189,18 @@ void sim_input(struct sim_modem *m, const void *buf, size_t n)
 {
 	if (!m->present)
 		return;
+	if (m->doomed) { /* the host has read the last answer: the port goes */
+		if (n && !m->out.len)
+			sim_modem_vanish(m, -1);
+		return;
+	}
 	if (m->queued.len + n > 65536)
 		n = m->queued.len < 65536 ? 65536 - m->queued.len : 0;
 	sbuf_addn(&m->queued, buf, n);
 	pump(m);
 }
 
-/* ---- status reports (+CDS / +CDSI) ---- */
+/* ---- status reports (+CDS, or stored in "SR" with +CDSI) ---- */
 
 static void sms_urc(struct sim_modem *m, const char *text)
 {
@@ -1083,13 +1219,18 @@ void sim_deliver_status(struct sim_modem *m, const struct sim_pdu_part *p)
 		snprintf(buf, sizeof buf, "+CDS: %d\r\n%s", p->tpdu_len, p->hex);
 		sms_urc(m, buf);
 	} else if (m->cnmi[3] == 2) {
-		int i = sim_store_free_slot(m);
-		if (i < 0)
+		int n, i = 0;
+		struct sim_slot *sl = mem_slots(m, MEM_SR, &n);
+		while (i < n && sl[i].used)
+			i++;
+		if (i >= n) { /* full: the report is lost */
+			m->n_sr_dropped++;
 			return;
-		m->store[i].used = 1;
-		m->store[i].stat = 0;
-		m->store[i].pdu = *p;
-		snprintf(buf, sizeof buf, "+CDSI: \"%s\",%d", mem_names[m->mem[2]], i);
+		}
+		sl[i].used = 1;
+		sl[i].stat = 0;
+		sl[i].pdu = *p;
+		snprintf(buf, sizeof buf, "+CDSI: \"%s\",%d", mems[MEM_SR].name, i);
 		sms_urc(m, buf);
 	} else {
 		return; /* not routed to the TE */
@@ -1120,7 +1261,7 @@ void sim_deliver_inbound(struct sim_modem *m, const struct sim_pdu_part *p, int 
 	m->store[i].pdu = *p;
 	m->n_inbound++;
 	if (m->cnmi[1] >= 1) {
-		snprintf(buf, sizeof buf, "+CMTI: \"%s\",%d", mem_names[m->mem[2]], i);
+		snprintf(buf, sizeof buf, "+CMTI: \"%s\",%d", mems[m->mem[2]].name, i);
 		sms_urc(m, buf);
 	}
 }

@@ -6,6 +6,23 @@
  * family's URC strings (sim_family.c) are applied by the actions, so a new
  * family or a new far-end behaviour is rows and actions, not a rewrite.
  *
+ * The end of a call after the gateway's hang-up (ATH, AT+CHUP) is late, as
+ * on real modems (docs/hardware.md): the OK goes out, the call is RELEASING
+ * (AT+CLCC still lists it, ATD answers ERROR), and its end lines (generic
+ * NO CARRIER, Huawei ^CEND:1,<dur>,104,16, SIMCom +CLCC ...,6,... then
+ * VOICE CALL: END, Quectel +QIND: "ccinfo",...,-1,...) follow the final
+ * result of the host's next command line, or come after end_delay_ms when
+ * no line comes first.  late_end 0 gives the old polite order: the end at
+ * once, held behind the OK (and no NO CARRIER from the generic family).
+ *
+ * A family that waits (generic, dial_waits) answers ATD only when the far
+ * end does: OK on answer, else BUSY / NO ANSWER as ATD's final result.
+ * While it waits, any byte from the host aborts the dial (V.25ter): the
+ * byte is discarded, the call dropped and ATD ends with NO CARRIER.  No
+ * 125 ms grace after the command line, so the outcome never depends on
+ * timing; only a LF (the tail of a CR LF line end, never a command byte
+ * here) does not abort.
+ *
  * The far end's audio: once the call is up and the family's audio switch
  * is on (Huawei ^DDSETEX=2, SIMCom +CPCMREG=1, Quectel +QPCMV=1; generic
  * always), every uplink frame the host writes on the audio pty is recorded
@@ -128,29 +145,59 @@ static void a_conn(struct sim_modem *m, int ev)
 	clcc_urc(m, CLCC_ACTIVE);
 	if (m->sim->o.talk_ms > 0)
 		arm(m, CT_TALK, SIM_EV_REMOTE_END);
+	if (m->dial_pending) { /* a waiting ATD: the far end answered */
+		m->dial_pending = 0;
+		sim_at_complete(m, SIM_OK);
+	}
+}
+
+/* How a call ends, per event: ^CEND's cause and end_status, the final word
+ * of families with final_words (late: the family's hangup_word instead),
+ * the result a waiting ATD gets, and the call log's result when the call
+ * was never answered. */
+static const struct end_rule {
+	enum sim_call_event ev;
+	int cause, status;
+	const char *word;
+	int late;
+	int atd;
+	const char *result;
+} end_rules[] = {
+	{ SIM_EV_BUSY, 17, 0, "BUSY", 0, SIM_BUSY, "busy" },
+	{ SIM_EV_NOANSWER, 19, 0, "NO ANSWER", 0, SIM_NO_ANSWER, "noanswer" },
+	{ SIM_EV_REMOTE_END, 16, 0, "NO CARRIER", 0, SIM_NO_CARRIER, "cancelled" },
+	{ SIM_EV_HANGUP, 16, 0, NULL, 0, SIM_NO_CARRIER, "cancelled" },
+	{ SIM_EV_RELEASED, 16, 104, NULL, 1, SIM_NO_CARRIER, "cancelled" },
+	{ SIM_EV_ABORT, 16, 0, NULL, 0, SIM_NO_CARRIER, "cancelled" },
+};
+
+static const struct end_rule *end_rule(int ev)
+{
+	for (size_t i = 0; i < ARRAY_LEN(end_rules); i++)
+		if ((int)end_rules[i].ev == ev)
+			return &end_rules[i];
+	return &end_rules[2];
 }
 
 static void a_end(struct sim_modem *m, int ev)
 {
 	const struct sim_call_urcs *u = &m->fam->call;
-	int64_t now = clock_mono_ms();
+	const struct end_rule *r = end_rule(ev);
+	int64_t now = m->call.t_hangup > 0 ? m->call.t_hangup : clock_mono_ms();
 	int answered = m->call.t_answer > 0;
 	int dur = answered ? (int)((now - m->call.t_answer) / 1000) : 0;
-	int cause = ev == SIM_EV_BUSY ? 17 : ev == SIM_EV_NOANSWER ? 19 : 16;
 	char buf[96];
 	if (u->end) {
-		snprintf(buf, sizeof buf, u->end, dur, 0, cause);
-		sim_urc(m, buf);
-	}
-	if (u->end_talk && answered) {
-		snprintf(buf, sizeof buf, u->end_talk, dur);
+		snprintf(buf, sizeof buf, u->end, dur, r->status, r->cause);
 		sim_urc(m, buf);
 	}
 	clcc_urc(m, u->released);
-	if (u->final_words && ev != SIM_EV_HANGUP)
-		sim_urc(m, ev == SIM_EV_BUSY ? "BUSY" : ev == SIM_EV_NOANSWER ? "NO ANSWER" : "NO CARRIER");
-	const char *res = ev == SIM_EV_BUSY ? "busy" : ev == SIM_EV_NOANSWER ? "noanswer"
-			  : answered ? "answered" : "cancelled";
+	if (u->end_talk && (answered || (r->late && u->talk_end_always))) {
+		snprintf(buf, sizeof buf, u->end_talk, dur);
+		sim_urc(m, buf);
+	}
+	const char *word = r->late ? u->hangup_word : u->final_words ? r->word : NULL;
+	const char *res = answered ? "answered" : r->result;
 	int64_t ring = (answered ? m->call.t_answer : now) - m->call.t_dial;
 	if (m->call.rec) {
 		sf_close(m->call.rec);
@@ -160,10 +207,32 @@ static void a_end(struct sim_modem *m, int ev)
 	sim_call_free(m);
 	m->call.rec_path[0] = '\0';
 	m->call.pressed[0] = '\0';
-	m->call.t_answer = 0;
+	m->call.t_answer = m->call.t_hangup = 0;
 	m->call.audio_on = 0;
+	m->call.rel_skip = 0;
 	m->cpcmreg = 0;
 	m->call.gen++;
+	/* last: completing ATD runs the host's queued input, which may dial */
+	if (m->dial_pending) {
+		m->dial_pending = 0;
+		sim_at_complete(m, r->atd);
+	} else if (word) {
+		sim_urc(m, word);
+	}
+}
+
+/* The gateway hangs up: RELEASING until its next command line has been
+ * answered or end_delay_ms has passed (late_end 0: ended at once). */
+static void a_hangup(struct sim_modem *m, int ev)
+{
+	m->call.t_hangup = clock_mono_ms();
+	if (!m->late_end) {
+		m->call.state = SIM_CALL_IDLE;
+		a_end(m, ev);
+		return;
+	}
+	m->call.rel_skip = 1;
+	sim_timer_add(m->sim, m->end_delay_ms, SIM_T_CALL, m, m->call.gen, SIM_EV_RELEASED, 0, NULL);
 }
 
 static const struct {
@@ -175,12 +244,15 @@ static const struct {
 	{ SIM_CALL_IDLE, SIM_EV_DIAL, SIM_CALL_DIALING, a_dial },
 	{ SIM_CALL_DIALING, SIM_EV_ALERT, SIM_CALL_ALERTING, a_alert },
 	{ SIM_CALL_DIALING, SIM_EV_BUSY, SIM_CALL_IDLE, a_end },
-	{ SIM_CALL_DIALING, SIM_EV_HANGUP, SIM_CALL_IDLE, a_end },
+	{ SIM_CALL_DIALING, SIM_EV_HANGUP, SIM_CALL_RELEASING, a_hangup },
+	{ SIM_CALL_DIALING, SIM_EV_ABORT, SIM_CALL_IDLE, a_end },
 	{ SIM_CALL_ALERTING, SIM_EV_ANSWER, SIM_CALL_ACTIVE, a_conn },
 	{ SIM_CALL_ALERTING, SIM_EV_NOANSWER, SIM_CALL_IDLE, a_end },
-	{ SIM_CALL_ALERTING, SIM_EV_HANGUP, SIM_CALL_IDLE, a_end },
+	{ SIM_CALL_ALERTING, SIM_EV_HANGUP, SIM_CALL_RELEASING, a_hangup },
+	{ SIM_CALL_ALERTING, SIM_EV_ABORT, SIM_CALL_IDLE, a_end },
 	{ SIM_CALL_ACTIVE, SIM_EV_REMOTE_END, SIM_CALL_IDLE, a_end },
-	{ SIM_CALL_ACTIVE, SIM_EV_HANGUP, SIM_CALL_IDLE, a_end },
+	{ SIM_CALL_ACTIVE, SIM_EV_HANGUP, SIM_CALL_RELEASING, a_hangup },
+	{ SIM_CALL_RELEASING, SIM_EV_RELEASED, SIM_CALL_IDLE, a_end },
 };
 
 void sim_call_event(struct sim_modem *m, int ev)
@@ -188,6 +260,7 @@ void sim_call_event(struct sim_modem *m, int ev)
 	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
 		if (table[i].from != m->call.state || (int)table[i].ev != ev)
 			continue;
+		m->call.was = m->call.state;
 		m->call.state = table[i].to;
 		table[i].act(m, ev);
 		return;
@@ -201,13 +274,17 @@ int sim_call_dial(struct sim_modem *m, const char *number)
 	if (m->call.state != SIM_CALL_IDLE)
 		return SIM_CME(3);
 	if (m->creg_stat != 1 && m->creg_stat != 5)
-		return 2; /* NO CARRIER */
+		return SIM_NO_CARRIER;
 	snprintf(m->call.number, sizeof m->call.number, "%s", number);
 	m->call.t_dial = clock_mono_ms();
 	m->call.t_answer = 0;
 	m->call.far = (enum sim_far)sim_call_far(m, number);
 	m->n_calls++;
 	sim_call_event(m, SIM_EV_DIAL);
+	if (m->dial_waits && m->fam->call.dial_waits && m->call.state != SIM_CALL_IDLE) {
+		m->dial_pending = 1;
+		return SIM_PENDING;
+	}
 	return SIM_OK;
 }
 
@@ -217,6 +294,28 @@ int sim_call_hangup(struct sim_modem *m)
 	return SIM_OK;
 }
 
+void sim_call_drop(struct sim_modem *m)
+{
+	m->dial_pending = 0;
+	sim_call_event(m, SIM_EV_HANGUP);
+	sim_call_event(m, SIM_EV_RELEASED);
+}
+
+void sim_call_line_done(struct sim_modem *m)
+{
+	if (m->call.state != SIM_CALL_RELEASING)
+		return;
+	if (m->call.rel_skip)
+		m->call.rel_skip = 0; /* the hang-up's own line */
+	else
+		sim_call_event(m, SIM_EV_RELEASED);
+}
+
+void sim_call_abort(struct sim_modem *m)
+{
+	sim_call_event(m, SIM_EV_ABORT);
+}
+
 int sim_call_active(const struct sim_modem *m)
 {
 	return m->call.state != SIM_CALL_IDLE;
@@ -224,10 +323,12 @@ int sim_call_active(const struct sim_modem *m)
 
 void sim_call_clcc(struct sim_modem *m)
 {
-	static const int st[] = { -1, CLCC_DIALING, CLCC_ALERTING, CLCC_ACTIVE };
-	if (m->call.state == SIM_CALL_IDLE)
+	/* a releasing call is listed as it was before the hang-up */
+	static const int st[] = { -1, CLCC_DIALING, CLCC_ALERTING, CLCC_ACTIVE, -1 };
+	enum sim_call_state cs = m->call.state == SIM_CALL_RELEASING ? m->call.was : m->call.state;
+	if (st[cs] < 0)
 		return;
-	sim_at_info(m, "+CLCC: 1,0,%d,0,0,\"%s\",%d", st[m->call.state], m->call.number,
+	sim_at_info(m, "+CLCC: 1,0,%d,0,0,\"%s\",%d", st[cs], m->call.number,
 		    m->call.number[0] == '+' ? 145 : 129);
 }
 

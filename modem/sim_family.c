@@ -1,6 +1,9 @@
 /* sim_family — what differs between the simulated modem families, as data:
- * identification strings, boot and noise lines, default +CNMI, call
- * progress URCs and the vendor commands of docs/hardware.md
+ * identification strings, boot and noise lines, default +CNMI, the "SR"
+ * status report storage (+CNMI ds=2; the generic family has none and
+ * refuses ds=2), call progress and end URCs (what follows the gateway's
+ * hang-up; whether ATD waits for the far end, V.25ter style, as the generic
+ * family does) and the vendor commands of docs/hardware.md
  * (Huawei ^CVOICE/^DDSETEX/^CURC, SIMCom +CPCMREG/+DDET/+CRESET, Quectel
  * +QPCMV/+QINDCFG/+QTONEDET).  The AT interpreter looks a family's command
  * rows up before the generic 27.007/27.005 rows; nothing else branches on
@@ -213,14 +216,15 @@ static const struct sim_family fam_generic = {
 	.name = "generic", .cgmi = "Generic", .cgmm = "3GPP Modem", .cgmr = "1.0.0",
 	.ati = generic_ati, .cops = "+COPS: 0,0,\"Viettel\",7",
 	.cnmi_default = { 0, 0, 0, 0, 0 }, .boot = none, .noise = none, .cmds = NULL,
-	.call = { .final_words = 1 },
+	.sr_slots = 0,
+	.call = { .final_words = 1, .hangup_word = "NO CARRIER", .dial_waits = 1 },
 };
 
 static const struct sim_family fam_huawei = {
 	.name = "huawei", .cgmi = "huawei", .cgmm = "E173", .cgmr = "11.126.85.00.209",
 	.ati = huawei_ati, .cops = "+COPS: 0,0,\"Viettel\",2",
 	.cnmi_default = { 0, 0, 0, 0, 0 }, .boot = huawei_boot, .noise = huawei_noise,
-	.cmds = huawei_cmds,
+	.cmds = huawei_cmds, .sr_slots = 20,
 	.call = { .orig = "^ORIG:1,0", .alert = "^CONF:1", .conn = "^CONN:1,0",
 		  .end = "^CEND:1,%d,%d,%d", .final_words = 0 },
 };
@@ -229,16 +233,17 @@ static const struct sim_family fam_simcom = {
 	.name = "simcom", .cgmi = "SIMCOM INCORPORATED", .cgmm = "SIMCOM_SIM7600E-H",
 	.cgmr = "+CGMR: LE20B04SIM7600M22", .ati = simcom_ati,
 	.cops = "+COPS: 0,0,\"Viettel\",7", .cnmi_default = { 2, 1, 0, 0, 0 },
-	.boot = simcom_boot, .noise = none, .cmds = simcom_cmds,
+	.boot = simcom_boot, .noise = none, .cmds = simcom_cmds, .sr_slots = 20,
 	.call = { .conn = "VOICE CALL: BEGIN", .end_talk = "VOICE CALL: END: %06d",
-		  .clcc_fmt = "+CLCC: %d,0,%d,0,0,\"%s\",%d", .released = 6, .final_words = 1 },
+		  .clcc_fmt = "+CLCC: %d,0,%d,0,0,\"%s\",%d", .released = 6, .final_words = 1,
+		  .talk_end_always = 1 },
 };
 
 static const struct sim_family fam_quectel = {
 	.name = "quectel", .cgmi = "Quectel", .cgmm = "EC25", .cgmr = "EC25EFAR06A06M4G",
 	.ati = quectel_ati, .cops = "+COPS: 0,0,\"Viettel\",7",
 	.cnmi_default = { 2, 1, 0, 0, 0 }, .boot = quectel_boot, .noise = none,
-	.cmds = quectel_cmds,
+	.cmds = quectel_cmds, .sr_slots = 20,
 	.call = { .clcc_fmt = "+QIND: \"ccinfo\",%d,0,%d,0,0,\"%s\",%d", .released = -1,
 		  .final_words = 1 },
 };

@@ -8,12 +8,14 @@
 
 #define SIM_LINE_MAX     560  /* longest AT command line (SIMCom: 556) */
 #define SIM_STORE_SLOTS  30   /* SMS slots on the SIM */
+#define SIM_SR_MAX       50   /* status report ("SR") slots at most; a family's count is data */
 #define SIM_OUT_MAX      (1 << 20)
 #define SIM_MAX_MODEMS   32
 
-/* Result of one AT command: OK, plain ERROR, +CME/+CMS ERROR: n, or
- * "answer later" (prompt, network delay). */
-enum { SIM_OK = 0, SIM_ERR = -1, SIM_PENDING = 1 };
+/* Result of one AT command: OK, plain ERROR, +CME/+CMS ERROR: n, "answer
+ * later" (prompt, network delay, a dial waiting for the far end), or one of
+ * the call result words that end ATD. */
+enum { SIM_OK = 0, SIM_ERR = -1, SIM_PENDING = 1, SIM_NO_CARRIER = 2, SIM_BUSY = 3, SIM_NO_ANSWER = 4 };
 #define SIM_CME(n) (0x10000 | (n))
 #define SIM_CMS(n) (0x20000 | (n))
 
@@ -53,6 +55,9 @@ struct sim_call_urcs {
 				* sent when AT+CLCC=1 or AT+QINDCFG="ccinfo",1 */
 	int released;          /* state value of a released call in clcc_fmt */
 	int final_words;       /* 1: "NO CARRIER"/"BUSY"/"NO ANSWER" at the end */
+	const char *hangup_word; /* after the gateway's hang-up (late end): "NO CARRIER" */
+	int talk_end_always;   /* end_talk also for a call hung up unanswered */
+	int dial_waits;        /* ATD answers only when the far end does (V.25ter) */
 };
 
 struct sim_family {
@@ -64,6 +69,7 @@ struct sim_family {
 	const char *const *boot;  /* lines after the port (re)appears */
 	const char *const *noise; /* unsolicited lines now and then ("%d": rssi) */
 	const struct sim_cmd_def *cmds; /* vendor commands, name NULL ends */
+	int sr_slots;             /* "SR" status report storage (+CNMI ds=2); 0: none */
 	struct sim_call_urcs call;
 };
 
@@ -83,17 +89,23 @@ struct sim_slot {
 	struct sim_pdu_part pdu;
 };
 
-enum sim_call_state { SIM_CALL_IDLE, SIM_CALL_DIALING, SIM_CALL_ALERTING, SIM_CALL_ACTIVE };
+/* RELEASING: the gateway hung up (OK given) but the end is not reported
+ * yet; the call still exists (AT+CLCC lists it, ATD answers ERROR). */
+enum sim_call_state {
+	SIM_CALL_IDLE, SIM_CALL_DIALING, SIM_CALL_ALERTING, SIM_CALL_ACTIVE, SIM_CALL_RELEASING
+};
 enum sim_call_event {
 	SIM_EV_DIAL, SIM_EV_ALERT, SIM_EV_ANSWER, SIM_EV_BUSY, SIM_EV_NOANSWER,
-	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_COUNT
+	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_RELEASED, SIM_EV_ABORT, SIM_EV_COUNT
 };
 enum sim_far { SIM_FAR_ANSWER, SIM_FAR_BUSY, SIM_FAR_NOANSWER, SIM_FAR_VOICEMAIL };
 
 struct sim_call {
 	enum sim_call_state state;
+	enum sim_call_state was;  /* RELEASING: the state before the hang-up */
+	int rel_skip;   /* RELEASING: the hang-up's own command line is not "the next" */
 	char number[48];
-	int64_t t_dial, t_answer;
+	int64_t t_dial, t_answer, t_hangup;
 	unsigned gen;   /* timers of an older call are stale */
 	int audio_on;
 	enum sim_far far;
@@ -131,6 +143,9 @@ struct sim_modem {
 	struct sbuf queued;  /* input that arrived while busy */
 	struct sbuf out;     /* to the host */
 	struct sbuf held;    /* URCs held while a command runs */
+	int held_n;          /* how many */
+	int prompt_open;     /* AT+CMGS prompt given (urc_after_prompt): URCs flow */
+	int dial_pending;    /* ATD waits for the far end: any input byte aborts */
 	struct sbuf ta_buf;  /* SMS URCs buffered by +CNMI mode 0 */
 
 	/* settings (reset on boot) */
@@ -138,7 +153,7 @@ struct sim_modem {
 	int creg_n, cgreg_n, cereg_n;
 	int cnmi[5];
 	char cscs[8];
-	int mem[3];        /* +CPMS storages (index into the storage names) */
+	int mem[3];        /* +CPMS storages (index into the storage table) */
 	int clcc_auto, ddet, tonedet, ccinfo, curc, cpcmreg, qpcmv;
 	int pin_locked;
 	int pumping;
@@ -150,28 +165,34 @@ struct sim_modem {
 	int mr_next;
 	int cmgs_delay_ms, report_delay_ms, noise_ms;
 	int chunked;       /* write output in random 1..16-byte pieces, 1 ms apart */
+	int urc_after_prompt, late_end, end_delay_ms, dial_waits; /* sim_opts */
 	enum sim_report report;
 	enum sim_far far;   /* far-end behaviour of calls without an override */
 	struct sim_pdu_info pending;
 	int pending_cms;   /* fault for the message being submitted */
 	struct sim_slot store[SIM_STORE_SLOTS];
+	struct sim_slot sr[SIM_SR_MAX];  /* status reports, fam->sr_slots of them */
 	struct sim_pdu_part *netq; /* inbound waiting for a free slot */
 	int netq_n;
 
 	/* faults */
 	int f_error, f_cms_code, f_cms, f_silence;
+	int f_vanish_mp;   /* vanish for good after accepting part K (-1: any K < parts) */
+	int doomed;        /* accepted that part: deaf until the port goes */
+	int gone;          /* vanished for good */
 
 	struct sim_call call;
 
 	/* stats */
-	long n_parts, n_reports, n_rejected, n_inbound, n_calls;
+	long n_parts, n_reports, n_rejected, n_inbound, n_calls, n_sr_dropped;
+	long n_glued;      /* URCs that went out after a "> " prompt (urc_after_prompt) */
 };
 
 enum sim_timer_kind {
 	SIM_T_CMGS,   /* network accepted (or rejected) the submitted part */
 	SIM_T_CDS,    /* status report arrives */
 	SIM_T_NOISE,  /* an unsolicited noise line */
-	SIM_T_DOWN,   /* the modem resets (AT+CFUN=1,1, AT+CRESET): port goes */
+	SIM_T_DOWN,   /* the port goes (a = down ms, -1 for good): reset, doomed modem */
 	SIM_T_RETURN, /* a vanished port comes back */
 	SIM_T_CALL,   /* call progress event (a = event) */
 	SIM_T_AUDIO,  /* 20 ms downlink audio frame of a call */
@@ -219,10 +240,12 @@ struct sim {
 uint32_t sim_rand(struct sim *s);
 void sim_timer_add(struct sim *s, int64_t delay_ms, enum sim_timer_kind k, struct sim_modem *m,
 		   unsigned gen, int a, int b, const char *str);
+/* Runs now, in due order, every pending timer of kind k for modem m. */
+void sim_timer_fire(struct sim *s, struct sim_modem *m, enum sim_timer_kind k);
 void sim_urc(struct sim_modem *m, const char *text);
 void sim_emit(struct sim_modem *m, const char *bytes, size_t n);
 void sim_modem_boot(struct sim_modem *m);
-/* Port gone now, back (new pty, modem booted) after down_ms. */
+/* Port gone now, back (new pty, modem booted) after down_ms; < 0: for good. */
 void sim_modem_vanish(struct sim_modem *m, int down_ms);
 /* A reset the host asked for: the OK goes out first, then the port goes. */
 void sim_modem_reboot(struct sim_modem *m, int down_ms);
@@ -232,6 +255,7 @@ void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int6
 int sim_report_status(struct sim_modem *m, const char *number);
 int sim_call_far(struct sim_modem *m, const char *number);
 int sim_store_free_slot(struct sim_modem *m);
+int sim_sr_used(const struct sim_modem *m);
 void sim_netq_drain(struct sim_modem *m);
 
 /* sim_at.c */
@@ -246,7 +270,14 @@ void sim_deliver_inbound(struct sim_modem *m, const struct sim_pdu_part *p, int 
 
 /* sim_call.c */
 int sim_call_dial(struct sim_modem *m, const char *number);
+/* The gateway hangs up (ATH, AT+CHUP): the end is reported late. */
 int sim_call_hangup(struct sim_modem *m);
+/* The call is gone at once (the port vanishes): no late end. */
+void sim_call_drop(struct sim_modem *m);
+/* A command line was answered: a releasing call may now report its end. */
+void sim_call_line_done(struct sim_modem *m);
+/* A waiting ATD is aborted by a byte from the host (V.25ter). */
+void sim_call_abort(struct sim_modem *m);
 void sim_call_event(struct sim_modem *m, int ev);
 void sim_call_clcc(struct sim_modem *m);
 int sim_call_active(const struct sim_modem *m);

@@ -1,7 +1,9 @@
 /* libFuzzer target: arbitrary bytes into the simulated modem's AT input
  * (modem/sim_at.c), with time moving between two chunks so network delays,
  * reports and call timers fire.  A first byte with the top bit set sends
- * the rest as control-socket lines instead (sim_ctl).  A fresh simulator
+ * the rest as control-socket lines instead (sim_ctl); bit 0x40 makes the
+ * modems polite (no URCs after the prompt, no late call end, ATD answered
+ * at once), so both sides of those switches are fuzzed.  A fresh simulator
  * per input keeps crashes reproducible. */
 #include "gateway/clock.h"
 #include "gateway/log.h"
@@ -26,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.report = "mix";
 	o.noise_ms = 300;
 	o.cmgs_delay_ms = 100;
+	if (data[0] & 0x40)
+		o.urc_after_prompt = o.late_end = o.dial_waits = 0;
 	char err[256];
 	struct sim *s = sim_new(&o, err, sizeof err);
 	if (!s)

@@ -154,6 +154,10 @@ static void a_dial(struct call *c, enum call_event ev)
 static void a_dial_ok(struct call *c, enum call_event ev)
 {
 	(void)ev;
+	/* some modems (V.25ter, dial_waits) answer ATD only when the far end
+	 * does: ask at once rather than at the next poll */
+	if (c->state == CALL_DIALING || c->state == CALL_RINGING)
+		arm(c, T_POLL, 1);
 	if (c->prof && !strcmp(c->prof->audio_when, "after ATD") && !c->audio_on_sent) {
 		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 		c->audio_on_sent = 1;

@@ -29,7 +29,8 @@
  * to DIR/<modem>-call-<n>.wav, and a downlink frame goes out every 20 ms:
  * silence, or a DTMF tone (spandsp dtmf_tx) when the far end presses a
  * key.  Keys ("keys TO 21") are pressed one by one after every
- * --keys-after-ms of uplink audio received; SIMCom (+DDET=1) and Quectel
+ * --keys-after-ms of uplink speech heard (frames above SPEECH_RMS: a
+ * listener does not press during the silence before the greeting); SIMCom (+DDET=1) and Quectel
  * (+QTONEDET=1) also report the key as a URC.  Voicemail answers and never
  * presses. */
 #include "modem/sim_int.h"
@@ -44,7 +45,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { FRAME_SAMPLES = 160, FRAME_BYTES = 320, FRAME_MS = 20 };
+enum { FRAME_SAMPLES = 160, FRAME_BYTES = 320, FRAME_MS = 20, SPEECH_RMS = 100 };
 
 enum { CLCC_ACTIVE = 0, CLCC_DIALING = 2, CLCC_ALERTING = 3 };
 
@@ -399,14 +400,19 @@ void sim_call_audio_in(struct sim_modem *m, const void *buf, size_t n)
 			break;
 		c->up_len = 0;
 		short s[FRAME_SAMPLES];
+		double sumsq = 0;
 		for (int i = 0; i < FRAME_SAMPLES; i++) {
 			s[i] = (short)(uint16_t)(c->up[2 * i] | (c->up[2 * i + 1] << 8));
-			c->rec_sumsq += (double)s[i] * s[i];
+			sumsq += (double)s[i] * s[i];
 		}
+		c->rec_sumsq += sumsq;
 		c->rec_samples += FRAME_SAMPLES;
 		if (c->rec)
 			sf_write_short(c->rec, s, FRAME_SAMPLES);
-		c->heard_ms += FRAME_MS;
+		/* a listener presses after hearing speech, not silence: only
+		 * frames above SPEECH_RMS count towards keys_after_ms */
+		if (sumsq >= (double)SPEECH_RMS * SPEECH_RMS * FRAME_SAMPLES)
+			c->heard_ms += FRAME_MS;
 		if (c->keys[0] && c->heard_ms >= m->sim->o.keys_after_ms) {
 			c->heard_ms = 0;
 			press(m);

@@ -2,7 +2,7 @@
 # Scripts run the real `loa` binary ($LOA) and exit non-zero on failure.
 set -euo pipefail
 WORK=$(mktemp -d /tmp/loa-it.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 export LOA_CONFIG="$WORK/loa.conf"
 # A fixed wall time (2026-12-01 09:00 +07) so nothing depends on the hour.
 export LOA_FAKE_TIME=${LOA_FAKE_TIME:-1796090400}

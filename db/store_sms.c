@@ -250,37 +250,21 @@ fail:
 
 #define FRAGMENTS_NOTE "parts of an earlier sending from another modem may also be on the phone"
 
-int store_sms_unpin(struct store *st, const char *modem, const char *why, int64_t now, int *n)
+int store_sms_unpin(struct store *st, const char *modem, int64_t now, int *n)
 {
 	static const char *const sql[] = {
 		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
-		" SELECT ?1, 'sms_restarted', notice_id, id, household_id, ?2,"
-		" ?3 || ': sent whole again from another modem; " FRAGMENTS_NOTE "'"
-		" FROM deliveries WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms'",
+		" SELECT ?1, 'sms_restarted', notice_id, id, household_id, ?3,"
+		" 'modem ' || ?3 || ' that sent the first parts is gone: sent whole again from another modem; "
+		FRAGMENTS_NOTE "'"
+		" FROM deliveries WHERE sms_pin = ?3 AND state = 'queued' AND channel = 'sms'",
 		"UPDATE sms_refs SET superseded = 1 WHERE superseded = 0 AND delivery_id IN"
-		" (SELECT id FROM deliveries WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms')",
+		" (SELECT id FROM deliveries WHERE sms_pin = ?3 AND state = 'queued' AND channel = 'sms')",
 		"UPDATE deliveries SET sms_pin = '', sms_ref = 0, fragments = 1, updated_at = ?1,"
-		" last_error = ?3 || ': sent whole again from another modem'"
-		" WHERE sms_pin = ?2 AND state = 'queued' AND channel = 'sms'",
+		" last_error = 'modem ' || ?3 || ' is gone: sent whole again from another modem'"
+		" WHERE sms_pin = ?3 AND state = 'queued' AND channel = 'sms'",
 	};
-	*n = 0;
-	if (store_begin(st) != STORE_OK)
-		return STORE_ERR;
-	for (size_t i = 0; i < ARRAY_LEN(sql); i++) {
-		sqlite3_stmt *s = store_prep(st, sql[i]);
-		if (!s)
-			goto fail;
-		sqlite3_bind_int64(s, 1, now);
-		store_bind_text(s, 2, modem);
-		store_bind_text(s, 3, why);
-		if (store_step_done(st, s, "unpin") != STORE_OK)
-			goto fail;
-		*n = sqlite3_changes(st->db);
-	}
-	return store_commit(st);
-fail:
-	store_rollback(st);
-	return STORE_ERR;
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, 0, 0, modem, n, "unpin");
 }
 
 int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n)

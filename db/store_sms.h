@@ -63,8 +63,8 @@ int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *m
 /* Multipart messages started on `modem` (sms_pin) and still queued: their
  * accepted parts are superseded, the pin and reference dropped and
  * `fragments` set, so another modem sends them whole with a new reference;
- * an sms_restarted event names `why`.  *n = how many. */
-int store_sms_unpin(struct store *st, const char *modem, const char *why, int64_t now, int *n);
+ * an sms_restarted event each.  *n = how many. */
+int store_sms_unpin(struct store *st, const char *modem, int64_t now, int *n);
 /* Modems that queued multipart messages are pinned to. */
 int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n);
 

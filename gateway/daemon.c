@@ -1233,7 +1233,7 @@ static void unpin_lost(struct daemon *d, int64_t now)
 		snprintf(why, sizeof why, "modem %s is gone (%s for %llds)", dm->cfg->name, at_state_name(st),
 			 (long long)((now - dm->unready_since) / 1000));
 		int n = 0;
-		if (store_sms_unpin(d->st, dm->cfg->name, why, clock_wall_s(), &n) != STORE_OK)
+		if (store_sms_unpin(d->st, dm->cfg->name, clock_wall_s(), &n) != STORE_OK)
 			LOG_E(dm->sub, "%s", store_errmsg(d->st));
 		else if (n)
 			LOG_W(dm->sub, "%s: %d multipart SMS it had started will be sent whole again from another"
@@ -1258,7 +1258,7 @@ static void unpin_unconfigured(struct daemon *d)
 		char why[128];
 		int c = 0;
 		snprintf(why, sizeof why, "modem %.31s is not enabled in the configuration", names[k]);
-		if (store_sms_unpin(d->st, names[k], why, clock_wall_s(), &c) == STORE_OK && c)
+		if (store_sms_unpin(d->st, names[k], clock_wall_s(), &c) == STORE_OK && c)
 			LOG_W("daemon", "%s: %d multipart SMS it had started will be sent whole again", why, c);
 	}
 }

@@ -214,6 +214,19 @@ static const char *const store_migrations[] = {
 	"  ORDER BY r.id DESC LIMIT 1)"
 	" WHERE channel = 'sms' AND state IN ('queued', 'sending') AND parts > 1"
 	" AND EXISTS (SELECT 1 FROM sms_refs r WHERE r.delivery_id = deliveries.id);",
+	/* 6: parts of inbound multipart SMS wait here, not on the SIM: each is
+	 *    deleted from the SIM once stored, so fragments that never complete
+	 *    cannot fill the SIM and stop inbound SMS (db/store_sms.c). */
+	"CREATE TABLE inbound_parts ("
+	"  modem TEXT NOT NULL,"
+	"  sender TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL,"
+	"  parts INTEGER NOT NULL,"
+	"  part INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  sent_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (modem, sender, ref, parts, part)) WITHOUT ROWID;",
 };
 
 #endif

@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int inbound_insert(struct store *st, const char *modem, const char *sender, const char *text, int parts,
+			  int64_t sent_at, int64_t now, int64_t *id);
+
 void store_sms_job_clear(struct sms_job *j)
 {
 	free(j->text);
@@ -492,6 +495,12 @@ int store_sms_parts_since(struct store *st, const char *modem, int64_t since, in
 int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
 		      int64_t sent_at, int64_t now, int64_t *id)
 {
+	return inbound_insert(st, modem, sender, text, parts, sent_at, now, id);
+}
+
+static int inbound_insert(struct store *st, const char *modem, const char *sender, const char *text, int parts,
+			  int64_t sent_at, int64_t now, int64_t *id)
+{
 	sqlite3_stmt *s = store_prep(st,
 		"INSERT INTO inbound(received_at, sent_at, modem, sender, text, parts)"
 		" VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6)");
@@ -507,6 +516,98 @@ int store_sms_inbound(struct store *st, const char *modem, const char *sender, c
 	if (rc == STORE_OK && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
+}
+
+int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t now, int64_t *inbound_id,
+		       char **text)
+{
+	*inbound_id = 0;
+	*text = NULL;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	/* a part seen twice (read again after a crash) is kept once */
+	sqlite3_stmt *s = store_prep(st,
+		"INSERT OR IGNORE INTO inbound_parts(modem, sender, ref, parts, part, text, sent_at, received_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8)");
+	if (!s)
+		goto fail;
+	store_bind_text(s, 1, f->modem);
+	store_bind_text(s, 2, f->sender);
+	sqlite3_bind_int(s, 3, f->ref);
+	sqlite3_bind_int(s, 4, f->parts);
+	sqlite3_bind_int(s, 5, f->part);
+	store_bind_text(s, 6, f->text);
+	sqlite3_bind_int64(s, 7, f->sent_at);
+	sqlite3_bind_int64(s, 8, now);
+	if (store_step_done(st, s, "inbound part") != STORE_OK)
+		goto fail;
+	s = store_prep(st, "SELECT part, text, COALESCE(sent_at, 0) FROM inbound_parts"
+			   " WHERE modem = ?1 AND sender = ?2 AND ref = ?3 AND parts = ?4 ORDER BY part");
+	if (!s)
+		goto fail;
+	store_bind_text(s, 1, f->modem);
+	store_bind_text(s, 2, f->sender);
+	sqlite3_bind_int(s, 3, f->ref);
+	sqlite3_bind_int(s, 4, f->parts);
+	struct sbuf b;
+	sbuf_init(&b);
+	int n = 0, r;
+	int64_t first = 0;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		sbuf_add(&b, store_col_text(s, 1));
+		int64_t t = sqlite3_column_int64(s, 2);
+		if (t && (!first || t < first))
+			first = t;
+	}
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE) {
+		sbuf_free(&b);
+		store_fail(st, "inbound parts");
+		goto fail;
+	}
+	if (n < f->parts) {
+		sbuf_free(&b);
+		return store_commit(st);
+	}
+	s = store_prep(st, "DELETE FROM inbound_parts WHERE modem = ?1 AND sender = ?2 AND ref = ?3 AND parts = ?4");
+	if (!s) {
+		sbuf_free(&b);
+		goto fail;
+	}
+	store_bind_text(s, 1, f->modem);
+	store_bind_text(s, 2, f->sender);
+	sqlite3_bind_int(s, 3, f->ref);
+	sqlite3_bind_int(s, 4, f->parts);
+	char *joined = b.s ? sbuf_take(&b) : xstrdup("");
+	if (store_step_done(st, s, "inbound parts") != STORE_OK ||
+	    inbound_insert(st, f->modem, f->sender, joined, f->parts, first, now, inbound_id) != STORE_OK ||
+	    store_commit(st) != STORE_OK) {
+		free(joined);
+		*inbound_id = 0;
+		goto fail;
+	}
+	*text = joined;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERR;
+}
+
+int store_sms_fragments_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
+{
+	static const char *const sql[] = {
+		/* what did arrive is kept in the inbox, marked, never acted on */
+		"INSERT INTO inbound(received_at, sent_at, modem, sender, text, parts, decision, reason)"
+		" SELECT ?1, MIN(sent_at), modem, sender, group_concat(text, ' [...] '), COUNT(*), 'incomplete',"
+		" COUNT(*) || ' of ' || parts || ' parts arrived; the others never came'"
+		" FROM (SELECT * FROM inbound_parts ORDER BY part)"
+		" GROUP BY modem, sender, ref, parts HAVING MIN(received_at) < ?1 - ?2",
+		"DELETE FROM inbound_parts WHERE (modem, sender, ref, parts) IN"
+		" (SELECT modem, sender, ref, parts FROM inbound_parts"
+		"  GROUP BY modem, sender, ref, parts HAVING MIN(received_at) < ?1 - ?2)",
+	};
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, max_age_s, 0, NULL, n, "expire inbound parts");
 }
 
 int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,

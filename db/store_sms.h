@@ -100,6 +100,24 @@ int store_sms_parts_since(struct store *st, const char *modem, int64_t since, in
 int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
 		      int64_t sent_at, int64_t now, int64_t *id);
 
+/* One part of an inbound multipart SMS (23.040 concatenation: sender,
+ * reference and part count name the message). */
+struct sms_fragment {
+	const char *modem, *sender, *text;
+	int ref, part, parts;
+	int64_t sent_at;       /* service-centre time, 0 unknown */
+};
+/* Keeps the part in the database (so its SIM copy can be deleted at once;
+ * a part stored twice counts once).  When every part is there, in the same
+ * transaction the parts become one inbound row: *inbound_id is its id and
+ * *text the parts joined in order (caller frees); else *inbound_id = 0. */
+int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t now, int64_t *inbound_id,
+		       char **text);
+/* Messages whose first part came before now - max_age_s and never
+ * completed: what arrived goes to the inbox as decision 'incomplete' (never
+ * acted on) and the parts are dropped.  *n = parts dropped. */
+int store_sms_fragments_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
+
 /* modem_status row upsert. */
 int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,
 			   const char *last_error, int64_t now);

@@ -42,7 +42,6 @@
 #include "gateway/util.h"
 #include "modem/at.h"
 #include "modem/codec.h"
-#include "modem/reasm.h"
 #include "db/store_call.h"
 #include "modem/audio.h"
 #include "modem/call.h"
@@ -122,7 +121,6 @@ struct daemon {
 	struct daemon_opts o;
 	struct dmodem m[LOA_MAX_MODEMS];
 	int n;
-	struct reasm *reasm;
 	int gw_parts_today;
 	int64_t day_start_s;
 	int budget_logged;      /* "budget spent" said once a day */
@@ -608,33 +606,42 @@ static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx, con
 	}
 	char sender[32];
 	normalise_number(s.number, sender, sizeof sender);
-	struct reasm_msg done;
 	int64_t now = clock_wall_s();
-	int r = reasm_add(dm->d->reasm, dm->cfg->name, sender, s.ref, s.part, s.parts, s.text, idx, s.scts_s, now, &done);
-	if (r < 0) /* an impossible part number: keep the text as a message of its own */
-		r = reasm_add(dm->d->reasm, dm->cfg->name, sender, 0, 1, 1, s.text, idx, s.scts_s, now, &done);
-	if (r == 0) {
-		LOG_D(dm->sub, "inbound part %d/%d from %s (ref %d) held", s.part, s.parts, sender, s.ref);
-		return;
-	}
+	char *text = s.text;
+	int parts = 1;
 	int64_t id = 0;
-	if (store_sms_inbound(dm->d->st, dm->cfg->name, done.sender, done.text, done.parts, done.sent_s, now, &id) !=
-	    STORE_OK) {
-		LOG_E(dm->sub, "inbound from %s: %s (left on the SIM)", done.sender, store_errmsg(dm->d->st));
-		free(done.text);
+	if (s.parts > 1 && s.part >= 1 && s.part <= s.parts) {
+		/* a part waits in the database, never on the SIM: fragments that
+		 * never complete cannot fill it and stop inbound SMS */
+		struct sms_fragment f = { dm->cfg->name, sender, s.text, s.ref, s.part, s.parts, s.scts_s };
+		if (store_sms_fragment(dm->d->st, &f, now, &id, &text) != STORE_OK) {
+			LOG_E(dm->sub, "inbound part from %s: %s (left on the SIM)", sender, store_errmsg(dm->d->st));
+			return;
+		}
+		if (idx >= 0)
+			delete_index(dm, mem, idx);
+		if (!id) {
+			LOG_D(dm->sub, "inbound part %d/%d from %s (ref %d) kept", s.part, s.parts, sender, s.ref);
+			return;
+		}
+		parts = s.parts;
+	} else if (store_sms_inbound(dm->d->st, dm->cfg->name, sender, text, 1, s.scts_s, now, &id) != STORE_OK) {
+		/* (an impossible part number too: the text is a message of its own) */
+		LOG_E(dm->sub, "inbound from %s: %s (left on the SIM)", sender, store_errmsg(dm->d->st));
 		return;
+	} else if (idx >= 0) {
+		delete_index(dm, mem, idx);
 	}
-	LOG_I(dm->sub, "inbound %lld: SMS from %s (%d part%s) stored", (long long)id, done.sender, done.parts,
-	      done.parts > 1 ? "s" : "");
+	LOG_I(dm->sub, "inbound %lld: SMS from %s (%d part%s) stored", (long long)id, sender, parts,
+	      parts > 1 ? "s" : "");
 	struct inbox_result res;
 	memset(&res, 0, sizeof res);
-	if (inbox_handle(dm->d->st, dm->d->cfg, id, done.sender, done.text, now, &res) == 0)
+	if (inbox_handle(dm->d->st, dm->d->cfg, id, sender, text, now, &res) == 0)
 		LOG_I(dm->sub, "inbound %lld: %s%s%s", (long long)id, res.decision, res.reason[0] ? ": " : "", res.reason);
 	else
 		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));
-	for (int i = 0; i < done.n_idx; i++)
-		delete_index(dm, mem, done.idx[i]);
-	free(done.text);
+	if (text != s.text)
+		free(text);
 }
 
 /* Walks "+CMGR: ..."/"+CMGL: ..." header lines, each followed by its PDU. */
@@ -1324,7 +1331,9 @@ static int loop(struct daemon *d)
 			if (store_sms_expire(d->st, wall, (int64_t)d->cfg->sms_expire_h * 3600, &n) == STORE_OK && n)
 				LOG_W("daemon", "%d SMS deliveries expired (not sent within sms.expire_h = %d)", n,
 				      d->cfg->sms_expire_h);
-			reasm_expire(d->reasm, wall, REASM_MAX_AGE_S);
+			if (store_sms_fragments_expire(d->st, wall, REASM_MAX_AGE_S, &n) == STORE_OK && n)
+				LOG_W("daemon", "%d part%s of inbound SMS that never completed dropped after %d h (kept in the"
+					  " inbox as 'incomplete')", n, n > 1 ? "s" : "", REASM_MAX_AGE_S / 3600);
 			next_expire = now + EXPIRE_EVERY_MS;
 		}
 		int64_t wake = now + 1000;
@@ -1518,12 +1527,10 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 	d->cfg = cfg;
 	d->st = st;
 	d->o = *o;
-	d->reasm = reasm_new();
 	d->started_s = clock_wall_s();
 	int n_unc = 0;
 	if (store_sms_recover(st, clock_wall_s(), &n_unc) != STORE_OK) {
 		LOG_E("daemon", "%s", store_errmsg(st));
-		reasm_free(d->reasm);
 		free(d);
 		return 1;
 	}
@@ -1586,7 +1593,6 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s());
 	}
 	voice_close(d);
-	reasm_free(d->reasm);
 	free(d);
 	LOG_I("daemon", "stopped");
 	return rc;

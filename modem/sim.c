@@ -684,8 +684,13 @@ static int num(const char *w, long lo, long hi, long *v)
 static int ctl_inject(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r)
 {
 	char *how = word(&p), *from = word(&p);
+	/* cmti-first / cmt-first: only part 1 of a long message arrives (the
+	 * network lost the rest), as fragments that never complete */
+	int first_only = how && (!strcmp(how, "cmti-first") || !strcmp(how, "cmt-first"));
+	if (first_only)
+		how[strlen(how) - 6] = '\0';
 	if (!how || !from || (strcmp(how, "cmti") && strcmp(how, "cmt")))
-		return fail(r, "usage: inject M cmti|cmt FROM TEXT...", NULL);
+		return fail(r, "usage: inject M cmti|cmt|cmti-first|cmt-first FROM TEXT...", NULL);
 	while (*p == ' ')
 		p++;
 	unescape(p);
@@ -699,7 +704,7 @@ static int ctl_inject(struct sim *s, struct sim_modem *m, char *p, struct sbuf *
 	}
 	if (l->n > 1)
 		s->next_ref = (s->next_ref + 1) & 0xFF;
-	for (int i = 0; i < l->n; i++)
+	for (int i = 0; i < (first_only ? 1 : l->n); i++)
 		sim_deliver_inbound(m, &l->part[i], !strcmp(how, "cmt"));
 	sbuf_printf(r, "ok parts=%d", l->n);
 	if (l->n > 1)
@@ -875,7 +880,7 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 	} else if (!strcmp(cmd, "stats")) {
 		rc = ctl_stats(s, reply);
 	} else if (!strcmp(cmd, "help")) {
-		sbuf_add(reply, "ok commands: inject M cmti|cmt FROM TEXT | fault M error N | fault M cms CODE N | "
+		sbuf_add(reply, "ok commands: inject M cmti|cmt|cmti-first|cmt-first FROM TEXT | fault M error N | fault M cms CODE N | "
 				"fault M silence N | fault M garbage [N] | fault M vanish MS|forever | "
 				"fault M vanish-multipart [K] | fault M clear | "
 				"set M|all KEY VALUE (cmgs_delay_ms report_delay_ms report noise_ms creg csq call "

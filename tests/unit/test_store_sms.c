@@ -15,12 +15,12 @@
 #include "gateway/clock.h"
 #include "gateway/config.h"
 #include "gateway/daemon.h"
-#include "modem/reasm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 
 #define T0 1796090400
 
@@ -361,31 +361,61 @@ static void test_inbound_status_expire(void **state)
 	assert_int_equal(counts_of(nid).queued, 0);
 }
 
-static void test_reasm(void **state)
+static int64_t frag(const char *sender, int ref, int part, int parts, const char *text, int64_t now, char **out)
+{
+	struct sms_fragment f = { "m1", sender, text, ref, part, parts, T0 - 5 + part };
+	int64_t id = -1;
+	*out = NULL;
+	assert_int_equal(store_sms_fragment(st, &f, now, &id, out), STORE_OK);
+	return id;
+}
+
+/* Inbound multipart SMS are joined in the database (their SIM copies go at
+ * once): out of order, a part twice (read again after a crash), another
+ * sender interleaved; one that never completes expires into the inbox. */
+static void test_inbound_parts(void **state)
 {
 	(void)state;
-	struct reasm *r = reasm_new();
-	struct reasm_msg m;
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 0, 1, 1, "one", 3, T0, T0, &m), 1);
-	assert_string_equal(m.text, "one");
-	assert_int_equal(m.n_idx, 1);
-	free(m.text);
-	/* 3 parts out of order, one twice, interleaved with another sender */
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 3, 3, "C", 5, T0, T0, &m), 0);
-	assert_int_equal(reasm_add(r, "m1", "+84911111111", 7, 1, 2, "x", -1, T0, T0, &m), 0);
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 1, 3, "A", 6, T0, T0, &m), 0);
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 1, 3, "A", 7, T0, T0, &m), 0);
-	assert_int_equal(reasm_pending(r), 2);
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 2, 3, "B", 8, T0, T0, &m), 1);
-	assert_string_equal(m.text, "ABC");
-	assert_int_equal(m.parts, 3);
-	assert_int_equal(m.n_idx, 4);
-	free(m.text);
-	assert_int_equal(reasm_add(r, "m1", "+84987654321", 7, 4, 3, "?", 8, T0, T0, &m), -1);
-	assert_int_equal(reasm_expire(r, T0 + 10, 60), 0);
-	assert_int_equal(reasm_expire(r, T0 + 100, 60), 1);
-	assert_int_equal(reasm_pending(r), 0);
-	reasm_free(r);
+	char *t;
+	assert_int_equal(frag("+84987654321", 7, 3, 3, "C", T0, &t), 0);
+	assert_int_equal(frag("+84911111111", 7, 1, 2, "x", T0, &t), 0);
+	assert_int_equal(frag("+84987654321", 7, 1, 3, "A", T0, &t), 0);
+	assert_int_equal(frag("+84987654321", 7, 1, 3, "A", T0, &t), 0);
+	int64_t id = frag("+84987654321", 7, 2, 3, "B", T0 + 1, &t);
+	assert_true(id > 0);
+	assert_string_equal(t, "ABC");
+	free(t);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT text, parts, sent_at FROM inbound WHERE id = ?1", -1, &q, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(q, 1, id);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "ABC");
+	assert_int_equal(sqlite3_column_int(q, 1), 3);
+	assert_int_equal(sqlite3_column_int64(q, 2), T0 - 4); /* part 1's centre time */
+	sqlite3_finalize(q);
+	/* the same reference again later is a new message */
+	assert_int_equal(frag("+84987654321", 7, 1, 3, "D", T0 + 2, &t), 0);
+	int n = -1;
+	assert_int_equal(store_sms_fragments_expire(st, T0 + 50, 60, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_sms_fragments_expire(st, T0 + 100, 60, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(sender || ':' || text || ':' || decision, ' ')"
+					    " FROM inbound WHERE decision = 'incomplete' ORDER BY sender", -1, &q, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	const char *got = (const char *)sqlite3_column_text(q, 0);
+	assert_non_null(strstr(got, "+84911111111:x:incomplete"));
+	assert_non_null(strstr(got, "+84987654321:D:incomplete"));
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM inbound_parts", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 }
 
 static void test_cms_table(void **state)
@@ -414,7 +444,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_urgent_first_and_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_override_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_status_expire, setup, teardown),
-		cmocka_unit_test(test_reasm),
+		cmocka_unit_test_setup_teardown(test_inbound_parts, setup, teardown),
 		cmocka_unit_test(test_cms_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

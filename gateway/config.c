@@ -361,6 +361,19 @@ int config_load(struct loa_config *c, const char *explicit_path, char *err, unsi
 		config_defaults(c, NULL);
 		return 0;
 	}
+	/* who can write the config can make the daemon send anything to anyone
+	 * (and point its database anywhere): refuse, do not just warn */
+	struct stat dst;
+	if (st.st_mode & S_IWOTH) {
+		snprintf(err, errlen, "%s: the config is world-writable (anyone could change it); run: chmod o-w %s",
+			 path, path);
+		return -1;
+	}
+	if (stat(dir, &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
+		snprintf(err, errlen, "%s: its folder %s is world-writable (anyone could replace the config); run: chmod o-w %s",
+			 path, dir, dir);
+		return -1;
+	}
 	char *text = util_read_file(path, NULL);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));

@@ -14,12 +14,14 @@
 #include "gateway/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sndfile.h>
 #include <soxr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int tts_audio_resample(const float *in, size_t n, double in_rate, double out_rate, float **out,
@@ -158,17 +160,27 @@ void tts_audio_normalise(float *x, size_t n, double rate, double target_dbfs)
 
 int tts_audio_write_wav(const char *path, const float *x, size_t n, char *err, size_t errlen)
 {
-	static unsigned seq;
+	/* The temporary file is created, never opened: mkostemp uses O_EXCL, so
+	 * a name planted in the folder (a symlink to /etc/...) is not followed.
+	 * rename() then replaces the final name itself, never what it points to. */
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", path, (long)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot write audio: %s", path, strerror(errno));
+		return -1;
+	}
+	fchmod(fd, 0640);
 	SF_INFO info;
 	memset(&info, 0, sizeof info);
 	info.samplerate = TTS_AUDIO_RATE;
 	info.channels = 1;
 	info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-	SNDFILE *sf = sf_open(tmp, SFM_WRITE, &info);
+	SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, 1);
 	if (!sf) {
 		snprintf(err, errlen, "%s: cannot write audio: %s", path, sf_strerror(NULL));
+		close(fd);
+		unlink(tmp);
 		return -1;
 	}
 	int16_t buf[4096];

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gateway/config.h"
 #include "gateway/util.h"
@@ -124,6 +126,37 @@ static void test_load_missing(void **state)
 	assert_string_equal(err, "/nonexistent/loa.conf: cannot read config: No such file or directory");
 }
 
+
+/* A config anyone can write (or whose folder anyone can write) is refused. */
+static void test_world_writable(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/loa-cfg.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/loa.conf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[gateway]\nvillage = Thon Tan Loi\n", f);
+	fclose(f);
+	struct loa_config c;
+	char err[512];
+	chmod(path, 0600);
+	assert_int_equal(config_load(&c, path, err, sizeof err), 0);
+	chmod(path, 0666);
+	assert_int_equal(config_load(&c, path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "world-writable"));
+	assert_non_null(strstr(err, "chmod o-w"));
+	chmod(path, 0640);
+	chmod(dir, 0777);
+	assert_int_equal(config_load(&c, path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "its folder"));
+	chmod(dir, 01777); /* like /tmp: the sticky bit keeps others from replacing it */
+	assert_int_equal(config_load(&c, path, err, sizeof err), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_world_writable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -359,6 +359,45 @@ static void test_normaliser(void **state)
 	free(x);
 }
 
+
+/* A link planted in the output folder (at the final name, or at the
+ * temporary name an older Loa used) never makes the writer touch its
+ * target: the victim file is unchanged and the WAV is a file of its own. */
+static void test_write_ignores_planted_links(void **state)
+{
+	(void)state;
+	char wdir[] = "/tmp/loa-wav.XXXXXX";
+	assert_non_null(mkdtemp(wdir));
+	char victim[256], out[256], planted[300];
+	snprintf(victim, sizeof victim, "%s/victim", wdir);
+	snprintf(out, sizeof out, "%s/notice.wav", wdir);
+	FILE *f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("keep me", f);
+	fclose(f);
+	assert_int_equal(symlink(victim, out), 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(planted, sizeof planted, "%s.tmp.%ld.%d", out, (long)getpid(), i);
+		assert_int_equal(symlink(victim, planted), 0);
+	}
+	float x[800] = { 0 };
+	char err[256];
+	assert_int_equal(tts_audio_write_wav(out, x, 800, err, sizeof err), 0);
+	struct stat st;
+	assert_int_equal(lstat(out, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	char buf[16] = { 0 };
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "keep me");
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", wdir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_prompts),
 		cmocka_unit_test(test_shipped_prompts),
 		cmocka_unit_test(test_normaliser),
+		cmocka_unit_test(test_write_ignores_planted_links),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

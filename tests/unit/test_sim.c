@@ -471,7 +471,7 @@ static void test_urc_after_prompt(void **state)
 	io(m, "ATE0\r");
 	io(m, "AT+CNMI=2,1,0,1,0\r");
 	struct sim_pdu_list l;
-	char text[400] = "";
+	char text[600] = ""; /* 40 x 12 bytes */
 	for (int i = 0; i < 40; i++)
 		strcat(text, "Họp thôn ");
 	submit_pdu("+84912345678", text, 1, &l);
@@ -740,7 +740,7 @@ static void test_vanish_multipart(void **state)
 	io(m, "ATE0\r");
 	struct sim_pdu_list one, l;
 	submit_pdu("+84912345678", "x", 0, &one);
-	char text[400] = "";
+	char text[600] = ""; /* 40 x 12 bytes */
 	for (int i = 0; i < 40; i++)
 		strcat(text, "Họp thôn ");
 	submit_pdu("+84912345678", text, 0, &l);

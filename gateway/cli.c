@@ -69,3 +69,13 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+void cli_line(const char *fmt, ...)
+{
+	char raw[2048], safe[4 * sizeof raw];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	util_escape_ctl(raw, safe, sizeof safe);
+	puts(safe);
+}

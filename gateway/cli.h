@@ -22,6 +22,10 @@ int cli_config(struct cli_ctx *ctx);
 int cli_store(struct cli_ctx *ctx, struct store **out);
 /* Prints "loa: <msg>" to stderr and returns `code`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line on stdout that carries outside strings (SMS texts, senders,
+ * names): formatted, every control byte escaped (util_escape_ctl), then a
+ * newline, so a text cannot move the cursor, ring or forge a line. */
+void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 typedef int (*cli_fn)(struct cli_ctx *ctx, int argc, char **argv);
 

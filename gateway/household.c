@@ -357,7 +357,7 @@ static int print_row(const struct household *h, void *arg)
 	text_fpad(stdout, nat, 12);
 	text_fpad(stdout, household_channel_name(h->channel), 5);
 	text_fpad(stdout, h->accents ? "yes" : "no", 3);
-	printf("%s%s%s\n", h->groups, h->opted_out ? "  [opted out]" : "", h->landline ? "  [landline]" : "");
+	cli_line("%s%s%s", h->groups, h->opted_out ? "  [opted out]" : "", h->landline ? "  [landline]" : "");
 	(*count)++;
 	return 0;
 }

@@ -6,7 +6,6 @@
  * the level filter, the timestamp (from clock) and the single write. */
 #ifndef LOA_LOG_H
 #define LOA_LOG_H
-#include <stddef.h>
 
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -16,10 +15,6 @@ enum log_level log_get_level(void);
 int log_level_parse(const char *s);
 void log_msg(enum log_level lvl, const char *subsys, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Copies `in` to `out` with control bytes and invalid UTF-8 written as
- * "\xNN" (what every log line gets); returns the length written. */
-size_t log_escape(const char *in, char *out, size_t outsz);
 
 #define LOG_E(sub, ...) log_msg(LOG_ERROR, sub, __VA_ARGS__)
 #define LOG_W(sub, ...) log_msg(LOG_WARN, sub, __VA_ARGS__)

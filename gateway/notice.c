@@ -373,8 +373,8 @@ static int list_one(const struct notice *n, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	printf("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s\n", (long long)n->id, when, n->state, n->targets,
-	       t.reached, t.total, t.pending ? " (pending)" : "", head, n->text[i] ? "…" : "");
+	cli_line("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s", (long long)n->id, when, n->state, n->targets,
+		 t.reached, t.total, t.pending ? " (pending)" : "", head, n->text[i] ? "…" : "");
 	return 0;
 }
 

@@ -308,8 +308,10 @@ char *text_notice_check_why(const char *s, int max_chars, int *why, long *detail
 
 void text_fpad(FILE *f, const char *s, int width)
 {
-	fputs(s, f);
-	for (int n = (int)text_chars(s); n < width; n++)
+	char cell[1024]; /* a cell is outside text: never raw control bytes */
+	util_escape_ctl(s, cell, sizeof cell);
+	fputs(cell, f);
+	for (int n = (int)text_chars(cell); n < width; n++)
 		fputc(' ', f);
 	fputc(' ', f);
 }

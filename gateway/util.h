@@ -47,4 +47,10 @@ int util_streq_ci(const char *a, const char *b);
 int util_mkdirs(const char *path, unsigned mode);
 /* Joins a and b with '/'. Caller frees. */
 char *util_path_join(const char *a, const char *b);
+/* The one escaper for outside strings (SMS texts, senders, modem lines,
+ * CSV names, login names) on their way to a terminal or the log: control
+ * bytes (ESC, BEL, CR, LF...) and invalid UTF-8 are written as "\xNN",
+ * valid UTF-8 (Vietnamese) is kept; stops at a whole character when `out`
+ * is full.  Returns the length written. */
+size_t util_escape_ctl(const char *in, char *out, size_t outsz);
 #endif

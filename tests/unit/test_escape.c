@@ -1,4 +1,4 @@
-/* test_log — what reaches a log line from outside (modem bytes, SMS
+/* test_escape — util_escape_ctl, what reaches a log line from outside (modem bytes, SMS
  * texts): control bytes and broken UTF-8 come out as \xNN, Vietnamese
  * text unchanged, and the output never overflows. */
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/log.h"
+#include "gateway/util.h"
 
 #include <string.h>
 
@@ -15,23 +15,23 @@ static void test_escape(void **state)
 {
 	(void)state;
 	char out[256];
-	log_escape("+CMTI: \"SM\",3", out, sizeof out);
+	util_escape_ctl("+CMTI: \"SM\",3", out, sizeof out);
 	assert_string_equal(out, "+CMTI: \"SM\",3");
-	log_escape("Thông báo họp thôn", out, sizeof out);
+	util_escape_ctl("Thông báo họp thôn", out, sizeof out);
 	assert_string_equal(out, "Thông báo họp thôn");
 	/* a lone 0xff, ESC and a terminal escape sequence from a modem */
-	log_escape("a\xff" "b\x1b[2Jc\x7f", out, sizeof out);
+	util_escape_ctl("a\xff" "b\x1b[2Jc\x7f", out, sizeof out);
 	assert_string_equal(out, "a\\xffb\\x1b[2Jc\\x7f");
 	/* truncated and overlong sequences, a surrogate */
-	log_escape("\xc3", out, sizeof out);
+	util_escape_ctl("\xc3", out, sizeof out);
 	assert_string_equal(out, "\\xc3");
-	log_escape("\xc0\xaf|\xed\xa0\x80", out, sizeof out);
+	util_escape_ctl("\xc0\xaf|\xed\xa0\x80", out, sizeof out);
 	assert_string_equal(out, "\\xc0\\xaf|\\xed\\xa0\\x80");
 	/* a small buffer: cut at a whole character, still terminated */
 	char small[6];
-	log_escape("ab\x01" "cd", small, sizeof small);
+	util_escape_ctl("ab\x01" "cd", small, sizeof small);
 	assert_string_equal(small, "ab");
-	log_escape("ôô", small, sizeof small);
+	util_escape_ctl("ôô", small, sizeof small);
 	assert_string_equal(small, "ôô");
 }
 

@@ -54,7 +54,10 @@ run_until_idle() {
 }
 
 rate() { echo "scale=1; $1 / $2" | bc -l; }
+# BENCH_ONLY="prompt delay": run only those sections (zero delay rss)
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
+if want zero; then
 setup zero1 1 "$BENCH_N"
 read -r sent1 secs1 < <(run_until_idle)
 stop_sim
@@ -67,7 +70,9 @@ stop_sim
 r4=$(rate "$sent4" "$secs4")
 printf 'zero-delay, 4 modems: %5d SMS in %6.2f s = %7.1f SMS/s\n' "$sent4" "$secs4" "$r4"
 if [ "$(echo "$r1 < 200" | bc)" = 1 ]; then echo "MISS: 1 zero-delay modem below 200 SMS/s"; ok=0; fi
+fi
 
+if want delay; then
 setup delay1 1 "$BENCH_DELAYED" --cmgs-delay-ms 3000
 read -r d1 dsecs1 < <(run_until_idle)
 stop_sim
@@ -78,10 +83,12 @@ speedup=$(echo "scale=2; ($d4 / $dsecs4) / ($d1 / $dsecs1)" | bc -l)
 printf '3 s +CMGS delay       : 1 modem %d SMS in %.1f s, 4 modems %d SMS in %.1f s: speed-up %sx\n' \
 	"$d1" "$dsecs1" "$d4" "$dsecs4" "$speedup"
 if [ "$(echo "$speedup < 3.8" | bc)" = 1 ]; then echo "MISS: speed-up below 3.8x"; ok=0; fi
+fi
 
 # Real modems put status reports right behind the PDU prompt: 200
 # households over 2 modems, each report 0.3 s after its submit, glued to
 # the next prompt (the simulator's default).  A lost prompt cost 60 s.
+if want prompt; then
 setup prompt 2 200 --report delivered --report-delay-ms 300 --cmgs-delay-ms 20
 t0=$(now)
 "$LOA" run --until-idle --report-wait 5 2>"$W/daemon.log"
@@ -91,8 +98,10 @@ pdel=$(sqlite3 "$W/loa.db" "SELECT count(*) FROM deliveries WHERE state = 'deliv
 printf 'reports after prompts : 200 households, 2 modems: %d delivered in %.1f s (reports 0.3 s after submit)\n' \
 	"$pdel" "$psecs"
 if [ "$pdel" -ne 200 ] || [ "$(echo "$psecs > 20" | bc)" = 1 ]; then echo "MISS: prompt+report run not done in 20 s"; ok=0; fi
+fi
 
 # RSS: 4 modems, 100,000 households, the daemon sending for a while
+if want rss; then
 t0=$(now)
 setup big 4 "$BENCH_BIG"
 prep=$(echo "$(now) - $t0" | bc -l)
@@ -111,4 +120,5 @@ sentbig=$(sqlite3 "$W/loa.db" "SELECT count(*) FROM deliveries WHERE state = 'se
 printf '100,000 households    : import+fan-out %.1f s; daemon peak RSS %.1f MB with 4 modems (%d SMS sent in 10 s)\n' \
 	"$prep" "$(echo "$peak / 1024" | bc -l)" "$sentbig"
 if [ "$peak" -ge $((20 * 1024)) ]; then echo "MISS: RSS above 20 MB"; ok=0; fi
+fi
 [ "$ok" = 1 ] && echo "bench_sms: all targets met" || { echo "bench_sms: targets missed"; exit 1; }

@@ -201,18 +201,16 @@ static void t_audio(struct sim *s, struct sim_timer *t)
 		sim_call_audio_tick(t->m);
 }
 
-static const struct {
-	enum sim_timer_kind kind;
-	const char *name;
-	void (*fn)(struct sim *s, struct sim_timer *t);
-} timer_table[SIM_T_COUNT] = {
-	{ SIM_T_CMGS, "cmgs_network_delay", t_cmgs },
-	{ SIM_T_CDS, "status_report_delay", t_cds },
-	{ SIM_T_NOISE, "noise_interval", t_noise },
-	{ SIM_T_DOWN, "port_down_grace", t_down },
-	{ SIM_T_RETURN, "port_return", t_return },
-	{ SIM_T_CALL, "call_progress", t_call },
-	{ SIM_T_AUDIO, "audio_frame", t_audio },
+/* What each kind of timer does, by kind (the comments name the option
+ * or event behind its delay). */
+static void (*const timer_table[SIM_T_COUNT])(struct sim *s, struct sim_timer *t) = {
+	[SIM_T_CMGS] = t_cmgs,     /* --cmgs-delay-ms: the network accepts */
+	[SIM_T_CDS] = t_cds,       /* --report-delay-ms: the status report */
+	[SIM_T_NOISE] = t_noise,   /* --noise-ms */
+	[SIM_T_DOWN] = t_down,     /* a reset's port-down grace */
+	[SIM_T_RETURN] = t_return, /* a vanished port returns */
+	[SIM_T_CALL] = t_call,     /* call progress */
+	[SIM_T_AUDIO] = t_audio,   /* a 20 ms audio frame */
 };
 
 /* Runs the earliest timer that matches: due by `now`, or (m set) any of
@@ -232,7 +230,7 @@ static int run_first(struct sim *s, int64_t now, const struct sim_modem *m, enum
 	struct sim_timer t = s->tm[best];
 	memmove(s->tm + best, s->tm + best + 1, (s->ntm - best - 1) * sizeof *s->tm);
 	s->ntm--;
-	timer_table[t.kind].fn(s, &t);
+	timer_table[t.kind](s, &t);
 	return 1;
 }
 

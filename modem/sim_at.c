@@ -494,11 +494,11 @@ static void mem_counts(struct sim_modem *m, int u[3], int t[3])
 static int c_cpms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
-	char v[3][64];
 	int t[3], u[3];
 	mem_counts(m, u, t);
 	switch (f) {
 	case SIM_SET: {
+		char v[3][64];
 		int n = sim_args(a, v, 3);
 		if (n < 1)
 			return SIM_CMS(302);
@@ -557,9 +557,9 @@ static int c_cnmi(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 {
 	(void)d;
 	static const int hi[5] = { 3, 3, 3, 2, 1 };
-	char v[5][64];
 	switch (f) {
 	case SIM_SET: {
+		char v[5][64];
 		int n = sim_args(a, v, 5);
 		int c[5];
 		memcpy(c, m->cnmi, sizeof c);
@@ -756,7 +756,6 @@ static int c_chup(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 static int c_cfun(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
-	char v[2][64];
 	switch (f) {
 	case SIM_READ:
 		sim_at_info(m, "+CFUN: 1");
@@ -765,6 +764,7 @@ static int c_cfun(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 		sim_at_info(m, "+CFUN: (0,1,4),(0,1)");
 		return SIM_OK;
 	case SIM_SET: {
+		char v[2][64];
 		int n = sim_args(a, v, 2);
 		if (n < 1)
 			return SIM_CME(4);

@@ -49,15 +49,9 @@ enum { FRAME_SAMPLES = 160, FRAME_BYTES = 320, FRAME_MS = 20, SPEECH_RMS = 100 }
 
 enum { CLCC_ACTIVE = 0, CLCC_DIALING = 2, CLCC_ALERTING = 3 };
 
-/* Named call timers; delays come from the simulator options. */
+/* Named call timers; their delays are the simulator options of the same
+ * names (--alert-ms, --answer-ms, --noanswer-ms, --talk-ms). */
 enum call_timer { CT_ALERT, CT_ANSWER, CT_NOANSWER, CT_TALK };
-static const struct {
-	enum call_timer id;
-	const char *name;
-} call_timers[] = {
-	{ CT_ALERT, "alert_ms" }, { CT_ANSWER, "answer_ms" },
-	{ CT_NOANSWER, "noanswer_ms" }, { CT_TALK, "talk_ms" },
-};
 
 static int timer_ms(const struct sim_modem *m, enum call_timer t)
 {
@@ -76,7 +70,6 @@ static int timer_ms(const struct sim_modem *m, enum call_timer t)
 
 static void arm(struct sim_modem *m, enum call_timer t, int ev)
 {
-	(void)call_timers;
 	sim_timer_add(m->sim, timer_ms(m, t), SIM_T_CALL, m, m->call.gen, ev, 0, NULL);
 }
 

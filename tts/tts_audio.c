@@ -187,7 +187,9 @@ int tts_audio_write_wav(const char *path, const float *x, size_t n, char *err, s
 	size_t i = 0;
 	int rc = 0;
 	while (i < n && rc == 0) {
-		size_t k = n - i < ARRAY_LEN(buf) ? n - i : ARRAY_LEN(buf);
+		size_t k = n - i;
+		if (k > ARRAY_LEN(buf))
+			k = ARRAY_LEN(buf);
 		for (size_t j = 0; j < k; j++) {
 			long v = lrintf(x[i + j] * 32767.0f);
 			buf[j] = (int16_t)(v > 32766 ? 32766 : v < -32766 ? -32766 : v);

@@ -1203,11 +1203,9 @@ static const char *abbrev_at(const struct fe *f, size_t q, size_t *len)
 		if (!v)
 			return NULL;
 		int last = (unsigned char)f->s[q + kl - 1];
-		size_t l;
 		int32_t lc = cp_before(f, q + kl);
-		int word_end = isdig(last) || is_letter(lc);
-		if (!word_end || !alnum_at(f, q + kl)) {
-			(void)l;
+		int ends_word = isdig(last) || is_letter(lc);
+		if (!ends_word || !alnum_at(f, q + kl)) {
 			*len = kl;
 			return v;
 		}

@@ -95,7 +95,7 @@ static void check_documented(const char *section, const char *key, const char *d
 	(void)def, (void)doc;
 	const char *text = arg;
 	char want[96];
-	snprintf(want, sizeof want, "\n%s%s =", strcmp(section, "modem") ? "" : "", key);
+	snprintf(want, sizeof want, "\n%s =", key);
 	/* documented either as "key =" or commented "# key =" */
 	char want2[96];
 	snprintf(want2, sizeof want2, "# %s =", key);

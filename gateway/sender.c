@@ -206,7 +206,7 @@ static int print_inbound(const struct inbound_row *r, void *arg)
 	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->received_at, when, sizeof when);
 	phone_national(r->sender, nat, sizeof nat);
-	printf("%5lld %s %-12s %-14.14s %-8s %-60.60s | %s\n", (long long)r->id, when, nat,
+	printf("%5lld %s %-12s %-14.14s %-8s %-60s | %s\n", (long long)r->id, when, nat,
 	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, text);
 	free(text);
 	return 0;

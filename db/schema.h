@@ -227,6 +227,23 @@ static const char *const store_migrations[] = {
 	"  sent_at INTEGER,"
 	"  received_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (modem, sender, ref, parts, part)) WITHOUT ROWID;",
+	/* 7: short codes that a forged sender number cannot abuse
+	 *    (db/store_shortcode.c): a request waiting for its one-time code may
+	 *    be a cancel (pending_broadcasts.action; its notice_id names the
+	 *    notice to cancel from the start); every wrong code a sender's
+	 *    requests got, with its time (code_failures: the rolling window
+	 *    of the lock-out), and the lock-out itself (senders.locked_at, 0 =
+	 *    not locked; only `loa sender unlock` clears it); replies counted
+	 *    per kind over every recipient (forwards of unknown senders). */
+	"ALTER TABLE pending_broadcasts ADD COLUMN action TEXT NOT NULL DEFAULT 'broadcast'"
+	"  CHECK (action IN ('broadcast','cancel'));"
+	"ALTER TABLE senders ADD COLUMN locked_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE code_failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender_id INTEGER NOT NULL REFERENCES senders(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX code_failures_sender ON code_failures(sender_id, at);"
+	"CREATE INDEX outbox_created ON outbox(created_at);",
 };
 
 #endif

@@ -108,6 +108,13 @@ int store_notice_latest(struct store *st, int64_t *id_out);
 /* Pending (queued) deliveries become cancelled; in-flight ones are left to
  * finish and be recorded.  *cancelled_out = how many changed. */
 int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out);
+/* Whom a notice reaches, for deciding who may cancel it: households with a
+ * delivery, how many of them are in none of `groups` (comma-separated
+ * codes; "" = every group, so 0), and deliveries a cancel would stop. */
+struct notice_reach {
+	int households, outside, queued;
+};
+int store_notice_reach(struct store *st, int64_t id, const char *groups, struct notice_reach *out);
 
 /* ---- the event log (append-only) ---- */
 int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
@@ -120,6 +127,7 @@ struct report_count {
 	const char *state;
 	int n;
 	int pending;             /* of n, still in progress (see store_set_report_wait) */
+	int acked;               /* of n, SMS the number said it received ("OK"): not proof */
 };
 int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg);
@@ -134,6 +142,8 @@ struct report_row {
 	const char *modem;
 	const char *notice_text; /* household history only */
 	int pending;             /* unreached rows: some delivery still in progress */
+	int acked;               /* the household answered "OK" to this SMS (unreached rows:
+				    to one of its SMS); never counts as reached */
 };
 /* Every delivery of a notice, by household name. */
 int store_report_deliveries(struct store *st, int64_t notice_id,

@@ -314,3 +314,35 @@ int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cance
 		*cancelled_out = changed;
 	return rc;
 }
+
+int store_notice_reach(struct store *st, int64_t id, const char *groups, struct notice_reach *out)
+{
+	memset(out, 0, sizeof *out);
+	struct sbuf json;
+	sbuf_init(&json);
+	int all = !groups[0] || targets_json(groups, &json);
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT count(DISTINCT d.household_id),"
+		" count(DISTINCT d.household_id) FILTER (WHERE NOT ?2 AND d.household_id NOT IN"
+		"  (SELECT hg.household_id FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
+		"   WHERE g.code IN (SELECT value FROM json_each(?3)))),"
+		" count(*) FILTER (WHERE d.state = 'queued')"
+		" FROM deliveries d WHERE d.notice_id = ?1");
+	int rc = STORE_ERR;
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int(s, 2, all);
+		sqlite3_bind_text(s, 3, json.s ? json.s : "[]", -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			out->households = sqlite3_column_int(s, 0);
+			out->outside = sqlite3_column_int(s, 1);
+			out->queued = sqlite3_column_int(s, 2);
+			rc = STORE_OK;
+		} else {
+			rc = store_fail(st, "notice reach");
+		}
+		sqlite3_finalize(s);
+	}
+	sbuf_free(&json);
+	return rc;
+}

@@ -17,7 +17,8 @@ int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT d.channel, d.state, count(*), sum(" PENDING("d") ") FROM deliveries d WHERE d.notice_id = ?1"
+		"SELECT d.channel, d.state, count(*), sum(" PENDING("d") "), count(d.acked_at)"
+		" FROM deliveries d WHERE d.notice_id = ?1"
 		" GROUP BY d.channel, d.state ORDER BY d.channel, d.state");
 	if (!s)
 		return STORE_ERR;
@@ -26,7 +27,7 @@ int store_report_counts(struct store *st, int64_t notice_id,
 	int rc = STORE_OK, step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
-					  sqlite3_column_int(s, 3) };
+					  sqlite3_column_int(s, 3), sqlite3_column_int(s, 4) };
 		if ((rc = cb(&c, arg)) != 0)
 			break;
 	}
@@ -60,7 +61,8 @@ static int walk(struct store *st, sqlite3_stmt *s, int (*cb)(const struct report
 		r.keys = store_col_text(s, 11);
 		r.modem = store_col_text(s, 12);
 		r.notice_text = store_col_text(s, 13);
-		r.pending = sqlite3_column_count(s) > 14 ? sqlite3_column_int(s, 14) : 0;
+		r.pending = sqlite3_column_int(s, 14);
+		r.acked = sqlite3_column_int(s, 15);
 		if ((rc = cb(&r, arg)) != 0)
 			break;
 	}
@@ -75,7 +77,8 @@ int store_report_deliveries(struct store *st, int64_t notice_id,
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
-		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), ''"
+		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), '', 0,"
+		" d.acked_at IS NOT NULL"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 ORDER BY h.name, h.id, d.channel");
 	if (!s)
@@ -93,7 +96,7 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 		"SELECT 0, h.id, ?1, h.name, h.phone, " GROUPS_OF("h.id") ","
 		" group_concat(d.channel, ','), group_concat(d.state, ','), sum(d.attempts),"
 		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', '',"
-		" max(" PENDING("d") ")"
+		" max(" PENDING("d") "), count(d.acked_at) > 0"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 GROUP BY h.id"
 		" HAVING sum(d.state IN ('delivered', 'played', 'confirmed')) = 0"
@@ -110,7 +113,8 @@ int store_report_household(struct store *st, int64_t household_id,
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
-		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), n.text"
+		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), n.text, 0,"
+		" d.acked_at IS NOT NULL"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" JOIN notices n ON n.id = d.notice_id"
 		" WHERE h.id = ?1 ORDER BY d.notice_id DESC, d.channel");

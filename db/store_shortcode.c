@@ -49,11 +49,12 @@ static void read_sender(sqlite3_stmt *q, struct sender *s)
 	snprintf(s->name, sizeof s->name, "%s", store_col_text(q, 3));
 	snprintf(s->groups, sizeof s->groups, "%s", store_col_text(q, 4));
 	s->confirm = sqlite3_column_int(q, 5);
+	s->locked_at = sqlite3_column_int64(q, 6);
 }
 
 int store_sender_by_phone(struct store *st, const char *phone, struct sender *out)
 {
-	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm FROM senders WHERE phone = ?1");
+	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at FROM senders WHERE phone = ?1");
 	if (!q)
 		return STORE_ERR;
 	store_bind_text(q, 1, phone);
@@ -66,7 +67,7 @@ int store_sender_by_phone(struct store *st, const char *phone, struct sender *ou
 
 int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg)
 {
-	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm FROM senders ORDER BY id");
+	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at FROM senders ORDER BY id");
 	if (!q)
 		return STORE_ERR;
 	int rc = STORE_OK;
@@ -78,6 +79,65 @@ int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *
 	}
 	sqlite3_finalize(q);
 	return rc;
+}
+
+int store_code_failure(struct store *st, int64_t sender_id, int64_t now, int64_t window_s, int lock_at,
+		       int *in_window, int *locked_now)
+{
+	static const char *const sql[] = {
+		"INSERT INTO code_failures(sender_id, at) VALUES (?1, ?2)",
+		"DELETE FROM code_failures WHERE sender_id = ?1 AND at < ?2 - ?3",
+		"SELECT count(*) FROM code_failures WHERE sender_id = ?1",
+		/* ?3 = 1 when the count reached the limit */
+		"UPDATE senders SET locked_at = ?2 WHERE id = ?1 AND locked_at = 0 AND ?3",
+		"UPDATE pending_broadcasts SET state = 'dropped', reason = 'sender locked after wrong codes'"
+		" WHERE sender_id = ?1 AND state IN ('pending', 'held') AND ?3",
+	};
+	*in_window = 0;
+	*locked_now = 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	int rc = STORE_OK, n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(sql) && rc == STORE_OK; i++) {
+		sqlite3_stmt *q = store_prep(st, sql[i]);
+		if (!q) {
+			rc = STORE_ERR;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, sender_id);
+		sqlite3_bind_int64(q, 2, now);
+		sqlite3_bind_int64(q, 3, i == 1 ? window_s : n >= lock_at);
+		int step = sqlite3_step(q);
+		if (step == SQLITE_ROW)
+			n = sqlite3_column_int(q, 0);
+		else if (step != SQLITE_DONE)
+			rc = store_fail(st, "code failure");
+		if (rc == STORE_OK && i == 3)
+			*locked_now = sqlite3_changes(st->db) > 0;
+		sqlite3_finalize(q);
+	}
+	if (rc != STORE_OK) {
+		store_rollback(st);
+		*locked_now = 0;
+		return rc;
+	}
+	*in_window = n;
+	return store_commit(st);
+}
+
+int store_sender_unlock(struct store *st, const char *phone, int *was_locked)
+{
+	struct sender s;
+	int rc = store_sender_by_phone(st, phone, &s);
+	if (rc)
+		return rc;
+	*was_locked = s.locked_at != 0;
+	static const char *const sql[] = {
+		"UPDATE senders SET locked_at = 0 WHERE id = ?1",
+		"DELETE FROM code_failures WHERE sender_id = ?1",
+	};
+	int changes;
+	return store_tx_batch(st, sql, ARRAY_LEN(sql), s.id, 0, 0, NULL, &changes, "unlock");
 }
 
 int store_template_add(struct store *st, const char *code, const char *text)
@@ -151,7 +211,8 @@ int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out
 	}
 	if (rc == STORE_OK && (q = store_prep(st,
 		"INSERT INTO pending_broadcasts(sender_id, code, targets, channels, urgent, text, created_at,"
-		" expires_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")) != NULL) {
+		" expires_at, state, action, notice_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, 0))")) != NULL) {
 		sqlite3_bind_int64(q, 1, p->sender_id);
 		store_bind_text(q, 2, p->code);
 		store_bind_text(q, 3, p->targets);
@@ -161,6 +222,8 @@ int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out
 		sqlite3_bind_int64(q, 7, p->created_at);
 		sqlite3_bind_int64(q, 8, p->expires_at);
 		store_bind_text(q, 9, p->state[0] ? p->state : "pending");
+		store_bind_text(q, 10, p->action[0] ? p->action : "broadcast");
+		sqlite3_bind_int64(q, 11, p->notice_id);
 		rc = store_step_done(st, q, "pending");
 		if (rc == STORE_OK && id_out)
 			*id_out = sqlite3_last_insert_rowid(st->db);
@@ -177,8 +240,8 @@ int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out
 int store_pending_open(struct store *st, int64_t sender_id, struct pending *out)
 {
 	sqlite3_stmt *q = store_prep(st,
-		"SELECT id, sender_id, code, targets, text, channels, urgent, wrong, created_at, expires_at, state"
-		" FROM pending_broadcasts WHERE sender_id = ?1 AND state IN ('pending', 'held')"
+		"SELECT id, sender_id, code, targets, text, channels, urgent, wrong, created_at, expires_at, state,"
+		" action, COALESCE(notice_id, 0) FROM pending_broadcasts WHERE sender_id = ?1 AND state IN ('pending', 'held')"
 		" ORDER BY id DESC LIMIT 1");
 	if (!q)
 		return STORE_ERR;
@@ -197,6 +260,8 @@ int store_pending_open(struct store *st, int64_t sender_id, struct pending *out)
 		out->created_at = sqlite3_column_int64(q, 8);
 		out->expires_at = sqlite3_column_int64(q, 9);
 		snprintf(out->state, sizeof out->state, "%s", store_col_text(q, 10));
+		snprintf(out->action, sizeof out->action, "%s", store_col_text(q, 11));
+		out->notice_id = sqlite3_column_int64(q, 12);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, "pending");
@@ -206,7 +271,8 @@ int store_pending_update(struct store *st, int64_t id, const char *state, int wr
 			 int64_t notice_id)
 {
 	sqlite3_stmt *q = store_prep(st,
-		"UPDATE pending_broadcasts SET state = ?2, wrong = ?3, reason = ?4, notice_id = NULLIF(?5, 0)"
+		"UPDATE pending_broadcasts SET state = ?2, wrong = ?3, reason = ?4,"
+		" notice_id = COALESCE(NULLIF(?5, 0), notice_id)"
 		" WHERE id = ?1");
 	if (!q)
 		return STORE_ERR;
@@ -233,13 +299,21 @@ int store_outbox_add(struct store *st, const char *to, const char *text, const c
 	return store_step_done(st, q, "outbox");
 }
 
-int store_outbox_count_since(struct store *st, const char *to, int64_t since, int *n)
+int store_outbox_count_since(struct store *st, const char *to, const char *kinds, int64_t since, int *n)
 {
-	sqlite3_stmt *q = store_prep(st, "SELECT count(*) FROM outbox WHERE to_phone = ?1 AND created_at >= ?2");
+	/* two statements, so each uses its index (outbox_to, outbox_created) */
+	sqlite3_stmt *q = store_prep(st, to
+		? "SELECT count(*) FROM outbox WHERE to_phone = ?1 AND created_at >= ?2"
+		  " AND (?3 IS NULL OR instr(?3, ',' || kind || ',') > 0)"
+		: "SELECT count(*) FROM outbox WHERE created_at >= ?2"
+		  " AND (?3 IS NULL OR instr(?3, ',' || kind || ',') > 0)");
+	*n = 0;
 	if (!q)
 		return STORE_ERR;
-	store_bind_text(q, 1, to);
+	if (to)
+		store_bind_text(q, 1, to);
 	sqlite3_bind_int64(q, 2, since);
+	store_bind_text(q, 3, kinds);
 	int rc = sqlite3_step(q) == SQLITE_ROW ? STORE_OK : store_fail(st, "outbox");
 	*n = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
@@ -353,11 +427,12 @@ int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox
 int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id)
 {
 	*notice_id = 0;
+	/* state and updated_at untouched: a newer updated_at would also keep
+	 * a sent SMS "in progress" in reports, off the visit list */
 	sqlite3_stmt *q = store_prep(st,
-		"UPDATE deliveries SET acked_at = ?2, updated_at = ?2,"
-		" state = CASE WHEN state IN ('sent', 'uncertain') THEN 'delivered' ELSE state END"
+		"UPDATE deliveries SET acked_at = COALESCE(acked_at, ?2)"
 		" WHERE id = (SELECT id FROM deliveries WHERE household_id = ?1 AND channel = 'sms'"
-		"   AND state IN ('sent', 'delivered', 'uncertain') AND updated_at >= ?3"
+		"   AND state IN ('sent', 'delivered', 'uncertain', 'failed') AND updated_at >= ?3"
 		"   ORDER BY notice_id DESC LIMIT 1)"
 		" RETURNING notice_id, id");
 	if (!q)
@@ -377,7 +452,8 @@ int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t w
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, "ack");
 	if (did)
-		store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL, "household replied");
+		store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL,
+			    "the number replied that it received the SMS (not proof of delivery)");
 	return STORE_OK;
 }
 

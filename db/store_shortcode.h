@@ -1,6 +1,7 @@
-/* store_shortcode — the SQL behind SMS short codes: registered senders,
- * stored templates, broadcasts waiting for their one-time code, the outbox
- * of replies, decisions on inbound messages, and households' replies. */
+/* store_shortcode — the SQL behind SMS short codes: registered senders
+ * (and their lock-out after wrong codes), stored templates, requests
+ * waiting for their one-time code, the outbox of replies, decisions on
+ * inbound messages, and households' replies. */
 #ifndef LOA_STORE_SHORTCODE_H
 #define LOA_STORE_SHORTCODE_H
 #include <stdint.h>
@@ -13,12 +14,24 @@ struct sender {
 	char role[12];       /* head | officer */
 	char name[96];
 	char groups[256];    /* comma-separated codes a head may broadcast to; "" = all */
-	int confirm;         /* broadcasts need the one-time code */
+	int confirm;         /* broadcasts and cancels need the one-time code */
+	int64_t locked_at;   /* wall seconds the lock-out began; 0: not locked */
 };
 int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out);
 int store_sender_remove(struct store *st, const char *phone);
 int store_sender_by_phone(struct store *st, const char *phone, struct sender *out);
 int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg);
+/* Records a wrong one-time code for the sender at `now`, forgets those
+ * older than `window_s`, and sets *in_window to the count left.  When it
+ * reaches `lock_at`, the sender is locked (locked_at = now, once) and its
+ * open requests are dropped, all in one transaction; *locked_now = 1 on
+ * the failure that locked it. */
+int store_code_failure(struct store *st, int64_t sender_id, int64_t now, int64_t window_s, int lock_at,
+		       int *in_window, int *locked_now);
+/* The office lifts a lock-out: locked_at = 0 and the sender's wrong codes
+ * are forgotten.  *was_locked says whether it was locked.  STORE_NOTFOUND
+ * for a number that is not a sender. */
+int store_sender_unlock(struct store *st, const char *phone, int *was_locked);
 
 int store_template_add(struct store *st, const char *code, const char *text);
 /* *text_out malloc'd. */
@@ -29,24 +42,28 @@ int store_template_each(struct store *st, int (*cb)(const char *code, const char
 struct pending {
 	int64_t id, sender_id;
 	char code[16];
+	char action[12];       /* broadcast | cancel ("" = broadcast) */
+	int64_t notice_id;     /* cancel: the notice to cancel; broadcast: the one created */
 	char *targets, *text;  /* owned */
 	int channels, urgent, wrong;
 	int64_t created_at, expires_at;
-	char state[12];        /* pending | held | sent | expired | dropped | superseded */
+	char state[12];        /* pending | held | sent | done | expired | dropped | superseded */
 };
 void store_pending_clear(struct pending *p);
 /* A new request; earlier open ones of the same sender become superseded. */
 int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out);
 /* The sender's open request (pending or held), newest first. */
 int store_pending_open(struct store *st, int64_t sender_id, struct pending *out);
+/* notice_id 0 keeps the request's notice. */
 int store_pending_update(struct store *st, int64_t id, const char *state, int wrong, const char *reason,
 			 int64_t notice_id);
 
 /* Replies to senders and households: queued for the daemon to send. */
 int store_outbox_add(struct store *st, const char *to, const char *text, const char *kind, int64_t inbound_id,
 		     int64_t now);
-/* Outbox messages to `to` created since `since` (rate limit). */
-int store_outbox_count_since(struct store *st, const char *to, int64_t since, int *n);
+/* Outbox messages created since `since` (rate limits): to `to` (NULL:
+ * to anyone) and of the kinds listed in `kinds` as ",a,b," (NULL: any). */
+int store_outbox_count_since(struct store *st, const char *to, const char *kinds, int64_t since, int *n);
 struct outbox_msg {
 	int64_t id;
 	char to[24];
@@ -74,9 +91,12 @@ struct outbox_row {
 };
 int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox_row *r, void *arg), void *arg);
 
-/* A household's acknowledging reply: its latest SMS delivery sent within
- * `window_s` counts as confirmed (acked_at set; sent/uncertain become
- * delivered).  *notice_id = 0 when nothing matched. */
+/* A household's acknowledging reply ("OK"): the number says it received
+ * its latest SMS that went out within `window_s` (sent, delivered,
+ * uncertain or failed).  Recorded as acked_at (the first one kept) and an
+ * event; the delivery's state and time are left alone: a sender number can
+ * be forged, so an "OK" never makes a delivery delivered nor takes a
+ * household off the visit list.  *notice_id = 0 when nothing matched. */
 int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id);
 /* SMS parts still queued (not yet sent) across all notices. */
 int store_sms_parts_queued(struct store *st, int *n);

@@ -79,6 +79,10 @@ struct loa_config {
 	int sc_confirm_s;
 	int sc_max_wrong;
 	int sc_reply_per_hour;
+	int sc_command_per_hour;
+	int sc_forward_per_hour;
+	int sc_lock_wrong;
+	int sc_lock_window_s;
 	char sc_forward_unknown[32];
 
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];

@@ -1,5 +1,25 @@
 /* inbox — see inbox.h.  Replies are unaccented (GSM 7-bit): one cheap part
- * that every phone shows. */
+ * that every phone shows.
+ *
+ * Three tables carry the policy's shape:
+ *   - `commands`: per verb, who may use it, whether it issues or takes a
+ *     one-time code (so a locked-out sender is refused), the allowance its
+ *     replies come out of, and the function that runs it;
+ *   - `allowances`: every reply is of one kind with its own hourly
+ *     allowance, so that one kind of traffic (forged chatter, forwards of
+ *     strangers) cannot use up another (the code a head's real request
+ *     needs).  A reply over its allowance is not queued; the message's
+ *     reason says so, and that is what `loa inbox` and the web inbox show;
+ *   - `actions`: what a request waiting for its one-time code does once
+ *     the right code comes (send a broadcast, cancel a notice).
+ *
+ * Wrong codes are counted twice: per request (shortcode.max_wrong drops
+ * it) and per sender over every request (store_code_failure: after
+ * shortcode.lock_wrong within lock_window_s the sender is locked until
+ * `loa sender unlock`).  Every wrong code is answered on the registered
+ * number, which the guesser cannot read; so the real head learns of
+ * guessing, and the answers stop with the lock-out (then at most one
+ * alert an hour), so they cannot be turned into a stream of SMS either. */
 #include "gateway/inbox.h"
 
 #include "db/store_shortcode.h"
@@ -14,6 +34,7 @@
 #include "gateway/util.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +43,39 @@
 /* A household's "OK" counts for its SMS sent within this window. */
 #define ACK_WINDOW_S (3 * 86400)
 
+enum reply_kind { R_GENERAL, R_SUMMARY, R_COMMAND, R_FORWARD, R_ALERT, R_LOCKED };
+
+/* Hourly allowances.  `limit` is a field of the config (offsetof), or
+ * `fixed` when that is 0.  Alerts (a lock-out, at most once per lock) may
+ * be two an hour; the reminder that a number is locked only one, and none
+ * in the hour of a lock-out alert. */
+static const struct allowance {
+	const char *kind;      /* outbox.kind */
+	const char *counted;   /* the kinds that share the allowance, ",a,b," */
+	int per_number;        /* 1: per recipient; 0: every recipient together */
+	size_t limit;
+	int fixed;
+	const char *key;       /* named in the reason when it is used up */
+} allowances[] = {
+	[R_GENERAL] = { "reply", ",reply,summary,", 1, offsetof(struct loa_config, sc_reply_per_hour), 0,
+			"reply_per_hour" },
+	[R_SUMMARY] = { "summary", ",reply,summary,", 1, offsetof(struct loa_config, sc_reply_per_hour), 0,
+			"reply_per_hour" },
+	[R_COMMAND] = { "command", ",command,", 1, offsetof(struct loa_config, sc_command_per_hour), 0,
+			"command_per_hour" },
+	[R_FORWARD] = { "forward", ",forward,", 0, offsetof(struct loa_config, sc_forward_per_hour), 0,
+			"forward_per_hour" },
+	[R_ALERT] = { "alert", ",alert,", 1, 0, 2, "alerts" },
+	[R_LOCKED] = { "alert", ",alert,", 1, 0, 1, "alerts" },
+};
+
 struct ctx {
 	struct store *st;
 	const struct loa_config *cfg;
 	int64_t inbound_id, now;
 	char from[24];            /* E.164 */
+	enum reply_kind kind;     /* of this message's replies */
+	char suppressed[128];     /* the first reply not sent, and why */
 	struct inbox_result *res;
 };
 
@@ -40,28 +89,47 @@ static void decide(struct ctx *c, const char *decision, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Queues a reply unless this number had its hourly share already. */
-static void reply(struct ctx *c, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void reply(struct ctx *c, const char *kind, const char *fmt, ...)
+/* Queues `text` to `to` as a reply of kind `k`, unless its allowance for
+ * the last hour is used up. */
+static void queue(struct ctx *c, enum reply_kind k, const char *to, const char *text)
 {
+	const struct allowance *a = &allowances[k];
+	int limit = a->limit ? *(const int *)(const void *)((const char *)c->cfg + a->limit) : a->fixed;
 	int n = 0;
-	store_outbox_count_since(c->st, c->from, c->now - 3600, &n);
-	if (n >= c->cfg->sc_reply_per_hour) {
-		LOG_W("inbox", "reply to %s suppressed: %d replies in the last hour", c->from, n);
-		store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, c->from);
+	if (store_outbox_count_since(c->st, a->per_number ? to : NULL, a->counted, c->now - 3600, &n) != STORE_OK ||
+	    n >= limit) {
+		char nat[24];
+		phone_national(to, nat, sizeof nat);
+		LOG_W("inbox", "%s to %s suppressed: %d in the last hour (%s %d)", a->kind, nat, n, a->key, limit);
+		char detail[96];
+		snprintf(detail, sizeof detail, "%s to %s: %d in the last hour (%s %d)", a->kind, to, n, a->key, limit);
+		store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, detail);
+		if (!c->res->suppressed++)
+			snprintf(c->suppressed, sizeof c->suppressed, "%s to %s suppressed: %d %s in the last hour (%s %d)",
+				 k == R_FORWARD ? "forward" : "reply", nat, n, a->per_number ? "to it" : "in all",
+				 a->key, limit);
 		return;
 	}
+	int rep;
+	char *plain = text_strip(text, &rep);
+	if (store_outbox_add(c->st, to, plain, a->kind, c->inbound_id, c->now) == STORE_OK)
+		c->res->replies++;
+	free(plain);
+}
+
+static void reply_as(struct ctx *c, enum reply_kind k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void reply_as(struct ctx *c, enum reply_kind k, const char *fmt, ...)
+{
 	char text[480];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	int rep;
-	char *plain = text_strip(text, &rep);
-	if (store_outbox_add(c->st, c->from, plain, kind, c->inbound_id, c->now) == STORE_OK)
-		c->res->replies++;
-	free(plain);
+	queue(c, k, c->from, text);
 }
+
+/* A reply to the sender, of the kind its command's replies are. */
+#define reply(c, ...) reply_as((c), (c)->kind, __VA_ARGS__)
 
 /* Every target must be one of the head's groups (an empty list: all). */
 static int allowed(const struct sender *s, const char *targets, char *bad, size_t badlen)
@@ -90,6 +158,25 @@ static void make_code(char out[16])
 	snprintf(out, 16, "%06u", (unsigned)randombytes_uniform(1000000));
 }
 
+/* The start of a notice, unaccented, for a preview. */
+static void text_head(const char *text, char *out, size_t n)
+{
+	char *plain = text_strip(text, NULL);
+	snprintf(out, n, "%.40s%s", plain, strlen(plain) > 40 ? "..." : "");
+	free(plain);
+}
+
+/* "24 gio" / "30 phut": a window in the words of a reply. */
+static void span_words(int s, char *out, size_t n)
+{
+	if (s >= 3600)
+		snprintf(out, n, "%d gio", (s + 1799) / 3600);
+	else
+		snprintf(out, n, "%d phut", (s + 59) / 60);
+}
+
+/* ---- broadcasts ---- */
+
 static void send_now(struct ctx *c, const struct sender *s, struct notice_plan *plan, int override,
 		     int64_t pending_id)
 {
@@ -99,7 +186,7 @@ static void send_now(struct ctx *c, const struct sender *s, struct notice_plan *
 		plan->req.budget_override = 1;
 	if (notice_create(c->st, plan, &id, err, sizeof err) != 0) {
 		decide(c, "refused", "could not create the notice: %s", err);
-		reply(c, "reply", "Loi: khong tao duoc thong bao. Bao ky thuat vien.");
+		reply(c, "Loi: khong tao duoc thong bao. Bao ky thuat vien.");
 		return;
 	}
 	if (pending_id)
@@ -107,7 +194,7 @@ static void send_now(struct ctx *c, const struct sender *s, struct notice_plan *
 	c->res->notice_id = id;
 	decide(c, "accepted", "notice %lld created by %s (%s)%s", (long long)id, s->name, s->phone,
 	       override ? ", past the daily budget" : "");
-	reply(c, "reply", "Da gui TB %lld toi %d ho: %d SMS, %d cuoc goi. Xem ket qua: BC %lld", (long long)id,
+	reply(c, "Da gui TB %lld toi %d ho: %d SMS, %d cuoc goi. Xem ket qua: BC %lld", (long long)id,
 	      plan->stats.households, plan->stats.sms, plan->stats.voice, (long long)id);
 }
 
@@ -118,10 +205,8 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 		int used = plan->budget_used, need = plan->budget_need;
 		char code[16];
 		make_code(code);
-		if (p) {
-			snprintf(p->code, sizeof p->code, "%s", code);
+		if (p)
 			store_pending_update(c->st, p->id, "superseded", p->wrong, "held for the budget", 0);
-		}
 		struct pending h = { .sender_id = s->id, .targets = (char *)plan->req.targets,
 				     .text = plan->text, .channels = plan->req.channels, .urgent = plan->req.urgent,
 				     .created_at = c->now, .expires_at = c->now + c->cfg->sc_confirm_s };
@@ -130,7 +215,7 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 		store_pending_add(c->st, &h, NULL);
 		decide(c, "pending", "held: %d SMS parts today + %d would exceed the daily budget of %d", used, need,
 		       c->cfg->daily_sms_parts);
-		reply(c, "reply", "Vuot han muc SMS/ngay (%d+%d/%d phan). Van gui: tra loi GUI %s trong %d phut.",
+		reply(c, "Vuot han muc SMS/ngay (%d+%d/%d phan). Van gui: tra loi GUI %s trong %d phut.",
 		      used, need, c->cfg->daily_sms_parts, code, c->cfg->sc_confirm_s / 60);
 		return;
 	}
@@ -145,7 +230,7 @@ static int plan_for(struct ctx *c, const char *text, const char *targets, int ch
 	int rc = notice_plan(c->st, c->cfg, text, targets, channels, urgent, 0, source, plan, err, sizeof err);
 	if (rc) {
 		decide(c, "refused", "%s", err);
-		reply(c, "reply", "Khong gui duoc: %s", err);
+		reply(c, "Khong gui duoc: %s", err);
 	}
 	return rc;
 }
@@ -156,7 +241,7 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 	char bad[64];
 	if (!allowed(s, targets, bad, sizeof bad)) {
 		decide(c, "refused", "%s may not broadcast to %s", s->name, bad);
-		reply(c, "reply", "Khong duoc gui toi %s. Nhom cua ban: %s", bad, s->groups);
+		reply(c, "Khong duoc gui toi %s. Nhom cua ban: %s", bad, s->groups);
 		return;
 	}
 	struct notice_plan plan;
@@ -179,148 +264,332 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 		return;
 	}
 	char head[64];
-	int rep;
-	char *plain = text_strip(plan.text, &rep);
-	snprintf(head, sizeof head, "%.40s%s", plain, strlen(plain) > 40 ? "..." : "");
-	free(plain);
+	text_head(plan.text, head, sizeof head);
 	decide(c, "pending", "broadcast to %s awaits the one-time code", targets);
-	reply(c, "reply", "Xem truoc%s: \"%s\" %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
+	reply(c, "Xem truoc%s: \"%s\" %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
 	      urgent ? " (KHAN)" : "", head, plan.stats.households, plan.stats.sms,
 	      plan.stats.sms_ucs2 ? plan.parts_ucs2 : plan.parts_gsm7, plan.stats.voice, plan.cost, p.code,
 	      c->cfg->sc_confirm_s / 60);
 	notice_plan_free(&plan);
 }
 
+static void confirmed_broadcast(struct ctx *c, const struct sender *s, struct pending *p, int override)
+{
+	struct notice_plan plan;
+	if (plan_for(c, p->text, p->targets, p->channels, p->urgent, &plan) == 0) {
+		if (override)
+			send_now(c, s, &plan, 1, p->id);
+		else
+			send_or_hold(c, s, &plan, p);
+	}
+	notice_plan_free(&plan);
+}
+
+/* ---- cancels ---- */
+
+/* May `s` cancel notice `id`?  It must exist, be active, and (a head
+ * limited to groups) reach no household outside those groups.  Fills *n
+ * (the caller clears it) and *r; on refusal decides and replies. */
+static int may_cancel(struct ctx *c, const struct sender *s, int64_t id, struct notice *n, struct notice_reach *r)
+{
+	memset(n, 0, sizeof *n);
+	if (store_notice_get(c->st, id, n) != STORE_OK) {
+		decide(c, "refused", "no notice %lld", (long long)id);
+		reply(c, "Khong co thong bao %lld.", (long long)id);
+		return -1;
+	}
+	if (!strcmp(n->state, "cancelled")) {
+		decide(c, "refused", "notice %lld is already cancelled", (long long)id);
+		reply(c, "TB %lld da bi huy truoc do.", (long long)id);
+		return -1;
+	}
+	if (store_notice_reach(c->st, id, s->groups, r) != STORE_OK) {
+		decide(c, "refused", "database: %s", store_errmsg(c->st));
+		return -1;
+	}
+	if (r->outside > 0) {
+		decide(c, "refused", "%s may not cancel notice %lld: it reaches %d household%s outside their groups (%s)",
+		       s->name, (long long)id, r->outside, r->outside == 1 ? "" : "s", s->groups);
+		reply(c, "Khong duoc huy TB %lld: TB nay gui ca %d ho ngoai nhom cua ban (%.60s).", (long long)id,
+		      r->outside, s->groups);
+		return -1;
+	}
+	return 0;
+}
+
+static void cancel_now(struct ctx *c, int64_t id, int64_t pending_id)
+{
+	int n = 0;
+	char by[40];
+	snprintf(by, sizeof by, "sms:%s", c->from);
+	if (store_notice_cancel(c->st, id, by, &n) != STORE_OK) {
+		decide(c, "refused", "could not cancel notice %lld: %s", (long long)id, store_errmsg(c->st));
+		reply(c, "Loi: khong huy duoc TB %lld. Bao ky thuat vien.", (long long)id);
+		return;
+	}
+	if (pending_id)
+		store_pending_update(c->st, pending_id, "done", 0, "notice cancelled", 0);
+	c->res->notice_id = id;
+	decide(c, "accepted", "notice %lld cancelled: %d pending", (long long)id, n);
+	reply(c, "Da huy TB %lld: %d tin chua gui da dung.", (long long)id, n);
+}
+
+static void cancel(struct ctx *c, const struct sender *s, int64_t id)
+{
+	struct notice n;
+	struct notice_reach r;
+	if (may_cancel(c, s, id, &n, &r) != 0) {
+		store_notice_clear(&n);
+		return;
+	}
+	if (!s->confirm) {
+		store_notice_clear(&n);
+		cancel_now(c, id, 0);
+		return;
+	}
+	struct pending p = { .sender_id = s->id, .notice_id = id, .targets = n.targets, .text = n.text,
+			     .channels = n.channels, .urgent = n.urgent, .created_at = c->now,
+			     .expires_at = c->now + c->cfg->sc_confirm_s };
+	snprintf(p.action, sizeof p.action, "cancel");
+	make_code(p.code);
+	char head[64];
+	text_head(n.text, head, sizeof head);
+	int rc = store_pending_add(c->st, &p, NULL);
+	store_notice_clear(&n);
+	if (rc != STORE_OK) {
+		decide(c, "refused", "database: %s", store_errmsg(c->st));
+		return;
+	}
+	decide(c, "pending", "cancel of notice %lld awaits the one-time code", (long long)id);
+	reply(c, "Huy TB %lld \"%s\" (%d ho, %d tin chua gui se dung). Huy: tra loi XN %s trong %d phut.",
+	      (long long)id, head, r.households, r.queued, p.code, c->cfg->sc_confirm_s / 60);
+}
+
+static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pending *p, int override)
+{
+	(void)override;
+	struct notice n;
+	struct notice_reach r;
+	/* checked again: the notice may have been cancelled meanwhile */
+	int rc = may_cancel(c, s, p->notice_id, &n, &r);
+	store_notice_clear(&n);
+	if (rc != 0) {
+		store_pending_update(c->st, p->id, "dropped", p->wrong, c->res->reason, 0);
+		return;
+	}
+	cancel_now(c, p->notice_id, p->id);
+}
+
+/* ---- the one-time code ---- */
+
+static const struct action {
+	const char *name;      /* pending_broadcasts.action */
+	const char *keyword;   /* the command to send again */
+	void (*confirmed)(struct ctx *c, const struct sender *s, struct pending *p, int override);
+} actions[] = {
+	{ "broadcast", "TB", confirmed_broadcast },
+	{ "cancel", "HUY", confirmed_cancel },
+};
+
+static const struct action *action_of(const struct pending *p)
+{
+	for (size_t i = 0; i < ARRAY_LEN(actions); i++)
+		if (!strcmp(actions[i].name, p->action))
+			return &actions[i];
+	return &actions[0];
+}
+
+static void wrong_code(struct ctx *c, const struct sender *s, struct pending *p, int override)
+{
+	const struct loa_config *cfg = c->cfg;
+	int wrong = p->wrong + 1, in_window = 0, locked = 0;
+	int drop = wrong >= cfg->sc_max_wrong;
+	if (store_code_failure(c->st, s->id, c->now, cfg->sc_lock_window_s, cfg->sc_lock_wrong, &in_window,
+			       &locked) != STORE_OK)
+		LOG_E("inbox", "recording a wrong code: %s", store_errmsg(c->st));
+	store_pending_update(c->st, p->id, drop || locked ? "dropped" : p->state, wrong,
+			     locked ? "sender locked after wrong codes" : drop ? "too many wrong codes" : "wrong code", 0);
+	char span[16];
+	span_words(cfg->sc_lock_window_s, span, sizeof span);
+	if (locked) {
+		char nat[24];
+		phone_national(s->phone, nat, sizeof nat);
+		decide(c, "refused", "wrong code (%d of %d): %d wrong codes within %d s: %s locked out until "
+		       "`loa sender unlock %s`", wrong, cfg->sc_max_wrong, in_window, cfg->sc_lock_window_s, s->name, nat);
+		store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone);
+		LOG_W("inbox", "sender %s (%s) locked out: %d wrong codes within %d s", nat, s->name, in_window,
+		      cfg->sc_lock_window_s);
+		reply_as(c, R_ALERT, "Co nguoi nhap sai ma %d lan trong %s: so nay bi khoa lenh TB/MAU/HUY/XN/GUI. "
+			 "Van phong mo khoa bang: loa sender unlock %s", in_window, span, nat);
+		return;
+	}
+	decide(c, "refused", "wrong code (%d of %d)%s; %d of %d within %d s before the lock-out", wrong,
+	       cfg->sc_max_wrong, drop ? ": request dropped" : "", in_window, cfg->sc_lock_wrong, cfg->sc_lock_window_s);
+	if (drop)
+		reply(c, "Co nguoi nhap sai ma %d lan: yeu cau da bi huy. Neu khong phai ban, bao van phong.", wrong);
+	else if (!override && !strcmp(p->state, "held"))
+		reply(c, "Yeu cau dang cho vuot han muc: tra loi GUI <ma>.");
+	else
+		reply(c, "Sai ma (lan %d/%d). Neu ban khong nhap ma nay, co nguoi dang doan ma: bao van phong.", wrong,
+		      cfg->sc_max_wrong);
+}
+
 static void confirm(struct ctx *c, const struct sender *s, const char *code, int override)
 {
 	struct pending p;
 	if (store_pending_open(c->st, s->id, &p) != STORE_OK) {
-		decide(c, "refused", "no broadcast awaiting a code");
-		reply(c, "reply", "Khong co yeu cau nao dang cho ma.");
+		decide(c, "refused", "no request awaiting a code");
+		reply(c, "Khong co yeu cau nao dang cho ma.");
 		return;
 	}
+	const struct action *a = action_of(&p);
 	if (c->now > p.expires_at) {
 		store_pending_update(c->st, p.id, "expired", p.wrong, "code expired", 0);
 		decide(c, "refused", "code expired (request %lld)", (long long)p.id);
-		reply(c, "reply", "Ma da het han. Gui lai lenh TB.");
+		reply(c, "Ma da het han. Gui lai lenh %s.", a->keyword);
 	} else if (strcmp(code, p.code) != 0 || (override != !strcmp(p.state, "held"))) {
-		int wrong = p.wrong + 1;
-		int drop = wrong >= c->cfg->sc_max_wrong;
-		store_pending_update(c->st, p.id, drop ? "dropped" : p.state, wrong,
-				     drop ? "too many wrong codes" : "wrong code", 0);
-		decide(c, "refused", "wrong code (%d of %d)%s", wrong, c->cfg->sc_max_wrong,
-		       drop ? ": request dropped" : "");
-		if (drop)
-			reply(c, "reply", "Sai ma %d lan: yeu cau da bi huy.", wrong);
-		else if (!override && !strcmp(p.state, "held"))
-			reply(c, "reply", "Yeu cau dang cho vuot han muc: tra loi GUI <ma>.");
-		else
-			reply(c, "reply", "Sai ma. Con %d lan thu.", c->cfg->sc_max_wrong - wrong);
+		wrong_code(c, s, &p, override);
 	} else {
-		struct notice_plan plan;
-		if (plan_for(c, p.text, p.targets, p.channels, p.urgent, &plan) == 0) {
-			if (override)
-				send_now(c, s, &plan, 1, p.id);
-			else
-				send_or_hold(c, s, &plan, &p);
-		}
-		notice_plan_free(&plan);
+		a->confirmed(c, s, &p, override);
 	}
 	store_pending_clear(&p);
 }
 
-static void from_sender(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd, const char *text)
+/* ---- commands from registered senders ---- */
+
+static void run_help(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
 {
-	int head = strcmp(s->role, "head") == 0;
-	switch (cmd->verb) {
-	case SC_HELP:
-		decide(c, "accepted", "help");
-		reply(c, "reply", "%s", sc_help_text());
-		return;
-	case SC_SUMMARY: {
-		int64_t id = cmd->id;
-		char sum[200];
-		if ((!id && store_notice_latest(c->st, &id) != STORE_OK) ||
-		    report_summary(c->st, id, sum, sizeof sum) != STORE_OK) {
-			decide(c, "refused", "no notice %lld", (long long)id);
-			reply(c, "reply", "Khong co thong bao %lld.", (long long)id);
-			return;
-		}
-		decide(c, "accepted", "summary of notice %lld", (long long)id);
-		reply(c, "summary", "%s", sum);
-		return;
-	}
-	default:
-		break;
-	}
-	if (!head) {
-		decide(c, "refused", "%s is an officer: only BC and TROGIUP", s->name);
-		reply(c, "reply", "Can bo chi dung duoc BC va TROGIUP.");
-		return;
-	}
-	switch (cmd->verb) {
-	case SC_BROADCAST: {
-		char *body = xstrndup(cmd->body, cmd->body_len);
-		broadcast(c, s, body, cmd->targets, cmd->channels, cmd->urgent);
-		free(body);
-		return;
-	}
-	case SC_TEMPLATE: {
-		char *tpl = NULL;
-		if (store_template_get(c->st, cmd->code, &tpl) != STORE_OK) {
-			decide(c, "refused", "no template %s", cmd->code);
-			reply(c, "reply", "Khong co mau %s.", cmd->code);
-			return;
-		}
-		broadcast(c, s, tpl, cmd->targets, cmd->channels, cmd->urgent);
-		free(tpl);
-		return;
-	}
-	case SC_CONFIRM:
-	case SC_OVERRIDE:
-		confirm(c, s, cmd->code, cmd->verb == SC_OVERRIDE);
-		return;
-	case SC_CANCEL: {
-		int n = 0;
-		char by[40];
-		snprintf(by, sizeof by, "sms:%s", c->from);
-		if (store_notice_cancel(c->st, cmd->id, by, &n) != STORE_OK) {
-			decide(c, "refused", "no notice %lld", (long long)cmd->id);
-			reply(c, "reply", "Khong co thong bao %lld.", (long long)cmd->id);
-			return;
-		}
-		c->res->notice_id = cmd->id;
-		decide(c, "accepted", "notice %lld cancelled: %d pending", (long long)cmd->id, n);
-		reply(c, "reply", "Da huy TB %lld: %d tin chua gui da dung.", (long long)cmd->id, n);
-		return;
-	}
-	default:
-		decide(c, "refused", "not a command");
-		(void)text;
-		reply(c, "reply", "Khong hieu lenh. Gui TROGIUP de xem cac lenh.");
-		return;
-	}
+	(void)s, (void)cmd;
+	decide(c, "accepted", "help");
+	reply(c, "%s", sc_help_text());
 }
+
+static void run_summary(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	(void)s;
+	int64_t id = cmd->id;
+	char sum[200];
+	if ((!id && store_notice_latest(c->st, &id) != STORE_OK) || report_summary(c->st, id, sum, sizeof sum) != STORE_OK) {
+		decide(c, "refused", "no notice %lld", (long long)id);
+		reply(c, "Khong co thong bao %lld.", (long long)id);
+		return;
+	}
+	decide(c, "accepted", "summary of notice %lld", (long long)id);
+	reply(c, "%s", sum);
+}
+
+static void run_broadcast(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	char *body = xstrndup(cmd->body, cmd->body_len);
+	broadcast(c, s, body, cmd->targets, cmd->channels, cmd->urgent);
+	free(body);
+}
+
+static void run_template(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	char *tpl = NULL;
+	if (store_template_get(c->st, cmd->code, &tpl) != STORE_OK) {
+		decide(c, "refused", "no template %s", cmd->code);
+		reply(c, "Khong co mau %s.", cmd->code);
+		return;
+	}
+	broadcast(c, s, tpl, cmd->targets, cmd->channels, cmd->urgent);
+	free(tpl);
+}
+
+static void run_confirm(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	confirm(c, s, cmd->code, cmd->verb == SC_OVERRIDE);
+}
+
+static void run_cancel(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	cancel(c, s, cmd->id);
+}
+
+/* Not a command: a keyword whose arguments do not fit is shown how to
+ * write it ("HUY -1" is never notice 1); anything else gets the hint. */
+static void run_none(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	(void)s;
+	if (cmd->verb == SC_NONE && cmd->near != SC_NONE) {
+		decide(c, "refused", "malformed %s: want %s", sc_verb_name(cmd->near), sc_usage(cmd->near));
+		reply(c, "Sai cu phap. Dung: %s", sc_usage(cmd->near));
+		return;
+	}
+	decide(c, "refused", "not a command");
+	reply(c, "Khong hieu lenh. Gui TROGIUP de xem cac lenh.");
+}
+
+static const struct command {
+	enum reply_kind kind;  /* the allowance its replies come out of */
+	int head_only;         /* officers are refused */
+	int uses_code;         /* issues or takes a one-time code: refused while locked out */
+	void (*run)(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd);
+} commands[] = {
+	[SC_NONE] = { R_GENERAL, 1, 0, run_none },
+	[SC_BROADCAST] = { R_COMMAND, 1, 1, run_broadcast },
+	[SC_TEMPLATE] = { R_COMMAND, 1, 1, run_template },
+	[SC_CANCEL] = { R_COMMAND, 1, 1, run_cancel },
+	[SC_SUMMARY] = { R_SUMMARY, 0, 0, run_summary },
+	[SC_HELP] = { R_GENERAL, 0, 0, run_help },
+	[SC_CONFIRM] = { R_COMMAND, 1, 1, run_confirm },
+	[SC_OVERRIDE] = { R_COMMAND, 1, 1, run_confirm },
+	[SC_OPTOUT] = { R_GENERAL, 1, 0, run_none }, /* a sender who is not a household */
+	[SC_OPTIN] = { R_GENERAL, 1, 0, run_none },
+	[SC_ACK] = { R_GENERAL, 1, 0, run_none },
+};
+
+static void from_sender(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	/* a malformed command is judged as the command it tried to be */
+	enum sc_verb v = cmd->verb != SC_NONE ? cmd->verb : cmd->near;
+	const struct command *k = (unsigned)v < ARRAY_LEN(commands) ? &commands[v] : &commands[SC_NONE];
+	c->kind = k->kind;
+	if (k->head_only && strcmp(s->role, "head") != 0) {
+		decide(c, "refused", "%s is an officer: only BC and TROGIUP", s->name);
+		reply(c, "Can bo chi dung duoc BC va TROGIUP.");
+		return;
+	}
+	if (k->uses_code && s->locked_at) {
+		char when[32], nat[24];
+		clock_format_local(s->locked_at, when, sizeof when);
+		phone_national(s->phone, nat, sizeof nat);
+		decide(c, "refused", "%s is locked out after wrong codes since %s: `loa sender unlock %s` at the office",
+		       s->name, when, nat);
+		reply_as(c, R_LOCKED, "So nay dang bi khoa lenh TB/MAU/HUY/XN/GUI vi nhap sai ma nhieu lan. "
+			 "Lien he van phong de mo khoa.");
+		return;
+	}
+	(cmd->verb == SC_NONE ? run_none : k->run)(c, s, cmd);
+}
+
+/* ---- households and strangers ---- */
 
 static void from_household(struct ctx *c, const struct household *h, const struct sc_cmd *cmd)
 {
+	c->kind = R_GENERAL;
 	switch (cmd->verb) {
 	case SC_OPTOUT:
 		store_household_set_optout(c->st, h->id, 1);
 		decide(c, "accepted", "household %lld opted out of non-urgent notices", (long long)h->id);
-		reply(c, "reply", "Da ngung nhan thong bao thuong (van nhan tin khan). Nhan lai: DANGKY");
+		reply(c, "Da ngung nhan thong bao thuong (van nhan tin khan). Nhan lai: DANGKY");
 		return;
 	case SC_OPTIN:
 		store_household_set_optout(c->st, h->id, 0);
 		decide(c, "accepted", "household %lld opted back in", (long long)h->id);
-		reply(c, "reply", "Da dang ky nhan thong bao lai. Cam on.");
+		reply(c, "Da dang ky nhan thong bao lai. Cam on.");
 		return;
 	case SC_ACK: {
+		/* the number's word only: a sender number can be forged, so the
+		 * delivery keeps its state and the household its place on the
+		 * visit list; reports show it as acknowledged */
 		int64_t nid = 0;
 		store_sms_ack(c->st, h->id, c->now, ACK_WINDOW_S, &nid);
 		c->res->notice_id = nid;
 		if (nid)
-			decide(c, "accepted", "household %lld acknowledged notice %lld", (long long)h->id, (long long)nid);
+			decide(c, "accepted", "household %lld says it received notice %lld (acknowledged, not delivered)",
+			       (long long)h->id, (long long)nid);
 		else
 			decide(c, "stored", "acknowledgement with no recent SMS");
 		return; /* never answered: an "OK" must not start a conversation */
@@ -331,31 +600,33 @@ static void from_household(struct ctx *c, const struct household *h, const struc
 	}
 }
 
+/* Forwards to shortcode.forward_unknown, out of its own allowance (all
+ * strangers together), so strangers can neither flood that phone nor use
+ * up the replies it gets as a sender. */
 static void forward_unknown(struct ctx *c, const char *text)
 {
 	const char *to = c->cfg->sc_forward_unknown;
 	struct phone p;
 	if (!to[0] || phone_normalise(to, &p) != PHONE_MOBILE || !strcmp(p.e164, c->from))
 		return;
-	char save[24];
-	snprintf(save, sizeof save, "%s", c->from);
-	snprintf(c->from, sizeof c->from, "%s", p.e164); /* the rate limit is the head's */
-	char nat[20];
-	phone_national(save, nat, sizeof nat);
-	reply(c, "forward", "Tin tu %s: %.120s", nat, text);
-	snprintf(c->from, sizeof c->from, "%s", save);
+	char nat[20], msg[200];
+	phone_national(c->from, nat, sizeof nat);
+	char *plain = text_strip(text, NULL);
+	snprintf(msg, sizeof msg, "Tin tu %s: %.120s", nat, plain);
+	free(plain);
+	queue(c, R_FORWARD, p.e164, msg);
 }
 
 int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound_id, const char *sender,
 		 const char *text, int64_t now, struct inbox_result *res)
 {
 	memset(res, 0, sizeof *res);
-	struct ctx c = { st, cfg, inbound_id, now, "", res };
+	struct ctx c = { .st = st, .cfg = cfg, .inbound_id = inbound_id, .now = now, .res = res };
 	struct phone ph;
 	if (phone_normalise(sender, &ph) != PHONE_MOBILE) {
 		/* carriers' service messages, alphanumeric senders, short codes */
 		snprintf(c.from, sizeof c.from, "%.23s", sender);
-		decide(&c, "ignored", "sender '%s' is not a mobile number: never answered", sender);
+		decide(&c, "ignored", "sender '%s' is not a mobile number: never answered", c.from);
 	} else {
 		snprintf(c.from, sizeof c.from, "%s", ph.e164);
 		struct sc_cmd cmd;
@@ -365,7 +636,7 @@ int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound
 		int is_household = store_household_by_phone(st, c.from, &h) == STORE_OK;
 		int household_verb = cmd.verb == SC_OPTOUT || cmd.verb == SC_OPTIN || cmd.verb == SC_ACK;
 		if (store_sender_by_phone(st, c.from, &s) == STORE_OK && !(household_verb && is_household)) {
-			from_sender(&c, &s, &cmd, text);
+			from_sender(&c, &s, &cmd);
 		} else if (is_household) {
 			from_household(&c, &h, &cmd);
 			if (!strcmp(res->decision, "stored"))
@@ -374,6 +645,10 @@ int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound
 			decide(&c, "ignored", "unregistered sender: stored, never answered");
 			forward_unknown(&c, text);
 		}
+	}
+	if (res->suppressed) {
+		size_t len = strlen(res->reason);
+		snprintf(res->reason + len, sizeof res->reason - len, "; %s", c.suppressed);
 	}
 	if (inbound_id)
 		store_inbound_decide(st, inbound_id, res->decision, res->reason);

@@ -15,7 +15,7 @@
 struct counts {
 	FILE *out;
 	const char *channel;
-	int total, reached, pending;
+	int total, reached, pending, acked;
 	struct sbuf line;
 };
 
@@ -23,10 +23,14 @@ static void flush_channel(struct counts *c)
 {
 	if (!c->channel)
 		return;
-	fprintf(c->out, "%-6s %4d total, %d reached%s: %s\n", c->channel, c->total, c->reached,
+	fprintf(c->out, "%-6s %4d total, %d reached%s: %s", c->channel, c->total, c->reached,
 		c->pending ? " (in progress)" : "", c->line.s ? c->line.s : "");
+	/* an "OK" by SMS is the number's word, not a delivery report */
+	if (c->acked)
+		fprintf(c->out, "; %d acknowledged by SMS (not counted as reached)", c->acked);
+	fputc('\n', c->out);
 	sbuf_reset(&c->line);
-	c->total = c->reached = c->pending = 0;
+	c->total = c->reached = c->pending = c->acked = 0;
 }
 
 static int count_row(const struct report_count *rc, void *arg)
@@ -41,12 +45,13 @@ static int count_row(const struct report_count *rc, void *arg)
 	if (store_state_is_reached(rc->state))
 		c->reached += rc->n;
 	c->pending += rc->pending;
+	c->acked += rc->acked;
 	return 0;
 }
 
 struct unreached {
 	FILE *out;
-	int n, pending;
+	int n, pending, acked;
 };
 
 static int print_unreached(const struct report_row *r, void *arg)
@@ -63,7 +68,9 @@ static int print_unreached(const struct report_row *r, void *arg)
 	text_fpad(u->out, nat, 12);
 	text_fpad(u->out, r->groups, 16);
 	text_fpad(u->out, r->state, 18);
-	fprintf(u->out, "%s\n", r->last_error);
+	u->acked += r->acked;
+	fprintf(u->out, "%s%s%s\n", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
+		r->last_error);
 	u->n++;
 	return 0;
 }
@@ -87,7 +94,7 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	sbuf_free(&c.line);
 	if (rc)
 		return rc;
-	struct unreached u = { out, 0, 0 };
+	struct unreached u = { out, 0, 0, 0 };
 	fprintf(out, "\nNot reached — visit in person:\n");
 	rc = store_report_unreached(st, notice_id, print_unreached, &u);
 	if (u.n == 0)
@@ -95,13 +102,16 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	else
 		fprintf(out, "%d household%s not reached (state per channel; 'uncertain': the modem may have sent it)\n",
 			u.n, u.n == 1 ? "" : "s");
+	if (u.acked)
+		fprintf(out, "%d of them answered OK by SMS: a sender number can be forged, so check in person\n",
+			u.acked);
 	if (u.pending)
 		fprintf(out, "%d household%s still in progress\n", u.pending, u.pending == 1 ? "" : "s");
 	return rc;
 }
 
 static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
-					"reached", "attempts", "updated", "modem", "cause", "keys" };
+					"reached", "attempts", "updated", "modem", "cause", "keys", "acked" };
 
 static int csv_row(const struct report_row *r, void *arg)
 {
@@ -113,7 +123,7 @@ static int csv_row(const struct report_row *r, void *arg)
 	snprintf(att, sizeof att, "%d", r->attempts);
 	int reached = store_states_any_reached(r->state);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
-			    att, when, r->modem, r->last_error, r->keys };
+			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no" };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
 	return 0;
 }
@@ -155,8 +165,9 @@ static int history_row(const struct report_row *r, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	fprintf(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s\n", (long long)r->notice_id, r->channel,
-		r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error);
+	fprintf(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s\n", (long long)r->notice_id, r->channel,
+		r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error,
+		r->acked ? "  (acknowledged by SMS)" : "");
 	return 0;
 }
 

@@ -25,14 +25,42 @@ static int print_sender(const struct sender *s, void *arg)
 	phone_national(s->phone, nat, sizeof nat);
 	printf("%-12s %-8s ", nat, s->role);
 	text_fpad(stdout, s->name, 24);
-	printf("%-24s %s\n", s->groups[0] ? s->groups : "(all groups)", s->confirm ? "code" : "no-confirm");
+	printf("%-24s %s", s->groups[0] ? s->groups : "(all groups)", s->confirm ? "code" : "no-confirm");
+	if (s->locked_at) {
+		char when[32];
+		clock_format_local(s->locked_at, when, sizeof when);
+		printf("  LOCKED since %s (wrong codes): loa sender unlock %s", when, nat);
+	}
+	putchar('\n');
 	return 0;
+}
+
+/* `loa sender unlock PHONE`: the office lifts a lock-out after wrong
+ * codes; by design nothing sent by SMS can. */
+static int sender_unlock(struct cli_ctx *ctx, const char *phone)
+{
+	struct phone p;
+	if (phone_normalise(phone, &p) != PHONE_MOBILE)
+		return cli_err(EXIT_USAGE, "'%s' is not a mobile number", phone);
+	struct store *st;
+	int rc = cli_store(ctx, &st), was_locked = 0;
+	if (rc)
+		return rc;
+	rc = store_sender_unlock(st, p.e164, &was_locked);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	store_event(st, "sender_unlocked", 0, 0, 0, NULL, p.e164);
+	printf(was_locked ? "sender %s unlocked; its wrong codes are forgotten\n"
+			  : "sender %s was not locked; its wrong codes are forgotten\n", p.national);
+	return EXIT_OK;
 }
 
 int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char usage[] = "usage: loa sender add PHONE --role head|officer --name NAME [--groups G,...] "
-				    "[--no-confirm] | list | remove PHONE";
+				    "[--no-confirm] | list | remove PHONE | unlock PHONE";
 	if (argc < 2)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	const char *sub = argv[1];
@@ -44,6 +72,11 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 			return rc;
 		return store_sender_each(st, print_sender, NULL) == STORE_OK ? EXIT_OK
 			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	}
+	if (!strcmp(sub, "unlock")) {
+		if (argc != 2)
+			return cli_err(EXIT_USAGE, "%s", usage);
+		return sender_unlock(ctx, argv[1]);
 	}
 	if (!strcmp(sub, "remove")) {
 		struct phone p;
@@ -173,7 +206,7 @@ static int print_inbound(const struct inbound_row *r, void *arg)
 	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->received_at, when, sizeof when);
 	phone_national(r->sender, nat, sizeof nat);
-	printf("%5lld %s %-12s %-14.14s %-8s %-60.60s | %s\n", (long long)r->id, when, nat,
+	printf("%5lld %s %-12s %-14.14s %-8s %-60s | %s\n", (long long)r->id, when, nat,
 	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, text);
 	free(text);
 	return 0;
@@ -229,8 +262,9 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 		struct inbox_result res;
 		inbox_handle(st, &ctx->cfg, id, from, text, now, &res);
-		printf("inbound %lld: %s: %s (%d repl%s queued)\n", (long long)id, res.decision, res.reason, res.replies,
+		printf("inbound %lld: %s: %s (%d repl%s queued", (long long)id, res.decision, res.reason, res.replies,
 		       res.replies == 1 ? "y" : "ies");
+		printf(res.suppressed ? ", %d suppressed)\n" : ")\n", res.suppressed);
 		return EXIT_OK;
 	}
 	printf("Inbound messages (newest first):\n");

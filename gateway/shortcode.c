@@ -43,6 +43,24 @@ const char *sc_verb_name(enum sc_verb v)
 	return (unsigned)v < ARRAY_LEN(names) ? names[v] : "?";
 }
 
+const char *sc_usage(enum sc_verb v)
+{
+	static const char *const usage[] = {
+		[SC_NONE] = "TROGIUP",
+		[SC_BROADCAST] = "TB <nhom|TATCA> <noi dung>",
+		[SC_TEMPLATE] = "MAU <ma> <nhom|TATCA>",
+		[SC_CANCEL] = "HUY <so TB>, vi du HUY 12",
+		[SC_SUMMARY] = "BC [so TB], vi du BC 12",
+		[SC_HELP] = "TROGIUP",
+		[SC_CONFIRM] = "XN <ma 6 so>",
+		[SC_OVERRIDE] = "GUI <ma 6 so>",
+		[SC_OPTOUT] = "TUCHOI",
+		[SC_OPTIN] = "DANGKY",
+		[SC_ACK] = "OK",
+	};
+	return (unsigned)v < ARRAY_LEN(usage) && usage[v] ? usage[v] : usage[SC_NONE];
+}
+
 #define MAX_TOK 8
 
 struct tok {
@@ -96,6 +114,22 @@ static int all_digits(const char *s, size_t min, size_t max)
 		if (!isdigit((unsigned char)*s))
 			return 0;
 	return 1;
+}
+
+/* A notice number exactly as typed: 1-9 ASCII digits, not 0, nothing
+ * else (the normalised key has lost a leading '-' or a trailing '.'). */
+static int parse_id(const struct tok *t, int64_t *id)
+{
+	if (t->len < 1 || t->len > 9)
+		return 0;
+	int64_t v = 0;
+	for (size_t i = 0; i < t->len; i++) {
+		if (t->start[i] < '0' || t->start[i] > '9')
+			return 0;
+		v = v * 10 + (t->start[i] - '0');
+	}
+	*id = v;
+	return v > 0;
 }
 
 /* A target: TATCA / ALL / "TAT CA" (two tokens), or comma-separated group
@@ -161,6 +195,7 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 		return cmd->verb;
 	}
 	int rest = n - used;
+	cmd->near = v->verb; /* kept only if the arguments do not fit */
 	switch (v->verb) {
 	case SC_BROADCAST: {
 		int k = parse_target(t, n, used, cmd->targets, sizeof cmd->targets);
@@ -192,9 +227,8 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 	case SC_SUMMARY: {
 		if (rest == 0 && v->verb == SC_SUMMARY)
 			break; /* latest notice */
-		if (rest != 1 || !all_digits(t[used].key, 1, 9))
+		if (rest != 1 || !parse_id(&t[used], &cmd->id))
 			return SC_NONE;
-		cmd->id = atol(t[used].key);
 		break;
 	}
 	case SC_CONFIRM:
@@ -225,8 +259,13 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd)
 {
 	memset(cmd, 0, sizeof *cmd);
-	if (parse(text, cmd) == SC_NONE) /* no half-filled command escapes */
+	if (parse(text, cmd) == SC_NONE) { /* no half-filled command escapes */
+		enum sc_verb near = cmd->near;
 		memset(cmd, 0, sizeof *cmd);
+		cmd->near = near;
+	} else {
+		cmd->near = SC_NONE;
+	}
 	return cmd->verb;
 }
 

@@ -5,7 +5,10 @@
  * "Thông báo", "THONG BAO", "tb" and "Tb:" are one keyword; the notice text
  * itself is taken from the original message with its accents.  A message
  * that does not start with a keyword, or whose arguments do not fit, is
- * SC_NONE: garbage never becomes a command.
+ * SC_NONE: garbage never becomes a command.  Numbers are taken as typed,
+ * before any punctuation is trimmed: "HUY -1", "HUY +1" and "HUY 1x" are
+ * not "HUY 1".  A known keyword whose arguments do not fit is SC_NONE with
+ * `near` naming the keyword's verb, so the reply can show how to write it.
  *
  * The command table (`verbs` in shortcode.c) is the one place the grammar
  * lives; the README and the HELP reply are written from the same words. */
@@ -34,14 +37,17 @@ struct sc_cmd {
 	int urgent;
 	char targets[128];   /* "all" or comma-separated group codes */
 	char code[48];       /* template code, or confirmation code */
-	int64_t id;          /* notice id (0: latest) */
+	int64_t id;          /* notice id >= 1 (BC: 0 = latest) */
 	const char *body;    /* points into the parsed text: the notice */
 	size_t body_len;
+	enum sc_verb near;   /* SC_NONE only: the keyword typed, if any */
 };
 
 /* Parses `text` (valid UTF-8).  Returns cmd->verb. */
 enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd);
 const char *sc_verb_name(enum sc_verb v);
+/* How to write the command for `v`, unaccented ("HUY <so TB>, vi du HUY 12"). */
+const char *sc_usage(enum sc_verb v);
 /* A copy of `text` (malloc'd) with one-time codes hidden ("XN 482913" ->
  * "XN ******", a bare code -> "******"), for audit views: the code in a
  * preview or a confirmation must not be readable by whoever looks at the

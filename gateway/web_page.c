@@ -1308,7 +1308,8 @@ static const char *decision_vi(const char *d)
 static const char *kind_vi(const char *k)
 {
 	return strcmp(k, "reply") == 0 ? "trả lời" : strcmp(k, "summary") == 0 ? "báo cáo"
-		: strcmp(k, "forward") == 0 ? "chuyển tiếp" : k;
+		: strcmp(k, "forward") == 0 ? "chuyển tiếp" : strcmp(k, "command") == 0 ? "trả lời lệnh"
+		: strcmp(k, "alert") == 0 ? "cảnh báo" : k;
 }
 
 /* The name of a registered sender or household.  The store joins on the

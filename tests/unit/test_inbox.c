@@ -1,7 +1,10 @@
 /* Short-code policy under a fake clock: confirmation codes (right, wrong,
  * expired, too many), forged and unknown senders, roles and groups,
  * opt-out/opt-in, acknowledgements, the budget hold and override, and the
- * reply rate limit. */
+ * reply rate limit.  The attack_* tests each perform one attack of
+ * issue 10 through inbox_handle and show it failing: a forged cancel, a
+ * group head cancelling beyond its groups, "HUY -1", guessing codes across
+ * requests, using up a head's replies, and a forged "OK". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +20,8 @@
 #include "gateway/config.h"
 #include "gateway/inbox.h"
 #include "gateway/log.h"
+#include "gateway/notice.h"
+#include "gateway/report.h"
 
 #define HEAD "+84912000001"
 #define OFFICER "+84912000002"
@@ -165,7 +170,7 @@ static void test_broadcast_with_code(void **state)
 	/* the code is single use */
 	sms(HEAD, ok);
 	assert_string_equal(res.decision, "refused");
-	assert_string_equal(res.reason, "no broadcast awaiting a code");
+	assert_string_equal(res.reason, "no request awaiting a code");
 	assert_int_equal(notices(), 1);
 }
 
@@ -189,7 +194,7 @@ static void test_expired_and_dropped(void **state)
 	assert_non_null(strstr(res.reason, "request dropped"));
 	snprintf(msg, sizeof msg, "XN %s", code);
 	sms(HEAD, msg); /* the right code after the drop does nothing */
-	assert_string_equal(res.reason, "no broadcast awaiting a code");
+	assert_string_equal(res.reason, "no request awaiting a code");
 	assert_int_equal(notices(), 0);
 }
 
@@ -263,7 +268,12 @@ static void test_roles_and_groups(void **state)
 	sms(OFFICER, "BC");
 	assert_string_equal(res.decision, "accepted");
 	assert_non_null(strstr(reply_text(), "TB 1: SMS 0/1"));
-	sms(HEAD, "HUY 1");
+	sms(HEAD, "HUY 1"); /* a cancel, too, waits for the code */
+	assert_string_equal(res.decision, "pending");
+	char code[8], msg[16];
+	code_from_reply("XN", code);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
 	assert_string_equal(res.decision, "accepted");
 	assert_non_null(strstr(reply_text(), "Da huy TB 1: 1 tin"));
 	sms(HEAD, "HUY 9");
@@ -289,6 +299,8 @@ static int count_delivered(const struct report_count *c, void *arg)
 {
 	char *buf = arg;
 	sprintf(buf + strlen(buf), "%s=%d ", c->state, c->n);
+	if (c->acked)
+		sprintf(buf + strlen(buf), "acked=%d ", c->acked);
 	return 0;
 }
 
@@ -326,7 +338,7 @@ static void test_optout_ack(void **state)
 	assert_int_equal(outbox_count(), before); /* never answered */
 	char buf[64] = "";
 	assert_int_equal(store_report_counts(st, 2, count_delivered, buf), STORE_OK);
-	assert_string_equal(buf, "delivered=1 sent=1 ");
+	assert_string_equal(buf, "sent=2 acked=1 "); /* the number's word, not a delivery */
 }
 
 static void test_budget_hold_and_override(void **state)
@@ -362,6 +374,384 @@ static void test_reply_rate_limit(void **state)
 	assert_int_equal(outbox_count(), before + cfg.sc_reply_per_hour + 1);
 }
 
+/* ---- issue 10: attacks by a forged sender number ---- */
+
+/* The office's notice, as `loa notice send` makes it. */
+static int64_t office_notice(const char *text, const char *targets, int urgent)
+{
+	struct notice_plan plan;
+	char err[256];
+	assert_int_equal(notice_plan(st, &cfg, text, targets, CH_SMS, urgent, 0, "cli", &plan, err, sizeof err), 0);
+	int64_t id = 0;
+	assert_int_equal(notice_create(st, &plan, &id, err, sizeof err), 0);
+	notice_plan_free(&plan);
+	return id;
+}
+
+static const char *notice_state(int64_t id)
+{
+	static char state[16];
+	struct notice n;
+	assert_int_equal(store_notice_get(st, id, &n), STORE_OK);
+	snprintf(state, sizeof state, "%s", n.state);
+	store_notice_clear(&n);
+	return state;
+}
+
+static int queued_of(int64_t id)
+{
+	struct notice_reach r;
+	assert_int_equal(store_notice_reach(st, id, "", &r), STORE_OK);
+	return r.queued;
+}
+
+/* One forged "HUY 1" from the head's number used to cancel the office's
+ * urgent storm notice.  Now the preview and code go to the real head; the
+ * forger, who never sees it, cancels nothing, and the request expires. */
+static void test_attack_forged_cancel(void **state)
+{
+	(void)state;
+	int64_t id = office_notice("Bão số 6: sơ tán ngay", "all", 1);
+	sms(HEAD, "HUY 1");
+	assert_string_equal(res.decision, "pending");
+	assert_non_null(strstr(res.reason, "cancel of notice 1 awaits the one-time code"));
+	assert_string_equal(notice_state(id), "active");
+	assert_int_equal(queued_of(id), 3);
+	const char *r = reply_text();
+	assert_string_equal(last_to, HEAD);
+	assert_non_null(strstr(r, "Huy TB 1 \"Bao so 6: so tan ngay\" (3 ho, 3 tin chua gui se dung)"));
+	char code[8], msg[16];
+	code_from_reply("XN", code);
+	/* guesses do nothing; the code from another number does nothing */
+	sms(HEAD, "XN 000000");
+	assert_string_equal(res.decision, "refused");
+	sms(STRANGER, code);
+	assert_string_equal(res.decision, "ignored");
+	assert_string_equal(notice_state(id), "active");
+	/* unanswered, it expires */
+	clock_advance((int64_t)(cfg.sc_confirm_s + 1) * 1000);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "code expired"));
+	assert_non_null(strstr(reply_text(), "Gui lai lenh HUY"));
+	assert_string_equal(notice_state(id), "active");
+	assert_int_equal(queued_of(id), 3);
+	/* the real head, asking and answering, cancels it */
+	sms(HEAD, "Hủy 1");
+	code_from_reply("XN", code);
+	snprintf(msg, sizeof msg, "%s", code); /* the bare code */
+	sms(HEAD, msg);
+	assert_string_equal(res.decision, "accepted");
+	assert_int_equal(res.notice_id, 1);
+	assert_string_equal(notice_state(id), "cancelled");
+	assert_int_equal(queued_of(id), 0);
+	assert_non_null(strstr(reply_text(), "Da huy TB 1: 3 tin"));
+	/* and again: already cancelled */
+	sms(HEAD, "HUY 1");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "already cancelled"));
+}
+
+/* A head limited to one hamlet cancels only what reaches no one else:
+ * not the office's "all households" notice, even without a code
+ * (--no-confirm) and even with one. */
+static void test_attack_group_head_cancel(void **state)
+{
+	(void)state;
+	int64_t all = office_notice("Bão số 6: sơ tán ngay", "all", 1);
+	int64_t dong = office_notice("Họp xóm đông", "dong", 0);
+	add_sender("+84912000009", "head", "tay", 0);
+	add_sender("+84912000007", "head", "TAY,dong", 1);
+	sms("+84912000009", "HUY 1");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "may not cancel notice 1: it reaches 2 households outside their groups"));
+	assert_non_null(strstr(reply_text(), "Khong duoc huy TB 1: TB nay gui ca 2 ho ngoai nhom cua ban (tay)"));
+	sms("+84912000009", "HUY 2");
+	assert_string_equal(res.decision, "refused");
+	assert_string_equal(notice_state(all), "active");
+	assert_string_equal(notice_state(dong), "active");
+	assert_int_equal(queued_of(all), 3);
+	/* its own hamlet's notice it may cancel (no-confirm: at once) */
+	int64_t tay = office_notice("Họp xóm tây", "tay", 0);
+	sms("+84912000009", "HUY 3");
+	assert_string_equal(res.decision, "accepted");
+	assert_string_equal(notice_state(tay), "cancelled");
+	/* a head with both groups (codes matched without case) covers the
+	 * "all" notice's households: it may, after the code */
+	sms("+84912000007", "HUY 1");
+	assert_string_equal(res.decision, "pending");
+	assert_string_equal(notice_state(all), "active");
+}
+
+/* "HUY -1" used to cancel notice 1 (the sign was trimmed as punctuation);
+ * numbers are now taken exactly as typed and a malformed one is answered
+ * with how to write it. */
+static void test_attack_cancel_number_junk(void **state)
+{
+	(void)state;
+	int64_t id = office_notice("Họp", "all", 0);
+	add_sender("+84912000009", "head", "", 0); /* no code: junk would act at once */
+	const char *junk[] = { "HUY -1", "HUY +1", "HUY 1x", "HUY 1.", "HUY 0", "HUY 1,5", "HUY ١", "HUY 01 1" };
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		int before = outbox_count();
+		sms("+84912000009", junk[i]);
+		if (strcmp(res.decision, "refused") != 0)
+			fail_msg("'%s': %s: %s", junk[i], res.decision, res.reason);
+		if (!strstr(res.reason, "malformed cancel"))
+			fail_msg("'%s': %s", junk[i], res.reason);
+		assert_int_equal(outbox_count(), before + 1);
+		assert_string_equal(reply_text(), "Sai cu phap. Dung: HUY <so TB>, vi du HUY 12");
+		assert_string_equal(notice_state(id), "active");
+	}
+	sms("+84912000009", "BC -1");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(reply_text(), "Dung: BC [so TB]"));
+	sms("+84912000009", "HUY 001");
+	assert_string_equal(res.decision, "accepted");
+	assert_string_equal(notice_state(id), "cancelled");
+}
+
+static int locked(void)
+{
+	struct sender s;
+	assert_int_equal(store_sender_by_phone(st, HEAD, &s), STORE_OK);
+	return s.locked_at != 0;
+}
+
+/* Three wrong codes used to end one request, but a new TB started a
+ * fresh one, so guessing never stopped.  Now wrong codes are counted per
+ * sender over every request: at shortcode.lock_wrong the number is locked
+ * out of every code command until the office unlocks it, the real head is
+ * told, and the guesser's SMS stop producing SMS to the head. */
+static void test_attack_code_guessing(void **state)
+{
+	(void)state;
+	int guesses = 0, out0 = outbox_count();
+	char code[8] = "", msg[16];
+	while (!locked() && guesses < 100) {
+		sms(HEAD, "TB TATCA Chuyển tiền vào tài khoản 123");
+		assert_string_equal(res.decision, "pending");
+		code_from_reply("XN", code);
+		for (int i = 0; i < cfg.sc_max_wrong && !locked(); i++) {
+			snprintf(msg, sizeof msg, "XN %06d", (atoi(code) + 1 + guesses) % 1000000);
+			sms(HEAD, msg);
+			guesses++;
+			assert_string_equal(res.decision, "refused");
+			clock_advance(60 * 1000);
+		}
+		if (!locked()) {
+			assert_non_null(strstr(res.reason, "request dropped"));
+			assert_non_null(strstr(reply_text(), "Co nguoi nhap sai ma 3 lan: yeu cau da bi huy"));
+		}
+	}
+	assert_int_equal(guesses, cfg.sc_lock_wrong);
+	assert_non_null(strstr(res.reason, "locked out until `loa sender unlock 0912000001`"));
+	assert_non_null(strstr(reply_text(), "Co nguoi nhap sai ma 10 lan trong 24 gio: so nay bi khoa"));
+	assert_string_equal(last_to, HEAD);
+	assert_int_equal(notices(), 0);
+	/* the request open at the lock is gone; the right code, a new TB, a
+	 * cancel: all refused; and the flood produces no stream of SMS to the
+	 * head (no reminder in the hour of the lock-out alert) */
+	int out_locked = outbox_count();
+	assert_true(out_locked - out0 <= 2 * cfg.sc_lock_wrong); /* previews and answers, bounded */
+	snprintf(msg, sizeof msg, "XN %s", code);
+	for (int i = 0; i < 50; i++) {
+		sms(HEAD, i % 3 == 0 ? msg : i % 3 == 1 ? "TB TATCA Chuyển tiền" : "HUY 1");
+		assert_string_equal(res.decision, "refused");
+		assert_non_null(strstr(res.reason, "locked out after wrong codes"));
+	}
+	assert_int_equal(outbox_count(), out_locked);
+	assert_int_equal(notices(), 0);
+	/* an hour on: at most one reminder an hour */
+	clock_advance(3601 * 1000);
+	for (int i = 0; i < 20; i++)
+		sms(HEAD, "TB TATCA Chuyển tiền");
+	assert_int_equal(outbox_count(), out_locked + 1);
+	assert_non_null(strstr(reply_text(), "So nay dang bi khoa"));
+	assert_non_null(strstr(res.reason, "suppressed"));
+	/* a day later it is still locked: only the office lifts it */
+	clock_advance(2LL * 86400 * 1000);
+	sms(HEAD, "TB TATCA Họp");
+	assert_string_equal(res.decision, "refused");
+	/* help and summaries still work while locked */
+	sms(HEAD, "TROGIUP");
+	assert_string_equal(res.decision, "accepted");
+	int was = 0;
+	assert_int_equal(store_sender_unlock(st, HEAD, &was), STORE_OK);
+	assert_int_equal(was, 1);
+	assert_false(locked());
+	sms(HEAD, "TB TATCA Họp thôn");
+	code_from_reply("XN", code);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
+	assert_string_equal(res.decision, "accepted");
+	assert_int_equal(notices(), 1);
+}
+
+/* The window rolls: wrong codes older than lock_window_s are forgotten. */
+static void test_code_guessing_window(void **state)
+{
+	(void)state;
+	cfg.sc_lock_wrong = 4;
+	cfg.sc_lock_window_s = 3600;
+	char code[8];
+	for (int round = 0; round < 2; round++) {
+		sms(HEAD, "TB dong Họp");
+		code_from_reply("XN", code);
+		for (int i = 0; i < 3; i++)
+			sms(HEAD, "XN 999999");
+		assert_non_null(strstr(res.reason, "request dropped"));
+		assert_false(locked());
+		clock_advance(3601 * 1000);
+	}
+	sms(HEAD, "TB dong Họp");
+	for (int i = 0; i < 3; i++)
+		sms(HEAD, "XN 999999");
+	clock_advance(60 * 1000);
+	sms(HEAD, "TB dong Họp");
+	sms(HEAD, "XN 999999");
+	assert_true(locked());
+	assert_non_null(strstr(reply_text(), "Co nguoi nhap sai ma 4 lan trong 1 gio"));
+	/* a wrong code with nothing awaiting one is not a guess */
+	int was;
+	assert_int_equal(store_sender_unlock(st, HEAD, &was), STORE_OK);
+	for (int i = 0; i < 10; i++)
+		sms(HEAD, "XN 999999");
+	assert_string_equal(res.reason, "no request awaiting a code");
+	assert_false(locked());
+}
+
+struct inbox_seen {
+	int64_t id;
+	char reason[300];
+};
+
+static int seen_cb(const struct inbound_row *r, void *arg)
+{
+	struct inbox_seen *x = arg;
+	assert_int_equal(r->id, x->id);
+	snprintf(x->reason, sizeof x->reason, "%s", r->reason);
+	return 0;
+}
+
+/* Forged chatter from the head's number, and strangers forwarded to the
+ * head, used to take the head's whole reply_per_hour, so the head's real
+ * request never got its code.  Now a command's replies have their own
+ * allowance, forwards theirs (all strangers together), and a suppressed
+ * reply is written in the message's reason. */
+static void test_attack_reply_quota(void **state)
+{
+	(void)state;
+	snprintf(cfg.sc_forward_unknown, sizeof cfg.sc_forward_unknown, "0912000001");
+	for (int i = 0; i < 3 * cfg.sc_reply_per_hour; i++)
+		sms(HEAD, i % 2 ? "TROGIUP" : "Xin chào");
+	assert_non_null(strstr(res.reason, "reply to 0912000001 suppressed: 10 to it in the last hour (reply_per_hour 10)"));
+	assert_int_equal(res.suppressed, 1);
+	for (int i = 0; i < 3 * cfg.sc_forward_per_hour; i++) {
+		char from[32];
+		snprintf(from, sizeof from, "+849870000%02d", i % 100);
+		sms(from, "Khuyến mãi lớn");
+		assert_string_equal(res.decision, "ignored");
+	}
+	assert_non_null(strstr(res.reason, "forward to 0912000001 suppressed: 10 in all in the last hour (forward_per_hour 10)"));
+	int fwd = 0;
+	assert_int_equal(store_outbox_count_since(st, NULL, ",forward,", clock_wall_s() - 3600, &fwd), STORE_OK);
+	assert_int_equal(fwd, cfg.sc_forward_per_hour);
+	/* the head's real request still gets its code, and goes out */
+	sms(HEAD, "TB TATCA Họp thôn 19h30");
+	assert_string_equal(res.decision, "pending");
+	assert_int_equal(res.replies, 1);
+	assert_null(strstr(res.reason, "suppressed"));
+	char code[8], msg[16];
+	code_from_reply("XN", code);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
+	assert_string_equal(res.decision, "accepted");
+	assert_int_equal(res.replies, 1);
+	assert_non_null(strstr(reply_text(), "Da gui TB 1"));
+	/* the command allowance is its own, and also bounded */
+	for (int i = 0; i < cfg.sc_command_per_hour; i++)
+		sms(HEAD, "TB TATCA Họp");
+	assert_non_null(strstr(res.reason, "(command_per_hour 20)"));
+	/* what `loa inbox` and the web inbox read: the stored reason */
+	struct inbox_seen seen = { inbound_n, "" };
+	assert_int_equal(store_inbound_each(st, 1, seen_cb, &seen), STORE_OK);
+	assert_non_null(strstr(seen.reason, "reply to 0912000001 suppressed"));
+}
+
+static char report_buf[4096];
+
+static const char *report_of(int64_t id)
+{
+	FILE *f = fmemopen(report_buf, sizeof report_buf, "w");
+	assert_non_null(f);
+	assert_int_equal(report_notice_text(st, id, f), STORE_OK);
+	fclose(f);
+	return report_buf;
+}
+
+static const char *report_csv_of(int64_t id)
+{
+	FILE *f = fmemopen(report_buf, sizeof report_buf, "w");
+	assert_non_null(f);
+	assert_int_equal(report_notice_csv(st, id, 0, f), STORE_OK);
+	fclose(f);
+	return report_buf;
+}
+
+/* A forged "OK" from a household used to make its SMS delivered and take
+ * it off the visit list.  Now it is kept as the number's word
+ * (acked_at): a failed or uncertain SMS stays so, the household stays on
+ * the visit list, and the report says "acknowledged by SMS". */
+static void test_attack_forged_ok(void **state)
+{
+	(void)state;
+	int64_t id = office_notice("Họp thôn", "all", 0);
+	int64_t now = clock_wall_s();
+	struct sms_job job;
+	/* An: failed; Binh: uncertain; Chi: sent */
+	for (int i = 0; store_sms_claim(st, "m1", now, 0, 10, &job) == STORE_OK; i++) {
+		if (i == 0)
+			assert_int_equal(store_sms_fail(st, &job, "m1", "+CMS ERROR: 38", now), STORE_OK);
+		else if (i == 1)
+			assert_int_equal(store_sms_uncertain(st, &job, "m1", "daemon stopped", now), STORE_OK);
+		else
+			assert_int_equal(store_sms_sent(st, &job, "m1", now), STORE_OK);
+		store_sms_job_clear(&job);
+	}
+	clock_advance(7LL * 3600 * 1000); /* past the status-report wait */
+	const char *phones[] = { "+84912100001", "+84912100002", "+84912100003" };
+	for (int i = 0; i < 3; i++) {
+		int before = outbox_count();
+		sms(phones[i], i == 1 ? "1" : "OK");
+		assert_string_equal(res.decision, "accepted");
+		assert_non_null(strstr(res.reason, "acknowledged, not delivered"));
+		assert_int_equal(res.notice_id, id);
+		assert_int_equal(outbox_count(), before);
+	}
+	char buf[128] = "";
+	assert_int_equal(store_report_counts(st, id, count_delivered, buf), STORE_OK);
+	assert_string_equal(buf, "failed=1 acked=1 sent=1 acked=1 uncertain=1 acked=1 ");
+	const char *r = report_of(id);
+	assert_non_null(strstr(r, "3 total, 0 reached"));
+	assert_non_null(strstr(r, "3 acknowledged by SMS (not counted as reached)"));
+	assert_non_null(strstr(r, "3 households not reached"));
+	assert_non_null(strstr(r, "acknowledged by SMS; +CMS ERROR: 38"));
+	assert_non_null(strstr(r, "3 of them answered OK by SMS"));
+	r = report_csv_of(id);
+	assert_non_null(strstr(r, ",keys,acked\r\n") ? r : strstr(r, ",keys,acked\n"));
+	assert_non_null(strstr(r, ",failed,no,"));
+	/* the summary by SMS counts none of them as received */
+	char sum[200];
+	assert_int_equal(report_summary(st, id, sum, sizeof sum), STORE_OK);
+	assert_non_null(strstr(sum, "SMS 0/3 nhan"));
+	assert_non_null(strstr(sum, "3 ho chua nhan"));
+	/* a second OK keeps the first time */
+	sms(phones[0], "OK");
+	assert_string_equal(res.decision, "accepted");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +764,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_optout_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_hold_and_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_forged_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_group_head_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_cancel_number_junk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_code_guessing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_code_guessing_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_reply_quota, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attack_forged_ok, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

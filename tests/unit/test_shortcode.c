@@ -68,6 +68,17 @@ static const struct tc cases[] = {
 	{ "HUY", SC_NONE, 0, 0, "", "", 0, NULL },
 	{ "HUY abc", SC_NONE, 0, 0, "", "", 0, NULL },
 	{ "HUY 1 2", SC_NONE, 0, 0, "", "", 0, NULL },
+	/* numbers exactly as typed: never notice 1 (issue 10) */
+	{ "HUY -1", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY +1", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY 1x", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY 1.", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY (1)", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY 0", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY 1234567890", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "BC -1", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "HUY 007", SC_CANCEL, 0, 0, "", "", 7, NULL },
+	{ "HUY 999999999", SC_CANCEL, 0, 0, "", "", 999999999, NULL },
 	{ "XN 12", SC_NONE, 0, 0, "", "", 0, NULL },          /* too short for a code */
 	{ "XN", SC_NONE, 0, 0, "", "", 0, NULL },
 	{ "STOP spam now", SC_NONE, 0, 0, "", "", 0, NULL },
@@ -98,6 +109,27 @@ static void test_grammar(void **state)
 				fail_msg("'%s': body '%.*s', want '%s'", c->in, (int)cmd.body_len,
 					 cmd.body ? cmd.body : "", c->body);
 		}
+	}
+}
+
+/* A keyword whose arguments do not fit names the command it tried to be
+ * (for the reply that shows how to write it); garbage names none. */
+static void test_near(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		enum sc_verb near;
+	} t[] = {
+		{ "HUY -1", SC_CANCEL }, { "Hủy 1x", SC_CANCEL }, { "BC +3", SC_SUMMARY }, { "XN 12", SC_CONFIRM },
+		{ "TB tatca", SC_BROADCAST }, { "Xin chào", SC_NONE }, { "", SC_NONE }, { "HUY 1", SC_NONE },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sc_cmd cmd;
+		sc_parse(t[i].in, &cmd);
+		if (cmd.near != t[i].near)
+			fail_msg("'%s': near %s, want %s", t[i].in, sc_verb_name(cmd.near), sc_verb_name(t[i].near));
+		assert_true(text_is_gsm7(sc_usage(cmd.near)));
 	}
 }
 
@@ -140,6 +172,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grammar),
+		cmocka_unit_test(test_near),
 		cmocka_unit_test(test_help_fits_one_sms),
 		cmocka_unit_test(test_mask_codes),
 	};

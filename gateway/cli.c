@@ -69,13 +69,27 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-void cli_line(const char *fmt, ...)
+static void vline(FILE *f, const char *fmt, va_list ap)
 {
 	char raw[2048], safe[4 * sizeof raw];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	util_escape_ctl(raw, safe, sizeof safe);
+	fputs(safe, f);
+	fputc('\n', f);
+}
+
+void cli_line(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
+	vline(stdout, fmt, ap);
 	va_end(ap);
-	util_escape_ctl(raw, safe, sizeof safe);
-	puts(safe);
+}
+
+void cli_fline(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(f, fmt, ap);
+	va_end(ap);
 }

@@ -3,6 +3,7 @@
  * 2 usage or input error; one clear line on stderr). */
 #ifndef LOA_CLI_H
 #define LOA_CLI_H
+#include <stdio.h>
 #include "gateway/config.h"
 
 struct store;
@@ -26,6 +27,8 @@ int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3))
  * names): formatted, every control byte escaped (util_escape_ctl), then a
  * newline, so a text cannot move the cursor, ring or forge a line. */
 void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same on `f`. */
+void cli_fline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef int (*cli_fn)(struct cli_ctx *ctx, int argc, char **argv);
 

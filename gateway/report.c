@@ -69,8 +69,8 @@ static int print_unreached(const struct report_row *r, void *arg)
 	text_fpad(u->out, r->groups, 16);
 	text_fpad(u->out, r->state, 18);
 	u->acked += r->acked;
-	fprintf(u->out, "%s%s%s\n", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
-		r->last_error);
+	cli_fline(u->out, "%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
+		  r->last_error);
 	u->n++;
 	return 0;
 }
@@ -85,7 +85,8 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	clock_format_local(n.created_at, when, sizeof when);
 	fprintf(out, "Notice %lld  %s  to %s%s%s\n", (long long)n.id, when, n.targets, n.urgent ? "  URGENT" : "",
 		strcmp(n.state, "cancelled") == 0 ? "  (cancelled)" : "");
-	fprintf(out, "%s\n\n", n.text);
+	cli_fline(out, "%s", n.text);
+	fputc('\n', out);
 	store_notice_clear(&n);
 	struct counts c = { .out = out };
 	sbuf_init(&c.line);
@@ -165,9 +166,9 @@ static int history_row(const struct report_row *r, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	fprintf(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s\n", (long long)r->notice_id, r->channel,
-		r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error,
-		r->acked ? "  (acknowledged by SMS)" : "");
+	cli_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s", (long long)r->notice_id, r->channel,
+		  r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error,
+		  r->acked ? "  (acknowledged by SMS)" : "");
 	return 0;
 }
 
@@ -179,7 +180,7 @@ int report_household_text(struct store *st, int64_t household_id, FILE *out)
 		return rc;
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
-	fprintf(out, "Household %lld: %s, %s, groups: %s\n", (long long)h.id, h.name, nat, h.groups);
+	cli_fline(out, "Household %lld: %s, %s, groups: %s", (long long)h.id, h.name, nat, h.groups);
 	return store_report_household(st, household_id, history_row, out);
 }
 

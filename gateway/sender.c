@@ -142,15 +142,15 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	store_event(st, "sender_added", 0, 0, 0, NULL, s.phone);
-	printf("sender %s (%s, %s) added%s\n", p.national, s.name, s.role,
-	       s.confirm ? "" : "; broadcasts go out without a confirmation code");
+	cli_line("sender %s (%s, %s) added%s", p.national, s.name, s.role,
+		 s.confirm ? "" : "; broadcasts go out without a confirmation code");
 	return EXIT_OK;
 }
 
 static int print_template(const char *code, const char *text, void *arg)
 {
 	(void)arg;
-	printf("%-16s %s\n", code, text);
+	cli_line("%-16s %s", code, text);
 	return 0;
 }
 
@@ -206,8 +206,8 @@ static int print_inbound(const struct inbound_row *r, void *arg)
 	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->received_at, when, sizeof when);
 	phone_national(r->sender, nat, sizeof nat);
-	printf("%5lld %s %-12s %-14.14s %-8s %-60s | %s\n", (long long)r->id, when, nat,
-	       r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, text);
+	cli_line("%5lld %s %-12s %-14.14s %-8s %-60s | %s", (long long)r->id, when, nat,
+		 r->sender_name[0] ? r->sender_name : "-", r->decision[0] ? r->decision : "new", r->reason, text);
 	free(text);
 	return 0;
 }
@@ -219,8 +219,8 @@ static int print_outbox(const struct outbox_row *r, void *arg)
 	char *text = sc_mask_codes(r->text);
 	clock_format_local(r->created_at, when, sizeof when);
 	phone_national(r->to, nat, sizeof nat);
-	printf("%5lld %s to %-12s %-8s %-7s %s%s%s\n", (long long)r->id, when, nat, r->kind, r->state, text,
-	       r->error[0] ? "  — " : "", r->error);
+	cli_line("%5lld %s to %-12s %-8s %-7s %s%s%s", (long long)r->id, when, nat, r->kind, r->state, text,
+		 r->error[0] ? "  — " : "", r->error);
 	free(text);
 	return 0;
 }
@@ -262,9 +262,11 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 		struct inbox_result res;
 		inbox_handle(st, &ctx->cfg, id, from, text, now, &res);
-		printf("inbound %lld: %s: %s (%d repl%s queued", (long long)id, res.decision, res.reason, res.replies,
-		       res.replies == 1 ? "y" : "ies");
-		printf(res.suppressed ? ", %d suppressed)\n" : ")\n", res.suppressed);
+		char sup[32] = "";
+		if (res.suppressed)
+			snprintf(sup, sizeof sup, ", %d suppressed", res.suppressed);
+		cli_line("inbound %lld: %s: %s (%d repl%s queued%s)", (long long)id, res.decision, res.reason,
+			 res.replies, res.replies == 1 ? "y" : "ies", sup);
 		return EXIT_OK;
 	}
 	printf("Inbound messages (newest first):\n");

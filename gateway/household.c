@@ -468,8 +468,10 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 	if (rc)
 		return rc;
 	struct household cur;
+	/* outlives the block below: f[] may point into it */
+	// cppcheck-suppress variableScope
+	char nat[20];
 	if (edit) {
-		char nat[20];
 		if (store_household_get(st, id, &cur) != STORE_OK)
 			return cli_err(EXIT_USAGE, "no household %lld", (long long)id);
 		phone_national(cur.phone, nat, sizeof nat);

@@ -13,11 +13,17 @@ PKGS      := sqlite3 gammu sndfile espeak-ng spandsp soxr libmicrohttpd libutf8p
 
 CC        ?= cc
 CSTD      := -std=c11 -D_GNU_SOURCE -DLOA_VERSION=\"0.1.0\" -DLOA_DATADIR=\"$(PREFIX)/share/loa\"
-WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+# -Werror where warnings must stop the build (make test, CI: WERROR=1),
+# not for someone building with a newer compiler.
+WERROR    ?= 0
+WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral $(if $(filter 1,$(WERROR)),-Werror)
 OPT       ?= -O2 -g
-INCLUDES  := -I. $(shell pkg-config --cflags $(PKGS))
-LIBS      := $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
-TEST_LIBS := $(shell pkg-config --libs cmocka)
+# pkg-config runs the first time a compile or link needs it, never while the
+# Makefile is read: on a fresh machine `make demo` installs the packages
+# (deps) before anything asks for their flags.
+INCLUDES  = $(eval INCLUDES := -I. $$(shell pkg-config --cflags $(PKGS)))$(INCLUDES)
+LIBS      = $(eval LIBS := $$(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm)$(LIBS)
+TEST_LIBS = $(eval TEST_LIBS := $$(shell pkg-config --libs cmocka))$(TEST_LIBS)
 
 ifeq ($(SANITIZE),1)
 BUILD     := build-san
@@ -44,12 +50,18 @@ FUZZ_SECS ?= 30
 # Keep intermediate objects (tests, fuzz) so reruns do not rebuild them.
 .SECONDARY:
 
-.PHONY: all check tests bench fuzz deps install clean cppcheck demo test
+.PHONY: all check tests bench fuzz deps install uninstall clean cppcheck demo test FORCE
 all: $(BUILD)/loa
 
 Q := $(if $(V),,@)
 
-$(BUILD)/%.o: %.c
+# Objects rebuild when the flags change (WERROR, SANITIZE, OPT...).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CFLAGS_ALL)' | cmp -s - $@ || echo '$(CFLAGS_ALL)' >$@
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
@@ -80,7 +92,7 @@ bench: $(BUILD)/loa $(BENCH_BIN)
 	LOA=$(abspath $(BUILD)/loa) BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # libFuzzer targets: clang, the library sources rebuilt with coverage.
-FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -I. $(shell pkg-config --cflags $(PKGS)) -DLOA_FUZZ
+FUZZ_CFLAGS = $(CSTD) -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) -DLOA_FUZZ
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c $< -o $@
@@ -104,18 +116,21 @@ demo: deps
 test: deps
 	$(MAKE) cppcheck
 	$(MAKE) fuzz FUZZ_SECS=$(or $(TEST_FUZZ_SECS),10)
-	$(MAKE) check SANITIZE=1
-	$(MAKE) check
+	$(MAKE) check SANITIZE=1 WERROR=1
+	$(MAKE) check WERROR=1
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	  gateway modem tts db tests/unit
 
-install: $(BUILD)/loa
+# INSTALL_BIN: install this binary instead of building one (the install
+# test passes the binary under test, whatever flags built it).
+INSTALL_BIN ?=
+install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)/etc/loa $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/loa
-	install -m 0755 $(BUILD)/loa $(DESTDIR)$(PREFIX)/bin/loa
+	install -m 0755 $(or $(INSTALL_BIN),$(BUILD)/loa) $(DESTDIR)$(PREFIX)/bin/loa
 	install -m 0644 man/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1
 	install -m 0640 configs/loa.conf $(DESTDIR)/etc/loa/loa.conf.example
 	install -d $(DESTDIR)$(PREFIX)/share/loa/prompts
@@ -123,6 +138,12 @@ install: $(BUILD)/loa
 	install -m 0644 configs/prompts/* $(DESTDIR)$(PREFIX)/share/loa/prompts/
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/loa.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/loa $(DESTDIR)$(PREFIX)/share/man/man1/loa.1 \
+	  $(DESTDIR)/etc/loa/loa.conf.example $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/loa
+	@echo "kept: /etc/loa/loa.conf and the database (remove them by hand)"
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -1,14 +1,14 @@
 /* sim — the simulated modem bank behind `loa sim` (public interface).
  *
  * A simulator holds N modems (m1..mN).  Each behaves like a real modem of
- * one family from docs/hardware.md (generic 27.005/27.007, Huawei, SIMCom
+ * one family of the README hardware table (generic 27.005/27.007, Huawei, SIMCom
  * SIM7600, Quectel EC25): an AT port and an audio port on pseudo-terminals,
  * echo, identification, PDU-mode SMS with a network delay, status reports
  * (+CDS, or stored in "SR" and announced with +CDSI), inbound SMS, faults on
  * demand, and voice calls.
  *
- * By default it is as impolite as real modems (docs/hardware.md, "Timing
- * and order"), each behaviour forced, never left to a race:
+ * By default it is as impolite as real modems (README, "The simulated
+ * modem"), each behaviour forced, never left to a race:
  *  - urc_after_prompt: URCs go out right after the "> " prompt, in the same
  *    write; a part's status report comes right after the next prompt on
  *    that modem when one comes before report_delay_ms;

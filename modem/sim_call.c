@@ -7,7 +7,7 @@
  * family or a new far-end behaviour is rows and actions, not a rewrite.
  *
  * The end of a call after the gateway's hang-up (ATH, AT+CHUP) is late, as
- * on real modems (docs/hardware.md): the OK goes out, the call is RELEASING
+ * on real modems (README, "What real modems do"): the OK goes out, the call is RELEASING
  * (AT+CLCC still lists it, ATD answers ERROR), and its end lines (generic
  * NO CARRIER, Huawei ^CEND:1,<dur>,104,16, SIMCom +CLCC ...,6,... then
  * VOICE CALL: END, Quectel +QIND: "ccinfo",...,-1,...) follow the final

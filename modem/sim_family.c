@@ -3,7 +3,7 @@
  * status report storage (+CNMI ds=2; the generic family has none and
  * refuses ds=2), call progress and end URCs (what follows the gateway's
  * hang-up; whether ATD waits for the far end, V.25ter style, as the generic
- * family does) and the vendor commands of docs/hardware.md
+ * family does) and the vendor commands of the README hardware table
  * (Huawei ^CVOICE/^DDSETEX/^CURC, SIMCom +CPCMREG/+DDET/+CRESET, Quectel
  * +QPCMV/+QINDCFG/+QTONEDET).  The AT interpreter looks a family's command
  * rows up before the generic 27.007/27.005 rows; nothing else branches on

@@ -2,7 +2,7 @@
  * will say out.  Pure: no I/O, no global state; the same input and options
  * always give the same output.
  *
- * The rules are those of docs "Reading notices aloud" (vietnamese.md §3), in
+ * The rules are those of the README chapter "Speech", in
  * that order of priority: phone numbers and hotlines digit by digit in the
  * writer's groups, date ranges, dates, "tháng M/yyyy", short dates after a
  * cue, times and time ranges, Roman numerals after a keyword, weekdays and

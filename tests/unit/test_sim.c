@@ -1,7 +1,7 @@
 /* Unit tests of the simulated modem (modem/sim*): AT bytes in, bytes out,
  * on a fake clock, without ptys (one test starts the ptys to check the
  * JSON log).  Expected strings are what real modems send, per
- * docs/hardware.md and 27.005/27.007. */
+ * the README hardware notes and 27.005/27.007. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

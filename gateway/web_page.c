@@ -208,10 +208,11 @@ static void post_login(struct page *p)
 			   (long)p->app->cfg.web_session_min * 60);
 		add_cookie(p->rep, login_cookie_fmt, WEB_COOKIE_LOGIN, "", 0);
 		redirect(p->rep, "/");
+		p->rep->delay_ms = r.hold_ms; /* while many addresses guess: slowed, not refused */
 		return;
 	case WEB_LOGIN_BAD:
 		p->rep->status = 403;
-		p->rep->delay_ms = web_auth_reply_delay(r.wait_ms);
+		p->rep->delay_ms = r.hold_ms;
 		login_form(p, tok, user, "Sai tên đăng nhập hoặc mật khẩu.");
 		return;
 	case WEB_LOGIN_LIMITED: {

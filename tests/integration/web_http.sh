@@ -89,7 +89,7 @@ contains "$(cat "$WORK/body")" "Sai tên đăng nhập hoặc mật khẩu"
 	|| fail "second attempt not limited"
 ra=$(grep -i '^Retry-After:' "$WORK/head" | tr -dc 0-9)
 [ -n "$ra" ] && [ "$ra" -ge 1 ] || fail "no Retry-After"
-[ "$(sql "SELECT failures FROM login_failures WHERE key = 'user:admin'")" = 1 ] || fail "failure not recorded"
+[ "$(sql "SELECT failures FROM login_failures WHERE key = 'ua:admin|127.0.0.1'")" = 1 ] || fail "failure not recorded"
 sleep "$ra" # the server's real clock: the limit is over only after it
 [ "$(code -c "$J" -b "$J" --data-urlencode "csrf=$CSRF" -d 'user=admin&password=mat-khau-dai' "$URL/login")" = 303 ] \
 	|| fail "login after the wait: $(cat "$WORK/body")"

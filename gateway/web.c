@@ -25,7 +25,9 @@
  * descriptor already given to another connection.  At most
  * WEB_CONN_PER_ADDR connections per client address and WEB_CONN_MAX in all.
  *
- * Requests are checked before any page code runs: only GET, HEAD and POST
+ * Requests are checked before any page code runs: the Host header must
+ * name this page (421 otherwise: DNS rebinding, see web_req_host_ok; 400
+ * when absent), only GET, HEAD and POST
  * (405), a body larger than WEB_BODY_MAX (413, refused from Content-Length
  * before reading it when given), POST bodies only as
  * application/x-www-form-urlencoded (415), the raw request target parsed
@@ -75,6 +77,7 @@ struct sock {
 	int64_t start_ms;          /* mono: when the current request began */
 	int answering;             /* read whole: being answered, no deadline */
 	int shut;                  /* past the deadline, shut down */
+	char local[64];            /* the address the client reached */
 	struct sock *prev, *next;
 };
 
@@ -82,6 +85,7 @@ static struct server {
 	struct MHD_Daemon *d;
 	struct web_app app;
 	int port;
+	char listen_host[64];      /* [web] listen without the port */
 	pthread_t timer;
 	int timer_running;
 	pthread_mutex_t mu;        /* delayed, socks and every sock's times */
@@ -292,6 +296,10 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
 		struct sock *k = xcalloc(1, sizeof *k);
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
 		k->fd = ci ? ci->connect_fd : -1;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		if (k->fd >= 0 && getsockname(k->fd, (struct sockaddr *)&ss, &sl) == 0)
+			addr_text((const struct sockaddr *)&ss, k->local, sizeof k->local);
 		pthread_mutex_lock(&srv.mu);
 		k->start_ms = clock_mono_ms();
 		k->next = srv.socks;
@@ -356,6 +364,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_reply(mc, &c->rep);
 	if (!c->started) {
 		c->started = 1;
+		const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		if (!host)
+			return send_error(c, mc, 400, "Thiếu tiêu đề Host.");
+		struct sock *k = sock_of(mc);
+		if (!web_req_host_ok(host, srv.listen_host, k && k->local[0] ? k->local : NULL,
+				     srv.app.cfg.web_hosts)) {
+			char from[64];
+			client_addr(mc, from, sizeof from);
+			LOG_W("web", "%s from %s refused: Host '%.100s' is not a name of this page (see [web] hosts)",
+			      method, from, host);
+			return send_error(c, mc, 421,
+					  "Trang này chỉ mở bằng địa chỉ đã khai báo cho Loa (mục [web] hosts).");
+		}
 		if (!is_method(method))
 			return send_error(c, mc, 405, "Chỉ nhận GET, HEAD và POST.");
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -430,6 +451,15 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 			 cfg->web_listen);
 		return -1;
 	}
+	if (!web_req_hosts_valid(cfg->web_hosts)) {
+		snprintf(err, errlen, "web.hosts: '%s' is not a comma list of host names or IP addresses", cfg->web_hosts);
+		return -1;
+	}
+	const char *colon = cfg->web_listen[0] == '[' ? strchr(cfg->web_listen, ']') : strrchr(cfg->web_listen, ':');
+	size_t hl = colon ? (size_t)(colon - cfg->web_listen) : 0;
+	if (cfg->web_listen[0] == '[')
+		hl++; /* keep the brackets: "[::1]" */
+	snprintf(srv.listen_host, sizeof srv.listen_host, "%.*s", (int)hl, cfg->web_listen);
 	memset(&srv.app, 0, sizeof srv.app);
 	srv.app.cfg = *cfg;
 	if (store_open(store_path, &srv.app.st, err, errlen) == STORE_OK)

@@ -61,6 +61,7 @@ static const char *status_text(int status)
 	case 404: return "Không tìm thấy";
 	case 405: return "Phương thức không được hỗ trợ";
 	case 413: return "Dữ liệu gửi lên quá lớn";
+	case 421: return "Sai địa chỉ trang";
 	case 429: return "Quá nhiều lần thử";
 	case 431: return "Tiêu đề yêu cầu quá lớn";
 	default: return status >= 500 ? "Lỗi máy chủ" : "Lỗi";

@@ -148,7 +148,7 @@ head -c 100000 /dev/zero | tr '\0' a >"$WORK/big"
 [ "$(code -b "$J" -H 'Content-Type: application/json' -d '{}' "$URL/new/create")" = 415 ] || fail "JSON body"
 # a request line with a space in the target, on a raw socket
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'GET /a b HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+printf 'GET /a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' >&3
 line=$(timeout 5 head -1 <&3 || true)
 exec 3<&-
 [[ $line == "HTTP/1.1 4"* ]] || fail "bad request line answered: $line"

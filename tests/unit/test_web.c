@@ -146,6 +146,60 @@ static void test_form_and_uri(void **state)
 	assert_string_equal(v, "x");
 }
 
+/* Issue 10, item 9: DNS rebinding.  A page reached under a stranger's
+ * name is refused; the page's own names are answered with any port. */
+static void test_host(void **state)
+{
+	(void)state;
+	const char *hosts = "loa.office, Thon-Tan-Loi.local , 10.9.8.7,[fd00::7], 2001:db8::1";
+	/* always: localhost and the loopback addresses, any case and port */
+	const char *yes[] = { "localhost", "localhost:8080", "LocalHost.", "127.0.0.1", "127.0.0.1:1",
+			      "[::1]", "[::1]:8080", "[0:0:0:0:0:0:0:1]:80", "loa.office", "LOA.OFFICE:8080",
+			      "thon-tan-loi.local.", "10.9.8.7:80", "[fd00::7]", "[fd00:0::7]:1",
+			      "[2001:db8::1]", "192.168.1.10:8080" /* the listen address */,
+			      "10.0.0.3" /* the address the connection reached */ };
+	for (size_t i = 0; i < ARRAY_LEN(yes); i++)
+		if (!web_req_host_ok(yes[i], "192.168.1.10", "10.0.0.3", hosts))
+			fail_msg("Host '%s' refused", yes[i]);
+	const char *no[] = { "evil.example", "evil.example:8080", "loa.office.evil.example",
+			     "localhost.evil.example", "127.0.0.1.nip.io", "evil.example#@localhost",
+			     "localhost@evil.example", "127.0.0.2", "127.1", "2130706433", "[::2]", "::1",
+			     "[::1", "[::1]x", "[127.0.0.1]", "[loa.office]", "localhost:", "localhost:123456",
+			     "localhost:80:80", "localhost:8o", "loa..office", ".loa.office", "", ":80",
+			     "loa.office ", " loa.office", "a b", "l\xc3\xb3" "a.office", "10.9.8.7.", "fd00::7",
+			     "[fd00::7%eth0]", "0.0.0.0" };
+	for (size_t i = 0; i < ARRAY_LEN(no); i++)
+		if (web_req_host_ok(no[i], "192.168.1.10", "10.0.0.3", hosts))
+			fail_msg("Host '%s' answered", no[i]);
+	assert_false(web_req_host_ok(NULL, "127.0.0.1", NULL, ""));
+	/* a wildcard listen address is no name; the connection's own address is */
+	assert_false(web_req_host_ok("0.0.0.0", "0.0.0.0", NULL, ""));
+	assert_false(web_req_host_ok("[::]:80", "[::]", NULL, NULL));
+	assert_true(web_req_host_ok("192.168.1.10:8080", "0.0.0.0", "192.168.1.10", ""));
+	assert_false(web_req_host_ok("192.168.1.11:8080", "0.0.0.0", "192.168.1.10", ""));
+	assert_true(web_req_host_ok("[fe80::1]", "[::]", "fe80::1", ""));
+	/* with no hosts, a name is answered only if it is localhost */
+	assert_false(web_req_host_ok("loa.office", "127.0.0.1", NULL, ""));
+	assert_false(web_req_host_ok("loa.office", "127.0.0.1", NULL, NULL));
+
+	assert_true(web_req_hosts_valid(""));
+	assert_true(web_req_hosts_valid(hosts));
+	assert_true(web_req_hosts_valid(" , loa.office,,"));
+	assert_false(web_req_hosts_valid("*.evil"));
+	assert_false(web_req_hosts_valid("loa.office, a b"));
+	assert_false(web_req_hosts_valid("loa.office:8080"));
+	assert_false(web_req_hosts_valid("http://loa.office"));
+	/* the key, in the configuration table */
+	struct loa_config c;
+	char err[256];
+	config_defaults(&c, "/");
+	assert_string_equal(c.web_hosts, "");
+	assert_int_equal(config_parse(&c, "t.conf", "[web]\nhosts = loa.office, 192.168.1.10\n", "/", err, sizeof err), 0);
+	assert_string_equal(c.web_hosts, "loa.office, 192.168.1.10");
+	assert_int_equal(config_parse(&c, "t.conf", "[web]\nhosts = *.office\n", "/", err, sizeof err), -1);
+	assert_non_null(strstr(err, "web.hosts"));
+}
+
 static void test_tokens(void **state)
 {
 	(void)state;
@@ -959,6 +1013,7 @@ int main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_form_and_uri),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_limiter_rules),
 		cmocka_unit_test_setup_teardown(test_login_limited, setup_db, teardown_db),

@@ -136,8 +136,10 @@ install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
 	install -d $(DESTDIR)$(PREFIX)/share/loa/prompts
 	install -m 0644 configs/abbreviations.tsv configs/loanwords.tsv configs/99-loa-modems.rules $(DESTDIR)$(PREFIX)/share/loa/
 	install -m 0644 configs/prompts/* $(DESTDIR)$(PREFIX)/share/loa/prompts/
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/loa.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+	for u in loa loa-web; do \
+	  sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/$$u.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service && \
+	  chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/loa $(DESTDIR)$(PREFIX)/share/man/man1/loa.1 \

@@ -202,6 +202,16 @@ int store_web_limit_clear(struct store *st, const char *key)
 	return store_step_done(st, s, "login failures");
 }
 
+int store_web_limit_purge(struct store *st, int64_t before_ms, int64_t now_ms)
+{
+	sqlite3_stmt *s = store_prep(st, "DELETE FROM login_failures WHERE last_ms < ?1 AND until_ms <= ?2");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, before_ms);
+	sqlite3_bind_int64(s, 2, now_ms);
+	return store_step_done(st, s, "login failures");
+}
+
 int store_web_progress(struct store *st, int64_t notice_id,
 		       int (*cb)(const char *channel, int64_t at, void *arg), void *arg)
 {

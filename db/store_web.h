@@ -40,7 +40,8 @@ int store_web_session_get(struct store *st, const char *token_hash, int64_t now,
 int store_web_session_remove(struct store *st, const char *token_hash);
 int store_web_session_purge(struct store *st, int64_t now);
 
-/* The rate limiter's record for one key ("user:NAME" or "addr:IP"). */
+/* The rate limiter's record for one key (the keys and their meaning are
+ * web_auth's: "ua:NAME|IP", "a:IP", "g:all"). */
 struct store_web_limit {
 	int failures;
 	int64_t last_ms;    /* wall ms of the last failure */
@@ -50,6 +51,9 @@ struct store_web_limit {
 int store_web_limit_get(struct store *st, const char *key, struct store_web_limit *out);
 int store_web_limit_put(struct store *st, const char *key, const struct store_web_limit *l);
 int store_web_limit_clear(struct store *st, const char *key);
+/* Deletes every record whose last failure is before `before_ms` and whose
+ * wait is over at `now_ms`. */
+int store_web_limit_purge(struct store *st, int64_t before_ms, int64_t now_ms);
 
 /* Deliveries of a notice that reached their household, by the time they
  * last changed (when they became delivered/played/confirmed). */

@@ -8,6 +8,7 @@
 
 #include "gateway/log.h"
 #include "gateway/util.h"
+#include "gateway/web_req.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -17,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_HHMM, K_LEVEL };
+enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_HHMM, K_LEVEL, K_HOSTS };
 
 struct key {
 	const char *section; /* "modem" for [modem NAME] rows */
@@ -104,6 +105,8 @@ static const struct key keys[] = {
 	{ "web", "listen", K_STR, C(web_listen), 1, 0, NULL, "127.0.0.1:8080",
 	  "address:port of the officers' page" },
 	{ "web", "session_min", K_INT, C(web_session_min), 5, 10080, NULL, "480", "login lifetime, minutes" },
+	{ "web", "hosts", K_HOSTS, C(web_hosts), 0, 0, NULL, "",
+	  "more names or addresses the page may be opened by (comma list, e.g. loa.local, 192.168.1.10); besides these only the listen address, localhost, 127.0.0.1 and ::1 are answered" },
 
 	{ "shortcode", "confirm_s", K_INT, C(sc_confirm_s), 60, 86400, NULL, "900",
 	  "seconds a broadcast confirmation code stays valid" },
@@ -140,6 +143,12 @@ static int set_value(const struct key *k, void *base, const char *val, const cha
 	char *dst = (char *)base + k->off;
 	long v;
 	switch (k->type) {
+	case K_HOSTS:
+		if (!web_req_hosts_valid(val)) {
+			snprintf(why, whylen, "'%s' is not a comma list of host names or IP addresses", val);
+			return -1;
+		}
+		/* fall through */
 	case K_STR:
 		if (strlen(val) >= k->size) {
 			snprintf(why, whylen, "value longer than %zu bytes", k->size - 1);

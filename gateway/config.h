@@ -74,6 +74,7 @@ struct loa_config {
 	/* [web] */
 	char web_listen[64];
 	int web_session_min;
+	char web_hosts[512];     /* more Host names the page answers to */
 
 	/* [shortcode] */
 	int sc_confirm_s;

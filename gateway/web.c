@@ -12,7 +12,22 @@
  * when the delay is over; the reply is then sent from the MHD thread.  The
  * timer thread touches no store and no page state.
  *
- * Requests are checked before any page code runs: only GET, HEAD and POST
+ * Slow clients (slowloris): libmicrohttpd's timeout only counts silence, so
+ * a client sending a byte every few seconds would hold its connection for
+ * ever.  Each connection therefore has a socket context (struct sock, made
+ * and freed in the notify-connection callback) with the time its current
+ * request began: when the connection opened, or when its previous answer
+ * was sent.  A request not read whole within WEB_REQUEST_DEADLINE_MS is
+ * ended by the timer thread, which shuts its socket down (libmicrohttpd
+ * then sees the end of the stream and closes it).  The socks are under
+ * srv.mu, and libmicrohttpd sends the CLOSED notification, which unlinks
+ * one, before it closes the descriptor, so the timer never shuts down a
+ * descriptor already given to another connection.  At most
+ * WEB_CONN_PER_ADDR connections per client address and WEB_CONN_MAX in all.
+ *
+ * Requests are checked before any page code runs: the Host header must
+ * name this page (421 otherwise: DNS rebinding, see web_req_host_ok; 400
+ * when absent), only GET, HEAD and POST
  * (405), a body larger than WEB_BODY_MAX (413, refused from Content-Length
  * before reading it when given), POST bodies only as
  * application/x-www-form-urlencoded (415), the raw request target parsed
@@ -56,15 +71,27 @@ struct conn {
 	struct conn *next;         /* the delay queue */
 };
 
+/* One per TCP connection (libmicrohttpd's socket context). */
+struct sock {
+	int fd;
+	int64_t start_ms;          /* mono: when the current request began */
+	int answering;             /* read whole: being answered, no deadline */
+	int shut;                  /* past the deadline, shut down */
+	char local[64];            /* the address the client reached */
+	struct sock *prev, *next;
+};
+
 static struct server {
 	struct MHD_Daemon *d;
 	struct web_app app;
 	int port;
+	char listen_host[64];      /* [web] listen without the port */
 	pthread_t timer;
 	int timer_running;
-	pthread_mutex_t mu;
+	pthread_mutex_t mu;        /* delayed, socks and every sock's times */
 	pthread_cond_t cv;
 	struct conn *delayed;
+	struct sock *socks;
 	int stop;
 } srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -102,21 +129,50 @@ int web_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
 	return 0;
 }
 
+/* A socket address as text; an IPv4-mapped IPv6 address as plain IPv4. */
+static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	snprintf(buf, len, "?");
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a6))
+			inet_ntop(AF_INET, &a6->s6_addr[12], buf, (socklen_t)len);
+		else
+			inet_ntop(AF_INET6, a6, buf, (socklen_t)len);
+	}
+}
+
 static void client_addr(struct MHD_Connection *mc, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(buf, len, "?");
-	if (!ci || !ci->client_addr)
+	addr_text(ci ? ci->client_addr : NULL, buf, len);
+}
+
+static struct sock *sock_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The request is read whole and about to be answered: its deadline is off
+ * until the answer is sent (on_done starts the next request's). */
+static void sock_answering(struct MHD_Connection *mc)
+{
+	struct sock *k = sock_of(mc);
+	if (!k)
 		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)len);
+	pthread_mutex_lock(&srv.mu);
+	k->answering = 1;
+	pthread_mutex_unlock(&srv.mu);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *mc, struct web_reply *rep)
 {
+	sock_answering(mc);
 	size_t len = rep->body.len;
 	char *data = sbuf_take(&rep->body);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
@@ -159,7 +215,7 @@ static enum MHD_Result send_error(struct conn *c, struct MHD_Connection *mc, int
 	return send_reply(mc, &c->rep);
 }
 
-/* ---- the delay queue (failed logins) ---- */
+/* ---- the timer thread: held answers (logins) and request deadlines ---- */
 
 static void *timer_main(void *arg)
 {
@@ -167,6 +223,19 @@ static void *timer_main(void *arg)
 	pthread_mutex_lock(&srv.mu);
 	while (!srv.stop || srv.delayed) {
 		int64_t now = clock_mono_ms(), next = -1;
+		for (struct sock *k = srv.socks; k && !srv.stop; k = k->next) {
+			if (k->answering || k->shut)
+				continue;
+			int64_t due = k->start_ms + WEB_REQUEST_DEADLINE_MS;
+			if (due <= now) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->shut = 1;
+				LOG_D("web", "a request not read whole within %d s: connection closed",
+				      WEB_REQUEST_DEADLINE_MS / 1000);
+			} else if (next < 0 || due < next) {
+				next = due;
+			}
+		}
 		for (struct conn **pp = &srv.delayed; *pp;) {
 			struct conn *c = *pp;
 			if (srv.stop || c->wake_ms <= now) {
@@ -195,6 +264,7 @@ static void *timer_main(void *arg)
 
 static void delay_reply(struct conn *c, struct MHD_Connection *mc)
 {
+	sock_answering(mc);
 	c->mc = mc;
 	c->wake_ms = clock_mono_ms() + c->rep.delay_ms;
 	c->state = 1;
@@ -218,9 +288,56 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 	return c;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct sock *k = xcalloc(1, sizeof *k);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k->fd = ci ? ci->connect_fd : -1;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		if (k->fd >= 0 && getsockname(k->fd, (struct sockaddr *)&ss, &sl) == 0)
+			addr_text((const struct sockaddr *)&ss, k->local, sizeof k->local);
+		pthread_mutex_lock(&srv.mu);
+		k->start_ms = clock_mono_ms();
+		k->next = srv.socks;
+		if (srv.socks)
+			srv.socks->prev = k;
+		srv.socks = k;
+		pthread_cond_signal(&srv.cv);
+		pthread_mutex_unlock(&srv.mu);
+		*socket_context = k;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct sock *k = *socket_context;
+		if (!k)
+			return;
+		pthread_mutex_lock(&srv.mu);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			srv.socks = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&srv.mu);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
 static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls, (void)mc, (void)toe;
+	(void)cls, (void)toe;
+	struct sock *k = sock_of(mc);
+	if (k) {
+		/* the next request on this connection starts its clock now */
+		pthread_mutex_lock(&srv.mu);
+		k->answering = 0;
+		k->start_ms = clock_mono_ms();
+		pthread_cond_signal(&srv.cv);
+		pthread_mutex_unlock(&srv.mu);
+	}
 	struct conn *c = *con_cls;
 	if (!c)
 		return;
@@ -247,6 +364,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_reply(mc, &c->rep);
 	if (!c->started) {
 		c->started = 1;
+		const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		if (!host)
+			return send_error(c, mc, 400, "Thiếu tiêu đề Host.");
+		struct sock *k = sock_of(mc);
+		if (!web_req_host_ok(host, srv.listen_host, k && k->local[0] ? k->local : NULL,
+				     srv.app.cfg.web_hosts)) {
+			char from[64];
+			client_addr(mc, from, sizeof from);
+			LOG_W("web", "%s from %s refused: Host '%.100s' is not a name of this page (see [web] hosts)",
+			      method, from, host);
+			return send_error(c, mc, 421,
+					  "Trang này chỉ mở bằng địa chỉ đã khai báo cho Loa (mục [web] hosts).");
+		}
 		if (!is_method(method))
 			return send_error(c, mc, 405, "Chỉ nhận GET, HEAD và POST.");
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -321,6 +451,15 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 			 cfg->web_listen);
 		return -1;
 	}
+	if (!web_req_hosts_valid(cfg->web_hosts)) {
+		snprintf(err, errlen, "web.hosts: '%s' is not a comma list of host names or IP addresses", cfg->web_hosts);
+		return -1;
+	}
+	const char *colon = cfg->web_listen[0] == '[' ? strchr(cfg->web_listen, ']') : strrchr(cfg->web_listen, ':');
+	size_t hl = colon ? (size_t)(colon - cfg->web_listen) : 0;
+	if (cfg->web_listen[0] == '[')
+		hl++; /* keep the brackets: "[::1]" */
+	snprintf(srv.listen_host, sizeof srv.listen_host, "%.*s", (int)hl, cfg->web_listen);
 	memset(&srv.app, 0, sizeof srv.app);
 	srv.app.cfg = *cfg;
 	if (store_open(store_path, &srv.app.st, err, errlen) == STORE_OK)
@@ -329,23 +468,25 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 		return -1;
 	srv.stop = 0;
 	srv.delayed = NULL;
+	srv.socks = NULL;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&srv.cv, &ca);
 	pthread_condattr_destroy(&ca);
 	web_html_csp(); /* computed before two threads may want it */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv.d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 				 MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss,
 				 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 				 MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+				 MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
-				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)16,
-				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,
+				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_ADDR,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT_S,
 				 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 				 MHD_OPTION_END);
 	if (!srv.d) {

@@ -12,6 +12,15 @@
 /* libmicrohttpd's per-connection memory: request line and headers must fit,
  * larger headers get 431. */
 #define WEB_CONN_MEMORY (24 * 1024)
+/* Connections: in all, and from one client address (a browser opens up to
+ * six to one server). */
+#define WEB_CONN_MAX 256
+#define WEB_CONN_PER_ADDR 8
+/* A request (line, headers and body) must be read whole within this of
+ * its connection opening or of the previous answer on it, however steadily
+ * its bytes trickle in; silence ends a connection after WEB_IDLE_TIMEOUT_S. */
+#define WEB_REQUEST_DEADLINE_MS 10000
+#define WEB_IDLE_TIMEOUT_S 30
 
 /* Opens its own store connection on store_path and starts serving on
  * cfg->web_listen (a port of 0 picks a free one).  0, or -1 with a

@@ -124,14 +124,19 @@ int64_t web_auth_limit_wait(const struct store_web_limit *l, int64_t now_ms)
 	return l->until_ms > now_ms ? l->until_ms - now_ms : 0;
 }
 
-int64_t web_auth_limit_fail(struct store_web_limit *l, int64_t now_ms)
+int web_auth_limit_recent(const struct store_web_limit *l, int64_t now_ms)
 {
-	if (l->failures > 0 && now_ms - l->last_ms >= WEB_LIMIT_FORGET_MS)
+	return l->failures > 0 && now_ms - l->last_ms < WEB_LIMIT_FORGET_MS;
+}
+
+int64_t web_auth_limit_fail(struct store_web_limit *l, int64_t now_ms, int free_failures)
+{
+	if (!web_auth_limit_recent(l, now_ms))
 		l->failures = 0;
 	if (l->failures < 1000)
 		l->failures++;
 	l->last_ms = now_ms;
-	int64_t d = web_auth_limit_delay(l->failures);
+	int64_t d = web_auth_limit_delay(l->failures - free_failures);
 	l->until_ms = now_ms + d;
 	return d;
 }
@@ -139,6 +144,50 @@ int64_t web_auth_limit_fail(struct store_web_limit *l, int64_t now_ms)
 int64_t web_auth_reply_delay(int64_t wait_ms)
 {
 	return wait_ms / 2 < WEB_LIMIT_REPLY_MAX_MS ? wait_ms / 2 : WEB_LIMIT_REPLY_MAX_MS;
+}
+
+/* The global record reuses store_web_limit: failures is the bucket's level,
+ * last_ms the time up to which it has leaked (moved on in whole leak steps,
+ * so no fraction is lost), until_ms the next slot while the bucket is full. */
+int web_auth_global_level(struct store_web_limit *g, int64_t now_ms)
+{
+	if (g->failures <= 0 || now_ms <= g->last_ms) {
+		if (g->failures <= 0) {
+			g->failures = 0;
+			g->last_ms = now_ms;
+		}
+		return g->failures;
+	}
+	int64_t steps = (now_ms - g->last_ms) / WEB_LIMIT_GLOBAL_LEAK_MS;
+	if (steps >= g->failures) {
+		g->failures = 0;
+		g->last_ms = now_ms;
+	} else {
+		g->failures -= (int)steps;
+		g->last_ms += steps * WEB_LIMIT_GLOBAL_LEAK_MS;
+	}
+	return g->failures;
+}
+
+void web_auth_global_fail(struct store_web_limit *g, int64_t now_ms)
+{
+	if (web_auth_global_level(g, now_ms) < WEB_LIMIT_GLOBAL_MAX)
+		g->failures++;
+}
+
+int64_t web_auth_global_admit(struct store_web_limit *g, int64_t now_ms, int clean, int64_t *hold_ms)
+{
+	*hold_ms = 0;
+	if (web_auth_global_level(g, now_ms) < WEB_LIMIT_GLOBAL_FREE)
+		return 0;
+	if (clean) {
+		*hold_ms = WEB_LIMIT_GLOBAL_HOLD_MS;
+		return 0;
+	}
+	if (g->until_ms > now_ms)
+		return g->until_ms - now_ms;
+	g->until_ms = now_ms + WEB_LIMIT_GLOBAL_SLOT_MS;
+	return 0;
 }
 
 /* A hash no password matches in practice, verified for unknown users so a
@@ -154,20 +203,32 @@ static void dummy_init(void)
 		dummy_hash[0] = '\0';
 }
 
+#define GLOBAL_KEY "g:all"
+
 enum web_login_rc web_auth_login(struct store *st, int session_min, const char *user, const char *password,
 				 const char *addr, struct web_login_result *r)
 {
 	memset(r, 0, sizeof *r);
-	char ukey[96], akey[96];
-	snprintf(ukey, sizeof ukey, "user:%.64s", user);
-	snprintf(akey, sizeof akey, "addr:%.64s", addr ? addr : "");
-	struct store_web_limit ul, al;
-	if (store_web_limit_get(st, ukey, &ul) != STORE_OK || store_web_limit_get(st, akey, &al) != STORE_OK)
+	const char *a = addr ? addr : "";
+	char uakey[160], akey[96];
+	snprintf(uakey, sizeof uakey, "ua:%.64s|%.64s", user, a);
+	snprintf(akey, sizeof akey, "a:%.64s", a);
+	struct store_web_limit ual, al, gl;
+	if (store_web_limit_get(st, uakey, &ual) != STORE_OK || store_web_limit_get(st, akey, &al) != STORE_OK ||
+	    store_web_limit_get(st, GLOBAL_KEY, &gl) != STORE_OK)
 		return WEB_LOGIN_ERR;
 	int64_t now = clock_wall_ms();
-	int64_t wait = web_auth_limit_wait(&ul, now), aw = web_auth_limit_wait(&al, now);
+	int64_t wait = web_auth_limit_wait(&ual, now), aw = web_auth_limit_wait(&al, now);
 	if (aw > wait)
 		wait = aw;
+	int64_t hold = 0;
+	if (wait == 0) {
+		int clean = !web_auth_limit_recent(&al, now) && !web_auth_limit_recent(&ual, now);
+		int64_t slot = gl.until_ms;
+		wait = web_auth_global_admit(&gl, now, clean, &hold);
+		if (wait == 0 && gl.until_ms != slot && store_web_limit_put(st, GLOBAL_KEY, &gl) != STORE_OK)
+			return WEB_LOGIN_ERR;
+	}
 	if (wait > 0) {
 		r->wait_ms = wait;
 		LOG_W("web", "login of '%.64s' from %s refused: rate limit, %lld ms to wait", user, addr ? addr : "?",
@@ -187,18 +248,35 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		ok = 0;
 	}
 	if (!ok) {
-		int64_t d = web_auth_limit_fail(&ul, now), da = web_auth_limit_fail(&al, now);
+		int64_t d = web_auth_limit_fail(&ual, now, 0), da = web_auth_limit_fail(&al, now, WEB_LIMIT_ADDR_FREE);
+		web_auth_global_fail(&gl, now);
 		r->wait_ms = d > da ? d : da;
-		if (store_web_limit_put(st, ukey, &ul) != STORE_OK || store_web_limit_put(st, akey, &al) != STORE_OK)
+		r->hold_ms = web_auth_reply_delay(r->wait_ms);
+		if (hold > r->hold_ms)
+			r->hold_ms = hold;
+		if (store_web_limit_put(st, uakey, &ual) != STORE_OK || store_web_limit_put(st, akey, &al) != STORE_OK ||
+		    store_web_limit_put(st, GLOBAL_KEY, &gl) != STORE_OK ||
+		    store_web_limit_purge(st, now - WEB_LIMIT_FORGET_MS, now) != STORE_OK)
 			return WEB_LOGIN_ERR;
-		char detail[160];
-		snprintf(detail, sizeof detail, "user %.64s from %.64s: failure %d", user, addr ? addr : "?", ul.failures);
+		char detail[200];
+		snprintf(detail, sizeof detail, "user %.64s from %.64s: failure %d (%d from the address)", user,
+			 addr ? addr : "?", ual.failures, al.failures);
 		store_event(st, "web_login_failed", 0, 0, 0, NULL, detail);
-		LOG_W("web", "login of '%.64s' from %s failed (%d in a row)", user, addr ? addr : "?", ul.failures);
+		LOG_W("web", "login of '%.64s' from %s failed (%d in a row, %d from the address)", user,
+		      addr ? addr : "?", ual.failures, al.failures);
 		return WEB_LOGIN_BAD;
 	}
-	if (store_web_limit_clear(st, ukey) != STORE_OK || store_web_limit_clear(st, akey) != STORE_OK)
+	/* The pair's failures were this officer's own typos: take them back off
+	 * the address, keep any other names tried from it. */
+	if (web_auth_limit_recent(&ual, now) && web_auth_limit_recent(&al, now)) {
+		al.failures -= ual.failures < al.failures ? ual.failures : al.failures;
+		rc = al.failures > 0 ? store_web_limit_put(st, akey, &al) : store_web_limit_clear(st, akey);
+		if (rc != STORE_OK)
+			return WEB_LOGIN_ERR;
+	}
+	if (store_web_limit_clear(st, uakey) != STORE_OK)
 		return WEB_LOGIN_ERR;
+	r->hold_ms = hold;
 	int64_t now_s = clock_wall_s();
 	store_web_session_purge(st, now_s);
 	char hash[WEB_HEX_LEN + 1];

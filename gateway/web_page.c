@@ -61,6 +61,7 @@ static const char *status_text(int status)
 	case 404: return "Không tìm thấy";
 	case 405: return "Phương thức không được hỗ trợ";
 	case 413: return "Dữ liệu gửi lên quá lớn";
+	case 421: return "Sai địa chỉ trang";
 	case 429: return "Quá nhiều lần thử";
 	case 431: return "Tiêu đề yêu cầu quá lớn";
 	default: return status >= 500 ? "Lỗi máy chủ" : "Lỗi";
@@ -208,10 +209,11 @@ static void post_login(struct page *p)
 			   (long)p->app->cfg.web_session_min * 60);
 		add_cookie(p->rep, login_cookie_fmt, WEB_COOKIE_LOGIN, "", 0);
 		redirect(p->rep, "/");
+		p->rep->delay_ms = r.hold_ms; /* while many addresses guess: slowed, not refused */
 		return;
 	case WEB_LOGIN_BAD:
 		p->rep->status = 403;
-		p->rep->delay_ms = web_auth_reply_delay(r.wait_ms);
+		p->rep->delay_ms = r.hold_ms;
 		login_form(p, tok, user, "Sai tên đăng nhập hoặc mật khẩu.");
 		return;
 	case WEB_LOGIN_LIMITED: {

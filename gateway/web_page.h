@@ -43,7 +43,7 @@ struct web_reply {
 	int ncookies;
 	char filename[80];         /* set: a download (Content-Disposition) */
 	const char *allow;         /* 405: the methods allowed */
-	int64_t delay_ms;          /* hold the answer this long (failed login) */
+	int64_t delay_ms;          /* hold the answer this long (login limiter) */
 	int64_t retry_after_s;     /* 429 */
 };
 

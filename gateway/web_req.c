@@ -5,8 +5,11 @@
 #include "gateway/text.h"
 #include "gateway/util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int hexval(char c)
 {
@@ -167,4 +170,166 @@ int web_req_id(const char *s, int64_t *id)
 		return -1;
 	*id = v;
 	return 0;
+}
+
+/* ---- Host ---- */
+
+#define HOST_NAME_MAX_LEN 253
+
+/* A host as compared: an address (family and bytes) or a lower-case name
+ * without a trailing dot. */
+struct host {
+	int family;                 /* AF_INET, AF_INET6, or 0 for a name */
+	unsigned char addr[16];
+	char name[HOST_NAME_MAX_LEN + 1];
+};
+
+static int name_chars_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > HOST_NAME_MAX_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* n bytes of s, an address or a name; brackets only around IPv6 (and
+ * required for it when `bracket_v6`, as in a Host header).  0 or -1. */
+static int host_parse(const char *s, size_t n, int bracket_v6, struct host *h)
+{
+	char buf[HOST_NAME_MAX_LEN + 1];
+	memset(h, 0, sizeof *h);
+	int bracketed = n >= 2 && s[0] == '[' && s[n - 1] == ']';
+	if (bracketed) {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, h->addr) == 1) {
+		if (!bracketed && bracket_v6)
+			return -1;
+		h->family = AF_INET6;
+		return 0;
+	}
+	if (bracketed)
+		return -1;
+	if (inet_pton(AF_INET, buf, h->addr) == 1) {
+		h->family = AF_INET;
+		return 0;
+	}
+	if (n > 1 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	if (!name_chars_ok(buf, n) || buf[0] == '.' || strstr(buf, ".."))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		h->name[i] = (char)((buf[i] >= 'A' && buf[i] <= 'Z') ? buf[i] - 'A' + 'a' : buf[i]);
+	h->name[n] = '\0';
+	return 0;
+}
+
+static int host_same(const struct host *a, const struct host *b)
+{
+	if (a->family != b->family)
+		return 0;
+	if (a->family == AF_INET)
+		return memcmp(a->addr, b->addr, 4) == 0;
+	if (a->family == AF_INET6)
+		return memcmp(a->addr, b->addr, 16) == 0;
+	return strcmp(a->name, b->name) == 0;
+}
+
+static int host_matches(const struct host *h, const char *s)
+{
+	struct host o;
+	return s && host_parse(s, strlen(s), 0, &o) == 0 && host_same(h, &o);
+}
+
+static int host_wildcard(const struct host *h)
+{
+	static const unsigned char zero[16];
+	return (h->family == AF_INET || h->family == AF_INET6) &&
+	       memcmp(h->addr, zero, h->family == AF_INET ? 4 : 16) == 0;
+}
+
+/* Walks a comma list: fn on each trimmed, non-empty entry until it
+ * returns non-zero, which is returned. */
+static int hosts_each(const char *list, int (*fn)(const char *s, size_t n, const void *arg), const void *arg)
+{
+	const char *p = list ? list : "";
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *e = p;
+		while (n && (*e == ' ' || *e == '\t'))
+			e++, n--;
+		while (n && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+			n--;
+		int rc = n ? fn(e, n, arg) : 0;
+		if (rc)
+			return rc;
+		p = end ? end + 1 : p + strlen(p);
+	}
+	return 0;
+}
+
+static int entry_matches(const char *s, size_t n, const void *arg)
+{
+	struct host o;
+	return host_parse(s, n, 0, &o) == 0 && host_same(arg, &o);
+}
+
+static int entry_invalid(const char *s, size_t n, const void *arg)
+{
+	(void)arg;
+	struct host o;
+	return host_parse(s, n, 0, &o) != 0;
+}
+
+int web_req_hosts_valid(const char *s)
+{
+	return hosts_each(s, entry_invalid, NULL) == 0;
+}
+
+int web_req_host_ok(const char *host, const char *listen_host, const char *local_addr, const char *hosts)
+{
+	if (!host)
+		return 0;
+	/* name, then an optional ":port" of 1 to 5 digits */
+	size_t n = strlen(host), name_len;
+	if (n && host[0] == '[') {
+		const char *close = strchr(host, ']');
+		if (!close)
+			return 0;
+		name_len = (size_t)(close - host) + 1;
+	} else {
+		const char *colon = strchr(host, ':');
+		name_len = colon ? (size_t)(colon - host) : n;
+	}
+	const char *port = host + name_len;
+	if (*port == ':') {
+		size_t d = strspn(port + 1, "0123456789");
+		if (d == 0 || d > 5 || port[1 + d])
+			return 0;
+	} else if (*port) {
+		return 0;
+	}
+	struct host h;
+	if (host_parse(host, name_len, 1, &h) != 0)
+		return 0;
+	if (host_matches(&h, "localhost") || host_matches(&h, "127.0.0.1") || host_matches(&h, "::1"))
+		return 1;
+	struct host l;
+	if (listen_host && host_parse(listen_host, strlen(listen_host), 0, &l) == 0 && !host_wildcard(&l) &&
+	    host_same(&h, &l))
+		return 1;
+	if (local_addr && host_matches(&h, local_addr))
+		return 1;
+	return hosts_each(hosts, entry_matches, &h);
 }

@@ -1,6 +1,6 @@
 /* web_req — parsing what a browser sends, byte by byte and strictly:
  * percent-decoding, application/x-www-form-urlencoded bodies and query
- * strings, and the Cookie header.  The web page parses the raw request line
+ * strings, the Cookie header, and whether the Host header names this page.  The web page parses the raw request line
  * itself (not libmicrohttpd's lenient unescaping) so that a malformed
  * request is refused with 400 instead of being guessed at.  No I/O here:
  * the fuzz target tests/fuzz/fuzz_web.c drives these functions directly. */
@@ -35,4 +35,19 @@ int web_req_split_uri(const char *uri, char **path, struct web_form *query);
 int web_req_cookie(const char *header, const char *name, char *out, size_t outlen);
 /* A positive decimal id ("12"), else -1. */
 int web_req_id(const char *s, int64_t *id);
+
+/* 1 if the Host header value `host` ("name", "name:port", "1.2.3.4:80",
+ * "[::1]:80") names this page: "localhost", 127.0.0.1, ::1, the listen
+ * address `listen_host` (unless a wildcard), the address the connection
+ * reached `local_addr` (NULL: unknown), or an entry of `hosts` (a comma
+ * list of names and addresses, [web] hosts).  Names compare without case
+ * and without one trailing dot, addresses by value; the port is not
+ * compared (a proxy may forward another), only checked to be a number.
+ * Anything else, malformed or empty, is 0: a page reached under a
+ * stranger's name (DNS rebinding) is refused. */
+int web_req_host_ok(const char *host, const char *listen_host, const char *local_addr, const char *hosts);
+/* 1 if s is a list web_req_host_ok can use: comma-separated names
+ * ([A-Za-z0-9.-], up to 253 bytes) or IP addresses ("[::1]" or "::1"),
+ * spaces around commas allowed, empty allowed. */
+int web_req_hosts_valid(const char *s);
 #endif

@@ -5,7 +5,9 @@
  * value fits its buffer.  The HTML escaper runs on every decoded value and
  * must leave no markup character behind.  The create form's "Gửi lúc"
  * (notice_parse_at) never accepts a time in the past, and the notice text
- * check always says why it refused. */
+ * check always says why it refused.  A Host header the page answers is
+ * made only of name, address and port characters, and a valid one-entry
+ * [web] hosts list admits its own name. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	int64_t id;
 	if (web_req_id(s, &id) == 0 && id < 1)
+		abort();
+	if (web_req_host_ok(s, "192.168.1.10", "10.0.0.3", "loa.office, [fd00::7]") &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(s))
+		abort();
+	if (web_req_hosts_valid(s) && *s && !strpbrk(s, ",: \t[]") && !web_req_host_ok(s, NULL, NULL, s))
 		abort();
 	free(s);
 	return 0;

@@ -89,7 +89,7 @@ contains "$(cat "$WORK/body")" "Sai tên đăng nhập hoặc mật khẩu"
 	|| fail "second attempt not limited"
 ra=$(grep -i '^Retry-After:' "$WORK/head" | tr -dc 0-9)
 [ -n "$ra" ] && [ "$ra" -ge 1 ] || fail "no Retry-After"
-[ "$(sql "SELECT failures FROM login_failures WHERE key = 'user:admin'")" = 1 ] || fail "failure not recorded"
+[ "$(sql "SELECT failures FROM login_failures WHERE key = 'ua:admin|127.0.0.1'")" = 1 ] || fail "failure not recorded"
 sleep "$ra" # the server's real clock: the limit is over only after it
 [ "$(code -c "$J" -b "$J" --data-urlencode "csrf=$CSRF" -d 'user=admin&password=mat-khau-dai' "$URL/login")" = 303 ] \
 	|| fail "login after the wait: $(cat "$WORK/body")"
@@ -148,7 +148,7 @@ head -c 100000 /dev/zero | tr '\0' a >"$WORK/big"
 [ "$(code -b "$J" -H 'Content-Type: application/json' -d '{}' "$URL/new/create")" = 415 ] || fail "JSON body"
 # a request line with a space in the target, on a raw socket
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'GET /a b HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+printf 'GET /a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' >&3
 line=$(timeout 5 head -1 <&3 || true)
 exec 3<&-
 [[ $line == "HTTP/1.1 4"* ]] || fail "bad request line answered: $line"

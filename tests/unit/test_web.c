@@ -146,6 +146,60 @@ static void test_form_and_uri(void **state)
 	assert_string_equal(v, "x");
 }
 
+/* Issue 10, item 9: DNS rebinding.  A page reached under a stranger's
+ * name is refused; the page's own names are answered with any port. */
+static void test_host(void **state)
+{
+	(void)state;
+	const char *hosts = "loa.office, Thon-Tan-Loi.local , 10.9.8.7,[fd00::7], 2001:db8::1";
+	/* always: localhost and the loopback addresses, any case and port */
+	const char *yes[] = { "localhost", "localhost:8080", "LocalHost.", "127.0.0.1", "127.0.0.1:1",
+			      "[::1]", "[::1]:8080", "[0:0:0:0:0:0:0:1]:80", "loa.office", "LOA.OFFICE:8080",
+			      "thon-tan-loi.local.", "10.9.8.7:80", "[fd00::7]", "[fd00:0::7]:1",
+			      "[2001:db8::1]", "192.168.1.10:8080" /* the listen address */,
+			      "10.0.0.3" /* the address the connection reached */ };
+	for (size_t i = 0; i < ARRAY_LEN(yes); i++)
+		if (!web_req_host_ok(yes[i], "192.168.1.10", "10.0.0.3", hosts))
+			fail_msg("Host '%s' refused", yes[i]);
+	const char *no[] = { "evil.example", "evil.example:8080", "loa.office.evil.example",
+			     "localhost.evil.example", "127.0.0.1.nip.io", "evil.example#@localhost",
+			     "localhost@evil.example", "127.0.0.2", "127.1", "2130706433", "[::2]", "::1",
+			     "[::1", "[::1]x", "[127.0.0.1]", "[loa.office]", "localhost:", "localhost:123456",
+			     "localhost:80:80", "localhost:8o", "loa..office", ".loa.office", "", ":80",
+			     "loa.office ", " loa.office", "a b", "l\xc3\xb3" "a.office", "10.9.8.7.", "fd00::7",
+			     "[fd00::7%eth0]", "0.0.0.0" };
+	for (size_t i = 0; i < ARRAY_LEN(no); i++)
+		if (web_req_host_ok(no[i], "192.168.1.10", "10.0.0.3", hosts))
+			fail_msg("Host '%s' answered", no[i]);
+	assert_false(web_req_host_ok(NULL, "127.0.0.1", NULL, ""));
+	/* a wildcard listen address is no name; the connection's own address is */
+	assert_false(web_req_host_ok("0.0.0.0", "0.0.0.0", NULL, ""));
+	assert_false(web_req_host_ok("[::]:80", "[::]", NULL, NULL));
+	assert_true(web_req_host_ok("192.168.1.10:8080", "0.0.0.0", "192.168.1.10", ""));
+	assert_false(web_req_host_ok("192.168.1.11:8080", "0.0.0.0", "192.168.1.10", ""));
+	assert_true(web_req_host_ok("[fe80::1]", "[::]", "fe80::1", ""));
+	/* with no hosts, a name is answered only if it is localhost */
+	assert_false(web_req_host_ok("loa.office", "127.0.0.1", NULL, ""));
+	assert_false(web_req_host_ok("loa.office", "127.0.0.1", NULL, NULL));
+
+	assert_true(web_req_hosts_valid(""));
+	assert_true(web_req_hosts_valid(hosts));
+	assert_true(web_req_hosts_valid(" , loa.office,,"));
+	assert_false(web_req_hosts_valid("*.evil"));
+	assert_false(web_req_hosts_valid("loa.office, a b"));
+	assert_false(web_req_hosts_valid("loa.office:8080"));
+	assert_false(web_req_hosts_valid("http://loa.office"));
+	/* the key, in the configuration table */
+	struct loa_config c;
+	char err[256];
+	config_defaults(&c, "/");
+	assert_string_equal(c.web_hosts, "");
+	assert_int_equal(config_parse(&c, "t.conf", "[web]\nhosts = loa.office, 192.168.1.10\n", "/", err, sizeof err), 0);
+	assert_string_equal(c.web_hosts, "loa.office, 192.168.1.10");
+	assert_int_equal(config_parse(&c, "t.conf", "[web]\nhosts = *.office\n", "/", err, sizeof err), -1);
+	assert_non_null(strstr(err, "web.hosts"));
+}
+
 static void test_tokens(void **state)
 {
 	(void)state;
@@ -188,6 +242,7 @@ static void test_limiter_rules(void **state)
 {
 	(void)state;
 	assert_int_equal(web_auth_limit_delay(0), 0);
+	assert_int_equal(web_auth_limit_delay(-2), 0);
 	assert_int_equal(web_auth_limit_delay(1), 2000);
 	assert_int_equal(web_auth_limit_delay(2), 4000);
 	assert_int_equal(web_auth_limit_delay(5), 32000);
@@ -195,16 +250,65 @@ static void test_limiter_rules(void **state)
 	struct store_web_limit l = { 0, 0, 0 };
 	int64_t t = 1000000;
 	assert_int_equal(web_auth_limit_wait(&l, t), 0);
-	assert_int_equal(web_auth_limit_fail(&l, t), 2000);
+	assert_false(web_auth_limit_recent(&l, t));
+	assert_int_equal(web_auth_limit_fail(&l, t, 0), 2000);
+	assert_true(web_auth_limit_recent(&l, t));
 	assert_int_equal(web_auth_limit_wait(&l, t + 500), 1500);
 	assert_int_equal(web_auth_limit_wait(&l, t + 2000), 0);
-	assert_int_equal(web_auth_limit_fail(&l, t + 2000), 4000);
+	assert_int_equal(web_auth_limit_fail(&l, t + 2000, 0), 4000);
 	assert_int_equal(l.failures, 2);
 	/* an hour after the last failure the count starts again */
-	assert_int_equal(web_auth_limit_fail(&l, t + 2000 + WEB_LIMIT_FORGET_MS), 2000);
+	assert_false(web_auth_limit_recent(&l, t + 2000 + WEB_LIMIT_FORGET_MS));
+	assert_int_equal(web_auth_limit_fail(&l, t + 2000 + WEB_LIMIT_FORGET_MS, 0), 2000);
 	assert_int_equal(l.failures, 1);
 	assert_int_equal(web_auth_reply_delay(2000), 1000);
 	assert_int_equal(web_auth_reply_delay(WEB_LIMIT_MAX_MS), WEB_LIMIT_REPLY_MAX_MS);
+	/* an address: the first failures are free, then the same doubling */
+	struct store_web_limit a = { 0, 0, 0 };
+	for (int i = 0; i < WEB_LIMIT_ADDR_FREE; i++) {
+		assert_int_equal(web_auth_limit_fail(&a, t, WEB_LIMIT_ADDR_FREE), 0);
+		assert_int_equal(web_auth_limit_wait(&a, t), 0);
+	}
+	assert_int_equal(web_auth_limit_fail(&a, t, WEB_LIMIT_ADDR_FREE), 2000);
+	assert_int_equal(web_auth_limit_fail(&a, t + 2000, WEB_LIMIT_ADDR_FREE), 4000);
+
+	/* the global bucket: fills one per failure, leaks one per minute */
+	struct store_web_limit g = { 0, 0, 0 };
+	int64_t hold = -1;
+	for (int i = 0; i < WEB_LIMIT_GLOBAL_FREE - 1; i++)
+		web_auth_global_fail(&g, t);
+	assert_int_equal(web_auth_global_level(&g, t), WEB_LIMIT_GLOBAL_FREE - 1);
+	/* not full: nobody waits, nothing held, no slot taken */
+	assert_int_equal(web_auth_global_admit(&g, t, 0, &hold), 0);
+	assert_int_equal(hold, 0);
+	assert_int_equal(g.until_ms, 0);
+	web_auth_global_fail(&g, t);
+	/* full: a clean address is checked at once but held; never refused */
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(web_auth_global_admit(&g, t, 1, &hold), 0);
+		assert_int_equal(hold, WEB_LIMIT_GLOBAL_HOLD_MS);
+	}
+	/* an address that failed gets the next slot, one per slot for all */
+	assert_int_equal(web_auth_global_admit(&g, t, 0, &hold), 0);
+	assert_int_equal(hold, 0);
+	assert_int_equal(web_auth_global_admit(&g, t + 1000, 0, &hold), WEB_LIMIT_GLOBAL_SLOT_MS - 1000);
+	assert_int_equal(web_auth_global_admit(&g, t + WEB_LIMIT_GLOBAL_SLOT_MS, 0, &hold), 0);
+	/* one leak: no longer full */
+	assert_int_equal(web_auth_global_level(&g, t + WEB_LIMIT_GLOBAL_LEAK_MS - 1), WEB_LIMIT_GLOBAL_FREE);
+	assert_int_equal(web_auth_global_level(&g, t + WEB_LIMIT_GLOBAL_LEAK_MS), WEB_LIMIT_GLOBAL_FREE - 1);
+	assert_int_equal(web_auth_global_admit(&g, t + WEB_LIMIT_GLOBAL_LEAK_MS + 1, 0, &hold), 0);
+	/* leaking keeps fractions: 1.5 leak steps later one more has leaked,
+	 * half a step after that the next */
+	int64_t t2 = t + WEB_LIMIT_GLOBAL_LEAK_MS;
+	assert_int_equal(web_auth_global_level(&g, t2 + WEB_LIMIT_GLOBAL_LEAK_MS * 3 / 2), WEB_LIMIT_GLOBAL_FREE - 2);
+	assert_int_equal(web_auth_global_level(&g, t2 + WEB_LIMIT_GLOBAL_LEAK_MS * 2), WEB_LIMIT_GLOBAL_FREE - 3);
+	/* the level is capped, so it drains within the hour a record is kept */
+	int64_t t3 = t2 + WEB_LIMIT_GLOBAL_LEAK_MS * 2;
+	for (int i = 0; i < 1000; i++)
+		web_auth_global_fail(&g, t3);
+	assert_int_equal(g.failures, WEB_LIMIT_GLOBAL_MAX);
+	assert_true((int64_t)WEB_LIMIT_GLOBAL_MAX * WEB_LIMIT_GLOBAL_LEAK_MS <= WEB_LIMIT_FORGET_MS);
+	assert_int_equal(web_auth_global_level(&g, t3 + WEB_LIMIT_FORGET_MS), 0);
 }
 
 static void add_user(const char *name, const char *pw)
@@ -214,21 +318,30 @@ static void add_user(const char *name, const char *pw)
 	assert_int_equal(store_web_user_add(st, name, h, clock_wall_s(), NULL), STORE_OK);
 }
 
+static int limit_failures(const char *key)
+{
+	struct store_web_limit l;
+	assert_int_equal(store_web_limit_get(st, key, &l), STORE_OK);
+	return l.failures;
+}
+
 static void test_login_limited(void **state)
 {
 	(void)state;
 	add_user("admin", "secret-pass-1");
 	assert_int_equal(store_web_user_add(st, "admin", "x", 0, NULL), STORE_CONFLICT);
 	struct web_login_result r;
-	/* wrong password: refused and told to wait 2 s */
+	/* wrong password: refused, the pair told to wait 2 s, the answer held 1 s */
 	assert_int_equal(web_auth_login(st, 480, "admin", "wrong", "10.0.0.5", &r), WEB_LOGIN_BAD);
 	assert_int_equal(r.wait_ms, 2000);
+	assert_int_equal(r.hold_ms, 1000);
+	assert_int_equal(limit_failures("ua:admin|10.0.0.5"), 1);
+	assert_int_equal(limit_failures("a:10.0.0.5"), 1);
+	assert_int_equal(limit_failures("user:admin"), 0); /* no record per name alone */
 	/* inside the wait even the right password is not checked */
 	clock_advance(1000);
 	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_LIMITED);
 	assert_int_equal(r.wait_ms, 1000);
-	/* from another address too: the user name is limited */
-	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.6", &r), WEB_LOGIN_LIMITED);
 	clock_advance(1000);
 	/* a growing delay */
 	assert_int_equal(web_auth_login(st, 480, "admin", "wrong2", "10.0.0.5", &r), WEB_LOGIN_BAD);
@@ -236,14 +349,12 @@ static void test_login_limited(void **state)
 	clock_advance(3999);
 	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_LIMITED);
 	clock_advance(1);
-	/* the address is limited for other names as well (password spraying) */
-	assert_int_equal(web_auth_login(st, 480, "nobody", "x", "10.0.0.9", &r), WEB_LOGIN_BAD);
-	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.9", &r), WEB_LOGIN_LIMITED);
-	/* the right password after the wait: a session, and the records cleared */
+	/* the right password after the wait: a session, and the pair cleared;
+	 * its failures come off the address */
 	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_OK);
-	struct store_web_limit l;
-	assert_int_equal(store_web_limit_get(st, "user:admin", &l), STORE_OK);
-	assert_int_equal(l.failures, 0);
+	assert_int_equal(r.hold_ms, 0);
+	assert_int_equal(limit_failures("ua:admin|10.0.0.5"), 0);
+	assert_int_equal(limit_failures("a:10.0.0.5"), 0);
 	struct store_web_session s;
 	assert_int_equal(web_auth_session(st, r.token, &s), STORE_OK);
 	assert_string_equal(s.user, "admin");
@@ -265,6 +376,113 @@ static void test_login_limited(void **state)
 	assert_int_equal(store_web_user_remove(st, "admin"), STORE_OK);
 	assert_int_equal(web_auth_session(st, r.token, &s), STORE_NOTFOUND);
 	assert_int_equal(store_web_user_remove(st, "admin"), STORE_NOTFOUND);
+}
+
+/* Issue 10, item 4: someone on the LAN types the officer's name with wrong
+ * passwords, as often as the limiter lets them, for an hour.  The officer,
+ * at their own address, still logs in at once; the attacker's address stays
+ * limited even with the right password. */
+static void test_login_lockout_attack(void **state)
+{
+	(void)state;
+	add_user("admin", "secret-pass-1");
+	add_user("thu-ky", "secret-pass-2");
+	struct web_login_result r;
+	int bad = 0;
+	for (int64_t spent = 0; spent < 60LL * 60 * 1000;) {
+		int rc = web_auth_login(st, 480, "admin", "guess", "10.0.0.66", &r);
+		assert_true(rc == WEB_LOGIN_BAD || rc == WEB_LOGIN_LIMITED);
+		bad += rc == WEB_LOGIN_BAD;
+		int64_t step = rc == WEB_LOGIN_LIMITED ? r.wait_ms : 1;
+		/* the officer, between two guesses: never limited, never held */
+		assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_OK);
+		assert_int_equal(r.hold_ms, 0);
+		clock_advance(step);
+		spent += step;
+	}
+	/* the doubling let the attacker check only a handful of guesses */
+	assert_in_range(bad, 5, 12);
+	/* after its next guess the attacker's address waits the longest, even
+	 * with the right password */
+	if (web_auth_login(st, 480, "admin", "guess", "10.0.0.66", &r) == WEB_LOGIN_LIMITED) {
+		clock_advance(r.wait_ms);
+		assert_int_equal(web_auth_login(st, 480, "admin", "guess", "10.0.0.66", &r), WEB_LOGIN_BAD);
+	}
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.66", &r), WEB_LOGIN_LIMITED);
+	assert_int_equal(r.wait_ms, WEB_LIMIT_MAX_MS);
+
+	/* password spraying from one address: a few names free, then the
+	 * address waits, whatever the name, even with a right password */
+	clock_advance(WEB_LIMIT_FORGET_MS);
+	const char *names[] = { "a1", "a2", "a3", "a4" };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(web_auth_login(st, 480, names[i], "x", "10.0.0.9", &r), WEB_LOGIN_BAD);
+	assert_int_equal(r.wait_ms, 2000); /* the fourth failure from the address */
+	assert_int_equal(web_auth_login(st, 480, "a5", "x", "10.0.0.9", &r), WEB_LOGIN_LIMITED);
+	assert_int_equal(web_auth_login(st, 480, "thu-ky", "secret-pass-2", "10.0.0.9", &r), WEB_LOGIN_LIMITED);
+	/* ... and a login with a known password does not wipe the names it
+	 * sprayed: only that pair's own failures come off the address */
+	clock_advance(2000);
+	assert_int_equal(web_auth_login(st, 480, "thu-ky", "wrong", "10.0.0.9", &r), WEB_LOGIN_BAD);
+	clock_advance(r.wait_ms);
+	assert_int_equal(web_auth_login(st, 480, "thu-ky", "secret-pass-2", "10.0.0.9", &r), WEB_LOGIN_OK);
+	assert_int_equal(limit_failures("a:10.0.0.9"), 4);
+	/* the officer elsewhere was never touched */
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_OK);
+
+	/* records are deleted an hour after their last failure */
+	assert_int_equal(store_web_limit_purge(st, clock_wall_ms() - WEB_LIMIT_FORGET_MS, clock_wall_ms()), STORE_OK);
+	assert_int_equal(limit_failures("a:10.0.0.9"), 4);
+	clock_advance(WEB_LIMIT_FORGET_MS);
+	assert_int_equal(web_auth_login(st, 480, "nobody", "x", "10.0.0.10", &r), WEB_LOGIN_BAD); /* purges */
+	assert_int_equal(limit_failures("a:10.0.0.9"), 0);
+	assert_int_equal(limit_failures("ua:a1|10.0.0.9"), 0);
+	assert_int_equal(limit_failures("a:10.0.0.10"), 1);
+}
+
+/* Guessing from many addresses fills the global bucket: addresses that
+ * failed are then checked one per slot for the whole page, while a correct
+ * password from an address that has not failed is slowed, never refused. */
+static void test_login_global_cap(void **state)
+{
+	(void)state;
+	add_user("admin", "secret-pass-1");
+	struct web_login_result r;
+	char addr[32];
+	for (int i = 1; i <= WEB_LIMIT_GLOBAL_FREE; i++) {
+		snprintf(addr, sizeof addr, "10.1.0.%d", i);
+		assert_int_equal(web_auth_login(st, 480, "admin", "guess", addr, &r), WEB_LOGIN_BAD);
+		assert_int_equal(r.hold_ms, 1000); /* not yet full */
+	}
+	assert_int_equal(limit_failures("g:all"), WEB_LIMIT_GLOBAL_FREE);
+	/* the officer from a clean address: in, after the hold */
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.5", &r), WEB_LOGIN_OK);
+	assert_int_equal(r.hold_ms, WEB_LIMIT_GLOBAL_HOLD_MS);
+	/* a wrong password from a clean address is held as long (no timing
+	 * tells right from wrong) and makes that address a failed one */
+	assert_int_equal(web_auth_login(st, 480, "admin", "guess", "10.0.0.7", &r), WEB_LOGIN_BAD);
+	assert_int_equal(r.hold_ms, WEB_LIMIT_GLOBAL_HOLD_MS);
+	/* failed addresses: one check per slot, whatever the name */
+	clock_advance(WEB_LIMIT_BASE_MS);
+	assert_int_equal(web_auth_login(st, 480, "other", "guess", "10.1.0.1", &r), WEB_LOGIN_BAD);
+	assert_int_equal(web_auth_login(st, 480, "other", "guess", "10.1.0.2", &r), WEB_LOGIN_LIMITED);
+	assert_int_equal(r.wait_ms, WEB_LIMIT_GLOBAL_SLOT_MS);
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.1.0.3", &r), WEB_LOGIN_LIMITED);
+	/* a flood from fresh addresses never keeps a clean one out */
+	for (int i = 1; i <= 50; i++) {
+		snprintf(addr, sizeof addr, "10.2.0.%d", i);
+		assert_int_equal(web_auth_login(st, 480, "admin", "guess", addr, &r), WEB_LOGIN_BAD);
+	}
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.0.0.8", &r), WEB_LOGIN_OK);
+	assert_int_equal(r.hold_ms, WEB_LIMIT_GLOBAL_HOLD_MS);
+	clock_advance(WEB_LIMIT_GLOBAL_SLOT_MS);
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.1.0.3", &r), WEB_LOGIN_OK);
+	/* once the bucket has drained, failed addresses are back to their own
+	 * limits only */
+	clock_advance((int64_t)WEB_LIMIT_GLOBAL_MAX * WEB_LIMIT_GLOBAL_LEAK_MS);
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.1.0.4", &r), WEB_LOGIN_OK);
+	assert_int_equal(r.hold_ms, 0);
+	assert_int_equal(web_auth_login(st, 480, "admin", "secret-pass-1", "10.1.0.5", &r), WEB_LOGIN_OK);
 }
 
 /* ---- pages through web_page_handle ---- */
@@ -795,9 +1013,12 @@ int main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_form_and_uri),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_limiter_rules),
 		cmocka_unit_test_setup_teardown(test_login_limited, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_login_lockout_attack, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_login_global_cap, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_pages, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_plan_errors, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_due_time, setup_db, teardown_db),

@@ -120,7 +120,7 @@ test: deps
 	$(MAKE) check WERROR=1
 
 cppcheck:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	  gateway modem tts db tests/unit
 
@@ -143,7 +143,8 @@ install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/loa $(DESTDIR)$(PREFIX)/share/man/man1/loa.1 \
-	  $(DESTDIR)/etc/loa/loa.conf.example $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service
+	  $(DESTDIR)/etc/loa/loa.conf.example $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system/loa-web.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/loa
 	@echo "kept: /etc/loa/loa.conf and the database (remove them by hand)"
 

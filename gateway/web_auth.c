@@ -350,7 +350,7 @@ static int user_add(struct store *st, const char *name)
 		return cli_err(EXIT_USAGE, "user '%s' already exists (remove it first to reset the password)", name);
 	if (rc != STORE_NOTFOUND)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	char pw[WEB_PASSWORD_MAX + 2], again[WEB_PASSWORD_MAX + 2];
+	char pw[WEB_PASSWORD_MAX + 2];
 	char prompt[96];
 	snprintf(prompt, sizeof prompt, "password for %s: ", name);
 	rc = read_password(prompt, pw, sizeof pw);
@@ -359,6 +359,7 @@ static int user_add(struct store *st, const char *name)
 	if (rc != 0)
 		return cli_err(EXIT_USAGE, "password: nothing read from standard input");
 	if (isatty(STDIN_FILENO)) {
+		char again[WEB_PASSWORD_MAX + 2];
 		if (read_password("again: ", again, sizeof again) != 0 || strcmp(pw, again) != 0) {
 			sodium_memzero(pw, sizeof pw);
 			sodium_memzero(again, sizeof again);

@@ -998,7 +998,7 @@ static int due_draft(struct page *p, struct draft *d)
 	d->due_at = 0;
 	if (!d->at_on)
 		return 0;
-	char at[40], msg[160];
+	char at[40];
 	if (!d->at_time[0]) {
 		p->rep->status = 400;
 		notice_form(p, d, "Hãy nhập giờ gửi (giờ:phút), hoặc chọn \"Ngay khi xác nhận\".");
@@ -1007,6 +1007,7 @@ static int due_draft(struct page *p, struct draft *d)
 	snprintf(at, sizeof at, "%s%s%s", d->at_date, d->at_date[0] ? " " : "", d->at_time);
 	int rc = notice_parse_at(at, clock_wall_s(), &d->due_at);
 	if (rc != 0) {
+		char msg[160];
 		if (rc == NOTICE_AT_PAST)
 			snprintf(msg, sizeof msg, "Thời điểm gửi %s đã qua; hãy chọn một thời điểm sau bây giờ.", at);
 		else

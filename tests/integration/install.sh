@@ -40,6 +40,7 @@ expect_rc 0 env -u LOA_DATADIR "$d/opt/loa/bin/loa" say --print "UBND xã"
 contains "$OUT" "ủy ban nhân dân xã"
 # uninstall takes what install put, keeps the config and the data
 make -C "$root" -s uninstall DESTDIR="$WORK/dest" PREFIX=/opt/loa >/dev/null
-[ ! -e "$d/opt/loa/bin/loa" ] && [ ! -e "$d/opt/loa/share/loa" ] && [ ! -e "$d/opt/loa/lib/systemd/system/loa.service" ] ||
+[ ! -e "$d/opt/loa/bin/loa" ] && [ ! -e "$d/opt/loa/share/loa" ] && [ ! -e "$d/opt/loa/lib/systemd/system/loa.service" ] &&
+	[ ! -e "$w" ] ||
 	fail "uninstall left files: $(find "$d" -type f)"
 echo "install: ok"

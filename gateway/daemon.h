@@ -18,11 +18,6 @@ void daemon_opts_default(struct daemon_opts *o);
 /* Runs until SIGTERM/SIGINT (or idle).  0 ok, 1 runtime failure. */
 int daemon_run(const struct loa_config *cfg, struct store *st, const struct daemon_opts *o);
 
-/* +CMS ERROR codes (3GPP TS 27.005 3.2.5 and TS 24.011/23.040 causes):
- * 1 when the code means the message itself can never go (bad number, barred,
- * invalid PDU), 0 when retrying later may work.  *text: a short English
- * reason for reports and logs. */
-int daemon_cms_permanent(int code, const char **text);
 /* Back-off before retry number `attempt` (1-based): retry_s * 2^(attempt-1),
  * capped at one day. */
 int64_t daemon_retry_delay_s(int retry_s, int attempt);

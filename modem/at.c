@@ -127,12 +127,11 @@ static const char *const audio_off_quectel[] = { "AT+QPCMV=0", NULL };
 static const char *const none[] = { NULL };
 
 static const struct at_profile profiles[] = {
-	[FAMILY_GENERIC] = { "generic", init_generic, NULL, none, none, "" },
-	[FAMILY_HUAWEI] = { "huawei", init_huawei, urc_huawei, audio_on_huawei, none, "after ATD" },
-	[FAMILY_SIMCOM] = { "simcom", init_simcom, urc_simcom, audio_on_simcom, audio_off_simcom,
-			    "on VOICE CALL: BEGIN" },
+	[FAMILY_GENERIC] = { "generic", init_generic, NULL, none, none, AUDIO_AS_IS },
+	[FAMILY_HUAWEI] = { "huawei", init_huawei, urc_huawei, audio_on_huawei, none, AUDIO_AFTER_DIAL },
+	[FAMILY_SIMCOM] = { "simcom", init_simcom, urc_simcom, audio_on_simcom, audio_off_simcom, AUDIO_ON_ANSWER },
 	[FAMILY_QUECTEL] = { "quectel", init_quectel, urc_quectel, audio_on_quectel, audio_off_quectel,
-			     "before ATD" },
+			     AUDIO_BEFORE_DIAL },
 };
 
 const struct at_profile *at_profile_for(int family)

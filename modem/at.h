@@ -83,6 +83,11 @@ struct at_urc {
 };
 
 /* ---- family profiles (data, not code) ---- */
+/* When a family's audio_on commands go out: the port as is (generic),
+ * before ATD (Quectel AT+QPCMV), right after ATD (Huawei AT^DDSETEX=2), or
+ * ~100 ms after the answer report (SIMCom AT+CPCMREG=1 on VOICE CALL:
+ * BEGIN). */
+enum at_audio_when { AUDIO_AS_IS, AUDIO_BEFORE_DIAL, AUDIO_AFTER_DIAL, AUDIO_ON_ANSWER };
 /* INIT_SR_STORED: OK means status reports are stored and announced as
  * +CDSI (AT+CNMI=...,2,...); INIT_UNLESS_SR: skipped when they are. */
 enum { INIT_OPTIONAL = 1, INIT_SYNC = 2, INIT_PIN = 4, INIT_SR_STORED = 8, INIT_UNLESS_SR = 16 };
@@ -103,7 +108,7 @@ struct at_profile {
 	const struct at_urc_rule *urcs;       /* family URCs, { NULL } terminated */
 	const char *const *audio_on;          /* voice calls (later): NULL terminated */
 	const char *const *audio_off;
-	const char *audio_when;               /* "before ATD", "after ATD", "on VOICE CALL: BEGIN" */
+	enum at_audio_when audio_when;        /* when audio_on goes out */
 };
 /* enum modem_family (gateway/config.h) -> profile. */
 const struct at_profile *at_profile_for(int family);

@@ -141,7 +141,7 @@ static void a_dial(struct call *c, enum call_event ev)
 	arm(c, T_RING, c->tm.ring_ms);
 	arm(c, T_MAX, c->tm.max_ms);
 	arm(c, T_POLL, POLL_MS);
-	if (c->prof && !strcmp(c->prof->audio_when, "before ATD")) {
+	if (c->prof && c->prof->audio_when == AUDIO_BEFORE_DIAL) {
 		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 		c->audio_on_sent = 1;
 	}
@@ -158,7 +158,7 @@ static void a_dial_ok(struct call *c, enum call_event ev)
 	 * does: ask at once rather than at the next poll */
 	if (c->state == CALL_DIALING || c->state == CALL_RINGING)
 		arm(c, T_POLL, 1);
-	if (c->prof && !strcmp(c->prof->audio_when, "after ATD") && !c->audio_on_sent) {
+	if (c->prof && c->prof->audio_when == AUDIO_AFTER_DIAL && !c->audio_on_sent) {
 		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 		c->audio_on_sent = 1;
 	}
@@ -179,7 +179,7 @@ static void a_answered(struct call *c, enum call_event ev)
 	disarm(c, T_RING);
 	disarm(c, T_POLL);
 	c->ops.progress(c->arg, CALL_ANSWERED, 0);
-	if (c->prof && !strcmp(c->prof->audio_when, "on VOICE CALL: BEGIN") && c->prof->audio_on[0])
+	if (c->prof && c->prof->audio_when == AUDIO_ON_ANSWER && c->prof->audio_on[0])
 		arm(c, T_AUDIO, AUDIO_DELAY_MS);
 	else
 		arm(c, T_AUDIO, 1); /* start playing from the loop, not inside the URC */
@@ -632,7 +632,7 @@ void call_tick(struct call *c)
 			send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);
 			break;
 		case T_AUDIO:
-			if (c->prof && !strcmp(c->prof->audio_when, "on VOICE CALL: BEGIN") && c->prof->audio_on[0]) {
+			if (c->prof && c->prof->audio_when == AUDIO_ON_ANSWER && c->prof->audio_on[0]) {
 				if (!c->audio_on_sent)
 					c->audio_on_sent = 1;
 				send_list(c, c->prof->audio_on, CC_AUDIO_ON);

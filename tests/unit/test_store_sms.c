@@ -15,6 +15,7 @@
 #include "gateway/clock.h"
 #include "gateway/config.h"
 #include "gateway/daemon.h"
+#include "modem/cms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,13 +423,13 @@ static void test_cms_table(void **state)
 {
 	(void)state;
 	const char *t;
-	assert_int_equal(daemon_cms_permanent(1, &t), 1);
+	assert_int_equal(cms_permanent(1, &t), 1);
 	assert_string_equal(t, "unassigned (unallocated) number");
-	assert_int_equal(daemon_cms_permanent(42, &t), 0);
-	assert_int_equal(daemon_cms_permanent(500, &t), 0);
-	assert_int_equal(daemon_cms_permanent(331, &t), 0);
-	assert_int_equal(daemon_cms_permanent(96, &t), 1);
-	assert_int_equal(daemon_cms_permanent(9999, &t), 0);
+	assert_int_equal(cms_permanent(42, &t), 0);
+	assert_int_equal(cms_permanent(500, &t), 0);
+	assert_int_equal(cms_permanent(331, &t), 0);
+	assert_int_equal(cms_permanent(96, &t), 1);
+	assert_int_equal(cms_permanent(9999, &t), 0);
 	assert_true(daemon_retry_delay_s(60, 1) == 60);
 	assert_true(daemon_retry_delay_s(60, 3) == 240);
 	assert_true(daemon_retry_delay_s(60, 40) == 86400);

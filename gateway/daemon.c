@@ -1257,7 +1257,7 @@ static int loop(struct daemon *d)
 					job_release(&d->m[i], "daemon stopping");
 			for (int i = 0; i < d->n; i++)
 				if (call_active(&d->m[i].call))
-					call_event(&d->m[i].call, CE_T_MAX); /* hang up, record the end */
+					call_stop(&d->m[i].call);
 		}
 		if (stop_signals > 1)
 			break; /* second signal: leave now; `sending` rows become uncertain */

@@ -37,9 +37,6 @@ static const struct {
 enum { POLL_MS = 2000, AUDIO_DELAY_MS = 100, HANGUP_MS = 5000, END_GRACE_MS = 500, DIAL_EXTRA_MS = 10000,
        CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000, HANGUP_TRIES = 3 };
 
-/* Pseudo events used only inside this file. */
-#define CE_PLAN_DONE ((enum call_event)(CE_N_EVENTS + 1))
-#define CE_BYE_DONE ((enum call_event)(CE_N_EVENTS + 2))
 
 const char *call_state_name(enum call_state s)
 {
@@ -52,11 +49,8 @@ const char *call_event_name(enum call_event e)
 {
 	static const char *const n[CE_N_EVENTS] = { "start", "dial_ok", "dial_fail", "ringing", "answered",
 						    "ended", "audio_ready", "seg_done", "key1", "key2",
-						    "t_ring", "t_key", "t_max", "t_hangup", "lost" };
-	if (e == CE_PLAN_DONE)
-		return "plan_done";
-	if (e == CE_BYE_DONE)
-		return "bye_done";
+						    "t_ring", "t_key", "t_max", "t_hangup", "lost",
+						    "plan_done", "bye_done", "stop", "done" };
 	return (unsigned)e < CE_N_EVENTS ? n[e] : "?";
 }
 
@@ -200,9 +194,10 @@ static void a_play(struct call *c, enum call_event ev)
 	plan(c, s, n);
 }
 
-static void a_next(struct call *c, enum call_event ev)
+/* The segment just played was the last reading of the first round: the
+ * notice has been heard to the end. */
+static void note_played(struct call *c)
 {
-	(void)ev;
 	if (c->plan_pos > 0 && c->plan[c->plan_pos - 1] == SEG_NOTICE && !c->played) {
 		/* every reading of the first round heard? the last one closes it */
 		int more = 0;
@@ -213,12 +208,19 @@ static void a_next(struct call *c, enum call_event ev)
 			c->ops.progress(c->arg, CALL_PLAYING, 1);
 		}
 	}
+}
+
+static void a_next(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	note_played(c);
 	play_next(c);
 }
 
 static void a_wait_key(struct call *c, enum call_event ev)
 {
 	(void)ev;
+	note_played(c); /* the plan may end on the notice's last reading */
 	arm(c, T_KEY, c->tm.key_ms);
 }
 
@@ -259,6 +261,8 @@ static void a_hangup(struct call *c, enum call_event ev)
 		set_cause(c, OUT_NO_ANSWER, "no answer within [voice] ring_timeout_s");
 	else if (ev == CE_T_MAX)
 		CLOG(LOG_WARN, c, "longest call length reached: hanging up");
+	else if (ev == CE_STOP)
+		CLOG(LOG_INFO, c, "the daemon stops: hanging up");
 	hangup(c);
 }
 
@@ -286,7 +290,13 @@ static void a_end(struct call *c, enum call_event ev)
 		send_list(c, c->prof->audio_off, CC_AUDIO_OFF);
 	CLOG(LOG_INFO, c, "ended: %s%s%s, keys '%s'%s", call_outcome_name(c->outcome), c->cause[0] ? ": " : "",
 	     c->cause, c->keys, c->confirmed ? ", confirmed" : c->played ? ", played" : "");
-	c->state = CALL_IDLE;
+	call_event(c, CE_DONE);
+}
+
+/* IDLE again: the owner records the end and may start the next call. */
+static void a_idle(struct call *c, enum call_event ev)
+{
+	(void)ev;
 	c->ops.ended(c->arg);
 }
 
@@ -321,11 +331,13 @@ static const struct row {
 	{ CALL_DIALING, CE_DIAL_FAIL, CALL_ENDED, a_end },
 	{ CALL_RINGING, CE_DIAL_FAIL, CALL_ENDED, a_end },
 	ACTIVE_ANY(CE_T_MAX, CALL_HANGUP, a_hangup),
+	ACTIVE_ANY(CE_STOP, CALL_HANGUP, a_hangup),
 	ACTIVE_ANY(CE_ENDED, CALL_ENDED, a_end),
 	ACTIVE_ANY(CE_LOST, CALL_ENDED, a_end),
 	{ CALL_HANGUP, CE_ENDED, CALL_ENDED, a_end },
 	{ CALL_HANGUP, CE_LOST, CALL_ENDED, a_end },
 	{ CALL_HANGUP, CE_T_HANGUP, CALL_HANGUP, a_hangup_check },
+	{ CALL_ENDED, CE_DONE, CALL_IDLE, a_idle },
 };
 
 void call_event(struct call *c, enum call_event ev)
@@ -577,10 +589,8 @@ void call_seg_done(struct call *c)
 		call_event(c, CE_SEG_DONE);
 	else if (c->confirming)
 		call_event(c, CE_BYE_DONE);
-	else {
-		a_next(c, CE_SEG_DONE); /* marks `played` after the last reading */
+	else
 		call_event(c, CE_PLAN_DONE);
-	}
 }
 
 void call_digit(struct call *c, char digit)
@@ -602,6 +612,11 @@ void call_digit(struct call *c, char digit)
 		call_event(c, CE_KEY1);
 	else if (digit == '2')
 		call_event(c, CE_KEY2);
+}
+
+void call_stop(struct call *c)
+{
+	call_event(c, CE_STOP);
 }
 
 void call_port_lost(struct call *c)

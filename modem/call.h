@@ -12,7 +12,8 @@
  *   PLAYING (thanks done) --> HANGUP
  *   HANGUP --the call's own end report--> ENDED
  *   HANGUP --T_HANGUP--> AT+CLCC: no call of ours -> ENDED, else AT+CHUP again
- *   any --ended (far end hung up) / port lost--> ENDED
+ *   any --ended (far end hung up) / port lost--> ENDED --done--> IDLE
+ *   any active --stop (daemon stopping)--> HANGUP
  *
  * The OK of AT+CHUP does not end a call: every family reports the end after
  * it (NO CARRIER, ^CEND, +CLCC stat 6, VOICE CALL: END, +QIND ... -1), at
@@ -51,7 +52,12 @@ enum call_state { CALL_IDLE, CALL_DIALING, CALL_RINGING, CALL_ANSWERED, CALL_PLA
 		  CALL_HANGUP, CALL_ENDED, CALL_N_STATES };
 enum call_event {
 	CE_START, CE_DIAL_OK, CE_DIAL_FAIL, CE_RINGING, CE_ANSWERED, CE_ENDED, CE_AUDIO_READY, CE_SEG_DONE,
-	CE_KEY1, CE_KEY2, CE_T_RING, CE_T_KEY, CE_T_MAX, CE_T_HANGUP, CE_LOST, CE_N_EVENTS
+	CE_KEY1, CE_KEY2, CE_T_RING, CE_T_KEY, CE_T_MAX, CE_T_HANGUP, CE_LOST,
+	CE_PLAN_DONE,   /* the last segment of the plan was played */
+	CE_BYE_DONE,    /* the thanks after key 1 / no key was played */
+	CE_STOP,        /* the daemon stops: hang up, record the end */
+	CE_DONE,        /* ENDED -> IDLE once the end is recorded */
+	CE_N_EVENTS
 };
 const char *call_state_name(enum call_state s);
 const char *call_event_name(enum call_event e);
@@ -127,6 +133,8 @@ int call_urc(struct call *c, const struct at_urc *u);
 void call_seg_done(struct call *c);
 void call_digit(struct call *c, char digit);
 void call_port_lost(struct call *c);
+/* The daemon stops: an active call is hung up (its end still recorded). */
+void call_stop(struct call *c);
 /* Events for the table directly (tests). */
 void call_event(struct call *c, enum call_event ev);
 

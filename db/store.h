@@ -16,6 +16,9 @@
  */
 #ifndef LOA_STORE_H
 #define LOA_STORE_H
+/* Every store result means something (a row that did not change, a full
+ * disk): the compiler refuses a call that drops it. */
+#define STORE_CHECK __attribute__((warn_unused_result))
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,16 +31,16 @@ struct store;
 
 enum { CH_SMS = 1, CH_VOICE = 2, CH_BOTH = 3 };
 
-int store_open(const char *path, struct store **out, char *err, size_t errlen);
+STORE_CHECK int store_open(const char *path, struct store **out, char *err, size_t errlen);
 /* Opens and migrates only up to `version` (tests of the upgrade path). */
-int store_open_at_version(const char *path, int version, struct store **out, char *err, size_t errlen);
+STORE_CHECK int store_open_at_version(const char *path, int version, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
-int store_version(struct store *st);
-int store_latest_version(void);
+STORE_CHECK int store_version(struct store *st);
+STORE_CHECK int store_latest_version(void);
 
-int store_begin(struct store *st);   /* BEGIN IMMEDIATE */
-int store_commit(struct store *st);
+STORE_CHECK int store_begin(struct store *st);   /* BEGIN IMMEDIATE */
+STORE_CHECK int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
 /* ---- households (store_household.c) ---- */
@@ -52,19 +55,19 @@ struct household {
 	char note[256];
 	char groups[256];      /* space-separated group codes */
 };
-int store_household_insert(struct store *st, const struct household *h, int64_t *id_out);
-int store_household_update(struct store *st, const struct household *h);
-int store_household_remove(struct store *st, int64_t id);
-int store_household_get(struct store *st, int64_t id, struct household *out);
-int store_household_by_phone(struct store *st, const char *e164, struct household *out);
+STORE_CHECK int store_household_insert(struct store *st, const struct household *h, int64_t *id_out);
+STORE_CHECK int store_household_update(struct store *st, const struct household *h);
+STORE_CHECK int store_household_remove(struct store *st, int64_t id);
+STORE_CHECK int store_household_get(struct store *st, int64_t id, struct household *out);
+STORE_CHECK int store_household_by_phone(struct store *st, const char *e164, struct household *out);
 /* Calls cb for every active household (of `group` if not NULL), by id. A
  * non-zero return from cb stops the walk and is returned. */
-int store_household_each(struct store *st, const char *group,
+STORE_CHECK int store_household_each(struct store *st, const char *group,
 			 int (*cb)(const struct household *h, void *arg), void *arg);
-int store_household_set_optout(struct store *st, int64_t id, int opted_out);
-int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
+STORE_CHECK int store_household_set_optout(struct store *st, int64_t id, int opted_out);
+STORE_CHECK int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
 /* 1 if a group with this code has at least one active household. */
-int store_group_exists(struct store *st, const char *code);
+STORE_CHECK int store_group_exists(struct store *st, const char *code);
 
 /* ---- notices and fan-out (store_notice.c) ---- */
 struct notice_req {
@@ -85,10 +88,10 @@ struct fanout_stats {
 	int opted_out;           /* skipped: opted out of non-urgent notices */
 	int no_channel;          /* skipped: no channel in common with the notice */
 };
-int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
+STORE_CHECK int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
 			struct fanout_stats *stats);
 /* The same counts without writing anything. */
-int store_notice_preview(struct store *st, const struct notice_req *r, struct fanout_stats *stats);
+STORE_CHECK int store_notice_preview(struct store *st, const struct notice_req *r, struct fanout_stats *stats);
 
 struct notice {
 	int64_t id;
@@ -101,23 +104,23 @@ struct notice {
 	int parts_ucs2, parts_gsm7;
 	char state[16];          /* active | cancelled */
 };
-int store_notice_get(struct store *st, int64_t id, struct notice *n);
+STORE_CHECK int store_notice_get(struct store *st, int64_t id, struct notice *n);
 void store_notice_clear(struct notice *n);
-int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg);
-int store_notice_latest(struct store *st, int64_t *id_out);
+STORE_CHECK int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg);
+STORE_CHECK int store_notice_latest(struct store *st, int64_t *id_out);
 /* Pending (queued) deliveries become cancelled; in-flight ones are left to
  * finish and be recorded.  *cancelled_out = how many changed. */
-int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out);
+STORE_CHECK int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out);
 /* Whom a notice reaches, for deciding who may cancel it: households with a
  * delivery, how many of them are in none of `groups` (comma-separated
  * codes; "" = every group, so 0), and deliveries a cancel would stop. */
 struct notice_reach {
 	int households, outside, queued;
 };
-int store_notice_reach(struct store *st, int64_t id, const char *groups, struct notice_reach *out);
+STORE_CHECK int store_notice_reach(struct store *st, int64_t id, const char *groups, struct notice_reach *out);
 
 /* ---- the event log (append-only) ---- */
-int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
+STORE_CHECK int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
 		int64_t household_id, const char *modem, const char *detail);
 
 /* ---- reports (store_report.c): the read functions `loa report`, the web
@@ -129,7 +132,7 @@ struct report_count {
 	int pending;             /* of n, still in progress (see store_set_report_wait) */
 	int acked;               /* of n, SMS the number said it received ("OK"): not proof */
 };
-int store_report_counts(struct store *st, int64_t notice_id,
+STORE_CHECK int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg);
 struct report_row {
 	int64_t delivery_id, household_id, notice_id;
@@ -146,21 +149,21 @@ struct report_row {
 				    to one of its SMS); never counts as reached */
 };
 /* Every delivery of a notice, by household name. */
-int store_report_deliveries(struct store *st, int64_t notice_id,
+STORE_CHECK int store_report_deliveries(struct store *st, int64_t notice_id,
 			    int (*cb)(const struct report_row *r, void *arg), void *arg);
 /* Households of a notice that no channel reached (delivered, played or
  * confirmed), one row per household with its states joined by ','. */
-int store_report_unreached(struct store *st, int64_t notice_id,
+STORE_CHECK int store_report_unreached(struct store *st, int64_t notice_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
-int store_report_household(struct store *st, int64_t household_id,
+STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
 /* How long a `sent` SMS may wait for its status report before reports
  * stop counting it as in progress (sms.report_timeout_s; default 2 days).
  * After that its household is "not reached": nothing confirmed it. */
 void store_set_report_wait(struct store *st, int64_t seconds);
 /* A state that counts as "reached": delivered, played, confirmed. */
-int store_state_is_reached(const char *state);
+STORE_CHECK int store_state_is_reached(const char *state);
 /* The same over a comma-joined list ("failed,queued"), as in the rows of
  * store_report_unreached: any state reached. */
-int store_states_any_reached(const char *states);
+STORE_CHECK int store_states_any_reached(const char *states);
 #endif

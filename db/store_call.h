@@ -21,6 +21,8 @@
 #define LOA_STORE_CALL_H
 #include <stdint.h>
 
+#include "db/store.h"
+
 struct store;
 
 struct call_job {
@@ -33,33 +35,33 @@ struct call_job {
 /* The notice whose voice delivery would be claimed next (to prepare its
  * audio before dialing): STORE_NOTFOUND when none is due.  *text and
  * *audio_path are malloc'd ("" when none). */
-int store_call_peek(struct store *st, int64_t now, int urgent_only, int64_t *notice_id, char **text,
+STORE_CHECK int store_call_peek(struct store *st, int64_t now, int urgent_only, int64_t *notice_id, char **text,
 		    char **audio_path);
 /* Atomically moves the most urgent due voice delivery of notice_id (0: any)
  * queued -> dialing on `modem` and opens its attempt row. */
-int store_call_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int64_t notice_id,
+STORE_CHECK int store_call_claim(struct store *st, const char *modem, int64_t now, int urgent_only, int64_t notice_id,
 		     struct call_job *job);
-int store_call_next_due(struct store *st, int urgent_only, int64_t *next_at);
+STORE_CHECK int store_call_next_due(struct store *st, int urgent_only, int64_t *next_at);
 /* ringing / answered / played as the call goes (answered also stamps the
  * attempt's answered_at). */
-int store_call_progress(struct store *st, const struct call_job *j, const char *modem, const char *state,
+STORE_CHECK int store_call_progress(struct store *st, const struct call_job *j, const char *modem, const char *state,
 			int64_t now);
 /* The attempt is over.  final_state: confirmed | played | queued (retry at
  * next_at) | unreached. */
-int store_call_end(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
+STORE_CHECK int store_call_end(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
 		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int64_t now);
 /* Not dialed at all (modem gone before ATD): queued again, attempt not
  * counted. */
-int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,
+STORE_CHECK int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,
 		       int64_t now);
 /* The notice's speech cannot be rendered (espeak-ng voice missing, its
  * recording gone): every queued voice delivery of notice_id becomes
  * `failed` with `cause` as last_error, an attempt row (outcome failed,
  * modem "-", no call placed) and a call_failed event each, in one
  * transaction.  *n = deliveries failed. */
-int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n);
+STORE_CHECK int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n);
 /* See the header comment.  *n = deliveries recovered. */
-int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n);
+STORE_CHECK int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n);
 /* Voice deliveries dialing/ringing/answered (tests, --until-idle). */
-int store_call_in_progress(struct store *st, int *n);
+STORE_CHECK int store_call_in_progress(struct store *st, int *n);
 #endif

@@ -31,21 +31,21 @@ sqlite3_stmt *store_prep_cached(struct store *st, const char *sql);
 void store_release(struct store *st, sqlite3_stmt *s);
 /* Steps a statement that returns no rows and releases it: STORE_OK,
  * STORE_CONFLICT (a constraint: "WHAT: already exists"), or STORE_ERR. */
-int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
+STORE_CHECK int store_step_done(struct store *st, sqlite3_stmt *s, const char *what);
 /* Runs `n` statements in one IMMEDIATE transaction, binding ?1..?3 to
  * a1..a3 (?3 to the text t3 when it is not NULL); *changes = the rows the
  * last statement changed.  For multi-statement moves such as crash
  * recovery, where every statement must land or none. */
-int store_tx_batch(struct store *st, const char *const *sql, size_t n, int64_t a1, int64_t a2, int64_t a3,
+STORE_CHECK int store_tx_batch(struct store *st, const char *const *sql, size_t n, int64_t a1, int64_t a2, int64_t a3,
 		   const char *t3, int *changes, const char *what);
 /* Closes an attempt row: its end time, outcome, cause and (calls) keys;
  * keys NULL leaves them as they are.  Shared by SMS and calls. */
-int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
+STORE_CHECK int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
 			const char *cause, const char *keys);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */
-int store_exec(struct store *st, const char *sql);
+STORE_CHECK int store_exec(struct store *st, const char *sql);
 /* Binds a text that may be NULL. */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Column text as "" rather than NULL. */

@@ -452,8 +452,8 @@ int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t w
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, "ack");
 	if (did)
-		store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL,
-			    "the number replied that it received the SMS (not proof of delivery)");
+		return store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL,
+				   "the number replied that it received the SMS (not proof of delivery)");
 	return STORE_OK;
 }
 

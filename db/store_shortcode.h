@@ -6,6 +6,8 @@
 #define LOA_STORE_SHORTCODE_H
 #include <stdint.h>
 
+#include "db/store.h"
+
 struct store;
 
 struct sender {
@@ -17,27 +19,27 @@ struct sender {
 	int confirm;         /* broadcasts and cancels need the one-time code */
 	int64_t locked_at;   /* wall seconds the lock-out began; 0: not locked */
 };
-int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out);
-int store_sender_remove(struct store *st, const char *phone);
-int store_sender_by_phone(struct store *st, const char *phone, struct sender *out);
-int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg);
+STORE_CHECK int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out);
+STORE_CHECK int store_sender_remove(struct store *st, const char *phone);
+STORE_CHECK int store_sender_by_phone(struct store *st, const char *phone, struct sender *out);
+STORE_CHECK int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg);
 /* Records a wrong one-time code for the sender at `now`, forgets those
  * older than `window_s`, and sets *in_window to the count left.  When it
  * reaches `lock_at`, the sender is locked (locked_at = now, once) and its
  * open requests are dropped, all in one transaction; *locked_now = 1 on
  * the failure that locked it. */
-int store_code_failure(struct store *st, int64_t sender_id, int64_t now, int64_t window_s, int lock_at,
+STORE_CHECK int store_code_failure(struct store *st, int64_t sender_id, int64_t now, int64_t window_s, int lock_at,
 		       int *in_window, int *locked_now);
 /* The office lifts a lock-out: locked_at = 0 and the sender's wrong codes
  * are forgotten.  *was_locked says whether it was locked.  STORE_NOTFOUND
  * for a number that is not a sender. */
-int store_sender_unlock(struct store *st, const char *phone, int *was_locked);
+STORE_CHECK int store_sender_unlock(struct store *st, const char *phone, int *was_locked);
 
-int store_template_add(struct store *st, const char *code, const char *text);
+STORE_CHECK int store_template_add(struct store *st, const char *code, const char *text);
 /* *text_out malloc'd. */
-int store_template_get(struct store *st, const char *code, char **text_out);
-int store_template_remove(struct store *st, const char *code);
-int store_template_each(struct store *st, int (*cb)(const char *code, const char *text, void *arg), void *arg);
+STORE_CHECK int store_template_get(struct store *st, const char *code, char **text_out);
+STORE_CHECK int store_template_remove(struct store *st, const char *code);
+STORE_CHECK int store_template_each(struct store *st, int (*cb)(const char *code, const char *text, void *arg), void *arg);
 
 struct pending {
 	int64_t id, sender_id;
@@ -51,19 +53,19 @@ struct pending {
 };
 void store_pending_clear(struct pending *p);
 /* A new request; earlier open ones of the same sender become superseded. */
-int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out);
+STORE_CHECK int store_pending_add(struct store *st, const struct pending *p, int64_t *id_out);
 /* The sender's open request (pending or held), newest first. */
-int store_pending_open(struct store *st, int64_t sender_id, struct pending *out);
+STORE_CHECK int store_pending_open(struct store *st, int64_t sender_id, struct pending *out);
 /* notice_id 0 keeps the request's notice. */
-int store_pending_update(struct store *st, int64_t id, const char *state, int wrong, const char *reason,
+STORE_CHECK int store_pending_update(struct store *st, int64_t id, const char *state, int wrong, const char *reason,
 			 int64_t notice_id);
 
 /* Replies to senders and households: queued for the daemon to send. */
-int store_outbox_add(struct store *st, const char *to, const char *text, const char *kind, int64_t inbound_id,
+STORE_CHECK int store_outbox_add(struct store *st, const char *to, const char *text, const char *kind, int64_t inbound_id,
 		     int64_t now);
 /* Outbox messages created since `since` (rate limits): to `to` (NULL:
  * to anyone) and of the kinds listed in `kinds` as ",a,b," (NULL: any). */
-int store_outbox_count_since(struct store *st, const char *to, const char *kinds, int64_t since, int *n);
+STORE_CHECK int store_outbox_count_since(struct store *st, const char *to, const char *kinds, int64_t since, int *n);
 struct outbox_msg {
 	int64_t id;
 	char to[24];
@@ -71,25 +73,25 @@ struct outbox_msg {
 };
 void store_outbox_clear(struct outbox_msg *m);
 /* Oldest queued message -> sending on `modem`; STORE_NOTFOUND if none. */
-int store_outbox_claim(struct store *st, const char *modem, struct outbox_msg *m);
+STORE_CHECK int store_outbox_claim(struct store *st, const char *modem, struct outbox_msg *m);
 /* sent (mr >= 0) or failed with `error`; a failed one is retried
  * `retries` times by going back to queued. */
-int store_outbox_done(struct store *st, int64_t id, int ok, int mr, const char *error, int retries, int64_t now);
+STORE_CHECK int store_outbox_done(struct store *st, int64_t id, int ok, int mr, const char *error, int retries, int64_t now);
 /* At daemon start: sending -> queued (a reply lost in a crash is resent:
  * replies are short, idempotent acknowledgements). */
-int store_outbox_recover(struct store *st);
+STORE_CHECK int store_outbox_recover(struct store *st);
 
-int store_inbound_decide(struct store *st, int64_t inbound_id, const char *decision, const char *reason);
+STORE_CHECK int store_inbound_decide(struct store *st, int64_t inbound_id, const char *decision, const char *reason);
 struct inbound_row {
 	int64_t id, received_at;
 	const char *modem, *sender, *text, *decision, *reason, *sender_name;
 };
-int store_inbound_each(struct store *st, int limit, int (*cb)(const struct inbound_row *r, void *arg), void *arg);
+STORE_CHECK int store_inbound_each(struct store *st, int limit, int (*cb)(const struct inbound_row *r, void *arg), void *arg);
 struct outbox_row {
 	int64_t id, created_at, inbound_id;
 	const char *to, *text, *kind, *state, *error;
 };
-int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox_row *r, void *arg), void *arg);
+STORE_CHECK int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox_row *r, void *arg), void *arg);
 
 /* A household's acknowledging reply ("OK"): the number says it received
  * its latest SMS that went out within `window_s` (sent, delivered,
@@ -97,10 +99,10 @@ int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox
  * event; the delivery's state and time are left alone: a sender number can
  * be forged, so an "OK" never makes a delivery delivered nor takes a
  * household off the visit list.  *notice_id = 0 when nothing matched. */
-int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id);
+STORE_CHECK int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id);
 /* SMS parts still queued (not yet sent) across all notices. */
-int store_sms_parts_queued(struct store *st, int *n);
-int store_notice_set_budget_override(struct store *st, int64_t notice_id);
+STORE_CHECK int store_sms_parts_queued(struct store *st, int *n);
+STORE_CHECK int store_notice_set_budget_override(struct store *st, int64_t notice_id);
 /* `loa inbox --simulate`: an inbound SMS as if a modem named "cli" got it. */
-int store_sms_inbound_cli(struct store *st, const char *sender, const char *text, int64_t now, int64_t *id);
+STORE_CHECK int store_sms_inbound_cli(struct store *st, const char *sender, const char *text, int64_t now, int64_t *id);
 #endif

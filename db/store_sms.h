@@ -17,6 +17,8 @@
 #define LOA_STORE_SMS_H
 #include <stdint.h>
 
+#include "db/store.h"
+
 struct store;
 
 struct sms_job {
@@ -35,7 +37,7 @@ void store_sms_job_clear(struct sms_job *j);
 
 /* Daemon start: every `sending` SMS delivery (its modem answer was lost in
  * a crash) becomes `uncertain`.  *n = how many. */
-int store_sms_recover(struct store *st, int64_t now, int *n);
+STORE_CHECK int store_sms_recover(struct store *st, int64_t now, int *n);
 
 /* Which notices a claim may take from (flags, or-ed). */
 #define SMS_CLAIM_URGENT 1     /* urgent notices only (quiet hours) */
@@ -46,58 +48,58 @@ int store_sms_recover(struct store *st, int64_t now, int *n);
  * `sending` on `modem`, opens its attempt row.  STORE_NOTFOUND when
  * nothing is due.  One UPDATE ... WHERE state = 'queued': the same
  * delivery can never be claimed twice. */
-int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags, int max_parts,
+STORE_CHECK int store_sms_claim(struct store *st, const char *modem, int64_t now, int flags, int max_parts,
 		    struct sms_job *job);
 /* The earliest next_at of a queued SMS delivery (restricted by `flags`);
  * STORE_NOTFOUND if there is none. */
-int store_sms_next_due(struct store *st, int flags, int64_t *next_at);
+STORE_CHECK int store_sms_next_due(struct store *st, int flags, int64_t *next_at);
 
 /* A fresh concatenation reference 1..255 from a persistent counter, stored
  * on the delivery (if delivery_id != 0) so a resumed multipart message
  * keeps it. */
-int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref);
+STORE_CHECK int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref);
 
 /* One part accepted by the modem with message reference `mr`. */
-int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
+STORE_CHECK int store_sms_part_sent(struct store *st, const struct sms_job *j, const char *modem, int part, int parts,
 			int mr, int64_t now);
 /* Multipart messages started on `modem` (sms_pin) and still queued: their
  * accepted parts are superseded, the pin and reference dropped and
  * `fragments` set, so another modem sends them whole with a new reference;
  * an sms_restarted event each.  *n = how many. */
-int store_sms_unpin(struct store *st, const char *modem, int64_t now, int *n);
+STORE_CHECK int store_sms_unpin(struct store *st, const char *modem, int64_t now, int *n);
 /* Modems that queued multipart messages are pinned to. */
-int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n);
+STORE_CHECK int store_sms_pinned_modems(struct store *st, char (*names)[32], int max, int *n);
 
 /* Every part accepted: `sent`. */
-int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now);
+STORE_CHECK int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now);
 /* Transient failure: back to queued at next_at, or `failed` when
  * `give_up`. */
-int store_sms_retry(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+STORE_CHECK int store_sms_retry(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
 		    int64_t next_at, int give_up, int64_t now);
 /* Not sent at all (stopping, port lost before the PDU went out): back to
  * queued now, the attempt not counted. */
-int store_sms_release(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
-int store_sms_fail(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
-int store_sms_uncertain(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+STORE_CHECK int store_sms_release(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
+STORE_CHECK int store_sms_fail(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
+STORE_CHECK int store_sms_uncertain(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
 			int64_t now);
 
 /* A status report: matched by (modem, mr, recipient) to the latest part
  * without a report.  `delivered` 1/0.  Moves the delivery to delivered
  * (every part delivered) or failed (any part failed); *moved is then that
  * state, else NULL.  *delivery_id = 0 when nothing matched. */
-int store_sms_report(struct store *st, const char *modem, int mr, const char *recipient, int delivered,
+STORE_CHECK int store_sms_report(struct store *st, const char *modem, int mr, const char *recipient, int delivered,
 		     const char *detail, int64_t now, int64_t *delivery_id, int64_t *notice_id, const char **moved);
 /* Deliveries in `sent` whose last part went out at or after `since`. */
-int store_sms_awaiting_reports(struct store *st, int64_t since, int *n);
+STORE_CHECK int store_sms_awaiting_reports(struct store *st, int64_t since, int *n);
 
 /* queued deliveries of notices older than max_age_s -> expired. */
-int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
+STORE_CHECK int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
 
 /* SMS parts handed to modems since `since` (NULL modem: all modems). */
-int store_sms_parts_since(struct store *st, const char *modem, int64_t since, int *n);
+STORE_CHECK int store_sms_parts_since(struct store *st, const char *modem, int64_t since, int *n);
 
 /* An inbound SMS (reassembled). */
-int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
+STORE_CHECK int store_sms_inbound(struct store *st, const char *modem, const char *sender, const char *text, int parts,
 		      int64_t sent_at, int64_t now, int64_t *id);
 
 /* One part of an inbound multipart SMS (23.040 concatenation: sender,
@@ -111,14 +113,14 @@ struct sms_fragment {
  * a part stored twice counts once).  When every part is there, in the same
  * transaction the parts become one inbound row: *inbound_id is its id and
  * *text the parts joined in order (caller frees); else *inbound_id = 0. */
-int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t now, int64_t *inbound_id,
+STORE_CHECK int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t now, int64_t *inbound_id,
 		       char **text);
 /* Messages whose first part came before now - max_age_s and never
  * completed: what arrived goes to the inbox as decision 'incomplete' (never
  * acted on) and the parts are dropped.  *n = parts dropped. */
-int store_sms_fragments_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
+STORE_CHECK int store_sms_fragments_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
 
 /* modem_status row upsert. */
-int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,
+STORE_CHECK int store_sms_modem_status(struct store *st, const char *name, const char *state, int registered, int signal,
 			   const char *last_error, int64_t now);
 #endif

@@ -7,6 +7,8 @@
 #define LOA_STORE_WEB_H
 #include <stdint.h>
 
+#include "db/store.h"
+
 struct store;
 
 #define STORE_WEB_NAME_MAX 64
@@ -20,25 +22,25 @@ struct store_web_user {
 	int sessions;                        /* live sessions (list only) */
 };
 /* STORE_CONFLICT when the name is taken. */
-int store_web_user_add(struct store *st, const char *name, const char *pwhash, int64_t now, int64_t *id_out);
-int store_web_user_get(struct store *st, const char *name, struct store_web_user *out);
+STORE_CHECK int store_web_user_add(struct store *st, const char *name, const char *pwhash, int64_t now, int64_t *id_out);
+STORE_CHECK int store_web_user_get(struct store *st, const char *name, struct store_web_user *out);
 /* Removes the user and every session of theirs; STORE_NOTFOUND if none. */
-int store_web_user_remove(struct store *st, const char *name);
-int store_web_user_each(struct store *st, int64_t now, int (*cb)(const struct store_web_user *u, void *arg),
+STORE_CHECK int store_web_user_remove(struct store *st, const char *name);
+STORE_CHECK int store_web_user_each(struct store *st, int64_t now, int (*cb)(const struct store_web_user *u, void *arg),
 			void *arg);
-int store_web_user_touch(struct store *st, int64_t id, int64_t now);
+STORE_CHECK int store_web_user_touch(struct store *st, int64_t id, int64_t now);
 
 struct store_web_session {
 	int64_t user_id;
 	char user[STORE_WEB_NAME_MAX];
 	int64_t expires_at;
 };
-int store_web_session_add(struct store *st, const char *token_hash, int64_t user_id, const char *address,
+STORE_CHECK int store_web_session_add(struct store *st, const char *token_hash, int64_t user_id, const char *address,
 			  int64_t now, int64_t expires_at);
 /* A live session (expires_at > now); STORE_NOTFOUND otherwise. */
-int store_web_session_get(struct store *st, const char *token_hash, int64_t now, struct store_web_session *out);
-int store_web_session_remove(struct store *st, const char *token_hash);
-int store_web_session_purge(struct store *st, int64_t now);
+STORE_CHECK int store_web_session_get(struct store *st, const char *token_hash, int64_t now, struct store_web_session *out);
+STORE_CHECK int store_web_session_remove(struct store *st, const char *token_hash);
+STORE_CHECK int store_web_session_purge(struct store *st, int64_t now);
 
 /* The rate limiter's record for one key (the keys and their meaning are
  * web_auth's: "ua:NAME|IP", "a:IP", "g:all"). */
@@ -48,16 +50,16 @@ struct store_web_limit {
 	int64_t until_ms;   /* no attempt is checked before this */
 };
 /* A missing key reads as all zeros (STORE_OK). */
-int store_web_limit_get(struct store *st, const char *key, struct store_web_limit *out);
-int store_web_limit_put(struct store *st, const char *key, const struct store_web_limit *l);
-int store_web_limit_clear(struct store *st, const char *key);
+STORE_CHECK int store_web_limit_get(struct store *st, const char *key, struct store_web_limit *out);
+STORE_CHECK int store_web_limit_put(struct store *st, const char *key, const struct store_web_limit *l);
+STORE_CHECK int store_web_limit_clear(struct store *st, const char *key);
 /* Deletes every record whose last failure is before `before_ms` and whose
  * wait is over at `now_ms`. */
-int store_web_limit_purge(struct store *st, int64_t before_ms, int64_t now_ms);
+STORE_CHECK int store_web_limit_purge(struct store *st, int64_t before_ms, int64_t now_ms);
 
 /* Deliveries of a notice that reached their household, by the time they
  * last changed (when they became delivered/played/confirmed). */
-int store_web_progress(struct store *st, int64_t notice_id,
+STORE_CHECK int store_web_progress(struct store *st, int64_t notice_id,
 		       int (*cb)(const char *channel, int64_t at, void *arg), void *arg);
 
 struct store_web_modem {
@@ -68,9 +70,9 @@ struct store_web_modem {
 };
 /* Every modem in modem_status, plus any that sent or called since `since`
  * without a status row. */
-int store_web_modems(struct store *st, int64_t since, int (*cb)(const struct store_web_modem *m, void *arg),
+STORE_CHECK int store_web_modems(struct store *st, int64_t since, int (*cb)(const struct store_web_modem *m, void *arg),
 		     void *arg);
 /* Whole-gateway counts since `since`: SMS parts handed to modems, SMS
  * deliveries that went out, call attempts. */
-int store_web_today(struct store *st, int64_t since, int *sms_parts, int *sms_msgs, int *calls);
+STORE_CHECK int store_web_today(struct store *st, int64_t since, int *sms_parts, int *sms_msgs, int *calls);
 #endif

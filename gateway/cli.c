@@ -93,3 +93,10 @@ void cli_fline(FILE *f, const char *fmt, ...)
 	vline(f, fmt, ap);
 	va_end(ap);
 }
+
+int cli_event_result(struct store *st, int rc)
+{
+	if (rc == STORE_OK)
+		return EXIT_OK;
+	return cli_err(EXIT_RUNTIME, "the change is made, but its event could not be logged: %s", store_errmsg(st));
+}

@@ -27,6 +27,9 @@ int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3))
  * names): formatted, every control byte escaped (util_escape_ctl), then a
  * newline, so a text cannot move the cursor, ring or forge a line. */
 void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After a change is made: EXIT_OK, or (the event of the change could not
+ * be logged: `rc` from store_event) one line saying so and EXIT_RUNTIME. */
+int cli_event_result(struct store *st, int rc);
 /* The same on `f`. */
 void cli_fline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -167,6 +167,15 @@ int64_t daemon_retry_delay_s(int retry_s, int attempt)
 
 /* ---- helpers ---- */
 
+/* A store call whose failure is logged and survived (counters, modem
+ * status): the daemon carries on, the log says what the database said. */
+static int db_log(struct daemon *d, const char *sub, const char *what, int rc)
+{
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		LOG_E(sub, "%s: %s", what, store_errmsg(d->st));
+	return rc;
+}
+
 static void normalise_number(const char *in, char *out, size_t n)
 {
 	struct phone p;
@@ -449,7 +458,7 @@ static int claim_reply(struct dmodem *dm)
 	enum codec_coding coding = text_is_gsm7(om.text) ? CODEC_GSM7 : CODEC_UCS2;
 	int ref = 0, rc;
 	if (text_sms_parts(om.text, coding == CODEC_UCS2) > 1)
-		store_sms_assign_ref(d->st, 0, &ref);
+		db_log(d, dm->sub, "reply reference", store_sms_assign_ref(d->st, 0, &ref));
 	/* a reply asks for no status report: nothing would match it */
 	rc = codec_encode_submit(om.text, om.to, coding, ref ? ref : 1, d->cfg->sms_max_parts, 0, &dm->enc);
 	store_outbox_clear(&om);
@@ -735,7 +744,8 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 	for (char *p = state; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	int bad = to == AT_BACKOFF || to == AT_FAILED;
-	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s());
+	db_log(dm->d, dm->sub, "modem status",
+	       store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s()));
 	if (to != AT_READY && dm->has_job && !dm->awaiting)
 		job_release(dm, "modem left the ready state");
 	if (to != AT_READY && call_active(&dm->call))
@@ -758,7 +768,8 @@ static void on_health(struct at_modem *m, int reg, int sig, void *arg)
 	struct dmodem *dm = arg;
 	char state[16];
 	snprintf(state, sizeof state, "%s", at_state(m) == AT_READY ? "ready" : at_state_name(at_state(m)));
-	store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, "", clock_wall_s());
+	db_log(dm->d, dm->sub, "modem status",
+	       store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, "", clock_wall_s()));
 }
 
 /* ---- voice ---- */
@@ -1134,7 +1145,7 @@ static int claim_call(struct dmodem *dm, int urgent_only)
 	dm->audio = audio_open(dm->cfg->audio, &hooks, dm, err, sizeof err);
 	if (!dm->audio) {
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, err);
-		store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall);
+		db_log(d, dm->sub, "call release", store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall));
 		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
 		return 0;
 	}
@@ -1221,9 +1232,10 @@ static void day_rollover(struct daemon *d, int64_t wall)
 		return;
 	d->day_start_s = start;
 	d->budget_logged = 0;
-	store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today);
+	db_log(d, "daemon", "parts sent today", store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today));
 	for (int i = 0; i < d->n; i++)
-		store_sms_parts_since(d->st, d->m[i].cfg->name, start, &d->m[i].parts_today);
+		db_log(d, d->m[i].sub, "parts sent today",
+		       store_sms_parts_since(d->st, d->m[i].cfg->name, start, &d->m[i].parts_today));
 }
 
 static int any_ready(const struct daemon *d)
@@ -1402,7 +1414,8 @@ static int loop(struct daemon *d)
 				}
 			} else {
 				int waiting = 0;
-				store_sms_awaiting_reports(d->st, d->started_s, &waiting);
+				db_log(d, "daemon", "reports awaited",
+				       store_sms_awaiting_reports(d->st, d->started_s, &waiting));
 				if (!idle_since)
 					idle_since = now;
 				if (waiting == 0 || now - idle_since >= (int64_t)d->o.report_wait_s * 1000) {
@@ -1532,7 +1545,8 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		at_free(dm->at); /* fails what is still queued (callbacks run) */
 		if (dm->has_job)
 			store_sms_job_clear(&dm->job); /* left `sending`: uncertain on restart */
-		store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s());
+		db_log(d, dm->sub, "modem status",
+		       store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s()));
 	}
 	voice_close(d);
 	free(d);

@@ -317,7 +317,9 @@ int household_import(struct store *st, const char *path, const char *data, size_
 				res->imported = n;
 				char detail[64];
 				snprintf(detail, sizeof detail, "%d households from CSV", n);
-				store_event(st, "import", 0, 0, 0, NULL, detail);
+				if (store_event(st, "import", 0, 0, 0, NULL, detail) != STORE_OK)
+					fprintf(errs, "%s: imported, but the event could not be logged: %s\n", path,
+						store_errmsg(st));
 			}
 		}
 	}
@@ -510,9 +512,9 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 		return cli_err(EXIT_USAGE, "--phone: %s", store_errmsg(st));
 	if (rc != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name);
+	rc = store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name);
 	printf("household %lld %s\n", (long long)id, edit ? "updated" : "added");
-	return EXIT_OK;
+	return cli_event_result(st, rc);
 }
 
 static int hh_remove(struct cli_ctx *ctx, int argc, char **argv)
@@ -529,9 +531,9 @@ static int hh_remove(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(EXIT_USAGE, "no household %ld", v);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	store_event(st, "household_removed", 0, 0, v, NULL, "");
+	rc = store_event(st, "household_removed", 0, 0, v, NULL, "");
 	printf("household %ld removed (its delivery history is kept)\n", v);
-	return EXIT_OK;
+	return cli_event_result(st, rc);
 }
 
 int cmd_household(struct cli_ctx *ctx, int argc, char **argv)

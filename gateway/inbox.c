@@ -77,7 +77,19 @@ struct ctx {
 	enum reply_kind kind;     /* of this message's replies */
 	char suppressed[128];     /* the first reply not sent, and why */
 	struct inbox_result *res;
+	int db_failed;            /* a store write failed: inbox_handle says so */
 };
+
+/* A store write whose failure must not pass silently: remembered, so
+ * inbox_handle returns -1 and the daemon logs the database's reason. */
+static int db(struct ctx *c, int rc)
+{
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		c->db_failed = 1;
+		LOG_E("inbox", "%s", store_errmsg(c->st));
+	}
+	return rc;
+}
 
 static void decide(struct ctx *c, const char *decision, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void decide(struct ctx *c, const char *decision, const char *fmt, ...)
@@ -103,7 +115,7 @@ static void queue(struct ctx *c, enum reply_kind k, const char *to, const char *
 		LOG_W("inbox", "%s to %s suppressed: %d in the last hour (%s %d)", a->kind, nat, n, a->key, limit);
 		char detail[96];
 		snprintf(detail, sizeof detail, "%s to %s: %d in the last hour (%s %d)", a->kind, to, n, a->key, limit);
-		store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, detail);
+		db(c, store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, detail));
 		if (!c->res->suppressed++)
 			snprintf(c->suppressed, sizeof c->suppressed, "%s to %s suppressed: %d %s in the last hour (%s %d)",
 				 k == R_FORWARD ? "forward" : "reply", nat, n, a->per_number ? "to it" : "in all",
@@ -190,7 +202,7 @@ static void send_now(struct ctx *c, const struct sender *s, struct notice_plan *
 		return;
 	}
 	if (pending_id)
-		store_pending_update(c->st, pending_id, "sent", 0, override ? "sent past the budget" : "", id);
+		db(c, store_pending_update(c->st, pending_id, "sent", 0, override ? "sent past the budget" : "", id));
 	c->res->notice_id = id;
 	decide(c, "accepted", "notice %lld created by %s (%s)%s", (long long)id, s->name, s->phone,
 	       override ? ", past the daily budget" : "");
@@ -206,13 +218,16 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 		char code[16];
 		make_code(code);
 		if (p)
-			store_pending_update(c->st, p->id, "superseded", p->wrong, "held for the budget", 0);
+			db(c, store_pending_update(c->st, p->id, "superseded", p->wrong, "held for the budget", 0));
 		struct pending h = { .sender_id = s->id, .targets = (char *)plan->req.targets,
 				     .text = plan->text, .channels = plan->req.channels, .urgent = plan->req.urgent,
 				     .created_at = c->now, .expires_at = c->now + c->cfg->sc_confirm_s };
 		snprintf(h.code, sizeof h.code, "%s", code);
 		snprintf(h.state, sizeof h.state, "held");
-		store_pending_add(c->st, &h, NULL);
+		if (db(c, store_pending_add(c->st, &h, NULL)) != STORE_OK) {
+			decide(c, "error", "the held request could not be stored");
+			return;
+		}
 		decide(c, "pending", "held: %d SMS parts today + %d would exceed the daily budget of %d", used, need,
 		       c->cfg->daily_sms_parts);
 		reply(c, "Vuot han muc SMS/ngay (%d+%d/%d phan). Van gui: tra loi GUI %s trong %d phut.",
@@ -328,7 +343,7 @@ static void cancel_now(struct ctx *c, int64_t id, int64_t pending_id)
 		return;
 	}
 	if (pending_id)
-		store_pending_update(c->st, pending_id, "done", 0, "notice cancelled", 0);
+		db(c, store_pending_update(c->st, pending_id, "done", 0, "notice cancelled", 0));
 	c->res->notice_id = id;
 	decide(c, "accepted", "notice %lld cancelled: %d pending", (long long)id, n);
 	reply(c, "Da huy TB %lld: %d tin chua gui da dung.", (long long)id, n);
@@ -374,7 +389,7 @@ static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pendi
 	int rc = may_cancel(c, s, p->notice_id, &n, &r);
 	store_notice_clear(&n);
 	if (rc != 0) {
-		store_pending_update(c->st, p->id, "dropped", p->wrong, c->res->reason, 0);
+		db(c, store_pending_update(c->st, p->id, "dropped", p->wrong, c->res->reason, 0));
 		return;
 	}
 	cancel_now(c, p->notice_id, p->id);
@@ -407,8 +422,9 @@ static void wrong_code(struct ctx *c, const struct sender *s, struct pending *p,
 	if (store_code_failure(c->st, s->id, c->now, cfg->sc_lock_window_s, cfg->sc_lock_wrong, &in_window,
 			       &locked) != STORE_OK)
 		LOG_E("inbox", "recording a wrong code: %s", store_errmsg(c->st));
-	store_pending_update(c->st, p->id, drop || locked ? "dropped" : p->state, wrong,
-			     locked ? "sender locked after wrong codes" : drop ? "too many wrong codes" : "wrong code", 0);
+	db(c, store_pending_update(c->st, p->id, drop || locked ? "dropped" : p->state, wrong,
+				   locked ? "sender locked after wrong codes" : drop ? "too many wrong codes" : "wrong code",
+				   0));
 	char span[16];
 	span_words(cfg->sc_lock_window_s, span, sizeof span);
 	if (locked) {
@@ -416,7 +432,7 @@ static void wrong_code(struct ctx *c, const struct sender *s, struct pending *p,
 		phone_national(s->phone, nat, sizeof nat);
 		decide(c, "refused", "wrong code (%d of %d): %d wrong codes within %d s: %s locked out until "
 		       "`loa sender unlock %s`", wrong, cfg->sc_max_wrong, in_window, cfg->sc_lock_window_s, s->name, nat);
-		store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone);
+		db(c, store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone));
 		LOG_W("inbox", "sender %s (%s) locked out: %d wrong codes within %d s", nat, s->name, in_window,
 		      cfg->sc_lock_window_s);
 		reply_as(c, R_ALERT, "Co nguoi nhap sai ma %d lan trong %s: so nay bi khoa lenh TB/MAU/HUY/XN/GUI. "
@@ -444,7 +460,7 @@ static void confirm(struct ctx *c, const struct sender *s, const char *code, int
 	}
 	const struct action *a = action_of(&p);
 	if (c->now > p.expires_at) {
-		store_pending_update(c->st, p.id, "expired", p.wrong, "code expired", 0);
+		db(c, store_pending_update(c->st, p.id, "expired", p.wrong, "code expired", 0));
 		decide(c, "refused", "code expired (request %lld)", (long long)p.id);
 		reply(c, "Ma da het han. Gui lai lenh %s.", a->keyword);
 	} else if (strcmp(code, p.code) != 0 || (override != !strcmp(p.state, "held"))) {
@@ -571,12 +587,18 @@ static void from_household(struct ctx *c, const struct household *h, const struc
 	c->kind = R_GENERAL;
 	switch (cmd->verb) {
 	case SC_OPTOUT:
-		store_household_set_optout(c->st, h->id, 1);
+		if (db(c, store_household_set_optout(c->st, h->id, 1)) != STORE_OK) {
+			decide(c, "error", "household %lld: the opt-out could not be written", (long long)h->id);
+			return; /* no "done" reply for what was not done */
+		}
 		decide(c, "accepted", "household %lld opted out of non-urgent notices", (long long)h->id);
 		reply(c, "Da ngung nhan thong bao thuong (van nhan tin khan). Nhan lai: DANGKY");
 		return;
 	case SC_OPTIN:
-		store_household_set_optout(c->st, h->id, 0);
+		if (db(c, store_household_set_optout(c->st, h->id, 0)) != STORE_OK) {
+			decide(c, "error", "household %lld: the opt-in could not be written", (long long)h->id);
+			return;
+		}
 		decide(c, "accepted", "household %lld opted back in", (long long)h->id);
 		reply(c, "Da dang ky nhan thong bao lai. Cam on.");
 		return;
@@ -585,7 +607,10 @@ static void from_household(struct ctx *c, const struct household *h, const struc
 		 * delivery keeps its state and the household its place on the
 		 * visit list; reports show it as acknowledged */
 		int64_t nid = 0;
-		store_sms_ack(c->st, h->id, c->now, ACK_WINDOW_S, &nid);
+		if (db(c, store_sms_ack(c->st, h->id, c->now, ACK_WINDOW_S, &nid)) != STORE_OK) {
+			decide(c, "error", "household %lld: the acknowledgement could not be written", (long long)h->id);
+			return;
+		}
 		c->res->notice_id = nid;
 		if (nid)
 			decide(c, "accepted", "household %lld says it received notice %lld (acknowledged, not delivered)",
@@ -651,10 +676,10 @@ int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound
 		snprintf(res->reason + len, sizeof res->reason - len, "; %s", c.suppressed);
 	}
 	if (inbound_id)
-		store_inbound_decide(st, inbound_id, res->decision, res->reason);
+		db(&c, store_inbound_decide(st, inbound_id, res->decision, res->reason));
 	char detail[320];
 	snprintf(detail, sizeof detail, "from %s: %s: %s", c.from, res->decision, res->reason);
-	store_event(st, "inbound", res->notice_id, 0, 0, NULL, detail);
+	db(&c, store_event(st, "inbound", res->notice_id, 0, 0, NULL, detail));
 	LOG_I("inbox", "sms %lld %s", (long long)inbound_id, detail);
-	return 0;
+	return c.db_failed ? -1 : 0;
 }

@@ -120,8 +120,12 @@ int notice_plan(struct store *st, const struct loa_config *cfg, const char *text
 	if (cfg->daily_sms_parts > 0) {
 		int sent = 0, queued = 0;
 		int64_t now = clock_wall_s();
-		store_sms_parts_since(st, NULL, now - (int64_t)clock_local_minutes_of_day(now) * 60 - now % 60, &sent);
-		store_sms_parts_queued(st, &queued);
+		if (store_sms_parts_since(st, NULL, now - (int64_t)clock_local_minutes_of_day(now) * 60 - now % 60,
+					  &sent) != STORE_OK ||
+		    store_sms_parts_queued(st, &queued) != STORE_OK) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			return EXIT_RUNTIME;
+		}
 		p->budget_used = sent + queued;
 		p->over_budget = p->budget_used + p->budget_need > cfg->daily_sms_parts;
 	}
@@ -353,7 +357,8 @@ static int list_one(const struct notice *n, void *arg)
 {
 	struct store *st = arg;
 	struct tally t = { 0, 0, 0 };
-	store_report_counts(st, n->id, add_count, &t);
+	if (store_report_counts(st, n->id, add_count, &t) != STORE_OK)
+		return -1;
 	char when[32];
 	clock_format_local(n->created_at, when, sizeof when);
 	char head[48];

@@ -51,10 +51,10 @@ static int sender_unlock(struct cli_ctx *ctx, const char *phone)
 		return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	store_event(st, "sender_unlocked", 0, 0, 0, NULL, p.e164);
+	rc = store_event(st, "sender_unlocked", 0, 0, 0, NULL, p.e164);
 	printf(was_locked ? "sender %s unlocked; its wrong codes are forgotten\n"
 			  : "sender %s was not locked; its wrong codes are forgotten\n", p.national);
-	return EXIT_OK;
+	return cli_event_result(st, rc);
 }
 
 int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
@@ -91,9 +91,9 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
 		if (rc)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-		store_event(st, "sender_removed", 0, 0, 0, NULL, p.e164);
+		rc = store_event(st, "sender_removed", 0, 0, 0, NULL, p.e164);
 		printf("sender %s removed\n", p.national);
-		return EXIT_OK;
+		return cli_event_result(st, rc);
 	}
 	if (strcmp(sub, "add") != 0)
 		return cli_err(EXIT_USAGE, "%s", usage);
@@ -141,10 +141,10 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(EXIT_USAGE, "%s is already a sender (remove it first)", p.national);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	store_event(st, "sender_added", 0, 0, 0, NULL, s.phone);
+	rc = store_event(st, "sender_added", 0, 0, 0, NULL, s.phone);
 	cli_line("sender %s (%s, %s) added%s", p.national, s.name, s.role,
 		 s.confirm ? "" : "; broadcasts go out without a confirmation code");
-	return EXIT_OK;
+	return cli_event_result(st, rc);
 }
 
 static int print_template(const char *code, const char *text, void *arg)
@@ -261,7 +261,9 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 		if (store_sms_inbound_cli(st, from, text, now, &id) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 		struct inbox_result res;
-		inbox_handle(st, &ctx->cfg, id, from, text, now, &res);
+		if (inbox_handle(st, &ctx->cfg, id, from, text, now, &res) != 0)
+			return cli_err(EXIT_RUNTIME, "inbound %lld: short-code handling failed: %s", (long long)id,
+				       store_errmsg(st));
 		char sup[32] = "";
 		if (res.suppressed)
 			snprintf(sup, sizeof sup, ", %d suppressed", res.suppressed);

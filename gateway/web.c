@@ -562,7 +562,8 @@ int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
 		snprintf(ctx->cfg.web_listen, sizeof ctx->cfg.web_listen, "%s", listen);
 	}
 	int users = 0;
-	store_web_user_each(st, 0, have_user, &users);
+	if (store_web_user_each(st, 0, have_user, &users) < 0) /* have_user stops the walk */
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	/* The server opens its own connection.  Close this one first: store_open
 	 * open()s and close()s the file, and closing any descriptor of a file
 	 * drops every POSIX lock this process holds on it, including SQLite's

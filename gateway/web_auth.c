@@ -261,7 +261,8 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		char detail[200];
 		snprintf(detail, sizeof detail, "user %.64s from %.64s: failure %d (%d from the address)", user,
 			 addr ? addr : "?", ual.failures, al.failures);
-		store_event(st, "web_login_failed", 0, 0, 0, NULL, detail);
+		if (store_event(st, "web_login_failed", 0, 0, 0, NULL, detail) != STORE_OK)
+			return WEB_LOGIN_ERR;
 		LOG_W("web", "login of '%.64s' from %s failed (%d in a row, %d from the address)", user,
 		      addr ? addr : "?", ual.failures, al.failures);
 		return WEB_LOGIN_BAD;
@@ -278,7 +279,8 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		return WEB_LOGIN_ERR;
 	r->hold_ms = hold;
 	int64_t now_s = clock_wall_s();
-	store_web_session_purge(st, now_s);
+	if (store_web_session_purge(st, now_s) != STORE_OK)
+		return WEB_LOGIN_ERR;
 	char hash[WEB_HEX_LEN + 1];
 	web_auth_new_token(r->token);
 	web_auth_token_hash(r->token, hash);

@@ -307,6 +307,14 @@ static int move(struct store *st, const struct sms_job *j, const char *modem, co
 	store_bind_text(s, 7, modem);
 	if (store_step_done(st, s, "delivery state") != STORE_OK)
 		goto fail;
+	if (sqlite3_changes(st->db) != 1) {
+		/* not `sending` any more (someone else moved it): write nothing,
+		 * so the attempt and event never contradict the state */
+		snprintf(st->err, sizeof st->err, "delivery %lld is no longer being sent; %s not recorded",
+			 (long long)j->delivery_id, state);
+		store_rollback(st);
+		return STORE_CONFLICT;
+	}
 	if (store_attempt_close(st, j->attempt_id, now, outcome, cause, NULL) != STORE_OK)
 		goto fail;
 	if (store_event(st, event, j->notice_id, j->delivery_id, j->household_id, modem, cause) != STORE_OK)

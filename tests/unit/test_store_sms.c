@@ -153,6 +153,10 @@ static void test_retry_release_fail(void **state)
 	int64_t first = j.delivery_id;
 	/* release: back at once, attempt not counted */
 	assert_int_equal(store_sms_release(st, &j, "m1", "port lost before sending", T0), STORE_OK);
+	/* a second move of a delivery that is no longer `sending` writes
+	 * nothing: no attempt or event contradicting its state */
+	assert_int_equal(store_sms_fail(st, &j, "m1", "late answer", T0), STORE_CONFLICT);
+	assert_non_null(strstr(store_errmsg(st), "no longer being sent"));
 	store_sms_job_clear(&j);
 	assert_int_equal(store_sms_claim(st, "m1", T0, 0, 6, &j), STORE_OK);
 	assert_true(j.delivery_id == first);

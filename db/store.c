@@ -7,6 +7,7 @@
  * rather than guessed at.  The file is created 0600 before SQLite opens it
  * (SQLite gives the -wal and -shm files the same mode). */
 #include "db/store_int.h"
+#include "db/channel.h"
 
 #include "db/schema.h"
 #include "gateway/clock.h"
@@ -309,8 +310,7 @@ void store_set_report_wait(struct store *st, int64_t seconds)
 
 int store_state_is_reached(const char *state)
 {
-	return strcmp(state, "delivered") == 0 || strcmp(state, "confirmed") == 0 ||
-	       strcmp(state, "played") == 0;
+	return channel_state_reached(state);
 }
 
 int store_states_any_reached(const char *states)

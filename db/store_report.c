@@ -1,6 +1,7 @@
 /* store_report — the read side of the delivery log, shared by `loa
  * report`, the web page and SMS summaries so that they always agree.
  * Rows are handed to a callback; strings in a row live until it returns. */
+#include "db/channel.h"
 #include "db/store_int.h"
 
 #include "gateway/clock.h"
@@ -99,7 +100,7 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 		" max(" PENDING("d") "), count(d.acked_at) > 0"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 GROUP BY h.id"
-		" HAVING sum(d.state IN ('delivered', 'played', 'confirmed')) = 0"
+		" HAVING sum(d.state IN " CHANNEL_REACHED_SQL ") = 0"
 		" ORDER BY h.name, h.id");
 	if (!s)
 		return STORE_ERR;

@@ -2,6 +2,7 @@
  * handful of requests a minute, so nothing here is cached. */
 #include "db/store_web.h"
 
+#include "db/channel.h"
 #include "db/store_int.h"
 
 #include <stdio.h>
@@ -217,7 +218,7 @@ int store_web_progress(struct store *st, int64_t notice_id,
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT channel, updated_at FROM deliveries WHERE notice_id = ?1"
-		" AND state IN ('delivered', 'played', 'confirmed') ORDER BY updated_at, id");
+		" AND state IN " CHANNEL_REACHED_SQL " ORDER BY updated_at, id");
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);

@@ -1,6 +1,8 @@
 /* report — see report.h; also the `loa report` subcommand. */
 #include "gateway/report.h"
 
+#include "db/channel.h"
+
 #include "gateway/cli.h"
 #include "gateway/clock.h"
 #include "gateway/phone.h"
@@ -38,7 +40,9 @@ static int count_row(const struct report_count *rc, void *arg)
 	struct counts *c = arg;
 	if (!c->channel || strcmp(c->channel, rc->channel) != 0) {
 		flush_channel(c);
-		c->channel = strcmp(rc->channel, "sms") == 0 ? "sms" : "voice";
+		/* the table's own id: rc's strings do not outlive the row */
+		const struct channel *ch = channel_find(rc->channel);
+		c->channel = ch ? ch->id : "?";
 	}
 	sbuf_printf(&c->line, "%s%s %d", c->line.len ? ", " : "", rc->state, rc->n);
 	c->total += rc->n;

@@ -7,6 +7,7 @@
  * through web_html_out / web_html_esc. */
 #include "gateway/web_page.h"
 
+#include "db/channel.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "db/store_web.h"
@@ -457,7 +458,7 @@ static int progress_svg(struct page *p, const struct notice *n, const struct pro
 static int count_cell(const struct report_count *c, void *arg)
 {
 	struct sbuf *b = arg;
-	web_html_out(b, "<tr><td>%s</td><td>%s</td><td>%d</td></tr>", strcmp(c->channel, "sms") == 0 ? "SMS" : "Gọi",
+	web_html_out(b, "<tr><td>%s</td><td>%s</td><td>%d</td></tr>", channel_label(c->channel),
 		     web_html_state(c->state), c->n);
 	return 0;
 }
@@ -486,7 +487,7 @@ static int delivery_row(const struct report_row *r, void *arg)
 	struct sbuf *b = arg;
 	web_html_out(b, "<tr><td><a href=\"/household?id=%lld\">%s</a></td>", (long long)r->household_id, r->name);
 	phone_cell(b, r->phone);
-	web_html_out(b, "<td>%s</td><td>%s</td>", r->groups, strcmp(r->channel, "sms") == 0 ? "SMS" : "Gọi");
+	web_html_out(b, "<td>%s</td><td>%s</td>", r->groups, channel_label(r->channel));
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", store_state_is_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
@@ -767,7 +768,7 @@ static int history_row(const struct report_row *r, void *arg)
 	struct sbuf *b = arg;
 	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s</td>",
 		     (long long)r->notice_id, (long long)r->notice_id, r->notice_text,
-		     strcmp(r->channel, "sms") == 0 ? "SMS" : "Gọi");
+		     channel_label(r->channel));
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", store_state_is_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);

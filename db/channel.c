@@ -1,0 +1,54 @@
+/* channel — see channel.h.  The states per channel are the user-facing
+ * contract (README "Delivery states"). */
+#include "db/channel.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char *const sms_reached[] = { "delivered", NULL };
+static const char *const sms_final[] = { "delivered", "failed", "expired", "cancelled", "uncertain", NULL };
+static const char *const voice_reached[] = { "confirmed", "played", NULL };
+static const char *const voice_final[] = { "confirmed", "played", "unreached", "failed", "expired", "cancelled",
+					   NULL };
+
+const struct channel channels[] = {
+	{ "sms", "SMS", sms_reached, sms_final },
+	{ "voice", "Gọi điện", voice_reached, voice_final },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int in(const char *const *list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+const struct channel *channel_find(const char *id)
+{
+	for (const struct channel *c = channels; id && c->id; c++)
+		if (strcmp(c->id, id) == 0)
+			return c;
+	return NULL;
+}
+
+const char *channel_label(const char *id)
+{
+	const struct channel *c = channel_find(id);
+	return c ? c->label_vi : id ? id : "";
+}
+
+int channel_state_reached(const char *state)
+{
+	for (const struct channel *c = channels; c->id; c++)
+		if (in(c->reached, state))
+			return 1;
+	return 0;
+}
+
+int channel_state_final(const char *id, const char *state)
+{
+	const struct channel *c = channel_find(id);
+	return c && in(c->final, state);
+}

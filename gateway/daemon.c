@@ -41,7 +41,7 @@
 #include "gateway/text.h"
 #include "gateway/util.h"
 #include "modem/at.h"
-#include "modem/cms.h"
+#include "modem/submit.h"
 #include "modem/codec.h"
 #include "db/store_call.h"
 #include "modem/audio.h"
@@ -301,65 +301,42 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		return;
 	}
 	struct sms_job *j = &dm->job;
-	if (r->final == AT_R_OK && !r->body_sent) {
-		/* an OK that cannot be ours: the message never went out */
-		job_retry(dm, "modem answered OK before the PDU was sent");
-		return;
-	}
-	if (r->final == AT_R_OK) {
-		int mr = -1;
-		const char *l = strstr(r->lines, "+CMGS:");
-		if (!l || at_parse_cmgs(l, &mr) != 0)
-			LOG_W(dm->sub, "delivery %lld: OK without +CMGS reference", (long long)j->delivery_id);
-		if (store_sms_part_sent(d->st, j, dm->cfg->name, dm->part + 1, dm->enc.n, mr, clock_wall_s()) != STORE_OK)
-			LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
-		dm->parts_today++;
-		d->gw_parts_today++;
-		LOG_D(dm->sub, "delivery %lld notice %lld: part %d/%d accepted, mr=%d", (long long)j->delivery_id,
-		      (long long)j->notice_id, dm->part + 1, dm->enc.n, mr);
-		if (++dm->part < dm->enc.n)
-			return; /* next part when the pacing allows */
-		if (store_sms_sent(d->st, j, dm->cfg->name, clock_wall_s()) != STORE_OK)
-			LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
-		else
-			LOG_I(dm->sub, "delivery %lld notice %lld: sent to %s (%d part%s, %s, mr=%d)",
-			      (long long)j->delivery_id, (long long)j->notice_id, j->phone, dm->enc.n,
-			      dm->enc.n > 1 ? "s" : "", j->ucs2 ? "ucs2" : "gsm7", mr);
-		job_done(dm);
-		return;
-	}
 	char cause[200];
-	const char *txt;
-	switch (r->final) {
-	case AT_R_CMS:
-		snprintf(cause, sizeof cause, "+CMS ERROR %d: ", r->code);
-		if (cms_permanent(r->code, &txt)) {
-			strncat(cause, txt, sizeof cause - strlen(cause) - 1);
-			job_fail(dm, cause);
-		} else {
-			strncat(cause, txt, sizeof cause - strlen(cause) - 1);
-			job_retry(dm, cause);
-		}
+	switch (submit_outcome(r, d->stopping, cause, sizeof cause)) {
+	case SUBMIT_ACCEPTED:
 		break;
-	case AT_R_TIMEOUT:
-		if (r->body_sent)
-			job_uncertain(dm, "no answer from the modem after the message was handed over; not re-sent");
-		else
-			job_retry(dm, "no prompt from the modem");
-		break;
-	case AT_R_LOST:
-		if (r->body_sent)
-			job_uncertain(dm, "modem port lost after the message was handed over; not re-sent");
-		else
-			job_release(dm, d->stopping ? "daemon stopping" : "modem port lost before sending");
-		break;
-	default:
-		snprintf(cause, sizeof cause, "modem answered %s", at_final_name(r->final));
-		if (r->final == AT_R_CME)
-			snprintf(cause, sizeof cause, "modem answered +CME ERROR %d", r->code);
+	case SUBMIT_RETRY:
 		job_retry(dm, cause);
-		break;
+		return;
+	case SUBMIT_FAIL:
+		job_fail(dm, cause);
+		return;
+	case SUBMIT_UNCERTAIN:
+		job_uncertain(dm, cause);
+		return;
+	case SUBMIT_RELEASE:
+		job_release(dm, cause);
+		return;
 	}
+	int mr = -1;
+	const char *l = strstr(r->lines, "+CMGS:");
+	if (!l || at_parse_cmgs(l, &mr) != 0)
+		LOG_W(dm->sub, "delivery %lld: OK without +CMGS reference", (long long)j->delivery_id);
+	if (store_sms_part_sent(d->st, j, dm->cfg->name, dm->part + 1, dm->enc.n, mr, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+	dm->parts_today++;
+	d->gw_parts_today++;
+	LOG_D(dm->sub, "delivery %lld notice %lld: part %d/%d accepted, mr=%d", (long long)j->delivery_id,
+	      (long long)j->notice_id, dm->part + 1, dm->enc.n, mr);
+	if (++dm->part < dm->enc.n)
+		return; /* next part when the pacing allows */
+	if (store_sms_sent(d->st, j, dm->cfg->name, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(d->st));
+	else
+		LOG_I(dm->sub, "delivery %lld notice %lld: sent to %s (%d part%s, %s, mr=%d)",
+		      (long long)j->delivery_id, (long long)j->notice_id, j->phone, dm->enc.n,
+		      dm->enc.n > 1 ? "s" : "", j->ucs2 ? "ucs2" : "gsm7", mr);
+	job_done(dm);
 }
 
 /* Encodes the claimed delivery; 0 when there is something to send. */

@@ -1,6 +1,7 @@
-/* daemon — `loa run`: claims due SMS deliveries, sends them over every modem
- * at once, records references, states, attempts and events, matches status
- * reports, and stores inbound SMS.
+/* daemon — `loa run`: the poll loop over every modem, the AT engines'
+ * hooks, and SMS out (claim, encode, AT+CMGS part by part, the verdict of
+ * modem/submit.c carried into the store).  SMS in and status reports are
+ * sms_in.c, calls and their speech voice.c; daemon_int.h is what they share.
  *
  * DESIGN
  *  - ONE thread, one poll() loop for all modems.  A modem spends seconds per
@@ -16,23 +17,17 @@
  *    crash) the delivery becomes `uncertain` and is never re-sent; if it is
  *    lost before the PDU went out, the delivery goes back to the queue.
  *  - Multipart messages keep their concatenation reference (deliveries.
- *    sms_ref) and resume at the first part not yet accepted, so a phone
- *    never gets a part twice.
+ *    sms_ref) and resume at the first part not yet accepted, on the modem
+ *    that sent the first parts (sms_pin), so a phone never gets a part
+ *    twice nor parts from two numbers.
  *  - Every log line names the modem, delivery and notice it concerns.
- *  - Calls (modems with `audio` set) run in the same loop: the call engine
- *    (modem/call.c) is a table fed by this loop's AT results, URCs and audio
- *    port events, so a modem in a call still answers URCs and the others
- *    keep sending.  SMS go first: a modem claims a call only when no SMS is
- *    due for it.  Speech is never synthesised here: the notice and prompts
- *    are submitted to the synthesis thread (tts_engine_submit) and a call is
- *    claimed only once its audio is loaded; the thread wakes the loop
- *    through a pipe. */
-#include "gateway/daemon.h"
-#include "gateway/inbox.h"
+ *  - Calls (modems with `audio` set) run in the same loop (voice.c): a modem
+ *    in a call still answers URCs and the others keep sending.  SMS go
+ *    first: a modem claims a call only when no SMS is due for it. */
+#include "gateway/daemon_int.h"
 
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "db/store_sms.h"
 #include "gateway/cli.h"
 #include "gateway/clock.h"
 #include "gateway/log.h"
@@ -40,19 +35,8 @@
 #include "gateway/sched.h"
 #include "gateway/text.h"
 #include "gateway/util.h"
-#include "modem/at.h"
-#include "modem/submit.h"
-#include "modem/codec.h"
-#include "db/store_call.h"
 #include "modem/audio.h"
-#include "modem/call.h"
-#include "tts/tts_audio.h"
-#include "tts/tts_engine.h"
-#include "tts/tts_prompt.h"
-
-#include <fcntl.h>
-#include <limits.h>
-#include <unistd.h>
+#include "modem/submit.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -61,83 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { CMGS_TIMEOUT_MS = 60000, CMGR_TIMEOUT_MS = 10000, CLAIM_PAUSE_MS = 1000, EXPIRE_EVERY_MS = 60000,
-       REASM_MAX_AGE_S = 86400, CALL_GUARD_MS = 300 };
-
-struct daemon;
-
-struct dmodem {
-	struct daemon *d;
-	const struct loa_modem_cfg *cfg;
-	struct at_modem *at;
-	char sub[48];           /* "modem(m1)" */
-	int has_job;
-	int64_t reply_id;       /* the job is an outbox reply (short codes), not a delivery */
-	char reply_to[24];
-	struct sms_job job;
-	struct codec_submit enc;
-	int part;               /* next part to send (0-based) */
-	int awaiting;           /* AT+CMGS in flight */
-	int reading;            /* AT+CMGR/CMGL in flight */
-	char mem[4];            /* message storage AT+CPMS selects once the queue
-				 * has run ("" unknown): reads name their storage */
-	int64_t free_at_ms;     /* pacing */
-	int parts_today;
-	int64_t unready_since;  /* mono ms the modem left READY, 0 while ready */
-	int unpinned;           /* its multipart messages went to other modems */
-	/* voice */
-	struct call call;
-	struct call_job cj;
-	struct audio_port *audio;
-	int audio_close;        /* close the audio port from the loop */
-	int chup_pending;       /* AT+CHUP at (re)connect in flight: no dialing yet */
-	int call_cmds;          /* call commands queued or in flight */
-	int64_t call_guard_until; /* mono ms: no dial before (trailing end reports) */
-	const int16_t *notice_pcm;
-	size_t notice_n;
-};
-
-/* Audio ready for calls: prompts and a few notices, loaded as PCM. */
-struct pcm {
-	int64_t notice_id;      /* notices only */
-	int16_t *s;
-	size_t n;
-	int pending, failed;
-	char err[240];          /* why it failed */
-};
-struct tts_req {
-	struct daemon *d;
-	int slot;               /* 0..SEG_N-1: prompt; SEG_N + i: notice cache i */
-	int done, rc;           /* written by the synthesis thread */
-	char path[PATH_MAX];
-	char err[200];
-	struct tts_req *next;
-};
-enum { NOTICE_CACHE = 4 };
-
-struct daemon {
-	const struct loa_config *cfg;
-	struct store *st;
-	struct daemon_opts o;
-	struct dmodem m[LOA_MAX_MODEMS];
-	int n;
-	int gw_parts_today;
-	int64_t day_start_s;
-	int budget_logged;      /* "budget spent" said once a day */
-	int64_t started_s;
-	int64_t claim_pause_until;
-	int stopping;
-	/* voice */
-	struct tts_engine *tts;
-	int voice_ok;           /* some modem has an audio port and speech works */
-	char voice_err[400];    /* why there is no speech at all: queued calls fail */
-	int tts_pipe[2];
-	struct tts_req *reqs;
-	struct pcm prompt[SEG_N];
-	struct pcm notice[NOTICE_CACHE];
-	int notice_next;
-};
 
 static volatile sig_atomic_t stop_signals;
 
@@ -169,14 +76,14 @@ int64_t daemon_retry_delay_s(int retry_s, int attempt)
 
 /* A store call whose failure is logged and survived (counters, modem
  * status): the daemon carries on, the log says what the database said. */
-static int db_log(struct daemon *d, const char *sub, const char *what, int rc)
+int daemon_db_log(struct daemon *d, const char *sub, const char *what, int rc)
 {
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		LOG_E(sub, "%s: %s", what, store_errmsg(d->st));
 	return rc;
 }
 
-static void normalise_number(const char *in, char *out, size_t n)
+void daemon_normalise_number(const char *in, char *out, size_t n)
 {
 	struct phone p;
 	if (phone_normalise(in, &p) == PHONE_MOBILE)
@@ -435,7 +342,7 @@ static int claim_reply(struct dmodem *dm)
 	enum codec_coding coding = text_is_gsm7(om.text) ? CODEC_GSM7 : CODEC_UCS2;
 	int ref = 0, rc;
 	if (text_sms_parts(om.text, coding == CODEC_UCS2) > 1)
-		db_log(d, dm->sub, "reply reference", store_sms_assign_ref(d->st, 0, &ref));
+		daemon_db_log(d, dm->sub, "reply reference", store_sms_assign_ref(d->st, 0, &ref));
 	/* a reply asks for no status report: nothing would match it */
 	rc = codec_encode_submit(om.text, om.to, coding, ref ? ref : 1, d->cfg->sms_max_parts, 0, &dm->enc);
 	store_outbox_clear(&om);
@@ -449,243 +356,18 @@ static int claim_reply(struct dmodem *dm)
 	return 1;
 }
 
-/* ---- inbound ---- */
-
-/* Stored messages are read and deleted in the storage the URC named
- * (+CMTI: "SM",3, +CDSI: "SR",4): AT+CPMS="<mem>" goes before the first
- * command of a run in another storage.  dm->mem is the storage selected
- * once every queued command has run, so the order in the queue is right
- * whatever else is queued in between. */
-static void on_cpms(struct at_modem *m, const struct at_result *r, void *arg)
-{
-	(void)m;
-	struct dmodem *dm = arg;
-	if (r->final != AT_R_OK && r->final != AT_R_LOST) {
-		LOG_W(dm->sub, "selecting a message storage: %s", at_final_name(r->final));
-		dm->mem[0] = '\0';
-	}
-}
-
-static void select_mem(struct dmodem *dm, const char *mem)
-{
-	if (!mem[0] || !strcmp(dm->mem, mem))
-		return;
-	char cmd[32];
-	snprintf(cmd, sizeof cmd, "AT+CPMS=\"%s\"", mem);
-	if (at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, on_cpms, dm) == 0)
-		snprintf(dm->mem, sizeof dm->mem, "%s", mem);
-}
-
-static void delete_index(struct dmodem *dm, const char *mem, int idx)
-{
-	char cmd[32];
-	select_mem(dm, mem);
-	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
-	at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, NULL, NULL);
-}
-
-static void handle_report(struct dmodem *dm, const struct codec_sms *s)
-{
-	enum codec_report cls = codec_report_class(s->status);
-	char rcpt[32];
-	normalise_number(s->number, rcpt, sizeof rcpt);
-	if (cls == CODEC_REPORT_PENDING) {
-		LOG_D(dm->sub, "status report mr=%d for %s: still trying (ST=0x%02X)", s->mr, rcpt, s->status);
-		return;
-	}
-	char detail[64];
-	snprintf(detail, sizeof detail, "status report: %s (ST=0x%02X)",
-		 cls == CODEC_REPORT_DELIVERED ? "delivered" : "failed", s->status);
-	int64_t did, nid;
-	const char *moved;
-	if (store_sms_report(dm->d->st, dm->cfg->name, s->mr, rcpt, cls == CODEC_REPORT_DELIVERED, detail,
-			     clock_wall_s(), &did, &nid, &moved) != STORE_OK) {
-		LOG_E(dm->sub, "status report: %s", store_errmsg(dm->d->st));
-		return;
-	}
-	if (did && moved)
-		LOG_I(dm->sub, "delivery %lld notice %lld: %s (%s)", (long long)did, (long long)nid, moved, detail);
-	else if (did)
-		LOG_D(dm->sub, "delivery %lld notice %lld: part mr=%d %s", (long long)did, (long long)nid, s->mr, detail);
-	else
-		LOG_W(dm->sub, "status report mr=%d for %s matches no message sent by this modem", s->mr, rcpt);
-}
-
-static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx, const char *mem)
-{
-	struct codec_sms s;
-	if (!hex || codec_decode(hex, len, &s) != CODEC_OK) {
-		LOG_W(dm->sub, "undecodable PDU%s dropped: %.60s", idx >= 0 ? " (deleted from the SIM)" : "",
-		      hex ? hex : "");
-		if (idx >= 0)
-			delete_index(dm, mem, idx);
-		return;
-	}
-	if (s.kind == CODEC_STATUS) {
-		handle_report(dm, &s);
-		if (idx >= 0)
-			delete_index(dm, mem, idx);
-		return;
-	}
-	if (s.kind != CODEC_DELIVER) {
-		if (idx >= 0)
-			delete_index(dm, mem, idx);
-		return;
-	}
-	char sender[32];
-	normalise_number(s.number, sender, sizeof sender);
-	int64_t now = clock_wall_s();
-	char *text = s.text;
-	int parts = 1;
-	int64_t id = 0;
-	if (s.parts > 1 && s.part >= 1 && s.part <= s.parts) {
-		/* a part waits in the database, never on the SIM: fragments that
-		 * never complete cannot fill it and stop inbound SMS */
-		struct sms_fragment f = { dm->cfg->name, sender, s.text, s.ref, s.part, s.parts, s.scts_s };
-		if (store_sms_fragment(dm->d->st, &f, now, &id, &text) != STORE_OK) {
-			LOG_E(dm->sub, "inbound part from %s: %s (left on the SIM)", sender, store_errmsg(dm->d->st));
-			return;
-		}
-		if (idx >= 0)
-			delete_index(dm, mem, idx);
-		if (!id) {
-			LOG_D(dm->sub, "inbound part %d/%d from %s (ref %d) kept", s.part, s.parts, sender, s.ref);
-			return;
-		}
-		parts = s.parts;
-	} else if (store_sms_inbound(dm->d->st, dm->cfg->name, sender, text, 1, s.scts_s, now, &id) != STORE_OK) {
-		/* (an impossible part number too: the text is a message of its own) */
-		LOG_E(dm->sub, "inbound from %s: %s (left on the SIM)", sender, store_errmsg(dm->d->st));
-		return;
-	} else if (idx >= 0) {
-		delete_index(dm, mem, idx);
-	}
-	LOG_I(dm->sub, "inbound %lld: SMS from %s (%d part%s) stored", (long long)id, sender, parts,
-	      parts > 1 ? "s" : "");
-	struct inbox_result res;
-	memset(&res, 0, sizeof res);
-	if (inbox_handle(dm->d->st, dm->d->cfg, id, sender, text, now, &res) == 0)
-		LOG_I(dm->sub, "inbound %lld: %s%s%s", (long long)id, res.decision, res.reason[0] ? ": " : "", res.reason);
-	else
-		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));
-	if (text != s.text)
-		free(text);
-}
-
-/* Walks "+CMGR: ..."/"+CMGL: ..." header lines, each followed by its PDU. */
-static void handle_listing(struct dmodem *dm, const char *lines, const char *prefix, int idx, const char *mem)
-{
-	char *copy = xstrdup(lines), *save = NULL;
-	char *hdr = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(l, prefix, strlen(prefix)) == 0) {
-			hdr = l;
-			continue;
-		}
-		if (!hdr)
-			continue;
-		int len = -1, i = idx;
-		at_parse_pdu_len(hdr, &len);
-		if (idx < 0) {
-			long v;
-			char num[16];
-			const char *c = strchr(hdr, ':');
-			size_t n = c ? strcspn(c + 1, ",") : 0;
-			if (c && n > 0 && n < sizeof num) {
-				memcpy(num, c + 1, n);
-				num[n] = '\0';
-				if (util_parse_long(util_trim(num), 0, 100000, &v) == 0)
-					i = (int)v;
-			}
-		}
-		handle_pdu(dm, l, len, i, mem);
-		hdr = NULL;
-	}
-	free(copy);
-}
-
-struct read_ctx {
-	struct dmodem *dm;
-	int idx;                /* AT+CMGR; -1 for a listing */
-	char mem[4];
-};
-
-static void on_read(struct at_modem *m, const struct at_result *r, void *arg)
-{
-	(void)m;
-	struct read_ctx *c = arg;
-	c->dm->reading--;
-	const char *prefix = c->idx >= 0 ? "+CMGR:" : "+CMGL:";
-	if (r->final == AT_R_OK)
-		handle_listing(c->dm, r->lines, prefix, c->idx, c->mem);
-	else if (r->final != AT_R_LOST)
-		LOG_W(c->dm->sub, "reading %s %d: %s", c->mem[0] ? c->mem : "SMS", c->idx, at_final_name(r->final));
-	free(c);
-}
-
-/* idx >= 0: one message (AT+CMGR); -1: all of the storage (AT+CMGL=4). */
-static void read_mem(struct dmodem *dm, const char *mem, int idx)
-{
-	struct read_ctx *c = xmalloc(sizeof *c);
-	c->dm = dm;
-	c->idx = idx;
-	snprintf(c->mem, sizeof c->mem, "%s", mem);
-	select_mem(dm, mem);
-	char cmd[32];
-	if (idx >= 0)
-		snprintf(cmd, sizeof cmd, "AT+CMGR=%d", idx);
-	else
-		snprintf(cmd, sizeof cmd, "AT+CMGL=4");
-	if (at_cmd(dm->at, cmd, idx >= 0 ? CMGR_TIMEOUT_MS : 30000, on_read, c) != 0) {
-		free(c);
-		return;
-	}
-	dm->reading++;
-}
-
-/* READY: which storage is selected (AT+CPMS?), then what was stored while
- * nobody listened: messages there, and status reports in "SR" when the
- * modem stores them. */
-static void on_cpms_query(struct at_modem *m, const struct at_result *r, void *arg)
-{
-	struct dmodem *dm = arg;
-	dm->reading--;
-	char mem[4] = "";
-	const char *l = r->final == AT_R_OK ? strstr(r->lines, "+CPMS:") : NULL;
-	if (l) {
-		const char *q = strchr(l, '"'), *e = q ? strchr(q + 1, '"') : NULL;
-		if (e && e - q - 1 > 0 && (size_t)(e - q - 1) < sizeof mem)
-			snprintf(mem, sizeof mem, "%.*s", (int)(e - q - 1), q + 1);
-	}
-	if (r->final == AT_R_LOST)
-		return;
-	snprintf(dm->mem, sizeof dm->mem, "%s", mem);
-	read_mem(dm, mem, -1);
-	if (at_reports_stored(m) && strcmp(mem, "SR") != 0)
-		read_mem(dm, "SR", -1);
-}
-
 /* ---- engine hooks ---- */
 
 static void on_urc(struct at_modem *m, const struct at_urc *u, void *arg)
 {
 	(void)m;
 	struct dmodem *dm = arg;
-	int idx, len = -1;
 	switch (u->kind) {
 	case URC_CMTI:
-	case URC_CDSI: {
-		char mem[4];
-		if (at_parse_mem_index(u->line, mem, sizeof mem, &idx) == 0)
-			read_mem(dm, mem, idx);
-		else if (at_parse_index(u->line, &idx) == 0)
-			read_mem(dm, "", idx);
-		break;
-	}
+	case URC_CDSI:
 	case URC_CMT:
 	case URC_CDS:
-		at_parse_pdu_len(u->line, &len);
-		handle_pdu(dm, u->pdu, len, -1, "");
+		sms_in_urc(dm, u);
 		break;
 	case URC_RING:
 	case URC_CLIP:
@@ -721,18 +403,16 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 	for (char *p = state; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	int bad = to == AT_BACKOFF || to == AT_FAILED;
-	db_log(dm->d, dm->sub, "modem status",
+	daemon_db_log(dm->d, dm->sub, "modem status",
 	       store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s()));
 	if (to != AT_READY && dm->has_job && !dm->awaiting)
 		job_release(dm, "modem left the ready state");
 	if (to != AT_READY && call_active(&dm->call))
 		call_port_lost(&dm->call);
 	if (to != AT_READY)
-		dm->mem[0] = '\0';
+		sms_in_lost(dm);
 	if (to == AT_READY) {
-		/* messages and reports stored while we were away */
-		if (at_cmd(m, "AT+CPMS?", CMGR_TIMEOUT_MS, on_cpms_query, dm) == 0)
-			dm->reading++;
+		sms_in_ready(dm);
 		/* a call left up by a daemon that died (kill -9, power) keeps the
 		 * modem busy for our next ATD: hang it up before dialing */
 		if (dm->cfg->audio[0] && !call_active(&dm->call) && at_cmd(m, "AT+CHUP", 5000, on_chup, dm) == 0)
@@ -745,405 +425,8 @@ static void on_health(struct at_modem *m, int reg, int sig, void *arg)
 	struct dmodem *dm = arg;
 	char state[16];
 	snprintf(state, sizeof state, "%s", at_state(m) == AT_READY ? "ready" : at_state_name(at_state(m)));
-	db_log(dm->d, dm->sub, "modem status",
+	daemon_db_log(dm->d, dm->sub, "modem status",
 	       store_sms_modem_status(dm->d->st, dm->cfg->name, state, reg, sig, "", clock_wall_s()));
-}
-
-/* ---- voice ---- */
-
-static void tts_done(void *arg, int rc, const char *wav_path, const char *err)
-{
-	/* the synthesis thread: copy, publish, wake the loop */
-	struct tts_req *r = arg;
-	snprintf(r->path, sizeof r->path, "%s", wav_path ? wav_path : "");
-	snprintf(r->err, sizeof r->err, "%s", err ? err : "");
-	__atomic_store_n(&r->rc, rc, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
-	ssize_t w = write(r->d->tts_pipe[1], "x", 1);
-	(void)w;
-}
-
-static struct pcm *slot_pcm(struct daemon *d, int slot)
-{
-	return slot < SEG_N ? &d->prompt[slot] : &d->notice[slot - SEG_N];
-}
-
-/* what NULL: a notice, whose failure claim_call logs once with the
- * deliveries it fails. */
-static void pcm_load(struct pcm *p, const char *path, const char *what)
-{
-	free(p->s);
-	p->s = NULL;
-	p->pending = 0;
-	if (tts_audio_load_pcm(path, &p->s, &p->n, p->err, sizeof p->err) != 0) {
-		if (what)
-			LOG_E("voice", "%s: %s", what, p->err);
-		p->failed = 1;
-	}
-}
-
-static void submit(struct daemon *d, int slot, const char *text)
-{
-	struct tts_req *r = xcalloc(1, sizeof *r);
-	r->d = d;
-	r->slot = slot;
-	slot_pcm(d, slot)->pending = 1;
-	if (tts_engine_submit(d->tts, text, NULL, 0, tts_done, r) != 0) {
-		free(r);
-		slot_pcm(d, slot)->pending = 0;
-		slot_pcm(d, slot)->failed = 1;
-		return;
-	}
-	r->next = d->reqs;
-	d->reqs = r;
-}
-
-/* Collects finished renderings (loop side). */
-static void tts_collect(struct daemon *d)
-{
-	char b[64];
-	while (d->tts_pipe[0] >= 0 && read(d->tts_pipe[0], b, sizeof b) > 0)
-		;
-	for (struct tts_req **pp = &d->reqs; *pp;) {
-		struct tts_req *r = *pp;
-		if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-			pp = &r->next;
-			continue;
-		}
-		*pp = r->next;
-		struct pcm *p = slot_pcm(d, r->slot);
-		char what[64];
-		if (r->slot < SEG_N)
-			snprintf(what, sizeof what, "prompt %d", r->slot);
-		else
-			snprintf(what, sizeof what, "notice %lld", (long long)p->notice_id);
-		if (r->rc == 0) {
-			pcm_load(p, r->path, r->slot < SEG_N ? what : NULL);
-			if (p->s)
-				LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
-		} else {
-			snprintf(p->err, sizeof p->err, "speech failed: %s", r->err);
-			p->pending = 0;
-			p->failed = 1;
-		}
-		if (r->slot < SEG_N && p->failed && !d->voice_err[0]) {
-			/* prompts are never ready: no call can be placed */
-			LOG_E("voice", "%s: %s; no calls", what, p->err);
-			snprintf(d->voice_err, sizeof d->voice_err, "call prompt: %s", p->err);
-			d->voice_ok = 0;
-		}
-		free(r);
-	}
-}
-
-static void voice_open(struct daemon *d)
-{
-	int any = 0;
-	for (int i = 0; i < d->n; i++)
-		any |= d->m[i].cfg->audio[0] != '\0';
-	d->tts_pipe[0] = d->tts_pipe[1] = -1;
-	if (!any)
-		return;
-	char err[256];
-	if (tts_engine_open(&d->tts, d->cfg, err, sizeof err) != 0) {
-		LOG_E("voice", "speech unavailable, no calls: %s", err);
-		snprintf(d->voice_err, sizeof d->voice_err, "speech unavailable: %s", err);
-		return;
-	}
-	if (pipe2(d->tts_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
-		LOG_E("voice", "pipe: %s", strerror(errno));
-		return;
-	}
-	static const char *const names[SEG_N] = { TTS_PROMPT_GREETING, NULL, TTS_PROMPT_REPEAT, TTS_PROMPT_PRESS,
-						  TTS_PROMPT_THANKS };
-	for (int i = 0; i < SEG_N; i++) {
-		if (!names[i])
-			continue;
-		char path[PATH_MAX];
-		if (tts_prompt_recording(d->cfg, names[i], path, sizeof path)) {
-			/* a recording: converted once into the cache, no synthesis */
-			if (tts_prompt_render(d->tts, names[i], path, sizeof path, err, sizeof err) == 0)
-				pcm_load(&d->prompt[i], path, names[i]);
-			else
-				LOG_E("voice", "prompt %s: %s", names[i], err);
-			if (!d->prompt[i].s) {
-				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
-				return;
-			}
-			continue;
-		}
-		char *text = NULL;
-		if (tts_prompt_text(d->cfg, names[i], &text, err, sizeof err) != 0) {
-			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
-			snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s: %s", names[i], err);
-			return;
-		}
-		if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
-			pcm_load(&d->prompt[i], path, names[i]);
-			if (!d->prompt[i].s) {
-				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
-				free(text);
-				return;
-			}
-		} else
-			submit(d, i, text);
-		free(text);
-	}
-	d->voice_ok = 1;
-}
-
-static void voice_close(struct daemon *d)
-{
-	if (d->tts)
-		tts_engine_close(d->tts); /* finishes queued requests (callbacks run) */
-	tts_collect(d);
-	for (int i = 0; i < SEG_N; i++)
-		free(d->prompt[i].s);
-	for (int i = 0; i < NOTICE_CACHE; i++)
-		free(d->notice[i].s);
-	if (d->tts_pipe[0] >= 0) {
-		close(d->tts_pipe[0]);
-		close(d->tts_pipe[1]);
-	}
-}
-
-static int prompts_ready(const struct daemon *d)
-{
-	for (int i = 0; i < SEG_N; i++)
-		if (i != SEG_NOTICE && !d->prompt[i].s)
-			return 0;
-	return 1;
-}
-
-/* The audio of the notice whose call comes next: NULL while it is being
- * rendered (submitted if needed). */
-static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path)
-{
-	for (int i = 0; i < NOTICE_CACHE; i++)
-		if (d->notice[i].notice_id == id)
-			return d->notice[i].s ? &d->notice[i] : NULL;
-	int slot = d->notice_next;
-	for (int k = 0; k < NOTICE_CACHE; k++) {
-		slot = (d->notice_next + k) % NOTICE_CACHE;
-		if (!d->notice[slot].pending)
-			break;
-	}
-	if (d->notice[slot].pending)
-		return NULL;
-	d->notice_next = (slot + 1) % NOTICE_CACHE;
-	struct pcm *p = &d->notice[slot];
-	free(p->s);
-	memset(p, 0, sizeof *p);
-	p->notice_id = id;
-	char path[PATH_MAX], what[48];
-	snprintf(what, sizeof what, "notice %lld", (long long)id);
-	if (audio_path[0]) {
-		pcm_load(p, audio_path, NULL);
-	} else if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
-		pcm_load(p, path, NULL);
-	} else {
-		LOG_I("voice", "notice %lld: rendering speech for calls", (long long)id);
-		submit(d, SEG_N + slot, text);
-	}
-	return p->s ? p : NULL;
-}
-
-static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg);
-struct call_ctx {
-	struct dmodem *dm;
-	enum call_cmd tag;
-	unsigned gen;           /* the call that sent it */
-};
-
-static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
-{
-	struct dmodem *dm = arg;
-	struct call_ctx *c = xmalloc(sizeof *c);
-	c->dm = dm;
-	c->tag = tag;
-	c->gen = dm->call.gen;
-	int rc = urgent ? at_cmd_urgent(dm->at, cmd, timeout_ms, call_ctx_done, c)
-			: at_cmd(dm->at, cmd, timeout_ms, call_ctx_done, c);
-	if (rc != 0) {
-		free(c);
-		return -1;
-	}
-	dm->call_cmds++;
-	return 0;
-}
-
-/* A result reaches the call that sent the command, never a later one. */
-static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg)
-{
-	(void)m;
-	struct call_ctx *c = arg;
-	struct dmodem *dm = c->dm;
-	enum call_cmd tag = c->tag;
-	unsigned gen = c->gen;
-	free(c);
-	dm->call_cmds--;
-	if (gen != dm->call.gen) {
-		LOG_D(dm->sub, "result of an earlier call's command dropped (%s)", at_final_name(r->final));
-		return;
-	}
-	call_at_done(&dm->call, tag, (int)r->final, r->lines);
-}
-
-static void op_play(void *arg, enum call_seg seg)
-{
-	struct dmodem *dm = arg;
-	if (!dm->audio)
-		return;
-	if (seg == SEG_NOTICE)
-		audio_play(dm->audio, dm->notice_pcm, dm->notice_n);
-	else
-		audio_play(dm->audio, dm->d->prompt[seg].s, dm->d->prompt[seg].n);
-}
-
-static void op_progress(void *arg, enum call_state to, int played)
-{
-	struct dmodem *dm = arg;
-	const char *state = played ? "played" : to == CALL_RINGING ? "ringing" : "answered";
-	LOG_I(dm->sub, "delivery %lld notice %lld: %s", (long long)dm->cj.delivery_id, (long long)dm->cj.notice_id,
-	      state);
-	if (store_call_progress(dm->d->st, &dm->cj, dm->cfg->name, state, clock_wall_s()) != STORE_OK)
-		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(dm->d->st));
-}
-
-static void op_ended(void *arg)
-{
-	struct dmodem *dm = arg;
-	struct daemon *d = dm->d;
-	const struct call *c = &dm->call;
-	int64_t now = clock_wall_s(), next = 0;
-	const char *final;
-	if (c->confirmed)
-		final = "confirmed";
-	else if (c->played)
-		final = "played";
-	else if (dm->cj.attempts >= d->cfg->call_attempts)
-		final = "unreached";
-	else {
-		final = "queued";
-		next = now + d->cfg->call_retry_s;
-	}
-	char cause[200];
-	snprintf(cause, sizeof cause, "%s", c->cause);
-	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)
-		snprintf(cause, sizeof cause, "hung up before the end of the notice");
-	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
-	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause, cause[0] ? ")" : "",
-	      c->keys, final, next ? " (retry later)" : "");
-	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
-			   now) != STORE_OK)
-		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
-	dm->audio_close = 1;
-	dm->call_guard_until = clock_mono_ms() + CALL_GUARD_MS;
-}
-
-static void audio_done(void *arg)
-{
-	struct dmodem *dm = arg;
-	call_seg_done(&dm->call);
-}
-
-static void audio_digit(void *arg, char digit)
-{
-	struct dmodem *dm = arg;
-	call_digit(&dm->call, digit);
-}
-
-static void voice_init_modem(struct dmodem *dm)
-{
-	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
-	const struct loa_config *cfg = dm->d->cfg;
-	struct call_timing tm = { cfg->ring_timeout_s * 1000, cfg->call_key_wait_s * 1000, cfg->call_max_s * 1000,
-				  cfg->call_repeats, cfg->call_replays };
-	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
-}
-
-/* The notice's speech cannot be rendered: its queued voice deliveries
- * fail now rather than wait forever, with one log line naming the notice. */
-static int voice_fail_notice(struct daemon *d, int64_t nid, const char *why)
-{
-	int n = 0;
-	if (store_call_fail_notice(d->st, nid, why, clock_wall_s(), &n) != STORE_OK) {
-		LOG_E("voice", "notice %lld: %s", (long long)nid, store_errmsg(d->st));
-		return 0;
-	}
-	if (n)
-		LOG_E("voice", "notice %lld: speech cannot be rendered (%s): %d voice deliver%s failed", (long long)nid,
-		      why, n, n > 1 ? "ies" : "y");
-	return n;
-}
-
-/* No speech at all (voice missing, prompts unusable): every due voice
- * delivery fails with voice_err. */
-static void voice_fail_all(struct daemon *d)
-{
-	for (;;) {
-		int64_t nid = 0;
-		char *text = NULL, *apath = NULL;
-		if (store_call_peek(d->st, clock_wall_s(), 0, &nid, &text, &apath) != STORE_OK)
-			return;
-		free(text);
-		free(apath);
-		if (!voice_fail_notice(d, nid, d->voice_err))
-			return;
-	}
-}
-
-/* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
-static int claim_call(struct dmodem *dm, int urgent_only)
-{
-	struct daemon *d = dm->d;
-	int64_t nid = 0;
-	char *text = NULL, *apath = NULL;
-	int64_t wall = clock_wall_s();
-	if (store_call_peek(d->st, wall, urgent_only, &nid, &text, &apath) != STORE_OK)
-		return 0;
-	struct pcm *p = notice_audio(d, nid, text, apath);
-	free(text);
-	free(apath);
-	if (!p) {
-		for (int i = 0; i < NOTICE_CACHE; i++)
-			if (d->notice[i].notice_id == nid && d->notice[i].failed)
-				voice_fail_notice(d, nid, d->notice[i].err);
-		return 0;
-	}
-	if (!prompts_ready(d))
-		return 0;
-	if (store_call_claim(d->st, dm->cfg->name, wall, urgent_only, nid, &dm->cj) != STORE_OK)
-		return 0;
-	dm->notice_pcm = p->s;
-	dm->notice_n = p->n;
-	char err[256];
-	static const struct audio_hooks hooks = { audio_done, audio_digit };
-	dm->audio = audio_open(dm->cfg->audio, &hooks, dm, err, sizeof err);
-	if (!dm->audio) {
-		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, err);
-		db_log(d, dm->sub, "call release", store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall));
-		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
-		return 0;
-	}
-	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d)", (long long)dm->cj.delivery_id,
-	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts);
-	dm->audio_close = 0;
-	call_start(&dm->call, dm->cj.phone);
-	return 1;
-}
-
-static void voice_reap(struct dmodem *dm)
-{
-	if (dm->audio_close && dm->audio) {
-		struct audio_stats s;
-		audio_stats(dm->audio, &s);
-		LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", s.frames_in, s.frames_out,
-		      s.timer_frames);
-		audio_close(dm->audio);
-		dm->audio = NULL;
-	}
-	dm->audio_close = 0;
 }
 
 /* ---- multipart messages of a lost modem ---- */
@@ -1209,9 +492,9 @@ static void day_rollover(struct daemon *d, int64_t wall)
 		return;
 	d->day_start_s = start;
 	d->budget_logged = 0;
-	db_log(d, "daemon", "parts sent today", store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today));
+	daemon_db_log(d, "daemon", "parts sent today", store_sms_parts_since(d->st, NULL, start, &d->gw_parts_today));
 	for (int i = 0; i < d->n; i++)
-		db_log(d, d->m[i].sub, "parts sent today",
+		daemon_db_log(d, d->m[i].sub, "parts sent today",
 		       store_sms_parts_since(d->st, d->m[i].cfg->name, start, &d->m[i].parts_today));
 }
 
@@ -1346,7 +629,7 @@ static int loop(struct daemon *d)
 		 * non-urgent ones */
 		int64_t voice_due = SCHED_NEVER;
 		if (d->voice_ok) {
-			tts_collect(d);
+			voice_collect(d);
 			int64_t t2;
 			if (store_call_next_due(d->st, out.quiet, &t2) == STORE_OK)
 				voice_due = t2;
@@ -1358,7 +641,7 @@ static int loop(struct daemon *d)
 				    at_state(dm->at) != AT_READY || now < d->claim_pause_until ||
 				    (sms_due && out.n > 0))
 					continue;
-				if (!claim_call(dm, out.quiet))
+				if (!voice_claim(dm, out.quiet))
 					break;
 			}
 			if (voice_due != SCHED_NEVER && voice_due > wall && (voice_due - wall) * 1000 + now < wake)
@@ -1391,7 +674,7 @@ static int loop(struct daemon *d)
 				}
 			} else {
 				int waiting = 0;
-				db_log(d, "daemon", "reports awaited",
+				daemon_db_log(d, "daemon", "reports awaited",
 				       store_sms_awaiting_reports(d->st, d->started_s, &waiting));
 				if (!idle_since)
 					idle_since = now;
@@ -1448,7 +731,7 @@ static int loop(struct daemon *d)
 			voice_reap(dm);
 		}
 		if (n > 0 && pfd[2 * d->n].revents)
-			tts_collect(d);
+			voice_collect(d);
 	}
 	return rc;
 }
@@ -1522,7 +805,7 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 		at_free(dm->at); /* fails what is still queued (callbacks run) */
 		if (dm->has_job)
 			store_sms_job_clear(&dm->job); /* left `sending`: uncertain on restart */
-		db_log(d, dm->sub, "modem status",
+		daemon_db_log(d, dm->sub, "modem status",
 		       store_sms_modem_status(st, dm->cfg->name, "closed", 0, 99, "", clock_wall_s()));
 	}
 	voice_close(d);

@@ -1,0 +1,419 @@
+/* voice — calls on the modems with an audio port: the speech they play
+ * (prompts and notices rendered by the synthesis thread, loaded as PCM, a
+ * small cache of notices), the glue between the call table (modem/call.c),
+ * the AT engine and the audio port, and the delivery log of each call.
+ * Speech is never synthesised here: requests go to the synthesis thread,
+ * which wakes the loop through a pipe; a call is claimed only once its
+ * audio is loaded. */
+#include "gateway/daemon_int.h"
+
+#include "db/store.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/util.h"
+#include "modem/audio.h"
+#include "tts/tts_audio.h"
+#include "tts/tts_engine.h"
+#include "tts/tts_prompt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void tts_done(void *arg, int rc, const char *wav_path, const char *err)
+{
+	/* the synthesis thread: copy, publish, wake the loop */
+	struct tts_req *r = arg;
+	snprintf(r->path, sizeof r->path, "%s", wav_path ? wav_path : "");
+	snprintf(r->err, sizeof r->err, "%s", err ? err : "");
+	__atomic_store_n(&r->rc, rc, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	ssize_t w = write(r->d->tts_pipe[1], "x", 1);
+	(void)w;
+}
+
+static struct pcm *slot_pcm(struct daemon *d, int slot)
+{
+	return slot < SEG_N ? &d->prompt[slot] : &d->notice[slot - SEG_N];
+}
+
+/* what NULL: a notice, whose failure claim_call logs once with the
+ * deliveries it fails. */
+static void pcm_load(struct pcm *p, const char *path, const char *what)
+{
+	free(p->s);
+	p->s = NULL;
+	p->pending = 0;
+	if (tts_audio_load_pcm(path, &p->s, &p->n, p->err, sizeof p->err) != 0) {
+		if (what)
+			LOG_E("voice", "%s: %s", what, p->err);
+		p->failed = 1;
+	}
+}
+
+static void submit(struct daemon *d, int slot, const char *text)
+{
+	struct tts_req *r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->slot = slot;
+	slot_pcm(d, slot)->pending = 1;
+	if (tts_engine_submit(d->tts, text, NULL, 0, tts_done, r) != 0) {
+		free(r);
+		slot_pcm(d, slot)->pending = 0;
+		slot_pcm(d, slot)->failed = 1;
+		return;
+	}
+	r->next = d->reqs;
+	d->reqs = r;
+}
+
+/* Collects finished renderings (loop side). */
+void voice_collect(struct daemon *d)
+{
+	char b[64];
+	while (d->tts_pipe[0] >= 0 && read(d->tts_pipe[0], b, sizeof b) > 0)
+		;
+	for (struct tts_req **pp = &d->reqs; *pp;) {
+		struct tts_req *r = *pp;
+		if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		struct pcm *p = slot_pcm(d, r->slot);
+		char what[64];
+		if (r->slot < SEG_N)
+			snprintf(what, sizeof what, "prompt %d", r->slot);
+		else
+			snprintf(what, sizeof what, "notice %lld", (long long)p->notice_id);
+		if (r->rc == 0) {
+			pcm_load(p, r->path, r->slot < SEG_N ? what : NULL);
+			if (p->s)
+				LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
+		} else {
+			snprintf(p->err, sizeof p->err, "speech failed: %s", r->err);
+			p->pending = 0;
+			p->failed = 1;
+		}
+		if (r->slot < SEG_N && p->failed && !d->voice_err[0]) {
+			/* prompts are never ready: no call can be placed */
+			LOG_E("voice", "%s: %s; no calls", what, p->err);
+			snprintf(d->voice_err, sizeof d->voice_err, "call prompt: %s", p->err);
+			d->voice_ok = 0;
+		}
+		free(r);
+	}
+}
+
+void voice_open(struct daemon *d)
+{
+	int any = 0;
+	for (int i = 0; i < d->n; i++)
+		any |= d->m[i].cfg->audio[0] != '\0';
+	d->tts_pipe[0] = d->tts_pipe[1] = -1;
+	if (!any)
+		return;
+	char err[256];
+	if (tts_engine_open(&d->tts, d->cfg, err, sizeof err) != 0) {
+		LOG_E("voice", "speech unavailable, no calls: %s", err);
+		snprintf(d->voice_err, sizeof d->voice_err, "speech unavailable: %s", err);
+		return;
+	}
+	if (pipe2(d->tts_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		LOG_E("voice", "pipe: %s", strerror(errno));
+		return;
+	}
+	static const char *const names[SEG_N] = { TTS_PROMPT_GREETING, NULL, TTS_PROMPT_REPEAT, TTS_PROMPT_PRESS,
+						  TTS_PROMPT_THANKS };
+	for (int i = 0; i < SEG_N; i++) {
+		if (!names[i])
+			continue;
+		char path[PATH_MAX];
+		if (tts_prompt_recording(d->cfg, names[i], path, sizeof path)) {
+			/* a recording: converted once into the cache, no synthesis */
+			if (tts_prompt_render(d->tts, names[i], path, sizeof path, err, sizeof err) == 0)
+				pcm_load(&d->prompt[i], path, names[i]);
+			else
+				LOG_E("voice", "prompt %s: %s", names[i], err);
+			if (!d->prompt[i].s) {
+				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
+				return;
+			}
+			continue;
+		}
+		char *text = NULL;
+		if (tts_prompt_text(d->cfg, names[i], &text, err, sizeof err) != 0) {
+			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
+			snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s: %s", names[i], err);
+			return;
+		}
+		if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
+			pcm_load(&d->prompt[i], path, names[i]);
+			if (!d->prompt[i].s) {
+				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
+				free(text);
+				return;
+			}
+		} else
+			submit(d, i, text);
+		free(text);
+	}
+	d->voice_ok = 1;
+}
+
+void voice_close(struct daemon *d)
+{
+	if (d->tts)
+		tts_engine_close(d->tts); /* finishes queued requests (callbacks run) */
+	voice_collect(d);
+	for (int i = 0; i < SEG_N; i++)
+		free(d->prompt[i].s);
+	for (int i = 0; i < NOTICE_CACHE; i++)
+		free(d->notice[i].s);
+	if (d->tts_pipe[0] >= 0) {
+		close(d->tts_pipe[0]);
+		close(d->tts_pipe[1]);
+	}
+}
+
+static int prompts_ready(const struct daemon *d)
+{
+	for (int i = 0; i < SEG_N; i++)
+		if (i != SEG_NOTICE && !d->prompt[i].s)
+			return 0;
+	return 1;
+}
+
+/* The audio of the notice whose call comes next: NULL while it is being
+ * rendered (submitted if needed). */
+static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path)
+{
+	for (int i = 0; i < NOTICE_CACHE; i++)
+		if (d->notice[i].notice_id == id)
+			return d->notice[i].s ? &d->notice[i] : NULL;
+	int slot = d->notice_next;
+	for (int k = 0; k < NOTICE_CACHE; k++) {
+		slot = (d->notice_next + k) % NOTICE_CACHE;
+		if (!d->notice[slot].pending)
+			break;
+	}
+	if (d->notice[slot].pending)
+		return NULL;
+	d->notice_next = (slot + 1) % NOTICE_CACHE;
+	struct pcm *p = &d->notice[slot];
+	free(p->s);
+	memset(p, 0, sizeof *p);
+	p->notice_id = id;
+	char path[PATH_MAX], what[48];
+	snprintf(what, sizeof what, "notice %lld", (long long)id);
+	if (audio_path[0]) {
+		pcm_load(p, audio_path, NULL);
+	} else if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
+		pcm_load(p, path, NULL);
+	} else {
+		LOG_I("voice", "notice %lld: rendering speech for calls", (long long)id);
+		submit(d, SEG_N + slot, text);
+	}
+	return p->s ? p : NULL;
+}
+
+static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg);
+struct call_ctx {
+	struct dmodem *dm;
+	enum call_cmd tag;
+	unsigned gen;           /* the call that sent it */
+};
+
+static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
+{
+	struct dmodem *dm = arg;
+	struct call_ctx *c = xmalloc(sizeof *c);
+	c->dm = dm;
+	c->tag = tag;
+	c->gen = dm->call.gen;
+	int rc = urgent ? at_cmd_urgent(dm->at, cmd, timeout_ms, call_ctx_done, c)
+			: at_cmd(dm->at, cmd, timeout_ms, call_ctx_done, c);
+	if (rc != 0) {
+		free(c);
+		return -1;
+	}
+	dm->call_cmds++;
+	return 0;
+}
+
+/* A result reaches the call that sent the command, never a later one. */
+static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct call_ctx *c = arg;
+	struct dmodem *dm = c->dm;
+	enum call_cmd tag = c->tag;
+	unsigned gen = c->gen;
+	free(c);
+	dm->call_cmds--;
+	if (gen != dm->call.gen) {
+		LOG_D(dm->sub, "result of an earlier call's command dropped (%s)", at_final_name(r->final));
+		return;
+	}
+	call_at_done(&dm->call, tag, (int)r->final, r->lines);
+}
+
+static void op_play(void *arg, enum call_seg seg)
+{
+	struct dmodem *dm = arg;
+	if (!dm->audio)
+		return;
+	if (seg == SEG_NOTICE)
+		audio_play(dm->audio, dm->notice_pcm, dm->notice_n);
+	else
+		audio_play(dm->audio, dm->d->prompt[seg].s, dm->d->prompt[seg].n);
+}
+
+static void op_progress(void *arg, enum call_state to, int played)
+{
+	struct dmodem *dm = arg;
+	const char *state = played ? "played" : to == CALL_RINGING ? "ringing" : "answered";
+	LOG_I(dm->sub, "delivery %lld notice %lld: %s", (long long)dm->cj.delivery_id, (long long)dm->cj.notice_id,
+	      state);
+	if (store_call_progress(dm->d->st, &dm->cj, dm->cfg->name, state, clock_wall_s()) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(dm->d->st));
+}
+
+static void op_ended(void *arg)
+{
+	struct dmodem *dm = arg;
+	struct daemon *d = dm->d;
+	const struct call *c = &dm->call;
+	int64_t now = clock_wall_s(), next = 0;
+	const char *final;
+	if (c->confirmed)
+		final = "confirmed";
+	else if (c->played)
+		final = "played";
+	else if (dm->cj.attempts >= d->cfg->call_attempts)
+		final = "unreached";
+	else {
+		final = "queued";
+		next = now + d->cfg->call_retry_s;
+	}
+	char cause[200];
+	snprintf(cause, sizeof cause, "%s", c->cause);
+	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)
+		snprintf(cause, sizeof cause, "hung up before the end of the notice");
+	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause, cause[0] ? ")" : "",
+	      c->keys, final, next ? " (retry later)" : "");
+	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
+			   now) != STORE_OK)
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
+	dm->audio_close = 1;
+	dm->call_guard_until = clock_mono_ms() + CALL_GUARD_MS;
+}
+
+static void audio_done(void *arg)
+{
+	struct dmodem *dm = arg;
+	call_seg_done(&dm->call);
+}
+
+static void audio_digit(void *arg, char digit)
+{
+	struct dmodem *dm = arg;
+	call_digit(&dm->call, digit);
+}
+
+void voice_init_modem(struct dmodem *dm)
+{
+	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
+	const struct loa_config *cfg = dm->d->cfg;
+	struct call_timing tm = { cfg->ring_timeout_s * 1000, cfg->call_key_wait_s * 1000, cfg->call_max_s * 1000,
+				  cfg->call_repeats, cfg->call_replays };
+	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
+}
+
+/* The notice's speech cannot be rendered: its queued voice deliveries
+ * fail now rather than wait forever, with one log line naming the notice. */
+static int voice_fail_notice(struct daemon *d, int64_t nid, const char *why)
+{
+	int n = 0;
+	if (store_call_fail_notice(d->st, nid, why, clock_wall_s(), &n) != STORE_OK) {
+		LOG_E("voice", "notice %lld: %s", (long long)nid, store_errmsg(d->st));
+		return 0;
+	}
+	if (n)
+		LOG_E("voice", "notice %lld: speech cannot be rendered (%s): %d voice deliver%s failed", (long long)nid,
+		      why, n, n > 1 ? "ies" : "y");
+	return n;
+}
+
+/* No speech at all (voice missing, prompts unusable): every due voice
+ * delivery fails with voice_err. */
+void voice_fail_all(struct daemon *d)
+{
+	for (;;) {
+		int64_t nid = 0;
+		char *text = NULL, *apath = NULL;
+		if (store_call_peek(d->st, clock_wall_s(), 0, &nid, &text, &apath) != STORE_OK)
+			return;
+		free(text);
+		free(apath);
+		if (!voice_fail_notice(d, nid, d->voice_err))
+			return;
+	}
+}
+
+/* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
+int voice_claim(struct dmodem *dm, int urgent_only)
+{
+	struct daemon *d = dm->d;
+	int64_t nid = 0;
+	char *text = NULL, *apath = NULL;
+	int64_t wall = clock_wall_s();
+	if (store_call_peek(d->st, wall, urgent_only, &nid, &text, &apath) != STORE_OK)
+		return 0;
+	struct pcm *p = notice_audio(d, nid, text, apath);
+	free(text);
+	free(apath);
+	if (!p) {
+		for (int i = 0; i < NOTICE_CACHE; i++)
+			if (d->notice[i].notice_id == nid && d->notice[i].failed)
+				voice_fail_notice(d, nid, d->notice[i].err);
+		return 0;
+	}
+	if (!prompts_ready(d))
+		return 0;
+	if (store_call_claim(d->st, dm->cfg->name, wall, urgent_only, nid, &dm->cj) != STORE_OK)
+		return 0;
+	dm->notice_pcm = p->s;
+	dm->notice_n = p->n;
+	char err[256];
+	static const struct audio_hooks hooks = { audio_done, audio_digit };
+	dm->audio = audio_open(dm->cfg->audio, &hooks, dm, err, sizeof err);
+	if (!dm->audio) {
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, err);
+		daemon_db_log(d, dm->sub, "call release", store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall));
+		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
+		return 0;
+	}
+	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d)", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts);
+	dm->audio_close = 0;
+	call_start(&dm->call, dm->cj.phone);
+	return 1;
+}
+
+void voice_reap(struct dmodem *dm)
+{
+	if (dm->audio_close && dm->audio) {
+		struct audio_stats s;
+		audio_stats(dm->audio, &s);
+		LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", s.frames_in, s.frames_out,
+		      s.timer_frames);
+		audio_close(dm->audio);
+		dm->audio = NULL;
+	}
+	dm->audio_close = 0;
+}

@@ -526,6 +526,15 @@ static int inbound_insert(struct store *st, const char *modem, const char *sende
 	return rc;
 }
 
+/* ?1..?4: the message a part belongs to (modem, sender, reference, parts). */
+static void bind_message(sqlite3_stmt *s, const struct sms_fragment *f)
+{
+	store_bind_text(s, 1, f->modem);
+	store_bind_text(s, 2, f->sender);
+	sqlite3_bind_int(s, 3, f->ref);
+	sqlite3_bind_int(s, 4, f->parts);
+}
+
 int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t now, int64_t *inbound_id,
 		       char **text)
 {
@@ -539,10 +548,7 @@ int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t n
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8)");
 	if (!s)
 		goto fail;
-	store_bind_text(s, 1, f->modem);
-	store_bind_text(s, 2, f->sender);
-	sqlite3_bind_int(s, 3, f->ref);
-	sqlite3_bind_int(s, 4, f->parts);
+	bind_message(s, f);
 	sqlite3_bind_int(s, 5, f->part);
 	store_bind_text(s, 6, f->text);
 	sqlite3_bind_int64(s, 7, f->sent_at);
@@ -553,10 +559,7 @@ int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t n
 			   " WHERE modem = ?1 AND sender = ?2 AND ref = ?3 AND parts = ?4 ORDER BY part");
 	if (!s)
 		goto fail;
-	store_bind_text(s, 1, f->modem);
-	store_bind_text(s, 2, f->sender);
-	sqlite3_bind_int(s, 3, f->ref);
-	sqlite3_bind_int(s, 4, f->parts);
+	bind_message(s, f);
 	struct sbuf b;
 	sbuf_init(&b);
 	int n = 0, r;
@@ -583,10 +586,7 @@ int store_sms_fragment(struct store *st, const struct sms_fragment *f, int64_t n
 		sbuf_free(&b);
 		goto fail;
 	}
-	store_bind_text(s, 1, f->modem);
-	store_bind_text(s, 2, f->sender);
-	sqlite3_bind_int(s, 3, f->ref);
-	sqlite3_bind_int(s, 4, f->parts);
+	bind_message(s, f);
 	char *joined = b.s ? sbuf_take(&b) : xstrdup("");
 	if (store_step_done(st, s, "inbound parts") != STORE_OK ||
 	    inbound_insert(st, f->modem, f->sender, joined, f->parts, first, now, inbound_id) != STORE_OK ||

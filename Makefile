@@ -1,7 +1,7 @@
 # Loa — build, test, install.  See README.md.
 #
-# Sources are discovered, not listed: every .c under gateway/ modem/ tts/ db/
-# except gateway/main.c goes into build/libloa.a; `loa` is main.o + that
+# Sources are discovered, not listed: every .c under base/ db/ modem/ sim/
+# tts/ gateway/ except gateway/main.c goes into build/libloa.a; `loa` is main.o + that
 # archive.  Every tests/unit/test_*.c becomes its own cmocka binary linked
 # against the same archive, so a module and its test are added by creating
 # files, without touching this Makefile.
@@ -37,7 +37,7 @@ endif
 CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC   := $(filter-out gateway/main.c,$(wildcard gateway/*.c modem/*.c tts/*.c db/*.c))
+LIB_SRC   := $(filter-out gateway/main.c,$(wildcard base/*.c db/*.c modem/*.c sim/*.c tts/*.c gateway/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -86,6 +86,7 @@ tests: $(BUILD)/loa $(TEST_BIN)
 # The test command: every unit binary, then every integration script
 # against the real binary; one closing "N passed, N failed" line.
 check: tests
+	scripts/floors.sh
 	LOA=$(abspath $(BUILD)/loa) BUILD=$(abspath $(BUILD)) tests/run.sh
 
 bench: $(BUILD)/loa $(BENCH_BIN)
@@ -122,7 +123,7 @@ test: deps
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
-	  gateway modem tts db tests/unit
+	  base db modem sim tts gateway tests/unit
 
 # INSTALL_BIN: install this binary instead of building one (the install
 # test passes the binary under test, whatever flags built it).

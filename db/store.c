@@ -10,8 +10,8 @@
 #include "db/channel.h"
 
 #include "db/schema.h"
-#include "gateway/clock.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

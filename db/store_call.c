@@ -8,7 +8,7 @@
 #include "db/store_call.h"
 
 #include "db/store_int.h"
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

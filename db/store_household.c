@@ -6,8 +6,8 @@
  * join table; a group exists while it has a member. */
 #include "db/store_int.h"
 
-#include "gateway/clock.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

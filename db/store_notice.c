@@ -9,9 +9,8 @@
  * preview and the insert so the two can never disagree. */
 #include "db/store_int.h"
 
-#include "gateway/clock.h"
-#include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include "db/channel.h"
 #include "db/store_int.h"
 
-#include "gateway/clock.h"
+#include "base/clock.h"
 
 #include <string.h>
 

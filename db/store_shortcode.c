@@ -2,8 +2,8 @@
 #include "db/store_shortcode.h"
 
 #include "db/store_int.h"
-#include "gateway/clock.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include "db/store_sms.h"
 
 #include "db/store_int.h"
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
 #include "gateway/cli.h"
 
 #include "db/store.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
  * so their rows write into the current modem struct instead of the config. */
 #include "gateway/config.h"
 
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "gateway/web_req.h"
 
 #include <errno.h>

@@ -7,12 +7,13 @@
  * Relative paths are taken relative to the directory of the config file. */
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
+#include "modem/at.h" /* enum modem_family */
+
 #include <limits.h>
 
 #define LOA_MAX_MODEMS 16
 #define LOA_NAME_MAX 32
 
-enum modem_family { FAMILY_GENERIC = 0, FAMILY_HUAWEI, FAMILY_SIMCOM, FAMILY_QUECTEL };
 enum sms_encoding_policy { SMSENC_AUTO = 0, SMSENC_UNICODE, SMSENC_ASCII };
 
 struct loa_modem_cfg {

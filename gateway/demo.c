@@ -11,9 +11,9 @@
 #include "db/store.h"
 #include "gateway/cli.h"
 #include "gateway/daemon.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/report.h"
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,10 +3,10 @@
 #include "gateway/household.h"
 
 #include "gateway/cli.h"
-#include "gateway/phone.h"
+#include "base/phone.h"
 #include "gateway/sheet.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

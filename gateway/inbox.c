@@ -24,14 +24,14 @@
 
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
-#include "gateway/clock.h"
-#include "gateway/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "gateway/notice.h"
-#include "gateway/phone.h"
+#include "base/phone.h"
 #include "gateway/report.h"
 #include "gateway/shortcode.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <sodium.h>
 #include <stddef.h>

@@ -6,9 +6,9 @@
 #include "gateway/cli.h"
 
 #include "db/store.h"
-#include "gateway/clock.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdarg.h>

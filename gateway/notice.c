@@ -4,9 +4,9 @@
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "gateway/cli.h"
-#include "gateway/clock.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "base/util.h"
 #include "tts/tts_audio.h"
 
 #include <unistd.h>

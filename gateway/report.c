@@ -4,11 +4,11 @@
 #include "db/channel.h"
 
 #include "gateway/cli.h"
-#include "gateway/clock.h"
-#include "gateway/phone.h"
+#include "base/clock.h"
+#include "base/phone.h"
 #include "gateway/sheet.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdlib.h>

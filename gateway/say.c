@@ -7,7 +7,7 @@
  * are printed.  TEXT "-" reads the text from standard input. */
 #include "gateway/cli.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 #include "tts/tts_engine.h"
 #include "tts/tts_front.h"
 

@@ -5,12 +5,12 @@
 
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/inbox.h"
-#include "gateway/phone.h"
+#include "base/phone.h"
 #include "gateway/shortcode.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <getopt.h>

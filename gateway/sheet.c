@@ -1,8 +1,8 @@
 /* sheet — see sheet.h. */
 #include "gateway/sheet.h"
 
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <csv.h>
 #include <stdlib.h>

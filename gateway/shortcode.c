@@ -2,8 +2,8 @@
 #include "gateway/shortcode.h"
 
 #include "db/store.h"
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

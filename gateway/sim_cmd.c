@@ -1,4 +1,4 @@
-/* sim_cmd — `loa sim`: runs the simulated modems (modem/sim.h), sends one
+/* sim_cmd — `loa sim`: runs the simulated modems (sim/sim.h), sends one
  * control command to a running simulator (--ctl), or talks to a port like a
  * terminal program for tests (--chat).
  *
@@ -7,10 +7,10 @@
  * bytes escaped, so a shell test can match "AT\r\r\nOK\r\n" literally. */
 #include "gateway/cli.h"
 
-#include "gateway/clock.h"
-#include "gateway/util.h"
-#include "modem/sim.h"
-#include "modem/sim_pdu.h"
+#include "base/clock.h"
+#include "base/util.h"
+#include "sim/sim.h"
+#include "sim/sim_pdu.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,10 +6,10 @@
 #include "gateway/daemon_int.h"
 
 #include "db/store.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/inbox.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

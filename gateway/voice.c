@@ -8,9 +8,9 @@
 #include "gateway/daemon_int.h"
 
 #include "db/store.h"
-#include "gateway/clock.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "modem/audio.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"

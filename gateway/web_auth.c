@@ -3,9 +3,9 @@
 
 #include "db/store.h"
 #include "gateway/cli.h"
-#include "gateway/clock.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <pthread.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 /* web_html — see web_html.h. */
 #include "gateway/web_html.h"
 
-#include "gateway/clock.h"
+#include "base/clock.h"
 
 #include <pthread.h>
 #include <sodium.h>

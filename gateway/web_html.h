@@ -12,7 +12,7 @@
  * block by its SHA-256 and no script at all. */
 #ifndef LOA_WEB_HTML_H
 #define LOA_WEB_HTML_H
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdint.h>
 

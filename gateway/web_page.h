@@ -12,7 +12,7 @@
 #ifndef LOA_WEB_PAGE_H
 #define LOA_WEB_PAGE_H
 #include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/util.h"
 #include "gateway/web_req.h"
 
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * length and allocates only what it returns. */
 #include "gateway/web_req.h"
 
-#include "gateway/text.h"
-#include "gateway/util.h"
+#include "base/text.h"
+#include "base/util.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -20,10 +20,9 @@
  *    port is closed and reopened with back-off (same as EIO/HUP). */
 #include "modem/at.h"
 
-#include "gateway/clock.h"
-#include "gateway/config.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -110,7 +110,9 @@ struct at_profile {
 	const char *const *audio_off;
 	enum at_audio_when audio_when;        /* when audio_on goes out */
 };
-/* enum modem_family (gateway/config.h) -> profile. */
+/* The families Loa knows ([modem] family in the config names them). */
+enum modem_family { FAMILY_GENERIC = 0, FAMILY_HUAWEI, FAMILY_SIMCOM, FAMILY_QUECTEL };
+/* enum modem_family -> profile. */
 const struct at_profile *at_profile_for(int family);
 
 /* ---- pure line parsing (also the fuzz target's entry points) ---- */

@@ -1,8 +1,8 @@
 /* audio — see audio.h for the clocking and DTMF design. */
 #include "modem/audio.h"
 
-#include "gateway/clock.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,9 +14,9 @@
  *    else the cause of the end (busy / no answer / rejected / failed). */
 #include "modem/call.h"
 
-#include "gateway/clock.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "modem/at.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * (permanent) or a later try may work.  Data, so a cause is one row. */
 #include "modem/cms.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stddef.h>
 

@@ -19,7 +19,7 @@
  *    single event loop. */
 #include "modem/codec.h"
 
-#include "gateway/text.h"
+#include "base/text.h"
 
 #include <gammu.h>
 #include <stdio.h>

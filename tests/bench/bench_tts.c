@@ -2,7 +2,7 @@
  * (front end, espeak-ng on the synthesis thread, resampling to 8 kHz,
  * normalising, WAV write) with the cache bypassed.  Target: < 0.5 s on a
  * 2-core machine.  Prints the best and median of several runs. */
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "tts/tts_engine.h"
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gateway/clock.h"
-#include "gateway/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "modem/at.h"
 #include "modem/codec.h"
 

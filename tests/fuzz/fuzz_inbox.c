@@ -25,14 +25,14 @@
 
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "gateway/inbox.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/notice.h"
-#include "gateway/phone.h"
+#include "base/phone.h"
 #include "gateway/shortcode.h"
-#include "gateway/text.h"
+#include "base/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,13 +1,13 @@
 /* libFuzzer target: arbitrary bytes into the simulated modem's AT input
- * (modem/sim_at.c), with time moving between two chunks so network delays,
+ * (sim/sim_at.c), with time moving between two chunks so network delays,
  * reports and call timers fire.  A first byte with the top bit set sends
  * the rest as control-socket lines instead (sim_ctl); bit 0x40 makes the
  * modems polite (no URCs after the prompt, no late call end, ATD answered
  * at once), so both sides of those switches are fuzzed.  A fresh simulator
  * per input keeps crashes reproducible. */
-#include "gateway/clock.h"
-#include "gateway/log.h"
-#include "modem/sim.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "sim/sim.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "gateway/notice.h"
-#include "gateway/text.h"
+#include "base/text.h"
 #include "gateway/web_html.h"
 #include "gateway/web_req.h"
 

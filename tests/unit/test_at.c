@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "modem/at.h"
 
 #include <errno.h>

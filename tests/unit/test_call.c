@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "modem/at.h"
 #include "modem/audio.h"

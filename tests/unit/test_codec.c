@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/text.h"
+#include "base/text.h"
 #include "modem/codec.h"
 
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/util.h"
 
 static int parse(struct loa_config *c, const char *text, char *err)
 {

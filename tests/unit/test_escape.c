@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <string.h>
 

@@ -16,10 +16,10 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "gateway/inbox.h"
-#include "gateway/log.h"
+#include "base/log.h"
 #include "gateway/notice.h"
 #include "gateway/report.h"
 

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "gateway/phone.h"
+#include "base/phone.h"
 
 struct tc {
 	const char *in;

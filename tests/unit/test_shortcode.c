@@ -9,7 +9,7 @@
 
 #include "db/store.h"
 #include "gateway/shortcode.h"
-#include "gateway/text.h"
+#include "base/text.h"
 
 struct tc {
 	const char *in;

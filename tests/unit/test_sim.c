@@ -1,4 +1,4 @@
-/* Unit tests of the simulated modem (modem/sim*): AT bytes in, bytes out,
+/* Unit tests of the simulated modem (sim/): AT bytes in, bytes out,
  * on a fake clock, without ptys (one test starts the ptys to check the
  * JSON log).  Expected strings are what real modems send, per
  * the README hardware notes and 27.005/27.007. */
@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/clock.h"
-#include "gateway/util.h"
-#include "modem/sim.h"
-#include "modem/sim_pdu.h"
+#include "base/clock.h"
+#include "base/util.h"
+#include "sim/sim.h"
+#include "sim/sim_pdu.h"
 
 #include <stdio.h>
 #include <stdlib.h>

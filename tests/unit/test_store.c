@@ -14,7 +14,7 @@
 
 #include "db/store.h"
 #include "db/store_sms.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 
 static char dir[64], path[128];

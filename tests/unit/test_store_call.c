@@ -13,7 +13,7 @@
 
 #include "db/store.h"
 #include "db/store_call.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

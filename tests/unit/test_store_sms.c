@@ -12,7 +12,7 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "gateway/daemon.h"
 #include "modem/cms.h"

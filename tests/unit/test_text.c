@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/text.h"
+#include "base/text.h"
 
 static void test_valid_utf8(void **state)
 {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/util.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"
 #include "tts/tts_front.h"

@@ -17,7 +17,7 @@
 #include "db/store_sms.h"
 #include "db/store_web.h"
 #include "gateway/cli.h"
-#include "gateway/clock.h"
+#include "base/clock.h"
 #include "gateway/config.h"
 #include "gateway/notice.h"
 #include "gateway/web_auth.h"

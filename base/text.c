@@ -1,8 +1,8 @@
 /* text — see text.h.  utf8proc does the Unicode work (validation, NFC,
  * NFD, categories); the GSM 03.38 alphabet is a table here. */
-#include "gateway/text.h"
+#include "base/text.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * +QPCMV/+QINDCFG/+QTONEDET).  The AT interpreter looks a family's command
  * rows up before the generic 27.007/27.005 rows; nothing else branches on
  * the family. */
-#include "modem/sim_int.h"
+#include "sim/sim_int.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* phone — see phone.h.  The rules run in the fixed order of the
  * README's "Phone numbers" section; each step is one small block so the
  * order can be checked against it line by line. */
-#include "gateway/phone.h"
+#include "base/phone.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -33,11 +33,11 @@
  * listener does not press during the silence before the greeting); SIMCom (+DDET=1) and Quectel
  * (+QTONEDET=1) also report the key as a URC.  Voicemail answers and never
  * presses. */
-#include "modem/sim_int.h"
+#include "sim/sim_int.h"
 
-#include "gateway/clock.h"
+#include "base/clock.h"
 
-#include "gateway/log.h"
+#include "base/log.h"
 
 #include <sndfile.h>
 #include <spandsp.h>

@@ -1,10 +1,10 @@
 /* sim_int — what the simulator's files share (sim.c core and control,
  * sim_at.c AT interpreter, sim_family.c family tables, sim_call.c call state
- * machine, sim_io.c ptys and event loop).  Not for use outside modem/sim*. */
+ * machine, sim_io.c ptys and event loop).  Not for use outside sim/. */
 #ifndef LOA_SIM_INT_H
 #define LOA_SIM_INT_H
-#include "modem/sim.h"
-#include "modem/sim_pdu.h"
+#include "sim/sim.h"
+#include "sim/sim_pdu.h"
 
 #define SIM_LINE_MAX     560  /* longest AT command line (SIMCom: 556) */
 #define SIM_STORE_SLOTS  30   /* SMS slots on the SIM */

@@ -1,9 +1,9 @@
 /* log — see log.h.  One fprintf per line so that lines from worker threads
  * do not interleave (stdio locks the stream per call). */
-#include "gateway/log.h"
+#include "base/log.h"
 
-#include "gateway/clock.h"
-#include "gateway/util.h"
+#include "base/clock.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -19,13 +19,13 @@
  *    far end does, and any byte from the host aborts the dial (NO CARRIER).
  *
  * DESIGN: the modem core is pure: bytes in (sim_input), bytes out
- * (sim_output_take), time from gateway/clock.h and one timer list
+ * (sim_output_take), time from base/clock.h and one timer list
  * (sim_tick).  The pty/socket/poll layer (sim_io.c) only moves bytes, so the
  * unit tests and the fuzzer drive exactly the code `loa sim` runs, with a
  * fake clock and no file descriptors. */
 #ifndef LOA_SIM_H
 #define LOA_SIM_H
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stddef.h>
 #include <stdint.h>

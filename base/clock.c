@@ -1,6 +1,6 @@
 /* clock — see clock.h.  A fake clock is a frozen pair (wall, mono); a shifted
  * clock adds a constant to the real wall time. */
-#include "gateway/clock.h"
+#include "base/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>

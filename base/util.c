@@ -1,5 +1,5 @@
 /* util — see util.h. */
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

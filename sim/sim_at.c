@@ -23,10 +23,10 @@
  *
  * Commands are a table (generic here, vendor ones in sim_family.c); a
  * family only adds rows, it never adds branches to this file. */
-#include "modem/sim_int.h"
+#include "sim/sim_int.h"
 
-#include "gateway/clock.h"
-#include "gateway/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -11,10 +11,10 @@
  * is how a vanished port loses the +CMGS it was about to send.  A timer may
  * also be pulled forward (sim_timer_fire): that is how a status report
  * lands right after the next "> " prompt, in order and never by a race. */
-#include "modem/sim_int.h"
+#include "sim/sim_int.h"
 
-#include "gateway/clock.h"
-#include "gateway/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -13,9 +13,9 @@
  *  - SMS-STATUS-REPORT, which gammu cannot encode, is built by hand;
  *  - SRR and TP-MR of a SUBMIT, which gammu's decoder does not expose, are
  *    read from the first octets directly. */
-#include "modem/sim_pdu.h"
+#include "sim/sim_pdu.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <gammu.h>
 #include <stdio.h>

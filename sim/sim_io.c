@@ -12,10 +12,10 @@
  * go out.  Termios is set raw on the master (Linux applies it to the slave)
  * and persists across opens.  Symlinks are replaced atomically (rename) so a
  * host never sees a half-made link. */
-#include "modem/sim_int.h"
+#include "sim/sim_int.h"
 
-#include "gateway/clock.h"
-#include "gateway/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

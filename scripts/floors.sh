@@ -1,0 +1,71 @@
+#!/bin/sh
+# floors — checks the layering of the source tree (docs/DESIGN.md):
+#   1. every #include "dir/x.h" names a folder on the same floor or below:
+#        base  <  db, modem, sim, tts  <  gateway
+#      (db, modem, sim and tts are one floor but do not include each other);
+#   2. each library stays in its own files: <gammu.h> (the codec, and the
+#      simulator's own PDU decoder), sqlite3_* (db/), espeak (tts_synth),
+#      <microhttpd.h> (web.c), reading the system clock (base/clock.c).
+# Usage: scripts/floors.sh [ROOT]; prints one line per violation, exits 1
+# if there is any.  `make check` runs it.
+set -eu
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$root"
+bad=0
+say() { echo "floors: $*"; bad=1; }
+
+allowed() { # allowed FOLDER -> the folders it may include
+	case $1 in
+	base) echo "base" ;;
+	db) echo "base db" ;;
+	modem) echo "base modem" ;;
+	sim) echo "base sim" ;;
+	tts) echo "base tts" ;;
+	gateway) echo "base db modem sim tts gateway" ;;
+	esac
+}
+# Known exceptions, each with the work that removes it.
+exception() { # exception FILE INCLUDE
+	case "$1:$2" in
+	tts/*:gateway/config.h) return 0 ;; # narrow tts config: issue 11 item 5
+	esac
+	return 1
+}
+
+for dir in base db modem sim tts gateway; do
+	ok=" $(allowed $dir) "
+	for f in "$dir"/*.c "$dir"/*.h; do
+		[ -f "$f" ] || continue
+		grep -n '^#include "[a-z_]*/[a-z_0-9]*\.h"' "$f" | while IFS= read -r line; do
+			inc=$(echo "$line" | sed 's/.*#include "\([^"]*\)".*/\1/')
+			n=${line%%:*}
+			top=${inc%%/*}
+			case "$ok" in *" $top "*) continue ;; esac
+			exception "$f" "$inc" && continue
+			echo "floors: $f:$n: includes $inc, a floor above $dir (allowed: $(allowed $dir))"
+		done
+	done
+done >"${TMPDIR:-/tmp}/floors.$$"
+if [ -s "${TMPDIR:-/tmp}/floors.$$" ]; then
+	cat "${TMPDIR:-/tmp}/floors.$$"
+	bad=1
+fi
+rm -f "${TMPDIR:-/tmp}/floors.$$"
+
+only() { # only PATTERN FILES...: PATTERN may appear only in FILES
+	pat=$1
+	shift
+	for f in $(grep -rlE "$pat" base db modem sim tts gateway --include='*.c' --include='*.h' || true); do
+		allowed_file=0
+		for a in "$@"; do
+			case "$f" in $a) allowed_file=1 ;; esac
+		done
+		[ $allowed_file = 1 ] || say "$f: uses $pat outside $*"
+	done
+}
+only '<gammu\.h>' 'modem/codec.[ch]' 'sim/sim_pdu.c'
+only 'sqlite3_' 'db/*'
+only 'espeak_' 'tts/tts_synth.[ch]'
+only '<microhttpd\.h>' 'gateway/web.c'
+only 'clock_gettime|gettimeofday|[^_a-z]time\(NULL\)' 'base/clock.c'
+exit $bad

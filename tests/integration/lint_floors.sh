@@ -1,0 +1,21 @@
+#!/bin/bash
+# The layering lint (scripts/floors.sh): clean on the tree as it is; in a
+# scratch copy it fails on an upward include (db/ including a gateway
+# header) and on a library used outside its file (sqlite3 in modem/).
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+root=$(cd "$here/../.." && pwd)
+expect_rc 0 "$root/scripts/floors.sh" "$root"
+copy="$WORK/tree"
+mkdir -p "$copy"
+cp -r "$root"/base "$root"/db "$root"/modem "$root"/sim "$root"/tts "$root"/gateway "$root"/scripts "$copy"/
+expect_rc 0 "$copy/scripts/floors.sh" "$copy"
+echo '#include "gateway/cli.h"' >>"$copy/db/store.c"
+expect_rc 1 "$copy/scripts/floors.sh" "$copy"
+contains "$OUT" "db/store.c"
+contains "$OUT" "includes gateway/cli.h, a floor above db"
+sed -i '$d' "$copy/db/store.c"
+echo 'static void x(void) { sqlite3_close(0); }' >>"$copy/modem/at.c"
+expect_rc 1 "$copy/scripts/floors.sh" "$copy"
+contains "$OUT" "modem/at.c: uses sqlite3_"
+echo "ok: the floors lint passes the tree and catches an upward include and a stray library"

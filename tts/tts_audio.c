@@ -11,7 +11,7 @@
  * limiting lowers the level a little. */
 #include "tts/tts_audio.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

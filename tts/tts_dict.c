@@ -6,7 +6,7 @@
  * case-folded so lookups fold the word once. */
 #include "tts/tts_dict.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -10,8 +10,8 @@
 #include "tts/tts_engine.h"
 
 #include "gateway/config.h"
-#include "gateway/log.h"
-#include "gateway/util.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "tts/tts_audio.h"
 
 #include <errno.h>

@@ -12,7 +12,7 @@
 #include "tts/tts_front.h"
 
 #include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * render for several configurations and tests can sweep every combination. */
 #ifndef LOA_TTS_NUM_H
 #define LOA_TTS_NUM_H
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <stdint.h>
 

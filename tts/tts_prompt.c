@@ -7,7 +7,7 @@
 #include "tts/tts_prompt.h"
 
 #include "gateway/config.h"
-#include "gateway/util.h"
+#include "base/util.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"
 

@@ -6,7 +6,7 @@
  * request's user_data, so no static buffer is shared between calls. */
 #include "tts/tts_synth.h"
 
-#include "gateway/util.h"
+#include "base/util.h"
 
 #include <espeak-ng/speak_lib.h>
 #include <stdio.h>

@@ -86,6 +86,25 @@ wait_for() {
 jsonl_lines() { [ -f "$SIM_DIR/sms.jsonl" ] && wc -l <"$SIM_DIR/sms.jsonl" || echo 0; }
 has_lines() { [ "$(jsonl_lines)" -ge "$1" ]; }
 
+# check_after_crashes HOUSEHOLDS UNCERTAIN: after kill -9 and a restart,
+# UNCERTAIN deliveries (those in flight at the crashes) are `uncertain`,
+# never retried; every other one is `delivered`; every phone got one whole
+# message from one modem (the uncertain ones at most one, maybe partial);
+# nothing lost.  Sets $unc and $states.
+check_after_crashes() {
+	local n=$1 want=$2 allow
+	unc=$(sql "SELECT count(*) FROM deliveries WHERE state = 'uncertain'")
+	states=$(sql "SELECT state || ':' || count(*) FROM deliveries GROUP BY state ORDER BY state")
+	[ "$unc" -eq "$want" ] || fail "$unc uncertain, but $want were in flight at the crashes ($states)"
+	[ "$(sql "SELECT count(*) FROM deliveries WHERE state NOT IN ('delivered', 'uncertain')")" -eq 0 ] ||
+		fail "unfinished deliveries: $states"
+	allow=$(sql "SELECT h.phone FROM deliveries d JOIN households h ON h.id = d.household_id WHERE d.state = 'uncertain'")
+	check_received "$allow"
+	[ "$(received | wc -l)" -ge $((n - unc)) ] || fail "messages lost"
+	[ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'uncertain' AND attempts != 1")" -eq 0 ] ||
+		fail "an uncertain delivery was retried"
+}
+
 # received: one JSON object per phone: {to, msgs: [{ref, parts, n, distinct, text}]}
 # reassembling sms.jsonl by (recipient, concatenation reference).
 received() {

@@ -11,7 +11,7 @@ static const char *const voice_reached[] = { "confirmed", "played", NULL };
 static const char *const voice_final[] = { "confirmed", "played", "unreached", "failed", "expired", "cancelled",
 					   NULL };
 
-const struct channel channels[] = {
+const struct channel channel_table[] = {
 	{ "sms", "SMS", sms_reached, sms_final },
 	{ "voice", "Gọi điện", voice_reached, voice_final },
 	{ NULL, NULL, NULL, NULL },
@@ -27,7 +27,7 @@ static int in(const char *const *list, const char *s)
 
 const struct channel *channel_find(const char *id)
 {
-	for (const struct channel *c = channels; id && c->id; c++)
+	for (const struct channel *c = channel_table; id && c->id; c++)
 		if (strcmp(c->id, id) == 0)
 			return c;
 	return NULL;
@@ -41,7 +41,7 @@ const char *channel_label(const char *id)
 
 int channel_state_reached(const char *state)
 {
-	for (const struct channel *c = channels; c->id; c++)
+	for (const struct channel *c = channel_table; c->id; c++)
 		if (in(c->reached, state))
 			return 1;
 	return 0;

@@ -15,7 +15,7 @@ struct channel {
 };
 
 /* Every channel, ending with a row whose id is NULL. */
-extern const struct channel channels[];
+extern const struct channel channel_table[];
 
 /* The channel `id`, or NULL when no row has it. */
 const struct channel *channel_find(const char *id);

@@ -308,17 +308,12 @@ void store_set_report_wait(struct store *st, int64_t seconds)
 	st->report_wait_s = seconds;
 }
 
-int store_state_is_reached(const char *state)
-{
-	return channel_state_reached(state);
-}
-
 int store_states_any_reached(const char *states)
 {
 	char *copy = xstrdup(states), *save = NULL;
 	int any = 0;
 	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
-		any |= store_state_is_reached(s);
+		any |= channel_state_reached(s);
 	free(copy);
 	return any;
 }

@@ -161,9 +161,8 @@ STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
  * stop counting it as in progress (sms.report_timeout_s; default 2 days).
  * After that its household is "not reached": nothing confirmed it. */
 void store_set_report_wait(struct store *st, int64_t seconds);
-/* A state that counts as "reached": delivered, played, confirmed. */
-STORE_CHECK int store_state_is_reached(const char *state);
-/* The same over a comma-joined list ("failed,queued"), as in the rows of
- * store_report_unreached: any state reached. */
+/* channel_state_reached (db/channel.h) over a comma-joined list
+ * ("failed,queued"), as in the rows of store_report_unreached: any state
+ * reached. */
 STORE_CHECK int store_states_any_reached(const char *states);
 #endif

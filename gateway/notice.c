@@ -1,6 +1,7 @@
 /* notice — see notice.h; also the `loa notice` subcommand. */
 #include "gateway/notice.h"
 
+#include "db/channel.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "gateway/cli.h"
@@ -347,7 +348,7 @@ static int add_count(const struct report_count *c, void *arg)
 {
 	struct tally *t = arg;
 	t->total += c->n;
-	if (store_state_is_reached(c->state))
+	if (channel_state_reached(c->state))
 		t->reached += c->n;
 	t->pending += c->pending;
 	return 0;

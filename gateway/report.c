@@ -46,7 +46,7 @@ static int count_row(const struct report_count *rc, void *arg)
 	}
 	sbuf_printf(&c->line, "%s%s %d", c->line.len ? ", " : "", rc->state, rc->n);
 	c->total += rc->n;
-	if (store_state_is_reached(rc->state))
+	if (channel_state_reached(rc->state))
 		c->reached += rc->n;
 	c->pending += rc->pending;
 	c->acked += rc->acked;
@@ -208,7 +208,7 @@ static int sum_row(const struct report_count *c, void *arg)
 	struct summary *s = arg;
 	int sms = strcmp(c->channel, "sms") == 0;
 	*(sms ? &s->sms : &s->voice) += c->n;
-	if (store_state_is_reached(c->state))
+	if (channel_state_reached(c->state))
 		*(sms ? &s->sms_ok : &s->voice_ok) += c->n;
 	s->pending += c->pending;
 	return 0;

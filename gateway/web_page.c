@@ -251,7 +251,7 @@ static int add_count(const struct report_count *c, void *arg)
 	struct progress *pr = arg;
 	struct chan *ch = strcmp(c->channel, "sms") == 0 ? &pr->sms : &pr->voice;
 	ch->total += c->n;
-	if (store_state_is_reached(c->state))
+	if (channel_state_reached(c->state))
 		ch->reached += c->n;
 	else if (strcmp(c->state, "cancelled") == 0)
 		ch->cancelled += c->n; /* stopped on purpose: not a failure to reach */
@@ -488,7 +488,7 @@ static int delivery_row(const struct report_row *r, void *arg)
 	web_html_out(b, "<tr><td><a href=\"/household?id=%lld\">%s</a></td>", (long long)r->household_id, r->name);
 	phone_cell(b, r->phone);
 	web_html_out(b, "<td>%s</td><td>%s</td>", r->groups, channel_label(r->channel));
-	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", store_state_is_reached(r->state) ? "ok" : "",
+	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
 	web_html_out(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", r->keys, r->last_error, r->modem);
@@ -769,7 +769,7 @@ static int history_row(const struct report_row *r, void *arg)
 	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s</td>",
 		     (long long)r->notice_id, (long long)r->notice_id, r->notice_text,
 		     channel_label(r->channel));
-	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", store_state_is_reached(r->state) ? "ok" : "",
+	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
 	web_html_out(b, "</td><td>%s</td><td>%s</td></tr>", r->keys, r->last_error);

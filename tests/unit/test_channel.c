@@ -17,7 +17,7 @@ static void test_reached_sql_matches_table(void **state)
 	(void)state;
 	/* every reached state of every channel is in the SQL list ... */
 	int n = 0;
-	for (const struct channel *c = channels; c->id; c++)
+	for (const struct channel *c = channel_table; c->id; c++)
 		for (const char *const *s = c->reached; *s; s++) {
 			char quoted[40];
 			snprintf(quoted, sizeof quoted, "'%s'", *s);
@@ -48,7 +48,7 @@ static void test_labels_and_states(void **state)
 	assert_true(channel_state_final("voice", "unreached"));
 	assert_false(channel_state_final("visit", "informed"));
 	/* reached implies final, on every channel */
-	for (const struct channel *c = channels; c->id; c++)
+	for (const struct channel *c = channel_table; c->id; c++)
 		for (const char *const *s = c->reached; *s; s++)
 			assert_true(channel_state_final(c->id, *s));
 }

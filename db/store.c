@@ -10,7 +10,6 @@
 #include "db/channel.h"
 
 #include "db/schema.h"
-#include "base/clock.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -284,14 +283,14 @@ void store_close(struct store *st)
 }
 
 int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
-		int64_t household_id, const char *modem, const char *detail)
+		int64_t household_id, const char *modem, const char *detail, int64_t now)
 {
 	sqlite3_stmt *s = store_prep(st,
 		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, modem, detail)"
 		" VALUES (?1, ?2, NULLIF(?3, 0), NULLIF(?4, 0), NULLIF(?5, 0), ?6, ?7)");
 	if (!s)
 		return STORE_ERR;
-	sqlite3_bind_int64(s, 1, clock_wall_s());
+	sqlite3_bind_int64(s, 1, now);
 	store_bind_text(s, 2, kind);
 	sqlite3_bind_int64(s, 3, notice_id);
 	sqlite3_bind_int64(s, 4, delivery_id);

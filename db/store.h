@@ -55,16 +55,16 @@ struct household {
 	char note[256];
 	char groups[256];      /* space-separated group codes */
 };
-STORE_CHECK int store_household_insert(struct store *st, const struct household *h, int64_t *id_out);
-STORE_CHECK int store_household_update(struct store *st, const struct household *h);
-STORE_CHECK int store_household_remove(struct store *st, int64_t id);
+STORE_CHECK int store_household_insert(struct store *st, const struct household *h, int64_t *id_out, int64_t now);
+STORE_CHECK int store_household_update(struct store *st, const struct household *h, int64_t now);
+STORE_CHECK int store_household_remove(struct store *st, int64_t id, int64_t now);
 STORE_CHECK int store_household_get(struct store *st, int64_t id, struct household *out);
 STORE_CHECK int store_household_by_phone(struct store *st, const char *e164, struct household *out);
 /* Calls cb for every active household (of `group` if not NULL), by id. A
  * non-zero return from cb stops the walk and is returned. */
 STORE_CHECK int store_household_each(struct store *st, const char *group,
 			 int (*cb)(const struct household *h, void *arg), void *arg);
-STORE_CHECK int store_household_set_optout(struct store *st, int64_t id, int opted_out);
+STORE_CHECK int store_household_set_optout(struct store *st, int64_t id, int opted_out, int64_t now);
 STORE_CHECK int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
 /* 1 if a group with this code has at least one active household. */
 STORE_CHECK int store_group_exists(struct store *st, const char *code);
@@ -89,7 +89,7 @@ struct fanout_stats {
 	int no_channel;          /* skipped: no channel in common with the notice */
 };
 STORE_CHECK int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
-			struct fanout_stats *stats);
+			struct fanout_stats *stats, int64_t now);
 /* The same counts without writing anything. */
 STORE_CHECK int store_notice_preview(struct store *st, const struct notice_req *r, struct fanout_stats *stats);
 
@@ -110,7 +110,7 @@ STORE_CHECK int store_notice_each(struct store *st, int limit, int (*cb)(const s
 STORE_CHECK int store_notice_latest(struct store *st, int64_t *id_out);
 /* Pending (queued) deliveries become cancelled; in-flight ones are left to
  * finish and be recorded.  *cancelled_out = how many changed. */
-STORE_CHECK int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out);
+STORE_CHECK int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out, int64_t now);
 /* Whom a notice reaches, for deciding who may cancel it: households with a
  * delivery, how many of them are in none of `groups` (comma-separated
  * codes; "" = every group, so 0), and deliveries a cancel would stop. */
@@ -121,7 +121,7 @@ STORE_CHECK int store_notice_reach(struct store *st, int64_t id, const char *gro
 
 /* ---- the event log (append-only) ---- */
 STORE_CHECK int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
-		int64_t household_id, const char *modem, const char *detail);
+		int64_t household_id, const char *modem, const char *detail, int64_t now);
 
 /* ---- reports (store_report.c): the read functions `loa report`, the web
  * page and SMS summaries share ---- */
@@ -133,7 +133,7 @@ struct report_count {
 	int acked;               /* of n, SMS the number said it received ("OK"): not proof */
 };
 STORE_CHECK int store_report_counts(struct store *st, int64_t notice_id,
-			int (*cb)(const struct report_count *c, void *arg), void *arg);
+			int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now);
 struct report_row {
 	int64_t delivery_id, household_id, notice_id;
 	const char *name, *phone, *groups;
@@ -154,7 +154,7 @@ STORE_CHECK int store_report_deliveries(struct store *st, int64_t notice_id,
 /* Households of a notice that no channel reached (delivered, played or
  * confirmed), one row per household with its states joined by ','. */
 STORE_CHECK int store_report_unreached(struct store *st, int64_t notice_id,
-			   int (*cb)(const struct report_row *r, void *arg), void *arg);
+			   int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now);
 STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
 /* How long a `sent` SMS may wait for its status report before reports

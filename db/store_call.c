@@ -93,7 +93,7 @@ int store_call_claim(struct store *st, const char *modem, int64_t now, int urgen
 	job->attempt_id = sqlite3_last_insert_rowid(st->db);
 	char detail[96];
 	snprintf(detail, sizeof detail, "attempt %d to %s", job->attempts, job->phone);
-	if (store_event(st, "call_dialing", job->notice_id, job->delivery_id, job->household_id, modem, detail) !=
+	if (store_event(st, "call_dialing", job->notice_id, job->delivery_id, job->household_id, modem, detail, now) !=
 	    STORE_OK)
 		goto fail;
 	return store_commit(st);
@@ -146,7 +146,7 @@ int store_call_progress(struct store *st, const struct call_job *j, const char *
 	}
 	char kind[32];
 	snprintf(kind, sizeof kind, "call_%s", state);
-	if (store_event(st, kind, j->notice_id, j->delivery_id, j->household_id, modem, "") != STORE_OK)
+	if (store_event(st, kind, j->notice_id, j->delivery_id, j->household_id, modem, "", now) != STORE_OK)
 		goto fail;
 	return store_commit(st);
 fail:
@@ -185,7 +185,7 @@ static int end_tx(struct store *st, const struct call_job *j, const char *modem,
 	snprintf(kind, sizeof kind, "call_%s", !strcmp(final_state, "queued") ? "retry" : final_state);
 	snprintf(detail, sizeof detail, "%s%s%s%s%s", outcome, cause && cause[0] ? ": " : "", cause ? cause : "",
 		 keys && keys[0] ? "; keys " : "", keys ? keys : "");
-	if (store_event(st, kind, j->notice_id, j->delivery_id, j->household_id, modem, detail) != STORE_OK)
+	if (store_event(st, kind, j->notice_id, j->delivery_id, j->household_id, modem, detail, now) != STORE_OK)
 		goto fail;
 	return store_commit(st);
 fail:

@@ -6,7 +6,6 @@
  * join table; a group exists while it has a member. */
 #include "db/store_int.h"
 
-#include "base/clock.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -69,7 +68,8 @@ static int set_groups(struct store *st, int64_t id, const char *groups)
 
 /* Insert and update share one binding: ?1 id (unused by the insert),
  * ?2..?8 the fields, ?9 now. */
-static int write_household(struct store *st, const char *sql, const struct household *h, const char *what)
+static int write_household(struct store *st, const char *sql, const struct household *h, const char *what,
+			   int64_t now)
 {
 	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
@@ -82,7 +82,7 @@ static int write_household(struct store *st, const char *sql, const struct house
 	sqlite3_bind_int(s, 6, h->accents);
 	sqlite3_bind_int(s, 7, h->opted_out);
 	sqlite3_bind_text(s, 8, h->note, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 9, clock_wall_s());
+	sqlite3_bind_int64(s, 9, now);
 	int step = sqlite3_step(s);
 	int rc = STORE_OK;
 	if (step == SQLITE_CONSTRAINT) {
@@ -95,11 +95,11 @@ static int write_household(struct store *st, const char *sql, const struct house
 	return rc;
 }
 
-int store_household_insert(struct store *st, const struct household *h, int64_t *id_out)
+int store_household_insert(struct store *st, const struct household *h, int64_t *id_out, int64_t now)
 {
 	int rc = write_household(st,
 		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note,"
-		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", h, "insert household");
+		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", h, "insert household", now);
 	if (rc)
 		return rc;
 	int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -108,11 +108,11 @@ int store_household_insert(struct store *st, const struct household *h, int64_t 
 	return set_groups(st, id, h->groups);
 }
 
-int store_household_update(struct store *st, const struct household *h)
+int store_household_update(struct store *st, const struct household *h, int64_t now)
 {
 	int rc = write_household(st,
 		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
-		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household");
+		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household", now);
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)h->id);
 		rc = STORE_NOTFOUND;
@@ -120,13 +120,13 @@ int store_household_update(struct store *st, const struct household *h)
 	return rc ? rc : set_groups(st, h->id, h->groups);
 }
 
-static int exec_id(struct store *st, const char *sql, int64_t id, const char *what)
+static int exec_id(struct store *st, const char *sql, int64_t id, const char *what, int64_t now)
 {
 	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, clock_wall_s());
+	sqlite3_bind_int64(s, 2, now);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, what);
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)id);
@@ -136,17 +136,17 @@ static int exec_id(struct store *st, const char *sql, int64_t id, const char *wh
 	return rc;
 }
 
-int store_household_remove(struct store *st, int64_t id)
+int store_household_remove(struct store *st, int64_t id, int64_t now)
 {
 	return exec_id(st, "UPDATE households SET active = 0, updated_at = ?2 WHERE id = ?1 AND active = 1",
-		       id, "remove household");
+		       id, "remove household", now);
 }
 
-int store_household_set_optout(struct store *st, int64_t id, int opted_out)
+int store_household_set_optout(struct store *st, int64_t id, int opted_out, int64_t now)
 {
 	return exec_id(st, opted_out ? "UPDATE households SET opted_out = 1, updated_at = ?2 WHERE id = ?1"
 				     : "UPDATE households SET opted_out = 0, updated_at = ?2 WHERE id = ?1",
-		       id, "opt-out");
+		       id, "opt-out", now);
 }
 
 static int get_one(struct store *st, const char *sql, int64_t id, const char *text, struct household *out)

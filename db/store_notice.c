@@ -9,7 +9,6 @@
  * preview and the insert so the two can never disagree. */
 #include "db/store_int.h"
 
-#include "base/clock.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -132,9 +131,8 @@ static int fanout(struct store *st, const struct notice_req *r, int64_t id, int 
 }
 
 int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
-			struct fanout_stats *stats)
+			struct fanout_stats *stats, int64_t now)
 {
-	int64_t now = clock_wall_s();
 	int64_t due = r->due_at > 0 ? r->due_at : now;
 	struct sbuf json;
 	sbuf_init(&json);
@@ -171,7 +169,7 @@ int store_notice_create(struct store *st, const struct notice_req *r, int64_t *i
 	char detail[160];
 	snprintf(detail, sizeof detail, "to %s: %d sms, %d voice", r->targets, stats->sms, stats->voice);
 	if ((rc = fanout(st, r, id, all, json.s, due, now)) != STORE_OK ||
-	    (rc = store_event(st, "notice_created", id, 0, 0, NULL, detail)) != STORE_OK)
+	    (rc = store_event(st, "notice_created", id, 0, 0, NULL, detail, now)) != STORE_OK)
 		goto fail;
 	if ((rc = store_commit(st)) != STORE_OK)
 		goto out;
@@ -269,7 +267,7 @@ int store_notice_latest(struct store *st, int64_t *id_out)
 	return rc;
 }
 
-int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out)
+int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cancelled_out, int64_t now)
 {
 	struct notice n;
 	int rc = store_notice_get(st, id, &n);
@@ -286,7 +284,7 @@ int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cance
 		return STORE_ERR;
 	}
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, clock_wall_s());
+	sqlite3_bind_int64(s, 2, now);
 	rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, "cancel");
 	int changed = sqlite3_changes(st->db);
 	sqlite3_finalize(s);
@@ -303,7 +301,7 @@ int store_notice_cancel(struct store *st, int64_t id, const char *by, int *cance
 	if (rc == STORE_OK) {
 		char detail[128];
 		snprintf(detail, sizeof detail, "by %s: %d pending deliveries cancelled", by ? by : "cli", changed);
-		rc = store_event(st, "notice_cancelled", id, 0, 0, NULL, detail);
+		rc = store_event(st, "notice_cancelled", id, 0, 0, NULL, detail, now);
 	}
 	if (rc) {
 		store_rollback(st);

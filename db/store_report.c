@@ -4,7 +4,6 @@
 #include "db/channel.h"
 #include "db/store_int.h"
 
-#include "base/clock.h"
 
 #include <string.h>
 
@@ -15,7 +14,7 @@
 	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
 
 int store_report_counts(struct store *st, int64_t notice_id,
-			int (*cb)(const struct report_count *c, void *arg), void *arg)
+			int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now)
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.channel, d.state, count(*), sum(" PENDING("d") "), count(d.acked_at)"
@@ -24,7 +23,7 @@ int store_report_counts(struct store *st, int64_t notice_id,
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);
-	sqlite3_bind_int64(s, 9, clock_wall_s() - st->report_wait_s);
+	sqlite3_bind_int64(s, 9, now - st->report_wait_s);
 	int rc = STORE_OK, step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
@@ -89,7 +88,7 @@ int store_report_deliveries(struct store *st, int64_t notice_id,
 }
 
 int store_report_unreached(struct store *st, int64_t notice_id,
-			   int (*cb)(const struct report_row *r, void *arg), void *arg)
+			   int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now)
 {
 	/* One row per household none of whose deliveries reached it: states
 	 * and causes of all its channels joined, so one line says why. */
@@ -105,7 +104,7 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);
-	sqlite3_bind_int64(s, 9, clock_wall_s() - st->report_wait_s);
+	sqlite3_bind_int64(s, 9, now - st->report_wait_s);
 	return walk(st, s, cb, arg);
 }
 

@@ -2,14 +2,13 @@
 #include "db/store_shortcode.h"
 
 #include "db/store_int.h"
-#include "base/clock.h"
 #include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out)
+int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out, int64_t now)
 {
 	sqlite3_stmt *q = store_prep(st,
 		"INSERT INTO senders(phone, role, name, groups, confirm, created_at)"
@@ -21,7 +20,7 @@ int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out)
 	store_bind_text(q, 3, s->name);
 	store_bind_text(q, 4, s->groups);
 	sqlite3_bind_int(q, 5, s->confirm);
-	sqlite3_bind_int64(q, 6, clock_wall_s());
+	sqlite3_bind_int64(q, 6, now);
 	int rc = store_step_done(st, q, "sender");
 	if (rc == STORE_OK && id_out)
 		*id_out = sqlite3_last_insert_rowid(st->db);
@@ -140,7 +139,7 @@ int store_sender_unlock(struct store *st, const char *phone, int *was_locked)
 	return store_tx_batch(st, sql, ARRAY_LEN(sql), s.id, 0, 0, NULL, &changes, "unlock");
 }
 
-int store_template_add(struct store *st, const char *code, const char *text)
+int store_template_add(struct store *st, const char *code, const char *text, int64_t now)
 {
 	sqlite3_stmt *q = store_prep(st,
 		"INSERT INTO templates(code, text, created_at) VALUES (?1, ?2, ?3)");
@@ -148,7 +147,7 @@ int store_template_add(struct store *st, const char *code, const char *text)
 		return STORE_ERR;
 	store_bind_text(q, 1, code);
 	store_bind_text(q, 2, text);
-	sqlite3_bind_int64(q, 3, clock_wall_s());
+	sqlite3_bind_int64(q, 3, now);
 	return store_step_done(st, q, "template");
 }
 
@@ -453,7 +452,7 @@ int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t w
 		return store_fail(st, "ack");
 	if (did)
 		return store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL,
-				   "the number replied that it received the SMS (not proof of delivery)");
+				   "the number replied that it received the SMS (not proof of delivery)", now);
 	return STORE_OK;
 }
 

@@ -19,7 +19,7 @@ struct sender {
 	int confirm;         /* broadcasts and cancels need the one-time code */
 	int64_t locked_at;   /* wall seconds the lock-out began; 0: not locked */
 };
-STORE_CHECK int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out);
+STORE_CHECK int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out, int64_t now);
 STORE_CHECK int store_sender_remove(struct store *st, const char *phone);
 STORE_CHECK int store_sender_by_phone(struct store *st, const char *phone, struct sender *out);
 STORE_CHECK int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg);
@@ -35,7 +35,7 @@ STORE_CHECK int store_code_failure(struct store *st, int64_t sender_id, int64_t 
  * for a number that is not a sender. */
 STORE_CHECK int store_sender_unlock(struct store *st, const char *phone, int *was_locked);
 
-STORE_CHECK int store_template_add(struct store *st, const char *code, const char *text);
+STORE_CHECK int store_template_add(struct store *st, const char *code, const char *text, int64_t now);
 /* *text_out malloc'd. */
 STORE_CHECK int store_template_get(struct store *st, const char *code, char **text_out);
 STORE_CHECK int store_template_remove(struct store *st, const char *code);

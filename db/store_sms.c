@@ -317,7 +317,7 @@ static int move(struct store *st, const struct sms_job *j, const char *modem, co
 	}
 	if (store_attempt_close(st, j->attempt_id, now, outcome, cause, NULL) != STORE_OK)
 		goto fail;
-	if (store_event(st, event, j->notice_id, j->delivery_id, j->household_id, modem, cause) != STORE_OK)
+	if (store_event(st, event, j->notice_id, j->delivery_id, j->household_id, modem, cause, now) != STORE_OK)
 		goto fail;
 	return store_commit(st);
 fail:
@@ -422,7 +422,7 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 		if (store_step_done(st, s, "report") != STORE_OK)
 			goto fail;
 		if (store_event(st, strcmp(to, "delivered") == 0 ? "sms_delivered" : "sms_failed", *notice_id,
-				*delivery_id, hh, modem, detail) != STORE_OK)
+				*delivery_id, hh, modem, detail, now) != STORE_OK)
 			goto fail;
 		*moved = to;
 	}

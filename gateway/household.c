@@ -1,5 +1,6 @@
 /* household — see household.h; also the `loa household` and `loa group`
  * subcommands. */
+#include "base/clock.h"
 #include "gateway/household.h"
 
 #include "gateway/cli.h"
@@ -306,7 +307,7 @@ int household_import(struct store *st, const char *path, const char *data, size_
 			rc = EXIT_RUNTIME;
 		} else {
 			for (int i = 0; i < n && rc == EXIT_OK; i++)
-				if (store_household_insert(st, &hs[i], NULL) != STORE_OK)
+				if (store_household_insert(st, &hs[i], NULL, clock_wall_s()) != STORE_OK)
 					rc = EXIT_RUNTIME;
 			if (rc == EXIT_OK && store_commit(st) != STORE_OK)
 				rc = EXIT_RUNTIME;
@@ -317,7 +318,7 @@ int household_import(struct store *st, const char *path, const char *data, size_
 				res->imported = n;
 				char detail[64];
 				snprintf(detail, sizeof detail, "%d households from CSV", n);
-				if (store_event(st, "import", 0, 0, 0, NULL, detail) != STORE_OK)
+				if (store_event(st, "import", 0, 0, 0, NULL, detail, clock_wall_s()) != STORE_OK)
 					fprintf(errs, "%s: imported, but the event could not be logged: %s\n", path,
 						store_errmsg(st));
 			}
@@ -504,15 +505,15 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 				return cli_err(EXIT_USAGE, "--opt-out: '%s' is not yes or no", optout);
 			h.opted_out = (int)v;
 		}
-		rc = store_household_update(st, &h);
+		rc = store_household_update(st, &h, clock_wall_s());
 	} else {
-		rc = store_household_insert(st, &h, &id);
+		rc = store_household_insert(st, &h, &id, clock_wall_s());
 	}
 	if (rc == STORE_CONFLICT)
 		return cli_err(EXIT_USAGE, "--phone: %s", store_errmsg(st));
 	if (rc != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	rc = store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name);
+	rc = store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name, clock_wall_s());
 	printf("household %lld %s\n", (long long)id, edit ? "updated" : "added");
 	return cli_event_result(st, rc);
 }
@@ -526,12 +527,12 @@ static int hh_remove(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_store(ctx, &st);
 	if (rc)
 		return rc;
-	rc = store_household_remove(st, v);
+	rc = store_household_remove(st, v, clock_wall_s());
 	if (rc == STORE_NOTFOUND)
 		return cli_err(EXIT_USAGE, "no household %ld", v);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	rc = store_event(st, "household_removed", 0, 0, v, NULL, "");
+	rc = store_event(st, "household_removed", 0, 0, v, NULL, "", clock_wall_s());
 	printf("household %ld removed (its delivery history is kept)\n", v);
 	return cli_event_result(st, rc);
 }

@@ -115,7 +115,7 @@ static void queue(struct ctx *c, enum reply_kind k, const char *to, const char *
 		LOG_W("inbox", "%s to %s suppressed: %d in the last hour (%s %d)", a->kind, nat, n, a->key, limit);
 		char detail[96];
 		snprintf(detail, sizeof detail, "%s to %s: %d in the last hour (%s %d)", a->kind, to, n, a->key, limit);
-		db(c, store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, detail));
+		db(c, store_event(c->st, "reply_suppressed", 0, 0, 0, NULL, detail, clock_wall_s()));
 		if (!c->res->suppressed++)
 			snprintf(c->suppressed, sizeof c->suppressed, "%s to %s suppressed: %d %s in the last hour (%s %d)",
 				 k == R_FORWARD ? "forward" : "reply", nat, n, a->per_number ? "to it" : "in all",
@@ -337,7 +337,7 @@ static void cancel_now(struct ctx *c, int64_t id, int64_t pending_id)
 	int n = 0;
 	char by[40];
 	snprintf(by, sizeof by, "sms:%s", c->from);
-	if (store_notice_cancel(c->st, id, by, &n) != STORE_OK) {
+	if (store_notice_cancel(c->st, id, by, &n, clock_wall_s()) != STORE_OK) {
 		decide(c, "refused", "could not cancel notice %lld: %s", (long long)id, store_errmsg(c->st));
 		reply(c, "Loi: khong huy duoc TB %lld. Bao ky thuat vien.", (long long)id);
 		return;
@@ -432,7 +432,7 @@ static void wrong_code(struct ctx *c, const struct sender *s, struct pending *p,
 		phone_national(s->phone, nat, sizeof nat);
 		decide(c, "refused", "wrong code (%d of %d): %d wrong codes within %d s: %s locked out until "
 		       "`loa sender unlock %s`", wrong, cfg->sc_max_wrong, in_window, cfg->sc_lock_window_s, s->name, nat);
-		db(c, store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone));
+		db(c, store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone, clock_wall_s()));
 		LOG_W("inbox", "sender %s (%s) locked out: %d wrong codes within %d s", nat, s->name, in_window,
 		      cfg->sc_lock_window_s);
 		reply_as(c, R_ALERT, "Co nguoi nhap sai ma %d lan trong %s: so nay bi khoa lenh TB/MAU/HUY/XN/GUI. "
@@ -587,7 +587,7 @@ static void from_household(struct ctx *c, const struct household *h, const struc
 	c->kind = R_GENERAL;
 	switch (cmd->verb) {
 	case SC_OPTOUT:
-		if (db(c, store_household_set_optout(c->st, h->id, 1)) != STORE_OK) {
+		if (db(c, store_household_set_optout(c->st, h->id, 1, clock_wall_s())) != STORE_OK) {
 			decide(c, "error", "household %lld: the opt-out could not be written", (long long)h->id);
 			return; /* no "done" reply for what was not done */
 		}
@@ -595,7 +595,7 @@ static void from_household(struct ctx *c, const struct household *h, const struc
 		reply(c, "Da ngung nhan thong bao thuong (van nhan tin khan). Nhan lai: DANGKY");
 		return;
 	case SC_OPTIN:
-		if (db(c, store_household_set_optout(c->st, h->id, 0)) != STORE_OK) {
+		if (db(c, store_household_set_optout(c->st, h->id, 0, clock_wall_s())) != STORE_OK) {
 			decide(c, "error", "household %lld: the opt-in could not be written", (long long)h->id);
 			return;
 		}
@@ -679,7 +679,7 @@ int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound
 		db(&c, store_inbound_decide(st, inbound_id, res->decision, res->reason));
 	char detail[320];
 	snprintf(detail, sizeof detail, "from %s: %s: %s", c.from, res->decision, res->reason);
-	db(&c, store_event(st, "inbound", res->notice_id, 0, 0, NULL, detail));
+	db(&c, store_event(st, "inbound", res->notice_id, 0, 0, NULL, detail, clock_wall_s()));
 	LOG_I("inbox", "sms %lld %s", (long long)inbound_id, detail);
 	return c.db_failed ? -1 : 0;
 }

@@ -185,7 +185,7 @@ void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg
 
 int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen)
 {
-	if (store_notice_create(st, &p->req, id_out, &p->stats) != STORE_OK) {
+	if (store_notice_create(st, &p->req, id_out, &p->stats, clock_wall_s()) != STORE_OK) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		return EXIT_RUNTIME;
 	}
@@ -358,7 +358,7 @@ static int list_one(const struct notice *n, void *arg)
 {
 	struct store *st = arg;
 	struct tally t = { 0, 0, 0 };
-	if (store_report_counts(st, n->id, add_count, &t) != STORE_OK)
+	if (store_report_counts(st, n->id, add_count, &t, clock_wall_s()) != STORE_OK)
 		return -1;
 	char when[32];
 	clock_format_local(n->created_at, when, sizeof when);
@@ -422,7 +422,7 @@ int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!strcmp(sub, "cancel")) {
 		int n = 0;
-		rc = store_notice_cancel(st, id, "cli", &n);
+		rc = store_notice_cancel(st, id, "cli", &n, clock_wall_s());
 		if (rc == STORE_NOTFOUND)
 			return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
 		if (rc)

@@ -94,14 +94,14 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	store_notice_clear(&n);
 	struct counts c = { .out = out };
 	sbuf_init(&c.line);
-	rc = store_report_counts(st, notice_id, count_row, &c);
+	rc = store_report_counts(st, notice_id, count_row, &c, clock_wall_s());
 	flush_channel(&c);
 	sbuf_free(&c.line);
 	if (rc)
 		return rc;
 	struct unreached u = { out, 0, 0, 0 };
 	fprintf(out, "\nNot reached — visit in person:\n");
-	rc = store_report_unreached(st, notice_id, print_unreached, &u);
+	rc = store_report_unreached(st, notice_id, print_unreached, &u, clock_wall_s());
 	if (u.n == 0)
 		fprintf(out, "  (none)\n");
 	else
@@ -148,7 +148,7 @@ int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, F
 	store_notice_clear(&n);
 	sheet_write_bom(out);
 	sheet_write_row(out, csv_cols, (int)ARRAY_LEN(csv_cols));
-	return unreached_only ? store_report_unreached(st, notice_id, csv_unreached_row, out)
+	return unreached_only ? store_report_unreached(st, notice_id, csv_unreached_row, out, clock_wall_s())
 			      : store_report_deliveries(st, notice_id, csv_row, out);
 }
 
@@ -229,9 +229,9 @@ int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len)
 {
 	struct summary s = { 0 };
 	struct nunreached u = { 0 };
-	int rc = store_report_counts(st, notice_id, sum_row, &s);
+	int rc = store_report_counts(st, notice_id, sum_row, &s, clock_wall_s());
 	if (!rc)
-		rc = store_report_unreached(st, notice_id, count_unreached, &u);
+		rc = store_report_unreached(st, notice_id, count_unreached, &u, clock_wall_s());
 	if (rc)
 		return rc;
 	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe, %d dang gui, %d ho chua nhan (can den tan nha)",

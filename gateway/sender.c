@@ -51,7 +51,7 @@ static int sender_unlock(struct cli_ctx *ctx, const char *phone)
 		return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	rc = store_event(st, "sender_unlocked", 0, 0, 0, NULL, p.e164);
+	rc = store_event(st, "sender_unlocked", 0, 0, 0, NULL, p.e164, clock_wall_s());
 	printf(was_locked ? "sender %s unlocked; its wrong codes are forgotten\n"
 			  : "sender %s was not locked; its wrong codes are forgotten\n", p.national);
 	return cli_event_result(st, rc);
@@ -91,7 +91,7 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_err(EXIT_USAGE, "%s is not a registered sender", p.national);
 		if (rc)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-		rc = store_event(st, "sender_removed", 0, 0, 0, NULL, p.e164);
+		rc = store_event(st, "sender_removed", 0, 0, 0, NULL, p.e164, clock_wall_s());
 		printf("sender %s removed\n", p.national);
 		return cli_event_result(st, rc);
 	}
@@ -136,12 +136,12 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 	snprintf(s.groups, sizeof s.groups, "%s", groups);
 	if ((rc = cli_store(ctx, &st)))
 		return rc;
-	rc = store_sender_add(st, &s, NULL);
+	rc = store_sender_add(st, &s, NULL, clock_wall_s());
 	if (rc == STORE_CONFLICT)
 		return cli_err(EXIT_USAGE, "%s is already a sender (remove it first)", p.national);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	rc = store_event(st, "sender_added", 0, 0, 0, NULL, s.phone);
+	rc = store_event(st, "sender_added", 0, 0, 0, NULL, s.phone, clock_wall_s());
 	cli_line("sender %s (%s, %s) added%s", p.national, s.name, s.role,
 		 s.confirm ? "" : "; broadcasts go out without a confirmation code");
 	return cli_event_result(st, rc);
@@ -189,7 +189,7 @@ int cmd_template(struct cli_ctx *ctx, int argc, char **argv)
 	char *text = text_notice_check(argv[3], ctx->cfg.notice_max_chars, err, sizeof err);
 	if (!text)
 		return cli_err(EXIT_USAGE, "TEXT: %s", err);
-	rc = store_template_add(st, code, text);
+	rc = store_template_add(st, code, text, clock_wall_s());
 	free(text);
 	if (rc == STORE_CONFLICT)
 		return cli_err(EXIT_USAGE, "template %s exists (remove it first)", code);

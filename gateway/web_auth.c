@@ -261,7 +261,7 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		char detail[200];
 		snprintf(detail, sizeof detail, "user %.64s from %.64s: failure %d (%d from the address)", user,
 			 addr ? addr : "?", ual.failures, al.failures);
-		if (store_event(st, "web_login_failed", 0, 0, 0, NULL, detail) != STORE_OK)
+		if (store_event(st, "web_login_failed", 0, 0, 0, NULL, detail, clock_wall_s()) != STORE_OK)
 			return WEB_LOGIN_ERR;
 		LOG_W("web", "login of '%.64s' from %s failed (%d in a row, %d from the address)", user,
 		      addr ? addr : "?", ual.failures, al.failures);

@@ -291,7 +291,7 @@ static int notice_row(const struct notice *n, void *arg)
 	struct list_ctx *l = arg;
 	struct progress pr;
 	memset(&pr, 0, sizeof pr);
-	if (store_report_counts(l->p->st, n->id, add_count, &pr) != STORE_OK) {
+	if (store_report_counts(l->p->st, n->id, add_count, &pr, clock_wall_s()) != STORE_OK) {
 		l->rc = STORE_ERR;
 		return 1;
 	}
@@ -582,10 +582,10 @@ static void page_notice(struct page *p)
 		     (long long)id, (long long)id, (long long)id);
 	struct progress pr;
 	memset(&pr, 0, sizeof pr);
-	int rc = store_report_counts(p->st, id, add_count, &pr);
+	int rc = store_report_counts(p->st, id, add_count, &pr, clock_wall_s());
 	struct waiting w = { 0, 0 };
 	if (rc == STORE_OK)
-		rc = store_report_counts(p->st, id, add_waiting, &w);
+		rc = store_report_counts(p->st, id, add_waiting, &w, clock_wall_s());
 	if (rc == STORE_OK && strcmp(n.state, "cancelled") != 0 && w.queued) {
 		web_html_out(b, "<form method=\"post\" action=\"/notice/cancel\" class=\"noprint\">"
 				"<input type=\"hidden\" name=\"id\" value=\"%lld\">",
@@ -607,7 +607,7 @@ static void page_notice(struct page *p)
 	if (rc == STORE_OK) {
 		sbuf_add(b, "<h2>Theo trạng thái</h2><div class=\"wrap\"><table><tr><th>Kênh</th><th>Trạng thái</th>"
 			    "<th>Số</th></tr>");
-		rc = store_report_counts(p->st, id, count_cell, b);
+		rc = store_report_counts(p->st, id, count_cell, b, clock_wall_s());
 		sbuf_add(b, "</table></div>");
 	}
 	if (rc == STORE_OK) {
@@ -647,7 +647,7 @@ static void post_cancel(struct page *p)
 	}
 	if (!web_req_form_get(&p->rq->form, "confirm")) {
 		struct waiting w = { 0, 0 };
-		if (store_report_counts(p->st, id, add_waiting, &w) != STORE_OK) {
+		if (store_report_counts(p->st, id, add_waiting, &w, clock_wall_s()) != STORE_OK) {
 			store_notice_clear(&n);
 			db_error(p);
 			return;
@@ -676,7 +676,7 @@ static void post_cancel(struct page *p)
 	char by[96];
 	snprintf(by, sizeof by, "web:%s", p->user);
 	int k = 0;
-	if (store_notice_cancel(p->st, id, by, &k) != STORE_OK) {
+	if (store_notice_cancel(p->st, id, by, &k, clock_wall_s()) != STORE_OK) {
 		db_error(p);
 		return;
 	}
@@ -747,7 +747,7 @@ static void page_unreached(struct page *p)
 	sbuf_add(b, "<div class=\"wrap\"><table><tr><th>#</th><th>Họ tên</th><th>SĐT</th><th>Nhóm</th>"
 		    "<th>Trạng thái</th><th>Nguyên nhân</th><th>Đã báo (ký tên)</th></tr>");
 	struct visit v = { b, 0, 0 };
-	if (store_report_unreached(p->st, id, visit_row, &v) != STORE_OK) {
+	if (store_report_unreached(p->st, id, visit_row, &v, clock_wall_s()) != STORE_OK) {
 		db_error(p);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "db/store.h"
 #include "gateway/household.h"
 
@@ -51,11 +52,14 @@ int main(int argc, char **argv)
 				  .parts_ucs2 = 1, .parts_gsm7 = 1 };
 	struct fanout_stats fs;
 	t0 = now_s();
-	store_notice_preview(st, &req, &fs);
+	if (store_notice_preview(st, &req, &fs) != STORE_OK) {
+		fprintf(stderr, "%s\n", store_errmsg(st));
+		return 1;
+	}
 	double t_preview = now_s() - t0;
 	int64_t id;
 	t0 = now_s();
-	if (store_notice_create(st, &req, &id, &fs) != STORE_OK) {
+	if (store_notice_create(st, &req, &id, &fs, clock_wall_s()) != STORE_OK) {
 		fprintf(stderr, "%s\n", store_errmsg(st));
 		return 1;
 	}
@@ -63,7 +67,10 @@ int main(int argc, char **argv)
 	int deliveries = fs.sms + fs.voice;
 	req.targets = "thon-3,chan-nuoi";
 	t0 = now_s();
-	store_notice_create(st, &req, &id, &fs);
+	if (store_notice_create(st, &req, &id, &fs, clock_wall_s()) != STORE_OK) {
+		fprintf(stderr, "%s\n", store_errmsg(st));
+		return 1;
+	}
 	double t_group = now_s() - t0;
 	printf("households:            %d\n", n);
 	printf("import (CSV, 1 tx):    %.3f s\n", t_import);

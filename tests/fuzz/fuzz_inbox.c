@@ -102,7 +102,7 @@ static void village(void)
 		snprintf(h.phone, sizeof h.phone, "%s", households[i][0]);
 		snprintf(h.groups, sizeof h.groups, "%s", households[i][1]);
 		h.channel = CH_SMS;
-		must(store_household_insert(st, &h, NULL) == STORE_OK);
+		must(store_household_insert(st, &h, NULL, clock_wall_s()) == STORE_OK);
 	}
 	for (size_t i = 0; i < sizeof senders / sizeof senders[0]; i++) {
 		struct sender s;
@@ -112,9 +112,9 @@ static void village(void)
 		snprintf(s.name, sizeof s.name, "sender %zu", i + 1);
 		snprintf(s.groups, sizeof s.groups, "%s", senders[i].groups);
 		s.confirm = senders[i].confirm;
-		must(store_sender_add(st, &s, NULL) == STORE_OK);
+		must(store_sender_add(st, &s, NULL, clock_wall_s()) == STORE_OK);
 	}
-	must(store_template_add(st, "HOP", "Mời họp thôn 19h30.") == STORE_OK);
+	must(store_template_add(st, "HOP", "Mời họp thôn 19h30.", clock_wall_s()) == STORE_OK);
 	const char *targets[] = { "all", "tay" };
 	for (int i = 0; i < 2; i++) {
 		struct notice_plan plan;
@@ -210,7 +210,7 @@ static char *with_code(const char *text, const char *e164)
 		return strdup(text);
 	strcpy(last_code, "000000");
 	code_for = e164;
-	store_outbox_each(st, 0, code_cb, NULL);
+	must(store_outbox_each(st, 0, code_cb, NULL) == STORE_OK);
 	size_t n = strlen(text) + 8;
 	char *out = malloc(n);
 	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, last_code, at + 2);
@@ -229,7 +229,7 @@ static int count_cb(const struct report_count *c, void *arg)
 static void nothing_reached(int notices)
 {
 	for (int id = 1; id <= notices; id++)
-		must(store_report_counts(st, id, count_cb, NULL) == STORE_OK);
+		must(store_report_counts(st, id, count_cb, NULL, clock_wall_s()) == STORE_OK);
 }
 
 static void check_message(const char *sender, const char *text, const struct snapshot *before,

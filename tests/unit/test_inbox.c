@@ -40,7 +40,7 @@ static void add_household(const char *name, const char *phone, const char *group
 	snprintf(h.groups, sizeof h.groups, "%s", groups);
 	h.channel = CH_SMS;
 	h.accents = 1;
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
 }
 
 static void add_sender(const char *phone, const char *role, const char *groups, int confirm)
@@ -52,7 +52,7 @@ static void add_sender(const char *phone, const char *role, const char *groups, 
 	snprintf(s.name, sizeof s.name, "%s %s", role, phone + 9);
 	snprintf(s.groups, sizeof s.groups, "%s", groups);
 	s.confirm = confirm;
-	assert_int_equal(store_sender_add(st, &s, NULL), STORE_OK);
+	assert_int_equal(store_sender_add(st, &s, NULL, clock_wall_s()), STORE_OK);
 }
 
 static int setup(void **state)
@@ -284,7 +284,7 @@ static void test_roles_and_groups(void **state)
 static void test_template(void **state)
 {
 	(void)state;
-	assert_int_equal(store_template_add(st, "HOP", "Mời họp thôn 19h30 tối nay."), STORE_OK);
+	assert_int_equal(store_template_add(st, "HOP", "Mời họp thôn 19h30 tối nay.", clock_wall_s()), STORE_OK);
 	add_sender("+84912000008", "head", "", 0);
 	sms("+84912000008", "MAU hop dong");
 	assert_string_equal(res.decision, "accepted");
@@ -338,7 +338,7 @@ static void test_optout_ack(void **state)
 	assert_int_equal(res.notice_id, 2); /* the latest notice it got */
 	assert_int_equal(outbox_count(), before); /* never answered */
 	char buf[64] = "";
-	assert_int_equal(store_report_counts(st, 2, count_delivered, buf), STORE_OK);
+	assert_int_equal(store_report_counts(st, 2, count_delivered, buf, clock_wall_s()), STORE_OK);
 	assert_string_equal(buf, "sent=2 acked=1 "); /* the number's word, not a delivery */
 }
 
@@ -732,7 +732,7 @@ static void test_attack_forged_ok(void **state)
 		assert_int_equal(outbox_count(), before);
 	}
 	char buf[128] = "";
-	assert_int_equal(store_report_counts(st, id, count_delivered, buf), STORE_OK);
+	assert_int_equal(store_report_counts(st, id, count_delivered, buf, clock_wall_s()), STORE_OK);
 	assert_string_equal(buf, "failed=1 acked=1 sent=1 acked=1 uncertain=1 acked=1 ");
 	const char *r = report_of(id);
 	assert_non_null(strstr(r, "3 total, 0 reached"));

@@ -48,7 +48,7 @@ static void add(struct store *st, const char *name, const char *phone, int ch, i
 	h.accents = acc;
 	h.landline = landline;
 	snprintf(h.groups, sizeof h.groups, "%s", groups);
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
 }
 
 static void test_migrations(void **state)
@@ -128,7 +128,7 @@ static struct store *village(void)
 	add(st, "Em", "+84912000005", CH_VOICE, 0, "dong", 0);
 	struct household h;
 	assert_int_equal(store_household_by_phone(st, "+84912000005", &h), STORE_OK);
-	assert_int_equal(store_household_set_optout(st, h.id, 1), STORE_OK);
+	assert_int_equal(store_household_set_optout(st, h.id, 1, clock_wall_s()), STORE_OK);
 	return st;
 }
 
@@ -141,7 +141,7 @@ static void test_fanout(void **state)
 	struct fanout_stats fs, pv;
 	int64_t id;
 	assert_int_equal(store_notice_preview(st, &r, &pv), STORE_OK);
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	assert_memory_equal(&fs, &pv, sizeof fs);
 	assert_int_equal(fs.households, 4);  /* Em opted out */
 	assert_int_equal(fs.opted_out, 1);
@@ -150,7 +150,7 @@ static void test_fanout(void **state)
 	assert_int_equal(fs.sms_gsm7, 1);    /* Binh has no accents */
 	assert_int_equal(fs.voice, 2);       /* Chi, Dung */
 	struct tally t = { 0 };
-	assert_int_equal(store_report_counts(st, id, tally, &t), STORE_OK);
+	assert_int_equal(store_report_counts(st, id, tally, &t, clock_wall_s()), STORE_OK);
 	assert_int_equal(t.sms_queued, 3);
 	assert_int_equal(t.voice_queued, 2);
 
@@ -158,7 +158,7 @@ static void test_fanout(void **state)
 	r.urgent = 1;
 	r.channels = CH_SMS;
 	r.targets = "dong,tay";
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	assert_int_equal(fs.households, 3);
 	assert_int_equal(fs.no_channel, 2);  /* Dung, Em: voice only */
 	assert_int_equal(fs.voice, 0);
@@ -167,7 +167,7 @@ static void test_fanout(void **state)
 	r.channels = CH_BOTH;
 	r.targets = "CHAN-NUOI";
 	r.sms_policy = SMSENC_ASCII;
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	assert_int_equal(fs.households, 2);
 	assert_int_equal(fs.sms_gsm7, 1);
 	assert_int_equal(fs.voice, 1);
@@ -178,10 +178,10 @@ static void test_fanout(void **state)
 	/* a removed household is not targeted */
 	struct household h;
 	assert_int_equal(store_household_by_phone(st, "+84912000001", &h), STORE_OK);
-	assert_int_equal(store_household_remove(st, h.id), STORE_OK);
+	assert_int_equal(store_household_remove(st, h.id, clock_wall_s()), STORE_OK);
 	assert_int_equal(store_notice_preview(st, &r, &fs), STORE_OK);
 	assert_int_equal(fs.sms, 1);
-	assert_int_equal(store_household_remove(st, h.id), STORE_NOTFOUND);
+	assert_int_equal(store_household_remove(st, h.id, clock_wall_s()), STORE_NOTFOUND);
 	store_close(st);
 }
 
@@ -202,17 +202,17 @@ static void test_cancel_and_reports(void **state)
 				.parts_ucs2 = 1, .parts_gsm7 = 1 };
 	struct fanout_stats fs;
 	int64_t id, latest;
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	assert_int_equal(store_notice_latest(st, &latest), STORE_OK);
 	assert_int_equal(latest, id);
 	char buf[512] = "";
-	assert_int_equal(store_report_unreached(st, id, collect, buf), STORE_OK);
+	assert_int_equal(store_report_unreached(st, id, collect, buf, clock_wall_s()), STORE_OK);
 	assert_string_equal(buf, "An:queued Binh:queued Chi:queued,queued Dung:queued ");
 	int n = -1;
-	assert_int_equal(store_notice_cancel(st, id, "test", &n), STORE_OK);
+	assert_int_equal(store_notice_cancel(st, id, "test", &n, clock_wall_s()), STORE_OK);
 	assert_int_equal(n, 5);
 	struct tally t = { 0 };
-	assert_int_equal(store_report_counts(st, id, tally, &t), STORE_OK);
+	assert_int_equal(store_report_counts(st, id, tally, &t, clock_wall_s()), STORE_OK);
 	assert_int_equal(t.cancelled, 5);
 	assert_int_equal(t.sms_queued + t.voice_queued, 0);
 	struct notice nt;
@@ -220,7 +220,7 @@ static void test_cancel_and_reports(void **state)
 	assert_string_equal(nt.state, "cancelled");
 	assert_string_equal(nt.text, "Họp");
 	store_notice_clear(&nt);
-	assert_int_equal(store_notice_cancel(st, 999, "test", &n), STORE_NOTFOUND);
+	assert_int_equal(store_notice_cancel(st, 999, "test", &n, clock_wall_s()), STORE_NOTFOUND);
 	buf[0] = '\0';
 	struct household h;
 	assert_int_equal(store_household_by_phone(st, "+84912000003", &h), STORE_OK);
@@ -252,23 +252,23 @@ static void test_report_wait(void **state)
 				.parts_ucs2 = 1, .parts_gsm7 = 1 };
 	struct fanout_stats fs;
 	int64_t id;
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	struct sms_job job;
 	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &job), STORE_OK);
 	assert_int_equal(store_sms_sent(st, &job, "m1", clock_wall_s()), STORE_OK);
 	store_sms_job_clear(&job);
 	char buf[256] = "";
-	assert_int_equal(store_report_unreached(st, id, collect_pending, buf), STORE_OK);
+	assert_int_equal(store_report_unreached(st, id, collect_pending, buf, clock_wall_s()), STORE_OK);
 	assert_string_equal(buf, "An:sent(pending) Binh:queued(pending) ");
 	int pending = 0;
-	assert_int_equal(store_report_counts(st, id, pending_count, &pending), STORE_OK);
+	assert_int_equal(store_report_counts(st, id, pending_count, &pending, clock_wall_s()), STORE_OK);
 	assert_int_equal(pending, 2);
 	clock_advance(3601 * 1000);
 	buf[0] = '\0';
-	assert_int_equal(store_report_unreached(st, id, collect_pending, buf), STORE_OK);
+	assert_int_equal(store_report_unreached(st, id, collect_pending, buf, clock_wall_s()), STORE_OK);
 	assert_string_equal(buf, "An:sent Binh:queued(pending) ");
 	pending = 0;
-	assert_int_equal(store_report_counts(st, id, pending_count, &pending), STORE_OK);
+	assert_int_equal(store_report_counts(st, id, pending_count, &pending, clock_wall_s()), STORE_OK);
 	assert_int_equal(pending, 1);
 	store_close(st);
 }
@@ -277,7 +277,7 @@ static void test_events_append_only(void **state)
 {
 	(void)state;
 	struct store *st = village();
-	assert_int_equal(store_event(st, "test", 0, 0, 0, NULL, "x"), STORE_OK);
+	assert_int_equal(store_event(st, "test", 0, 0, 0, NULL, "x", clock_wall_s()), STORE_OK);
 	store_close(st);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -295,11 +295,11 @@ static void test_phone_unique_among_active(void **state)
 	snprintf(h.name, sizeof h.name, "Dup");
 	snprintf(h.phone, sizeof h.phone, "+84912000001");
 	h.channel = CH_SMS;
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_CONFLICT);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_CONFLICT);
 	struct household old;
 	assert_int_equal(store_household_by_phone(st, "+84912000001", &old), STORE_OK);
-	assert_int_equal(store_household_remove(st, old.id), STORE_OK);
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	assert_int_equal(store_household_remove(st, old.id, clock_wall_s()), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
 	store_close(st);
 }
 

@@ -35,7 +35,7 @@ static void add(const char *name, const char *phone, int channel)
 	h.channel = channel;
 	h.accents = 1;
 	snprintf(h.groups, sizeof h.groups, "xom1");
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
 }
 
 static int64_t notice(const char *text, int channels)
@@ -50,7 +50,7 @@ static int64_t notice(const char *text, int channels)
 	r.parts_gsm7 = 1;
 	int64_t id;
 	struct fanout_stats fs;
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	return id;
 }
 

@@ -37,7 +37,7 @@ static void add(const char *name, const char *phone, int acc)
 	h.channel = CH_SMS;
 	h.accents = acc;
 	snprintf(h.groups, sizeof h.groups, "xom1");
-	assert_int_equal(store_household_insert(st, &h, NULL), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
 }
 
 static int64_t notice(const char *text, int urgent)
@@ -53,7 +53,7 @@ static int64_t notice(const char *text, int urgent)
 	r.parts_gsm7 = 1;
 	int64_t id;
 	struct fanout_stats fs;
-	assert_int_equal(store_notice_create(st, &r, &id, &fs), STORE_OK);
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
 	return id;
 }
 
@@ -109,7 +109,7 @@ static struct counts counts_of(int64_t nid)
 {
 	struct counts k;
 	memset(&k, 0, sizeof k);
-	assert_int_equal(store_report_counts(st, nid, count_cb, &k), STORE_OK);
+	assert_int_equal(store_report_counts(st, nid, count_cb, &k, clock_wall_s()), STORE_OK);
 	return k;
 }
 

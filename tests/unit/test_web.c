@@ -522,7 +522,7 @@ static void test_pages(void **state)
 	h.channel = CH_SMS;
 	h.accents = 1;
 	int64_t hid;
-	assert_int_equal(store_household_insert(st, &h, &hid), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, &hid, clock_wall_s()), STORE_OK);
 	add_user("can-bo", "secret-pass-2");
 
 	struct web_reply rep;
@@ -642,7 +642,7 @@ static void add_household(const char *name, const char *phone, const char *group
 	snprintf(h.groups, sizeof h.groups, "%s", groups);
 	h.channel = channel;
 	h.accents = 1;
-	assert_int_equal(store_household_insert(st, &h, id), STORE_OK);
+	assert_int_equal(store_household_insert(st, &h, id, clock_wall_s()), STORE_OK);
 }
 
 /* POSTs body (after "csrf=...&") to path; the reply must have `status` and
@@ -825,7 +825,7 @@ static void test_inbox(void **state)
 	snprintf(sd.phone, sizeof sd.phone, "+84987000111");
 	snprintf(sd.role, sizeof sd.role, "head");
 	snprintf(sd.name, sizeof sd.name, "Trưởng thôn <Bình>");
-	assert_int_equal(store_sender_add(st, &sd, NULL), STORE_OK);
+	assert_int_equal(store_sender_add(st, &sd, NULL, clock_wall_s()), STORE_OK);
 	add_user("can-bo", "secret-pass-2");
 	char cookie[128], csrf[WEB_HEX_LEN + 1];
 	session_for("can-bo", "secret-pass-2", cookie, csrf);
@@ -911,7 +911,7 @@ static int add_state(const struct report_count *c, void *arg)
 static int count_state(int64_t notice, const char *state)
 {
 	struct state_count sc = { state, 0 };
-	assert_int_equal(store_report_counts(st, notice, add_state, &sc), STORE_OK);
+	assert_int_equal(store_report_counts(st, notice, add_state, &sc, clock_wall_s()), STORE_OK);
 	return sc.n;
 }
 

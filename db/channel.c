@@ -1,10 +1,15 @@
 /* channel — see channel.h.  The states per channel are the user-facing
  * contract (README "Delivery states"). */
 #include "db/channel.h"
+#include "db/store.h" /* CH_SMS, CH_VOICE */
 
 #include <stddef.h>
 #include <string.h>
 
+static const char *const sms_states[] = { "queued", "sending", "sent", "delivered", "failed", "expired",
+					  "cancelled", "uncertain", NULL };
+static const char *const voice_states[] = { "queued", "dialing", "ringing", "answered", "played", "confirmed",
+					    "unreached", "failed", "expired", "cancelled", NULL };
 static const char *const sms_reached[] = { "delivered", NULL };
 static const char *const sms_final[] = { "delivered", "failed", "expired", "cancelled", "uncertain", NULL };
 static const char *const voice_reached[] = { "confirmed", "played", NULL };
@@ -12,9 +17,9 @@ static const char *const voice_final[] = { "confirmed", "played", "unreached", "
 					   NULL };
 
 const struct channel channel_table[] = {
-	{ "sms", "SMS", sms_reached, sms_final },
-	{ "voice", "Gọi điện", voice_reached, voice_final },
-	{ NULL, NULL, NULL, NULL },
+	{ "sms", CH_SMS, "SMS", sms_states, sms_reached, sms_final },
+	{ "voice", CH_VOICE, "Gọi điện", voice_states, voice_reached, voice_final },
+	{ NULL, 0, NULL, NULL, NULL, NULL },
 };
 
 static int in(const char *const *list, const char *s)
@@ -51,4 +56,10 @@ int channel_state_final(const char *id, const char *state)
 {
 	const struct channel *c = channel_find(id);
 	return c && in(c->final, state);
+}
+
+int channel_state_known(const char *id, const char *state)
+{
+	const struct channel *c = channel_find(id);
+	return c && in(c->states, state);
 }

@@ -9,7 +9,10 @@
 
 struct channel {
 	const char *id;               /* "sms", "voice" */
+	int bit;                      /* its bit in a household's or notice's
+				       * channel mask (CH_SMS, CH_VOICE in store.h) */
 	const char *label_vi;         /* "SMS", "Gọi điện" */
+	const char *const *states;    /* every state a delivery may be in; NULL-terminated */
 	const char *const *reached;   /* NULL-terminated */
 	const char *const *final;     /* NULL-terminated; includes the reached ones */
 };
@@ -28,7 +31,20 @@ int channel_state_reached(const char *state);
 /* `state` is final on channel `id` (an unknown channel: never final). */
 int channel_state_final(const char *id, const char *state);
 
+/* `state` is one the channel `id` has (what the schema's triggers allow). */
+int channel_state_known(const char *id, const char *state);
+
 /* The reached states of every channel, as the SQL list the store's queries
  * embed; a unit test keeps it equal to the table. */
 #define CHANNEL_REACHED_SQL "('delivered', 'played', 'confirmed')"
+
+/* The pairs (channel, state) the schema allows, as the condition its
+ * triggers check (migration 8, db/schema.h); a unit test keeps it equal to
+ * the table.  A new channel or state is a new migration that recreates the
+ * triggers with this condition. */
+#define CHANNEL_STATES_SQL(row)                                                                              \
+	"((" row ".channel = 'sms' AND " row ".state IN ('queued', 'sending', 'sent', 'delivered', 'failed',"     \
+	" 'expired', 'cancelled', 'uncertain'))"                                                             \
+	" OR (" row ".channel = 'voice' AND " row ".state IN ('queued', 'dialing', 'ringing', 'answered',"       \
+	" 'played', 'confirmed', 'unreached', 'failed', 'expired', 'cancelled')))"
 #endif

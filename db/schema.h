@@ -3,6 +3,7 @@
  * append a new one.  See store.c for how they are applied. */
 #ifndef LOA_SCHEMA_H
 #define LOA_SCHEMA_H
+#include "db/channel.h" /* CHANNEL_STATES_SQL */
 
 static const char *const store_migrations[] = {
 	/* 1: households, groups, senders, notices, deliveries, attempts, events,
@@ -244,6 +245,15 @@ static const char *const store_migrations[] = {
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX code_failures_sender ON code_failures(sender_id, at);"
 	"CREATE INDEX outbox_created ON outbox(created_at);",
+	/* 8: the schema checks delivery states against the channel table
+	 *    (db/channel.c): a state another channel has, or none has, is
+	 *    refused on insert and on update, whoever writes it. */
+	"CREATE TRIGGER deliveries_state_insert BEFORE INSERT ON deliveries"
+	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;"
+	"CREATE TRIGGER deliveries_state_update BEFORE UPDATE OF channel, state ON deliveries"
+	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;",
 };
 
 #endif

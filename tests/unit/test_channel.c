@@ -31,6 +31,44 @@ static void test_reached_sql_matches_table(void **state)
 	assert_int_equal(quotes, 2 * n);
 }
 
+/* The schema's trigger condition lists, per channel, exactly the table's
+ * states: each one inside that channel's clause, and nothing more. */
+static void test_states_sql_matches_table(void **state)
+{
+	(void)state;
+	const char *sql = CHANNEL_STATES_SQL("NEW");
+	int n = 0;
+	for (const struct channel *c = channel_table; c->id; c++) {
+		char head[64];
+		snprintf(head, sizeof head, "NEW.channel = '%s' AND NEW.state IN (", c->id);
+		const char *clause = strstr(sql, head);
+		assert_non_null(clause);
+		const char *end = strchr(clause + strlen(head), ')');
+		assert_non_null(end);
+		int in_clause = 0;
+		for (const char *p = clause + strlen(head); p < end; p++)
+			in_clause += *p == '\'';
+		int k = 0;
+		for (const char *const *s = c->states; *s; s++, k++) {
+			char quoted[40];
+			snprintf(quoted, sizeof quoted, "'%s'", *s);
+			const char *at = strstr(clause, quoted);
+			assert_true(at && at < end);
+		}
+		assert_int_equal(in_clause, 2 * k);
+		n++;
+		/* final and reached states are states of the channel */
+		for (const char *const *s = c->final; *s; s++)
+			assert_true(channel_state_known(c->id, *s));
+	}
+	int channels = 0;
+	for (const char *p = sql; (p = strstr(p, "NEW.channel = ")); p++)
+		channels++;
+	assert_int_equal(channels, n);
+	assert_false(channel_state_known("sms", "confirmed"));
+	assert_false(channel_state_known("voice", "delivered"));
+}
+
 static void test_labels_and_states(void **state)
 {
 	(void)state;
@@ -58,6 +96,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reached_sql_matches_table),
 		cmocka_unit_test(test_labels_and_states),
+		cmocka_unit_test(test_states_sql_matches_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,43 @@ static void test_events_append_only(void **state)
 	sqlite3_close(db);
 }
 
+/* The schema refuses a delivery state its channel does not have, whoever
+ * writes it (migration 8's triggers read the channel table). */
+static void test_delivery_states_checked(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	struct notice_req r = { .text = "Họp thôn", .targets = "all", .channels = CH_BOTH, .source = "test",
+				.sms_policy = SMSENC_AUTO, .parts_ucs2 = 1, .parts_gsm7 = 1 };
+	struct fanout_stats fs;
+	int64_t id;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
+	assert_true(fs.sms > 0 && fs.voice > 0);
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	static const char *const refused[] = {
+		"UPDATE deliveries SET state = 'delivered' WHERE channel = 'voice'",
+		"UPDATE deliveries SET state = 'confirmed' WHERE channel = 'sms'",
+		"UPDATE deliveries SET state = 'informed' WHERE channel = 'sms'",
+		"UPDATE deliveries SET channel = 'voice', state = 'sent' WHERE channel = 'sms'",
+		"INSERT INTO deliveries(notice_id, household_id, channel, state, next_at, updated_at)"
+		" SELECT notice_id, household_id, 'sms', 'played', 0, 0 FROM deliveries LIMIT 1",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char *msg = NULL;
+		assert_int_not_equal(sqlite3_exec(db, refused[i], NULL, NULL, &msg), SQLITE_OK);
+		assert_non_null(msg);
+		assert_non_null(strstr(msg, "delivery state not allowed for its channel"));
+		sqlite3_free(msg);
+	}
+	assert_int_equal(sqlite3_exec(db, "UPDATE deliveries SET state = 'delivered' WHERE channel = 'sms'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE deliveries SET state = 'confirmed' WHERE channel = 'voice'", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static void test_phone_unique_among_active(void **state)
 {
 	(void)state;
@@ -312,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_wait, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_events_append_only, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_phone_unique_among_active, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_delivery_states_checked, mkdb, rmdb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

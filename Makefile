@@ -37,7 +37,7 @@ endif
 CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC   := $(filter-out gateway/main.c,$(wildcard base/*.c db/*.c modem/*.c sim/*.c tts/*.c gateway/*.c))
+LIB_SRC   := $(filter-out app/main.c,$(wildcard base/*.c db/*.c modem/*.c sim/*.c tts/*.c gateway/*.c app/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,7 +70,7 @@ $(BUILD)/libloa.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/loa: $(BUILD)/gateway/main.o $(BUILD)/libloa.a
+$(BUILD)/loa: $(BUILD)/app/main.o $(BUILD)/libloa.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libloa.a

@@ -278,3 +278,20 @@ size_t util_escape_ctl(const char *in, char *out, size_t outsz)
 	out[o] = '\0';
 	return o;
 }
+
+void util_vfline(FILE *f, const char *fmt, va_list ap)
+{
+	char raw[2048], safe[4 * sizeof raw];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	util_escape_ctl(raw, safe, sizeof safe);
+	fputs(safe, f);
+	fputc('\n', f);
+}
+
+void util_fline(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	util_vfline(f, fmt, ap);
+	va_end(ap);
+}

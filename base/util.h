@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -53,4 +54,14 @@ char *util_path_join(const char *a, const char *b);
  * valid UTF-8 (Vietnamese) is kept; stops at a whole character when `out`
  * is full.  Returns the length written. */
 size_t util_escape_ctl(const char *in, char *out, size_t outsz);
+/* One line on `f` that carries outside strings: formatted, every control
+ * byte escaped (util_escape_ctl), then a newline, so a text cannot move the
+ * cursor, ring or forge a line. */
+void util_fline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void util_vfline(FILE *f, const char *fmt, va_list ap);
+
+/* The exit codes of every `loa` command, and what the functions behind
+ * them return: 0 ok, 1 a runtime failure (database, modem), 2 a usage or
+ * input error (one clear line says which). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 #endif

@@ -30,6 +30,8 @@ struct store;
 #define STORE_CONFLICT (-3)
 
 enum { CH_SMS = 1, CH_VOICE = 2, CH_BOTH = 3 };
+/* sms.encoding: what a notice's SMS use (notice_req.sms_policy). */
+enum sms_encoding_policy { SMSENC_AUTO = 0, SMSENC_UNICODE, SMSENC_ASCII };
 
 STORE_CHECK int store_open(const char *path, struct store **out, char *err, size_t errlen);
 /* Opens and migrates only up to `version` (tests of the upgrade path). */

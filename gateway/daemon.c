@@ -28,7 +28,7 @@
 
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/phone.h"

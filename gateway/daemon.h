@@ -1,7 +1,7 @@
 /* daemon — `loa run`: the SMS delivery daemon (see daemon.c for the design). */
 #ifndef LOA_DAEMON_H
 #define LOA_DAEMON_H
-#include "gateway/config.h"
+#include "app/config.h"
 
 #include <stdint.h>
 

@@ -5,7 +5,7 @@
 #define LOA_DAEMON_INT_H
 #include "db/store_call.h"
 #include "db/store_sms.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "gateway/daemon.h"
 #include "modem/at.h"
 #include "modem/call.h"

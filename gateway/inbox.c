@@ -57,13 +57,13 @@ static const struct allowance {
 	int fixed;
 	const char *key;       /* named in the reason when it is used up */
 } allowances[] = {
-	[R_GENERAL] = { "reply", ",reply,summary,", 1, offsetof(struct loa_config, sc_reply_per_hour), 0,
+	[R_GENERAL] = { "reply", ",reply,summary,", 1, offsetof(struct inbox_cfg, reply_per_hour), 0,
 			"reply_per_hour" },
-	[R_SUMMARY] = { "summary", ",reply,summary,", 1, offsetof(struct loa_config, sc_reply_per_hour), 0,
+	[R_SUMMARY] = { "summary", ",reply,summary,", 1, offsetof(struct inbox_cfg, reply_per_hour), 0,
 			"reply_per_hour" },
-	[R_COMMAND] = { "command", ",command,", 1, offsetof(struct loa_config, sc_command_per_hour), 0,
+	[R_COMMAND] = { "command", ",command,", 1, offsetof(struct inbox_cfg, command_per_hour), 0,
 			"command_per_hour" },
-	[R_FORWARD] = { "forward", ",forward,", 0, offsetof(struct loa_config, sc_forward_per_hour), 0,
+	[R_FORWARD] = { "forward", ",forward,", 0, offsetof(struct inbox_cfg, forward_per_hour), 0,
 			"forward_per_hour" },
 	[R_ALERT] = { "alert", ",alert,", 1, 0, 2, "alerts" },
 	[R_LOCKED] = { "alert", ",alert,", 1, 0, 1, "alerts" },
@@ -71,7 +71,7 @@ static const struct allowance {
 
 struct ctx {
 	struct store *st;
-	const struct loa_config *cfg;
+	const struct inbox_cfg *cfg;
 	int64_t inbound_id, now;
 	char from[24];            /* E.164 */
 	enum reply_kind kind;     /* of this message's replies */
@@ -221,7 +221,7 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 			db(c, store_pending_update(c->st, p->id, "superseded", p->wrong, "held for the budget", 0));
 		struct pending h = { .sender_id = s->id, .targets = (char *)plan->req.targets,
 				     .text = plan->text, .channels = plan->req.channels, .urgent = plan->req.urgent,
-				     .created_at = c->now, .expires_at = c->now + c->cfg->sc_confirm_s };
+				     .created_at = c->now, .expires_at = c->now + c->cfg->confirm_s };
 		snprintf(h.code, sizeof h.code, "%s", code);
 		snprintf(h.state, sizeof h.state, "held");
 		if (db(c, store_pending_add(c->st, &h, NULL)) != STORE_OK) {
@@ -229,9 +229,9 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 			return;
 		}
 		decide(c, "pending", "held: %d SMS parts today + %d would exceed the daily budget of %d", used, need,
-		       c->cfg->daily_sms_parts);
+		       c->cfg->notice.daily_sms_parts);
 		reply(c, "Vuot han muc SMS/ngay (%d+%d/%d phan). Van gui: tra loi GUI %s trong %d phut.",
-		      used, need, c->cfg->daily_sms_parts, code, c->cfg->sc_confirm_s / 60);
+		      used, need, c->cfg->notice.daily_sms_parts, code, c->cfg->confirm_s / 60);
 		return;
 	}
 	send_now(c, s, plan, 0, p ? p->id : 0);
@@ -242,7 +242,7 @@ static int plan_for(struct ctx *c, const char *text, const char *targets, int ch
 {
 	char err[300], source[40];
 	snprintf(source, sizeof source, "sms:%s", c->from);
-	int rc = notice_plan(c->st, c->cfg, text, targets, channels, urgent, 0, source, plan, err, sizeof err);
+	int rc = notice_plan(c->st, &c->cfg->notice, text, targets, channels, urgent, 0, source, plan, err, sizeof err);
 	if (rc) {
 		decide(c, "refused", "%s", err);
 		reply(c, "Khong gui duoc: %s", err);
@@ -271,7 +271,7 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 	}
 	struct pending p = { .sender_id = s->id, .targets = (char *)targets, .text = plan.text,
 			     .channels = plan.req.channels, .urgent = urgent, .created_at = c->now,
-			     .expires_at = c->now + c->cfg->sc_confirm_s };
+			     .expires_at = c->now + c->cfg->confirm_s };
 	make_code(p.code);
 	if (store_pending_add(c->st, &p, NULL) != STORE_OK) {
 		decide(c, "refused", "database: %s", store_errmsg(c->st));
@@ -284,7 +284,7 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 	reply(c, "Xem truoc%s: \"%s\" %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
 	      urgent ? " (KHAN)" : "", head, plan.stats.households, plan.stats.sms,
 	      plan.stats.sms_ucs2 ? plan.parts_ucs2 : plan.parts_gsm7, plan.stats.voice, plan.cost, p.code,
-	      c->cfg->sc_confirm_s / 60);
+	      c->cfg->confirm_s / 60);
 	notice_plan_free(&plan);
 }
 
@@ -364,7 +364,7 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 	}
 	struct pending p = { .sender_id = s->id, .notice_id = id, .targets = n.targets, .text = n.text,
 			     .channels = n.channels, .urgent = n.urgent, .created_at = c->now,
-			     .expires_at = c->now + c->cfg->sc_confirm_s };
+			     .expires_at = c->now + c->cfg->confirm_s };
 	snprintf(p.action, sizeof p.action, "cancel");
 	make_code(p.code);
 	char head[64];
@@ -377,7 +377,7 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 	}
 	decide(c, "pending", "cancel of notice %lld awaits the one-time code", (long long)id);
 	reply(c, "Huy TB %lld \"%s\" (%d ho, %d tin chua gui se dung). Huy: tra loi XN %s trong %d phut.",
-	      (long long)id, head, r.households, r.queued, p.code, c->cfg->sc_confirm_s / 60);
+	      (long long)id, head, r.households, r.queued, p.code, c->cfg->confirm_s / 60);
 }
 
 static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pending *p, int override)
@@ -416,38 +416,38 @@ static const struct action *action_of(const struct pending *p)
 
 static void wrong_code(struct ctx *c, const struct sender *s, struct pending *p, int override)
 {
-	const struct loa_config *cfg = c->cfg;
+	const struct inbox_cfg *cfg = c->cfg;
 	int wrong = p->wrong + 1, in_window = 0, locked = 0;
-	int drop = wrong >= cfg->sc_max_wrong;
-	if (store_code_failure(c->st, s->id, c->now, cfg->sc_lock_window_s, cfg->sc_lock_wrong, &in_window,
+	int drop = wrong >= cfg->max_wrong;
+	if (store_code_failure(c->st, s->id, c->now, cfg->lock_window_s, cfg->lock_wrong, &in_window,
 			       &locked) != STORE_OK)
 		LOG_E("inbox", "recording a wrong code: %s", store_errmsg(c->st));
 	db(c, store_pending_update(c->st, p->id, drop || locked ? "dropped" : p->state, wrong,
 				   locked ? "sender locked after wrong codes" : drop ? "too many wrong codes" : "wrong code",
 				   0));
 	char span[16];
-	span_words(cfg->sc_lock_window_s, span, sizeof span);
+	span_words(cfg->lock_window_s, span, sizeof span);
 	if (locked) {
 		char nat[24];
 		phone_national(s->phone, nat, sizeof nat);
 		decide(c, "refused", "wrong code (%d of %d): %d wrong codes within %d s: %s locked out until "
-		       "`loa sender unlock %s`", wrong, cfg->sc_max_wrong, in_window, cfg->sc_lock_window_s, s->name, nat);
+		       "`loa sender unlock %s`", wrong, cfg->max_wrong, in_window, cfg->lock_window_s, s->name, nat);
 		db(c, store_event(c->st, "sender_locked", 0, 0, 0, NULL, s->phone, clock_wall_s()));
 		LOG_W("inbox", "sender %s (%s) locked out: %d wrong codes within %d s", nat, s->name, in_window,
-		      cfg->sc_lock_window_s);
+		      cfg->lock_window_s);
 		reply_as(c, R_ALERT, "Co nguoi nhap sai ma %d lan trong %s: so nay bi khoa lenh TB/MAU/HUY/XN/GUI. "
 			 "Van phong mo khoa bang: loa sender unlock %s", in_window, span, nat);
 		return;
 	}
 	decide(c, "refused", "wrong code (%d of %d)%s; %d of %d within %d s before the lock-out", wrong,
-	       cfg->sc_max_wrong, drop ? ": request dropped" : "", in_window, cfg->sc_lock_wrong, cfg->sc_lock_window_s);
+	       cfg->max_wrong, drop ? ": request dropped" : "", in_window, cfg->lock_wrong, cfg->lock_window_s);
 	if (drop)
 		reply(c, "Co nguoi nhap sai ma %d lan: yeu cau da bi huy. Neu khong phai ban, bao van phong.", wrong);
 	else if (!override && !strcmp(p->state, "held"))
 		reply(c, "Yeu cau dang cho vuot han muc: tra loi GUI <ma>.");
 	else
 		reply(c, "Sai ma (lan %d/%d). Neu ban khong nhap ma nay, co nguoi dang doan ma: bao van phong.", wrong,
-		      cfg->sc_max_wrong);
+		      cfg->max_wrong);
 }
 
 static void confirm(struct ctx *c, const struct sender *s, const char *code, int override)
@@ -630,7 +630,7 @@ static void from_household(struct ctx *c, const struct household *h, const struc
  * up the replies it gets as a sender. */
 static void forward_unknown(struct ctx *c, const char *text)
 {
-	const char *to = c->cfg->sc_forward_unknown;
+	const char *to = c->cfg->forward_unknown;
 	struct phone p;
 	if (!to[0] || phone_normalise(to, &p) != PHONE_MOBILE || !strcmp(p.e164, c->from))
 		return;
@@ -642,7 +642,7 @@ static void forward_unknown(struct ctx *c, const char *text)
 	queue(c, R_FORWARD, p.e164, msg);
 }
 
-int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound_id, const char *sender,
+int inbox_handle(struct store *st, const struct inbox_cfg *cfg, int64_t inbound_id, const char *sender,
 		 const char *text, int64_t now, struct inbox_result *res)
 {
 	memset(res, 0, sizeof *res);

@@ -28,7 +28,19 @@
 #ifndef LOA_INBOX_H
 #define LOA_INBOX_H
 #include "db/store.h"
-#include "gateway/config.h"
+#include "gateway/notice.h"
+
+/* What the short-code policy reads from the configuration ([shortcode],
+ * and the notice settings its broadcasts are planned with); config_inbox()
+ * fills it. */
+struct inbox_cfg {
+	struct notice_cfg notice;
+	int confirm_s;           /* a one-time code's life */
+	int max_wrong;           /* wrong codes that drop one request */
+	int reply_per_hour, command_per_hour, forward_per_hour; /* reply allowances */
+	int lock_wrong, lock_window_s; /* wrong codes in the window that lock a sender out */
+	char forward_unknown[32];      /* E.164 that unknown senders' texts go to, or "" */
+};
 
 struct inbox_result {
 	char decision[16];   /* accepted | pending | refused | ignored | stored */
@@ -39,6 +51,6 @@ struct inbox_result {
 				(the reason ends with which, and why) */
 };
 
-int inbox_handle(struct store *st, const struct loa_config *cfg, int64_t inbound_id, const char *sender,
+int inbox_handle(struct store *st, const struct inbox_cfg *cfg, int64_t inbound_id, const char *sender,
 		 const char *text, int64_t now, struct inbox_result *res);
 #endif

@@ -5,9 +5,21 @@
 #ifndef LOA_NOTICE_H
 #define LOA_NOTICE_H
 #include "db/store.h"
-#include "gateway/config.h"
 
 #include <stdio.h>
+
+/* What planning a notice reads from the configuration (config_notice()
+ * fills it from the [gateway], [sms], [voice] and [tts] sections). */
+struct notice_cfg {
+	int max_chars;           /* gateway.notice_max_chars */
+	int daily_sms_parts;     /* gateway.daily_sms_parts; 0 = no cap */
+	int sms_encoding;        /* sms.encoding: enum sms_encoding_policy */
+	int sms_max_parts;       /* sms.max_parts */
+	int sms_part_cost;       /* sms.part_cost, đồng */
+	int call_repeats;        /* voice.repeats */
+	int tts_rate;            /* tts.rate, words a minute */
+	int voice_modems;        /* enabled modems with an audio port */
+};
 
 /* Why notice_plan refused a notice: a stable code for callers that show
  * the reason in another language (the web page); err stays English. */
@@ -50,12 +62,12 @@ struct notice_plan {
 
 /* Validates text and targets and fills the plan's counts (no writes).
  * Returns 0, or EXIT_USAGE with a one-line reason in err. */
-int notice_plan(struct store *st, const struct loa_config *cfg, const char *text, const char *targets,
+int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,
 		int channels, int urgent, int64_t due_at, const char *source, struct notice_plan *p, char *err,
 		size_t errlen);
 void notice_plan_free(struct notice_plan *p);
 /* Writes the preview lines (households, parts, cost, calls). */
-void notice_plan_print(const struct notice_plan *p, const struct loa_config *cfg, FILE *out);
+void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg, FILE *out);
 /* Creates the notice and its deliveries in one transaction. */
 int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen);
 /* When a notice is due: "YYYY-MM-DD HH:MM", or "HH:MM" meaning its next

@@ -1,9 +1,8 @@
-/* report — see report.h; also the `loa report` subcommand. */
+/* report — see report.h (the command is app/cmd_report.c). */
 #include "gateway/report.h"
 
 #include "db/channel.h"
 
-#include "gateway/cli.h"
 #include "base/clock.h"
 #include "base/phone.h"
 #include "gateway/sheet.h"
@@ -73,7 +72,7 @@ static int print_unreached(const struct report_row *r, void *arg)
 	text_fpad(u->out, r->groups, 16);
 	text_fpad(u->out, r->state, 18);
 	u->acked += r->acked;
-	cli_fline(u->out, "%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
+	util_fline(u->out, "%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
 		  r->last_error);
 	u->n++;
 	return 0;
@@ -89,7 +88,7 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	clock_format_local(n.created_at, when, sizeof when);
 	fprintf(out, "Notice %lld  %s  to %s%s%s\n", (long long)n.id, when, n.targets, n.urgent ? "  URGENT" : "",
 		strcmp(n.state, "cancelled") == 0 ? "  (cancelled)" : "");
-	cli_fline(out, "%s", n.text);
+	util_fline(out, "%s", n.text);
 	fputc('\n', out);
 	store_notice_clear(&n);
 	struct counts c = { .out = out };
@@ -170,7 +169,7 @@ static int history_row(const struct report_row *r, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	cli_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s", (long long)r->notice_id, r->channel,
+	util_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s", (long long)r->notice_id, r->channel,
 		  r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error,
 		  r->acked ? "  (acknowledged by SMS)" : "");
 	return 0;
@@ -184,7 +183,7 @@ int report_household_text(struct store *st, int64_t household_id, FILE *out)
 		return rc;
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
-	cli_fline(out, "Household %lld: %s, %s, groups: %s", (long long)h.id, h.name, nat, h.groups);
+	util_fline(out, "Household %lld: %s, %s, groups: %s", (long long)h.id, h.name, nat, h.groups);
 	return store_report_household(st, household_id, history_row, out);
 }
 
@@ -237,44 +236,4 @@ int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len)
 	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe, %d dang gui, %d ho chua nhan (can den tan nha)",
 		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, s.pending, u.n);
 	return STORE_OK;
-}
-
-int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const char usage[] = "usage: loa report [ID] [--csv] [--unreached] | loa report --household ID [--csv]";
-	static const struct option o[] = {
-		{ "csv", no_argument, NULL, 'C' }, { "unreached", no_argument, NULL, 'U' },
-		{ "household", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
-	};
-	int csv = 0, unreached = 0, c;
-	long hid = 0, nid = 0;
-	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
-		if (c == 'C')
-			csv = 1;
-		else if (c == 'U')
-			unreached = 1;
-		else if (c == 'H' && util_parse_long(optarg, 1, INT32_MAX, &hid) == 0)
-			;
-		else
-			return cli_err(EXIT_USAGE, "%s", usage);
-	}
-	if (optind < argc - 1 || (optind == argc - 1 && (hid || util_parse_long(argv[optind], 1, INT32_MAX, &nid))))
-		return cli_err(EXIT_USAGE, "%s", usage);
-	struct store *st;
-	int rc = cli_store(ctx, &st);
-	if (rc)
-		return rc;
-	if (hid) {
-		rc = csv ? report_household_csv(st, hid, stdout) : report_household_text(st, hid, stdout);
-		if (rc == STORE_NOTFOUND)
-			return cli_err(EXIT_USAGE, "no household %ld", hid);
-		return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
-	}
-	int64_t id = nid;
-	if (!id && store_notice_latest(st, &id) != STORE_OK)
-		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
-	rc = csv ? report_notice_csv(st, id, unreached, stdout) : report_notice_text(st, id, stdout);
-	if (rc == STORE_NOTFOUND)
-		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
-	return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
 }

@@ -38,7 +38,7 @@
 
 #include "db/store.h"
 #include "db/store_web.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"

@@ -3,7 +3,7 @@
  * web_stop let the daemon run the same server in-process. */
 #ifndef LOA_WEB_H
 #define LOA_WEB_H
-#include "gateway/config.h"
+#include "app/config.h"
 
 #include <stddef.h>
 

@@ -2,7 +2,7 @@
 #include "gateway/web_auth.h"
 
 #include "db/store.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"

@@ -11,7 +11,7 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "db/store_web.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "base/clock.h"
 #include "gateway/household.h"
 #include "base/log.h"
@@ -1045,7 +1045,9 @@ static int plan_draft(struct page *p, struct draft *d, struct notice_plan *plan)
 	if (due_draft(p, d) != 0)
 		return -1;
 	snprintf(source, sizeof source, "web:%s", p->user);
-	int rc = notice_plan(p->st, &p->app->cfg, d->text, d->to, d->channels, d->urgent, d->due_at, source, plan,
+	struct notice_cfg nc;
+	config_notice(&p->app->cfg, &nc);
+	int rc = notice_plan(p->st, &nc, d->text, d->to, d->channels, d->urgent, d->due_at, source, plan,
 			     err, sizeof err);
 	if (rc == EXIT_USAGE) {
 		char vi[320];

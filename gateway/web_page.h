@@ -11,7 +11,7 @@
  * does, so the page and `loa report` / `loa notice` never disagree. */
 #ifndef LOA_WEB_PAGE_H
 #define LOA_WEB_PAGE_H
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/util.h"
 #include "gateway/web_req.h"
 

@@ -3,7 +3,7 @@
  * normalising, WAV write) with the cache bypassed.  Target: < 0.5 s on a
  * 2-core machine.  Prints the best and median of several runs. */
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "tts/tts_engine.h"
 
 #include <sndfile.h>

@@ -27,7 +27,7 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "gateway/inbox.h"
 #include "base/log.h"
 #include "gateway/notice.h"
@@ -54,6 +54,21 @@ static const struct {
 
 static struct store *st;
 static struct loa_config cfg;
+
+
+/* The narrow settings of the current test config (config_inbox/notice). */
+static const struct inbox_cfg *inbox_of(const struct loa_config *c)
+{
+	static struct inbox_cfg ic;
+	config_inbox(c, &ic);
+	return &ic;
+}
+static const struct notice_cfg *notice_of(const struct loa_config *c)
+{
+	static struct notice_cfg nc;
+	config_notice(c, &nc);
+	return &nc;
+}
 
 static void must(int ok)
 {
@@ -118,7 +133,7 @@ static void village(void)
 	const char *targets[] = { "all", "tay" };
 	for (int i = 0; i < 2; i++) {
 		struct notice_plan plan;
-		must(notice_plan(st, &cfg, "Bão số 6", targets[i], CH_SMS, 1, 0, "cli", &plan, err, sizeof err) == 0);
+		must(notice_plan(st, notice_of(&cfg), "Bão số 6", targets[i], CH_SMS, 1, 0, "cli", &plan, err, sizeof err) == 0);
 		int64_t id;
 		must(notice_create(st, &plan, &id, err, sizeof err) == 0);
 		notice_plan_free(&plan);
@@ -343,7 +358,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int64_t id = 0;
 			must(store_sms_inbound_cli(st, sender, text, clock_wall_s(), &id) == STORE_OK);
 			struct inbox_result res;
-			inbox_handle(st, &cfg, id, sender, text, clock_wall_s(), &res);
+			inbox_handle(st, inbox_of(&cfg), id, sender, text, clock_wall_s(), &res);
 			check_message(sender, text, &before, &res, was_locked);
 			free(text);
 		}

@@ -2,7 +2,7 @@
  * NULs, huge numbers) must not crash, must give bounded output, and the
  * plain spoken text must never contain a digit.  The first byte picks the
  * number style and SSML mode so every switch is exercised. */
-#include "gateway/config.h"
+#include "app/config.h"
 #include "tts/tts_front.h"
 
 #include <stdint.h>

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/log.h"
 #include "modem/at.h"
 

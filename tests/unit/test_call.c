@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "modem/at.h"
 #include "modem/audio.h"
 #include "modem/call.h"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/util.h"
 
 static int parse(struct loa_config *c, const char *text, char *err)

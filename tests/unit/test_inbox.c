@@ -17,7 +17,7 @@
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "gateway/inbox.h"
 #include "base/log.h"
 #include "gateway/notice.h"
@@ -30,6 +30,21 @@
 static struct store *st;
 static struct loa_config cfg;
 static struct inbox_result res;
+
+
+/* The narrow settings of the current test config (config_inbox/notice). */
+static const struct inbox_cfg *inbox_of(const struct loa_config *c)
+{
+	static struct inbox_cfg ic;
+	config_inbox(c, &ic);
+	return &ic;
+}
+static const struct notice_cfg *notice_of(const struct loa_config *c)
+{
+	static struct notice_cfg nc;
+	config_notice(c, &nc);
+	return &nc;
+}
 
 static void add_household(const char *name, const char *phone, const char *groups)
 {
@@ -85,7 +100,7 @@ static void sms(const char *from, const char *text)
 	int64_t id;
 	assert_int_equal(store_sms_inbound_cli(st, from, text, clock_wall_s(), &id), STORE_OK);
 	inbound_n = id;
-	inbox_handle(st, &cfg, id, from, text, clock_wall_s(), &res);
+	inbox_handle(st, inbox_of(&cfg), id, from, text, clock_wall_s(), &res);
 }
 
 static char last_reply[512], last_to[32];
@@ -382,7 +397,7 @@ static int64_t office_notice(const char *text, const char *targets, int urgent)
 {
 	struct notice_plan plan;
 	char err[256];
-	assert_int_equal(notice_plan(st, &cfg, text, targets, CH_SMS, urgent, 0, "cli", &plan, err, sizeof err), 0);
+	assert_int_equal(notice_plan(st, notice_of(&cfg), text, targets, CH_SMS, urgent, 0, "cli", &plan, err, sizeof err), 0);
 	int64_t id = 0;
 	assert_int_equal(notice_create(st, &plan, &id, err, sizeof err), 0);
 	notice_plan_free(&plan);

@@ -15,7 +15,7 @@
 #include "db/store.h"
 #include "db/store_sms.h"
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 
 static char dir[64], path[128];
 

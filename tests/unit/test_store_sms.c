@@ -13,7 +13,7 @@
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "gateway/daemon.h"
 #include "modem/cms.h"
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/util.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "tts/tts_dict.h"
 #include "tts/tts_front.h"
 

@@ -16,9 +16,9 @@
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "db/store_web.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "base/clock.h"
-#include "gateway/config.h"
+#include "app/config.h"
 #include "gateway/notice.h"
 #include "gateway/web_auth.h"
 #include "gateway/web_html.h"
@@ -27,6 +27,15 @@
 
 static char dir[64], path[128];
 static struct store *st;
+
+
+/* The narrow notice settings of the current test config (config_notice). */
+static const struct notice_cfg *notice_of(const struct loa_config *c)
+{
+	static struct notice_cfg nc;
+	config_notice(c, &nc);
+	return &nc;
+}
 
 static int setup_db(void **state)
 {
@@ -677,21 +686,21 @@ static void test_plan_errors(void **state)
 	/* the codes, and the English message the CLI prints */
 	struct notice_plan pl;
 	char err[512];
-	assert_int_equal(notice_plan(st, &app.cfg, "ab\xff", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "ab\xff", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_TEXT_UTF8);
 	assert_int_equal(pl.why_n, 3);
 	assert_string_equal(err, "text is not valid UTF-8 (byte 3); save it as UTF-8");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, &app.cfg, " \n ", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, notice_of(&app.cfg), " \n ", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_TEXT_EMPTY);
 	assert_string_equal(err, "text is empty");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, &app.cfg, "x", "nope", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "x", "nope", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_NO_GROUP);
 	assert_string_equal(pl.why_group, "nope");
 	assert_string_equal(err, "--to: no group 'nope' (loa group list shows them)");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, &app.cfg, "x", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_OK);
+	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "x", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_OK);
 	assert_int_equal(pl.why, NOTICE_WHY_NONE);
 	notice_plan_free(&pl);
 

@@ -9,7 +9,7 @@
  * cmd_notice, daemon_run, report_notice_text), so it exercises exactly the
  * code of a real gateway; only the modems are simulated. */
 #include "db/store.h"
-#include "gateway/cli.h"
+#include "app/cli.h"
 #include "gateway/daemon.h"
 #include "base/log.h"
 #include "gateway/report.h"

@@ -5,7 +5,7 @@
  * --chat exists so integration tests need neither python nor expect: each
  * STEP is sent and the answer printed on one line with \r \n and non-ASCII
  * bytes escaped, so a shell test can match "AT\r\r\nOK\r\n" literally. */
-#include "gateway/cli.h"
+#include "app/cli.h"
 
 #include "base/clock.h"
 #include "base/util.h"

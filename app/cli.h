@@ -4,11 +4,11 @@
 #ifndef LOA_CLI_H
 #define LOA_CLI_H
 #include <stdio.h>
-#include "gateway/config.h"
+#include "base/util.h" /* EXIT_OK, EXIT_RUNTIME, EXIT_USAGE; util_fline */
+#include "app/config.h"
 
 struct store;
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 struct cli_ctx {
 	const char *config_path;  /* -c FILE, or NULL */
@@ -30,8 +30,6 @@ void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After a change is made: EXIT_OK, or (the event of the change could not
  * be logged: `rc` from store_event) one line saying so and EXIT_RUNTIME. */
 int cli_event_result(struct store *st, int rc);
-/* The same on `f`. */
-void cli_fline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef int (*cli_fn)(struct cli_ctx *ctx, int argc, char **argv);
 

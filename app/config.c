@@ -4,7 +4,7 @@
  * A parse walks lines, finds the row for (section, key) and calls the row's
  * setter; the same setter applies defaults.  [modem NAME] sections repeat,
  * so their rows write into the current modem struct instead of the config. */
-#include "gateway/config.h"
+#include "app/config.h"
 
 #include "base/log.h"
 #include "base/util.h"
@@ -451,4 +451,32 @@ const char *config_datadir(void)
 			snprintf(found, sizeof found, "%s", LOA_DATADIR);
 	}
 	return found;
+}
+
+void config_notice(const struct loa_config *c, struct notice_cfg *out)
+{
+	memset(out, 0, sizeof *out);
+	out->max_chars = c->notice_max_chars;
+	out->daily_sms_parts = c->daily_sms_parts;
+	out->sms_encoding = c->sms_encoding;
+	out->sms_max_parts = c->sms_max_parts;
+	out->sms_part_cost = c->sms_part_cost;
+	out->call_repeats = c->call_repeats;
+	out->tts_rate = c->tts_rate;
+	for (int i = 0; i < c->n_modems; i++)
+		out->voice_modems += c->modems[i].enabled && c->modems[i].audio[0];
+}
+
+void config_inbox(const struct loa_config *c, struct inbox_cfg *out)
+{
+	memset(out, 0, sizeof *out);
+	config_notice(c, &out->notice);
+	out->confirm_s = c->sc_confirm_s;
+	out->max_wrong = c->sc_max_wrong;
+	out->reply_per_hour = c->sc_reply_per_hour;
+	out->command_per_hour = c->sc_command_per_hour;
+	out->forward_per_hour = c->sc_forward_per_hour;
+	out->lock_wrong = c->sc_lock_wrong;
+	out->lock_window_s = c->sc_lock_window_s;
+	snprintf(out->forward_unknown, sizeof out->forward_unknown, "%s", c->sc_forward_unknown);
 }

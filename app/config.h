@@ -7,14 +7,14 @@
  * Relative paths are taken relative to the directory of the config file. */
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
+#include "gateway/inbox.h"
+#include "gateway/notice.h"
 #include "modem/at.h" /* enum modem_family */
 
 #include <limits.h>
 
 #define LOA_MAX_MODEMS 16
 #define LOA_NAME_MAX 32
-
-enum sms_encoding_policy { SMSENC_AUTO = 0, SMSENC_UNICODE, SMSENC_ASCII };
 
 struct loa_modem_cfg {
 	char name[LOA_NAME_MAX];
@@ -102,6 +102,11 @@ int config_parse(struct loa_config *c, const char *name, const char *text,
 int config_load(struct loa_config *c, const char *explicit_path, char *err, unsigned errlen);
 
 const char *config_family_name(int family);
+
+/* The narrow settings each lower module takes, filled from `c`: nobody
+ * below the application copies or reads struct loa_config. */
+void config_notice(const struct loa_config *c, struct notice_cfg *out);
+void config_inbox(const struct loa_config *c, struct inbox_cfg *out);
 /* Writes the whole key table with defaults and docs (used for the man page
  * and by a test that checks configs/loa.conf documents every key). */
 void config_each_key(void (*fn)(const char *section, const char *key,

@@ -5,7 +5,7 @@
  * works anywhere); -o renders the audio exactly as a call would play it
  * (8 kHz mono WAV), bypassing the cache.  With neither, the spoken words
  * are printed.  TEXT "-" reads the text from standard input. */
-#include "gateway/cli.h"
+#include "app/cli.h"
 
 #include "base/util.h"
 #include "tts/tts_engine.h"

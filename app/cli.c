@@ -1,6 +1,6 @@
 /* cli — the pieces every subcommand shares: lazy config and store, the
  * one-line error convention, and `loa init`.  See cli.h. */
-#include "gateway/cli.h"
+#include "app/cli.h"
 
 #include "db/store.h"
 #include "base/log.h"
@@ -69,28 +69,11 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static void vline(FILE *f, const char *fmt, va_list ap)
-{
-	char raw[2048], safe[4 * sizeof raw];
-	vsnprintf(raw, sizeof raw, fmt, ap);
-	util_escape_ctl(raw, safe, sizeof safe);
-	fputs(safe, f);
-	fputc('\n', f);
-}
-
 void cli_line(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vline(stdout, fmt, ap);
-	va_end(ap);
-}
-
-void cli_fline(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(f, fmt, ap);
+	util_vfline(stdout, fmt, ap);
 	va_end(ap);
 }
 

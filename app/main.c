@@ -3,7 +3,7 @@
  * Each subcommand is owned by its module (household.c, notice.c, ...); this
  * file only wires them together and owns start-up order: clock, then config
  * (lazily, by the command), then the store. */
-#include "gateway/cli.h"
+#include "app/cli.h"
 
 #include "db/store.h"
 #include "base/clock.h"

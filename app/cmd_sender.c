@@ -1,7 +1,7 @@
 /* sender — the `loa sender`, `loa template` and `loa inbox` subcommands:
  * who may command the gateway by SMS, the stored notice templates, and
  * the audit view of every inbound message with its decision and replies. */
-#include "gateway/cli.h"
+#include "app/cli.h"
 
 #include "db/store.h"
 #include "db/store_shortcode.h"
@@ -261,7 +261,9 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 		if (store_sms_inbound_cli(st, from, text, now, &id) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 		struct inbox_result res;
-		if (inbox_handle(st, &ctx->cfg, id, from, text, now, &res) != 0)
+		struct inbox_cfg ic;
+		config_inbox(&ctx->cfg, &ic);
+		if (inbox_handle(st, &ic, id, from, text, now, &res) != 0)
 			return cli_err(EXIT_RUNTIME, "inbound %lld: short-code handling failed: %s", (long long)id,
 				       store_errmsg(st));
 		char sup[32] = "";

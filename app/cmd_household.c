@@ -1,0 +1,243 @@
+/* cmd_household — the `loa household` and `loa group` subcommands: the
+ * command line around household.h (import, list, add, edit, remove). */
+#include "base/clock.h"
+#include "gateway/household.h"
+#include "app/cli.h"
+#include "base/phone.h"
+#include "gateway/sheet.h"
+#include "base/text.h"
+#include "base/util.h"
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the subcommands ---- */
+
+static int print_row(const struct household *h, void *arg)
+{
+	int *count = arg;
+	char nat[20], id[24];
+	phone_national(h->phone, nat, sizeof nat);
+	snprintf(id, sizeof id, "%5lld ", (long long)h->id);
+	fputs(id, stdout);
+	text_fpad(stdout, h->name, 24);
+	text_fpad(stdout, nat, 12);
+	text_fpad(stdout, household_channel_name(h->channel), 5);
+	text_fpad(stdout, h->accents ? "yes" : "no", 3);
+	cli_line("%s%s%s", h->groups, h->opted_out ? "  [opted out]" : "", h->landline ? "  [landline]" : "");
+	(*count)++;
+	return 0;
+}
+
+static int hh_import(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int dry = 0, c;
+	static const struct option o[] = { { "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 } };
+	while ((c = getopt_long(argc, argv, "n", o, NULL)) != -1) {
+		if (c != 'n')
+			return cli_err(EXIT_USAGE, "usage: loa household import FILE.csv [--dry-run]");
+		dry = 1;
+	}
+	if (optind != argc - 1)
+		return cli_err(EXIT_USAGE, "usage: loa household import FILE.csv [--dry-run]");
+	const char *path = argv[optind];
+	size_t len;
+	char *data = util_read_file(path, &len);
+	if (!data)
+		return cli_err(EXIT_USAGE, "%s: %s", path, strerror(errno));
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc) {
+		free(data);
+		return rc;
+	}
+	struct import_result res;
+	rc = household_import(st, path, data, len, dry, stderr, stdout, &res);
+	free(data);
+	if (rc == EXIT_USAGE)
+		fprintf(stderr, "loa: %s: %d problem%s; nothing imported\n", path, res.errors, res.errors == 1 ? "" : "s");
+	else if (rc == EXIT_OK && dry)
+		printf("%s: %d households valid (dry run: nothing imported)\n", path, res.rows);
+	else if (rc == EXIT_OK)
+		printf("imported %d households from %s%s\n", res.imported, path,
+		       res.converted ? " (old numbers converted: see above)" : "");
+	return rc;
+}
+
+static int hh_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *group = NULL;
+	int csv = 0, c;
+	static const struct option o[] = { { "group", required_argument, NULL, 'g' },
+					    { "csv", no_argument, NULL, 'C' },
+					    { NULL, 0, NULL, 0 } };
+	while ((c = getopt_long(argc, argv, "g:", o, NULL)) != -1) {
+		if (c == 'g')
+			group = optarg;
+		else if (c == 'C')
+			csv = 1;
+		else
+			return cli_err(EXIT_USAGE, "usage: loa household list [--group G] [--csv]");
+	}
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (csv)
+		return household_write_csv(st, group, stdout) == STORE_OK ? EXIT_OK
+			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	int count = 0;
+	printf("%5s %-24s %-12s %-5s %-3s %s\n", "id", "name", "phone", "chan", "acc", "groups");
+	if (store_household_each(st, group, print_row, &count) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("%d household%s\n", count, count == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+static const struct option field_opts[] = {
+	{ "name", required_argument, NULL, 'N' }, { "phone", required_argument, NULL, 'P' },
+	{ "groups", required_argument, NULL, 'G' }, { "channel", required_argument, NULL, 'C' },
+	{ "accents", required_argument, NULL, 'A' }, { "note", required_argument, NULL, 'T' },
+	{ "opt-out", required_argument, NULL, 'O' }, { NULL, 0, NULL, 0 },
+};
+static const char field_letters[] = "NPGCAT";
+
+/* add and edit: fields from options over (for edit) the current values. */
+static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
+{
+	const char *usage = edit ? "usage: loa household edit ID [--name N] [--phone P] [--groups \"G …\"] "
+				   "[--channel sms|voice|both] [--accents yes|no] [--note T] [--opt-out yes|no]"
+				 : "usage: loa household add --name N --phone P [--groups \"G …\"] "
+				   "[--channel sms|voice|both] [--accents yes|no] [--note T]";
+	const char *f[HH_NCOLS] = { NULL };
+	const char *optout = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "", field_opts, NULL)) != -1) {
+		const char *p = c ? strchr(field_letters, c) : NULL;
+		if (p)
+			f[p - field_letters] = optarg;
+		else if (c == 'O' && edit)
+			optout = optarg;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	int64_t id = 0;
+	if (edit) {
+		long v;
+		if (optind != argc - 1 || util_parse_long(argv[optind], 1, INT32_MAX, &v) != 0)
+			return cli_err(EXIT_USAGE, "%s", usage);
+		id = v;
+	} else if (optind != argc) {
+		return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	struct household cur;
+	/* outlives the block below: f[] may point into it */
+	// cppcheck-suppress variableScope
+	char nat[20];
+	if (edit) {
+		if (store_household_get(st, id, &cur) != STORE_OK)
+			return cli_err(EXIT_USAGE, "no household %lld", (long long)id);
+		phone_national(cur.phone, nat, sizeof nat);
+		const char *curf[HH_NCOLS] = { cur.name, nat, cur.groups, household_channel_name(cur.channel),
+					       cur.accents ? "yes" : "no", cur.note };
+		for (int i = 0; i < HH_NCOLS; i++)
+			if (!f[i])
+				f[i] = curf[i];
+		/* A landline's channel must follow a phone change, not block it. */
+		if (f[HH_PHONE] != curf[HH_PHONE] && f[HH_CHANNEL] == curf[HH_CHANNEL])
+			f[HH_CHANNEL] = "";
+	} else if (!f[HH_NAME] || !f[HH_PHONE]) {
+		return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	struct household h;
+	char why[300], note[200];
+	int bad = household_from_fields(f, &h, why, sizeof why, note, sizeof note);
+	if (bad >= 0)
+		return cli_err(EXIT_USAGE, "--%s: %s", household_columns[bad], why);
+	if (note[0])
+		printf("%s\n", note);
+	if (edit) {
+		h.id = id;
+		h.opted_out = cur.opted_out;
+		if (optout) {
+			long v = util_streq_ci(optout, "yes") ? 1 : util_streq_ci(optout, "no") ? 0 : -1;
+			if (v < 0)
+				return cli_err(EXIT_USAGE, "--opt-out: '%s' is not yes or no", optout);
+			h.opted_out = (int)v;
+		}
+		rc = store_household_update(st, &h, clock_wall_s());
+	} else {
+		rc = store_household_insert(st, &h, &id, clock_wall_s());
+	}
+	if (rc == STORE_CONFLICT)
+		return cli_err(EXIT_USAGE, "--phone: %s", store_errmsg(st));
+	if (rc != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	rc = store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name, clock_wall_s());
+	printf("household %lld %s\n", (long long)id, edit ? "updated" : "added");
+	return cli_event_result(st, rc);
+}
+
+static int hh_remove(struct cli_ctx *ctx, int argc, char **argv)
+{
+	long v;
+	if (argc != 2 || util_parse_long(argv[1], 1, INT32_MAX, &v) != 0)
+		return cli_err(EXIT_USAGE, "usage: loa household remove ID");
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	rc = store_household_remove(st, v, clock_wall_s());
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no household %ld", v);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	rc = store_event(st, "household_removed", 0, 0, v, NULL, "", clock_wall_s());
+	printf("household %ld removed (its delivery history is kept)\n", v);
+	return cli_event_result(st, rc);
+}
+
+int cmd_household(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa household import|list|add|edit|remove ...";
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	argc--, argv++;
+	if (!strcmp(sub, "import"))
+		return hh_import(ctx, argc, argv);
+	if (!strcmp(sub, "list"))
+		return hh_list(ctx, argc, argv);
+	if (!strcmp(sub, "add"))
+		return hh_add_edit(ctx, argc, argv, 0);
+	if (!strcmp(sub, "edit"))
+		return hh_add_edit(ctx, argc, argv, 1);
+	if (!strcmp(sub, "remove"))
+		return hh_remove(ctx, argc, argv);
+	return cli_err(EXIT_USAGE, "unknown household command '%s'; %s", sub, usage);
+}
+
+static int print_group(const char *code, int n, void *arg)
+{
+	(void)arg;
+	printf("%-20s %d household%s\n", code, n, n == 1 ? "" : "s");
+	return 0;
+}
+
+int cmd_group(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[1], "list") != 0)
+		return cli_err(EXIT_USAGE, "usage: loa group list");
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	return store_group_each(st, print_group, NULL) == STORE_OK ? EXIT_OK
+		: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+}

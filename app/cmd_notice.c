@@ -1,0 +1,242 @@
+/* cmd_notice — the `loa notice` subcommand (send, list, show, cancel):
+ * the command line around notice.h, which plans and creates notices the
+ * same way for the CLI, the web page and short codes. */
+#include "gateway/notice.h"
+#include "db/channel.h"
+#include "db/store_shortcode.h"
+#include "db/store_sms.h"
+#include "app/cli.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "base/util.h"
+#include "tts/tts_audio.h"
+#include <unistd.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int n_send(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--sms] [--voice] [--urgent] "
+				    "[--at TIME] [--audio FILE] [--over-budget] [--dry-run] TEXT (or - to read stdin)";
+	static const struct option o[] = {
+		{ "to", required_argument, NULL, 't' }, { "sms", no_argument, NULL, 's' },
+		{ "voice", no_argument, NULL, 'v' }, { "urgent", no_argument, NULL, 'u' },
+		{ "at", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "audio", required_argument, NULL, 'A' }, { "over-budget", no_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *to = NULL, *audio = NULL;
+	int channels = 0, urgent = 0, dry = 0, over = 0, c;
+	int64_t at = 0;
+	while ((c = getopt_long(argc, argv, "t:", o, NULL)) != -1) {
+		switch (c) {
+		case 't': to = optarg; break;
+		case 's': channels |= CH_SMS; break;
+		case 'v': channels |= CH_VOICE; break;
+		case 'u': urgent = 1; break;
+		case 'n': dry = 1; break;
+		case 'A': audio = optarg; break;
+		case 'B': over = 1; break;
+		case 'a': {
+			int arc = notice_parse_at(optarg, clock_wall_s(), &at);
+			if (arc == NOTICE_AT_PAST)
+				return cli_err(EXIT_USAGE, "--at: '%s' is in the past", optarg);
+			if (arc != 0)
+				return cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", optarg);
+			break;
+		}
+		default: return cli_err(EXIT_USAGE, "%s", usage);
+		}
+	}
+	if (!to || optind >= argc)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct sbuf text;
+	sbuf_init(&text);
+	if (optind == argc - 1 && strcmp(argv[optind], "-") == 0) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+			sbuf_addn(&text, buf, n);
+		if (!text.s)
+			sbuf_add(&text, "");
+	} else {
+		for (int i = optind; i < argc; i++)
+			sbuf_printf(&text, "%s%s", i > optind ? " " : "", argv[i]);
+	}
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc) {
+		sbuf_free(&text);
+		return rc;
+	}
+	struct notice_plan plan;
+	char err[512];
+	if (strlen(text.s) != text.len) {
+		sbuf_free(&text);
+		return cli_err(EXIT_USAGE, "text contains a NUL byte");
+	}
+	struct notice_cfg nc;
+	config_notice(&ctx->cfg, &nc);
+	rc = notice_plan(st, &nc, text.s, to, channels, urgent, at, "cli", &plan, err, sizeof err);
+	sbuf_free(&text);
+	if (rc) {
+		notice_plan_free(&plan);
+		return cli_err(rc, "%s", err);
+	}
+	plan.req.budget_override = over;
+	/* A recording replaces the speech: converted to 8 kHz mono and
+	 * level-normalised into the spool before the notice exists, so a bad
+	 * file creates nothing. */
+	char *wav = NULL;
+	if (audio) {
+		char name[64];
+		snprintf(name, sizeof name, "audio/notice-%lld-%d.wav", (long long)clock_wall_s(), (int)getpid());
+		wav = util_path_join(ctx->cfg.spool, name);
+		char *dir = util_path_join(ctx->cfg.spool, "audio");
+		util_mkdirs(dir, 0750);
+		free(dir);
+		if (tts_audio_import(audio, wav, err, sizeof err) != 0) {
+			free(wav);
+			notice_plan_free(&plan);
+			return cli_err(EXIT_USAGE, "--audio: %s", err);
+		}
+		plan.req.audio_path = wav;
+		if (dry)
+			unlink(wav);
+	}
+	int64_t id = 0;
+	if (!dry && (rc = notice_create(st, &plan, &id, err, sizeof err)) != EXIT_OK) {
+		if (wav)
+			unlink(wav);
+		free(wav);
+		notice_plan_free(&plan);
+		return cli_err(rc, "%s", err);
+	}
+	if (wav && !dry)
+		printf("recorded speech: %s\n", wav);
+	free(wav);
+	if (dry)
+		printf("dry run: nothing created\n");
+	else
+		printf("notice %lld created%s\n", (long long)id, urgent ? " (urgent)" : "");
+	notice_plan_print(&plan, &nc, stdout);
+	if (at > 0) {
+		char when[32];
+		clock_format_local(at, when, sizeof when);
+		printf("scheduled: %s\n", when);
+	}
+	notice_plan_free(&plan);
+	return EXIT_OK;
+}
+
+struct tally {
+	int total, reached, pending;
+};
+
+static int add_count(const struct report_count *c, void *arg)
+{
+	struct tally *t = arg;
+	t->total += c->n;
+	if (channel_state_reached(c->state))
+		t->reached += c->n;
+	t->pending += c->pending;
+	return 0;
+}
+
+static int list_one(const struct notice *n, void *arg)
+{
+	struct store *st = arg;
+	struct tally t = { 0, 0, 0 };
+	if (store_report_counts(st, n->id, add_count, &t, clock_wall_s()) != STORE_OK)
+		return -1;
+	char when[32];
+	clock_format_local(n->created_at, when, sizeof when);
+	char head[48];
+	size_t i = 0, chars = 0;
+	/* the first ~36 characters, cut on a UTF-8 boundary */
+	while (n->text[i] && chars < 36 && i < sizeof head - 5) {
+		size_t k = 1;
+		while (((unsigned char)n->text[i + k] & 0xC0) == 0x80)
+			k++;
+		if (i + k >= sizeof head - 4)
+			break;
+		i += k;
+		chars++;
+	}
+	memcpy(head, n->text, i);
+	head[i] = '\0';
+	for (char *p = head; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	cli_line("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s", (long long)n->id, when, n->state, n->targets,
+		 t.reached, t.total, t.pending ? " (pending)" : "", head, n->text[i] ? "…" : "");
+	return 0;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	long v;
+	if (util_parse_long(s, 1, INT32_MAX, &v) != 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa notice send|list|show ID|cancel ID";
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	argc--, argv++;
+	if (!strcmp(sub, "send"))
+		return n_send(ctx, argc, argv);
+	struct store *st;
+	int64_t id = 0;
+	if (!strcmp(sub, "list")) {
+		if (argc != 1)
+			return cli_err(EXIT_USAGE, "usage: loa notice list");
+		int rc = cli_store(ctx, &st);
+		if (rc)
+			return rc;
+		return store_notice_each(st, 100, list_one, st) == STORE_OK ? EXIT_OK
+			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	}
+	if (strcmp(sub, "show") && strcmp(sub, "cancel"))
+		return cli_err(EXIT_USAGE, "unknown notice command '%s'; %s", sub, usage);
+	if (argc != 2 || parse_id(argv[1], &id) != 0)
+		return cli_err(EXIT_USAGE, "usage: loa notice %s ID", sub);
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (!strcmp(sub, "cancel")) {
+		int n = 0;
+		rc = store_notice_cancel(st, id, "cli", &n, clock_wall_s());
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+		if (rc)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		printf("notice %lld cancelled: %d pending deliveries cancelled; any in flight finish and are logged\n",
+		       (long long)id, n);
+		return EXIT_OK;
+	}
+	struct notice n;
+	rc = store_notice_get(st, id, &n);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	char when[32], due[32];
+	clock_format_local(n.created_at, when, sizeof when);
+	clock_format_local(n.due_at, due, sizeof due);
+	printf("notice %lld (%s)%s\ncreated: %s by %s\ndue: %s\nto: %s\nchannels: %s%s\nparts: %d Unicode, %d GSM 7-bit\n",
+	       (long long)n.id, n.state, n.urgent ? " URGENT" : "", when, n.source, due, n.targets,
+	       n.channels & CH_SMS ? "sms " : "", n.channels & CH_VOICE ? "voice" : "", n.parts_ucs2, n.parts_gsm7);
+	if (n.audio_path)
+		printf("audio: %s\n", n.audio_path);
+	printf("text:\n%s\n", n.text);
+	store_notice_clear(&n);
+	return EXIT_OK;
+}

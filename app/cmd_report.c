@@ -1,0 +1,53 @@
+/* cmd_report — the `loa report` subcommand: a notice's or a household's
+ * deliveries as text or CSV (report.h writes them). */
+#include "gateway/report.h"
+#include "db/channel.h"
+#include "app/cli.h"
+#include "base/clock.h"
+#include "base/phone.h"
+#include "gateway/sheet.h"
+#include "base/text.h"
+#include "base/util.h"
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa report [ID] [--csv] [--unreached] | loa report --household ID [--csv]";
+	static const struct option o[] = {
+		{ "csv", no_argument, NULL, 'C' }, { "unreached", no_argument, NULL, 'U' },
+		{ "household", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+	};
+	int csv = 0, unreached = 0, c;
+	long hid = 0, nid = 0;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c == 'C')
+			csv = 1;
+		else if (c == 'U')
+			unreached = 1;
+		else if (c == 'H' && util_parse_long(optarg, 1, INT32_MAX, &hid) == 0)
+			;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (optind < argc - 1 || (optind == argc - 1 && (hid || util_parse_long(argv[optind], 1, INT32_MAX, &nid))))
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (hid) {
+		rc = csv ? report_household_csv(st, hid, stdout) : report_household_text(st, hid, stdout);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, "no household %ld", hid);
+		return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
+	}
+	int64_t id = nid;
+	if (!id && store_notice_latest(st, &id) != STORE_OK)
+		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
+	rc = csv ? report_notice_csv(st, id, unreached, stdout) : report_notice_text(st, id, stdout);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+	return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
+}

@@ -9,7 +9,7 @@
  * second request finds the file. */
 #include "tts/tts_engine.h"
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "tts/tts_audio.h"

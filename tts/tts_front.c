@@ -11,7 +11,7 @@
  * starts with a pause or holds two in a row. */
 #include "tts/tts_front.h"
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/util.h"
 
 #include <stdint.h>

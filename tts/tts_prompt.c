@@ -6,7 +6,7 @@
  * replacing the file takes effect without clearing the cache. */
 #include "tts/tts_prompt.h"
 
-#include "gateway/config.h"
+#include "app/config.h"
 #include "base/util.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"

@@ -123,7 +123,7 @@ test: deps
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
-	  base db modem sim tts gateway tests/unit
+	  base db modem sim tts gateway app tests/unit
 
 # INSTALL_BIN: install this binary instead of building one (the install
 # test passes the binary under test, whatever flags built it).

@@ -7,7 +7,7 @@
  * Relative paths are taken relative to the directory of the config file. */
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
-#include "modem/at.h" /* enum modem_family */
+#include "modem/profile.h" /* enum modem_family */
 
 #include <limits.h>
 

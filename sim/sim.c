@@ -1,8 +1,9 @@
 /* sim — the simulator's core: modems and their life cycle (boot, vanish,
  * return, vanish for good), the timer list, report and call outcome rules,
  * the JSON logs and the control commands.  See sim.h for the shape; sim_at.c
- * owns the AT interpreter, sim_call.c the calls, sim_io.c the ptys and the
- * event loop.
+ * owns the AT interpreter (its commands in sim_generic.c, sim_sms.c and
+ * sim_family.c), sim_call.c the calls, sim_io.c the ptys and the event
+ * loop.
  *
  * Timers are one flat list scanned for the earliest due time (tens of
  * entries at most: one per part awaiting a report), dispatched through a

@@ -1,7 +1,8 @@
-/* sim_int — what the simulator's files share (sim.c core and control,
- * sim_at.c AT interpreter, sim_generic.c generic commands, sim_sms.c SMS
- * commands and deliveries, sim_family.c family tables, sim_call.c call
- * state machine, sim_io.c ptys and event loop).  Not for use outside sim/. */
+/* sim_int — what the simulator's files share (sim.c core, sim_ctl.c
+ * control commands, sim_at.c AT interpreter, sim_generic.c generic
+ * commands, sim_sms.c SMS commands and deliveries, sim_family.c family
+ * tables, sim_call.c call state machine, sim_io.c ptys and event loop).
+ * Not for use outside sim/. */
 #ifndef LOA_SIM_INT_H
 #define LOA_SIM_INT_H
 #include "sim/sim.h"
@@ -258,6 +259,15 @@ int sim_call_far(struct sim_modem *m, const char *number);
 int sim_store_free_slot(struct sim_modem *m);
 int sim_sr_used(const struct sim_modem *m);
 void sim_netq_drain(struct sim_modem *m);
+void sim_modem_arm_noise(struct sim_modem *m);
+/* Inbound messages held by the modem: queued from the network or stored. */
+int sim_inbound_pending(const struct sim_modem *m);
+/* The override for a number (same subscriber), created when `create`. */
+struct sim_override *sim_override_find(struct sim *s, const char *number, int create);
+/* Names of enum sim_report and enum sim_far values; index of `s` or -1. */
+extern const char *const sim_report_names[4];
+extern const char *const sim_far_names[4];
+int sim_name_index(const char *const *names, size_t n, const char *s);
 
 /* sim_at.c */
 void sim_at_reset(struct sim_modem *m);

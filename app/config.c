@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_HHMM, K_LEVEL, K_HOSTS };
+enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_FAMILY, K_HHMM, K_LEVEL, K_HOSTS };
 
 struct key {
 	const char *section; /* "modem" for [modem NAME] rows */
@@ -31,7 +31,6 @@ struct key {
 	const char *doc;
 };
 
-static const char *const fam_names[] = { "generic", "huawei", "simcom", "quectel", NULL };
 static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
 
 #define C(f) offsetof(struct loa_config, f), sizeof(((struct loa_config *)0)->f)
@@ -127,7 +126,7 @@ static const struct key keys[] = {
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
-	{ "modem", "family", K_ENUM, M(family), 0, 0, fam_names, "generic", "generic|huawei|simcom|quectel" },
+	{ "modem", "family", K_FAMILY, M(family), 0, 0, NULL, "generic", "generic|huawei|simcom|quectel" },
 	{ "modem", "pin", K_STR, M(pin), 0, 0, NULL, "", "SIM PIN, if the SIM asks for one" },
 	{ "modem", "baud", K_INT, M(baud), 9600, 4000000, NULL, "115200", "serial speed" },
 	{ "modem", "min_interval_ms", K_INT, M(min_interval_ms), 0, 600000, NULL, "0",
@@ -203,6 +202,20 @@ static int set_value(const struct key *k, void *base, const char *val, const cha
 			sbuf_init(&b);
 			for (int i = 0; k->enums[i]; i++)
 				sbuf_printf(&b, "%s%s", i ? "|" : "", k->enums[i]);
+			snprintf(why, whylen, "'%s' is not one of %s", val, b.s);
+			sbuf_free(&b);
+		}
+		return -1;
+	case K_FAMILY: /* the names are the rows of modem/profile.c */
+		if ((v = profile_by_name(val)) >= 0) {
+			*(int *)dst = (int)v;
+			return 0;
+		}
+		{
+			struct sbuf b;
+			sbuf_init(&b);
+			for (int i = 0; i < FAMILY_N; i++)
+				sbuf_printf(&b, "%s%s", i ? "|" : "", profile_name(i));
 			snprintf(why, whylen, "'%s' is not one of %s", val, b.s);
 			sbuf_free(&b);
 		}
@@ -409,9 +422,7 @@ int config_load(struct loa_config *c, const char *explicit_path, char *err, unsi
 
 const char *config_family_name(int family)
 {
-	if (family < 0 || family > FAMILY_QUECTEL)
-		return "?";
-	return fam_names[family];
+	return profile_name(family);
 }
 
 void config_each_key(void (*fn)(const char *, const char *, const char *, const char *, void *),
@@ -479,4 +490,15 @@ void config_inbox(const struct loa_config *c, struct inbox_cfg *out)
 	out->lock_wrong = c->sc_lock_wrong;
 	out->lock_window_s = c->sc_lock_window_s;
 	snprintf(out->forward_unknown, sizeof out->forward_unknown, "%s", c->sc_forward_unknown);
+}
+
+void config_web(const struct loa_config *c, struct web_cfg *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->listen, sizeof out->listen, "%s", c->web_listen);
+	snprintf(out->hosts, sizeof out->hosts, "%s", c->web_hosts);
+	out->session_min = c->web_session_min;
+	out->report_wait_s = c->sms_report_timeout_s;
+	snprintf(out->village, sizeof out->village, "%s", c->village);
+	config_notice(c, &out->notice);
 }

@@ -9,7 +9,8 @@
 #define LOA_CONFIG_H
 #include "gateway/inbox.h"
 #include "gateway/notice.h"
-#include "modem/at.h" /* enum modem_family */
+#include "gateway/web_page.h"
+#include "modem/profile.h" /* enum modem_family */
 
 #include <limits.h>
 
@@ -107,6 +108,7 @@ const char *config_family_name(int family);
  * below the application copies or reads struct loa_config. */
 void config_notice(const struct loa_config *c, struct notice_cfg *out);
 void config_inbox(const struct loa_config *c, struct inbox_cfg *out);
+void config_web(const struct loa_config *c, struct web_cfg *out);
 /* Writes the whole key table with defaults and docs (used for the man page
  * and by a test that checks configs/loa.conf documents every key). */
 void config_each_key(void (*fn)(const char *section, const char *key,

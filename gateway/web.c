@@ -38,7 +38,6 @@
 
 #include "db/store.h"
 #include "db/store_web.h"
-#include "app/cli.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -369,7 +368,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return send_error(c, mc, 400, "Thiếu tiêu đề Host.");
 		struct sock *k = sock_of(mc);
 		if (!web_req_host_ok(host, srv.listen_host, k && k->local[0] ? k->local : NULL,
-				     srv.app.cfg.web_hosts)) {
+				     srv.app.cfg.hosts)) {
 			char from[64];
 			client_addr(mc, from, sizeof from);
 			LOG_W("web", "%s from %s refused: Host '%.100s' is not a name of this page (see [web] hosts)",
@@ -438,7 +437,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	LOG_D("web", "microhttpd: %s", line);
 }
 
-int web_start(const struct loa_config *cfg, const char *store_path, char *err, size_t errlen)
+int web_start(const struct web_cfg *cfg, const char *store_path, char *err, size_t errlen)
 {
 	if (srv.d) {
 		snprintf(err, errlen, "web: already running");
@@ -446,24 +445,24 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 	}
 	struct sockaddr_storage ss;
 	unsigned sslen;
-	if (web_parse_listen(cfg->web_listen, &ss, &sslen) != 0) {
+	if (web_parse_listen(cfg->listen, &ss, &sslen) != 0) {
 		snprintf(err, errlen, "web.listen: '%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
-			 cfg->web_listen);
+			 cfg->listen);
 		return -1;
 	}
-	if (!web_req_hosts_valid(cfg->web_hosts)) {
-		snprintf(err, errlen, "web.hosts: '%s' is not a comma list of host names or IP addresses", cfg->web_hosts);
+	if (!web_req_hosts_valid(cfg->hosts)) {
+		snprintf(err, errlen, "web.hosts: '%s' is not a comma list of host names or IP addresses", cfg->hosts);
 		return -1;
 	}
-	const char *colon = cfg->web_listen[0] == '[' ? strchr(cfg->web_listen, ']') : strrchr(cfg->web_listen, ':');
-	size_t hl = colon ? (size_t)(colon - cfg->web_listen) : 0;
-	if (cfg->web_listen[0] == '[')
+	const char *colon = cfg->listen[0] == '[' ? strchr(cfg->listen, ']') : strrchr(cfg->listen, ':');
+	size_t hl = colon ? (size_t)(colon - cfg->listen) : 0;
+	if (cfg->listen[0] == '[')
 		hl++; /* keep the brackets: "[::1]" */
-	snprintf(srv.listen_host, sizeof srv.listen_host, "%.*s", (int)hl, cfg->web_listen);
+	snprintf(srv.listen_host, sizeof srv.listen_host, "%.*s", (int)hl, cfg->listen);
 	memset(&srv.app, 0, sizeof srv.app);
 	srv.app.cfg = *cfg;
 	if (store_open(store_path, &srv.app.st, err, errlen) == STORE_OK)
-		store_set_report_wait(srv.app.st, cfg->sms_report_timeout_s);
+		store_set_report_wait(srv.app.st, cfg->report_wait_s);
 	else
 		return -1;
 	srv.stop = 0;
@@ -490,7 +489,7 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 				 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 				 MHD_OPTION_END);
 	if (!srv.d) {
-		snprintf(err, errlen, "web.listen: cannot listen on %s (%s)", cfg->web_listen,
+		snprintf(err, errlen, "web.listen: cannot listen on %s (%s)", cfg->listen,
 			 errno ? strerror(errno) : "address in use or not local");
 		store_close(srv.app.st);
 		srv.app.st = NULL;
@@ -501,7 +500,7 @@ int web_start(const struct loa_config *cfg, const char *store_path, char *err, s
 	srv.port = di ? di->port : 0;
 	if (pthread_create(&srv.timer, NULL, timer_main, NULL) == 0)
 		srv.timer_running = 1;
-	LOG_I("web", "serving the officers' page on %s (port %d)", cfg->web_listen, srv.port);
+	LOG_I("web", "serving the officers' page on %s (port %d)", cfg->listen, srv.port);
 	return 0;
 }
 
@@ -527,69 +526,4 @@ void web_stop(void)
 	pthread_cond_destroy(&srv.cv);
 	store_close(srv.app.st);
 	srv.app.st = NULL;
-}
-
-/* ---- `loa web` ---- */
-
-static int have_user(const struct store_web_user *u, void *arg)
-{
-	(void)u;
-	*(int *)arg = 1;
-	return 1;
-}
-
-int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const char usage[] = "usage: loa web [--listen ADDRESS:PORT]";
-	static const struct option o[] = { { "listen", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 } };
-	const char *listen = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "l:", o, NULL)) != -1) {
-		if (c == 'l')
-			listen = optarg;
-		else
-			return cli_err(EXIT_USAGE, "%s", usage);
-	}
-	if (optind != argc)
-		return cli_err(EXIT_USAGE, "%s", usage);
-	struct store *st;
-	int rc = cli_store(ctx, &st); /* creates and migrates the database first */
-	if (rc)
-		return rc;
-	if (listen) {
-		if (strlen(listen) >= sizeof ctx->cfg.web_listen)
-			return cli_err(EXIT_USAGE, "--listen: '%s' is too long", listen);
-		snprintf(ctx->cfg.web_listen, sizeof ctx->cfg.web_listen, "%s", listen);
-	}
-	int users = 0;
-	if (store_web_user_each(st, 0, have_user, &users) < 0) /* have_user stops the walk */
-		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	/* The server opens its own connection.  Close this one first: store_open
-	 * open()s and close()s the file, and closing any descriptor of a file
-	 * drops every POSIX lock this process holds on it, including SQLite's
-	 * locks of a connection already open, after which another process may
-	 * delete the WAL under it. */
-	store_close(ctx->st);
-	ctx->st = NULL;
-	/* Signals are taken synchronously below; block them before any thread
-	 * starts so only sigwait sees them. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	char err[512];
-	if (web_start(&ctx->cfg, ctx->cfg.database, err, sizeof err) != 0)
-		return cli_err(strncmp(err, "web.listen: '", 13) == 0 ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
-	const char *host = ctx->cfg.web_listen;
-	const char *colon = strrchr(host, ':');
-	printf("loa web: serving http://%.*s:%d/ (Ctrl-C stops)\n", (int)(colon - host), host, web_port());
-	if (!users)
-		printf("loa web: no users yet; add one with: loa user add NAME\n");
-	fflush(stdout);
-	int sig = 0;
-	sigwait(&set, &sig);
-	LOG_I("web", "stopping on signal %d", sig);
-	web_stop();
-	return EXIT_OK;
 }

@@ -3,7 +3,7 @@
  * web_stop let the daemon run the same server in-process. */
 #ifndef LOA_WEB_H
 #define LOA_WEB_H
-#include "app/config.h"
+#include "gateway/web_page.h" /* struct web_cfg */
 
 #include <stddef.h>
 
@@ -23,9 +23,9 @@
 #define WEB_IDLE_TIMEOUT_S 30
 
 /* Opens its own store connection on store_path and starts serving on
- * cfg->web_listen (a port of 0 picks a free one).  0, or -1 with a
+ * cfg->listen (a port of 0 picks a free one).  0, or -1 with a
  * one-line reason in err.  One server per process. */
-int web_start(const struct loa_config *cfg, const char *store_path, char *err, size_t errlen);
+int web_start(const struct web_cfg *cfg, const char *store_path, char *err, size_t errlen);
 /* The port actually bound (after web_start). */
 int web_port(void);
 void web_stop(void);

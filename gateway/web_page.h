@@ -2,7 +2,9 @@
  * no HTTP library in sight: routing, the session and CSRF gate, and every
  * page (login, notices, one notice's log and progress chart, the
  * not-reached list for home visits, a household's history, creating a
- * notice, modem health, CSV exports).  web.c owns the sockets and turns a
+ * notice, modem health, CSV exports; web_page.c routes, the pages live in
+ * web_notice.c, web_draft.c and web_report.c behind the private
+ * web_page_int.h).  web.c owns the sockets and turns a
  * web_reply into an HTTP response; unit tests call web_page_handle
  * directly.
  *
@@ -11,7 +13,7 @@
  * does, so the page and `loa report` / `loa notice` never disagree. */
 #ifndef LOA_WEB_PAGE_H
 #define LOA_WEB_PAGE_H
-#include "app/config.h"
+#include "gateway/notice.h" /* struct notice_cfg */
 #include "base/util.h"
 #include "gateway/web_req.h"
 
@@ -19,9 +21,19 @@
 
 struct store;
 
+/* What the page reads from the configuration; config_web() fills it. */
+struct web_cfg {
+	char listen[64];         /* web.listen, "ADDRESS:PORT" */
+	char hosts[512];         /* web.hosts: more Host names the page answers to */
+	int session_min;         /* web.session_min */
+	int report_wait_s;       /* sms.report_timeout_s: a sent SMS still in progress */
+	char village[128];       /* gateway.village, in the page title */
+	struct notice_cfg notice;/* new notices are planned as `loa notice` plans them */
+};
+
 struct web_app {
 	struct store *st;
-	struct loa_config cfg;
+	struct web_cfg cfg;
 };
 
 struct web_request {

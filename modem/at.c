@@ -1,4 +1,6 @@
-/* at — see at.h for the lifecycle diagram and the API.
+/* at — the engine itself: command queue, input, lifecycle (see at.h for
+ * the lifecycle diagram and the API).  The family rows it reads are in
+ * profile.c, the pure line parsing in at_line.c.
  *
  * DESIGN
  *  - Why our own engine: libgammu's AT driver is synchronous (sleeps ~0.7 s
@@ -23,6 +25,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "modem/profile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,293 +36,6 @@
 #include <strings.h>
 #include <termios.h>
 #include <unistd.h>
-
-/* ---------------- profiles ---------------- */
-
-#define STEP_AT { "AT", 1000, INIT_SYNC }
-#define STEP_COMMON_SMS                                                                      \
-	{ "ATE0", 2000, 0 }, { "AT+CMEE=1", 2000, INIT_OPTIONAL }, { "AT+CPIN?", 5000, INIT_PIN }, \
-	{ "AT+CMGF=0", 3000, 0 }, { "AT+CSMS=0", 3000, INIT_OPTIONAL },                            \
-	{ "AT+CNMI=2,1,0,2,0", 3000, INIT_OPTIONAL | INIT_SR_STORED },                                \
-	{ "AT+CNMI=2,1,0,1,0", 3000, INIT_UNLESS_SR }, { "AT+CREG=1", 2000, INIT_OPTIONAL },        \
-	{ "AT+CLIP=1", 2000, INIT_OPTIONAL }
-
-static const struct at_init_step init_generic[] = { STEP_AT, STEP_COMMON_SMS, { NULL, 0, 0 } };
-static const struct at_init_step init_huawei[] = {
-	STEP_AT, STEP_COMMON_SMS,
-	{ "AT^CURC=0", 2000, INIT_OPTIONAL },  /* stop periodic ^RSSI/^MODE/^DSFLOWRPT noise */
-	{ "AT^CVOICE?", 2000, INIT_OPTIONAL }, /* must say 0,8000,16,20 for calls */
-	{ NULL, 0, 0 },
-};
-static const struct at_init_step init_simcom[] = {
-	STEP_AT, STEP_COMMON_SMS,
-	{ "AT+CLCC=1", 2000, INIT_OPTIONAL },  /* call state reports */
-	{ "AT+DDET=1", 2000, INIT_OPTIONAL },  /* +RXDTMF */
-	{ NULL, 0, 0 },
-};
-static const struct at_init_step init_quectel[] = {
-	STEP_AT, STEP_COMMON_SMS,
-	{ "AT+QURCCFG=\"urcport\",\"usbat\"", 2000, INIT_OPTIONAL },
-	{ "AT+QINDCFG=\"ccinfo\",1", 2000, INIT_OPTIONAL },
-	{ "AT+QTONEDET=1", 2000, INIT_OPTIONAL }, /* +QTONEDET: <ASCII> */
-	{ NULL, 0, 0 },
-};
-
-static const struct at_urc_rule urc_common[] = {
-	{ "+CMTI:", URC_CMTI, CALL_EV_NONE },
-	{ "+CMT:", URC_CMT, CALL_EV_NONE },
-	{ "+CDSI:", URC_CDSI, CALL_EV_NONE },
-	{ "+CDS:", URC_CDS, CALL_EV_NONE },
-	{ "+CREG:", URC_CREG, CALL_EV_NONE },
-	{ "RING", URC_RING, CALL_EV_NONE },
-	{ "+CRING:", URC_RING, CALL_EV_NONE },
-	{ "+CLIP:", URC_CLIP, CALL_EV_NONE },
-	{ "+CLCC:", URC_CALL, CALL_EV_STATE },
-	{ "+CGREG:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CEREG:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CUSD:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CPIN:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CFUN:", URC_IGNORE, CALL_EV_NONE },
-	{ "RDY", URC_IGNORE, CALL_EV_NONE },
-	{ "SMS DONE", URC_IGNORE, CALL_EV_NONE },
-	{ "PB DONE", URC_IGNORE, CALL_EV_NONE },
-	{ "SMS Ready", URC_IGNORE, CALL_EV_NONE },
-	{ "Call Ready", URC_IGNORE, CALL_EV_NONE },
-	{ NULL, URC_NONE, CALL_EV_NONE },
-};
-static const struct at_urc_rule urc_huawei[] = {
-	{ "^ORIG:", URC_CALL, CALL_EV_ORIG },
-	{ "^CONF:", URC_CALL, CALL_EV_RINGING },
-	{ "^CONN:", URC_CALL, CALL_EV_ANSWERED },
-	{ "^CEND:", URC_CALL, CALL_EV_ENDED },
-	{ "^RSSI:", URC_IGNORE, CALL_EV_NONE },
-	{ "^HCSQ:", URC_IGNORE, CALL_EV_NONE },
-	{ "^BOOT:", URC_IGNORE, CALL_EV_NONE },
-	{ "^MODE:", URC_IGNORE, CALL_EV_NONE },
-	{ "^SRVST:", URC_IGNORE, CALL_EV_NONE },
-	{ "^SIMST:", URC_IGNORE, CALL_EV_NONE },
-	{ "^DSFLOWRPT:", URC_IGNORE, CALL_EV_NONE },
-	{ "^SYSSTART", URC_IGNORE, CALL_EV_NONE },
-	{ NULL, URC_NONE, CALL_EV_NONE },
-};
-static const struct at_urc_rule urc_simcom[] = {
-	{ "VOICE CALL: BEGIN", URC_CALL, CALL_EV_ANSWERED },
-	{ "VOICE CALL: END", URC_CALL, CALL_EV_ENDED },
-	{ "+RXDTMF:", URC_DTMF, CALL_EV_NONE },
-	{ "MISSED_CALL:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CPCMREG:", URC_IGNORE, CALL_EV_NONE },
-	{ NULL, URC_NONE, CALL_EV_NONE },
-};
-static const struct at_urc_rule urc_quectel[] = {
-	{ "+QIND: \"ccinfo\"", URC_CALL, CALL_EV_STATE },
-	{ "+QTONEDET:", URC_DTMF, CALL_EV_NONE },
-	{ "+QIND:", URC_IGNORE, CALL_EV_NONE },
-	{ "+QUSIM:", URC_IGNORE, CALL_EV_NONE },
-	{ NULL, URC_NONE, CALL_EV_NONE },
-};
-
-static const char *const audio_on_huawei[] = { "AT^DDSETEX=2", NULL };
-static const char *const audio_on_simcom[] = { "AT+CPCMREG=1", NULL };
-static const char *const audio_off_simcom[] = { "AT+CPCMREG=0", NULL };
-static const char *const audio_on_quectel[] = { "AT+QPCMV=1,0", NULL };
-static const char *const audio_off_quectel[] = { "AT+QPCMV=0", NULL };
-static const char *const none[] = { NULL };
-
-static const struct at_profile profiles[] = {
-	[FAMILY_GENERIC] = { "generic", init_generic, NULL, none, none, AUDIO_AS_IS },
-	[FAMILY_HUAWEI] = { "huawei", init_huawei, urc_huawei, audio_on_huawei, none, AUDIO_AFTER_DIAL },
-	[FAMILY_SIMCOM] = { "simcom", init_simcom, urc_simcom, audio_on_simcom, audio_off_simcom, AUDIO_ON_ANSWER },
-	[FAMILY_QUECTEL] = { "quectel", init_quectel, urc_quectel, audio_on_quectel, audio_off_quectel,
-			     AUDIO_BEFORE_DIAL },
-};
-
-const struct at_profile *at_profile_for(int family)
-{
-	if (family < 0 || family >= (int)ARRAY_LEN(profiles))
-		family = FAMILY_GENERIC;
-	return &profiles[family];
-}
-
-/* ---------------- pure line parsing ---------------- */
-
-static int starts(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-static int parse_code(const char *s)
-{
-	while (*s == ' ')
-		s++;
-	long v;
-	char tmp[16];
-	size_t n = strcspn(s, " \r\n");
-	if (n == 0 || n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return util_parse_long(tmp, 0, 100000, &v) == 0 ? (int)v : -1;
-}
-
-int at_line_final(const char *line, int *code)
-{
-	static const struct {
-		const char *text;
-		enum at_final f;
-		int prefix;
-	} finals[] = {
-		{ "OK", AT_R_OK, 0 },
-		{ "ERROR", AT_R_ERROR, 0 },
-		{ "+CME ERROR:", AT_R_CME, 1 },
-		{ "+CMS ERROR:", AT_R_CMS, 1 },
-		{ "NO CARRIER", AT_R_NO_CARRIER, 0 },
-		{ "BUSY", AT_R_BUSY, 0 },
-		{ "NO ANSWER", AT_R_NO_ANSWER, 0 },
-		{ "NO DIALTONE", AT_R_NO_DIALTONE, 0 },
-		{ "NO DIAL TONE", AT_R_NO_DIALTONE, 0 },
-		{ "CONNECT", AT_R_CONNECT, 1 },
-		{ "COMMAND NOT SUPPORT", AT_R_ERROR, 0 }, /* Huawei */
-		{ "TOO MANY PARAMETERS", AT_R_ERROR, 0 }, /* Huawei */
-	};
-	int dummy;
-	if (!code)
-		code = &dummy;
-	*code = 0;
-	for (size_t i = 0; i < ARRAY_LEN(finals); i++) {
-		if (finals[i].prefix ? starts(line, finals[i].text) : strcmp(line, finals[i].text) == 0) {
-			if (finals[i].f == AT_R_CME || finals[i].f == AT_R_CMS)
-				*code = parse_code(line + strlen(finals[i].text));
-			return (int)finals[i].f;
-		}
-	}
-	return -1;
-}
-
-static enum at_urc_kind match_rules(const struct at_urc_rule *r, const char *line, enum at_call_ev *ev)
-{
-	for (; r && r->prefix; r++) {
-		if (starts(line, r->prefix)) {
-			*ev = r->call_ev;
-			return r->kind;
-		}
-	}
-	return URC_NONE;
-}
-
-enum at_urc_kind at_line_urc(const struct at_profile *p, const char *line, enum at_call_ev *ev)
-{
-	enum at_call_ev dummy;
-	if (!ev)
-		ev = &dummy;
-	*ev = CALL_EV_NONE;
-	enum at_urc_kind k = p ? match_rules(p->urcs, line, ev) : URC_NONE;
-	return k != URC_NONE ? k : match_rules(urc_common, line, ev);
-}
-
-/* Splits the part after "+XXX:" into integer fields; quoted fields count as
- * fields but parse as -1.  Returns the number of fields. */
-static int fields(const char *line, int *out, int max)
-{
-	const char *p = strchr(line, ':');
-	if (!p)
-		return 0;
-	p++;
-	int n = 0;
-	while (n < max) {
-		while (*p == ' ')
-			p++;
-		char tmp[16];
-		size_t len = strcspn(p, ",");
-		if (len < sizeof tmp && len > 0) {
-			memcpy(tmp, p, len);
-			tmp[len] = '\0';
-			long v;
-			out[n] = util_parse_long(util_trim(tmp), -1000, 100000, &v) == 0 ? (int)v : -1;
-		} else {
-			out[n] = -1;
-		}
-		n++;
-		p += len;
-		if (*p != ',')
-			break;
-		p++;
-	}
-	return n;
-}
-
-int at_parse_creg(const char *line, int *stat)
-{
-	int f[6];
-	if (!starts(line, "+CREG:"))
-		return -1;
-	int n = fields(line, f, 6);
-	/* "+CREG: stat" (URC) or "+CREG: n,stat[,lac,ci]"; the URC form with
-	 * location is "+CREG: stat,lac,ci" whose 2nd field is quoted (-1). */
-	if (n == 1 || (n >= 2 && f[1] < 0))
-		*stat = f[0];
-	else if (n >= 2)
-		*stat = f[1];
-	else
-		return -1;
-	return *stat >= 0 ? 0 : -1;
-}
-
-int at_parse_csq(const char *line, int *rssi)
-{
-	int f[2];
-	if (!starts(line, "+CSQ:") || fields(line, f, 2) < 1 || f[0] < 0)
-		return -1;
-	*rssi = f[0];
-	return 0;
-}
-
-int at_parse_mem_index(const char *line, char *mem, size_t memsz, int *index)
-{
-	const char *q = strchr(line, '"');
-	const char *e = q ? strchr(q + 1, '"') : NULL;
-	if (!e || (size_t)(e - q - 1) >= memsz || e == q + 1)
-		return -1;
-	for (const char *p = q + 1; p < e; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-			return -1;
-	snprintf(mem, memsz, "%.*s", (int)(e - q - 1), q + 1);
-	return at_parse_index(e, index);
-}
-
-int at_parse_index(const char *line, int *index)
-{
-	const char *c = strrchr(line, ',');
-	if (!c)
-		return -1;
-	int v = parse_code(c + 1);
-	if (v < 0)
-		return -1;
-	*index = v;
-	return 0;
-}
-
-int at_parse_cmgs(const char *line, int *mr)
-{
-	int f[2];
-	if (!starts(line, "+CMGS:") || fields(line, f, 2) < 1 || f[0] < 0 || f[0] > 255)
-		return -1;
-	*mr = f[0];
-	return 0;
-}
-
-int at_parse_pdu_len(const char *line, int *len)
-{
-	const char *c = strrchr(line, ',');
-	if (!c)
-		c = strchr(line, ':');
-	if (!c)
-		return -1;
-	int v = parse_code(c + 1);
-	if (v < 1 || v > 200)
-		return -1;
-	*len = v;
-	return 0;
-}
 
 /* ---------------- the engine ---------------- */
 
@@ -345,7 +61,7 @@ static const char *const timer_names[T_N] = { "command", "backoff", "health", "s
 
 struct at_modem {
 	struct at_config cfg;
-	const struct at_profile *prof;
+	const struct profile *prof;
 	struct at_hooks hooks;
 	void *hook_arg;
 	enum at_state state;
@@ -373,26 +89,6 @@ struct at_modem {
 
 static void fsm(struct at_modem *m, enum at_event ev, const char *why);
 
-const char *at_state_name(enum at_state s)
-{
-	static const char *const n[AT_N_STATES] = { "CLOSED", "OPENING", "INIT", "READY", "BACKOFF", "FAILED" };
-	return (unsigned)s < AT_N_STATES ? n[s] : "?";
-}
-
-const char *at_event_name(enum at_event e)
-{
-	static const char *const n[ATE_N_EVENTS] = { "start", "opened", "open_fail", "init_ok", "init_fail",
-						     "sim_fail", "port_lost", "no_answer", "timer", "stop" };
-	return (unsigned)e < ATE_N_EVENTS ? n[e] : "?";
-}
-
-const char *at_final_name(enum at_final f)
-{
-	static const char *const n[] = { "OK", "ERROR", "+CME ERROR", "+CMS ERROR", "NO CARRIER", "BUSY",
-					 "NO ANSWER", "NO DIALTONE", "CONNECT", "timeout", "port lost" };
-	return (unsigned)f < ARRAY_LEN(n) ? n[f] : "?";
-}
-
 #define MLOG(lvl, m, ...)                                                                \
 	do {                                                                             \
 		char sub_[64];                                                           \
@@ -410,7 +106,7 @@ enum at_state at_state(const struct at_modem *m)
 	return m->state;
 }
 
-const struct at_profile *at_profile(const struct at_modem *m)
+const struct profile *at_profile(const struct at_modem *m)
 {
 	return m->prof;
 }
@@ -623,7 +319,7 @@ static void init_done(struct at_modem *mm, const struct at_result *r, void *arg)
 	struct at_modem *m = mm;
 	if (m->state != AT_INIT)
 		return;
-	const struct at_init_step *s = &m->prof->init[m->init_step];
+	const struct profile_init_step *s = &m->prof->init[m->init_step];
 	if (r->final == AT_R_LOST)
 		return; /* the state machine already moved */
 	if (r->final == AT_R_TIMEOUT) {
@@ -685,7 +381,7 @@ static void init_next(struct at_modem *m)
 	while (m->prof->init[m->init_step].cmd && (m->prof->init[m->init_step].flags & INIT_UNLESS_SR) &&
 	       m->sr_stored)
 		m->init_step++;
-	const struct at_init_step *s = &m->prof->init[m->init_step];
+	const struct profile_init_step *s = &m->prof->init[m->init_step];
 	if (!s->cmd) {
 		fsm(m, ATE_INIT_OK, "init done");
 		return;
@@ -885,7 +581,7 @@ struct at_modem *at_new(const struct at_config *cfg, const struct at_hooks *hook
 {
 	struct at_modem *m = xcalloc(1, sizeof *m);
 	m->cfg = *cfg;
-	m->prof = at_profile_for(cfg->family);
+	m->prof = profile_for(cfg->family);
 	if (hooks)
 		m->hooks = *hooks;
 	m->hook_arg = arg;

@@ -9,7 +9,9 @@
  * clock_mono_ms(), so tests drive it with the fake clock.
  *
  * Family differences (generic 27.005/27.007, Huawei, SIMCom, Quectel) are
- * data: struct at_profile below (init commands, call URCs, audio commands).
+ * data: one struct profile row per family in modem/profile.c (init
+ * commands, call URCs, audio commands).  The pure line parsing declared
+ * below is in at_line.c.
  *
  * Lifecycle (a table in at.c; any other event in a state is logged and
  * rejected):
@@ -82,44 +84,15 @@ struct at_urc {
 	const char *pdu;    /* +CMT / +CDS: the PDU line, else NULL */
 };
 
-/* ---- family profiles (data, not code) ---- */
-/* When a family's audio_on commands go out: the port as is (generic),
- * before ATD (Quectel AT+QPCMV), right after ATD (Huawei AT^DDSETEX=2), or
- * ~100 ms after the answer report (SIMCom AT+CPCMREG=1 on VOICE CALL:
- * BEGIN). */
-enum at_audio_when { AUDIO_AS_IS, AUDIO_BEFORE_DIAL, AUDIO_AFTER_DIAL, AUDIO_ON_ANSWER };
-/* INIT_SR_STORED: OK means status reports are stored and announced as
- * +CDSI (AT+CNMI=...,2,...); INIT_UNLESS_SR: skipped when they are. */
-enum { INIT_OPTIONAL = 1, INIT_SYNC = 2, INIT_PIN = 4, INIT_SR_STORED = 8, INIT_UNLESS_SR = 16 };
-struct at_init_step {
-	const char *cmd;
-	int timeout_ms;
-	int flags;          /* INIT_OPTIONAL: ERROR is fine; INIT_SYNC: retried on
-			     * silence; INIT_PIN: AT+CPIN? handling */
-};
-struct at_urc_rule {
-	const char *prefix;
-	enum at_urc_kind kind;
-	enum at_call_ev call_ev;
-};
-struct at_profile {
-	const char *name;
-	const struct at_init_step *init;      /* { NULL } terminated */
-	const struct at_urc_rule *urcs;       /* family URCs, { NULL } terminated */
-	const char *const *audio_on;          /* voice calls (later): NULL terminated */
-	const char *const *audio_off;
-	enum at_audio_when audio_when;        /* when audio_on goes out */
-};
-/* The families Loa knows ([modem] family in the config names them). */
-enum modem_family { FAMILY_GENERIC = 0, FAMILY_HUAWEI, FAMILY_SIMCOM, FAMILY_QUECTEL };
-/* enum modem_family -> profile. */
-const struct at_profile *at_profile_for(int family);
+/* The family profiles (init steps, URC rules, audio commands) are rows in
+ * modem/profile.c; the engine reads the row of at_config.family. */
+struct profile;
 
-/* ---- pure line parsing (also the fuzz target's entry points) ---- */
+/* ---- pure line parsing, at_line.c (also the fuzz target's entry points) ---- */
 /* Final result code of a line, or -1 when the line is not one. */
 int at_line_final(const char *line, int *code);
 /* URC classification with the family's rules; URC_NONE when not a URC. */
-enum at_urc_kind at_line_urc(const struct at_profile *p, const char *line, enum at_call_ev *ev);
+enum at_urc_kind at_line_urc(const struct profile *p, const char *line, enum at_call_ev *ev);
 int at_parse_creg(const char *line, int *stat);        /* +CREG: [n,]stat[,...] */
 int at_parse_csq(const char *line, int *rssi);         /* +CSQ: rssi,ber */
 int at_parse_index(const char *line, int *index);      /* +CMTI: "SM",3 / +CDSI */
@@ -140,7 +113,7 @@ struct at_config {
 	char port[PATH_MAX];
 	int baud;
 	char pin[16];
-	int family;
+	int family;         /* enum modem_family (modem/profile.h) */
 	/* Opens the port; NULL = open the tty in raw non-blocking mode.  Tests
 	 * give a socketpair end here.  Returns an fd or -errno. */
 	int (*open_port)(const char *port, int baud, void *arg);
@@ -151,7 +124,7 @@ struct at_modem *at_new(const struct at_config *cfg, const struct at_hooks *hook
 void at_free(struct at_modem *m);
 const char *at_name(const struct at_modem *m);
 enum at_state at_state(const struct at_modem *m);
-const struct at_profile *at_profile(const struct at_modem *m);
+const struct profile *at_profile(const struct at_modem *m);
 
 void at_start(struct at_modem *m);
 void at_stop(struct at_modem *m);

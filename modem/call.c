@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "modem/at.h"
+#include "modem/profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,7 +359,7 @@ void call_event(struct call *c, enum call_event ev)
 
 /* ---- API ---- */
 
-void call_init(struct call *c, const struct at_profile *prof, const struct call_timing *tm,
+void call_init(struct call *c, const struct profile *prof, const struct call_timing *tm,
 	       const struct call_ops *ops, void *arg)
 {
 	memset(c, 0, sizeof *c);
@@ -377,7 +378,7 @@ int call_start(struct call *c, const char *number)
 		return -1;
 	struct call_ops ops = c->ops;
 	void *arg = c->arg;
-	const struct at_profile *prof = c->prof;
+	const struct profile *prof = c->prof;
 	struct call_timing tm = c->tm;
 	unsigned gen = c->gen;
 	memset(c, 0, sizeof *c);

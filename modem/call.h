@@ -45,7 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct at_profile;
+struct profile;
 struct at_urc;
 
 enum call_state { CALL_IDLE, CALL_DIALING, CALL_RINGING, CALL_ANSWERED, CALL_PLAYING, CALL_WAITING_KEY,
@@ -93,7 +93,7 @@ struct call_timing {
 
 struct call {
 	enum call_state state;
-	const struct at_profile *prof;
+	const struct profile *prof;
 	struct call_ops ops;
 	void *arg;
 	struct call_timing tm;
@@ -120,7 +120,7 @@ struct call {
 	int64_t answered_ms, ended_ms;  /* wall ms */
 };
 
-void call_init(struct call *c, const struct at_profile *prof, const struct call_timing *tm,
+void call_init(struct call *c, const struct profile *prof, const struct call_timing *tm,
 	       const struct call_ops *ops, void *arg);
 /* Dials `number` (E.164).  0, or -1 when a call is already running. */
 int call_start(struct call *c, const char *number);

@@ -1,6 +1,8 @@
-/* sim_int — what the simulator's files share (sim.c core and control,
- * sim_at.c AT interpreter, sim_family.c family tables, sim_call.c call state
- * machine, sim_io.c ptys and event loop).  Not for use outside sim/. */
+/* sim_int — what the simulator's files share (sim.c core, sim_ctl.c
+ * control commands, sim_at.c AT interpreter, sim_generic.c generic
+ * commands, sim_sms.c SMS commands and deliveries, sim_family.c family
+ * tables, sim_call.c call state machine, sim_io.c ptys and event loop).
+ * Not for use outside sim/. */
 #ifndef LOA_SIM_INT_H
 #define LOA_SIM_INT_H
 #include "sim/sim.h"
@@ -257,14 +259,41 @@ int sim_call_far(struct sim_modem *m, const char *number);
 int sim_store_free_slot(struct sim_modem *m);
 int sim_sr_used(const struct sim_modem *m);
 void sim_netq_drain(struct sim_modem *m);
+void sim_modem_arm_noise(struct sim_modem *m);
+/* Inbound messages held by the modem: queued from the network or stored. */
+int sim_inbound_pending(const struct sim_modem *m);
+/* The override for a number (same subscriber), created when `create`. */
+struct sim_override *sim_override_find(struct sim *s, const char *number, int create);
+/* Names of enum sim_report and enum sim_far values; index of `s` or -1. */
+extern const char *const sim_report_names[4];
+extern const char *const sim_far_names[4];
+int sim_name_index(const char *const *names, size_t n, const char *s);
 
 /* sim_at.c */
 void sim_at_reset(struct sim_modem *m);
 void sim_at_complete(struct sim_modem *m, int result);
 void sim_at_final(struct sim_modem *m, int result);
 void sim_at_info(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends text framed as the modem would (CR LF around it, verbose or not). */
+void sim_at_frame(struct sim_modem *m, struct sbuf *b, const char *text);
 int sim_args(const char *s, char out[][64], int max);
+/* A number argument within [lo, hi]: 0, else -1. */
+int sim_arg_int(const char *s, long lo, long hi, long *v);
 int sim_cmgs_done(struct sim_modem *m);
+
+/* sim_generic.c */
+extern const struct sim_cmd_def sim_generic_cmds[];
+
+/* sim_sms.c: the 27.005 commands of sim_generic_cmds[], deliveries */
+int sim_sms_cmgf(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_csms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cpms(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cnmi(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_csca(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cmgs(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cmgr(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cmgl(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_sms_cmgd(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
 void sim_deliver_status(struct sim_modem *m, const struct sim_pdu_part *p);
 void sim_deliver_inbound(struct sim_modem *m, const struct sim_pdu_part *p, int want_cmt);
 

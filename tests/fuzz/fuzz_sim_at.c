@@ -1,5 +1,5 @@
 /* libFuzzer target: arbitrary bytes into the simulated modem's AT input
- * (sim/sim_at.c), with time moving between two chunks so network delays,
+ * (sim/sim_at.c and its command tables), with time moving between two chunks so network delays,
  * reports and call timers fire.  A first byte with the top bit set sends
  * the rest as control-socket lines instead (sim_ctl); bit 0x40 makes the
  * modems polite (no URCs after the prompt, no late call end, ATD answered

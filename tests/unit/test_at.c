@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "base/log.h"
 #include "modem/at.h"
+#include "modem/profile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +48,8 @@ static void test_finals(void **state)
 static void test_urcs(void **state)
 {
 	(void)state;
-	const struct at_profile *g = at_profile_for(FAMILY_GENERIC), *h = at_profile_for(FAMILY_HUAWEI),
-				*s = at_profile_for(FAMILY_SIMCOM), *q = at_profile_for(FAMILY_QUECTEL);
+	const struct profile *g = profile_for(FAMILY_GENERIC), *h = profile_for(FAMILY_HUAWEI),
+				*s = profile_for(FAMILY_SIMCOM), *q = profile_for(FAMILY_QUECTEL);
 	enum at_call_ev ev;
 	assert_int_equal(at_line_urc(g, "+CMTI: \"SM\",3", &ev), URC_CMTI);
 	assert_int_equal(at_line_urc(g, "+CMT: ,23", &ev), URC_CMT);
@@ -71,7 +72,7 @@ static void test_urcs(void **state)
 	assert_int_equal(at_line_urc(g, "hello", &ev), URC_NONE);
 	/* every family has init steps ending in NULL and starts with a sync AT */
 	for (int f = 0; f < 4; f++) {
-		const struct at_profile *p = at_profile_for(f);
+		const struct profile *p = profile_for(f);
 		assert_string_equal(p->init[0].cmd, "AT");
 		int n = 0;
 		while (p->init[n].cmd)
@@ -182,7 +183,7 @@ static void say(struct at_modem *m, const char *s)
  * ATE0, as a freshly plugged modem does). */
 static void run_init(struct at_modem *m, int echo)
 {
-	const struct at_profile *p = at_profile(m);
+	const struct profile *p = at_profile(m);
 	/* ESC, then stale input is dropped for AT_SETTLE_MS */
 	say(m, "\r\nOK\r\n");
 	clock_advance(AT_SETTLE_MS);

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "app/config.h"
 #include "modem/at.h"
+#include "modem/profile.h"
 #include "modem/audio.h"
 #include "modem/call.h"
 
@@ -62,7 +63,7 @@ static void setup(struct call *c, struct fake *f, int family)
 {
 	clock_fake(1796090400000LL);
 	memset(f, 0, sizeof *f);
-	call_init(c, at_profile_for(family), &tm, &ops, f);
+	call_init(c, profile_for(family), &tm, &ops, f);
 	assert_int_equal(call_start(c, "+84912000001"), 0);
 	assert_int_equal(c->state, CALL_DIALING);
 }

@@ -29,12 +29,12 @@ static char dir[64], path[128];
 static struct store *st;
 
 
-/* The narrow notice settings of the current test config (config_notice). */
-static const struct notice_cfg *notice_of(const struct loa_config *c)
+/* The page's settings as a default configuration gives them. */
+static void web_defaults(struct web_cfg *wc, const char *base)
 {
-	static struct notice_cfg nc;
-	config_notice(c, &nc);
-	return &nc;
+	struct loa_config c;
+	config_defaults(&c, base);
+	config_web(&c, wc);
 }
 
 static int setup_db(void **state)
@@ -521,7 +521,7 @@ static void request(const char *method, const char *target, const char *body, co
 static void test_pages(void **state)
 {
 	(void)state;
-	config_defaults(&app.cfg, dir);
+	web_defaults(&app.cfg, dir);
 	app.st = st;
 	struct household h;
 	memset(&h, 0, sizeof h);
@@ -675,7 +675,7 @@ static void post_expect(const char *target, const char *cookie, const char *csrf
 static void test_plan_errors(void **state)
 {
 	(void)state;
-	config_defaults(&app.cfg, dir);
+	web_defaults(&app.cfg, dir);
 	app.st = st;
 	int64_t hid;
 	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
@@ -686,21 +686,21 @@ static void test_plan_errors(void **state)
 	/* the codes, and the English message the CLI prints */
 	struct notice_plan pl;
 	char err[512];
-	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "ab\xff", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, &app.cfg.notice, "ab\xff", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_TEXT_UTF8);
 	assert_int_equal(pl.why_n, 3);
 	assert_string_equal(err, "text is not valid UTF-8 (byte 3); save it as UTF-8");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, notice_of(&app.cfg), " \n ", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, &app.cfg.notice, " \n ", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_TEXT_EMPTY);
 	assert_string_equal(err, "text is empty");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "x", "nope", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
+	assert_int_equal(notice_plan(st, &app.cfg.notice, "x", "nope", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_USAGE);
 	assert_int_equal(pl.why, NOTICE_WHY_NO_GROUP);
 	assert_string_equal(pl.why_group, "nope");
 	assert_string_equal(err, "--to: no group 'nope' (loa group list shows them)");
 	notice_plan_free(&pl);
-	assert_int_equal(notice_plan(st, notice_of(&app.cfg), "x", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_OK);
+	assert_int_equal(notice_plan(st, &app.cfg.notice, "x", "all", CH_SMS, 0, 0, "cli", &pl, err, sizeof err), EXIT_OK);
 	assert_int_equal(pl.why, NOTICE_WHY_NONE);
 	notice_plan_free(&pl);
 
@@ -712,16 +712,16 @@ static void test_plan_errors(void **state)
 		    "no group");
 	post_expect("/new/preview", cookie, csrf, "text=x&to=dong-tien&voice=1", 400,
 		    "không tới được hộ nào (0 hộ đã từ chối nhận, 1 hộ không có kênh đã chọn)", "would reach");
-	app.cfg.notice_max_chars = 5;
+	app.cfg.notice.max_chars = 5;
 	post_expect("/new/preview", cookie, csrf, "text=H%E1%BB%8Dp+th%C3%B4n&to=all&sms=1", 400,
 		    "Nội dung dài 8 ký tự; tối đa 5 ký tự", "characters");
-	app.cfg.notice_max_chars = 1000;
-	app.cfg.sms_max_parts = 1;
+	app.cfg.notice.max_chars = 1000;
+	app.cfg.notice.sms_max_parts = 1;
 	char form[1024] = "to=all&sms=1&text=";
 	for (int i = 0; i < 80; i++)
 		strcat(form, "%E1%BB%8D"); /* ọ: 80 UCS-2 characters, 2 parts */
 	post_expect("/new/preview", cookie, csrf, form, 400, "Tin có dấu cần 2 phần SMS; tối đa 1 phần", "Unicode");
-	app.cfg.sms_max_parts = 5;
+	app.cfg.notice.sms_max_parts = 5;
 	post_expect("/new/preview", cookie, csrf, form, 200, "Xác nhận gửi", NULL);
 }
 
@@ -745,7 +745,7 @@ static void test_due_time(void **state)
 	assert_int_equal(notice_parse_at(s, now, &at), 0);
 	assert_int_equal(at, now + 2 * 86400 + 1800);
 
-	config_defaults(&app.cfg, dir);
+	web_defaults(&app.cfg, dir);
 	app.st = st;
 	int64_t hid;
 	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
@@ -825,7 +825,7 @@ static void get_expect(const char *target, const char *cookie, int status, const
 static void test_inbox(void **state)
 {
 	(void)state;
-	config_defaults(&app.cfg, dir);
+	web_defaults(&app.cfg, dir);
 	app.st = st;
 	int64_t hid, in1, in2, in3;
 	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
@@ -929,7 +929,7 @@ static int count_state(int64_t notice, const char *state)
 static void test_cancel(void **state)
 {
 	(void)state;
-	config_defaults(&app.cfg, dir);
+	web_defaults(&app.cfg, dir);
 	app.st = st;
 	int64_t hid;
 	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);

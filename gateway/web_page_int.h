@@ -1,0 +1,88 @@
+/* web_page_int — what the page files share, private to gateway/web_*.c
+ * (not for the rest of the program, which sees web_page.h):
+ *   web_page.c    the context of one request (struct web_page), the reply
+ *                 and error pages, the helpers below, login/logout, the
+ *                 route table and the gate;
+ *   web_notice.c  the notices list, one notice (log, progress chart,
+ *                 cancel) and their CSVs;
+ *   web_draft.c   creating a notice: form -> preview -> confirm;
+ *   web_report.c  the home-visit list, a household's history, modem
+ *                 health, the inbound SMS / replies audit trail, CSVs.
+ * A handler is `void fn(struct web_page *p)`, named in routes[]. */
+#ifndef LOA_WEB_PAGE_INT_H
+#define LOA_WEB_PAGE_INT_H
+#include "gateway/web_auth.h"
+#include "gateway/web_page.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct notice;
+
+/* One request being answered. */
+struct web_page {
+	struct web_app *app;
+	struct store *st;
+	const struct web_request *rq;
+	struct web_reply *rep;
+	const char *user;                 /* logged-in user, or NULL */
+	char token[WEB_TOKEN_LEN + 1];    /* the session cookie */
+	char csrf[WEB_HEX_LEN + 1];
+	struct sbuf *b;
+};
+
+/* Starts a CSV download: the body is written through a FILE*. */
+struct web_page_csv {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+struct web_page_list {
+	struct web_page *p;
+	FILE *csv;
+	int n, rc;
+};
+
+/* ---- web_page.c: shared helpers ---- */
+/* A 303 to `to` (the body is dropped). */
+void web_page_redirect(struct web_reply *r, const char *to);
+/* The database error page (500), logged with the store's message. */
+void web_page_db_error(struct web_page *p);
+/* The query's `key` as an id; 400 page and -1 when missing or bad. */
+int web_page_query_id(struct web_page *p, const char *key, int64_t *id);
+FILE *web_page_csv_begin(struct web_page *p, struct web_page_csv *c, const char *filename);
+/* Ends the download: the body on STORE_OK, else a 404 or error page. */
+void web_page_csv_end(struct web_page *p, struct web_page_csv *c, int rc);
+/* Table cells: a phone in national form; "failed,queued" in Vietnamese. */
+void web_page_phone_cell(struct sbuf *b, const char *e164);
+void web_page_states_cell(struct sbuf *b, const char *states);
+/* A store lookup's answer as a page: 404 with `missing`, or the database
+ * error page; 0 when found. */
+int web_page_loaded(struct web_page *p, int rc, const char *missing);
+/* The notice `id` (or the query's id) into *n; -1 after an error page. */
+int web_page_get_notice_id(struct web_page *p, int64_t id, struct notice *n);
+int web_page_get_notice(struct web_page *p, struct notice *n, int64_t *id);
+
+/* ---- web_notice.c ---- */
+void web_notice_list(struct web_page *p);       /* GET / */
+void web_notice_list_csv(struct web_page *p);   /* GET /notices.csv */
+void web_notice_page(struct web_page *p);       /* GET /notice?id= */
+void web_notice_csv(struct web_page *p);        /* GET /notice.csv?id= */
+void web_notice_cancel(struct web_page *p);     /* POST /notice/cancel */
+
+/* ---- web_draft.c ---- */
+void web_draft_form(struct web_page *p);        /* GET, POST /new */
+void web_draft_preview(struct web_page *p);     /* POST /new/preview */
+void web_draft_create(struct web_page *p);      /* POST /new/create */
+
+/* ---- web_report.c ---- */
+void web_report_unreached(struct web_page *p);      /* GET /unreached?id= */
+void web_report_household(struct web_page *p);      /* GET /household?id= */
+void web_report_household_csv(struct web_page *p);  /* GET /household.csv?id= */
+void web_report_modems(struct web_page *p);         /* GET /modems */
+void web_report_modems_csv(struct web_page *p);     /* GET /modems.csv */
+void web_report_inbox(struct web_page *p);          /* GET /inbox */
+void web_report_inbox_csv(struct web_page *p);      /* GET /inbox.csv */
+void web_report_outbox_csv(struct web_page *p);     /* GET /outbox.csv */
+#endif

@@ -288,17 +288,8 @@ static void op_ended(void *arg)
 	struct daemon *d = dm->d;
 	const struct call *c = &dm->call;
 	int64_t now = clock_wall_s(), next = 0;
-	const char *final;
-	if (c->confirmed)
-		final = "confirmed";
-	else if (c->played)
-		final = "played";
-	else if (dm->cj.attempts >= d->cfg->call_attempts)
-		final = "unreached";
-	else {
-		final = "queued";
-		next = now + d->cfg->call_retry_s;
-	}
+	const char *final = call_final_name(call_final(c->confirmed, c->played, dm->cj.attempts, d->cfg->call_attempts,
+							now, d->cfg->call_retry_s, &next));
 	char cause[200];
 	snprintf(cause, sizeof cause, "%s", c->cause);
 	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)

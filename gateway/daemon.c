@@ -583,9 +583,11 @@ static int loop(struct daemon *d)
 		in.stopping = d->stopping;
 		in.n_modems = d->n;
 		in.due_s = in.due_urgent_s = in.due_override_s = SCHED_NEVER;
+		in.voice_due_s = in.voice_due_urgent_s = SCHED_NEVER;
+		in.claim_pause_until = d->claim_pause_until;
+		int quiet = sched_is_quiet(in.minute_of_day, in.quiet_start, in.quiet_end);
 		int64_t t;
 		if (store_sms_next_due(d->st, 0, &t) == STORE_OK) {
-			int quiet = sched_is_quiet(in.minute_of_day, in.quiet_start, in.quiet_end);
 			in.due_s = t;
 			if (quiet) {
 				if (store_sms_next_due(d->st, SMS_CLAIM_URGENT, &t) == STORE_OK)
@@ -597,13 +599,27 @@ static int loop(struct daemon *d)
 			    store_sms_next_due(d->st, SMS_CLAIM_OVERRIDE | (quiet ? SMS_CLAIM_URGENT : 0), &t) == STORE_OK)
 				in.due_override_s = t;
 		}
+		int voice_ok = d->voice_ok;
+		if (voice_ok) {
+			voice_collect(d);
+			if (store_call_next_due(d->st, 0, &t) == STORE_OK) {
+				in.voice_due_s = t;
+				if (!quiet)
+					in.voice_due_urgent_s = t;
+				else if (store_call_next_due(d->st, 1, &t) == STORE_OK)
+					in.voice_due_urgent_s = t;
+			}
+		}
 		for (int i = 0; i < d->n; i++) {
 			struct dmodem *dm = &d->m[i];
 			in.modems[i].ready = at_state(dm->at) == AT_READY;
-			in.modems[i].busy = dm->has_job || call_active(&dm->call) || now < d->claim_pause_until;
+			in.modems[i].busy = dm->has_job || call_active(&dm->call);
 			in.modems[i].free_at_ms = dm->free_at_ms;
 			in.modems[i].parts_today = dm->parts_today;
 			in.modems[i].daily_parts = dm->cfg->daily_parts;
+			in.modems[i].has_audio = dm->cfg->audio[0] != '\0';
+			in.modems[i].calling = call_active(&dm->call) || dm->audio || dm->chup_pending || dm->call_cmds > 0;
+			in.modems[i].call_guard_until = dm->call_guard_until;
 		}
 		struct sched_out out;
 		sched_plan(&in, &out);
@@ -624,31 +640,17 @@ static int loop(struct daemon *d)
 		}
 		if (out.wake_ms < wake)
 			wake = out.wake_ms;
-		/* calls: after SMS (a modem takes a call only when no SMS is due
-		 * for it), one per modem with an audio port, quiet hours hold
-		 * non-urgent ones */
-		int64_t voice_due = SCHED_NEVER;
-		if (d->voice_ok) {
-			voice_collect(d);
-			int64_t t2;
-			if (store_call_next_due(d->st, out.quiet, &t2) == STORE_OK)
-				voice_due = t2;
-			int sms_due = (out.quiet ? in.due_urgent_s : in.due_s) <= wall && !out.budget_spent;
-			for (int i = 0; i < d->n && !d->stopping && voice_due <= wall; i++) {
-				struct dmodem *dm = &d->m[i];
-				if (!dm->cfg->audio[0] || dm->has_job || call_active(&dm->call) || dm->audio ||
-				    dm->chup_pending || dm->call_cmds > 0 || now < dm->call_guard_until ||
-				    at_state(dm->at) != AT_READY || now < d->claim_pause_until ||
-				    (sms_due && out.n > 0))
-					continue;
-				if (!voice_claim(dm, out.quiet))
-					break;
-			}
-			if (voice_due != SCHED_NEVER && voice_due > wall && (voice_due - wall) * 1000 + now < wake)
-				wake = (voice_due - wall) * 1000 + now;
-		} else if (d->voice_err[0] && !d->stopping) {
-			voice_fail_all(d);
+		/* calls, as planned (gateway/sched.c); a claim that just found
+		 * nothing holds them */
+		for (int i = 0; i < out.n_calls && now >= d->claim_pause_until; i++) {
+			struct dmodem *dm = &d->m[out.call[i].modem];
+			if (dm->has_job)
+				continue;
+			if (!voice_claim(dm, out.call[i].urgent_only))
+				break;
 		}
+		if (!voice_ok && d->voice_err[0] && !d->stopping)
+			voice_fail_all(d);
 		if (d->claim_pause_until > now && d->claim_pause_until < wake)
 			wake = d->claim_pause_until;
 
@@ -657,7 +659,7 @@ static int loop(struct daemon *d)
 			int64_t due = out.quiet ? in.due_urgent_s : in.due_s;
 			int work = due != SCHED_NEVER && due <= wall + d->o.idle_horizon_s &&
 				   !(out.budget_spent && out.n == 0);
-			work |= voice_due != SCHED_NEVER && voice_due <= wall + d->o.idle_horizon_s;
+			work |= out.voice_due_s != SCHED_NEVER && out.voice_due_s <= wall + d->o.idle_horizon_s;
 			if (in_flight(d) || out.n > 0) {
 				idle_since = 0;
 				no_modem_since = 0;

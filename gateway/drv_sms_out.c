@@ -133,29 +133,29 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		LOG_E(dm->sub, "+CMGS answer in state %s dropped", worker_state_name(dm->state));
 		return;
 	}
+	char cause[200];
+	enum submit_verdict v = submit_outcome(r, d->stopping, cause, sizeof cause);
 	if (dm->reply_id) {
+		/* a reply is sent or not: the outbox counts its own retries */
 		int mr = -1;
-		const char *l = strstr(r->lines, "+CMGS:");
-		if (r->final == AT_R_OK && r->body_sent) {
-			if (l)
-				at_parse_cmgs(l, &mr);
-			dm->parts_today++;
-			d->gw_parts_today++;
-			if (++dm->part < dm->enc.n) {
-				worker_move(dm, W_REPLY, "reply part accepted");
-				return;
-			}
-			reply_done(dm, 1, mr, NULL);
-		} else {
-			char why[96];
-			snprintf(why, sizeof why, "modem answered %s", at_final_name(r->final));
-			reply_done(dm, 0, -1, why);
+		if (v != SUBMIT_ACCEPTED) {
+			reply_done(dm, 0, -1, cause);
+			return;
 		}
+		const char *l = strstr(r->lines, "+CMGS:");
+		if (l)
+			at_parse_cmgs(l, &mr);
+		dm->parts_today++;
+		d->gw_parts_today++;
+		if (++dm->part < dm->enc.n) {
+			worker_move(dm, W_REPLY, "reply part accepted");
+			return;
+		}
+		reply_done(dm, 1, mr, NULL);
 		return;
 	}
 	struct sms_job *j = &dm->job;
-	char cause[200];
-	switch (submit_outcome(r, d->stopping, cause, sizeof cause)) {
+	switch (v) {
 	case SUBMIT_ACCEPTED:
 		break;
 	case SUBMIT_RETRY:

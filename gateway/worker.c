@@ -37,15 +37,21 @@ static const struct {
 	{ W_CALL_END, W_IDLE },         /* its audio port closed */
 };
 
+int worker_move_allowed(enum worker_state from, enum worker_state to)
+{
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (moves[i].from == from && moves[i].to == to)
+			return 1;
+	return 0;
+}
+
 int worker_move(struct worker *w, enum worker_state to, const char *why)
 {
-	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-		if (moves[i].from == w->state && moves[i].to == to) {
-			LOG_D(w->sub, "worker %s -> %s (%s)", worker_state_name(w->state), worker_state_name(to), why);
-			w->state = to;
-			worker_check(w);
-			return 0;
-		}
+	if (worker_move_allowed(w->state, to)) {
+		LOG_D(w->sub, "worker %s -> %s (%s)", worker_state_name(w->state), worker_state_name(to), why);
+		w->state = to;
+		worker_check(w);
+		return 0;
 	}
 	LOG_E(w->sub, "worker: illegal move %s -> %s (%s) refused", worker_state_name(w->state),
 	      worker_state_name(to), why);

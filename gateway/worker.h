@@ -80,6 +80,8 @@ struct worker {
 	size_t notice_n;
 };
 
+/* 1 if the table lists the move from -> to. */
+int worker_move_allowed(enum worker_state from, enum worker_state to);
 /* Moves `w` to `to` if the table allows it (logged at debug level with
  * `why`); an illegal move is logged as an error, refused, and returns -1
  * (an assert in debug builds). */

@@ -1,57 +1,31 @@
-/* daemon_int — what the daemon's files share: daemon.c (the loop, the
- * modem hooks, SMS out), sms_in.c (SMS and status reports in), voice.c
- * (calls and their speech).  Not for use outside them. */
+/* daemon_int — what the daemon's files share: the daemon itself (struct
+ * daemon: the workers, the policy numbers, the speech state), read by
+ * daemon.c (the loop), worker.c (one modem) and the channel drivers
+ * drv_sms_out.c, drv_sms_in.c and drv_voice.c.  Not for use outside them. */
 #ifndef LOA_DAEMON_INT_H
 #define LOA_DAEMON_INT_H
-#include "db/store_call.h"
-#include "db/store_sms.h"
 #include "app/config.h"
 #include "gateway/daemon.h"
-#include "modem/at.h"
+#include "gateway/driver.h"
+#include "gateway/worker.h"
 #include "modem/call.h"
-#include "modem/codec.h"
 
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct audio_port;
 struct tts_engine;
 
 enum { CMGS_TIMEOUT_MS = 60000, CMGR_TIMEOUT_MS = 10000, CLAIM_PAUSE_MS = 1000, EXPIRE_EVERY_MS = 60000,
        REASM_MAX_AGE_S = 86400, CALL_GUARD_MS = 300 };
 
-struct daemon;
-
-struct dmodem {
-	struct daemon *d;
-	const struct loa_modem_cfg *cfg;
-	struct at_modem *at;
-	char sub[48];           /* "modem(m1)" */
-	int has_job;
-	int64_t reply_id;       /* the job is an outbox reply (short codes), not a delivery */
-	char reply_to[24];
-	struct sms_job job;
-	struct codec_submit enc;
-	int part;               /* next part to send (0-based) */
-	int awaiting;           /* AT+CMGS in flight */
-	int reading;            /* AT+CMGR/CMGL in flight */
-	char mem[4];            /* message storage AT+CPMS selects once the queue
-				 * has run ("" unknown): reads name their storage */
-	int64_t free_at_ms;     /* pacing */
-	int parts_today;
-	int64_t unready_since;  /* mono ms the modem left READY, 0 while ready */
-	int unpinned;           /* its multipart messages went to other modems */
-	/* voice */
-	struct call call;
-	struct call_job cj;
-	struct audio_port *audio;
-	int audio_close;        /* close the audio port from the loop */
-	int chup_pending;       /* AT+CHUP at (re)connect in flight: no dialing yet */
-	int call_cmds;          /* call commands queued or in flight */
-	int64_t call_guard_until; /* mono ms: no dial before (trailing end reports) */
-	const int16_t *notice_pcm;
-	size_t notice_n;
+/* The configuration's policy numbers, copied once at start: the drivers
+ * read these, not the configuration. */
+struct daemon_policy {
+	int sms_retries, sms_retry_s, sms_max_parts, sms_expire_h, sms_resume_wait_s;
+	int quiet_start, quiet_end;     /* minutes of day */
+	int daily_sms_parts;            /* gateway budget, 0 = no cap */
+	int call_attempts, call_retry_s;
 };
 
 /* Audio ready for calls: prompts and a few notices, loaded as PCM. */
@@ -73,20 +47,25 @@ struct tts_req {
 enum { NOTICE_CACHE = 4 };
 
 struct daemon {
-	const struct loa_config *cfg;
+	const struct loa_config *cfg;   /* speech, the short-code policy, the modems: see pol */
+	struct daemon_policy pol;
 	struct store *st;
 	struct daemon_opts o;
-	struct dmodem m[LOA_MAX_MODEMS];
+	struct worker m[LOA_MAX_MODEMS];
 	int n;
 	int gw_parts_today;
 	int64_t day_start_s;
 	int budget_logged;      /* "budget spent" said once a day */
 	int64_t started_s;
+	int64_t idle_since, no_modem_since; /* --until-idle, mono ms (0: not) */
 	int64_t claim_pause_until;
 	int stopping;
+	int64_t sms_expire_at;  /* mono ms of the next expiry sweeps (SMS out, inbound parts) */
+	int64_t frag_expire_at;
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */
+	int voice_planned;      /* voice_ok when this turn's plan was made */
 	char voice_err[400];    /* why there is no speech at all: queued calls fail */
 	int tts_pipe[2];
 	struct tts_req *reqs;
@@ -99,23 +78,4 @@ struct daemon {
 int daemon_db_log(struct daemon *d, const char *sub, const char *what, int rc);
 /* A mobile number in E.164, anything else as it is. */
 void daemon_normalise_number(const char *in, char *out, size_t n);
-
-/* sms_in.c: +CMTI/+CDSI/+CMT/+CDS; READY (what was stored while away);
- * the port left READY (the selected storage is unknown again). */
-void sms_in_urc(struct dmodem *dm, const struct at_urc *u);
-void sms_in_ready(struct dmodem *dm);
-void sms_in_lost(struct dmodem *dm);
-
-/* voice.c */
-void voice_open(struct daemon *d);
-void voice_close(struct daemon *d);
-/* Collects finished renderings (loop side). */
-void voice_collect(struct daemon *d);
-void voice_init_modem(struct dmodem *dm);
-/* No speech at all: every due voice delivery fails with d->voice_err. */
-void voice_fail_all(struct daemon *d);
-/* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
-int voice_claim(struct dmodem *dm, int urgent_only);
-/* Closes the audio port of a call that ended (from the loop). */
-void voice_reap(struct dmodem *dm);
 #endif

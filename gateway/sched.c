@@ -30,13 +30,10 @@ static int64_t ms_until_minute(int now_min, int64_t wall_s, int target)
 	return (int64_t)d * 60000 - (wall_s % 60) * 1000;
 }
 
-void sched_plan(const struct sched_in *in, struct sched_out *out)
+static void plan_sms(const struct sched_in *in, struct sched_out *out)
 {
-	memset(out, 0, sizeof *out);
-	out->wake_ms = SCHED_NEVER;
-	if (in->stopping)
-		return;
-	out->quiet = sched_is_quiet(in->minute_of_day, in->quiet_start, in->quiet_end);
+	if (in->claim_pause_until > in->now_ms)
+		wake_at(out, in->claim_pause_until);
 	int64_t due = in->due_urgent_s;
 	if (!out->quiet && in->due_s < due)
 		due = in->due_s;
@@ -52,7 +49,7 @@ void sched_plan(const struct sched_in *in, struct sched_out *out)
 	int64_t midnight = in->now_ms + ms_until_minute(in->minute_of_day, in->wall_s, 0);
 	for (int i = 0; i < in->n_modems && i < SCHED_MAX_MODEMS; i++) {
 		const struct sched_modem *m = &in->modems[i];
-		if (!m->ready || m->busy)
+		if (!m->ready || m->busy || in->now_ms < in->claim_pause_until)
 			continue;
 		long left = m->daily_parts ? (long)m->daily_parts - m->parts_today : 1L << 30;
 		int override_only = 0;
@@ -84,4 +81,50 @@ void sched_plan(const struct sched_in *in, struct sched_out *out)
 		else
 			gw_left -= max;
 	}
+}
+
+static int claims_sms(const struct sched_out *out, int modem)
+{
+	for (int a = 0; a < out->n; a++)
+		if (out->act[a].modem == modem)
+			return 1;
+	return 0;
+}
+
+/* After plan_sms: the calls, SMS first. */
+static void plan_voice(const struct sched_in *in, struct sched_out *out)
+{
+	int64_t due = out->quiet ? in->voice_due_urgent_s : in->voice_due_s;
+	out->voice_due_s = due;
+	if (due == SCHED_NEVER)
+		return;
+	if (due > in->wall_s) {
+		wake_at(out, in->now_ms + (due - in->wall_s) * 1000);
+		return;
+	}
+	if (in->stopping || in->now_ms < in->claim_pause_until)
+		return;
+	int sms_due = (out->quiet ? in->due_urgent_s : in->due_s) <= in->wall_s && !out->budget_spent;
+	if (sms_due && out->n > 0)
+		return;
+	for (int i = 0; i < in->n_modems && i < SCHED_MAX_MODEMS; i++) {
+		const struct sched_modem *m = &in->modems[i];
+		if (!m->has_audio || !m->ready || m->busy || m->calling || in->now_ms < m->call_guard_until ||
+		    claims_sms(out, i))
+			continue;
+		struct sched_call *c = &out->call[out->n_calls++];
+		c->modem = i;
+		c->urgent_only = out->quiet;
+	}
+}
+
+void sched_plan(const struct sched_in *in, struct sched_out *out)
+{
+	memset(out, 0, sizeof *out);
+	out->wake_ms = SCHED_NEVER;
+	out->voice_due_s = SCHED_NEVER;
+	out->quiet = sched_is_quiet(in->minute_of_day, in->quiet_start, in->quiet_end);
+	if (!in->stopping)
+		plan_sms(in, out);
+	plan_voice(in, out);
 }

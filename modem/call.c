@@ -61,6 +61,26 @@ const char *call_outcome_name(enum call_outcome o)
 	return (unsigned)o < ARRAY_LEN(n) ? n[o] : "?";
 }
 
+const char *call_final_name(enum call_final f)
+{
+	static const char *const n[] = { "confirmed", "played", "unreached", "queued" };
+	return (unsigned)f < ARRAY_LEN(n) ? n[f] : "?";
+}
+
+enum call_final call_final(int confirmed, int played, int attempts, int max_attempts, int64_t now, int retry_s,
+			   int64_t *next)
+{
+	*next = 0;
+	if (confirmed)
+		return CALL_FINAL_CONFIRMED;
+	if (played)
+		return CALL_FINAL_PLAYED;
+	if (attempts >= max_attempts)
+		return CALL_FINAL_UNREACHED;
+	*next = now + retry_s;
+	return CALL_FINAL_QUEUED;
+}
+
 #define CLOG(lvl, c, ...)                                                              \
 	do {                                                                           \
 		char sub_[80];                                                         \

@@ -141,6 +141,16 @@ void call_event(struct call *c, enum call_event ev);
 int64_t call_deadline(const struct call *c);
 void call_tick(struct call *c);
 
+/* What a delivery becomes once one call attempt is over (deliveries.state):
+ * key 1 -> confirmed; the notice heard to the end -> played; otherwise
+ * unreached when `attempts` (this one included) reached `max_attempts`,
+ * else queued again with *next = now + retry_s.  *next is 0 unless queued.
+ * Pure: the daemon records what it says. */
+enum call_final { CALL_FINAL_CONFIRMED, CALL_FINAL_PLAYED, CALL_FINAL_UNREACHED, CALL_FINAL_QUEUED };
+const char *call_final_name(enum call_final f);
+enum call_final call_final(int confirmed, int played, int attempts, int max_attempts, int64_t now, int retry_s,
+			   int64_t *next);
+
 /* Parses a call-state line: +CLCC: idx,dir,stat,... / +QIND: "ccinfo",idx,
  * dir,stat,... -> the 27.007 stat (0 active, 2 dialing, 3 alerting, ...),
  * or -2 when the line is not one. */

@@ -30,7 +30,7 @@ allowed() { # allowed FOLDER -> the folders it may include
 exception() { # exception FILE INCLUDE
 	case "$1:$2" in
 	tts/*:app/config.h) return 0 ;; # narrow tts config: issue 11 item 5
-	gateway/daemon*:app/*.h) return 0 ;; # cmd_run and the daemon's narrow config: issue 11
+	gateway/daemon*:app/*.h | gateway/worker*:app/*.h) return 0 ;; # cmd_run and the daemon's narrow config: issue 11
 	esac
 	return 1
 }

@@ -396,6 +396,39 @@ static void test_dtmf(void **state)
 	assert_string_equal(got, "");
 }
 
+/* The delivery state after one attempt, as a table. */
+static void test_final(void **state)
+{
+	(void)state;
+	static const struct {
+		int confirmed, played, attempts, max;
+		enum call_final want;
+		int64_t next;          /* 0, or seconds after now */
+	} t[] = {
+		{ 1, 1, 1, 3, CALL_FINAL_CONFIRMED, 0 },
+		{ 1, 0, 3, 3, CALL_FINAL_CONFIRMED, 0 },  /* key 1 counts even on the last attempt */
+		{ 0, 1, 1, 3, CALL_FINAL_PLAYED, 0 },
+		{ 0, 1, 5, 3, CALL_FINAL_PLAYED, 0 },
+		{ 0, 0, 1, 3, CALL_FINAL_QUEUED, 600 },
+		{ 0, 0, 2, 3, CALL_FINAL_QUEUED, 600 },
+		{ 0, 0, 3, 3, CALL_FINAL_UNREACHED, 0 },
+		{ 0, 0, 4, 3, CALL_FINAL_UNREACHED, 0 },   /* past the cap (config lowered) */
+		{ 0, 0, 1, 1, CALL_FINAL_UNREACHED, 0 },
+		{ 0, 0, 0, 0, CALL_FINAL_UNREACHED, 0 },
+	};
+	const int64_t now = 1796090400;
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		int64_t next = -1;
+		enum call_final f = call_final(t[i].confirmed, t[i].played, t[i].attempts, t[i].max, now, 600, &next);
+		assert_int_equal(f, t[i].want);
+		assert_true(next == (t[i].next ? now + t[i].next : 0));
+	}
+	assert_string_equal(call_final_name(CALL_FINAL_CONFIRMED), "confirmed");
+	assert_string_equal(call_final_name(CALL_FINAL_PLAYED), "played");
+	assert_string_equal(call_final_name(CALL_FINAL_UNREACHED), "unreached");
+	assert_string_equal(call_final_name(CALL_FINAL_QUEUED), "queued");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,7 +437,7 @@ int main(void)
 		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_late_end_report), cmocka_unit_test(test_hangup_without_report),
 		cmocka_unit_test(test_report_matching), cmocka_unit_test(test_ring_timeout_aborts_dial),
-		cmocka_unit_test(test_dtmf),
+		cmocka_unit_test(test_dtmf), cmocka_unit_test(test_final),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

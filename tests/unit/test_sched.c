@@ -1,6 +1,7 @@
 /* test_sched — the scheduler as a pure function: readiness, pacing, quiet
  * hours (also across midnight), per-modem and gateway budgets, stopping,
- * and an exhaustive sweep of modem situations checking its invariants. */
+ * an exhaustive sweep of modem situations checking its invariants, and the
+ * call rules as a table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@ static struct sched_in base(int n)
 	in.quiet_start = 21 * 60;
 	in.quiet_end = 7 * 60;
 	in.due_s = in.due_urgent_s = in.due_override_s = SCHED_NEVER;
+	in.voice_due_s = in.voice_due_urgent_s = SCHED_NEVER;
 	in.max_parts = 6;
 	in.n_modems = n;
 	for (int i = 0; i < n; i++)
@@ -216,6 +218,89 @@ static void test_exhaustive(void **state)
 	}
 }
 
+/* The call rules, one row per situation: two modems, both with an audio
+ * port and READY unless the row says otherwise. */
+static void test_voice(void **state)
+{
+	(void)state;
+	enum { NO = 0 };
+	static const struct {
+		const char *name;
+		int quiet;              /* 22:00 instead of 09:00 */
+		int64_t voice_due, voice_urgent, sms_due; /* seconds from WALL, NO = nothing due */
+		int audio[2], ready[2], busy[2], calling[2];
+		int64_t guard[2];       /* ms from NOW_MS */
+		int64_t pause;          /* claim pause, ms from NOW_MS */
+		int stopping, budget;   /* budget: modem 0 out of its daily parts */
+		int calls[2];           /* which modems get a call action */
+		int urgent_only;
+		int64_t wake;           /* ms from NOW_MS, -1 = SCHED_NEVER */
+	} t[] = {
+		{ "nothing due", 0, NO, NO, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 0}, 0, -1 },
+		{ "a call due: both call", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {1, 1}, 0, -1 },
+		{ "wake at the next call", 0, 40, 40, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 0}, 0,
+		  40000 },
+		{ "no audio port never calls", 0, -5, -5, NO, {0, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 1}, 0,
+		  -1 },
+		{ "no audio anywhere", 0, -5, -5, NO, {0, 0}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 0}, 0, -1 },
+		{ "not ready", 0, -5, -5, NO, {1, 1}, {0, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 1}, 0, -1 },
+		{ "holding a delivery", 0, -5, -5, NO, {1, 1}, {1, 1}, {1, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 1}, 0, -1 },
+		{ "call leftovers", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 1}, {0, 0}, 0, 0, 0, {1, 0}, 0, -1 },
+		{ "guard time", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {300, 0}, 0, 0, 0, {0, 1}, 0, -1 },
+		{ "guard time over", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, -1}, 0, 0, 0, {1, 1}, 0, -1 },
+		{ "SMS before calls", 0, -5, -5, -1, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0, {0, 0}, 0, -1 },
+		{ "SMS before calls on the same modem (budget spent elsewhere)", 0, -5, -5, -1, {1, 1}, {1, 1},
+		  {0, 0}, {0, 0}, {0, 0}, 0, 0, 1, {1, 0}, 0, 15 * 3600 * 1000LL },
+		{ "quiet hours hold non-urgent calls", 1, -5, NO, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 0, 0,
+		  {0, 0}, 0, -1 },
+		{ "quiet hours: urgent calls go, urgent only", 1, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0,
+		  0, 0, {1, 1}, 1, -1 },
+		{ "quiet hours: wake at the next urgent call", 1, -5, 90, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0,
+		  0, 0, {0, 0}, 0, 90000 },
+		{ "a claim just found nothing", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 700, 0, 0,
+		  {0, 0}, 0, 700 },
+		{ "stopping", 0, -5, -5, NO, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}, 0, 1, 0, {0, 0}, 0, -1 },
+	};
+	for (size_t r = 0; r < sizeof t / sizeof t[0]; r++) {
+		struct sched_in in = base(2);
+		if (t[r].quiet)
+			in.minute_of_day = 22 * 60;
+		in.voice_due_s = t[r].voice_due == NO ? SCHED_NEVER : WALL + t[r].voice_due;
+		in.voice_due_urgent_s = t[r].voice_urgent == NO ? SCHED_NEVER : WALL + t[r].voice_urgent;
+		in.due_s = in.due_urgent_s = t[r].sms_due == NO ? SCHED_NEVER : WALL + t[r].sms_due;
+		in.claim_pause_until = t[r].pause ? NOW_MS + t[r].pause : 0;
+		in.stopping = t[r].stopping;
+		for (int i = 0; i < 2; i++) {
+			in.modems[i].has_audio = t[r].audio[i];
+			in.modems[i].ready = t[r].ready[i];
+			in.modems[i].busy = t[r].busy[i];
+			in.modems[i].calling = t[r].calling[i];
+			in.modems[i].call_guard_until = t[r].guard[i] ? NOW_MS + t[r].guard[i] : 0;
+		}
+		if (t[r].budget) {
+			in.modems[0].daily_parts = 10;
+			in.modems[0].parts_today = 10;
+		}
+		struct sched_out out;
+		sched_plan(&in, &out);
+		int got[2] = { 0, 0 };
+		for (int c = 0; c < out.n_calls; c++) {
+			assert_true(out.call[c].modem >= 0 && out.call[c].modem < 2);
+			got[out.call[c].modem]++;
+			if (out.call[c].urgent_only != t[r].urgent_only)
+				fail_msg("%s: urgent_only %d", t[r].name, out.call[c].urgent_only);
+			for (int a = 0; a < out.n; a++) /* never an SMS and a call on one modem */
+				assert_int_not_equal(out.act[a].modem, out.call[c].modem);
+		}
+		if (got[0] != t[r].calls[0] || got[1] != t[r].calls[1])
+			fail_msg("%s: calls %d,%d, want %d,%d", t[r].name, got[0], got[1], t[r].calls[0], t[r].calls[1]);
+		int64_t want = t[r].wake < 0 ? SCHED_NEVER : NOW_MS + t[r].wake;
+		if (out.wake_ms != want)
+			fail_msg("%s: wake %lld, want %lld", t[r].name, (long long)(out.wake_ms - NOW_MS),
+				 (long long)(want - NOW_MS));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_budgets),
 		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test(test_exhaustive),
+		cmocka_unit_test(test_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,16 @@
-/* voice — calls on the modems with an audio port: the speech they play
- * (prompts and notices rendered by the synthesis thread, loaded as PCM, a
- * small cache of notices), the glue between the call table (modem/call.c),
- * the AT engine and the audio port, and the delivery log of each call.
- * Speech is never synthesised here: requests go to the synthesis thread,
- * which wakes the loop through a pipe; a call is claimed only once its
- * audio is loaded. */
+/* drv_voice — the voice channel driver: calls on the modems with an audio
+ * port: the speech they play (prompts and notices rendered by the synthesis
+ * thread, loaded as PCM, a small cache of notices), the glue between the
+ * call table (modem/call.c), the AT engine and the audio port, and the
+ * delivery log of each call (its final state is call_final()'s).  Speech is
+ * never synthesised here: requests go to the synthesis thread, which wakes
+ * the loop through a pipe; a call is claimed only once its audio is loaded.
+ * Which modem calls when is gateway/sched.c's: a modem in a call still
+ * answers URCs and the others keep sending. */
 #include "gateway/daemon_int.h"
 
 #include "db/store.h"
+#include "gateway/sched.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -71,7 +74,7 @@ static void submit(struct daemon *d, int slot, const char *text)
 }
 
 /* Collects finished renderings (loop side). */
-void voice_collect(struct daemon *d)
+static void voice_collect(struct daemon *d)
 {
 	char b[64];
 	while (d->tts_pipe[0] >= 0 && read(d->tts_pipe[0], b, sizeof b) > 0)
@@ -108,7 +111,7 @@ void voice_collect(struct daemon *d)
 	}
 }
 
-void voice_open(struct daemon *d)
+static void voice_open(struct daemon *d)
 {
 	int any = 0;
 	for (int i = 0; i < d->n; i++)
@@ -164,7 +167,7 @@ void voice_open(struct daemon *d)
 	d->voice_ok = 1;
 }
 
-void voice_close(struct daemon *d)
+static void voice_close(struct daemon *d)
 {
 	if (d->tts)
 		tts_engine_close(d->tts); /* finishes queued requests (callbacks run) */
@@ -222,14 +225,14 @@ static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, 
 
 static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *arg);
 struct call_ctx {
-	struct dmodem *dm;
+	struct worker *dm;
 	enum call_cmd tag;
 	unsigned gen;           /* the call that sent it */
 };
 
 static int op_cmd(void *arg, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	struct call_ctx *c = xmalloc(sizeof *c);
 	c->dm = dm;
 	c->tag = tag;
@@ -249,7 +252,7 @@ static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *a
 {
 	(void)m;
 	struct call_ctx *c = arg;
-	struct dmodem *dm = c->dm;
+	struct worker *dm = c->dm;
 	enum call_cmd tag = c->tag;
 	unsigned gen = c->gen;
 	free(c);
@@ -263,7 +266,7 @@ static void call_ctx_done(struct at_modem *m, const struct at_result *r, void *a
 
 static void op_play(void *arg, enum call_seg seg)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	if (!dm->audio)
 		return;
 	if (seg == SEG_NOTICE)
@@ -274,7 +277,7 @@ static void op_play(void *arg, enum call_seg seg)
 
 static void op_progress(void *arg, enum call_state to, int played)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	const char *state = played ? "played" : to == CALL_RINGING ? "ringing" : "answered";
 	LOG_I(dm->sub, "delivery %lld notice %lld: %s", (long long)dm->cj.delivery_id, (long long)dm->cj.notice_id,
 	      state);
@@ -284,21 +287,12 @@ static void op_progress(void *arg, enum call_state to, int played)
 
 static void op_ended(void *arg)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	struct daemon *d = dm->d;
 	const struct call *c = &dm->call;
 	int64_t now = clock_wall_s(), next = 0;
-	const char *final;
-	if (c->confirmed)
-		final = "confirmed";
-	else if (c->played)
-		final = "played";
-	else if (dm->cj.attempts >= d->cfg->call_attempts)
-		final = "unreached";
-	else {
-		final = "queued";
-		next = now + d->cfg->call_retry_s;
-	}
+	const char *final = call_final_name(call_final(c->confirmed, c->played, dm->cj.attempts, d->pol.call_attempts,
+							now, d->pol.call_retry_s, &next));
 	char cause[200];
 	snprintf(cause, sizeof cause, "%s", c->cause);
 	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)
@@ -309,23 +303,23 @@ static void op_ended(void *arg)
 	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
 			   now) != STORE_OK)
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
-	dm->audio_close = 1;
 	dm->call_guard_until = clock_mono_ms() + CALL_GUARD_MS;
+	worker_move(dm, W_CALL_END, "call over"); /* the loop closes the audio port */
 }
 
 static void audio_done(void *arg)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	call_seg_done(&dm->call);
 }
 
 static void audio_digit(void *arg, char digit)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	call_digit(&dm->call, digit);
 }
 
-void voice_init_modem(struct dmodem *dm)
+static void vo_modem_init(struct worker *dm)
 {
 	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
 	const struct loa_config *cfg = dm->d->cfg;
@@ -351,7 +345,7 @@ static int voice_fail_notice(struct daemon *d, int64_t nid, const char *why)
 
 /* No speech at all (voice missing, prompts unusable): every due voice
  * delivery fails with voice_err. */
-void voice_fail_all(struct daemon *d)
+static void voice_fail_all(struct daemon *d)
 {
 	for (;;) {
 		int64_t nid = 0;
@@ -366,7 +360,7 @@ void voice_fail_all(struct daemon *d)
 }
 
 /* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
-int voice_claim(struct dmodem *dm, int urgent_only)
+static int voice_claim(struct worker *dm, int urgent_only)
 {
 	struct daemon *d = dm->d;
 	int64_t nid = 0;
@@ -400,20 +394,176 @@ int voice_claim(struct dmodem *dm, int urgent_only)
 	}
 	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d)", (long long)dm->cj.delivery_id,
 	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts);
-	dm->audio_close = 0;
 	call_start(&dm->call, dm->cj.phone);
+	worker_move(dm, W_CALL, "call started");
 	return 1;
 }
 
-void voice_reap(struct dmodem *dm)
+/* The audio port of a call that ended closes here, from the loop, not
+ * from inside the audio port's own callbacks. */
+static void reap(struct worker *dm)
 {
-	if (dm->audio_close && dm->audio) {
-		struct audio_stats s;
-		audio_stats(dm->audio, &s);
-		LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", s.frames_in, s.frames_out,
-		      s.timer_frames);
-		audio_close(dm->audio);
-		dm->audio = NULL;
-	}
-	dm->audio_close = 0;
+	if (dm->state != W_CALL_END)
+		return;
+	struct audio_stats st;
+	audio_stats(dm->audio, &st);
+	LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", st.frames_in, st.frames_out,
+	      st.timer_frames);
+	audio_close(dm->audio);
+	dm->audio = NULL;
+	worker_move(dm, W_IDLE, "audio port closed");
 }
+
+/* ---- the driver ---- */
+
+static void on_chup(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct worker *dm = arg;
+	dm->connect_hangup = 0;
+	LOG_D(dm->sub, "hang-up at connect: %s", at_final_name(r->final));
+}
+
+static void vo_modem_state(struct worker *dm, int ready)
+{
+	if (!ready) {
+		if (call_active(&dm->call))
+			call_port_lost(&dm->call);
+		return;
+	}
+	/* a call left up by a daemon that died (kill -9, power) keeps the
+	 * modem busy for our next ATD: hang it up before dialing */
+	if (dm->cfg->audio[0] && !call_active(&dm->call) && at_cmd(dm->at, "AT+CHUP", 5000, on_chup, dm) == 0)
+		dm->connect_hangup = 1;
+}
+
+static int vo_urc(struct worker *dm, const struct at_urc *u)
+{
+	switch (u->kind) {
+	case URC_RING:
+	case URC_CLIP:
+	case URC_CALL:
+	case URC_DTMF:
+		if (call_active(&dm->call)) {
+			LOG_D(dm->sub, "call event: %s", u->line);
+			call_urc(&dm->call, u);
+		} else
+			LOG_D(dm->sub, "call event outside a call ignored: %s", u->line);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Calls go after SMS: what is due, and which modem could call. */
+static void vo_plan_in(struct daemon *d, struct sched_in *in)
+{
+	d->voice_planned = d->voice_ok;
+	if (d->voice_ok) {
+		voice_collect(d);
+		int quiet = sched_is_quiet(in->minute_of_day, in->quiet_start, in->quiet_end);
+		int64_t t;
+		if (store_call_next_due(d->st, 0, &t) == STORE_OK) {
+			in->voice_due_s = t;
+			if (!quiet)
+				in->voice_due_urgent_s = t;
+			else if (store_call_next_due(d->st, 1, &t) == STORE_OK)
+				in->voice_due_urgent_s = t;
+		}
+	}
+	for (int i = 0; i < d->n; i++) {
+		const struct worker *w = &d->m[i];
+		in->modems[i].has_audio = w->cfg->audio[0] != '\0';
+		in->modems[i].calling = worker_in_call(w) || w->connect_hangup || w->call_cmds > 0;
+		in->modems[i].call_guard_until = w->call_guard_until;
+	}
+}
+
+static void vo_claim(struct daemon *d, const struct sched_out *out, int64_t now)
+{
+	/* a claim that just found nothing holds the planned calls */
+	for (int i = 0; i < out->n_calls && now >= d->claim_pause_until; i++) {
+		struct worker *w = &d->m[out->call[i].modem];
+		if (!worker_idle(w))
+			continue;
+		if (!voice_claim(w, out->call[i].urgent_only))
+			break;
+	}
+	if (!d->voice_planned && d->voice_err[0] && !d->stopping)
+		voice_fail_all(d);
+}
+
+/* One slot per modem (its audio port, or -1) and the synthesis pipe. */
+static int vo_poll_fds(struct daemon *d, struct pollfd *pfd, int64_t *wake)
+{
+	for (int i = 0; i < d->n; i++) {
+		struct worker *w = &d->m[i];
+		pfd[i].fd = w->audio ? audio_fd(w->audio) : -1;
+		pfd[i].events = w->audio ? audio_events(w->audio) : 0;
+		pfd[i].revents = 0;
+		if (w->audio && audio_deadline(w->audio) < *wake)
+			*wake = audio_deadline(w->audio);
+		if (call_deadline(&w->call) < *wake)
+			*wake = call_deadline(&w->call);
+	}
+	pfd[d->n].fd = d->tts_pipe[0];
+	pfd[d->n].events = POLLIN;
+	pfd[d->n].revents = 0;
+	return d->n + 1;
+}
+
+static void vo_io(struct daemon *d, const struct pollfd *pfd, int ready)
+{
+	for (int i = 0; i < d->n; i++) {
+		struct worker *w = &d->m[i];
+		if (w->state == W_CALL && ready && pfd[i].revents)
+			audio_io(w->audio, pfd[i].revents);
+		if (w->state == W_CALL && audio_deadline(w->audio) <= clock_mono_ms())
+			audio_tick(w->audio);
+		if (call_deadline(&w->call) <= clock_mono_ms())
+			call_tick(&w->call);
+		reap(w);
+	}
+	if (ready && pfd[d->n].revents)
+		voice_collect(d);
+}
+
+static void vo_stop(struct daemon *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (call_active(&d->m[i].call))
+			call_stop(&d->m[i].call);
+}
+
+static int vo_in_flight(const struct daemon *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (call_active(&d->m[i].call) || d->m[i].call_cmds > 0)
+			return 1;
+	return d->reqs != NULL;
+}
+
+/* Daemon exit, before the AT engine goes: the call ends as if the port was
+ * lost (recorded), its audio port closes. */
+static void vo_modem_close(struct worker *w)
+{
+	if (call_active(&w->call))
+		call_port_lost(&w->call);
+	reap(w);
+}
+
+const struct channel_driver drv_voice = {
+	.name = "voice",
+	.open = voice_open,
+	.close = voice_close,
+	.modem_init = vo_modem_init,
+	.modem_close = vo_modem_close,
+	.modem_state = vo_modem_state,
+	.urc = vo_urc,
+	.plan_in = vo_plan_in,
+	.claim = vo_claim,
+	.poll_fds = vo_poll_fds,
+	.io = vo_io,
+	.stop = vo_stop,
+	.in_flight = vo_in_flight,
+};

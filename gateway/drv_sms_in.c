@@ -1,8 +1,10 @@
-/* sms_in — what comes in from the modems: inbound SMS (stored, joined,
- * handed to the short-code policy) and status reports (matched to the part
- * they report on), read from the URC itself (+CMT, +CDS) or from the
- * modem's storage (+CMTI, +CDSI, and whatever was stored while the daemon
- * was away, swept at READY).  See daemon.c for the loop that drives it. */
+/* drv_sms_in — the SMS in channel driver: what comes in from the modems:
+ * inbound SMS (stored, joined, handed to the short-code policy) and status
+ * reports (matched to the part they report on), read from the URC itself
+ * (+CMT, +CDS) or from the modem's storage (+CMTI, +CDSI, and whatever was
+ * stored while the daemon was away, swept at READY); parts of inbound
+ * messages that never complete expire.  Reads are counted in the worker's
+ * `reading`, beside its state (see worker.h). */
 #include "gateway/daemon_int.h"
 
 #include "db/store.h"
@@ -23,14 +25,14 @@
 static void on_cpms(struct at_modem *m, const struct at_result *r, void *arg)
 {
 	(void)m;
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	if (r->final != AT_R_OK && r->final != AT_R_LOST) {
 		LOG_W(dm->sub, "selecting a message storage: %s", at_final_name(r->final));
 		dm->mem[0] = '\0';
 	}
 }
 
-static void select_mem(struct dmodem *dm, const char *mem)
+static void select_mem(struct worker *dm, const char *mem)
 {
 	if (!mem[0] || !strcmp(dm->mem, mem))
 		return;
@@ -40,7 +42,7 @@ static void select_mem(struct dmodem *dm, const char *mem)
 		snprintf(dm->mem, sizeof dm->mem, "%s", mem);
 }
 
-static void delete_index(struct dmodem *dm, const char *mem, int idx)
+static void delete_index(struct worker *dm, const char *mem, int idx)
 {
 	char cmd[32];
 	select_mem(dm, mem);
@@ -48,7 +50,7 @@ static void delete_index(struct dmodem *dm, const char *mem, int idx)
 	at_cmd(dm->at, cmd, CMGR_TIMEOUT_MS, NULL, NULL);
 }
 
-static void handle_report(struct dmodem *dm, const struct codec_sms *s)
+static void handle_report(struct worker *dm, const struct codec_sms *s)
 {
 	enum codec_report cls = codec_report_class(s->status);
 	char rcpt[32];
@@ -75,7 +77,7 @@ static void handle_report(struct dmodem *dm, const struct codec_sms *s)
 		LOG_W(dm->sub, "status report mr=%d for %s matches no message sent by this modem", s->mr, rcpt);
 }
 
-static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx, const char *mem)
+static void handle_pdu(struct worker *dm, const char *hex, int len, int idx, const char *mem)
 {
 	struct codec_sms s;
 	if (!hex || codec_decode(hex, len, &s) != CODEC_OK) {
@@ -139,7 +141,7 @@ static void handle_pdu(struct dmodem *dm, const char *hex, int len, int idx, con
 }
 
 /* Walks "+CMGR: ..."/"+CMGL: ..." header lines, each followed by its PDU. */
-static void handle_listing(struct dmodem *dm, const char *lines, const char *prefix, int idx, const char *mem)
+static void handle_listing(struct worker *dm, const char *lines, const char *prefix, int idx, const char *mem)
 {
 	char *copy = xstrdup(lines), *save = NULL;
 	char *hdr = NULL;
@@ -171,7 +173,7 @@ static void handle_listing(struct dmodem *dm, const char *lines, const char *pre
 }
 
 struct read_ctx {
-	struct dmodem *dm;
+	struct worker *dm;
 	int idx;                /* AT+CMGR; -1 for a listing */
 	char mem[4];
 };
@@ -190,7 +192,7 @@ static void on_read(struct at_modem *m, const struct at_result *r, void *arg)
 }
 
 /* idx >= 0: one message (AT+CMGR); -1: all of the storage (AT+CMGL=4). */
-static void read_mem(struct dmodem *dm, const char *mem, int idx)
+static void read_mem(struct worker *dm, const char *mem, int idx)
 {
 	struct read_ctx *c = xmalloc(sizeof *c);
 	c->dm = dm;
@@ -214,7 +216,7 @@ static void read_mem(struct dmodem *dm, const char *mem, int idx)
  * modem stores them. */
 static void on_cpms_query(struct at_modem *m, const struct at_result *r, void *arg)
 {
-	struct dmodem *dm = arg;
+	struct worker *dm = arg;
 	dm->reading--;
 	char mem[4] = "";
 	const char *l = r->final == AT_R_OK ? strstr(r->lines, "+CPMS:") : NULL;
@@ -231,7 +233,7 @@ static void on_cpms_query(struct at_modem *m, const struct at_result *r, void *a
 		read_mem(dm, "SR", -1);
 }
 
-void sms_in_urc(struct dmodem *dm, const struct at_urc *u)
+static int si_urc(struct worker *dm, const struct at_urc *u)
 {
 	int idx, len = -1;
 	char mem[4];
@@ -249,18 +251,48 @@ void sms_in_urc(struct dmodem *dm, const struct at_urc *u)
 		handle_pdu(dm, u->pdu, len, -1, "");
 		break;
 	default:
-		break;
+		return 0;
 	}
+	return 1;
 }
 
-void sms_in_ready(struct dmodem *dm)
+/* READY: what was stored while away; left READY: the selected storage is
+ * unknown again. */
+static void si_modem_state(struct worker *dm, int ready)
 {
+	if (!ready) {
+		dm->mem[0] = '\0';
+		return;
+	}
 	/* messages and reports stored while we were away */
 	if (at_cmd(dm->at, "AT+CPMS?", CMGR_TIMEOUT_MS, on_cpms_query, dm) == 0)
 		dm->reading++;
 }
 
-void sms_in_lost(struct dmodem *dm)
+static void si_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
-	dm->mem[0] = '\0';
+	(void)wake;
+	if (now < d->frag_expire_at)
+		return;
+	int n = 0;
+	if (store_sms_fragments_expire(d->st, clock_wall_s(), REASM_MAX_AGE_S, &n) == STORE_OK && n)
+		LOG_W("daemon", "%d part%s of inbound SMS that never completed dropped after %d h (kept in the"
+			  " inbox as 'incomplete')", n, n > 1 ? "s" : "", REASM_MAX_AGE_S / 3600);
+	d->frag_expire_at = now + EXPIRE_EVERY_MS;
 }
+
+static int si_in_flight(const struct daemon *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->m[i].reading > 0)
+			return 1;
+	return 0;
+}
+
+const struct channel_driver drv_sms_in = {
+	.name = "sms_in",
+	.modem_state = si_modem_state,
+	.urc = si_urc,
+	.tick = si_tick,
+	.in_flight = si_in_flight,
+};

@@ -191,7 +191,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	daemon_opts_default(&o);
 	o.until_idle = 1;
 	o.report_wait_s = 5;
-	if (daemon_run(&ctx->cfg, st, &o) != 0) {
+	struct daemon_cfg *dc = xcalloc(1, sizeof *dc);
+	config_daemon(&ctx->cfg, dc);
+	int drc = daemon_run(dc, st, &o);
+	free(dc);
+	if (drc != 0) {
 		rc = cli_err(EXIT_RUNTIME, "demo: the daemon failed (see the messages above)");
 		goto out;
 	}

@@ -74,9 +74,11 @@ int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 	if (!out)
 		print = 1;
 	char err[4200];
+	struct tts_config tc;
+	config_tts(&ctx->cfg, &tc);
 	if (print) {
 		struct tts_opts o;
-		if (tts_front_load(&o, &ctx->cfg, err, sizeof err) != 0) {
+		if (tts_front_load(&o, &tc, err, sizeof err) != 0) {
 			free(text);
 			return cli_err(EXIT_USAGE, "%s", err);
 		}
@@ -87,7 +89,7 @@ int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (out) {
 		struct tts_engine *e;
-		if (tts_engine_open(&e, &ctx->cfg, err, sizeof err) != 0) {
+		if (tts_engine_open(&e, &tc, err, sizeof err) != 0) {
 			free(text);
 			/* a bad dictionary or voice is the user's input to fix */
 			return cli_err(strstr(err, "espeak-ng: cannot") ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);

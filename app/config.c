@@ -502,3 +502,39 @@ void config_web(const struct loa_config *c, struct web_cfg *out)
 	snprintf(out->village, sizeof out->village, "%s", c->village);
 	config_notice(c, &out->notice);
 }
+
+void config_tts(const struct loa_config *c, struct tts_config *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->voice, sizeof out->voice, "%s", c->tts_voice);
+	out->rate = c->tts_rate;
+	out->pitch = c->tts_pitch;
+	out->word_gap = c->tts_word_gap;
+	out->volume = c->tts_volume;
+	out->ngan = c->tts_ngan;
+	out->le = c->tts_le;
+	out->khong_tram = c->tts_khong_tram;
+	snprintf(out->cache, sizeof out->cache, "%s", c->tts_cache);
+	snprintf(out->abbrev, sizeof out->abbrev, "%s", c->tts_abbrev);
+	snprintf(out->loanwords, sizeof out->loanwords, "%s", c->tts_loanwords);
+	snprintf(out->prompts, sizeof out->prompts, "%s", c->tts_prompts);
+	snprintf(out->village, sizeof out->village, "%s", c->village);
+	snprintf(out->datadir, sizeof out->datadir, "%s", config_datadir());
+}
+
+void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
+{
+	memset(out, 0, sizeof *out);
+	out->pol = (struct daemon_policy){
+		.sms_retries = c->sms_retries, .sms_retry_s = c->sms_retry_s, .sms_max_parts = c->sms_max_parts,
+		.sms_expire_h = c->sms_expire_h, .sms_resume_wait_s = c->sms_resume_wait_s,
+		.quiet_start = c->quiet_start, .quiet_end = c->quiet_end, .daily_sms_parts = c->daily_sms_parts,
+		.call_attempts = c->call_attempts, .call_retry_s = c->call_retry_s,
+		.ring_timeout_s = c->ring_timeout_s, .call_key_wait_s = c->call_key_wait_s,
+		.call_max_s = c->call_max_s, .call_repeats = c->call_repeats, .call_replays = c->call_replays,
+	};
+	config_tts(c, &out->tts);
+	config_inbox(c, &out->inbox);
+	memcpy(out->modems, c->modems, sizeof out->modems);
+	out->n_modems = c->n_modems;
+}

@@ -7,28 +7,13 @@
  * Relative paths are taken relative to the directory of the config file. */
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
+#include "gateway/daemon.h" /* struct loa_modem_cfg */
 #include "gateway/inbox.h"
 #include "gateway/notice.h"
 #include "gateway/web_page.h"
-#include "modem/profile.h" /* enum modem_family */
+#include "tts/tts_config.h"
 
 #include <limits.h>
-
-#define LOA_MAX_MODEMS 16
-#define LOA_NAME_MAX 32
-
-struct loa_modem_cfg {
-	char name[LOA_NAME_MAX];
-	char port[PATH_MAX];     /* AT tty */
-	char audio[PATH_MAX];    /* PCM tty; empty: this modem places no calls */
-	int family;              /* enum modem_family */
-	char pin[16];
-	int baud;
-	int min_interval_ms;     /* pacing between two SMS submits */
-	int daily_parts;         /* per-SIM daily SMS-part budget; 0 = no cap */
-	int enabled;
-	int line;                /* where the section starts, for messages */
-};
 
 struct loa_config {
 	char path[PATH_MAX];     /* the file read, or "" for built-in defaults */
@@ -109,6 +94,8 @@ const char *config_family_name(int family);
 void config_notice(const struct loa_config *c, struct notice_cfg *out);
 void config_inbox(const struct loa_config *c, struct inbox_cfg *out);
 void config_web(const struct loa_config *c, struct web_cfg *out);
+void config_tts(const struct loa_config *c, struct tts_config *out);
+void config_daemon(const struct loa_config *c, struct daemon_cfg *out);
 /* Writes the whole key table with defaults and docs (used for the man page
  * and by a test that checks configs/loa.conf documents every key). */
 void config_each_key(void (*fn)(const char *section, const char *key,

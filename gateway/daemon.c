@@ -28,7 +28,6 @@
 #include "base/util.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "app/cli.h"
 #include "gateway/sched.h"
 
 #include <errno.h>
@@ -228,16 +227,14 @@ static int loop(struct daemon *d)
 	}
 	return rc;
 }
-int daemon_run(const struct loa_config *cfg, struct store *st, const struct daemon_opts *o)
+int daemon_run(const struct daemon_cfg *cfg, struct store *st, const struct daemon_opts *o)
 {
 	struct daemon *d = xcalloc(1, sizeof *d);
 	d->cfg = cfg;
 	d->st = st;
 	d->o = *o;
 	d->started_s = clock_wall_s();
-	d->pol = (struct daemon_policy){ cfg->sms_retries, cfg->sms_retry_s, cfg->sms_max_parts, cfg->sms_expire_h,
-					 cfg->sms_resume_wait_s, cfg->quiet_start, cfg->quiet_end, cfg->daily_sms_parts,
-					 cfg->call_attempts, cfg->call_retry_s };
+	d->pol = cfg->pol;
 	int n_unc = 0;
 	if (store_sms_recover(st, clock_wall_s(), &n_unc) != STORE_OK) {
 		LOG_E("daemon", "%s", store_errmsg(st));
@@ -290,48 +287,4 @@ int daemon_run(const struct loa_config *cfg, struct store *st, const struct daem
 	free(d);
 	LOG_I("daemon", "stopped");
 	return rc;
-}
-
-int cmd_run(struct cli_ctx *ctx, int argc, char **argv)
-{
-	struct daemon_opts o;
-	daemon_opts_default(&o);
-	static const struct option opts[] = {
-		{ "until-idle", no_argument, NULL, 'u' },
-		{ "report-wait", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	long v;
-	while ((c = getopt_long(argc, argv, "uw:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			o.until_idle = 1;
-			break;
-		case 'w':
-			if (util_parse_long(optarg, 0, 86400, &v) != 0)
-				return cli_err(EXIT_USAGE, "run: --report-wait takes seconds (0-86400), not '%s'", optarg);
-			o.report_wait_s = (int)v;
-			break;
-		case 'h':
-			printf("usage: loa run [--until-idle] [--report-wait SECONDS]\n");
-			return EXIT_OK;
-		default:
-			return cli_err(EXIT_USAGE, "usage: loa run [--until-idle] [--report-wait SECONDS]");
-		}
-	}
-	if (optind < argc)
-		return cli_err(EXIT_USAGE, "run: unexpected argument '%s'", argv[optind]);
-	struct store *st;
-	int rc = cli_store(ctx, &st);
-	if (rc)
-		return rc;
-	int enabled = 0;
-	for (int i = 0; i < ctx->cfg.n_modems; i++)
-		enabled += ctx->cfg.modems[i].enabled;
-	if (!enabled)
-		return cli_err(EXIT_USAGE, "%s: no enabled [modem NAME] section: nothing to send with",
-			       ctx->cfg.path[0] ? ctx->cfg.path : "configuration");
-	return daemon_run(&ctx->cfg, st, &o) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

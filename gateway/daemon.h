@@ -1,11 +1,49 @@
 /* daemon — `loa run`: the SMS delivery daemon (see daemon.c for the design). */
 #ifndef LOA_DAEMON_H
 #define LOA_DAEMON_H
-#include "app/config.h"
+#include "gateway/inbox.h"
+#include "modem/profile.h" /* enum modem_family */
+#include "tts/tts_config.h"
+
+#include <limits.h>
 
 #include <stdint.h>
 
 struct store;
+
+#define LOA_MAX_MODEMS 16
+#define LOA_NAME_MAX 32
+
+struct loa_modem_cfg {
+	char name[LOA_NAME_MAX];
+	char port[PATH_MAX];     /* AT tty */
+	char audio[PATH_MAX];    /* PCM tty; empty: this modem places no calls */
+	int family;              /* enum modem_family */
+	char pin[16];
+	int baud;
+	int min_interval_ms;     /* pacing between two SMS submits */
+	int daily_parts;         /* per-SIM daily SMS-part budget; 0 = no cap */
+	int enabled;
+	int line;                /* where the section starts, for messages */
+};
+
+/* The policy numbers the loop, the scheduler and the drivers read. */
+struct daemon_policy {
+	int sms_retries, sms_retry_s, sms_max_parts, sms_expire_h, sms_resume_wait_s;
+	int quiet_start, quiet_end;     /* minutes of day */
+	int daily_sms_parts;            /* gateway budget, 0 = no cap */
+	int call_attempts, call_retry_s;
+	int ring_timeout_s, call_key_wait_s, call_max_s, call_repeats, call_replays;
+};
+
+/* What the daemon reads from the configuration; config_daemon() fills it. */
+struct daemon_cfg {
+	struct daemon_policy pol;
+	struct tts_config tts;          /* speech for calls */
+	struct inbox_cfg inbox;         /* the short-code policy for SMS in */
+	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
+	int n_modems;
+};
 
 struct daemon_opts {
 	int until_idle;        /* exit when nothing is due and nothing is in flight */
@@ -16,7 +54,7 @@ struct daemon_opts {
 void daemon_opts_default(struct daemon_opts *o);
 
 /* Runs until SIGTERM/SIGINT (or idle).  0 ok, 1 runtime failure. */
-int daemon_run(const struct loa_config *cfg, struct store *st, const struct daemon_opts *o);
+int daemon_run(const struct daemon_cfg *cfg, struct store *st, const struct daemon_opts *o);
 
 /* Back-off before retry number `attempt` (1-based): retry_s * 2^(attempt-1),
  * capped at one day. */

@@ -4,7 +4,6 @@
  * drv_sms_out.c, drv_sms_in.c and drv_voice.c.  Not for use outside them. */
 #ifndef LOA_DAEMON_INT_H
 #define LOA_DAEMON_INT_H
-#include "app/config.h"
 #include "gateway/daemon.h"
 #include "gateway/driver.h"
 #include "gateway/worker.h"
@@ -18,15 +17,6 @@ struct tts_engine;
 
 enum { CMGS_TIMEOUT_MS = 60000, CMGR_TIMEOUT_MS = 10000, CLAIM_PAUSE_MS = 1000, EXPIRE_EVERY_MS = 60000,
        REASM_MAX_AGE_S = 86400, CALL_GUARD_MS = 300 };
-
-/* The configuration's policy numbers, copied once at start: the drivers
- * read these, not the configuration. */
-struct daemon_policy {
-	int sms_retries, sms_retry_s, sms_max_parts, sms_expire_h, sms_resume_wait_s;
-	int quiet_start, quiet_end;     /* minutes of day */
-	int daily_sms_parts;            /* gateway budget, 0 = no cap */
-	int call_attempts, call_retry_s;
-};
 
 /* Audio ready for calls: prompts and a few notices, loaded as PCM. */
 struct pcm {
@@ -47,8 +37,8 @@ struct tts_req {
 enum { NOTICE_CACHE = 4 };
 
 struct daemon {
-	const struct loa_config *cfg;   /* speech, the short-code policy, the modems: see pol */
-	struct daemon_policy pol;
+	const struct daemon_cfg *cfg;   /* speech, the short-code policy, the modems */
+	struct daemon_policy pol;       /* cfg->pol */
 	struct store *st;
 	struct daemon_opts o;
 	struct worker m[LOA_MAX_MODEMS];

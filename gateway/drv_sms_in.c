@@ -130,9 +130,7 @@ static void handle_pdu(struct worker *dm, const char *hex, int len, int idx, con
 	      parts > 1 ? "s" : "");
 	struct inbox_result res;
 	memset(&res, 0, sizeof res);
-	struct inbox_cfg ic;
-	config_inbox(dm->d->cfg, &ic);
-	if (inbox_handle(dm->d->st, &ic, id, sender, text, now, &res) == 0)
+	if (inbox_handle(dm->d->st, &dm->d->cfg->inbox, id, sender, text, now, &res) == 0)
 		LOG_I(dm->sub, "inbound %lld: %s%s%s", (long long)id, res.decision, res.reason[0] ? ": " : "", res.reason);
 	else
 		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));

@@ -120,7 +120,7 @@ static void voice_open(struct daemon *d)
 	if (!any)
 		return;
 	char err[256];
-	if (tts_engine_open(&d->tts, d->cfg, err, sizeof err) != 0) {
+	if (tts_engine_open(&d->tts, &d->cfg->tts, err, sizeof err) != 0) {
 		LOG_E("voice", "speech unavailable, no calls: %s", err);
 		snprintf(d->voice_err, sizeof d->voice_err, "speech unavailable: %s", err);
 		return;
@@ -135,7 +135,7 @@ static void voice_open(struct daemon *d)
 		if (!names[i])
 			continue;
 		char path[PATH_MAX];
-		if (tts_prompt_recording(d->cfg, names[i], path, sizeof path)) {
+		if (tts_prompt_recording(&d->cfg->tts, names[i], path, sizeof path)) {
 			/* a recording: converted once into the cache, no synthesis */
 			if (tts_prompt_render(d->tts, names[i], path, sizeof path, err, sizeof err) == 0)
 				pcm_load(&d->prompt[i], path, names[i]);
@@ -148,7 +148,7 @@ static void voice_open(struct daemon *d)
 			continue;
 		}
 		char *text = NULL;
-		if (tts_prompt_text(d->cfg, names[i], &text, err, sizeof err) != 0) {
+		if (tts_prompt_text(&d->cfg->tts, names[i], &text, err, sizeof err) != 0) {
 			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
 			snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s: %s", names[i], err);
 			return;
@@ -322,9 +322,9 @@ static void audio_digit(void *arg, char digit)
 static void vo_modem_init(struct worker *dm)
 {
 	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
-	const struct loa_config *cfg = dm->d->cfg;
-	struct call_timing tm = { cfg->ring_timeout_s * 1000, cfg->call_key_wait_s * 1000, cfg->call_max_s * 1000,
-				  cfg->call_repeats, cfg->call_replays };
+	const struct daemon_policy *pol = &dm->d->pol;
+	struct call_timing tm = { pol->ring_timeout_s * 1000, pol->call_key_wait_s * 1000, pol->call_max_s * 1000,
+				  pol->call_repeats, pol->call_replays };
 	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
 }
 

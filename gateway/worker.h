@@ -26,7 +26,7 @@
 #define LOA_WORKER_H
 #include "db/store_call.h"
 #include "db/store_sms.h"
-#include "app/config.h"
+#include "gateway/daemon.h" /* struct loa_modem_cfg */
 #include "modem/at.h"
 #include "modem/call.h"
 #include "modem/codec.h"

@@ -29,8 +29,6 @@ allowed() { # allowed FOLDER -> the folders it may include
 # Known exceptions, each with the work that removes it.
 exception() { # exception FILE INCLUDE
 	case "$1:$2" in
-	tts/*:app/config.h) return 0 ;; # narrow tts config: issue 11 item 5
-	gateway/daemon*:app/*.h | gateway/worker*:app/*.h) return 0 ;; # cmd_run and the daemon's narrow config: issue 11
 	esac
 	return 1
 }

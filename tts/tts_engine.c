@@ -9,7 +9,7 @@
  * second request finds the file. */
 #include "tts/tts_engine.h"
 
-#include "app/config.h"
+#include "tts/tts_config.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "tts/tts_audio.h"
@@ -32,7 +32,7 @@ struct job {
 };
 
 struct tts_engine {
-	struct loa_config cfg;
+	struct tts_config cfg;
 	struct tts_opts opts;
 	struct tts_voice voice;
 	pthread_t thread;
@@ -70,7 +70,7 @@ static void path_for(const struct tts_engine *e, const char *ssml, char *out, si
 {
 	char hex[40];
 	cache_key(e, ssml, hex, sizeof hex);
-	snprintf(out, len, "%s/%s.wav", e->cfg.tts_cache, hex);
+	snprintf(out, len, "%s/%s.wav", e->cfg.cache, hex);
 }
 
 static int file_ok(const char *path)
@@ -108,9 +108,9 @@ static void run_job(struct tts_engine *e, struct job *j)
 	} else {
 		path_for(e, ssml, path, sizeof path);
 		if ((j->flags & TTS_NO_CACHE) || !file_ok(path)) {
-			int m = util_mkdirs(e->cfg.tts_cache, 0750);
+			int m = util_mkdirs(e->cfg.cache, 0750);
 			if (m != 0) {
-				snprintf(err, sizeof err, "tts.cache %s: %s", e->cfg.tts_cache, strerror(-m));
+				snprintf(err, sizeof err, "tts.cache %s: %s", e->cfg.cache, strerror(-m));
 				rc = -1;
 			} else {
 				rc = render(e, ssml, path, err, sizeof err);
@@ -163,7 +163,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int tts_engine_open(struct tts_engine **out, const struct loa_config *cfg, char *err, size_t errlen)
+int tts_engine_open(struct tts_engine **out, const struct tts_config *cfg, char *err, size_t errlen)
 {
 	if (__atomic_exchange_n(&engine_in_use, 1, __ATOMIC_SEQ_CST)) {
 		snprintf(err, errlen, "tts: an engine is already open in this process");
@@ -181,11 +181,11 @@ int tts_engine_open(struct tts_engine **out, const struct loa_config *cfg, char 
 		__atomic_store_n(&engine_in_use, 0, __ATOMIC_SEQ_CST);
 		return -1;
 	}
-	snprintf(e->voice.name, sizeof e->voice.name, "%s", cfg->tts_voice);
-	e->voice.rate = cfg->tts_rate;
-	e->voice.pitch = cfg->tts_pitch;
-	e->voice.word_gap = cfg->tts_word_gap;
-	e->voice.volume = cfg->tts_volume;
+	snprintf(e->voice.name, sizeof e->voice.name, "%s", cfg->voice);
+	e->voice.rate = cfg->rate;
+	e->voice.pitch = cfg->pitch;
+	e->voice.word_gap = cfg->word_gap;
+	e->voice.volume = cfg->volume;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
 	if (pthread_create(&e->thread, NULL, worker, e) != 0) {
@@ -327,7 +327,7 @@ const struct tts_opts *tts_engine_opts(const struct tts_engine *e)
 	return &e->opts;
 }
 
-const struct loa_config *tts_engine_config(const struct tts_engine *e)
+const struct tts_config *tts_engine_config(const struct tts_engine *e)
 {
 	return &e->cfg;
 }

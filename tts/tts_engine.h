@@ -17,7 +17,7 @@
 #include <limits.h>
 #include <stddef.h>
 
-struct loa_config;
+struct tts_config;
 struct tts_engine;
 
 /* Called on the synthesis thread when a request is finished: rc 0 and the
@@ -32,7 +32,7 @@ enum {
 /* Loads the dictionaries, starts the thread and espeak-ng with the voice
  * from cfg.  One engine per process (espeak-ng is global).  0 ok, -1 with
  * err: a bad dictionary line, a missing voice, ... */
-int tts_engine_open(struct tts_engine **out, const struct loa_config *cfg, char *err, size_t errlen);
+int tts_engine_open(struct tts_engine **out, const struct tts_config *cfg, char *err, size_t errlen);
 /* Stops the thread after the request in progress; queued requests are
  * finished with rc -1 "cancelled". */
 void tts_engine_close(struct tts_engine *e);
@@ -50,5 +50,5 @@ int tts_engine_cache_path(struct tts_engine *e, const char *text, char *out, siz
 /* The front-end options the engine uses (for `loa say --print`). */
 const struct tts_opts *tts_engine_opts(const struct tts_engine *e);
 /* The configuration the engine was opened with. */
-const struct loa_config *tts_engine_config(const struct tts_engine *e);
+const struct tts_config *tts_engine_config(const struct tts_engine *e);
 #endif

@@ -11,7 +11,7 @@
  * starts with a pause or holds two in a row. */
 #include "tts/tts_front.h"
 
-#include "app/config.h"
+#include "tts/tts_config.h"
 #include "base/util.h"
 
 #include <stdint.h>
@@ -1546,16 +1546,16 @@ void tts_front_opts_init(struct tts_opts *o)
 	o->style.khong_tram = 1;
 }
 
-int tts_front_load(struct tts_opts *o, const struct loa_config *cfg, char *err, size_t errlen)
+int tts_front_load(struct tts_opts *o, const struct tts_config *cfg, char *err, size_t errlen)
 {
 	tts_front_opts_init(o);
-	o->style.ngan = cfg->tts_ngan;
-	o->style.le = cfg->tts_le;
-	o->style.khong_tram = cfg->tts_khong_tram;
-	char *ab = cfg->tts_abbrev[0] ? xstrdup(cfg->tts_abbrev) :
-					util_path_join(config_datadir(), "abbreviations.tsv");
-	char *lo = cfg->tts_loanwords[0] ? xstrdup(cfg->tts_loanwords) :
-					   util_path_join(config_datadir(), "loanwords.tsv");
+	o->style.ngan = cfg->ngan;
+	o->style.le = cfg->le;
+	o->style.khong_tram = cfg->khong_tram;
+	char *ab = cfg->abbrev[0] ? xstrdup(cfg->abbrev) :
+					util_path_join(cfg->datadir, "abbreviations.tsv");
+	char *lo = cfg->loanwords[0] ? xstrdup(cfg->loanwords) :
+					   util_path_join(cfg->datadir, "loanwords.tsv");
 	struct tts_dict *a = NULL, *b = NULL;
 	int rc = tts_dict_load(&a, TTS_DICT_ABBREV, ab, err, errlen);
 	if (rc == 0)

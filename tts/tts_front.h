@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-struct loa_config;
+struct tts_config;
 
 /* Bump when a rule changes what is spoken: it is part of the audio cache
  * key, so old renderings are not reused. */
@@ -44,9 +44,9 @@ struct tts_opts {
 /* Options with the default style and no dictionaries. */
 void tts_front_opts_init(struct tts_opts *o);
 /* Style from the config and both dictionaries loaded (config paths, else
- * config_datadir()/abbreviations.tsv and loanwords.tsv).  0 ok, -1 with err
+ * cfg->datadir/abbreviations.tsv and loanwords.tsv).  0 ok, -1 with err
  * (one line naming file:line for a bad dictionary line). */
-int tts_front_load(struct tts_opts *o, const struct loa_config *cfg, char *err, size_t errlen);
+int tts_front_load(struct tts_opts *o, const struct tts_config *cfg, char *err, size_t errlen);
 /* Frees the dictionaries tts_front_load loaded. */
 void tts_front_unload(struct tts_opts *o);
 

@@ -6,7 +6,7 @@
  * replacing the file takes effect without clearing the cache. */
 #include "tts/tts_prompt.h"
 
-#include "app/config.h"
+#include "tts/tts_config.h"
 #include "base/util.h"
 #include "tts/tts_audio.h"
 #include "tts/tts_engine.h"
@@ -31,14 +31,14 @@ static int valid_name(const char *n)
 	return 1;
 }
 
-char *tts_prompt_dir(const struct loa_config *cfg)
+char *tts_prompt_dir(const struct tts_config *cfg)
 {
-	if (cfg->tts_prompts[0])
-		return xstrdup(cfg->tts_prompts);
-	return util_path_join(config_datadir(), "prompts");
+	if (cfg->prompts[0])
+		return xstrdup(cfg->prompts);
+	return util_path_join(cfg->datadir, "prompts");
 }
 
-int tts_prompt_text(const struct loa_config *cfg, const char *name, char **out, char *err, size_t errlen)
+int tts_prompt_text(const struct tts_config *cfg, const char *name, char **out, char *err, size_t errlen)
 {
 	if (!valid_name(name)) {
 		snprintf(err, errlen, "prompt '%s': bad name", name);
@@ -84,7 +84,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int tts_prompt_recording(const struct loa_config *cfg, const char *name, char *path, size_t len)
+int tts_prompt_recording(const struct tts_config *cfg, const char *name, char *path, size_t len)
 {
 	if (!valid_name(name))
 		return 0;
@@ -128,7 +128,7 @@ int tts_prompt_recording(const struct loa_config *cfg, const char *name, char *p
 int tts_prompt_render(struct tts_engine *e, const char *name, char *path, size_t len, char *err,
 		      size_t errlen)
 {
-	const struct loa_config *cfg = tts_engine_config(e);
+	const struct tts_config *cfg = tts_engine_config(e);
 	char rec[PATH_MAX + 80];
 	if (tts_prompt_recording(cfg, name, rec, sizeof rec)) {
 		struct stat st;
@@ -143,13 +143,13 @@ int tts_prompt_render(struct tts_engine *e, const char *name, char *path, size_t
 		crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
 		char hex[40];
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-		snprintf(path, len, "%s/rec-%s.wav", cfg->tts_cache, hex);
+		snprintf(path, len, "%s/rec-%s.wav", cfg->cache, hex);
 		struct stat cs;
 		if (stat(path, &cs) == 0 && cs.st_size > 44)
 			return 0;
-		int m = util_mkdirs(cfg->tts_cache, 0750);
+		int m = util_mkdirs(cfg->cache, 0750);
 		if (m != 0) {
-			snprintf(err, errlen, "tts.cache %s: %s", cfg->tts_cache, strerror(-m));
+			snprintf(err, errlen, "tts.cache %s: %s", cfg->cache, strerror(-m));
 			return -1;
 		}
 		return tts_audio_import(rec, path, err, errlen);

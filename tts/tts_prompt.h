@@ -10,7 +10,7 @@
 #define LOA_TTS_PROMPT_H
 #include <stddef.h>
 
-struct loa_config;
+struct tts_config;
 struct tts_engine;
 
 #define TTS_PROMPT_GREETING "greeting"
@@ -19,12 +19,12 @@ struct tts_engine;
 #define TTS_PROMPT_THANKS "thanks"
 
 /* The prompts folder for cfg (caller frees). */
-char *tts_prompt_dir(const struct loa_config *cfg);
+char *tts_prompt_dir(const struct tts_config *cfg);
 /* The template text with placeholders filled (caller frees *out).  0 ok,
  * -1 with err naming file:line (missing file, unknown placeholder). */
-int tts_prompt_text(const struct loa_config *cfg, const char *name, char **out, char *err, size_t errlen);
+int tts_prompt_text(const struct tts_config *cfg, const char *name, char **out, char *err, size_t errlen);
 /* The recording that replaces the prompt, if any: 1 and its path, else 0. */
-int tts_prompt_recording(const struct loa_config *cfg, const char *name, char *path, size_t len);
+int tts_prompt_recording(const struct tts_config *cfg, const char *name, char *path, size_t len);
 /* The prompt as a WAV path (rendered or converted into the cache if needed;
  * waits for the synthesis thread).  0 ok, -1 with err. */
 int tts_prompt_render(struct tts_engine *e, const char *name, char *path, size_t len, char *err,

@@ -31,9 +31,12 @@ int main(void)
 	char dir[] = "/tmp/loa-bench-tts.XXXXXX";
 	if (!mkdtemp(dir))
 		return 1;
-	struct loa_config cfg;
-	config_defaults(&cfg, NULL);
-	snprintf(cfg.tts_cache, sizeof cfg.tts_cache, "%s", dir);
+	struct loa_config *lc = calloc(1, sizeof *lc);
+	config_defaults(lc, NULL);
+	struct tts_config cfg;
+	config_tts(lc, &cfg);
+	free(lc);
+	snprintf(cfg.cache, sizeof cfg.cache, "%s", dir);
 	struct tts_engine *e;
 	char err[4200], path[4200];
 	if (tts_engine_open(&e, &cfg, err, sizeof err) != 0) {

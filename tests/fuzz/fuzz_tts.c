@@ -12,13 +12,22 @@
 static struct tts_opts base;
 static int loaded;
 
+/* Speech settings as a default configuration gives them. */
+static void tts_defaults(struct tts_config *t)
+{
+	struct loa_config *c = calloc(1, sizeof *c);
+	config_defaults(c, NULL);
+	config_tts(c, t);
+	free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!loaded) {
-		struct loa_config c;
-		config_defaults(&c, NULL);
+		struct tts_config c;
+		tts_defaults(&c);
 		char err[512];
 		if (tts_front_load(&base, &c, err, sizeof err) != 0)
 			tts_front_opts_init(&base); /* no LOA_DATADIR: rules only */

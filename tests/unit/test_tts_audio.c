@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 static char dir[64];
-static struct loa_config cfg;
+static struct tts_config cfg;
 static struct tts_engine *eng;
 
 static const char *NOTICE =
@@ -40,11 +40,14 @@ static int setup(void **state)
 	snprintf(dir, sizeof dir, "/tmp/loa-tts-test.XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
-	config_defaults(&cfg, NULL);
-	snprintf(cfg.tts_cache, sizeof cfg.tts_cache, "%s/cache", dir);
-	snprintf(cfg.tts_prompts, sizeof cfg.tts_prompts, "%s/prompts", dir);
+	struct loa_config *lc = calloc(1, sizeof *lc);
+	config_defaults(lc, NULL);
+	config_tts(lc, &cfg);
+	free(lc);
+	snprintf(cfg.cache, sizeof cfg.cache, "%s/cache", dir);
+	snprintf(cfg.prompts, sizeof cfg.prompts, "%s/prompts", dir);
 	snprintf(cfg.village, sizeof cfg.village, "thôn Tân Lợi");
-	mkdir(cfg.tts_prompts, 0700);
+	mkdir(cfg.prompts, 0700);
 	char err[512];
 	if (tts_engine_open(&eng, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "engine: %s\n", err);
@@ -125,7 +128,7 @@ static void test_notice_render(void **state)
 	(void)state;
 	char path[4200], err[4200];
 	assert_int_equal(tts_engine_render(eng, NOTICE, NULL, 0, path, sizeof path, err, sizeof err), 0);
-	assert_non_null(strstr(path, cfg.tts_cache));
+	assert_non_null(strstr(path, cfg.cache));
 	struct wav w;
 	load(path, &w);
 	check_phone_audio(&w);
@@ -279,7 +282,7 @@ static void test_prompts(void **state)
 {
 	(void)state;
 	char f[4200], path[4200], err[4200];
-	snprintf(f, sizeof f, "%s/greeting.txt", cfg.tts_prompts);
+	snprintf(f, sizeof f, "%s/greeting.txt", cfg.prompts);
 	FILE *fp = fopen(f, "w");
 	fputs("Xin chào bà con {village}.\n", fp);
 	fclose(fp);
@@ -294,11 +297,11 @@ static void test_prompts(void **state)
 	free(w.x);
 
 	/* a recording (16 kHz mono FLAC) replaces the template */
-	snprintf(f, sizeof f, "%s/thanks.txt", cfg.tts_prompts);
+	snprintf(f, sizeof f, "%s/thanks.txt", cfg.prompts);
 	fp = fopen(f, "w");
 	fputs("Xin cảm ơn.\n", fp);
 	fclose(fp);
-	snprintf(f, sizeof f, "%s/thanks.flac", cfg.tts_prompts);
+	snprintf(f, sizeof f, "%s/thanks.flac", cfg.prompts);
 	write_recording(f, 16000, 1, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 1.5);
 	assert_int_equal(tts_prompt_recording(&cfg, "thanks", path, sizeof path), 1);
 	assert_string_equal(path, f);
@@ -310,7 +313,7 @@ static void test_prompts(void **state)
 	free(w.x);
 
 	/* errors name the file and line */
-	snprintf(f, sizeof f, "%s/press.txt", cfg.tts_prompts);
+	snprintf(f, sizeof f, "%s/press.txt", cfg.prompts);
 	fp = fopen(f, "w");
 	fputs("Bấm phím 1.\nXã {xa}.\n", fp);
 	fclose(fp);
@@ -323,8 +326,8 @@ static void test_prompts(void **state)
 static void test_shipped_prompts(void **state)
 {
 	(void)state;
-	struct loa_config c = cfg;
-	c.tts_prompts[0] = '\0'; /* DATADIR/prompts */
+	struct tts_config c = cfg;
+	c.prompts[0] = '\0'; /* DATADIR/prompts */
 	const char *names[] = { TTS_PROMPT_GREETING, TTS_PROMPT_PRESS, TTS_PROMPT_REPEAT, TTS_PROMPT_THANKS };
 	for (size_t i = 0; i < 4; i++) {
 		char *text, err[512];

@@ -16,13 +16,23 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* Speech settings as a default configuration gives them. */
+static void tts_defaults(struct tts_config *t)
+{
+	struct loa_config *c = calloc(1, sizeof *c);
+	config_defaults(c, NULL);
+	config_tts(c, t);
+	free(c);
+}
+
 static struct tts_opts O;
+
 
 static int setup(void **state)
 {
 	(void)state;
-	struct loa_config c;
-	config_defaults(&c, NULL);
+	struct tts_config c;
+	tts_defaults(&c);
 	char err[512];
 	if (tts_front_load(&O, &c, err, sizeof err) != 0) {
 		fprintf(stderr, "cannot load dictionaries (LOA_DATADIR=%s): %s\n", getenv("LOA_DATADIR"), err);
@@ -444,9 +454,9 @@ static void test_dictionary_errors(void **state)
 	tts_dict_free(d);
 
 	/* the config names a missing file */
-	struct loa_config c;
-	config_defaults(&c, NULL);
-	snprintf(c.tts_abbrev, sizeof c.tts_abbrev, "/nonexistent/abbr.tsv");
+	struct tts_config c;
+	tts_defaults(&c);
+	snprintf(c.abbrev, sizeof c.abbrev, "/nonexistent/abbr.tsv");
 	struct tts_opts o;
 	assert_int_equal(tts_front_load(&o, &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "/nonexistent/abbr.tsv: cannot read dictionary"));

@@ -1,10 +1,11 @@
 # Loa — build, test, install.  See README.md.
 #
-# Sources are discovered, not listed: every .c under base/ db/ modem/ sim/
-# tts/ gateway/ except gateway/main.c goes into build/libloa.a; `loa` is main.o + that
-# archive.  Every tests/unit/test_*.c becomes its own cmocka binary linked
-# against the same archive, so a module and its test are added by creating
-# files, without touching this Makefile.
+# Sources are discovered, not listed: every .c under the floors (base/ db/
+# modem/ sim/ tts/ domain/ gateway/ web/ app/, docs/DESIGN.md) except
+# app/main.c goes into build/libloa.a; `loa` is main.o + that archive.
+# Every tests/unit/test_*.c becomes its own cmocka binary linked against the
+# same archive, so a module and its test are added by creating files,
+# without touching this Makefile.
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -37,7 +38,7 @@ endif
 CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC   := $(filter-out app/main.c,$(wildcard base/*.c db/*.c modem/*.c sim/*.c tts/*.c gateway/*.c app/*.c))
+LIB_SRC   := $(filter-out app/main.c,$(wildcard base/*.c db/*.c modem/*.c sim/*.c tts/*.c domain/*.c gateway/*.c web/*.c app/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -123,7 +124,7 @@ test: deps
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
-	  base db modem sim tts gateway app tests/unit
+	  base db modem sim tts domain gateway web app tests/unit
 
 # INSTALL_BIN: install this binary instead of building one (the install
 # test passes the binary under test, whatever flags built it).

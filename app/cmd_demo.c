@@ -12,7 +12,7 @@
 #include "app/cli.h"
 #include "gateway/daemon.h"
 #include "base/log.h"
-#include "gateway/report.h"
+#include "domain/report.h"
 #include "base/util.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* cmd_household — the `loa household` and `loa group` subcommands: the
  * command line around household.h (import, list, add, edit, remove). */
 #include "base/clock.h"
-#include "gateway/household.h"
+#include "domain/household.h"
 #include "app/cli.h"
 #include "base/phone.h"
-#include "gateway/sheet.h"
+#include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
 #include <ctype.h>

@@ -1,7 +1,7 @@
 /* cmd_notice — the `loa notice` subcommand (send, list, show, cancel):
  * the command line around notice.h, which plans and creates notices the
  * same way for the CLI, the web page and short codes. */
-#include "gateway/notice.h"
+#include "domain/notice.h"
 #include "db/channel.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"

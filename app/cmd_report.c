@@ -1,11 +1,11 @@
 /* cmd_report — the `loa report` subcommand: a notice's or a household's
  * deliveries as text or CSV (report.h writes them). */
-#include "gateway/report.h"
+#include "domain/report.h"
 #include "db/channel.h"
 #include "app/cli.h"
 #include "base/clock.h"
 #include "base/phone.h"
-#include "gateway/sheet.h"
+#include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
 #include <getopt.h>

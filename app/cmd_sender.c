@@ -6,9 +6,9 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "base/clock.h"
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 #include "base/phone.h"
-#include "gateway/shortcode.h"
+#include "domain/shortcode.h"
 #include "base/text.h"
 #include "base/util.h"
 

@@ -1,8 +1,8 @@
 /* cmd_web — the `loa web` and `loa user` subcommands: serve the officers'
  * page (web.c) until a signal, and manage its users (passwords hashed by
  * web_auth.c, read from the terminal without echo). */
-#include "gateway/web.h"
-#include "gateway/web_auth.h"
+#include "web/web.h"
+#include "web/web_auth.h"
 #include "db/store_web.h"
 #include "db/store.h"
 #include "app/cli.h"

@@ -8,7 +8,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
-#include "gateway/web_req.h"
+#include "web/web_req.h"
 
 #include <errno.h>
 #include <stddef.h>

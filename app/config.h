@@ -8,9 +8,9 @@
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
 #include "gateway/daemon.h" /* struct loa_modem_cfg */
-#include "gateway/inbox.h"
-#include "gateway/notice.h"
-#include "gateway/web_page.h"
+#include "domain/inbox.h"
+#include "domain/notice.h"
+#include "web/web_page.h"
 #include "tts/tts_config.h"
 
 #include <limits.h>

@@ -28,7 +28,7 @@
 #include "base/util.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/sched.h"
+#include "domain/sched.h"
 
 #include <errno.h>
 #include <getopt.h>

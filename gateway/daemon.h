@@ -1,7 +1,7 @@
 /* daemon — `loa run`: the SMS delivery daemon (see daemon.c for the design). */
 #ifndef LOA_DAEMON_H
 #define LOA_DAEMON_H
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 #include "modem/profile.h" /* enum modem_family */
 #include "tts/tts_config.h"
 

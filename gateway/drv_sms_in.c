@@ -9,7 +9,7 @@
 
 #include "db/store.h"
 #include "base/clock.h"
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 #include "base/log.h"
 #include "base/util.h"
 

@@ -21,7 +21,7 @@
 #include "base/util.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/sched.h"
+#include "domain/sched.h"
 #include "modem/submit.h"
 
 #include <stdio.h>

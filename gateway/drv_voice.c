@@ -10,7 +10,7 @@
 #include "gateway/daemon_int.h"
 
 #include "db/store.h"
-#include "gateway/sched.h"
+#include "domain/sched.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"

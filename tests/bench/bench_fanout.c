@@ -10,7 +10,7 @@
 
 #include "base/clock.h"
 #include "db/store.h"
-#include "gateway/household.h"
+#include "domain/household.h"
 
 static double now_s(void)
 {

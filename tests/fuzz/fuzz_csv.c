@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "db/store.h"
-#include "gateway/household.h"
+#include "domain/household.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -28,11 +28,11 @@
 #include "db/store_shortcode.h"
 #include "base/clock.h"
 #include "app/config.h"
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 #include "base/log.h"
-#include "gateway/notice.h"
+#include "domain/notice.h"
 #include "base/phone.h"
-#include "gateway/shortcode.h"
+#include "domain/shortcode.h"
 #include "base/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/notice.h"
+#include "domain/notice.h"
 #include "base/text.h"
-#include "gateway/web_html.h"
-#include "gateway/web_req.h"
+#include "web/web_html.h"
+#include "web/web_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The layering lint (scripts/floors.sh): clean on the tree as it is; in a
-# scratch copy it fails on an upward include (db/ including a gateway
-# header), on a library used outside its file (sqlite3 in modem/) and on
+# scratch copy it fails on an upward include (db/ including an app
+# header, the web page including the daemon, the simulator including the
+# engine), on a library used outside its file (sqlite3 in modem/) and on
 # a clock read in db/ (the store takes `now`).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -13,11 +14,22 @@ for d in "$root"/*/; do
 	case $(basename "$d") in build* | tests | docs | man | configs) ;; *) cp -r "$d" "$copy"/ ;; esac
 done
 expect_rc 0 "$copy/scripts/floors.sh" "$copy"
-echo '#include "gateway/cli.h"' >>"$copy/db/store.c"
+echo '#include "app/cli.h"' >>"$copy/db/store.c"
 expect_rc 1 "$copy/scripts/floors.sh" "$copy"
 contains "$OUT" "db/store.c"
-contains "$OUT" "includes gateway/cli.h, a floor above db"
+contains "$OUT" "includes app/cli.h, a floor above db"
 sed -i '$d' "$copy/db/store.c"
+# the web page and the daemon share a floor: neither includes the other
+echo '#include "gateway/daemon.h"' >>"$copy/web/web_page.c"
+expect_rc 1 "$copy/scripts/floors.sh" "$copy"
+contains "$OUT" "web/web_page.c"
+contains "$OUT" "includes gateway/daemon.h"
+sed -i '$d' "$copy/web/web_page.c"
+# the simulator depends on base only
+echo '#include "modem/at.h"' >>"$copy/sim/sim.c"
+expect_rc 1 "$copy/scripts/floors.sh" "$copy"
+contains "$OUT" "sim/sim.c"
+sed -i '$d' "$copy/sim/sim.c"
 echo 'static void x(void) { sqlite3_close(0); }' >>"$copy/modem/at.c"
 expect_rc 1 "$copy/scripts/floors.sh" "$copy"
 contains "$OUT" "modem/at.c: uses sqlite3_"

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "db/store.h"
-#include "gateway/household.h"
-#include "gateway/sheet.h"
+#include "domain/household.h"
+#include "domain/sheet.h"
 
 static struct store *st;
 static char *errs_buf, *info_buf;

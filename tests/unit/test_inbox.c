@@ -18,10 +18,10 @@
 #include "db/store_sms.h"
 #include "base/clock.h"
 #include "app/config.h"
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 #include "base/log.h"
-#include "gateway/notice.h"
-#include "gateway/report.h"
+#include "domain/notice.h"
+#include "domain/report.h"
 
 #define HEAD "+84912000001"
 #define OFFICER "+84912000002"

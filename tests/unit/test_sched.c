@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gateway/sched.h"
+#include "domain/sched.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "db/store.h"
-#include "gateway/shortcode.h"
+#include "domain/shortcode.h"
 #include "base/text.h"
 
 struct tc {

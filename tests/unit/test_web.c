@@ -19,11 +19,11 @@
 #include "app/cli.h"
 #include "base/clock.h"
 #include "app/config.h"
-#include "gateway/notice.h"
-#include "gateway/web_auth.h"
-#include "gateway/web_html.h"
-#include "gateway/web_page.h"
-#include "gateway/web_req.h"
+#include "domain/notice.h"
+#include "web/web_auth.h"
+#include "web/web_html.h"
+#include "web/web_page.h"
+#include "web/web_req.h"
 
 static char dir[64], path[128];
 static struct store *st;

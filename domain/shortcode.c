@@ -1,5 +1,5 @@
 /* shortcode — see shortcode.h. */
-#include "gateway/shortcode.h"
+#include "domain/shortcode.h"
 
 #include "db/store.h"
 #include "base/text.h"

@@ -1,9 +1,9 @@
 /* household — see household.h (the commands are app/cmd_household.c). */
 #include "base/clock.h"
-#include "gateway/household.h"
+#include "domain/household.h"
 
 #include "base/phone.h"
-#include "gateway/sheet.h"
+#include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
 

@@ -1,16 +1,16 @@
 /* web_notice — the notice pages (see web_page_int.h): the list with
  * progress per channel, one notice (its delivery log and progress chart),
  * cancelling one, and their CSV exports. */
-#include "gateway/web_page_int.h"
+#include "web/web_page_int.h"
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/channel.h"
 #include "db/store.h"
-#include "gateway/notice.h"
-#include "gateway/report.h"
-#include "gateway/sheet.h"
-#include "gateway/web_html.h"
+#include "domain/notice.h"
+#include "domain/report.h"
+#include "domain/sheet.h"
+#include "web/web_html.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* web_html — see web_html.h. */
-#include "gateway/web_html.h"
+#include "web/web_html.h"
 
 #include "base/clock.h"
 

@@ -34,16 +34,16 @@
  * strictly by web_req (400 on a bad escape), headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
  * security headers. */
-#include "gateway/web.h"
+#include "web/web.h"
 
 #include "db/store.h"
 #include "db/store_web.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "gateway/web_html.h"
-#include "gateway/web_page.h"
-#include "gateway/web_req.h"
+#include "web/web_html.h"
+#include "web/web_page.h"
+#include "web/web_req.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,13 +1,13 @@
 /* web_draft — creating a notice from the web (see web_page_int.h): the
  * form, the preview (notice_plan, exactly as `loa notice`), and the
  * confirmed create. */
-#include "gateway/web_page_int.h"
+#include "web/web_page_int.h"
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/store.h"
-#include "gateway/notice.h"
-#include "gateway/web_html.h"
+#include "domain/notice.h"
+#include "web/web_html.h"
 
 #include <stdlib.h>
 #include <string.h>

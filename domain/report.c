@@ -1,11 +1,11 @@
 /* report — see report.h (the command is app/cmd_report.c). */
-#include "gateway/report.h"
+#include "domain/report.h"
 
 #include "db/channel.h"
 
 #include "base/clock.h"
 #include "base/phone.h"
-#include "gateway/sheet.h"
+#include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
 

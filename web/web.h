@@ -3,7 +3,7 @@
  * web_stop let the daemon run the same server in-process. */
 #ifndef LOA_WEB_H
 #define LOA_WEB_H
-#include "gateway/web_page.h" /* struct web_cfg */
+#include "web/web_page.h" /* struct web_cfg */
 
 #include <stddef.h>
 

@@ -13,9 +13,9 @@
  * does, so the page and `loa report` / `loa notice` never disagree. */
 #ifndef LOA_WEB_PAGE_H
 #define LOA_WEB_PAGE_H
-#include "gateway/notice.h" /* struct notice_cfg */
+#include "domain/notice.h" /* struct notice_cfg */
 #include "base/util.h"
-#include "gateway/web_req.h"
+#include "web/web_req.h"
 
 #include <stdint.h>
 

@@ -28,7 +28,7 @@
 #ifndef LOA_INBOX_H
 #define LOA_INBOX_H
 #include "db/store.h"
-#include "gateway/notice.h"
+#include "domain/notice.h"
 
 /* What the short-code policy reads from the configuration ([shortcode],
  * and the notice settings its broadcasts are planned with); config_inbox()

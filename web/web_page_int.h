@@ -11,8 +11,8 @@
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
-#include "gateway/web_auth.h"
-#include "gateway/web_page.h"
+#include "web/web_auth.h"
+#include "web/web_page.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* notice — see notice.h (the command is app/cmd_notice.c). */
-#include "gateway/notice.h"
+#include "domain/notice.h"
 
 #include "db/channel.h"
 #include "db/store_shortcode.h"

@@ -2,17 +2,17 @@
  * web_page_int.h): the printable home-visit list of households not
  * reached, one household's history, modem health, and the audit trail of
  * inbound SMS and replies, with their CSV exports. */
-#include "gateway/web_page_int.h"
+#include "web/web_page_int.h"
 
 #include "base/clock.h"
 #include "base/phone.h"
 #include "db/channel.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
-#include "gateway/report.h"
-#include "gateway/sheet.h"
-#include "gateway/shortcode.h"
-#include "gateway/web_html.h"
+#include "domain/report.h"
+#include "domain/sheet.h"
+#include "domain/shortcode.h"
+#include "web/web_html.h"
 
 #include <stdlib.h>
 #include <string.h>

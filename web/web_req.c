@@ -1,6 +1,6 @@
 /* web_req — see web_req.h.  Every function bounds its work by the input
  * length and allocates only what it returns. */
-#include "gateway/web_req.h"
+#include "web/web_req.h"
 
 #include "base/text.h"
 #include "base/util.h"

@@ -1,7 +1,7 @@
 /* sched — see sched.h.  Pure policy: everything it knows comes in through
  * struct sched_in, everything it decides goes out through struct sched_out
  * (the OpenSMTPD scheduler shape: "what to do now, and how long to sleep"). */
-#include "gateway/sched.h"
+#include "domain/sched.h"
 
 #include <string.h>
 

@@ -20,16 +20,16 @@
  * number, which the guesser cannot read; so the real head learns of
  * guessing, and the answers stop with the lock-out (then at most one
  * alert an hour), so they cannot be turned into a stream of SMS either. */
-#include "gateway/inbox.h"
+#include "domain/inbox.h"
 
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "gateway/notice.h"
+#include "domain/notice.h"
 #include "base/phone.h"
-#include "gateway/report.h"
-#include "gateway/shortcode.h"
+#include "domain/report.h"
+#include "domain/shortcode.h"
 #include "base/text.h"
 #include "base/util.h"
 

@@ -1,5 +1,5 @@
 /* web_auth — see web_auth.h; also the `loa user` subcommand. */
-#include "gateway/web_auth.h"
+#include "web/web_auth.h"
 
 #include "db/store.h"
 #include "base/clock.h"

@@ -8,14 +8,14 @@
  * login page for GET and 403 for POST, so no handler can forget it; every
  * POST must carry the CSRF token of its session.  Handlers write HTML only
  * through web_html_out / web_html_esc. */
-#include "gateway/web_page.h"
-#include "gateway/web_page_int.h"
+#include "web/web_page.h"
+#include "web/web_page_int.h"
 
 #include "base/log.h"
 #include "base/phone.h"
 #include "db/store.h"
-#include "gateway/notice.h"
-#include "gateway/web_html.h"
+#include "domain/notice.h"
+#include "web/web_html.h"
 
 #include <stdlib.h>
 #include <string.h>

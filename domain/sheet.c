@@ -1,5 +1,5 @@
 /* sheet — see sheet.h. */
-#include "gateway/sheet.h"
+#include "domain/sheet.h"
 
 #include "base/text.h"
 #include "base/util.h"

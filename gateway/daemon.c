@@ -16,7 +16,7 @@
  *  - One turn: the drivers' housekeeping (tick), what is due (plan_in), the
  *    scheduler's plan, the drivers act on it (claim), then poll() on the AT
  *    ports and the drivers' descriptors, and their I/O.
- *  - Policy is not here: gateway/sched.c decides which modem claims an SMS
+ *  - Policy is not here: domain/sched.c decides which modem claims an SMS
  *    or starts a call now, and when to wake up; SMS go first, a modem
  *    starts a call only when no SMS is due for it.
  *  - Every log line names the modem, delivery and notice it concerns. */

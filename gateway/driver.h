@@ -6,7 +6,7 @@
  *   tick      housekeeping before the plan (expiry, pacing, replies);
  *             may lower *wake
  *   plan_in   what is due, and each modem's facts, into struct sched_in
- *   claim     act on the scheduler's plan (gateway/sched.c)
+ *   claim     act on the scheduler's plan (domain/sched.c)
  *   poll_fds  descriptors besides the AT ports (audio, the synthesis pipe)
  *             and deadlines; returns how many it filled
  *   io        after poll(): those descriptors' events, and their deadlines

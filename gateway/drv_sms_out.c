@@ -3,7 +3,7 @@
  * part by part as the pacing allows, the verdict of modem/submit.c carried
  * into the store; multipart messages of a modem gone for good unpinned; the
  * daily part budget counted from midnight; deliveries past sms.expire_h
- * expired.  Which modem claims when is gateway/sched.c's.
+ * expired.  Which modem claims when is domain/sched.c's.
  *
  *  - A delivery is `sending` from its claim until the modem's final answer.
  *    If that answer is lost after the PDU went out (timeout, port gone,

@@ -5,7 +5,7 @@
  * delivery log of each call (its final state is call_final()'s).  Speech is
  * never synthesised here: requests go to the synthesis thread, which wakes
  * the loop through a pipe; a call is claimed only once its audio is loaded.
- * Which modem calls when is gateway/sched.c's: a modem in a call still
+ * Which modem calls when is domain/sched.c's: a modem in a call still
  * answers URCs and the others keep sending. */
 #include "gateway/daemon_int.h"
 

@@ -1,4 +1,4 @@
-/* web_page_int — what the page files share, private to gateway/web_*.c
+/* web_page_int — what the page files share, private to web/web_*.c
  * (not for the rest of the program, which sees web_page.h):
  *   web_page.c    the context of one request (struct web_page), the reply
  *                 and error pages, the helpers below, login/logout, the

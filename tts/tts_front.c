@@ -1,4 +1,8 @@
-/* tts_front — see tts_front.h.
+/* tts_front — see tts_front.h.  This file owns the scan: characters, output
+ * (words and pauses), words (abbreviations, spelling, syllables, Roman
+ * numerals, loanwords), symbols and lines, and the driver; the pattern rules
+ * on digits (phone numbers, dates, times, quantities) are in tts_rules.c,
+ * what the two share in tts_front_int.h.
  *
  * DESIGN: one left-to-right scan over the NFC text.  At each position the
  * matchers are tried in the priority order of the rules (a phone number wins
@@ -10,6 +14,7 @@
  * strongest wins) and only written before the next word, so the output never
  * starts with a pause or holds two in a row. */
 #include "tts/tts_front.h"
+#include "tts/tts_front_int.h"
 
 #include "tts/tts_config.h"
 #include "base/util.h"
@@ -20,40 +25,10 @@
 #include <string.h>
 #include <utf8proc.h>
 
-enum pause { P_NONE = 0, P_COMMA, P_ITEM, P_HEADING, P_SENTENCE };
-
-#define LW 3        /* last words remembered for cues */
-#define LW_MAX 32   /* bytes of one remembered word */
-
-struct fe {
-	const struct tts_opts *o;
-	const char *s;
-	size_t n;
-	struct sbuf out;
-	enum pause pend;
-	char pend_ch;
-	size_t nwords;      /* words written */
-	int sentences;      /* sentence pauses queued so far */
-	int heading_done;
-	int quantity;       /* the last thing said was a number, unit or amount */
-	int line_words;     /* words emitted on the current input line */
-	char lw[LW][LW_MAX];
-};
-
 /* ---- characters ---------------------------------------------------- */
 
-static int at(const struct fe *f, size_t q)
-{
-	return q < f->n ? (unsigned char)f->s[q] : 0;
-}
-
-static int isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Codepoint at q (the text is valid UTF-8 after normalisation); -1 at end. */
-static int32_t cp_at(const struct fe *f, size_t q, size_t *len)
+int32_t fe_cp_at(const struct fe *f, size_t q, size_t *len)
 {
 	if (q >= f->n) {
 		*len = 0;
@@ -81,7 +56,7 @@ static int is_letter(int32_t c)
 	       k == UTF8PROC_CATEGORY_MC;
 }
 
-static int is_upper(int32_t c)
+int fe_is_upper(int32_t c)
 {
 	if (c < 0)
 		return 0;
@@ -89,7 +64,7 @@ static int is_upper(int32_t c)
 	return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT;
 }
 
-static int is_lower(int32_t c)
+int fe_is_lower(int32_t c)
 {
 	return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
@@ -100,16 +75,16 @@ static int is_space(int32_t c)
 	       (c > 127 && utf8proc_category(c) == UTF8PROC_CATEGORY_ZS);
 }
 
-static int letter_at(const struct fe *f, size_t q)
+int fe_letter_at(const struct fe *f, size_t q)
 {
 	size_t l;
-	return is_letter(cp_at(f, q, &l));
+	return is_letter(fe_cp_at(f, q, &l));
 }
 
 /* Letter or digit at q: the test for "is this the end of a token". */
-static int alnum_at(const struct fe *f, size_t q)
+int fe_alnum_at(const struct fe *f, size_t q)
 {
-	return isdig(at(f, q)) || letter_at(f, q);
+	return fe_isdig(fe_at(f, q)) || fe_letter_at(f, q);
 }
 
 /* The codepoint just before q, or -1. */
@@ -121,18 +96,18 @@ static int32_t cp_before(const struct fe *f, size_t q)
 	while (b > 0 && ((unsigned char)f->s[b] & 0xC0) == 0x80)
 		b--;
 	size_t l;
-	return cp_at(f, b, &l);
+	return fe_cp_at(f, b, &l);
 }
 
 /* The last non-space codepoint before q, or -1. */
-static int32_t nonspace_before(const struct fe *f, size_t q)
+int32_t fe_nonspace_before(const struct fe *f, size_t q)
 {
 	while (q > 0) {
 		size_t b = q - 1;
 		while (b > 0 && ((unsigned char)f->s[b] & 0xC0) == 0x80)
 			b--;
 		size_t l;
-		int32_t c = cp_at(f, b, &l);
+		int32_t c = fe_cp_at(f, b, &l);
 		if (!is_space(c))
 			return c;
 		q = b;
@@ -182,7 +157,7 @@ static void flush_pause(struct fe *f)
 	f->pend = P_NONE;
 }
 
-static void pause(struct fe *f, enum pause p, char ch)
+void fe_pause(struct fe *f, enum pause p, char ch)
 {
 	f->quantity = 0;
 	if (p > f->pend) {
@@ -211,7 +186,7 @@ static void push_word(struct fe *f, const char *w, size_t n)
 }
 
 /* Emits space-separated words. */
-static void say(struct fe *f, const char *words)
+void fe_say(struct fe *f, const char *words)
 {
 	const char *p = words;
 	while (*p) {
@@ -225,42 +200,42 @@ static void say(struct fe *f, const char *words)
 	}
 }
 
-static void say_sbuf(struct fe *f, struct sbuf *b)
+void fe_say_sbuf(struct fe *f, struct sbuf *b)
 {
 	if (b->s)
-		say(f, b->s);
+		fe_say(f, b->s);
 	sbuf_reset(b);
 }
 
-static void say_card(struct fe *f, uint64_t v)
+void fe_say_card(struct fe *f, uint64_t v)
 {
 	struct sbuf b;
 	sbuf_init(&b);
 	tts_num_cardinal(&b, v, &f->o->style);
-	say_sbuf(f, &b);
+	fe_say_sbuf(f, &b);
 	sbuf_free(&b);
 }
 
-static void say_digits(struct fe *f, const char *s, size_t n)
+void fe_say_digits(struct fe *f, const char *s, size_t n)
 {
 	struct sbuf b;
 	sbuf_init(&b);
 	tts_num_digits(&b, s, n);
-	say_sbuf(f, &b);
+	fe_say_sbuf(f, &b);
 	sbuf_free(&b);
 }
 
-static void say_month(struct fe *f, int m)
+void fe_say_month(struct fe *f, int m)
 {
 	struct sbuf b;
 	sbuf_init(&b);
 	tts_num_month(&b, m, &f->o->style);
-	say_sbuf(f, &b);
+	fe_say_sbuf(f, &b);
 	sbuf_free(&b);
 }
 
 /* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
-static int lw_is(const struct fe *f, int i, const char *alts)
+int fe_lw_is(const struct fe *f, int i, const char *alts)
 {
 	const char *w = f->lw[i];
 	if (!*w)
@@ -276,740 +251,6 @@ static int lw_is(const struct fe *f, int i, const char *alts)
 		p = e + 1;
 	}
 	return 0;
-}
-
-/* ---- numbers ------------------------------------------------------- */
-
-struct num {
-	size_t start, end;
-	uint64_t ival;
-	int idig;         /* integer digits (without group dots) */
-	int grouped;      /* 1.500.000 */
-	int lead0;        /* integer part written with a leading zero */
-	int big;          /* too many digits to read as a cardinal */
-	size_t frac;      /* offset of decimal digits, 0 if none */
-	int nfrac;
-};
-
-/* Runs of digits at q: returns the count, the value in *v (capped). */
-static int digit_run(const struct fe *f, size_t q, uint64_t *v)
-{
-	int k = 0;
-	uint64_t x = 0;
-	while (isdig(at(f, q + (size_t)k))) {
-		if (x < 100000000000000000ULL)
-			x = x * 10 + (uint64_t)(at(f, q + (size_t)k) - '0');
-		k++;
-	}
-	if (v)
-		*v = x;
-	return k;
-}
-
-static int scan_num(const struct fe *f, size_t q, struct num *m)
-{
-	memset(m, 0, sizeof *m);
-	m->start = q;
-	uint64_t v;
-	int k = digit_run(f, q, &v);
-	if (!k)
-		return 0;
-	m->lead0 = at(f, q) == '0' && k > 1;
-	m->idig = k;
-	m->ival = v;
-	size_t e = q + (size_t)k;
-	if (k <= 3 && !m->lead0) {
-		while (at(f, e) == '.' && digit_run(f, e + 1, NULL) == 3) {
-			uint64_t g;
-			digit_run(f, e + 1, &g);
-			m->grouped = 1;
-			m->idig += 3;
-			if (m->ival < 100000000000000000ULL)
-				m->ival = m->ival * 1000 + g;
-			e += 4;
-		}
-	}
-	if ((at(f, e) == ',' || (!m->grouped && at(f, e) == '.')) && isdig(at(f, e + 1))) {
-		int fk = digit_run(f, e + 1, NULL);
-		/* "1.234" without grouping was taken above; a dot here is a decimal
-		 * point only if it is not a thousands group ("3.5", "0.75"). */
-		if (at(f, e) == ',' || fk != 3) {
-			m->frac = e + 1;
-			m->nfrac = fk;
-			e += 1 + (size_t)fk;
-		}
-	}
-	m->big = m->idig > 15;
-	m->end = e;
-	return 1;
-}
-
-static void say_num(struct fe *f, const struct num *m)
-{
-	if (m->big || (!m->grouped && m->lead0 && m->idig >= 5)) {
-		say_digits(f, f->s + m->start, (m->frac ? m->frac - 1 : m->end) - m->start);
-	} else {
-		say_card(f, m->ival);
-	}
-	if (m->frac) {
-		say(f, "phẩy");
-		const char *d = f->s + m->frac;
-		if (m->nfrac <= 2 && d[0] != '0') {
-			uint64_t v;
-			digit_run(f, m->frac, &v);
-			say_card(f, v);
-		} else {
-			say_digits(f, d, (size_t)m->nfrac);
-		}
-	}
-	f->quantity = 1;
-}
-
-/* A plain small integer at q (no grouping, no decimals): value or -1. */
-static long small_int(const struct fe *f, size_t q, int maxdig, size_t *end)
-{
-	uint64_t v;
-	int k = digit_run(f, q, &v);
-	if (k < 1 || k > maxdig)
-		return -1;
-	*end = q + (size_t)k;
-	return (long)v;
-}
-
-/* ---- rule: phone numbers ------------------------------------------- */
-
-static int sep_char(int c)
-{
-	return c == ' ' || c == '.' || c == '-';
-}
-
-static void say_group_list(struct fe *f, const char *s, const int *len, int ngroups)
-{
-	const char *p = s;
-	for (int i = 0; i < ngroups; i++) {
-		if (i)
-			pause(f, P_COMMA, ',');
-		say_digits(f, p, (size_t)len[i]);
-		p += len[i];
-	}
-}
-
-/* Splits an ungrouped national number the way people write it. */
-static int split_plain(int total, int *len)
-{
-	if (total == 10) {
-		len[0] = 4, len[1] = 3, len[2] = 3;
-		return 3;
-	}
-	if (total == 11) {
-		len[0] = 4, len[1] = 3, len[2] = 4;
-		return 3;
-	}
-	if (total == 9) {
-		len[0] = 3, len[1] = 3, len[2] = 3;
-		return 3;
-	}
-	len[0] = total;
-	return 1;
-}
-
-static int rule_phone(struct fe *f, size_t q)
-{
-	size_t p = q;
-	int paren = 0, plus = 0;
-	if (at(f, p) == '(') {
-		paren = 1;
-		p++;
-	}
-	if (at(f, p) == '+') {
-		plus = 1;
-		p++;
-	}
-	if (!isdig(at(f, p)))
-		return 0;
-	char digits[24];
-	int glen[12], ng = 0, total = 0;
-	for (;;) {
-		int k = digit_run(f, p, NULL);
-		if (!k || total + k > 20 || ng >= 12)
-			return 0;
-		memcpy(digits + total, f->s + p, (size_t)k);
-		total += k;
-		glen[ng++] = k;
-		p += (size_t)k;
-		if (paren == 1 && at(f, p) == ')') {
-			paren = 2;
-			p++;
-			if (at(f, p) == ' ' && isdig(at(f, p + 1)))
-				p++;
-			else if (!isdig(at(f, p)))
-				return 0;
-			continue;
-		}
-		if (sep_char(at(f, p)) && isdig(at(f, p + 1)) && total < 12) {
-			/* a separator followed by a short group of 2..5 digits */
-			int nk = digit_run(f, p + 1, NULL);
-			if (nk < 2 || nk > 5)
-				break;
-			p++;
-			continue;
-		}
-		break;
-	}
-	if (paren == 1)
-		return 0;
-	if (isdig(at(f, p)) || letter_at(f, p) || isdig((int)(q ? at(f, q - 1) : 0)))
-		return 0;
-	digits[total] = '\0';
-	int start = 0;
-	if (plus) {
-		/* the country code must be a group of its own or start the first */
-		if (total < 11 || total > 12 || strncmp(digits, "84", 2) != 0 || glen[0] < 2 ||
-		    (glen[0] > 2 && glen[0] < 5))
-			return 0;
-		say(f, "cộng tám tư");
-		pause(f, P_COMMA, ',');
-		start = 2;
-		if (glen[0] == 2) {
-			memmove(glen, glen + 1, sizeof glen[0] * (size_t)(--ng));
-		} else {
-			glen[0] -= 2;
-		}
-	} else {
-		if (digits[0] != '0' || total < 10 || total > 11)
-			return 0;
-		if (ng > 1 && glen[0] < 2)
-			return 0;
-	}
-	if (ng == 1)
-		ng = split_plain(total - start, glen);
-	int sum = 0;
-	for (int i = 0; i < ng; i++)
-		sum += glen[i];
-	if (sum != total - start)
-		return 0;
-	say_group_list(f, digits + start, glen, ng);
-	f->quantity = 0;
-	return (int)(p - q);
-}
-
-/* ---- rule: hotlines and emergency numbers -------------------------- */
-
-static int call_cue(const struct fe *f)
-{
-	return lw_is(f, 0, "gọi|hotline|nóng|đài|thoại|đt|sđt|bấm") ||
-	       (lw_is(f, 0, "số") && lw_is(f, 1, "gọi|thoại|đài|nóng"));
-}
-
-static int rule_hotline(struct fe *f, size_t q)
-{
-	if (q && isdig(at(f, q - 1)))
-		return 0;
-	int k = digit_run(f, q, NULL);
-	if (k >= 4 && (strncmp(f->s + q, "1800", 4) == 0 || strncmp(f->s + q, "1900", 4) == 0)) {
-		size_t p = q + (size_t)k;
-		int glen[4] = { k, 0, 0, 0 }, ng = 1, total = k;
-		while (ng < 4 && sep_char(at(f, p)) && isdig(at(f, p + 1))) {
-			int nk = digit_run(f, p + 1, NULL);
-			if (nk < 2 || nk > 4 || total + nk > 10)
-				break;
-			glen[ng++] = nk;
-			total += nk;
-			p += 1 + (size_t)nk;
-		}
-		if ((total == 8 || total == 10) && !alnum_at(f, p)) {
-			char d[16];
-			size_t o = 0;
-			for (size_t i = q; i < p; i++)
-				if (isdig(at(f, i)))
-					d[o++] = f->s[i];
-			if (ng == 1) {
-				glen[0] = 4, glen[1] = total - 4;
-				ng = 2;
-				if (total == 10)
-					glen[1] = 3, glen[2] = 3, ng = 3;
-			}
-			say_group_list(f, d, glen, ng);
-			return (int)(p - q);
-		}
-	}
-	if (k >= 3 && k <= 5 && call_cue(f)) {
-		size_t p = q + (size_t)k;
-		if (alnum_at(f, p) || ((at(f, p) == '.' || at(f, p) == ',') && isdig(at(f, p + 1))))
-			return 0;
-		say_digits(f, f->s + q, (size_t)k);
-		return k;
-	}
-	return 0;
-}
-
-/* ---- rules: dates -------------------------------------------------- */
-
-static int valid_dm(long d, long m)
-{
-	return d >= 1 && d <= 31 && m >= 1 && m <= 12;
-}
-
-static int valid_year(long y, int ndig)
-{
-	return ndig == 4 && y >= 1000 && y <= 2999;
-}
-
-/* A date component boundary: the date must not run on into more digits. */
-static int date_end_ok(const struct fe *f, size_t p)
-{
-	if (isdig(at(f, p)) || letter_at(f, p))
-		return 0;
-	if ((at(f, p) == '/' || at(f, p) == '-' || at(f, p) == '.') && isdig(at(f, p + 1)))
-		return 0;
-	return 1;
-}
-
-static void say_dmy(struct fe *f, long d, long m, long y, int with_ngay)
-{
-	if (with_ngay)
-		say(f, "ngày");
-	say_card(f, (uint64_t)d);
-	say(f, "tháng");
-	say_month(f, (int)m);
-	if (y >= 0) {
-		say(f, "năm");
-		say_card(f, (uint64_t)y);
-	}
-}
-
-/* Optional "/yyyy" at p; returns the year or -1 and advances *p. */
-static long opt_year(const struct fe *f, size_t *p, char sep)
-{
-	if (at(f, *p) != sep)
-		return -1;
-	uint64_t y;
-	int k = digit_run(f, *p + 1, &y);
-	if (!valid_year((long)y, k))
-		return -1;
-	*p += 1 + (size_t)k;
-	return (long)y;
-}
-
-static int rule_date_range(struct fe *f, size_t q)
-{
-	size_t p, e;
-	long d1 = small_int(f, q, 2, &e), d2, m1 = -1, m2, y;
-	if (d1 < 0)
-		return 0;
-	p = e;
-	if (at(f, p) == '/') { /* d1/m1-d2/m2[/yyyy] */
-		m1 = small_int(f, p + 1, 2, &e);
-		if (m1 < 0)
-			return 0;
-		p = e;
-	}
-	if (!(at(f, p) == '-' || (at(f, p) == 0xE2 && at(f, p + 1) == 0x80 && at(f, p + 2) == 0x93)))
-		return 0;
-	p += at(f, p) == '-' ? 1 : 3;
-	d2 = small_int(f, p, 2, &e);
-	if (d2 < 0 || at(f, e) != '/')
-		return 0;
-	p = e;
-	m2 = small_int(f, p + 1, 2, &e);
-	if (m2 < 0)
-		return 0;
-	p = e;
-	y = opt_year(f, &p, '/');
-	if (!date_end_ok(f, p))
-		return 0;
-	if (m1 < 0) {
-		if (!valid_dm(d1, m2) || !valid_dm(d2, m2) || d1 >= d2)
-			return 0;
-	} else if (!valid_dm(d1, m1) || !valid_dm(d2, m2) || m1 > m2 || (m1 == m2 && d1 >= d2)) {
-		return 0;
-	}
-	if (lw_is(f, 0, "ngày")) {
-		/* "nghỉ học ngày 28-29/9": the range needs its "từ" before the
-		 * "ngày" already written */
-		size_t nl = strlen("ngày");
-		if (!lw_is(f, 1, "từ|đến") && f->pend == P_NONE && f->out.len >= nl &&
-		    (f->out.len == nl || f->out.s[f->out.len - nl - 1] == ' ') &&
-		    (memcmp(f->out.s + f->out.len - nl, "ngày", nl) == 0 ||
-		     memcmp(f->out.s + f->out.len - nl, "Ngày", nl) == 0)) {
-			int cap = f->out.s[f->out.len - nl] == 'N';
-			f->out.len -= nl;
-			f->out.s[f->out.len] = '\0';
-			while (f->out.len && f->out.s[f->out.len - 1] == ' ')
-				f->out.s[--f->out.len] = '\0';
-			f->nwords--;
-			say(f, cap ? "Từ" : "từ");
-			say(f, "ngày");
-		}
-	} else if (lw_is(f, 0, "từ")) {
-		say(f, "ngày");
-	} else {
-		say(f, "từ ngày");
-	}
-	say_card(f, (uint64_t)d1);
-	if (m1 >= 0) {
-		say(f, "tháng");
-		say_month(f, (int)m1);
-	}
-	say(f, "đến");
-	say_dmy(f, d2, m2, y, 1);
-	return (int)(p - q);
-}
-
-static int rule_full_date(struct fe *f, size_t q)
-{
-	size_t e;
-	long d = small_int(f, q, 2, &e);
-	if (d < 0)
-		return 0;
-	char sep = (char)at(f, e);
-	if (sep != '/' && sep != '-' && sep != '.')
-		return 0;
-	long m = small_int(f, e + 1, 2, &e);
-	if (m < 0 || at(f, e) != sep)
-		return 0;
-	size_t p = e;
-	long y = opt_year(f, &p, sep);
-	if (y < 0 || !valid_dm(d, m) || !date_end_ok(f, p))
-		return 0;
-	say_dmy(f, d, m, y, !lw_is(f, 0, "ngày"));
-	return (int)(p - q);
-}
-
-static int rule_month_year(struct fe *f, size_t q)
-{
-	if (!lw_is(f, 0, "tháng"))
-		return 0;
-	size_t e;
-	long m = small_int(f, q, 2, &e);
-	if (m < 1 || m > 12)
-		return 0;
-	size_t p = e;
-	long y = opt_year(f, &p, '/');
-	if (y < 0) {
-		p = e;
-		y = opt_year(f, &p, '-');
-	}
-	if (y < 0 || !date_end_ok(f, p))
-		return 0;
-	say_month(f, (int)m);
-	say(f, "năm");
-	say_card(f, (uint64_t)y);
-	return (int)(p - q);
-}
-
-static int date_cue(const struct fe *f, size_t q)
-{
-	if (nonspace_before(f, q) == '(')
-		return 1;
-	if (lw_is(f, 0, "ngày|sáng|chiều|tối|trưa|đêm|từ|đến|hết|hôm|nhật"))
-		return 1;
-	return lw_is(f, 1, "thứ") && lw_is(f, 0, "hai|ba|tư|năm|sáu|bảy");
-}
-
-static int rule_short_date(struct fe *f, size_t q)
-{
-	if (!date_cue(f, q))
-		return 0;
-	size_t e;
-	long d = small_int(f, q, 2, &e);
-	if (d < 0 || at(f, e) != '/')
-		return 0;
-	long m = small_int(f, e + 1, 2, &e);
-	if (!valid_dm(d, m) || !date_end_ok(f, e))
-		return 0;
-	say_dmy(f, d, m, -1, !lw_is(f, 0, "ngày"));
-	return (int)(e - q);
-}
-
-/* ---- rule: times --------------------------------------------------- */
-
-/* A time at q: "7h", "7h30", "7g30", "14:00".  Returns the end or 0. */
-static size_t scan_time(const struct fe *f, size_t q, long *h, long *mi)
-{
-	size_t e;
-	*h = small_int(f, q, 2, &e);
-	*mi = 0;
-	if (*h < 0 || *h > 24)
-		return 0;
-	int c = at(f, e);
-	if (c == 'h' || c == 'H' || c == 'g') {
-		size_t p = e + 1;
-		if (isdig(at(f, p))) {
-			int k = digit_run(f, p, NULL);
-			if (k != 2)
-				return 0;
-			*mi = (at(f, p) - '0') * 10 + (at(f, p + 1) - '0');
-			if (*mi > 59)
-				return 0;
-			p += 2;
-			if (at(f, p) == '\'' || ((at(f, p) == 'p') && !letter_at(f, p + 1)))
-				p++;
-		} else if (c == 'g') {
-			return 0; /* "5g" is five grams */
-		}
-		if (letter_at(f, p) || isdig(at(f, p)))
-			return 0;
-		return p;
-	}
-	if (c == ':' && digit_run(f, e + 1, NULL) == 2) {
-		*mi = (at(f, e + 1) - '0') * 10 + (at(f, e + 2) - '0');
-		if (*mi > 59)
-			return 0;
-		size_t p = e + 3;
-		if (alnum_at(f, p) || (at(f, p) == ':' && isdig(at(f, p + 1))))
-			return 0;
-		return p;
-	}
-	return 0;
-}
-
-static void say_time(struct fe *f, long h, long mi)
-{
-	say_card(f, (uint64_t)h);
-	say(f, "giờ");
-	if (mi) {
-		say_card(f, (uint64_t)mi);
-		say(f, "phút");
-	}
-}
-
-/* A range dash at p ("-", "–", " - ", " – "); returns its length or 0. */
-static size_t range_dash(const struct fe *f, size_t p, int allow_spaced)
-{
-	if (at(f, p) == '-')
-		return 1;
-	if (at(f, p) == 0xE2 && at(f, p + 1) == 0x80 && (at(f, p + 2) == 0x93 || at(f, p + 2) == 0x94))
-		return 3;
-	if (at(f, p) == '~')
-		return 1;
-	if (allow_spaced && at(f, p) == ' ') {
-		size_t k = range_dash(f, p + 1, 0);
-		if (k && at(f, p + 1 + k) == ' ')
-			return k + 2;
-	}
-	return 0;
-}
-
-static int rule_time(struct fe *f, size_t q)
-{
-	long h1, m1, h2, m2;
-	size_t e1 = scan_time(f, q, &h1, &m1);
-	size_t d, e2;
-	if (!e1) {
-		/* "7-11h": a bare hour, then a time */
-		size_t e;
-		h1 = small_int(f, q, 2, &e);
-		m1 = 0;
-		if (h1 < 0 || h1 > 24 || !(d = range_dash(f, e, 0)))
-			return 0;
-		e2 = scan_time(f, e + d, &h2, &m2);
-		if (!e2 || (at(f, e2 - 1) != 'h' && at(f, e2 - 1) != 'H') || h2 <= h1)
-			return 0;
-	} else if ((d = range_dash(f, e1, 1)) && (e2 = scan_time(f, e1 + d, &h2, &m2))) {
-		/* a range of two times */
-	} else {
-		say_time(f, h1, m1);
-		return (int)(e1 - q);
-	}
-	if (!lw_is(f, 0, "từ"))
-		say(f, "từ");
-	say_time(f, h1, m1);
-	say(f, "đến");
-	say_time(f, h2, m2);
-	return (int)(e2 - q);
-}
-
-/* ---- rule: quantities (money, units, percent, ranges) -------------- */
-
-enum { U_SPACED = 1, U_MONEY_K = 2 };
-
-static const struct unit {
-	const char *w;
-	const char *say;
-	int flags;
-} units[] = {
-	{ "km/h", "ki lô mét một giờ", U_SPACED },
-	{ "m/s", "mét một giây", U_SPACED },
-	{ "kWh", "ki lô oát giờ", U_SPACED },
-	{ "km²", "ki lô mét vuông", U_SPACED },
-	{ "km2", "ki lô mét vuông", 0 },
-	{ "VNĐ", "đồng", U_SPACED },
-	{ "VND", "đồng", U_SPACED },
-	{ "vnđ", "đồng", U_SPACED },
-	{ "vnd", "đồng", U_SPACED },
-	{ "°C", "độ xê", U_SPACED },
-	{ "°F", "độ ép", U_SPACED },
-	{ "mm", "mi li mét", U_SPACED },
-	{ "cm", "xen ti mét", U_SPACED },
-	{ "dm", "đề xi mét", U_SPACED },
-	{ "km", "ki lô mét", U_SPACED },
-	{ "Km", "ki lô mét", U_SPACED },
-	{ "m²", "mét vuông", U_SPACED },
-	{ "m2", "mét vuông", 0 },
-	{ "m³", "mét khối", U_SPACED },
-	{ "m3", "mét khối", 0 },
-	{ "ha", "héc ta", U_SPACED },
-	{ "kg", "ki lô gam", U_SPACED },
-	{ "mg", "mi li gam", U_SPACED },
-	{ "ml", "mi li lít", U_SPACED },
-	{ "kV", "ki lô vôn", U_SPACED },
-	{ "kW", "ki lô oát", U_SPACED },
-	{ "MW", "mê ga oát", U_SPACED },
-	{ "Hz", "héc", U_SPACED },
-	{ "tr", "triệu đồng", 0 },
-	{ "đ", "đồng", 0 },
-	{ "k", NULL, U_MONEY_K },
-	{ "K", NULL, U_MONEY_K },
-	{ "%", "phần trăm", U_SPACED },
-	{ "°", "độ", U_SPACED },
-	{ "m", "mét", U_SPACED },
-	{ "g", "gam", 0 },
-	{ "l", "lít", 0 },
-	{ "V", "vôn", 0 },
-	{ "W", "oát", 0 },
-};
-
-/* A unit starting exactly at p (no space skipping), ending at a boundary. */
-static const struct unit *unit_at(const struct fe *f, size_t p, size_t *len)
-{
-	for (size_t i = 0; i < ARRAY_LEN(units); i++) {
-		size_t l = strlen(units[i].w);
-		if (p + l > f->n || memcmp(f->s + p, units[i].w, l) != 0)
-			continue;
-		int last = (unsigned char)units[i].w[l - 1];
-		if (letter_at(f, p + l) || (isdig(last) && isdig(at(f, p + l))))
-			continue;
-		if ((last == 'k' || last == 'K' || isdig(last)) && isdig(at(f, p + l)))
-			continue;
-		*len = l;
-		return &units[i];
-	}
-	return NULL;
-}
-
-/* The unit after a number: attached, or after one space if it allows. */
-static const struct unit *unit_after(const struct fe *f, size_t p, size_t *len)
-{
-	const struct unit *u = unit_at(f, p, len);
-	if (u)
-		return u;
-	if (at(f, p) == ' ' || (at(f, p) == 0xC2 && at(f, p + 1) == 0xA0)) {
-		size_t sp = at(f, p) == ' ' ? 1 : 2;
-		u = unit_at(f, p + sp, len);
-		if (u && (u->flags & U_SPACED)) {
-			*len += sp;
-			return u;
-		}
-	}
-	return NULL;
-}
-
-static void say_unit(struct fe *f, const struct unit *u)
-{
-	if (u->flags & U_MONEY_K)
-		say(f, f->o->style.ngan ? "ngàn đồng" : "nghìn đồng");
-	else
-		say(f, u->say);
-	f->quantity = 1;
-}
-
-/* "1234/QĐ-UBND", "12/2024/NĐ-CP": the code after the number is not read. */
-static size_t doc_code(const struct fe *f, size_t p, long *year)
-{
-	*year = -1;
-	size_t q = p;
-	if (at(f, q) != '/')
-		return 0;
-	if (isdig(at(f, q + 1))) {
-		uint64_t y;
-		int k = digit_run(f, q + 1, &y);
-		if (!valid_year((long)y, k) || at(f, q + 1 + (size_t)k) != '/')
-			return 0;
-		*year = (long)y;
-		q += 1 + (size_t)k;
-	}
-	q++;
-	size_t l;
-	int32_t c = cp_at(f, q, &l);
-	if (!is_upper(c))
-		return 0;
-	while (q < f->n) {
-		c = cp_at(f, q, &l);
-		if (is_upper(c) || c == '-' || c == '&' || isdig(c)) {
-			if (c == '-' && !is_upper(cp_at(f, q + 1, &l)))
-				break;
-			q += l;
-		} else if (is_lower(c)) {
-			return 0;
-		} else {
-			break;
-		}
-	}
-	return q;
-}
-
-static int rule_quantity(struct fe *f, size_t q)
-{
-	struct num a, b;
-	if (!scan_num(f, q, &a))
-		return 0;
-	size_t p = a.end;
-	int range = 0;
-	size_t d = range_dash(f, p, 1);
-	if (d && scan_num(f, p + d, &b) && !a.big && !b.big) {
-		double va = (double)a.ival, vb = (double)b.ival;
-		if (a.frac)
-			va += 0.5;
-		if (b.frac)
-			vb += 0.5;
-		if (va < vb && !(b.end < f->n && at(f, b.end) == '/' && isdig(at(f, b.end + 1))))
-			range = 1;
-	}
-	size_t ulen = 0;
-	const struct unit *u = unit_after(f, range ? b.end : a.end, &ulen);
-	if (range) {
-		if (lw_is(f, 0, "cấp") && !u) {
-			say_num(f, &a);
-			say(f, "đến cấp");
-			say_num(f, &b);
-			return (int)(b.end - q);
-		}
-		if (u && !lw_is(f, 0, "từ|khoảng"))
-			say(f, "từ");
-		say_num(f, &a);
-		say(f, "đến");
-		say_num(f, &b);
-		p = b.end;
-	} else {
-		long year;
-		size_t dc = a.frac ? 0 : doc_code(f, a.end, &year);
-		if (dc) {
-			say_num(f, &a);
-			if (year >= 0) {
-				say(f, "năm");
-				say_card(f, (uint64_t)year);
-			}
-			f->quantity = 0;
-			return (int)(dc - q);
-		}
-		if (!u && !a.grouped && !a.frac && lw_is(f, 0, "thứ")) {
-			struct sbuf o;
-			sbuf_init(&o);
-			tts_num_ordinal(&o, a.ival, &f->o->style);
-			say_sbuf(f, &o);
-			sbuf_free(&o);
-			return (int)(a.end - q);
-		}
-		say_num(f, &a);
-		p = a.end;
-	}
-	if (u) {
-		say_unit(f, u);
-		p += ulen;
-	}
-	f->quantity = 1;
-	return (int)(p - q);
 }
 
 /* ---- words --------------------------------------------------------- */
@@ -1044,7 +285,7 @@ static void spell(struct fe *f, const char *w, size_t n)
 				break;
 			}
 		if (name) {
-			say(f, name);
+			fe_say(f, name);
 		} else if (is_letter(c)) {
 			utf8proc_uint8_t enc[4];
 			utf8proc_ssize_t e = utf8proc_encode_char(utf8proc_tolower(c), enc);
@@ -1186,11 +427,11 @@ static int roman_value(const char *w, size_t n)
 
 static int roman_keyword(const struct fe *f)
 {
-	if (lw_is(f, 0, "khóa|khoá|quý|đợt|kỳ|kì|phần|chương|mục|cấp|hạng|loại|thứ|tập|lần|vùng|khu"))
+	if (fe_lw_is(f, 0, "khóa|khoá|quý|đợt|kỳ|kì|phần|chương|mục|cấp|hạng|loại|thứ|tập|lần|vùng|khu"))
 		return 1;
-	return (lw_is(f, 0, "họp") && lw_is(f, 1, "kỳ|kì")) || (lw_is(f, 0, "hội") && lw_is(f, 1, "đại")) ||
-	       (lw_is(f, 0, "động") && lw_is(f, 1, "báo")) || (lw_is(f, 0, "kỷ|kỉ") && lw_is(f, 1, "thế")) ||
-	       (lw_is(f, 0, "đoạn") && lw_is(f, 1, "giai")) || (lw_is(f, 0, "vực") && lw_is(f, 1, "khu"));
+	return (fe_lw_is(f, 0, "họp") && fe_lw_is(f, 1, "kỳ|kì")) || (fe_lw_is(f, 0, "hội") && fe_lw_is(f, 1, "đại")) ||
+	       (fe_lw_is(f, 0, "động") && fe_lw_is(f, 1, "báo")) || (fe_lw_is(f, 0, "kỷ|kỉ") && fe_lw_is(f, 1, "thế")) ||
+	       (fe_lw_is(f, 0, "đoạn") && fe_lw_is(f, 1, "giai")) || (fe_lw_is(f, 0, "vực") && fe_lw_is(f, 1, "khu"));
 }
 
 /* The dictionary abbreviation at q that ends on a token boundary. */
@@ -1204,8 +445,8 @@ static const char *abbrev_at(const struct fe *f, size_t q, size_t *len)
 			return NULL;
 		int last = (unsigned char)f->s[q + kl - 1];
 		int32_t lc = cp_before(f, q + kl);
-		int ends_word = isdig(last) || is_letter(lc);
-		if (!ends_word || !alnum_at(f, q + kl)) {
+		int ends_word = fe_isdig(last) || is_letter(lc);
+		if (!ends_word || !fe_alnum_at(f, q + kl)) {
 			*len = kl;
 			return v;
 		}
@@ -1217,7 +458,7 @@ static const char *abbrev_at(const struct fe *f, size_t q, size_t *len)
 static size_t word_end(const struct fe *f, size_t q)
 {
 	size_t l;
-	while (q < f->n && is_letter(cp_at(f, q, &l)))
+	while (q < f->n && is_letter(fe_cp_at(f, q, &l)))
 		q += l;
 	return q;
 }
@@ -1227,48 +468,48 @@ static int rule_word(struct fe *f, size_t q)
 	size_t alen;
 	const char *ab = abbrev_at(f, q, &alen);
 	if (ab) {
-		say(f, ab);
+		fe_say(f, ab);
 		return (int)alen;
 	}
 	size_t we = word_end(f, q);
 	const char *w = f->s + q;
 	size_t wn = we - q;
 	/* weekdays written T2..T7 */
-	if (wn == 1 && w[0] == 'T' && at(f, we) >= '2' && at(f, we) <= '7' && !alnum_at(f, we + 1)) {
-		say(f, "thứ");
-		say(f, tts_num_digit(at(f, we) - '0'));
+	if (wn == 1 && w[0] == 'T' && fe_at(f, we) >= '2' && fe_at(f, we) <= '7' && !fe_alnum_at(f, we + 1)) {
+		fe_say(f, "thứ");
+		fe_say(f, tts_num_digit(fe_at(f, we) - '0'));
 		return 2;
 	}
 	int rv = roman_value(w, wn);
 	if (rv && roman_keyword(f)) {
 		struct sbuf b;
 		sbuf_init(&b);
-		if (lw_is(f, 0, "thứ"))
+		if (fe_lw_is(f, 0, "thứ"))
 			tts_num_ordinal(&b, (uint64_t)rv, &f->o->style);
 		else
 			tts_num_cardinal(&b, (uint64_t)rv, &f->o->style);
-		say_sbuf(f, &b);
+		fe_say_sbuf(f, &b);
 		sbuf_free(&b);
 		return (int)wn;
 	}
 	const char *loan = tts_dict_word(f->o->loan, w, wn);
 	if (loan) {
-		say(f, loan);
+		fe_say(f, loan);
 		return (int)wn;
 	}
 	int up = 0, low = 0;
 	size_t l;
 	for (size_t i = q; i < we; i += l) {
-		int32_t c = cp_at(f, i, &l);
-		up += is_upper(c);
-		low += is_lower(c);
+		int32_t c = fe_cp_at(f, i, &l);
+		up += fe_is_upper(c);
+		low += fe_is_lower(c);
 	}
 	if (up >= 2 && low == 0) {
 		char lower[256];
 		if (wn < sizeof lower / 2) {
 			lower_into(w, wn, lower, sizeof lower);
 			if (vn_syllable(lower)) {
-				say(f, lower);
+				fe_say(f, lower);
 				return (int)wn;
 			}
 		}
@@ -1290,7 +531,7 @@ static int rule_word(struct fe *f, size_t q)
 static int at_line_start(const struct fe *f, size_t q)
 {
 	while (q > 0) {
-		int c = at(f, q - 1);
+		int c = fe_at(f, q - 1);
 		if (c == '\n')
 			return 1;
 		if (c != ' ' && c != '\t')
@@ -1310,17 +551,17 @@ static void newline(struct fe *f, size_t next)
 {
 	if (f->line_words) {
 		size_t p = next, l;
-		while (p < f->n && (is_space(cp_at(f, p, &l)) || at(f, p) == '\n'))
+		while (p < f->n && (is_space(fe_cp_at(f, p, &l)) || fe_at(f, p) == '\n'))
 			p += l ? l : 1;
 		if (f->sentences == 0 && !f->heading_done && f->nwords <= 15) {
 			f->heading_done = 1;
-			pause(f, P_HEADING, '.');
+			fe_pause(f, P_HEADING, '.');
 			/* a heading is not a sentence for the "first colon" rule */
 			f->sentences = 0;
-		} else if (bullet(cp_at(f, p, &l))) {
-			pause(f, P_ITEM, '.');
+		} else if (bullet(fe_cp_at(f, p, &l))) {
+			fe_pause(f, P_ITEM, '.');
 		} else {
-			pause(f, P_SENTENCE, '.');
+			fe_pause(f, P_SENTENCE, '.');
 		}
 	}
 	f->line_words = 0;
@@ -1333,7 +574,7 @@ static int per_word(const struct fe *f, size_t q)
 					   "con", "liều", "lần", "suất", "khẩu", "sào", "mẫu", "buổi",
 					   "chuyến", "lượt", "xã", "thôn", "lớp", "em", "cháu" };
 	size_t e = q, l;
-	while (e < f->n && is_letter(cp_at(f, e, &l)))
+	while (e < f->n && is_letter(fe_cp_at(f, e, &l)))
 		e += l;
 	char w[LW_MAX];
 	lower_into(f->s + q, e - q, w, sizeof w);
@@ -1356,23 +597,23 @@ static const struct {
 static size_t rule_symbol(struct fe *f, size_t q)
 {
 	size_t l;
-	int32_t c = cp_at(f, q, &l);
+	int32_t c = fe_cp_at(f, q, &l);
 	int32_t prev = cp_before(f, q);
 	size_t nl;
-	int32_t next = cp_at(f, q + l, &nl);
+	int32_t next = fe_cp_at(f, q + l, &nl);
 	switch (c) {
 	case ',':
-		pause(f, P_COMMA, ',');
+		fe_pause(f, P_COMMA, ',');
 		break;
 	case ';':
-		pause(f, P_ITEM, ',');
+		fe_pause(f, P_ITEM, ',');
 		break;
 	case ':':
 		if (f->sentences == 0 && !f->heading_done && f->nwords && f->nwords <= 15) {
 			f->heading_done = 1;
-			pause(f, P_HEADING, ',');
+			fe_pause(f, P_HEADING, ',');
 		} else {
-			pause(f, P_COMMA, ',');
+			fe_pause(f, P_COMMA, ',');
 		}
 		break;
 	case '.':
@@ -1380,9 +621,9 @@ static size_t rule_symbol(struct fe *f, size_t q)
 	case '?':
 	case 0x2026: { /* … */
 		size_t e = q + l;
-		while (at(f, e) == '.' || at(f, e) == '!' || at(f, e) == '?')
+		while (fe_at(f, e) == '.' || fe_at(f, e) == '!' || fe_at(f, e) == '?')
 			e++;
-		pause(f, P_SENTENCE, c == '!' || c == '?' ? (char)c : '.');
+		fe_pause(f, P_SENTENCE, c == '!' || c == '?' ? (char)c : '.');
 		return e - q;
 	}
 	case '(':
@@ -1391,48 +632,48 @@ static size_t rule_symbol(struct fe *f, size_t q)
 	case ']':
 	case '{':
 	case '}':
-		pause(f, P_COMMA, ',');
+		fe_pause(f, P_COMMA, ',');
 		break;
 	case '-':
 	case 0x2013:
 	case 0x2014:
-		if (at_line_start(f, q) && !isdig(next))
+		if (at_line_start(f, q) && !fe_isdig(next))
 			break; /* a list bullet */
-		if (isdig(next) && (prev < 0 || is_space(prev) || prev == '(')) {
-			say(f, "âm");
+		if (fe_isdig(next) && (prev < 0 || is_space(prev) || prev == '(')) {
+			fe_say(f, "âm");
 			break;
 		}
 		if (is_space(prev) || is_space(next) || c != '-')
-			pause(f, P_COMMA, ',');
+			fe_pause(f, P_COMMA, ',');
 		break; /* "QĐ-UBND", "Cô-vít": a word joiner, read as a space */
 	case '+':
 		if (!at_line_start(f, q))
-			say(f, "cộng");
+			fe_say(f, "cộng");
 		break;
 	case '/':
-		if (is_letter(next) && (f->quantity || lw_is(f, 0, "đồng") || per_word(f, q + 1))) {
+		if (is_letter(next) && (f->quantity || fe_lw_is(f, 0, "đồng") || per_word(f, q + 1))) {
 			size_t ul;
-			const struct unit *u = unit_at(f, q + 1, &ul);
-			say(f, "một");
+			const struct unit *u = tts_rule_unit_at(f, q + 1, &ul);
+			fe_say(f, "một");
 			if (u) {
-				say_unit(f, u);
+				tts_rule_say_unit(f, u);
 				return 1 + ul;
 			}
 		} else {
-			say(f, "trên");
+			fe_say(f, "trên");
 		}
 		break;
 	case 0x2022:
 	case 0x25CF:
 	case 0xB7:
 		if (!at_line_start(f, q))
-			pause(f, P_COMMA, ',');
+			fe_pause(f, P_COMMA, ',');
 		break;
 	default:
 		/* symbols read as a word; quotes, emoji and the rest are not spoken */
 		for (size_t i = 0; i < ARRAY_LEN(symbol_words); i++)
 			if (symbol_words[i].cp == c) {
-				say(f, symbol_words[i].word);
+				fe_say(f, symbol_words[i].word);
 				break;
 			}
 		break;
@@ -1502,7 +743,7 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 	size_t q = 0;
 	while (q < f.n) {
 		size_t l;
-		int32_t c = cp_at(&f, q, &l);
+		int32_t c = fe_cp_at(&f, q, &l);
 		if (c == '\n') {
 			newline(&f, q + 1);
 			q++;
@@ -1513,13 +754,13 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 			continue;
 		}
 		int used = 0;
-		if (isdig(c) || c == '+' || c == '(') {
-			used = rule_phone(&f, q);
-			if (!used && isdig(c)) {
-				if (!(used = rule_hotline(&f, q)) && !(used = rule_date_range(&f, q)) &&
-				    !(used = rule_full_date(&f, q)) && !(used = rule_month_year(&f, q)) &&
-				    !(used = rule_short_date(&f, q)) && !(used = rule_time(&f, q)))
-					used = rule_quantity(&f, q);
+		if (fe_isdig(c) || c == '+' || c == '(') {
+			used = tts_rule_phone(&f, q);
+			if (!used && fe_isdig(c)) {
+				if (!(used = tts_rule_hotline(&f, q)) && !(used = tts_rule_date_range(&f, q)) &&
+				    !(used = tts_rule_full_date(&f, q)) && !(used = tts_rule_month_year(&f, q)) &&
+				    !(used = tts_rule_short_date(&f, q)) && !(used = tts_rule_time(&f, q)))
+					used = tts_rule_quantity(&f, q);
 			}
 		} else if (is_letter(c)) {
 			used = rule_word(&f, q);

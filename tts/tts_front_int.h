@@ -1,0 +1,94 @@
+/* tts_front_int — private to tts/tts_front.c and tts/tts_rules.c (the rest
+ * of the program sees tts_front.h):
+ *   tts_front.c  the scan state (struct fe), characters, output (words and
+ *                pauses), words, symbols and lines, the driver; it exports
+ *                the fe_* helpers below;
+ *   tts_rules.c  the pattern rules on digits (phone numbers, hotlines,
+ *                dates, times, quantities) and the units table; it exports
+ *                the tts_rule_* functions below.
+ * A rule is `int tts_rule_x(struct fe *f, size_t q)`: the bytes it consumed
+ * at q after emitting their words, or 0 if it does not match there. */
+#ifndef LOA_TTS_FRONT_INT_H
+#define LOA_TTS_FRONT_INT_H
+#include "tts/tts_front.h"
+#include "base/util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pause { P_NONE = 0, P_COMMA, P_ITEM, P_HEADING, P_SENTENCE };
+
+#define LW 3        /* last words remembered for cues */
+#define LW_MAX 32   /* bytes of one remembered word */
+
+struct fe {
+	const struct tts_opts *o;
+	const char *s;
+	size_t n;
+	struct sbuf out;
+	enum pause pend;
+	char pend_ch;
+	size_t nwords;      /* words written */
+	int sentences;      /* sentence pauses queued so far */
+	int heading_done;
+	int quantity;       /* the last thing said was a number, unit or amount */
+	int line_words;     /* words emitted on the current input line */
+	char lw[LW][LW_MAX];
+};
+
+/* ---- tts_front.c: characters ---- */
+
+/* The byte at q, 0 at end.  This and fe_isdig are called for every byte
+ * the rules look at: inline, as they were before the split. */
+static inline int fe_at(const struct fe *f, size_t q)
+{
+	return q < f->n ? (unsigned char)f->s[q] : 0;
+}
+
+static inline int fe_isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Codepoint at q (the text is valid UTF-8 after normalisation); -1 at end. */
+int32_t fe_cp_at(const struct fe *f, size_t q, size_t *len);
+int fe_is_upper(int32_t c);
+int fe_is_lower(int32_t c);
+int fe_letter_at(const struct fe *f, size_t q);
+/* Letter or digit at q: the test for "is this the end of a token". */
+int fe_alnum_at(const struct fe *f, size_t q);
+/* The last non-space codepoint before q, or -1. */
+int32_t fe_nonspace_before(const struct fe *f, size_t q);
+
+/* ---- tts_front.c: output ---- */
+
+/* Queues a pause (the strongest queued one is written before the next word). */
+void fe_pause(struct fe *f, enum pause p, char ch);
+/* Emits space-separated words. */
+void fe_say(struct fe *f, const char *words);
+/* Emits the words in b and empties it. */
+void fe_say_sbuf(struct fe *f, struct sbuf *b);
+void fe_say_card(struct fe *f, uint64_t v);
+void fe_say_digits(struct fe *f, const char *s, size_t n);
+void fe_say_month(struct fe *f, int m);
+/* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
+int fe_lw_is(const struct fe *f, int i, const char *alts);
+
+/* ---- tts_rules.c: the rules, in the driver's order of priority ---- */
+
+int tts_rule_phone(struct fe *f, size_t q);
+int tts_rule_hotline(struct fe *f, size_t q);
+int tts_rule_date_range(struct fe *f, size_t q);
+int tts_rule_full_date(struct fe *f, size_t q);
+int tts_rule_month_year(struct fe *f, size_t q);
+int tts_rule_short_date(struct fe *f, size_t q);
+int tts_rule_time(struct fe *f, size_t q);
+int tts_rule_quantity(struct fe *f, size_t q);
+
+/* ---- tts_rules.c: units, also after a per-unit slash ("đồng/kg") ---- */
+
+struct unit;
+/* A unit starting exactly at p (no space skipping), ending at a boundary. */
+const struct unit *tts_rule_unit_at(const struct fe *f, size_t p, size_t *len);
+void tts_rule_say_unit(struct fe *f, const struct unit *u);
+#endif

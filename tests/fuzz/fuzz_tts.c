@@ -3,6 +3,7 @@
  * plain spoken text must never contain a digit.  The first byte picks the
  * number style and SSML mode so every switch is exercised. */
 #include "app/config.h"
+#include "tests/testcfg.h"
 #include "tts/tts_front.h"
 
 #include <stdint.h>
@@ -11,15 +12,6 @@
 
 static struct tts_opts base;
 static int loaded;
-
-/* Speech settings as a default configuration gives them. */
-static void tts_defaults(struct tts_config *t)
-{
-	struct loa_config *c = calloc(1, sizeof *c);
-	config_defaults(c, NULL);
-	config_tts(c, t);
-	free(c);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

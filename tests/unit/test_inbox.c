@@ -18,6 +18,7 @@
 #include "db/store_sms.h"
 #include "base/clock.h"
 #include "app/config.h"
+#include "tests/testcfg.h"
 #include "domain/inbox.h"
 #include "base/log.h"
 #include "domain/notice.h"
@@ -32,19 +33,6 @@ static struct loa_config cfg;
 static struct inbox_result res;
 
 
-/* The narrow settings of the current test config (config_inbox/notice). */
-static const struct inbox_cfg *inbox_of(const struct loa_config *c)
-{
-	static struct inbox_cfg ic;
-	config_inbox(c, &ic);
-	return &ic;
-}
-static const struct notice_cfg *notice_of(const struct loa_config *c)
-{
-	static struct notice_cfg nc;
-	config_notice(c, &nc);
-	return &nc;
-}
 
 static void add_household(const char *name, const char *phone, const char *groups)
 {

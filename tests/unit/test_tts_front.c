@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "app/config.h"
+#include "tests/testcfg.h"
 #include "tts/tts_dict.h"
 #include "tts/tts_front.h"
 
@@ -15,15 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-/* Speech settings as a default configuration gives them. */
-static void tts_defaults(struct tts_config *t)
-{
-	struct loa_config *c = calloc(1, sizeof *c);
-	config_defaults(c, NULL);
-	config_tts(c, t);
-	free(c);
-}
 
 static struct tts_opts O;
 

@@ -7,6 +7,7 @@
 #include "app/config.h"
 
 #include "base/log.h"
+#include "base/phone.h"
 #include "base/util.h"
 #include "web/web_req.h"
 
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_FAMILY, K_HHMM, K_LEVEL, K_HOSTS };
+enum ktype { K_STR, K_PATH, K_INT, K_BOOL, K_ENUM, K_FAMILY, K_HHMM, K_LEVEL, K_HOSTS, K_PHONES };
 
 struct key {
 	const char *section; /* "modem" for [modem NAME] rows */
@@ -51,6 +52,12 @@ static const struct key keys[] = {
 	{ "gateway", "quiet_end", K_HHMM, C(quiet_end), 0, 0, NULL, "07:00", "quiet hours end" },
 	{ "gateway", "daily_sms_parts", K_INT, C(daily_sms_parts), 0, 1000000, NULL, "2000",
 	  "SMS parts the whole gateway may send per day (0 = no cap)" },
+	{ "gateway", "admins", K_PHONES, C(admins), 0, 0, NULL, "",
+	  "mobile numbers (comma list) that get one SMS when a modem is paused, a SIM is low or empty, the daemon restarted after a crash or the disk is nearly full" },
+	{ "gateway", "daily_report", K_HHMM, C(daily_report), -1, 0, NULL, "",
+	  "HH:MM: a short health SMS to the admins every day at this time (empty: none)" },
+	{ "gateway", "alert_every_h", K_INT, C(alert_every_h), 1, 720, NULL, "12",
+	  "the same problem is sent to the admins at most once in this many hours" },
 
 	{ "sms", "encoding", K_ENUM, C(sms_encoding), 0, 0, enc_names, "auto",
 	  "auto: per household (accents=yes -> Unicode); unicode; ascii (strip accents)" },
@@ -69,6 +76,8 @@ static const struct key keys[] = {
 	{ "sms", "resume_wait_s", K_INT, C(sms_resume_wait_s), 1, 86400, NULL, "600",
 	  "a multipart SMS finishes on the modem that started it (phones join parts per sender number); when that modem has not been ready for this long, the message is sent whole again from another modem" },
 
+	{ "voice", "expire_h", K_INT, C(call_expire_h), 1, 720, NULL, "48",
+	  "a queued call not placed within this many hours (no modem could call) becomes 'unreached', so the household is on the visit list" },
 	{ "voice", "attempts", K_INT, C(call_attempts), 1, 10, NULL, "3",
 	  "call attempts per household before 'unreached'" },
 	{ "voice", "retry_s", K_INT, C(call_retry_s), 10, 86400, NULL, "600",
@@ -134,6 +143,10 @@ static const struct key keys[] = {
 	{ "modem", "daily_parts", K_INT, M(daily_parts), 0, 1000000, NULL, "0",
 	  "SMS parts this SIM may send per day (0 = no cap)" },
 	{ "modem", "enabled", K_BOOL, M(enabled), 0, 1, NULL, "yes", "set to no to leave the modem alone" },
+	{ "modem", "balance_ussd", K_STR, M(balance_ussd), 0, 0, NULL, "",
+	  "USSD code that asks the SIM's balance, e.g. *101# (empty: not checked)" },
+	{ "modem", "low_balance", K_INT, M(low_balance), 0, 100000000, NULL, "10000",
+	  "alert the admins when the balance is below this many dong" },
 };
 
 static int set_value(const struct key *k, void *base, const char *val, const char *dir,
@@ -220,7 +233,38 @@ static int set_value(const struct key *k, void *base, const char *val, const cha
 			sbuf_free(&b);
 		}
 		return -1;
+	case K_PHONES: { /* comma list of mobile numbers, stored as E.164 */
+		char copy[1024], out[512] = "";
+		if (strlen(val) >= sizeof copy) {
+			snprintf(why, whylen, "list too long");
+			return -1;
+		}
+		strcpy(copy, val);
+		for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			t = util_trim(t);
+			if (!*t)
+				continue;
+			struct phone ph;
+			if (phone_normalise(t, &ph) != PHONE_MOBILE) {
+				snprintf(why, whylen, "'%s' is not a mobile number", t);
+				return -1;
+			}
+			if (strlen(out) + strlen(ph.e164) + 2 > sizeof out || strlen(out) + strlen(ph.e164) + 2 > k->size) {
+				snprintf(why, whylen, "list too long");
+				return -1;
+			}
+			if (*out)
+				strcat(out, ",");
+			strcat(out, ph.e164);
+		}
+		strcpy(dst, out);
+		return 0;
+	}
 	case K_HHMM:
+		if (k->min < 0 && !*val) { /* optional: empty is "none" */
+			*(int *)dst = -1;
+			return 0;
+		}
 		if ((v = util_parse_hhmm(val)) < 0) {
 			snprintf(why, whylen, "'%s' is not a time HH:MM", val);
 			return -1;
@@ -533,6 +577,19 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 		.ring_timeout_s = c->ring_timeout_s, .call_key_wait_s = c->call_key_wait_s,
 		.call_max_s = c->call_max_s, .call_repeats = c->call_repeats, .call_replays = c->call_replays,
 	};
+	out->pol.call_expire_h = c->call_expire_h;
+	snprintf(out->health.admins, sizeof out->health.admins, "%s", c->admins);
+	out->health.daily_report = c->daily_report;
+	out->health.alert_every_h = c->alert_every_h;
+	snprintf(out->health.village, sizeof out->health.village, "%s", c->village);
+	{
+		char *dir = xstrdup(c->database);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(out->health.data_dir, sizeof out->health.data_dir, "%s", slash ? (*dir ? dir : "/") : ".");
+		free(dir);
+	}
 	config_tts(c, &out->tts);
 	config_inbox(c, &out->inbox);
 	memcpy(out->modems, c->modems, sizeof out->modems);

@@ -27,6 +27,9 @@ struct loa_config {
 	int quiet_start;         /* minutes of day; quiet hours span start..end */
 	int quiet_end;
 	int daily_sms_parts;     /* whole-gateway daily cap; 0 = no cap */
+	char admins[256];        /* E.164 numbers, comma-separated: alerts */
+	int daily_report;        /* minute of day of the health SMS, -1 none */
+	int alert_every_h;       /* one alert per problem per this */
 
 	/* [sms] */
 	int sms_encoding;        /* enum sms_encoding_policy */
@@ -39,6 +42,7 @@ struct loa_config {
 	int sms_resume_wait_s;
 
 	/* [voice] */
+	int call_expire_h;
 	int call_attempts;
 	int call_retry_s;
 	int ring_timeout_s;

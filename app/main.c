@@ -30,6 +30,7 @@ static const struct command {
 	{ "group", cmd_group, "list groups" },
 	{ "notice", cmd_notice, "send|list|show|cancel notices" },
 	{ "report", cmd_report, "delivery report of a notice or a household" },
+	{ "status", cmd_status, "is Loa working: the daemon, each modem, the queues, open problems" },
 	{ "sender", cmd_sender, "add|list|remove|unlock who may command the gateway by SMS" },
 	{ "template", cmd_template, "add|list|remove notice templates for short codes" },
 	{ "inbox", cmd_inbox, "inbound SMS with decisions and replies [--simulate FROM TEXT]" },

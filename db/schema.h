@@ -254,6 +254,30 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER deliveries_state_update BEFORE UPDATE OF channel, state ON deliveries"
 	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
 	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;",
+	/* 9: unattended running (db/store_health.c): a modem paused for its
+	 *    SIM's or network's fault (until when, why) and its last balance;
+	 *    the daemon's heartbeat (is it running, did it stop cleanly); the
+	 *    open problems the admins are told about, each alerted at most once
+	 *    per period. */
+	"ALTER TABLE modem_status ADD COLUMN paused_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE modem_status ADD COLUMN pause_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE modem_status ADD COLUMN error_since INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE modem_status ADD COLUMN balance INTEGER NOT NULL DEFAULT -1;"
+	"ALTER TABLE modem_status ADD COLUMN balance_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE modem_status ADD COLUMN balance_text TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE daemon_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  pid INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  heartbeat_at INTEGER NOT NULL,"
+	"  stopped_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE problems ("
+	"  key TEXT PRIMARY KEY,"
+	"  since INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  alerted_at INTEGER NOT NULL DEFAULT 0,"
+	"  open INTEGER NOT NULL DEFAULT 1,"
+	"  closed_at INTEGER NOT NULL DEFAULT 0);",
 };
 
 #endif

@@ -61,6 +61,10 @@ STORE_CHECK int store_call_release(struct store *st, const struct call_job *j, c
  * transaction.  *n = deliveries failed. */
 STORE_CHECK int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n);
 /* See the header comment.  *n = deliveries recovered. */
+/* Queued calls of notices due before now - max_age_s (voice.expire_h)
+ * become `unreached`: "no modem could call" when never tried, so the
+ * household is on the visit list instead of waiting for ever. */
+STORE_CHECK int store_call_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
 STORE_CHECK int store_call_recover(struct store *st, int64_t now, int max_attempts, int retry_s, int *n);
 /* Voice deliveries dialing/ringing/answered (tests, --until-idle). */
 STORE_CHECK int store_call_in_progress(struct store *st, int *n);

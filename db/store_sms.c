@@ -625,6 +625,8 @@ int store_sms_modem_status(struct store *st, const char *name, const char *state
 		"INSERT INTO modem_status(name, updated_at, state, registered, signal, last_error)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at,"
 		" state = excluded.state, registered = excluded.registered, signal = excluded.signal,"
+		" error_since = CASE WHEN excluded.state = 'ready' THEN 0"
+		"  WHEN excluded.last_error <> '' AND error_since = 0 THEN excluded.updated_at ELSE error_since END,"
 		" last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END");
 	if (!s)
 		return STORE_ERR;

@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct channel_driver *const daemon_drivers[] = { &drv_sms_out, &drv_sms_in, &drv_voice, NULL };
+const struct channel_driver *const daemon_drivers[] = { &drv_health, &drv_sms_out, &drv_sms_in, &drv_voice, NULL };
 
 static volatile sig_atomic_t stop_signals;
 

@@ -24,6 +24,8 @@ struct loa_modem_cfg {
 	int min_interval_ms;     /* pacing between two SMS submits */
 	int daily_parts;         /* per-SIM daily SMS-part budget; 0 = no cap */
 	int enabled;
+	char balance_ussd[24];   /* "*101#", "" = no balance checks */
+	int low_balance;         /* đồng */
 	int line;                /* where the section starts, for messages */
 };
 
@@ -32,13 +34,23 @@ struct daemon_policy {
 	int sms_retries, sms_retry_s, sms_max_parts, sms_expire_h, sms_resume_wait_s;
 	int quiet_start, quiet_end;     /* minutes of day */
 	int daily_sms_parts;            /* gateway budget, 0 = no cap */
-	int call_attempts, call_retry_s;
+	int call_attempts, call_retry_s, call_expire_h;
 	int ring_timeout_s, call_key_wait_s, call_max_s, call_repeats, call_replays;
+};
+
+/* Watching itself: whom to tell, when, and where the data lives. */
+struct daemon_health_cfg {
+	char admins[256];               /* E.164 numbers, comma-separated ("" = nobody) */
+	int daily_report;               /* minute of day of the health SMS, -1 none */
+	int alert_every_h;              /* one alert per problem per this */
+	char village[128];
+	char data_dir[PATH_MAX];        /* the database's folder: its disk is watched */
 };
 
 /* What the daemon reads from the configuration; config_daemon() fills it. */
 struct daemon_cfg {
 	struct daemon_policy pol;
+	struct daemon_health_cfg health;
 	struct tts_config tts;          /* speech for calls */
 	struct inbox_cfg inbox;         /* the short-code policy for SMS in */
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];

@@ -52,6 +52,9 @@ struct daemon {
 	int stopping;
 	int64_t sms_expire_at;  /* mono ms of the next expiry sweeps (SMS out, inbound parts) */
 	int64_t frag_expire_at;
+	int64_t call_expire_at; /* mono ms of the next voice expiry sweep */
+	int64_t beat_at;        /* mono ms of the next heartbeat */
+	int64_t disk_at;        /* mono ms of the next disk check */
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */
@@ -63,6 +66,13 @@ struct daemon {
 	struct pcm notice[NOTICE_CACHE];
 	int notice_next;
 };
+
+/* A problem is open (drv_health.c): recorded for `loa status` and the web
+ * banner, and told to the admins by SMS at most once per alert_every_h.
+ * `text` is what officers read (Vietnamese). */
+void daemon_problem(struct daemon *d, const char *key, const char *text);
+/* The problem is over (the banner goes; nothing is sent). */
+void daemon_problem_over(struct daemon *d, const char *key);
 
 /* A store call whose failure is logged and survived. */
 int daemon_db_log(struct daemon *d, const char *sub, const char *what, int rc);

@@ -456,6 +456,22 @@ static int vo_urc(struct worker *dm, const struct at_urc *u)
 }
 
 /* Calls go after SMS: what is due, and which modem could call. */
+/* Calls that no modem placed within voice.expire_h end as unreached, so
+ * their households reach the visit list (whether or not any modem can
+ * call: that is when it matters). */
+static void vo_tick(struct daemon *d, int64_t now, int64_t *wake)
+{
+	(void)wake;
+	if (now < d->call_expire_at)
+		return;
+	int n = 0;
+	if (daemon_db_log(d, "voice", "expire calls",
+			  store_call_expire(d->st, clock_wall_s(), (int64_t)d->pol.call_expire_h * 3600, &n)) == 0 && n)
+		LOG_W("voice", "%d call%s not placed within voice.expire_h = %d: unreached, on the visit list", n,
+		      n > 1 ? "s" : "", d->pol.call_expire_h);
+	d->call_expire_at = now + EXPIRE_EVERY_MS;
+}
+
 static void vo_plan_in(struct daemon *d, struct sched_in *in)
 {
 	d->voice_planned = d->voice_ok;
@@ -560,6 +576,7 @@ const struct channel_driver drv_voice = {
 	.modem_close = vo_modem_close,
 	.modem_state = vo_modem_state,
 	.urc = vo_urc,
+	.tick = vo_tick,
 	.plan_in = vo_plan_in,
 	.claim = vo_claim,
 	.poll_fds = vo_poll_fds,

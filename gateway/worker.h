@@ -65,6 +65,11 @@ struct worker {
 	int64_t free_at_ms;     /* pacing */
 	int parts_today;
 	int64_t unready_since;  /* mono ms the modem left READY, 0 while ready */
+	/* paused for its SIM's or network's fault (drv_sms_out.c) */
+	int sim_fails;          /* SIM-level failures in a row */
+	int pauses;             /* pauses in a row: the back-off grows */
+	int64_t paused_until_ms;/* mono ms; 0 not paused */
+	char pause_reason[200];
 	int unpinned;           /* its multipart messages went to other modems */
 	/* SMS in (drv_sms_in.c) */
 	char mem[4];            /* message storage AT+CPMS selects once the queue

@@ -1,0 +1,201 @@
+/* cmd_status — `loa status [--json]`: is Loa working, for an officer and
+ * for a monitoring script.  It reads what the daemon leaves in the
+ * database (db/store_health.h): its heartbeat, each modem's state, signal,
+ * balance and pause, the queues, the open problems; and checks the clock.
+ * Exit 0 healthy, 1 degraded (a modem paused or not ready, a problem
+ * open, the clock wrong), 2 down (the daemon is not running). */
+#include "app/cli.h"
+
+#include "base/clock.h"
+#include "base/util.h"
+#include "db/store_health.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* The daemon beats every 30 s; three missed beats is "not running". */
+enum { STALE_S = 90, BUILD_YEAR = 2026 };
+
+struct st_ctx {
+	int json, first, degraded;
+	int64_t now;
+};
+
+/* The modem's state as officers say it. */
+static const char *state_words(const char *state)
+{
+	static const struct {
+		const char *state, *words;
+	} w[] = {
+		{ "ready", "ready" }, { "opening", "opening its port" }, { "init", "starting" },
+		{ "backoff", "not answering, retrying" }, { "failed", "failed, retrying slowly" },
+		{ "closed", "stopped" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(w); i++)
+		if (!strcmp(state, w[i].state))
+			return w[i].words;
+	return *state ? state : "unknown";
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void when(int64_t t, char *buf, size_t n)
+{
+	if (t <= 0)
+		snprintf(buf, n, "never");
+	else
+		clock_format_local(t, buf, n);
+}
+
+static int modem_row(const struct modem_health *m, void *arg)
+{
+	struct st_ctx *c = arg;
+	int paused = m->paused_until > c->now;
+	int ok = !strcmp(m->state, "ready") && !paused;
+	c->degraded |= !ok;
+	char t1[32], t2[32];
+	if (c->json) {
+		printf("%s{\"name\":", c->first ? "" : ",");
+		json_str(m->name);
+		printf(",\"state\":");
+		json_str(m->state);
+		printf(",\"words\":");
+		json_str(state_words(m->state));
+		printf(",\"signal\":%d,\"registered\":%d,\"operator\":", m->signal, m->registered);
+		json_str(m->operator_name);
+		printf(",\"balance\":%lld,\"balance_at\":%lld,\"balance_text\":", (long long)m->balance,
+		       (long long)m->balance_at);
+		json_str(m->balance_text);
+		printf(",\"paused\":%s,\"paused_until\":%lld,\"pause_reason\":", paused ? "true" : "false",
+		       (long long)(paused ? m->paused_until : 0));
+		json_str(paused ? m->pause_reason : "");
+		printf(",\"last_error\":");
+		json_str(m->last_error);
+		printf(",\"error_since\":%lld,\"updated_at\":%lld}", (long long)m->error_since, (long long)m->updated_at);
+		c->first = 0;
+		return 0;
+	}
+	cli_line("modem %s: %s%s", m->name, paused ? "PAUSED, " : "", state_words(m->state));
+	if (m->signal != 99 || m->registered || m->operator_name[0])
+		cli_line("  signal %d/31, %s%s%s", m->signal == 99 ? 0 : m->signal,
+			 m->registered ? "registered" : "not registered", m->operator_name[0] ? ", " : "",
+			 m->operator_name);
+	if (paused) {
+		when(m->paused_until, t1, sizeof t1);
+		cli_line("  paused until %s: %s", t1, m->pause_reason);
+	}
+	if (m->balance >= 0) {
+		when(m->balance_at, t1, sizeof t1);
+		cli_line("  balance %lld d (%s)", (long long)m->balance, t1);
+	}
+	if (m->last_error[0] && (!ok || m->error_since)) {
+		when(m->error_since, t2, sizeof t2);
+		if (m->error_since)
+			cli_line("  last error: %s (since %s)", m->last_error, t2);
+		else
+			cli_line("  last error: %s", m->last_error);
+	}
+	return 0;
+}
+
+static int problem_row(const char *key, const char *text, int64_t since, void *arg)
+{
+	struct st_ctx *c = arg;
+	c->degraded = 1;
+	if (c->json) {
+		printf("%s{\"key\":", c->first ? "" : ",");
+		json_str(key);
+		printf(",\"since\":%lld,\"text\":", (long long)since);
+		json_str(text);
+		printf("}");
+		c->first = 0;
+		return 0;
+	}
+	char t[32];
+	when(since, t, sizeof t);
+	cli_line("problem since %s: %s", t, text);
+	return 0;
+}
+
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa status [--json]";
+	static const struct option o[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
+	struct st_ctx c = { .first = 1, .now = clock_wall_s() };
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (ch == 'j')
+			c.json = 1;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (optind != argc)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	struct daemon_health dh;
+	struct queue_counts q;
+	if (store_health_daemon(st, &dh) != STORE_OK || store_queue_counts(st, &q) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	int running = dh.known && !dh.stopped_at && dh.heartbeat_at + STALE_S >= c.now;
+	time_t t = (time_t)c.now;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int clock_ok = tm.tm_year + 1900 >= BUILD_YEAR;
+	char t1[32], t2[32];
+	if (c.json) {
+		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started_at\":%lld,\"heartbeat_at\":%lld,"
+		       "\"stopped_at\":%lld},\"clock\":{\"now\":%lld,\"ok\":%s},\"modems\":[",
+		       running ? "true" : "false", dh.pid, (long long)dh.started_at, (long long)dh.heartbeat_at,
+		       (long long)dh.stopped_at, (long long)c.now, clock_ok ? "true" : "false");
+	} else {
+		when(dh.started_at, t1, sizeof t1);
+		when(dh.stopped_at ? dh.stopped_at : dh.heartbeat_at, t2, sizeof t2);
+		if (!dh.known)
+			cli_line("daemon: never ran on this database");
+		else if (running)
+			cli_line("daemon: running (pid %d, since %s, last heartbeat %lld s ago)", dh.pid, t1,
+				 (long long)(c.now - dh.heartbeat_at));
+		else
+			cli_line("daemon: NOT RUNNING since %s%s", t2, dh.stopped_at ? " (stopped)" : " (no heartbeat)");
+		when(c.now, t1, sizeof t1);
+		cli_line("clock: %s%s", t1, clock_ok ? "" : " (WRONG: before this program was built; set the time)");
+	}
+	if (store_modem_each(st, modem_row, &c) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	if (c.json) {
+		printf("],\"queue\":{\"sms_queued\":%d,\"sms_sending\":%d,\"sms_awaiting_report\":%d,"
+		       "\"voice_queued\":%d,\"voice_calling\":%d,\"replies_queued\":%d},\"problems\":[",
+		       q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
+		c.first = 1;
+	} else {
+		cli_line("queue: SMS %d queued, %d sending, %d awaiting a status report; calls %d queued, %d in "
+			 "progress; replies %d queued",
+			 q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
+	}
+	if (store_problem_each(st, problem_row, &c) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	int code = !running ? 2 : (c.degraded || !clock_ok) ? 1 : 0;
+	if (c.json)
+		printf("],\"health\":\"%s\"}\n", code == 0 ? "healthy" : code == 1 ? "degraded" : "down");
+	else
+		cli_line("health: %s", code == 0 ? "healthy" : code == 1 ? "degraded" : "down");
+	return code;
+}

@@ -244,7 +244,9 @@ int store_web_modems(struct store *st, int64_t since, int (*cb)(const struct sto
 		"  COALESCE(m.updated_at, 0), COALESCE(m.registered, 0), COALESCE(m.signal, 99),"
 		"  (SELECT count(*) FROM sms_refs r WHERE r.modem = n.name AND r.sent_at >= ?1),"
 		"  (SELECT count(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
-		"    WHERE a.modem = n.name AND a.started_at >= ?1 AND d.channel = 'voice')"
+		"    WHERE a.modem = n.name AND a.started_at >= ?1 AND d.channel = 'voice'),"
+		"  COALESCE(m.paused_until, 0), COALESCE(m.pause_reason, ''), COALESCE(m.balance, -1),"
+		"  COALESCE(m.balance_at, 0)"
 		" FROM names n LEFT JOIN modem_status m ON m.name = n.name ORDER BY n.name");
 	if (!s)
 		return STORE_ERR;
@@ -256,7 +258,9 @@ int store_web_modems(struct store *st, int64_t since, int (*cb)(const struct sto
 			.operator_name = store_col_text(s, 2), .last_error = store_col_text(s, 3),
 			.updated_at = sqlite3_column_int64(s, 4), .registered = sqlite3_column_int(s, 5),
 			.signal = sqlite3_column_int(s, 6), .sms_parts = sqlite3_column_int(s, 7),
-			.calls = sqlite3_column_int(s, 8),
+			.calls = sqlite3_column_int(s, 8), .paused_until = sqlite3_column_int64(s, 9),
+			.pause_reason = store_col_text(s, 10), .balance = sqlite3_column_int64(s, 11),
+			.balance_at = sqlite3_column_int64(s, 12),
 		};
 		if ((rc = cb(&m, arg)) != 0)
 			break;

@@ -67,6 +67,9 @@ struct store_web_modem {
 	int64_t updated_at;
 	int registered, signal;   /* signal: CSQ 0..31, 99 unknown */
 	int sms_parts, calls;     /* since `since` */
+	int64_t paused_until;     /* wall s; a past time: not paused */
+	const char *pause_reason;
+	int64_t balance, balance_at; /* đồng, -1 unknown */
 };
 /* Every modem in modem_status, plus any that sent or called since `since`
  * without a status row. */

@@ -91,6 +91,7 @@ static const char css[] =
 	"label{display:block;margin:0.4em 0}"
 	".btn{background:#14532d;color:#fff;border:0;padding:0.5em 1em;border-radius:4px}"
 	".err{background:#fee;border:1px solid #c00;padding:0.5em}"
+	".alert{background:#b00;color:#fff;padding:0.5em 0.8em;margin:0.3em 0;font-weight:bold}"
 	".ok{color:#14532d}.bad{color:#b00}.muted{color:#666;font-size:0.9em}"
 	".links a{margin-right:1em;display:inline-block;padding:0.3em 0}"
 	"progress{width:8em}"

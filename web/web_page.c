@@ -11,9 +11,11 @@
 #include "web/web_page.h"
 #include "web/web_page_int.h"
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/phone.h"
 #include "db/store.h"
+#include "db/store_health.h"
 #include "domain/notice.h"
 #include "web/web_html.h"
 
@@ -290,6 +292,59 @@ static const struct route {
 	{ "/outbox.csv", M_GET, 1, web_report_outbox_csv },
 };
 
+/* ---- the banner: what is wrong with Loa right now ---- */
+
+/* The daemon beats every 30 s; three missed beats is "not running". */
+enum { HEARTBEAT_STALE_S = 90 };
+
+static int banner_problem(const char *key, const char *text, int64_t since, void *arg)
+{
+	(void)key;
+	struct sbuf *b = arg;
+	char when[32];
+	clock_format_local(since, when, sizeof when);
+	web_html_out(b, "<p class=\"alert\">%s <small>(từ %s)</small></p>", text, when);
+	return 0;
+}
+
+/* Every logged-in HTML page starts with a red line per open problem and
+ * one when the daemon is not running, right after the page's <main>.  A
+ * database error leaves the page as it is (the page itself reports it). */
+static void banner(struct web_page *p)
+{
+	char *main_at = p->b->s ? strstr(p->b->s, "<main>") : NULL;
+	if (!main_at)
+		return;
+	struct sbuf extra;
+	sbuf_init(&extra);
+	struct daemon_health dh;
+	int64_t now = clock_wall_s();
+	if (store_health_daemon(p->st, &dh) == STORE_OK) {
+		if (!dh.known) {
+			web_html_out(&extra, "<p class=\"alert\">Loa chưa chạy lần nào (dịch vụ <code>loa run</code>)."
+					     "</p>");
+		} else if (dh.stopped_at || dh.heartbeat_at + HEARTBEAT_STALE_S < now) {
+			char when[32];
+			clock_format_local(dh.stopped_at ? dh.stopped_at : dh.heartbeat_at, when, sizeof when);
+			web_html_out(&extra, "<p class=\"alert\">Loa không chạy từ %s: tin nhắn và cuộc gọi đang chờ.</p>",
+				     when);
+		}
+	}
+	if (store_problem_each(p->st, banner_problem, &extra) != STORE_OK || !extra.len) {
+		sbuf_free(&extra);
+		return;
+	}
+	size_t at = (size_t)(main_at - p->b->s) + strlen("<main>");
+	struct sbuf out;
+	sbuf_init(&out);
+	sbuf_addn(&out, p->b->s, at);
+	sbuf_addn(&out, extra.s, extra.len);
+	sbuf_addn(&out, p->b->s + at, p->b->len - at);
+	sbuf_free(p->b);
+	*p->b = out;
+	sbuf_free(&extra);
+}
+
 void web_page_handle(struct web_app *app, const struct web_request *rq, struct web_reply *rep)
 {
 	struct web_page p;
@@ -351,4 +406,6 @@ void web_page_handle(struct web_app *app, const struct web_request *rq, struct w
 		return;
 	}
 	hit->fn(&p);
+	if (p.user && rep->status == 200 && !rep->filename[0])
+		banner(&p);
 }

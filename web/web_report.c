@@ -156,28 +156,62 @@ static void signal_text(int csq, char *buf, size_t len)
 		snprintf(buf, len, "%d/31 (%d dBm)", csq, -113 + 2 * csq);
 }
 
+/* The modem's state as officers read it. */
+static const char *state_vi(const char *state)
+{
+	static const struct {
+		const char *state, *vi;
+	} w[] = {
+		{ "ready", "sẵn sàng" }, { "opening", "đang mở cổng" }, { "init", "đang khởi động" },
+		{ "backoff", "không trả lời, đang thử lại" }, { "failed", "hỏng, thử lại chậm" },
+		{ "closed", "đã dừng" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(w); i++)
+		if (!strcmp(state, w[i].state))
+			return w[i].vi;
+	return *state ? state : "không rõ";
+}
+
 static int modem_row(const struct store_web_modem *m, void *arg)
 {
 	struct web_page_list *l = arg;
-	char sig[32], when[32] = "";
+	char sig[32], when[32] = "", until[32] = "", bal_at[32] = "";
 	signal_text(m->signal, sig, sizeof sig);
 	if (m->updated_at)
 		clock_format_local(m->updated_at, when, sizeof when);
+	int paused = m->paused_until > clock_wall_s();
+	if (paused)
+		clock_format_local(m->paused_until, until, sizeof until);
+	if (m->balance_at)
+		clock_format_local(m->balance_at, bal_at, sizeof bal_at);
 	l->n++;
 	if (l->csv) {
-		char parts[16], calls[16];
+		char parts[16], calls[16], bal[24] = "";
 		snprintf(parts, sizeof parts, "%d", m->sms_parts);
 		snprintf(calls, sizeof calls, "%d", m->calls);
+		if (m->balance >= 0)
+			snprintf(bal, sizeof bal, "%lld", (long long)m->balance);
 		const char *f[] = { m->name, m->state, m->registered ? "yes" : "no", sig, m->operator_name,
-				    m->last_error, when, parts, calls };
+				    m->last_error, when, parts, calls, until, paused ? m->pause_reason : "", bal,
+				    bal_at };
 		sheet_write_row(l->csv, f, (int)ARRAY_LEN(f));
 		return 0;
 	}
 	struct sbuf *b = l->p->b;
-	web_html_out(b, "<tr><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%s</td><td>%s</td><td class=\"bad\">%s</td>"
-			"<td>%s</td><td>%d</td><td>%d</td></tr>",
-		     m->name, m->state, m->registered ? "ok" : "bad", m->registered ? "có" : "không", sig,
-		     m->operator_name, m->last_error, when, m->sms_parts, m->calls);
+	if (paused)
+		web_html_out(b, "<tr><td>%s</td><td class=\"bad\">TẠM DỪNG đến %s: %s</td>", m->name, until,
+			     m->pause_reason);
+	else
+		web_html_out(b, "<tr><td>%s</td><td class=\"%s\">%s</td>", m->name,
+			     !strcmp(m->state, "ready") ? "ok" : "bad", state_vi(m->state));
+	web_html_out(b, "<td class=\"%s\">%s</td><td>%s</td><td>%s</td>", m->registered ? "ok" : "bad",
+		     m->registered ? "có" : "không", sig, m->operator_name);
+	if (m->balance >= 0)
+		web_html_out(b, "<td>%lld đ<br><small>%s</small></td>", (long long)m->balance, bal_at);
+	else
+		sbuf_add(b, "<td>chưa biết</td>");
+	web_html_out(b, "<td class=\"bad\">%s</td><td>%s</td><td>%d</td><td>%d</td></tr>", m->last_error, when,
+		     m->sms_parts, m->calls);
 	return 0;
 }
 
@@ -195,7 +229,7 @@ void web_report_modems(struct web_page *p)
 		     "<h1>Tình trạng modem</h1><p>Hôm nay: <b>%d</b> tin SMS đã gửi (%d phần), <b>%d</b> cuộc gọi.</p>"
 		     "<p class=\"links noprint\"><a href=\"/modems.csv\">Tải CSV</a></p>"
 		     "<div class=\"wrap\"><table><tr><th>Modem</th><th>Trạng thái</th><th>Đăng ký mạng</th><th>Sóng</th>"
-		     "<th>Nhà mạng</th><th>Lỗi gần nhất</th><th>Cập nhật</th><th>SMS hôm nay (phần)</th>"
+		     "<th>Nhà mạng</th><th>Số dư SIM</th><th>Lỗi gần nhất</th><th>Cập nhật</th><th>SMS hôm nay (phần)</th>"
 		     "<th>Cuộc gọi hôm nay</th></tr>",
 		     msgs, parts, calls);
 	struct web_page_list l = { p, NULL, 0, STORE_OK };
@@ -212,7 +246,8 @@ void web_report_modems(struct web_page *p)
 void web_report_modems_csv(struct web_page *p)
 {
 	static const char *const cols[] = { "modem", "state", "registered", "signal", "operator", "last_error",
-					    "updated", "sms_parts_today", "calls_today" };
+					    "updated", "sms_parts_today", "calls_today", "paused_until", "pause_reason",
+					    "balance", "balance_at" };
 	struct web_page_csv c;
 	FILE *f = web_page_csv_begin(p, &c, "modem.csv");
 	sheet_write_bom(f);

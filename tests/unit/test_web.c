@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "db/store_health.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "db/store_web.h"
@@ -1016,6 +1017,58 @@ static void test_cancel(void **state)
 	web_page_reply_free(&rep);
 }
 
+/* Unattended running on the page: a red line when the daemon has never
+ * run or stopped beating, one per open problem (escaped), none when all is
+ * well; the modem page says a pause and the balance in words. */
+static void test_health_banner(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	get_expect("/", cookie, 200, "Loa chưa chạy lần nào", NULL);
+
+	int crashed = -1;
+	int64_t now = clock_wall_s();
+	assert_int_equal(store_health_start(st, 4242, now, &crashed), STORE_OK);
+	assert_int_equal(crashed, 0);
+	get_expect("/", cookie, 200, "<main>", "class=\"alert\"");
+
+	int alert = 0;
+	assert_int_equal(store_problem_open(st, "paused:m1", "Modem m1 tạm dừng: SIM <hết tiền>", 3600, now, &alert),
+			 STORE_OK);
+	assert_int_equal(alert, 1);
+	get_expect("/", cookie, 200, "Modem m1 tạm dừng: SIM &lt;hết tiền&gt;", "<hết tiền>");
+	/* the same problem again within the hour: no second alert */
+	assert_int_equal(store_problem_open(st, "paused:m1", "Modem m1 tạm dừng: SIM <hết tiền>", 3600, now + 60, &alert),
+			 STORE_OK);
+	assert_int_equal(alert, 0);
+	assert_int_equal(store_modem_pause(st, "m1", now + 600, "SIM hết tiền (+CMS ERROR 50)", now), STORE_OK);
+	assert_int_equal(store_modem_balance(st, "m1", 1234, "TK goc: 1.234d", now), STORE_OK);
+	get_expect("/modems", cookie, 200, "TẠM DỪNG đến", NULL);
+	get_expect("/modems", cookie, 200, "1234 đ", NULL);
+
+	int was = 0;
+	assert_int_equal(store_problem_close(st, "paused:m1", now + 120, &was), STORE_OK);
+	assert_int_equal(was, 1);
+	get_expect("/", cookie, 200, "<main>", "tạm dừng");
+
+	/* the daemon stops beating: "not running since" */
+	clock_advance(300 * 1000);
+	get_expect("/", cookie, 200, "Loa không chạy từ", NULL);
+	assert_int_equal(store_health_beat(st, clock_wall_s()), STORE_OK);
+	get_expect("/", cookie, 200, "<main>", "Loa không chạy");
+	assert_int_equal(store_health_stop(st, clock_wall_s()), STORE_OK);
+	get_expect("/", cookie, 200, "Loa không chạy từ", NULL);
+	/* the next start knows the last one stopped cleanly */
+	assert_int_equal(store_health_start(st, 4243, clock_wall_s(), &crashed), STORE_OK);
+	assert_int_equal(crashed, 0);
+	assert_int_equal(store_health_start(st, 4244, clock_wall_s(), &crashed), STORE_OK);
+	assert_int_equal(crashed, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1033,6 +1086,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_due_time, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_inbox, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_cancel, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_health_banner, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,7 +64,8 @@ stop_web
 
 # the listen address is one of the page's names
 start_web --listen 127.0.0.2:0
-[ "$(code -H "Host: 127.0.0.2:$PORT" "$URL/login")" = 200 ] || fail "the listen address as Host"
+got=$(code -H "Host: 127.0.0.2:$PORT" "$URL/login")
+[ "$got" = 200 ] || fail "the listen address as Host: $got $(cat "$WORK/head" "$WORK/body" "$WORK/web.err" | head -c 800)"
 [ "$(code -H "Host: evil.example" "$URL/login")" = 421 ] || fail "evil.example on 127.0.0.2"
 stop_web
 

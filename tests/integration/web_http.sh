@@ -42,7 +42,8 @@ WEB_PID=$!
 trap 'kill $WEB_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 URL=""
 for _ in $(seq 1 100); do
-	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/web.out" || true)
+	URL=$(grep -o 'http://127.0.0.1:[0-9]*/' "$WORK/web.out" || true) # whole port: up to its slash
+	URL=${URL%/}
 	[ -n "$URL" ] && break
 	kill -0 $WEB_PID 2>/dev/null || fail "loa web exited: $(cat "$WORK/web.err")"
 	sleep 0.1

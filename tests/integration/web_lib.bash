@@ -19,7 +19,10 @@ start_web() {
 	WEB_PID=$!
 	URL=""
 	for _ in $(seq 1 100); do
-		URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/web.out" || true)
+		# the whole URL, up to the slash after the port: a line still
+		# being written must not yield a cut port number
+		URL=$(grep -o 'http://[0-9.]*:[0-9]*/' "$WORK/web.out" || true)
+		URL=${URL%/}
 		[ -n "$URL" ] && break
 		kill -0 "$WEB_PID" 2>/dev/null || fail "loa web exited: $(cat "$WORK/web.err")"
 		sleep 0.1

@@ -358,6 +358,8 @@ int ussd_parse(const char *line, struct ussd_reply *out)
 	if (*p != ',')
 		return -1;
 	p = skip_blank(p + 1);
+	if (p > end)
+		p = end; /* "+CUSD: 0, " */
 	const char *s = p, *e = end, *tail = end;
 	if (*p == '"') {
 		s = p + 1;

@@ -59,6 +59,7 @@ static void test_parse(void **state)
 		{ "+CUSD: 4", 0, 4, -1, USSD_ENC_NONE, "" },
 		{ "+CUSD: 5\r", 0, 5, -1, USSD_ENC_NONE, "" },
 		{ "+CUSD: 1,\"\",15", 0, 1, 15, USSD_ENC_PLAIN, "" },
+		{ "+CUSD: 0, ", 0, 0, -1, USSD_ENC_NONE, "" }, /* found by fuzz_ussd */
 		/* unquoted, unterminated, a quote inside */
 		{ "+CUSD: 0,TKC 100d, HSD 1/1/2027,15", 0, 0, 15, USSD_ENC_PLAIN, "TKC 100d, HSD 1/1/2027" },
 		{ "+CUSD: 0,\"TKC 100d", 0, 0, -1, USSD_ENC_PLAIN, "TKC 100d" },

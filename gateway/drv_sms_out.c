@@ -22,6 +22,7 @@
 #include "db/store.h"
 #include "db/store_shortcode.h"
 #include "domain/sched.h"
+#include "modem/cms.h"
 #include "modem/submit.h"
 
 #include <stdio.h>
@@ -169,6 +170,14 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		return;
 	case SUBMIT_RELEASE:
 		job_release(dm, cause);
+		return;
+	case SUBMIT_SIM:
+		/* issue 12: pause the modem.  Until then, what this code did
+		 * before SUBMIT_SIM: a permanent +CMS fails, the rest retry */
+		if (r->final == AT_R_CMS && cms_permanent(r->code, NULL))
+			job_fail(dm, cause);
+		else
+			job_retry(dm, cause);
 		return;
 	}
 	int mr = -1;

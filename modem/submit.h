@@ -16,6 +16,9 @@ enum submit_verdict {
 	SUBMIT_UNCERTAIN,  /* the PDU went out but the answer was lost: never re-sent */
 	SUBMIT_RELEASE,    /* not sent, not the message's fault (port gone, stopping):
 			    * back to the queue at once, the attempt not counted */
+	SUBMIT_SIM,        /* not sent, and the SIM's, account's or network's fault, not
+			    * the household's (no credit, barred SIM, no SIM/PIN, no
+			    * network; cms.c CAUSE_SIM): back to the queue, pause the modem */
 };
 const char *submit_verdict_name(enum submit_verdict v);
 

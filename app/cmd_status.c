@@ -68,7 +68,7 @@ static int modem_row(const struct modem_health *m, void *arg)
 	int paused = m->paused_until > c->now;
 	int ok = !strcmp(m->state, "ready") && !paused;
 	c->degraded |= !ok;
-	char t1[32], t2[32];
+	char t1[32];
 	if (c->json) {
 		printf("%s{\"name\":", c->first ? "" : ",");
 		json_str(m->name);
@@ -104,6 +104,7 @@ static int modem_row(const struct modem_health *m, void *arg)
 		cli_line("  balance %lld d (%s)", (long long)m->balance, t1);
 	}
 	if (m->last_error[0] && (!ok || m->error_since)) {
+		char t2[32];
 		when(m->error_since, t2, sizeof t2);
 		if (m->error_since)
 			cli_line("  last error: %s (since %s)", m->last_error, t2);
@@ -159,13 +160,13 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	int clock_ok = tm.tm_year + 1900 >= BUILD_YEAR;
-	char t1[32], t2[32];
 	if (c.json) {
 		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started_at\":%lld,\"heartbeat_at\":%lld,"
 		       "\"stopped_at\":%lld},\"clock\":{\"now\":%lld,\"ok\":%s},\"modems\":[",
 		       running ? "true" : "false", dh.pid, (long long)dh.started_at, (long long)dh.heartbeat_at,
 		       (long long)dh.stopped_at, (long long)c.now, clock_ok ? "true" : "false");
 	} else {
+		char t1[32], t2[32];
 		when(dh.started_at, t1, sizeof t1);
 		when(dh.stopped_at ? dh.stopped_at : dh.heartbeat_at, t2, sizeof t2);
 		if (!dh.known)

@@ -74,6 +74,10 @@ void daemon_problem(struct daemon *d, const char *key, const char *text);
 /* The problem is over (the banner goes; nothing is sent). */
 void daemon_problem_over(struct daemon *d, const char *key);
 
+/* A balance the SIM of `w` reported (USSD or the carrier's SMS): recorded,
+ * and the admins told when it is below the modem's low_balance. */
+void daemon_balance(struct worker *w, int64_t dong, const char *text);
+
 /* A store call whose failure is logged and survived. */
 int daemon_db_log(struct daemon *d, const char *sub, const char *what, int rc);
 /* A mobile number in E.164, anything else as it is. */

@@ -14,6 +14,8 @@
 #include "db/store_health.h"
 #include "db/store_shortcode.h"
 #include "db/store_web.h"
+#include "domain/balance.h"
+#include "modem/ussd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-enum { HEARTBEAT_MS = 30000, DISK_EVERY_MS = 600000, DISK_LOW_MB = 200, DISK_LOW_PERMILLE = 50 };
+enum { HEARTBEAT_MS = 30000, DISK_EVERY_MS = 600000, DISK_LOW_MB = 200, DISK_LOW_PERMILLE = 50,
+       BALANCE_EVERY_MS = 6 * 3600 * 1000, USSD_WAIT_MS = 60000, DOWN_TELL_MS = 300000 };
 
 /* One SMS to each admin: "Loa <village>: <text without accents>". */
 static void tell_admins(struct daemon *d, const char *text)
@@ -58,6 +61,109 @@ void daemon_problem_over(struct daemon *d, const char *key)
 	int was = 0;
 	if (daemon_db_log(d, "health", "problem", store_problem_close(d->st, key, clock_wall_s(), &was)) == 0 && was)
 		LOG_I("health", "problem over: %s", key);
+}
+
+/* ---- the SIM's balance ---- */
+
+void daemon_balance(struct worker *w, int64_t dong, const char *text)
+{
+	struct daemon *d = w->d;
+	daemon_db_log(d, w->sub, "balance", store_modem_balance(d->st, w->cfg->name, dong, text, clock_wall_s()));
+	if (dong < 0) {
+		LOG_W(w->sub, "balance answer without an amount Loa can read: %s", text);
+		return;
+	}
+	LOG_I(w->sub, "balance %lld d", (long long)dong);
+	char key[48];
+	snprintf(key, sizeof key, "balance:%s", w->cfg->name);
+	if (dong < w->cfg->low_balance) {
+		char msg[200];
+		if (dong == 0)
+			snprintf(msg, sizeof msg, "SIM của modem %s hết tiền (0 đ): hãy nạp thêm", w->cfg->name);
+		else
+			snprintf(msg, sizeof msg, "SIM của modem %s sắp hết tiền: còn %lld đ", w->cfg->name, (long long)dong);
+		daemon_problem(d, key, msg);
+	} else {
+		daemon_problem_over(d, key);
+	}
+}
+
+static void got_ussd(struct worker *w, const char *line)
+{
+	struct ussd_reply r;
+	w->ussd_until_ms = 0;
+	if (ussd_parse(line, &r) != 0 || !r.text[0]) {
+		LOG_W(w->sub, "balance question: no answer text (%s)", line);
+		return;
+	}
+	struct balance b;
+	daemon_balance(w, balance_parse(r.text, &b) == BALANCE_FOUND ? b.dong : -1, r.text);
+}
+
+static void on_cusd(struct at_modem *m, const struct at_result *r, void *arg)
+{
+	(void)m;
+	struct worker *w = arg;
+	const char *l = strstr(r->lines, "+CUSD:");
+	if (l) {
+		char line[USSD_TEXT_MAX * 4 + 64];
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(l, "\n"), l);
+		got_ussd(w, line); /* some modems answer before their OK */
+	} else if (r->final != AT_R_OK) {
+		w->ussd_until_ms = 0;
+		LOG_W(w->sub, "balance question %s refused: %s", w->cfg->balance_ussd, at_final_name(r->final));
+	}
+	/* OK alone: the +CUSD comes later as a URC */
+}
+
+static int he_urc(struct worker *w, const struct at_urc *u)
+{
+	if (u->kind != URC_USSD)
+		return 0;
+	got_ussd(w, u->line);
+	return 1;
+}
+
+static void ask_balances(struct daemon *d, int64_t now)
+{
+	for (int i = 0; i < d->n; i++) {
+		struct worker *w = &d->m[i];
+		if (!w->cfg->balance_ussd[0] || !worker_ready(w) || w->ussd_until_ms > now || w->balance_at_ms > now)
+			continue;
+		char cmd[80];
+		if (ussd_command(cmd, sizeof cmd, w->cfg->balance_ussd, 15) != 0 ||
+		    at_cmd(w->at, cmd, USSD_WAIT_MS, on_cusd, w) != 0)
+			continue;
+		w->ussd_until_ms = now + USSD_WAIT_MS;
+		w->balance_at_ms = now + BALANCE_EVERY_MS;
+	}
+}
+
+/* A modem whose port has not been READY for DOWN_TELL_MS (unplugged, not
+ * answering, SIM missing or locked) is a problem; READY again closes it. */
+static void watch_ports(struct daemon *d, int64_t now)
+{
+	for (int i = 0; i < d->n; i++) {
+		struct worker *w = &d->m[i];
+		char key[48];
+		snprintf(key, sizeof key, "modem:%s", w->cfg->name);
+		if (worker_ready(w)) {
+			if (w->down_told)
+				daemon_problem_over(d, key);
+			w->down_since_ms = 0;
+			w->down_told = 0;
+			continue;
+		}
+		if (!w->down_since_ms)
+			w->down_since_ms = now;
+		if (w->down_told || now - w->down_since_ms < DOWN_TELL_MS)
+			continue;
+		char text[300];
+		snprintf(text, sizeof text, "Modem %s không hoạt động (%s): %s", w->cfg->name,
+			 at_state(w->at) == AT_FAILED ? "hỏng" : "không trả lời", w->down_why[0] ? w->down_why : "?");
+		daemon_problem(d, key, text);
+		w->down_told = 1;
+	}
 }
 
 static void he_open(struct daemon *d)
@@ -133,6 +239,8 @@ static void he_tick(struct daemon *d, int64_t now, int64_t *wake)
 		daily_report(d, wall);
 		d->beat_at = now + HEARTBEAT_MS;
 	}
+	ask_balances(d, now);
+	watch_ports(d, now);
 	if (now >= d->disk_at) {
 		check_disk(d);
 		d->disk_at = now + DISK_EVERY_MS;
@@ -145,5 +253,6 @@ const struct channel_driver drv_health = {
 	.name = "health",
 	.open = he_open,
 	.close = he_close,
+	.urc = he_urc,
 	.tick = he_tick,
 };

@@ -7,6 +7,10 @@
  * `reading`, beside its state (see worker.h). */
 #include "gateway/daemon_int.h"
 
+#include "domain/balance.h"
+
+#include "base/phone.h"
+
 #include "db/store.h"
 #include "base/clock.h"
 #include "domain/inbox.h"
@@ -134,6 +138,12 @@ static void handle_pdu(struct worker *dm, const char *hex, int len, int idx, con
 		LOG_I(dm->sub, "inbound %lld: %s%s%s", (long long)id, res.decision, res.reason[0] ? ": " : "", res.reason);
 	else
 		LOG_E(dm->sub, "inbound %lld: short-code handling failed: %s", (long long)id, store_errmsg(dm->d->st));
+	/* the carrier's balance SMS comes from a name or a short number, never
+	 * a mobile: read the amount the same way as a USSD answer */
+	struct phone ph;
+	struct balance b;
+	if (phone_normalise(sender, &ph) != PHONE_MOBILE && balance_parse(text, &b) == BALANCE_FOUND)
+		daemon_balance(dm, b.dong, text);
 	if (text != s.text)
 		free(text);
 }

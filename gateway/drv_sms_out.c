@@ -20,6 +20,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "db/store.h"
+#include "db/store_health.h"
 #include "db/store_shortcode.h"
 #include "domain/sched.h"
 #include "modem/cms.h"
@@ -110,6 +111,57 @@ static void job_uncertain(struct worker *dm, const char *cause)
 	job_done(dm, "uncertain");
 }
 
+/* ---- a SIM that cannot send: pause the modem, not the households ---- */
+
+/* SIM-level failures in a row that pause a modem, and its back-off: 5 min,
+ * doubling up to an hour, while it keeps failing. */
+enum { SIM_FAILS_TO_PAUSE = 3, PAUSE_FIRST_S = 300, PAUSE_MAX_S = 3600 };
+
+static void sim_failed(struct worker *dm, const struct at_result *r, const char *cause)
+{
+	struct daemon *d = dm->d;
+	if (++dm->sim_fails < SIM_FAILS_TO_PAUSE)
+		return;
+	int64_t s = PAUSE_FIRST_S;
+	for (int i = 0; i < dm->pauses && s < PAUSE_MAX_S; i++)
+		s *= 2;
+	if (s > PAUSE_MAX_S)
+		s = PAUSE_MAX_S;
+	dm->pauses++;
+	int64_t now = clock_mono_ms(), wall = clock_wall_s();
+	dm->paused_until_ms = now + s * 1000;
+	if (!dm->unready_since)
+		dm->unready_since = now; /* multipart messages pinned here may move on */
+	struct cause c = r->final == AT_R_CME ? cme_cause(r->code) : cms_cause(r->code);
+	snprintf(dm->pause_reason, sizeof dm->pause_reason, "%s (%s)", c.vi, cause);
+	char until[32], text[400], key[48];
+	clock_format_local(wall + s, until, sizeof until);
+	LOG_W(dm->sub, "paused for %llds after %d SIM-level failures in a row: %s; its deliveries go to the other "
+		       "modems", (long long)s, dm->sim_fails, cause);
+	daemon_db_log(d, dm->sub, "modem pause", store_modem_pause(d->st, dm->cfg->name, wall + s, dm->pause_reason,
+								   wall));
+	snprintf(text, sizeof text, "Modem %s tạm dừng đến %s: %s. Các modem khác gửi thay.", dm->cfg->name,
+		 until + 11, c.vi);
+	snprintf(key, sizeof key, "paused:%s", dm->cfg->name);
+	daemon_problem(d, key, text);
+	dm->balance_at_ms = now; /* ask the SIM's balance when it can */
+}
+
+static void sim_ok(struct worker *dm)
+{
+	dm->sim_fails = 0;
+	if (!dm->pauses)
+		return;
+	dm->pauses = 0;
+	dm->paused_until_ms = 0;
+	dm->pause_reason[0] = '\0';
+	LOG_I(dm->sub, "sends again: resumed after its pause");
+	daemon_db_log(dm->d, dm->sub, "modem pause", store_modem_pause(dm->d->st, dm->cfg->name, 0, "", clock_wall_s()));
+	char key[48];
+	snprintf(key, sizeof key, "paused:%s", dm->cfg->name);
+	daemon_problem_over(dm->d, key);
+}
+
 /* ---- sending ---- */
 
 static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg);
@@ -141,8 +193,11 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		int mr = -1;
 		if (v != SUBMIT_ACCEPTED) {
 			reply_done(dm, 0, -1, cause);
+			if (v == SUBMIT_SIM)
+				sim_failed(dm, r, cause);
 			return;
 		}
+		sim_ok(dm);
 		const char *l = strstr(r->lines, "+CMGS:");
 		if (l)
 			at_parse_cmgs(l, &mr);
@@ -158,6 +213,7 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 	struct sms_job *j = &dm->job;
 	switch (v) {
 	case SUBMIT_ACCEPTED:
+		sim_ok(dm);
 		break;
 	case SUBMIT_RETRY:
 		job_retry(dm, cause);
@@ -172,12 +228,10 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		job_release(dm, cause);
 		return;
 	case SUBMIT_SIM:
-		/* issue 12: pause the modem.  Until then, what this code did
-		 * before SUBMIT_SIM: a permanent +CMS fails, the rest retry */
-		if (r->final == AT_R_CMS && cms_permanent(r->code, NULL))
-			job_fail(dm, cause);
-		else
-			job_retry(dm, cause);
+		/* the SIM's or the network's fault, not the household's: the
+		 * delivery goes back to the queue for another modem */
+		job_release(dm, cause);
+		sim_failed(dm, r, cause);
 		return;
 	}
 	int mr = -1;
@@ -323,7 +377,7 @@ static void unpin_lost(struct daemon *d, int64_t now)
 	for (int i = 0; i < d->n; i++) {
 		struct worker *dm = &d->m[i];
 		enum at_state st = at_state(dm->at);
-		if (st == AT_READY) {
+		if (st == AT_READY && !worker_paused(dm)) {
 			dm->unready_since = 0;
 			dm->unpinned = 0;
 			continue;
@@ -334,8 +388,8 @@ static void unpin_lost(struct daemon *d, int64_t now)
 			continue;
 		dm->unpinned = 1;
 		char why[96];
-		snprintf(why, sizeof why, "modem %s is gone (%s for %llds)", dm->cfg->name, at_state_name(st),
-			 (long long)((now - dm->unready_since) / 1000));
+		snprintf(why, sizeof why, "modem %s is gone (%s for %llds)", dm->cfg->name,
+			 worker_paused(dm) ? "paused" : at_state_name(st), (long long)((now - dm->unready_since) / 1000));
 		int n = 0;
 		if (store_sms_unpin(d->st, dm->cfg->name, clock_wall_s(), &n) != STORE_OK)
 			LOG_E(dm->sub, "%s", store_errmsg(d->st));
@@ -445,7 +499,7 @@ static void so_plan_in(struct daemon *d, struct sched_in *in)
 	}
 	for (int i = 0; i < d->n; i++) {
 		const struct worker *w = &d->m[i];
-		in->modems[i].ready = worker_ready(w);
+		in->modems[i].ready = worker_ready(w) && !worker_paused(w);
 		in->modems[i].busy = w->state != W_IDLE;
 		in->modems[i].free_at_ms = w->free_at_ms;
 		in->modems[i].parts_today = w->parts_today;

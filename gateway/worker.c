@@ -79,9 +79,14 @@ int worker_ready(const struct worker *w)
 	return at_state(w->at) == AT_READY;
 }
 
+int worker_paused(const struct worker *w)
+{
+	return w->paused_until_ms > clock_mono_ms();
+}
+
 int worker_idle(const struct worker *w)
 {
-	return w->state == W_IDLE && worker_ready(w);
+	return w->state == W_IDLE && worker_ready(w) && !worker_paused(w);
 }
 
 int worker_holds_sms(const struct worker *w)
@@ -126,6 +131,8 @@ static void on_state(struct at_modem *m, enum at_state from, enum at_state to, c
 	for (char *p = state; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	int bad = to == AT_BACKOFF || to == AT_FAILED;
+	if (bad && why)
+		snprintf(w->down_why, sizeof w->down_why, "%s", why);
 	daemon_db_log(w->d, w->sub, "modem status",
 		      store_sms_modem_status(w->d->st, w->cfg->name, state, reg, sig, bad ? why : "", clock_wall_s()));
 	DRIVERS_EACH(p)

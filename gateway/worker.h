@@ -70,6 +70,11 @@ struct worker {
 	int pauses;             /* pauses in a row: the back-off grows */
 	int64_t paused_until_ms;/* mono ms; 0 not paused */
 	char pause_reason[200];
+	int64_t balance_at_ms;  /* mono ms of the next balance check (0: at once) */
+	int64_t ussd_until_ms;  /* a balance question in flight until then (drv_health.c) */
+	int64_t down_since_ms;  /* mono ms the AT port stopped being READY, 0 while READY */
+	int down_told;          /* its problem is open */
+	char down_why[160];     /* why the port last left READY */
 	int unpinned;           /* its multipart messages went to other modems */
 	/* SMS in (drv_sms_in.c) */
 	char mem[4];            /* message storage AT+CPMS selects once the queue
@@ -96,7 +101,8 @@ void worker_check(const struct worker *w);
 
 /* Questions on the state. */
 int worker_ready(const struct worker *w);     /* the AT engine is READY */
-int worker_idle(const struct worker *w);      /* READY and holding nothing */
+int worker_paused(const struct worker *w);    /* paused for its SIM's fault (drv_sms_out.c) */
+int worker_idle(const struct worker *w);      /* READY, not paused, holding nothing */
 int worker_holds_sms(const struct worker *w); /* a delivery or a reply, W_SMS..W_REPLY_SUBMIT */
 int worker_submitting(const struct worker *w);/* an AT+CMGS in flight */
 int worker_in_call(const struct worker *w);   /* W_CALL or W_CALL_END */

@@ -50,7 +50,7 @@ static const struct profile_urc_rule urc_common[] = {
 	{ "+CLCC:", URC_CALL, CALL_EV_STATE },
 	{ "+CGREG:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CEREG:", URC_IGNORE, CALL_EV_NONE },
-	{ "+CUSD:", URC_IGNORE, CALL_EV_NONE },
+	{ "+CUSD:", URC_USSD, CALL_EV_NONE },
 	{ "+CPIN:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CFUN:", URC_IGNORE, CALL_EV_NONE },
 	{ "RDY", URC_IGNORE, CALL_EV_NONE },

@@ -89,7 +89,6 @@ void sim_reg_changed(struct sim_modem *m, int before)
 static int c_cpin(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
-	char v[2][64];
 	switch (f) {
 	case SIM_READ:
 		if (m->card == SIM_CARD_MISSING)
@@ -99,6 +98,7 @@ static int c_cpin(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	case SIM_TEST:
 		return SIM_OK;
 	case SIM_SET: {
+		char v[2][64];
 		int n = sim_args(a, v, 2);
 		if (n < 1)
 			return SIM_CME(4);
@@ -112,6 +112,7 @@ static int c_cpin(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 			m->card = SIM_CARD_OK;
 			snprintf(m->pin, sizeof m->pin, "%s", v[1]);
 			m->pin_locked = 0;
+			sim_reg_changed(m, 0); /* registers: after the OK */
 			return SIM_OK;
 		}
 		if (!m->pin_locked)
@@ -119,6 +120,7 @@ static int c_cpin(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 		if (strcmp(v[0], m->pin) != 0)
 			return SIM_CME(16);
 		m->pin_locked = 0;
+		sim_reg_changed(m, 0);
 		return SIM_OK;
 	}
 	default:

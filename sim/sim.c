@@ -121,7 +121,7 @@ static void t_cds(struct sim *s, struct sim_timer *t)
 	struct sim_modem *m = t->m;
 	if (m->gone)
 		return; /* the network gives up on a modem that never returns */
-	if (!m->present) { /* the network retries once the modem is back */
+	if (!m->present || m->muted) { /* the network retries once the modem is back */
 		sim_timer_add(s, 200, SIM_T_CDS, m, 0, t->a, t->b, t->s);
 		s->tm[s->ntm - 1].t = t->t;
 		return;
@@ -162,6 +162,7 @@ void sim_modem_boot(struct sim_modem *m)
 {
 	m->gen++;
 	m->present = 1;
+	m->muted = 0; /* a power cycle cures a hung modem */
 	m->boot_pending = 1;
 	sim_call_free(m);
 	memset(&m->call, 0, sizeof m->call);
@@ -188,6 +189,13 @@ static void t_return(struct sim *s, struct sim_timer *t)
 	sim_modem_boot(m);
 }
 
+static void t_cusd(struct sim *s, struct sim_timer *t)
+{
+	(void)s;
+	if (t->gen == t->m->gen && t->m->present)
+		sim_ussd_answer(t->m, (unsigned)t->a, t->b);
+}
+
 static void t_call(struct sim *s, struct sim_timer *t)
 {
 	(void)s;
@@ -212,6 +220,7 @@ static void (*const timer_table[SIM_T_COUNT])(struct sim *s, struct sim_timer *t
 	[SIM_T_RETURN] = t_return, /* a vanished port returns */
 	[SIM_T_CALL] = t_call,     /* call progress */
 	[SIM_T_AUDIO] = t_audio,   /* a 20 ms audio frame */
+	[SIM_T_CUSD] = t_cusd,     /* `set M ussd_delay_ms`: the USSD answer */
 };
 
 /* Runs the earliest timer that matches: due by `now`, or (m set) any of
@@ -330,6 +339,10 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--call %s: must be answer, busy, noanswer or voicemail", o->call ? o->call : "");
 		return NULL;
 	}
+	if (o->pin && (!o->pin[0] || strlen(o->pin) >= SIM_PIN_MAX)) {
+		snprintf(err, errlen, "--pin: 1 to %d characters", SIM_PIN_MAX - 1);
+		return NULL;
+	}
 	if (o->cmgs_delay_ms < 0 || o->report_delay_ms < 0 || o->noise_ms < 0 || o->reset_ms < 0 ||
 	    o->alert_ms < 0 || o->answer_ms < 0 || o->talk_ms < 0 || o->noanswer_ms < 0 ||
 	    o->end_delay_ms < 0) {
@@ -369,6 +382,12 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		m->late_end = o->late_end != 0;
 		m->end_delay_ms = o->end_delay_ms;
 		m->dial_waits = o->dial_waits != 0;
+		m->card = SIM_CARD_OK;
+		snprintf(m->pin, sizeof m->pin, "%s", o->pin ? o->pin : "");
+		m->lost = -1;
+		m->balance = 125000;
+		snprintf(m->ussd_code, sizeof m->ussd_code, "*101#");
+		m->ussd_delay_ms = 1000;
 		sim_modem_boot(m);
 	}
 	return s;
@@ -449,7 +468,7 @@ int sim_store_free_slot(struct sim_modem *m)
 
 void sim_netq_drain(struct sim_modem *m)
 {
-	while (m->netq_n > 0 && m->present && sim_store_free_slot(m) >= 0) {
+	while (m->netq_n > 0 && m->present && !m->muted && sim_store_free_slot(m) >= 0) {
 		struct sim_pdu_part p = m->netq[0];
 		memmove(m->netq, m->netq + 1, (size_t)(m->netq_n - 1) * sizeof *m->netq);
 		m->netq_n--;

@@ -32,6 +32,8 @@
 
 void sim_emit(struct sim_modem *m, const char *bytes, size_t n)
 {
+	if (m->muted)
+		return; /* fault mute: not a byte, not even echo or URCs */
 	if (m->out.len + n > SIM_OUT_MAX)
 		return; /* nobody reads: drop like a full UART buffer */
 	sbuf_addn(&m->out, bytes, n);
@@ -83,7 +85,8 @@ static const struct {
 	const char *text;
 } cme_texts[] = {
 	{ 3, "operation not allowed" }, { 4, "operation not supported" },
-	{ 10, "SIM not inserted" }, { 11, "SIM PIN required" }, { 16, "incorrect password" },
+	{ 10, "SIM not inserted" }, { 11, "SIM PIN required" }, { 12, "SIM PUK required" },
+	{ 16, "incorrect password" },
 	{ 30, "no network service" }, { 100, "unknown" },
 };
 
@@ -184,8 +187,10 @@ void sim_at_reset(struct sim_modem *m)
 	sbuf_reset(&m->held);
 	m->held_n = 0;
 	sbuf_reset(&m->ta_buf);
-	m->pin_locked = m->sim->o.pin != NULL;
-	m->creg_stat = m->pin_locked ? 0 : 1;
+	m->pin_locked = m->pin[0] != '\0'; /* the SIM asks at every boot */
+	m->creg_stat = 1;
+	m->cusd_n = 0;
+	m->ussd_busy = 0;
 	m->csq = 20;
 	m->pending_cms = 0;
 	m->prompt_open = 0;
@@ -281,8 +286,9 @@ static int run_ext(struct sim_modem *m, const char **pp)
 		d = lookup(sim_generic_cmds, name);
 	if (!d || k < 2)
 		return SIM_ERR;
-	if ((d->flags & SIM_F_PIN) && m->pin_locked)
-		return (d->flags & SIM_F_SMS) ? SIM_CMS(311) : SIM_CME(11);
+	int card = (d->flags & SIM_F_PIN) ? sim_card_cme(m) : 0;
+	if (card) /* 27.005: 310 SIM not inserted, 311 PIN, 316 PUK */
+		return (d->flags & SIM_F_SMS) ? SIM_CMS(card == 10 ? 310 : card == 11 ? 311 : 316) : SIM_CME(card);
 	if (d->fn)
 		return d->fn(m, d, f, args);
 	if ((f == SIM_READ && !d->action) || (f == SIM_ACTION && d->action)) {
@@ -464,6 +470,15 @@ static void line_end(struct sim_modem *m)
 
 int sim_cmgs_done(struct sim_modem *m)
 {
+	/* the network refuses: a fault first, else no registration (331),
+	 * else no credit; always after the PDU, as on a live network */
+	if (!m->pending_cms && !sim_registered(m)) {
+		m->pending_cms = 331;
+		m->n_noreg++;
+	} else if (!m->pending_cms && m->credit_cms) {
+		m->pending_cms = m->credit_cms;
+		m->n_credit++;
+	}
 	if (m->pending_cms) {
 		int code = m->pending_cms;
 		m->n_rejected++;
@@ -600,8 +615,8 @@ static void pump(struct sim_modem *m)
 
 void sim_input(struct sim_modem *m, const void *buf, size_t n)
 {
-	if (!m->present)
-		return;
+	if (!m->present || m->muted)
+		return; /* muted: read and dropped */
 	if (m->doomed) { /* the host has read the last answer: the port goes */
 		if (n && !m->out.len)
 			sim_modem_vanish(m, -1);

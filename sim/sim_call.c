@@ -263,11 +263,11 @@ void sim_call_event(struct sim_modem *m, int ev)
 
 int sim_call_dial(struct sim_modem *m, const char *number)
 {
-	if (m->pin_locked)
-		return SIM_CME(11);
+	if (sim_card_cme(m))
+		return SIM_CME(sim_card_cme(m));
 	if (m->call.state != SIM_CALL_IDLE)
 		return SIM_CME(3);
-	if (m->creg_stat != 1 && m->creg_stat != 5)
+	if (!sim_registered(m))
 		return SIM_NO_CARRIER;
 	snprintf(m->call.number, sizeof m->call.number, "%s", number);
 	m->call.t_dial = clock_mono_ms();

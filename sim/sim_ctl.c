@@ -1,7 +1,9 @@
 /* sim_ctl — the simulator's control commands (sim_ctl, the lines of
  * `loa sim`'s control socket and of tests): inject inbound messages, set
- * faults, per-modem settings, per-number outcome overrides (report, call,
- * keys), stats.  The rules those settings feed are in sim.c. */
+ * faults (a mute modem among them), per-modem settings, the SIM and the
+ * network (credit, ussd, reg, sim), per-number outcome overrides (report,
+ * call, keys), stats.  The rules those settings feed are in sim.c, the
+ * AT side of them in sim_at.c, sim_generic.c and sim_ussd.c. */
 #include "sim/sim_int.h"
 
 #include "base/clock.h"
@@ -85,13 +87,31 @@ static int ctl_inject(struct sim *s, struct sim_modem *m, char *p, struct sbuf *
 	return 0;
 }
 
+/* The modem answers again: what it had half read is gone, a prompt it
+ * gave before going mute is dropped, and inbound messages that waited at
+ * the SMSC arrive. */
+static void unmute(struct sim_modem *m)
+{
+	if (!m->muted)
+		return;
+	m->muted = 0;
+	m->line_len = 0;
+	m->line_overflow = 0;
+	if (m->st == SIM_ST_PROMPT) {
+		sbuf_reset(&m->pdu);
+		m->st = SIM_ST_CMD;
+		m->prompt_open = 0;
+	}
+	sim_netq_drain(m);
+}
+
 static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r)
 {
 	char *what = word(&p), *a1 = word(&p), *a2 = word(&p);
 	long v, c;
 	if (!what)
 		return fail(r, "usage: fault M error N|cms CODE N|silence N|garbage [N]|vanish MS|forever|"
-			       "vanish-multipart [K]|clear", NULL);
+			       "vanish-multipart [K]|mute|unmute|clear", NULL);
 	if (!strcmp(what, "error")) {
 		if (num(a1, 0, 1000000, &v))
 			return fail(r, "fault error: N must be a count", NULL);
@@ -136,8 +156,14 @@ static int ctl_fault(struct sim *s, struct sim_modem *m, char *p, struct sbuf *r
 		else if (num(a1, 1, SIM_PDU_MAX_PARTS - 1, &v))
 			return fail(r, "fault vanish-multipart: K must be 1..15", NULL);
 		m->f_vanish_mp = (int)v;
+	} else if (!strcmp(what, "mute")) {
+		/* reads every byte, answers nothing: no echo, no result, no URC */
+		m->muted = 1;
+	} else if (!strcmp(what, "unmute")) {
+		unmute(m);
 	} else if (!strcmp(what, "clear")) {
 		m->f_error = m->f_cms = m->f_silence = m->f_vanish_mp = 0;
+		unmute(m);
 	} else {
 		return fail(r, "fault: unknown fault '%s'", what);
 	}
@@ -157,6 +183,7 @@ static const struct {
 	{ "noise_ms", offsetof(struct sim_modem, noise_ms), 3600000 },
 	{ "end_delay_ms", offsetof(struct sim_modem, end_delay_ms), 3600000 },
 	{ "csq", offsetof(struct sim_modem, csq), 99 },
+	{ "ussd_delay_ms", offsetof(struct sim_modem, ussd_delay_ms), 3600000 },
 	{ "chunked", offsetof(struct sim_modem, chunked), 1 },
 	{ "urc_after_prompt", offsetof(struct sim_modem, urc_after_prompt), 1 },
 	{ "late_end", offsetof(struct sim_modem, late_end), 1 },
@@ -193,22 +220,141 @@ static int ctl_set_one(struct sim_modem *m, const char *key, const char *val, st
 	} else if (!strcmp(key, "creg")) {
 		if (num(val, 0, 5, &v))
 			return fail(r, "set creg: STAT must be 0..5", NULL);
+		int before = sim_reg_stat(m);
 		m->creg_stat = (int)v;
-		if (m->creg_n > 0 && m->present) {
-			char buf[32];
-			snprintf(buf, sizeof buf, "+CREG: %d", m->creg_stat);
-			sim_urc(m, buf);
-		}
+		sim_reg_changed(m, before);
 	} else {
 		return fail(r, "set: unknown key '%s' (cmgs_delay_ms report_delay_ms report noise_ms creg csq "
-			       "call chunked urc_after_prompt late_end end_delay_ms dial_waits)", key);
+			       "call chunked urc_after_prompt late_end end_delay_ms dial_waits ussd_delay_ms)", key);
 	}
 	return 0;
 }
 
+/* credit M empty [CODE] | topup [N] | balance N */
+static int ctl_credit(struct sim_modem *m, char *p, struct sbuf *r)
+{
+	char *what = word(&p), *a1 = word(&p);
+	long v;
+	if (what && !strcmp(what, "empty")) {
+		if (!a1)
+			v = 50; /* requested facility not subscribed: the usual "no credit" */
+		else if (num(a1, 1, 65535, &v))
+			return fail(r, "credit empty: CODE must be 1..65535", NULL);
+		m->credit_cms = (int)v;
+	} else if (what && !strcmp(what, "topup")) {
+		if (a1 && num(a1, 0, 2000000000, &v))
+			return fail(r, "credit topup: N must be 0..2000000000", NULL);
+		if (a1)
+			m->balance = v;
+		m->credit_cms = 0;
+	} else if (what && !strcmp(what, "balance")) {
+		if (num(a1, 0, 2000000000, &v))
+			return fail(r, "credit balance: N must be 0..2000000000", NULL);
+		m->balance = v;
+	} else {
+		return fail(r, "usage: credit M empty [CODE]|topup [N]|balance N", NULL);
+	}
+	sbuf_add(r, "ok");
+	return 0;
+}
+
+/* ussd M text TEXT...|default | enc gsm7|gsm7-packed|ucs2 | code CODE */
+static int ctl_ussd(struct sim_modem *m, char *p, struct sbuf *r)
+{
+	static const char *const encs[] = { "gsm7", "gsm7-packed", "ucs2" };
+	char *what = word(&p);
+	if (what && !strcmp(what, "text")) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		unescape(p);
+		size_t n = strlen(p);
+		if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+			p[n - 1] = '\0';
+			p++;
+			n -= 2;
+		}
+		if (!n)
+			return fail(r, "ussd text: empty (default restores the default)", NULL);
+		if (n >= sizeof m->ussd_text)
+			return fail(r, "ussd text: at most %s bytes", "199");
+		snprintf(m->ussd_text, sizeof m->ussd_text, "%s", strcmp(p, "default") ? p : "");
+	} else if (what && !strcmp(what, "enc")) {
+		char *e = word(&p);
+		int k = e ? sim_name_index(encs, ARRAY_LEN(encs), e) : -1;
+		if (k < 0)
+			return fail(r, "ussd enc: gsm7|gsm7-packed|ucs2, not '%s'", e);
+		m->ussd_enc = (enum sim_ussd_enc)k;
+	} else if (what && !strcmp(what, "code")) {
+		char *c = word(&p);
+		if (!c || strlen(c) >= sizeof m->ussd_code)
+			return fail(r, "ussd code: a code such as *101#, not '%s'", c);
+		snprintf(m->ussd_code, sizeof m->ussd_code, "%s", c);
+	} else {
+		return fail(r, "usage: ussd M text TEXT|default | enc gsm7|gsm7-packed|ucs2 | code CODE", NULL);
+	}
+	sbuf_add(r, "ok");
+	return 0;
+}
+
+/* reg M lost [0|2|3|4] | ok */
+static int ctl_reg(struct sim_modem *m, char *p, struct sbuf *r)
+{
+	char *what = word(&p), *a1 = word(&p);
+	long v = 2; /* searching: what a modem shows in a storm */
+	int before = sim_reg_stat(m);
+	if (what && !strcmp(what, "lost")) {
+		if (a1 && (num(a1, 0, 4, &v) || v == 1))
+			return fail(r, "reg lost: STAT must be 0, 2, 3 or 4", NULL);
+		m->lost = (int)v;
+	} else if (what && !strcmp(what, "ok")) {
+		m->lost = -1;
+	} else {
+		return fail(r, "usage: reg M lost [0|2|3|4]|ok", NULL);
+	}
+	sim_reg_changed(m, before);
+	sbuf_add(r, "ok");
+	return 0;
+}
+
+/* sim M pin [PIN] | puk | missing | ok */
+static int ctl_card(struct sim_modem *m, char *p, struct sbuf *r)
+{
+	char *what = word(&p), *a1 = word(&p);
+	int before = sim_reg_stat(m);
+	if (what && !strcmp(what, "pin")) {
+		if (a1 && (!*a1 || strlen(a1) >= sizeof m->pin))
+			return fail(r, "sim pin: PIN of 1 to 15 characters", NULL);
+		if (a1)
+			snprintf(m->pin, sizeof m->pin, "%s", a1);
+		else if (!m->pin[0])
+			snprintf(m->pin, sizeof m->pin, "1234");
+		m->card = SIM_CARD_OK;
+		m->pin_locked = 1;
+	} else if (what && !strcmp(what, "puk")) {
+		m->card = SIM_CARD_PUK;
+	} else if (what && !strcmp(what, "missing")) {
+		m->card = SIM_CARD_MISSING;
+	} else if (what && !strcmp(what, "ok")) {
+		m->card = SIM_CARD_OK;
+		m->pin[0] = '\0';
+		m->pin_locked = 0;
+	} else {
+		return fail(r, "usage: sim M pin [PIN]|puk|missing|ok", NULL);
+	}
+	sim_reg_changed(m, before);
+	sbuf_add(r, "ok");
+	return 0;
+}
+
+static const char *card_name(const struct sim_modem *m)
+{
+	return m->card == SIM_CARD_MISSING ? "missing" : m->card == SIM_CARD_PUK ? "puk"
+		: m->pin_locked ? "pin" : "ready";
+}
+
 static int ctl_stats(struct sim *s, struct sbuf *r)
 {
-	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0, glued = 0;
+	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0, glued = 0, cusd = 0, credit = 0, noreg = 0;
 	struct sbuf d;
 	sbuf_init(&d);
 	for (int i = 0; i < s->nmod; i++) {
@@ -220,14 +366,23 @@ static int ctl_stats(struct sim *s, struct sbuf *r)
 		rej += m->n_rejected;
 		calls += m->n_calls;
 		glued += m->n_glued;
+		cusd += m->n_cusd;
+		credit += m->n_credit;
+		noreg += m->n_noreg;
 		sbuf_printf(&d, " %s.parts=%ld %s.reports=%ld %s.pending=%d %s.rejected=%ld %s.calls=%ld %s.present=%d %s.family=%s",
 			    m->name, m->n_parts, m->name, m->n_reports, m->name, pi, m->name, m->n_rejected,
 			    m->name, m->n_calls, m->name, m->present, m->name, m->fam->name);
 		sbuf_printf(&d, " %s.sr=%d %s.sr_dropped=%ld", m->name, sim_sr_used(m), m->name,
 			    m->n_sr_dropped);
+		sbuf_printf(&d, " %s.cusd=%ld %s.refused_credit=%ld %s.refused_noreg=%ld", m->name, m->n_cusd,
+			    m->name, m->n_credit, m->name, m->n_noreg);
+		sbuf_printf(&d, " %s.credit=%s %s.balance=%ld %s.sim=%s %s.creg=%d %s.muted=%d", m->name,
+			    m->credit_cms ? "empty" : "ok", m->name, m->credit_cms ? 0 : m->balance, m->name,
+			    card_name(m), m->name, sim_reg_stat(m), m->name, m->muted);
 	}
-	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld urc_after_prompt=%ld%s",
-		    parts, reports, pend, rej, calls, glued, d.s ? d.s : "");
+	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld urc_after_prompt=%ld "
+		       "cusd=%ld refused_credit=%ld refused_noreg=%ld%s",
+		    parts, reports, pend, rej, calls, glued, cusd, credit, noreg, d.s ? d.s : "");
 	sbuf_free(&d);
 	return 0;
 }
@@ -254,9 +409,12 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 	} else if (!strcmp(cmd, "help")) {
 		sbuf_add(reply, "ok commands: inject M cmti|cmt|cmti-first|cmt-first FROM TEXT | fault M error N | fault M cms CODE N | "
 				"fault M silence N | fault M garbage [N] | fault M vanish MS|forever | "
-				"fault M vanish-multipart [K] | fault M clear | "
+				"fault M vanish-multipart [K] | fault M mute|unmute | fault M clear | "
+				"credit M empty [CODE]|topup [N]|balance N | "
+				"ussd M text TEXT|default | ussd M enc gsm7|gsm7-packed|ucs2 | ussd M code CODE | "
+				"reg M lost [0|2|3|4]|ok | sim M pin [PIN]|puk|missing|ok | "
 				"set M|all KEY VALUE (cmgs_delay_ms report_delay_ms report noise_ms creg csq call "
-				"chunked urc_after_prompt late_end end_delay_ms dial_waits) | "
+				"chunked urc_after_prompt late_end end_delay_ms dial_waits ussd_delay_ms) | "
 				"report TO delivered|failed|none|default|0-255 | "
 				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | stats | quit");
 		rc = 0;
@@ -314,7 +472,8 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		}
 		sbuf_add(reply, "ok");
 		rc = 0;
-	} else if (!strcmp(cmd, "inject") || !strcmp(cmd, "fault") || !strcmp(cmd, "set")) {
+	} else if (!strcmp(cmd, "inject") || !strcmp(cmd, "fault") || !strcmp(cmd, "set") ||
+		   !strcmp(cmd, "credit") || !strcmp(cmd, "ussd") || !strcmp(cmd, "reg") || !strcmp(cmd, "sim")) {
 		char *mn = word(&p);
 		if (!mn) {
 			rc = fail(reply, "%s: which modem?", cmd);
@@ -338,6 +497,14 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 			rc = ctl_inject(s, m, p, reply);
 		} else if (!strcmp(cmd, "fault")) {
 			rc = ctl_fault(s, m, p, reply);
+		} else if (!strcmp(cmd, "credit")) {
+			rc = ctl_credit(m, p, reply);
+		} else if (!strcmp(cmd, "ussd")) {
+			rc = ctl_ussd(m, p, reply);
+		} else if (!strcmp(cmd, "reg")) {
+			rc = ctl_reg(m, p, reply);
+		} else if (!strcmp(cmd, "sim")) {
+			rc = ctl_card(m, p, reply);
 		} else {
 			char *key = word(&p), *val = word(&p);
 			rc = ctl_set_one(m, key ? key : "", val, reply);

@@ -1,5 +1,6 @@
 /* sim_generic — the simulated modem's generic commands (27.007 / V.25ter):
- * identification, PIN, registration, signal, operator, error and character
+ * identification, the SIM (PIN, PUK, missing), registration (and what the
+ * modem shows of it: sim_reg_stat), signal, operator, error and character
  * set modes, call list, hang-up, CFUN, and sim_generic_cmds[], the table
  * sim_at.c looks a command up in after the family's own (sim_family.c).
  * The SMS commands in the table are in sim_sms.c. */
@@ -39,26 +40,89 @@ static int c_cimi(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	return SIM_OK;
 }
 
+int sim_card_cme(const struct sim_modem *m)
+{
+	if (m->card == SIM_CARD_MISSING)
+		return 10;
+	if (m->card == SIM_CARD_PUK)
+		return 12;
+	return m->pin_locked ? 11 : 0;
+}
+
+int sim_reg_stat(const struct sim_modem *m)
+{
+	if (sim_card_cme(m))
+		return 0;
+	return m->lost >= 0 ? m->lost : m->creg_stat;
+}
+
+int sim_registered(const struct sim_modem *m)
+{
+	int st = sim_reg_stat(m);
+	return st == 1 || st == 5;
+}
+
+/* <stat> and, for AT+CREG=2 while registered, <lac>,<ci>,<AcT>. */
+static void reg_fields(const struct sim_modem *m, int n, struct sbuf *b)
+{
+	int st = sim_reg_stat(m);
+	sbuf_printf(b, "%d", st);
+	if (n == 2 && (st == 1 || st == 5))
+		sbuf_printf(b, ",\"1A2B\",\"00C3D4E%d\",%d", m->idx % 10, strcmp(m->fam->name, "huawei") ? 7 : 2);
+}
+
+void sim_reg_changed(struct sim_modem *m, int before)
+{
+	if (m->creg_n <= 0 || !m->present || sim_reg_stat(m) == before)
+		return;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "+CREG: ");
+	reg_fields(m, m->creg_n, &b);
+	sim_urc(m, b.s);
+	sbuf_free(&b);
+}
+
+/* AT+CPIN?: READY, SIM PIN or SIM PUK (no SIM: +CME ERROR: 10);
+ * AT+CPIN="<pin>", or AT+CPIN="<puk>","<new pin>" for a blocked SIM (the
+ * PUK is 12345678). */
 static int c_cpin(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a)
 {
 	(void)d;
-	char v[2][64];
 	switch (f) {
 	case SIM_READ:
-		sim_at_info(m, "+CPIN: %s", m->pin_locked ? "SIM PIN" : "READY");
+		if (m->card == SIM_CARD_MISSING)
+			return SIM_CME(10);
+		sim_at_info(m, "+CPIN: %s", m->card == SIM_CARD_PUK ? "SIM PUK" : m->pin_locked ? "SIM PIN" : "READY");
 		return SIM_OK;
 	case SIM_TEST:
 		return SIM_OK;
-	case SIM_SET:
-		if (sim_args(a, v, 2) < 1)
+	case SIM_SET: {
+		char v[2][64];
+		int n = sim_args(a, v, 2);
+		if (n < 1)
 			return SIM_CME(4);
+		if (m->card == SIM_CARD_MISSING)
+			return SIM_CME(10);
+		if (m->card == SIM_CARD_PUK) {
+			if (n < 2 || !v[1][0] || strlen(v[1]) >= sizeof m->pin)
+				return SIM_CME(4);
+			if (strcmp(v[0], "12345678") != 0)
+				return SIM_CME(16);
+			m->card = SIM_CARD_OK;
+			snprintf(m->pin, sizeof m->pin, "%s", v[1]);
+			m->pin_locked = 0;
+			sim_reg_changed(m, 0); /* registers: after the OK */
+			return SIM_OK;
+		}
 		if (!m->pin_locked)
 			return SIM_CME(3);
-		if (strcmp(v[0], m->sim->o.pin) != 0)
+		if (strcmp(v[0], m->pin) != 0)
 			return SIM_CME(16);
 		m->pin_locked = 0;
-		m->creg_stat = 1;
+		sim_reg_changed(m, 0);
 		return SIM_OK;
+	}
 	default:
 		return SIM_ERR;
 	}
@@ -75,13 +139,14 @@ static int c_reg(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form
 			return SIM_CME(4);
 		*n = (int)v;
 		return SIM_OK;
-	case SIM_READ:
-		if (*n == 2 && (m->creg_stat == 1 || m->creg_stat == 5))
-			sim_at_info(m, "%s: %d,%d,\"1A2B\",\"00C3D4E%d\",%d", d->name, *n, m->creg_stat,
-				    m->idx % 10, strcmp(m->fam->name, "huawei") ? 7 : 2);
-		else
-			sim_at_info(m, "%s: %d,%d", d->name, *n, m->creg_stat);
+	case SIM_READ: {
+		struct sbuf b;
+		sbuf_init(&b);
+		reg_fields(m, *n, &b);
+		sim_at_info(m, "%s: %d,%s", d->name, *n, b.s);
+		sbuf_free(&b);
 		return SIM_OK;
+	}
 	case SIM_TEST:
 		sim_at_info(m, "%s: (0-2)", d->name);
 		return SIM_OK;
@@ -99,7 +164,8 @@ static int c_csq(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form
 	}
 	if (f != SIM_ACTION)
 		return SIM_ERR;
-	sim_at_info(m, "+CSQ: %d,99", m->csq);
+	/* no network: no signal either */
+	sim_at_info(m, "+CSQ: %d,99", m->lost >= 0 ? 99 : m->csq);
 	return SIM_OK;
 }
 
@@ -108,7 +174,7 @@ static int c_cops(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_for
 	(void)d, (void)a;
 	switch (f) {
 	case SIM_READ:
-		if (m->creg_stat == 1 || m->creg_stat == 5)
+		if (sim_registered(m))
 			sim_at_info(m, "%s", m->fam->cops);
 		else
 			sim_at_info(m, "+COPS: 0");
@@ -250,6 +316,7 @@ const struct sim_cmd_def sim_generic_cmds[] = {
 	{ "+CLCC", c_clcc, NULL, 0, 0 },
 	{ "+CHUP", c_chup, NULL, 0, 0 },
 	{ "+CFUN", c_cfun, NULL, 0, 0 },
+	{ "+CUSD", sim_ussd_cusd, NULL, SIM_F_PIN, 0 },
 	{ "+CLIP", NULL, "+CLIP: 0,1", 0, 0 },
 	{ "+COLP", NULL, "+COLP: 0,1", 0, 0 },
 	{ "+CRC", NULL, "+CRC: 0", 0, 0 },

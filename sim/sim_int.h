@@ -13,6 +13,7 @@
 #define SIM_SR_MAX       50   /* status report ("SR") slots at most; a family's count is data */
 #define SIM_OUT_MAX      (1 << 20)
 #define SIM_MAX_MODEMS   32
+#define SIM_PIN_MAX      16   /* a PIN and its NUL */
 
 /* Result of one AT command: OK, plain ERROR, +CME/+CMS ERROR: n, "answer
  * later" (prompt, network delay, a dial waiting for the far end), or one of
@@ -30,6 +31,11 @@ enum sim_report { SIM_REP_DELIVERED, SIM_REP_FAILED, SIM_REP_NONE, SIM_REP_MIX }
 /* Command flags */
 #define SIM_F_PIN 1 /* needs the SIM unlocked */
 #define SIM_F_SMS 2 /* an SMS command: errors are +CMS ERROR */
+
+/* The SIM card as `sim M ...` sets it (the PIN lock itself is pin_locked). */
+enum sim_card { SIM_CARD_OK, SIM_CARD_PUK, SIM_CARD_MISSING };
+/* How the balance USSD answer is coded (`ussd M enc`). */
+enum sim_ussd_enc { SIM_USSD_GSM7, SIM_USSD_GSM7_PACKED, SIM_USSD_UCS2 };
 
 struct sim_modem;
 struct sim_cmd_def;
@@ -177,8 +183,24 @@ struct sim_modem {
 	struct sim_pdu_part *netq; /* inbound waiting for a free slot */
 	int netq_n;
 
+	/* the SIM and the network (kept across reboots: they are not the
+	 * modem's; set by the controls credit, sim, reg, ussd) */
+	enum sim_card card;
+	char pin[SIM_PIN_MAX]; /* the SIM's PIN ("" when the SIM asks for none) */
+	int lost;          /* registration lost: the +CREG <stat> shown (0, 2, 3, 4), -1 not */
+	int credit_cms;    /* out of credit: every submit refused with this +CMS code, 0 not */
+	long balance;      /* what the balance USSD says while there is credit */
+	char ussd_code[24];    /* the balance code ("*101#") */
+	char ussd_text[200];   /* the balance answer; {balance} {amount} replaced */
+	enum sim_ussd_enc ussd_enc;
+	int ussd_delay_ms; /* OK first, +CUSD this much later */
+	unsigned ussd_gen; /* bumps on AT+CUSD=2: drops a pending answer */
+	int ussd_busy;     /* a request waits for its +CUSD */
+	int cusd_n;        /* AT+CUSD=<n>: result code presentation (reset on boot) */
+
 	/* faults */
 	int f_error, f_cms_code, f_cms, f_silence;
+	int muted;         /* fault mute: input read and dropped, nothing said */
 	int f_vanish_mp;   /* vanish for good after accepting part K (-1: any K < parts) */
 	int doomed;        /* accepted that part: deaf until the port goes */
 	int gone;          /* vanished for good */
@@ -187,6 +209,9 @@ struct sim_modem {
 
 	/* stats */
 	long n_parts, n_reports, n_rejected, n_inbound, n_calls, n_sr_dropped;
+	long n_cusd;       /* +CUSD answers given */
+	long n_credit;     /* submits refused for credit */
+	long n_noreg;      /* submits refused without registration (+CMS ERROR: 331) */
 	long n_glued;      /* URCs that went out after a "> " prompt (urc_after_prompt) */
 };
 
@@ -198,6 +223,7 @@ enum sim_timer_kind {
 	SIM_T_RETURN, /* a vanished port comes back */
 	SIM_T_CALL,   /* call progress event (a = event) */
 	SIM_T_AUDIO,  /* 20 ms downlink audio frame of a call */
+	SIM_T_CUSD,   /* the network's USSD answer (a = ussd_gen, b = known code) */
 	SIM_T_COUNT
 };
 
@@ -283,6 +309,28 @@ int sim_cmgs_done(struct sim_modem *m);
 
 /* sim_generic.c */
 extern const struct sim_cmd_def sim_generic_cmds[];
+/* The +CME code for a command that needs the SIM (10 missing, 11 PIN,
+ * 12 PUK), or 0 when the SIM is ready. */
+int sim_card_cme(const struct sim_modem *m);
+/* The +CREG <stat> the modem shows: 0 without a ready SIM, the lost stat
+ * while registration is lost, else creg_stat. */
+int sim_reg_stat(const struct sim_modem *m);
+int sim_registered(const struct sim_modem *m);
+/* +CREG: URC when the shown stat differs from `before` and AT+CREG=1|2. */
+void sim_reg_changed(struct sim_modem *m, int before);
+
+/* sim_ussd.c: +CUSD and the network's balance answer */
+int sim_ussd_cusd(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+/* SIM_T_CUSD: the answer goes out (a = ussd_gen at the request, b = 1 for
+ * the balance code, 0 for an unknown one). */
+void sim_ussd_answer(struct sim_modem *m, unsigned gen, int known);
+/* The balance text as the network sends it now (UTF-8), into b. */
+void sim_ussd_text(const struct sim_modem *m, struct sbuf *b);
+/* GSM 7-bit default alphabet septets of UTF-8 text (unknown: '?'), as
+ * packed hex (CR padding per 23.038 when 7 bits are spare). */
+void sim_gsm7_packed_hex(const char *utf8, struct sbuf *out);
+/* UTF-8 as UTF-16BE hex. */
+void sim_ucs2_hex(const char *utf8, struct sbuf *out);
 
 /* sim_sms.c: the 27.005 commands of sim_generic_cmds[], deliveries */
 int sim_sms_cmgf(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);

@@ -380,13 +380,14 @@ void sim_deliver_status(struct sim_modem *m, const struct sim_pdu_part *p)
 void sim_deliver_inbound(struct sim_modem *m, const struct sim_pdu_part *p, int want_cmt)
 {
 	char buf[SIM_PDU_HEX_MAX + 32];
-	if (want_cmt && m->cnmi[1] >= 2 && m->present) {
+	int here = m->present && !m->muted; /* else it waits at the SMSC */
+	if (want_cmt && m->cnmi[1] >= 2 && here) {
 		snprintf(buf, sizeof buf, "+CMT: ,%d\r\n%s", p->tpdu_len, p->hex);
 		sms_urc(m, buf);
 		m->n_inbound++;
 		return;
 	}
-	int i = m->present ? sim_store_free_slot(m) : -1;
+	int i = here ? sim_store_free_slot(m) : -1;
 	if (i < 0) {
 		m->netq = xrealloc(m->netq, (size_t)(m->netq_n + 1) * sizeof *m->netq);
 		m->netq[m->netq_n++] = *p;

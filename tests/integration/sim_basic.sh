@@ -2,6 +2,7 @@
 # `loa sim` over real pseudo-terminals: the ready line and symlinks, echo,
 # a real PDU through AT+CMGS with +CDS reports (--report mix), the JSON log,
 # inbound +CMTI/+CMGR/+CMGD and +CMT, faults (ERROR, silence, garbage),
+# out of credit, the balance USSD, a mute modem,
 # the port vanishing and returning (an open port hangs up), the control
 # socket's errors, and clean exits on `quit` and SIGTERM.
 . "$(dirname "$0")/lib.sh"
@@ -125,6 +126,25 @@ for _ in $(seq 1 200); do [ -e "$D/m1.at" ] && break; sleep 0.02; done
 [ -e "$D/m1.at" ] || fail "m1.at did not come back"
 expect_rc 0 chat "$D/m1.at" AT
 contains "$OUT" 'AT\r\r\nOK\r\n'
+
+# the SIM and the network: out of credit (refused after the PDU), the
+# balance USSD (OK first, +CUSD later), a modem that answers nothing
+expect_rc 0 ctl credit m1 empty 21
+expect_rc 0 chat "$D/m1.at" ATE0 "AT+CMGS=$LEN" "pdu:$HEX"
+contains "$OUT" '\r\n> '
+contains "$OUT" '\r\n+CMS ERROR: 21\r\n'
+expect_rc 0 ctl credit m1 topup
+expect_rc 0 ctl set m1 ussd_delay_ms 100
+expect_rc 0 chat "$D/m1.at" 'AT+CUSD=1,"*101#",15' "wait:+CUSD:"
+contains "$OUT" '\r\nOK\r\n
+\r\n+CUSD: 0,"TK goc: 125.000d, HSD: 31/12/2026",15\r\n'
+expect_rc 0 ctl fault m1 mute
+expect_rc 1 chat "$D/m1.at" --timeout 300 AT
+contains "$OUT" '[timeout]'
+expect_rc 0 ctl fault m1 unmute
+expect_rc 0 chat "$D/m1.at" AT
+expect_rc 0 ctl stats
+contains "$OUT" ' cusd=1 refused_credit=1 refused_noreg=0 '
 
 # control errors
 expect_rc 1 ctl fault m9 error 1

@@ -12,66 +12,12 @@
 #include "base/util.h"
 #include "sim/sim.h"
 #include "sim/sim_pdu.h"
+#include "tests/simtest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static struct sim *mk(const char *family, const char *report)
-{
-	clock_fake(1796090400000LL);
-	struct sim_opts o;
-	sim_opts_default(&o);
-	o.family = family;
-	o.report = report;
-	o.noise_ms = 0;
-	o.report_delay_ms = 1000;
-	o.modems = 2;
-	char err[256];
-	struct sim *s = sim_new(&o, err, sizeof err);
-	assert_non_null(s);
-	return s;
-}
-
-/* Feeds `in`, returns everything the modem said (static buffer). */
-static const char *io(struct sim_modem *m, const char *in)
-{
-	static char last[8192];
-	sim_input(m, in, strlen(in));
-	size_t n;
-	char *o = sim_output_take(m, &n);
-	snprintf(last, sizeof last, "%s", o);
-	free(o);
-	return last;
-}
-
-static const char *out(struct sim_modem *m)
-{
-	return io(m, "");
-}
-
-static void advance(struct sim *s, int64_t ms)
-{
-	clock_advance(ms);
-	sim_tick(s);
-}
-
-static const char *ctl(struct sim *s, const char *line)
-{
-	static char last[2048];
-	struct sbuf r;
-	sbuf_init(&r);
-	sim_ctl(s, line, &r);
-	snprintf(last, sizeof last, "%s", r.s ? r.s : "");
-	sbuf_free(&r);
-	return last;
-}
-
-static void submit_pdu(const char *to, const char *text, int srr, struct sim_pdu_list *l)
-{
-	assert_int_equal(sim_pdu_encode_submit(to, text, 42, srr, 0, l), 0);
-}
 
 static void test_echo_and_basics(void **state)
 {
@@ -435,22 +381,6 @@ static void test_calls(void **state)
 	assert_string_equal(out(h), "\r\n^CONF:1\r\n\r\n^CONN:1,0\r\n");
 	assert_string_equal(io(h, "ATH\r"), "\r\nOK\r\n\r\n^CEND:1,0,0,16\r\n");
 	sim_free(s);
-}
-
-/* AT+CMGS=<len> for part i of l: returns what the modem said (the prompt
- * and whatever came with it). */
-static const char *prompt_for(struct sim_modem *m, const struct sim_pdu_list *l, int i)
-{
-	char cmd[64];
-	snprintf(cmd, sizeof cmd, "AT+CMGS=%d\r", l->part[i].tpdu_len);
-	return io(m, cmd);
-}
-
-static const char *pdu_of(struct sim_modem *m, const struct sim_pdu_list *l, int i)
-{
-	char pdu[512];
-	snprintf(pdu, sizeof pdu, "%s\x1a", l->part[i].hex);
-	return io(m, pdu);
 }
 
 /* The +CDS line's PDU decoded; asserts the shape "+CDS: <len>\r\n<hex>\r\n". */

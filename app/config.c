@@ -73,6 +73,8 @@ static const struct key keys[] = {
 	  "a sent SMS counts as in progress this long while its status report is awaited; then, with no report, its household is listed as not reached" },
 	{ "sms", "expire_h", K_INT, C(sms_expire_h), 1, 720, NULL, "48",
 	  "a queued SMS not sent within this many hours becomes 'expired'" },
+	{ "sms", "pause_s", K_INT, C(sms_pause_s), 1, 86400, NULL, "300",
+	  "a modem whose SIM fails 3 submits in a row (no credit, barred, no network) is paused this long, doubling while it keeps failing (at most 12 times this); its deliveries go to the other modems" },
 	{ "sms", "resume_wait_s", K_INT, C(sms_resume_wait_s), 1, 86400, NULL, "600",
 	  "a multipart SMS finishes on the modem that started it (phones join parts per sender number); when that modem has not been ready for this long, the message is sent whole again from another modem" },
 
@@ -578,6 +580,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 		.call_max_s = c->call_max_s, .call_repeats = c->call_repeats, .call_replays = c->call_replays,
 	};
 	out->pol.call_expire_h = c->call_expire_h;
+	out->pol.sms_pause_s = c->sms_pause_s;
 	snprintf(out->health.admins, sizeof out->health.admins, "%s", c->admins);
 	out->health.daily_report = c->daily_report;
 	out->health.alert_every_h = c->alert_every_h;

@@ -40,6 +40,7 @@ struct loa_config {
 	int sms_report_timeout_s;
 	int sms_expire_h;
 	int sms_resume_wait_s;
+	int sms_pause_s;
 
 	/* [voice] */
 	int call_expire_h;

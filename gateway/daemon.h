@@ -32,6 +32,7 @@ struct loa_modem_cfg {
 /* The policy numbers the loop, the scheduler and the drivers read. */
 struct daemon_policy {
 	int sms_retries, sms_retry_s, sms_max_parts, sms_expire_h, sms_resume_wait_s;
+	int sms_pause_s;                /* a SIM-level pause, doubling up to 12 times this */
 	int quiet_start, quiet_end;     /* minutes of day */
 	int daily_sms_parts;            /* gateway budget, 0 = no cap */
 	int call_attempts, call_retry_s, call_expire_h;

@@ -32,10 +32,12 @@ static void tell_admins(struct daemon *d, const char *text)
 	const struct daemon_health_cfg *h = &d->cfg->health;
 	if (!h->admins[0])
 		return;
+	char full[480];
+	snprintf(full, sizeof full, "Loa %s: %s", h->village, text);
 	int replaced = 0;
-	char *plain = text_strip(text, &replaced);
+	char *plain = text_strip(full, &replaced); /* one GSM 7-bit SMS where it fits */
 	char msg[480];
-	snprintf(msg, sizeof msg, "Loa %s: %s", h->village, plain ? plain : text);
+	snprintf(msg, sizeof msg, "%s", plain ? plain : full);
 	free(plain);
 	char list[sizeof h->admins];
 	snprintf(list, sizeof list, "%s", h->admins);

@@ -113,20 +113,21 @@ static void job_uncertain(struct worker *dm, const char *cause)
 
 /* ---- a SIM that cannot send: pause the modem, not the households ---- */
 
-/* SIM-level failures in a row that pause a modem, and its back-off: 5 min,
- * doubling up to an hour, while it keeps failing. */
-enum { SIM_FAILS_TO_PAUSE = 3, PAUSE_FIRST_S = 300, PAUSE_MAX_S = 3600 };
+/* SIM-level failures in a row that pause a modem, and its back-off:
+ * [sms] pause_s (5 min), doubling up to 12 times that while it keeps
+ * failing. */
+enum { SIM_FAILS_TO_PAUSE = 3, PAUSE_MAX_FACTOR = 12 };
 
 static void sim_failed(struct worker *dm, const struct at_result *r, const char *cause)
 {
 	struct daemon *d = dm->d;
 	if (++dm->sim_fails < SIM_FAILS_TO_PAUSE)
 		return;
-	int64_t s = PAUSE_FIRST_S;
-	for (int i = 0; i < dm->pauses && s < PAUSE_MAX_S; i++)
+	int64_t s = d->pol.sms_pause_s, most = (int64_t)d->pol.sms_pause_s * PAUSE_MAX_FACTOR;
+	for (int i = 0; i < dm->pauses && s < most; i++)
 		s *= 2;
-	if (s > PAUSE_MAX_S)
-		s = PAUSE_MAX_S;
+	if (s > most)
+		s = most;
 	dm->pauses++;
 	int64_t now = clock_mono_ms(), wall = clock_wall_s();
 	dm->paused_until_ms = now + s * 1000;

@@ -520,8 +520,13 @@ void config_notice(const struct loa_config *c, struct notice_cfg *out)
 	out->sms_part_cost = c->sms_part_cost;
 	out->call_repeats = c->call_repeats;
 	out->tts_rate = c->tts_rate;
-	for (int i = 0; i < c->n_modems; i++)
-		out->voice_modems += c->modems[i].enabled && c->modems[i].audio[0];
+	for (int i = 0; i < c->n_modems; i++) {
+		if (!c->modems[i].enabled || !c->modems[i].audio[0])
+			continue;
+		out->voice_modems++;
+		size_t l = strlen(out->voice_names);
+		snprintf(out->voice_names + l, sizeof out->voice_names - l, "%s%s", l ? "," : "", c->modems[i].name);
+	}
 }
 
 void config_inbox(const struct loa_config *c, struct inbox_cfg *out)

@@ -2,6 +2,7 @@
 #include "domain/notice.h"
 
 #include "db/channel.h"
+#include "db/store_health.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "base/clock.h"
@@ -33,6 +34,38 @@ static int estimate_speech_s(const char *text, int rate_wpm)
 		}
 	}
 	return (words * 60 + rate_wpm - 1) / rate_wpm;
+}
+
+/* The daemon's heartbeat is three missed beats old: it is not running. */
+enum { HEARTBEAT_STALE_S = 90 };
+
+struct callers {
+	const char *names;
+	int64_t now;
+	int n;
+};
+
+static int count_caller(const struct modem_health *m, void *arg)
+{
+	struct callers *c = arg;
+	char key[40];
+	snprintf(key, sizeof key, ",%s,", m->name);
+	char list[sizeof ((struct notice_cfg *)0)->voice_names + 2];
+	snprintf(list, sizeof list, ",%s,", c->names);
+	if (strstr(list, key) && !strcmp(m->state, "ready") && m->paused_until <= c->now)
+		c->n++;
+	return 0;
+}
+
+/* Voice modems that can call right now, as the daemon last said. */
+static int callers_now(struct store *st, const struct notice_cfg *cfg, int64_t now)
+{
+	struct daemon_health dh;
+	if (!cfg->voice_modems || store_health_daemon(st, &dh) != STORE_OK || !dh.known || dh.stopped_at ||
+	    dh.heartbeat_at + HEARTBEAT_STALE_S < now)
+		return 0;
+	struct callers c = { cfg->voice_names, now, 0 };
+	return store_modem_each(st, count_caller, &c) == STORE_OK ? c.n : 0;
 }
 
 int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,
@@ -115,6 +148,7 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
 	/* ring, greeting, N readings with "I repeat", the key prompt, thanks */
 	p->call_s = 15 + 6 + cfg->call_repeats * (p->speech_s + 3) + 8;
+	p->callers_now = p->stats.voice ? callers_now(st, cfg, clock_wall_s()) : -1;
 	/* the gateway's daily SMS budget: what today already used or queued */
 	p->budget_need = p->stats.sms_ucs2 * p->parts_ucs2 + p->stats.sms_gsm7 * p->parts_gsm7;
 	if (cfg->daily_sms_parts > 0) {
@@ -164,7 +198,12 @@ void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg
 				modems == 1 ? "" : "s");
 		fputc('\n', out);
 		if (!modems)
-			fprintf(out, "warning: no [modem] section has an audio port: the calls wait until one does\n");
+			fprintf(out, "warning: no [modem] section has an audio port: the calls wait until one does,"
+				     " at most voice.expire_h, then the households are listed for a home visit\n");
+		else if (p->callers_now == 0)
+			fprintf(out, "warning: no modem can call right now (loa run is not running, or its voice modems are"
+				     " not ready or paused: see loa status); the calls wait at most voice.expire_h, then the"
+				     " households are listed for a home visit\n");
 	}
 	if (p->over_budget)
 		fprintf(out, "warning: today %d of the %d SMS parts a day (gateway.daily_sms_parts) are used or queued; "

@@ -19,6 +19,7 @@ struct notice_cfg {
 	int call_repeats;        /* voice.repeats */
 	int tts_rate;            /* tts.rate, words a minute */
 	int voice_modems;        /* enabled modems with an audio port */
+	char voice_names[256];   /* their names, comma-separated */
 };
 
 /* Why notice_plan refused a notice: a stable code for callers that show
@@ -58,6 +59,8 @@ struct notice_plan {
 	int budget_used;         /* SMS parts sent today + still queued */
 	int budget_need;         /* parts this notice adds */
 	int over_budget;         /* used + need > gateway.daily_sms_parts */
+	int callers_now;         /* voice modems that can call now: the daemon runs, the
+				    modem is ready and not paused (-1: not asked, no calls) */
 };
 
 /* Validates text and targets and fills the plan's counts (no writes).

@@ -313,6 +313,12 @@ void web_draft_preview(struct web_page *p)
 			     s->voice, plan.call_s, cfg->call_repeats, plan.speech_s, (total + 59) / 60);
 		if (modems)
 			web_html_out(b, ", ~%d phút với %d modem gọi", (total / modems + 59) / 60, modems);
+		if (!modems || plan.callers_now == 0)
+			web_html_out(b, "<br><span class=\"bad\">Hiện không có modem nào gọi được (%s). Các cuộc gọi chờ "
+					"tối đa %s, sau đó các hộ được đưa vào danh sách cần đến tận nhà.</span>",
+				     modems ? "Loa không chạy, hoặc modem gọi chưa sẵn sàng hay đang tạm dừng"
+					    : "không modem nào có cổng âm thanh",
+				     "thời hạn voice.expire_h");
 		sbuf_add(b, "</td></tr>");
 	} else {
 		sbuf_add(b, "<tr><th>Cuộc gọi</th><td>0</td></tr>");

@@ -1,4 +1,4 @@
-/* cmd_notice — the `loa notice` subcommand (send, list, show, cancel):
+/* cmd_notice — the `loa notice` subcommand (send, list, show, cancel, resend):
  * the command line around notice.h, which plans and creates notices the
  * same way for the CLI, the web page and short codes. */
 #include "domain/notice.h"
@@ -184,15 +184,84 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
+/* `loa notice resend ID`: the preview first, as `notice send` prints one,
+ * then the resend in one transaction (store_resend). */
+static int n_resend(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "usage: loa notice resend ID [--channel sms|voice] [--uncertain] [--dry-run]";
+	static const struct option o[] = {
+		{ "channel", required_argument, NULL, 'c' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "uncertain", no_argument, NULL, 'U' }, { NULL, 0, NULL, 0 },
+	};
+	const char *channel = NULL;
+	int dry = 0, flags = 0, c;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (strcmp(optarg, "sms") && strcmp(optarg, "voice"))
+				return cli_err(EXIT_USAGE, "--channel: '%s' is not sms or voice", optarg);
+			channel = optarg;
+			break;
+		case 'n': dry = 1; break;
+		case 'U': flags |= RESEND_UNCERTAIN; break;
+		default: return cli_err(EXIT_USAGE, "%s", usage);
+		}
+	}
+	int64_t id;
+	if (optind != argc - 1 || parse_id(argv[optind], &id) != 0)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	struct notice_cfg nc;
+	config_notice(&ctx->cfg, &nc);
+	struct resend_stats r;
+	int64_t now = clock_wall_s();
+	rc = dry ? store_resend_preview(st, id, channel, flags, &r, now)
+		 : store_resend(st, id, channel, flags, "cli", &r, now);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+	if (rc == STORE_CONFLICT)
+		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf("notice %lld: %d household%s not reached", (long long)id, r.unreached, r.unreached == 1 ? "" : "s");
+	if (r.pending)
+		printf("; %d still in progress, left alone", r.pending);
+	if (r.gone)
+		printf("; %d removed or opted out since, left alone", r.gone);
+	printf("\nresend to %d household%s: %d SMS (%d part%s), %d call%s%s%s\n", r.households,
+	       r.households == 1 ? "" : "s", r.sms, r.sms_parts, r.sms_parts == 1 ? "" : "s", r.voice,
+	       r.voice == 1 ? "" : "s", channel ? ", channel " : "", channel ? channel : "");
+	if (r.sms)
+		printf("sms cost: about %ld d (%d d per part)\n", (long)r.sms_parts * nc.sms_part_cost, nc.sms_part_cost);
+	if (r.voice && !nc.voice_modems)
+		printf("warning: no [modem] section has an audio port: the calls wait until one does\n");
+	if (r.uncertain)
+		printf("held back: %d uncertain SMS (the phone may already have it; --uncertain resends them too)\n",
+		       r.uncertain);
+	if (dry)
+		printf("dry run: nothing queued\n");
+	else if (r.households)
+		printf("%d deliver%s back in the queue as new attempts of notice %lld\n", r.sms + r.voice,
+		       r.sms + r.voice == 1 ? "y" : "ies", (long long)id);
+	else
+		printf("nothing to resend\n");
+	return EXIT_OK;
+}
+
 int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa notice send|list|show ID|cancel ID";
+	static const char usage[] = "usage: loa notice send|list|show ID|cancel ID|resend ID";
 	if (argc < 2)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	const char *sub = argv[1];
 	argc--, argv++;
 	if (!strcmp(sub, "send"))
 		return n_send(ctx, argc, argv);
+	if (!strcmp(sub, "resend"))
+		return n_resend(ctx, argc, argv);
 	struct store *st;
 	int64_t id = 0;
 	if (!strcmp(sub, "list")) {

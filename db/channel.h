@@ -38,6 +38,12 @@ int channel_state_known(const char *id, const char *state);
  * embed; a unit test keeps it equal to the table. */
 #define CHANNEL_REACHED_SQL "('delivered', 'played', 'confirmed')"
 
+/* The states `loa notice resend` puts back in the queue: final and not
+ * reached on some channel, except `uncertain` (the SMS may well have
+ * arrived: resent only when asked, see store_resend); a unit test keeps it
+ * equal to the table. */
+#define CHANNEL_RESEND_SQL "('failed', 'expired', 'cancelled', 'unreached')"
+
 /* The pairs (channel, state) the schema allows, as the condition its
  * triggers check (migration 8, db/schema.h); a unit test keeps it equal to
  * the table.  A new channel or state is a new migration that recreates the

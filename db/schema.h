@@ -278,6 +278,36 @@ static const char *const store_migrations[] = {
 	"  alerted_at INTEGER NOT NULL DEFAULT 0,"
 	"  open INTEGER NOT NULL DEFAULT 1,"
 	"  closed_at INTEGER NOT NULL DEFAULT 0);",
+	/* 10: resending to the households not reached (db/store_resend.c): a
+	 *    request waiting for its one-time code may be a resend ("GUI LAI
+	 *    <id>"), which needs pending_broadcasts rebuilt (SQLite cannot change
+	 *    migration 7's column CHECK in place; nothing references the table);
+	 *    and deliveries.resent_at, when the delivery was last put back in
+	 *    the queue by a resend (0: never), so `[sms] expire_h` counts from
+	 *    the resend and not from the notice's due time. */
+	"CREATE TABLE pending_broadcasts_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender_id INTEGER NOT NULL REFERENCES senders(id) ON DELETE CASCADE,"
+	"  code TEXT NOT NULL,"
+	"  targets TEXT NOT NULL,"
+	"  channels INTEGER NOT NULL,"
+	"  urgent INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  wrong INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  notice_id INTEGER REFERENCES notices(id),"
+	"  action TEXT NOT NULL DEFAULT 'broadcast' CHECK (action IN ('broadcast','cancel','resend')));"
+	"INSERT INTO pending_broadcasts_new(id, sender_id, code, targets, channels, urgent, text, created_at,"
+	"  expires_at, wrong, state, reason, notice_id, action)"
+	"  SELECT id, sender_id, code, targets, channels, urgent, text, created_at, expires_at, wrong, state,"
+	"  reason, notice_id, action FROM pending_broadcasts;"
+	"DROP TABLE pending_broadcasts;"
+	"ALTER TABLE pending_broadcasts_new RENAME TO pending_broadcasts;"
+	"CREATE INDEX pending_broadcasts_sender ON pending_broadcasts(sender_id, state);"
+	"ALTER TABLE deliveries ADD COLUMN resent_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 #endif

@@ -121,6 +121,40 @@ struct notice_reach {
 };
 STORE_CHECK int store_notice_reach(struct store *st, int64_t id, const char *groups, struct notice_reach *out);
 
+/* ---- resending to the households not reached (store_resend.c) ----
+ * The households of a notice that `loa report` lists as not reached (no
+ * delivery in a reached state) and with nothing still in progress get
+ * their final, unreached deliveries put back in the queue: failed,
+ * expired, cancelled (SMS) and unreached, failed, expired, cancelled
+ * (calls); `uncertain` SMS (and `sent` ones whose report never came) only
+ * with RESEND_UNCERTAIN, since the phone may well have them.  A household
+ * removed since, or opted out of a non-urgent notice, is left alone. */
+struct resend_stats {
+	int unreached;          /* households not reached, as `loa report` lists them */
+	int pending;            /* of them, some delivery still in progress: left alone */
+	int gone;               /* of them, removed or opted out since: left alone */
+	int households;         /* households whose deliveries go back in the queue */
+	int sms, sms_ucs2, sms_parts, voice; /* those deliveries; the SMS parts they need */
+	int uncertain;          /* uncertain SMS of those households held back (no RESEND_UNCERTAIN) */
+};
+#define RESEND_UNCERTAIN 1
+/* The counts a resend of notice `id` would have, writing nothing.
+ * `channel`: "sms", "voice" or NULL (every channel).  STORE_NOTFOUND: no
+ * such notice; STORE_CONFLICT: the notice is cancelled (never resent). */
+STORE_CHECK int store_resend_preview(struct store *st, int64_t id, const char *channel, int flags,
+				     struct resend_stats *out, int64_t now);
+/* Does it, in one transaction: each delivery back to `queued` with next_at
+ * = now, attempts 0 (the retry policy's full allowance again), last_error
+ * cleared (its earlier attempts keep their causes in the attempts table,
+ * and its `resent` event says what it was), resent_at = now (expire_h
+ * counts from here), an SMS's earlier parts superseded so a late status
+ * report cannot touch the new sending; a `resent` event per delivery and
+ * one `resend` event for the notice with the counts and `by` ("cli",
+ * "web:USER", "sms:+84...").  Nothing to resend: STORE_OK, nothing
+ * written, out->households == 0. */
+STORE_CHECK int store_resend(struct store *st, int64_t id, const char *channel, int flags, const char *by,
+			     struct resend_stats *out, int64_t now);
+
 /* ---- the event log (append-only) ---- */
 STORE_CHECK int store_event(struct store *st, const char *kind, int64_t notice_id, int64_t delivery_id,
 		int64_t household_id, const char *modem, const char *detail, int64_t now);

@@ -255,11 +255,12 @@ int store_call_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
 		" SELECT ?1, 'call_expired', d.notice_id, d.id, d.household_id,"
 		" CASE WHEN d.attempts = 0 THEN 'no modem could call' ELSE 'not called again within voice.expire_h' END"
 		" FROM deliveries d JOIN notices n ON n.id = d.notice_id"
-		" WHERE d.state = 'queued' AND d.channel = 'voice' AND n.due_at < ?1 - ?2",
+		" WHERE d.state = 'queued' AND d.channel = 'voice' AND n.due_at < ?1 - ?2 AND d.resent_at < ?1 - ?2",
 		"UPDATE deliveries SET state = 'unreached', updated_at = ?1,"
 		" last_error = CASE WHEN attempts = 0 THEN 'no modem could call'"
 		" ELSE 'not called again within voice.expire_h' END"
-		" WHERE state = 'queued' AND channel = 'voice' AND notice_id IN (SELECT id FROM notices WHERE due_at < ?1 - ?2)",
+		" WHERE state = 'queued' AND channel = 'voice' AND resent_at < ?1 - ?2"
+		" AND notice_id IN (SELECT id FROM notices WHERE due_at < ?1 - ?2)",
 	};
 	return store_tx_batch(st, sql, ARRAY_LEN(sql), now, max_age_s, 0, NULL, n, "expire calls");
 }

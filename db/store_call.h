@@ -61,7 +61,8 @@ STORE_CHECK int store_call_release(struct store *st, const struct call_job *j, c
  * transaction.  *n = deliveries failed. */
 STORE_CHECK int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n);
 /* See the header comment.  *n = deliveries recovered. */
-/* Queued calls of notices due before now - max_age_s (voice.expire_h)
+/* Queued calls of notices due (and, after a resend, put back) before
+ * now - max_age_s (voice.expire_h)
  * become `unreached`: "no modem could call" when never tried, so the
  * household is on the visit list instead of waiting for ever. */
 STORE_CHECK int store_call_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);

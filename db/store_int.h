@@ -8,6 +8,14 @@
 
 #define STORE_CACHE 32
 
+/* A delivery still in progress: on its way, or sent and within the wait
+ * for its status report.  ?9 = now - report wait (store_set_report_wait).
+ * The report and the resend share it, so "not reached and nothing in
+ * progress" means the same in both. */
+#define STORE_PENDING_SQL(d) \
+	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
+	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
+
 struct store {
 	sqlite3 *db;
 	char err[512];

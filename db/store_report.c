@@ -7,11 +7,7 @@
 
 #include <string.h>
 
-/* A delivery still in progress: on its way, or sent and within the wait
- * for its status report.  ?9 = now - report wait. */
-#define PENDING(d) \
-	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
-	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
+#define PENDING(d) STORE_PENDING_SQL(d)
 
 int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now)

@@ -465,7 +465,7 @@ int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
 		"INSERT INTO events(at, kind, notice_id, delivery_id, household_id, detail)"
 		" SELECT ?1, 'sms_expired', d.notice_id, d.id, d.household_id, 'not sent within sms.expire_h'"
 		" FROM deliveries d JOIN notices n ON n.id = d.notice_id"
-		" WHERE d.state = 'queued' AND d.channel = 'sms' AND n.due_at < ?2");
+		" WHERE d.state = 'queued' AND d.channel = 'sms' AND n.due_at < ?2 AND d.resent_at < ?2");
 	if (!s)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
@@ -474,7 +474,7 @@ int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n)
 		goto fail;
 	s = store_prep(st,
 		"UPDATE deliveries SET state = 'expired', updated_at = ?1, last_error = 'not sent within sms.expire_h'"
-		" WHERE state = 'queued' AND channel = 'sms' AND notice_id IN"
+		" WHERE state = 'queued' AND channel = 'sms' AND resent_at < ?2 AND notice_id IN"
 		" (SELECT id FROM notices WHERE due_at < ?2)");
 	if (!s)
 		goto fail;

@@ -10,6 +10,8 @@
  *   sending --permanent error--> failed
  *   sending --answer lost (timeout / port gone after Ctrl-Z / crash)--> uncertain
  *   queued --too old (sms.expire_h)--> expired
+ *   failed | expired | cancelled (| uncertain, when asked) --resend--> queued
+ *       (store_resend: attempts from 0 again, earlier parts superseded)
  * A multipart message with parts accepted is claimed only by the modem that
  * sent them (sms_pin): parts from two SIMs never join on a phone. 
  * A delivery in `uncertain` is never re-sent automatically. */
@@ -92,7 +94,8 @@ STORE_CHECK int store_sms_report(struct store *st, const char *modem, int mr, co
 /* Deliveries in `sent` whose last part went out at or after `since`. */
 STORE_CHECK int store_sms_awaiting_reports(struct store *st, int64_t since, int *n);
 
-/* queued deliveries of notices older than max_age_s -> expired. */
+/* queued deliveries of notices due more than max_age_s ago -> expired
+ * (a delivery put back by a resend counts from its resent_at instead). */
 STORE_CHECK int store_sms_expire(struct store *st, int64_t now, int64_t max_age_s, int *n);
 
 /* SMS parts handed to modems since `since` (NULL modem: all modems). */

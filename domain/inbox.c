@@ -11,7 +11,8 @@
  *     needs).  A reply over its allowance is not queued; the message's
  *     reason says so, and that is what `loa inbox` and the web inbox show;
  *   - `actions`: what a request waiting for its one-time code does once
- *     the right code comes (send a broadcast, cancel a notice).
+ *     the right code comes (send a broadcast, cancel a notice, resend one
+ *     to the households it has not reached).
  *
  * Wrong codes are counted twice: per request (shortcode.max_wrong drops
  * it) and per sender over every request (store_code_failure: after
@@ -302,11 +303,14 @@ static void confirmed_broadcast(struct ctx *c, const struct sender *s, struct pe
 
 /* ---- cancels ---- */
 
-/* May `s` cancel notice `id`?  It must exist, be active, and (a head
- * limited to groups) reach no household outside those groups.  Fills *n
- * (the caller clears it) and *r; on refusal decides and replies. */
-static int may_cancel(struct ctx *c, const struct sender *s, int64_t id, struct notice *n, struct notice_reach *r)
+/* May `s` cancel (or resend, `resending`) notice `id`?  It must exist, be
+ * active, and (a head limited to groups) reach no household outside those
+ * groups.  Fills *n (the caller clears it) and *r; on refusal decides and
+ * replies. */
+static int may_touch(struct ctx *c, const struct sender *s, int64_t id, int resending, struct notice *n,
+		     struct notice_reach *r)
 {
+	const char *en = resending ? "resend" : "cancel", *vi = resending ? "gui lai" : "huy";
 	memset(n, 0, sizeof *n);
 	if (store_notice_get(c->st, id, n) != STORE_OK) {
 		decide(c, "refused", "no notice %lld", (long long)id);
@@ -314,8 +318,9 @@ static int may_cancel(struct ctx *c, const struct sender *s, int64_t id, struct 
 		return -1;
 	}
 	if (!strcmp(n->state, "cancelled")) {
-		decide(c, "refused", "notice %lld is already cancelled", (long long)id);
-		reply(c, "TB %lld da bi huy truoc do.", (long long)id);
+		decide(c, "refused", "notice %lld is %s", (long long)id,
+		       resending ? "cancelled: it cannot be resent" : "already cancelled");
+		reply(c, "TB %lld da bi huy truoc do%s.", (long long)id, resending ? ": khong gui lai duoc" : "");
 		return -1;
 	}
 	if (store_notice_reach(c->st, id, s->groups, r) != STORE_OK) {
@@ -323,9 +328,9 @@ static int may_cancel(struct ctx *c, const struct sender *s, int64_t id, struct 
 		return -1;
 	}
 	if (r->outside > 0) {
-		decide(c, "refused", "%s may not cancel notice %lld: it reaches %d household%s outside their groups (%s)",
-		       s->name, (long long)id, r->outside, r->outside == 1 ? "" : "s", s->groups);
-		reply(c, "Khong duoc huy TB %lld: TB nay gui ca %d ho ngoai nhom cua ban (%.60s).", (long long)id,
+		decide(c, "refused", "%s may not %s notice %lld: it reaches %d household%s outside their groups (%s)",
+		       s->name, en, (long long)id, r->outside, r->outside == 1 ? "" : "s", s->groups);
+		reply(c, "Khong duoc %s TB %lld: TB nay gui ca %d ho ngoai nhom cua ban (%.60s).", vi, (long long)id,
 		      r->outside, s->groups);
 		return -1;
 	}
@@ -353,7 +358,7 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 {
 	struct notice n;
 	struct notice_reach r;
-	if (may_cancel(c, s, id, &n, &r) != 0) {
+	if (may_touch(c, s, id, 0, &n, &r) != 0) {
 		store_notice_clear(&n);
 		return;
 	}
@@ -386,13 +391,109 @@ static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pendi
 	struct notice n;
 	struct notice_reach r;
 	/* checked again: the notice may have been cancelled meanwhile */
-	int rc = may_cancel(c, s, p->notice_id, &n, &r);
+	int rc = may_touch(c, s, p->notice_id, 0, &n, &r);
 	store_notice_clear(&n);
 	if (rc != 0) {
 		db(c, store_pending_update(c->st, p->id, "dropped", p->wrong, c->res->reason, 0));
 		return;
 	}
 	cancel_now(c, p->notice_id, p->id);
+}
+
+/* ---- resends ---- */
+
+/* May `s` resend notice `id` to the households it has not reached?  As for
+ * a cancel: it must exist and be active, and a head limited to groups may
+ * touch only notices that reach no household outside them; and there must
+ * be someone to resend to.  Fills *n (the caller clears it) and *rs; on
+ * refusal decides and replies. */
+static int may_resend(struct ctx *c, const struct sender *s, int64_t id, struct notice *n, struct resend_stats *rs)
+{
+	struct notice_reach r;
+	memset(rs, 0, sizeof *rs);
+	if (may_touch(c, s, id, 1, n, &r) != 0)
+		return -1;
+	if (store_resend_preview(c->st, id, NULL, 0, rs, c->now) != STORE_OK) {
+		decide(c, "refused", "database: %s", store_errmsg(c->st));
+		return -1;
+	}
+	if (rs->households == 0) {
+		decide(c, "refused", "notice %lld: nobody to resend to (%d not reached, %d in progress, %d uncertain)",
+		       (long long)id, rs->unreached, rs->pending, rs->uncertain);
+		reply(c, "TB %lld: khong co ho nao can gui lai (%d ho chua nhan, %d dang gui, %d chua chac).",
+		      (long long)id, rs->unreached, rs->pending, rs->uncertain);
+		return -1;
+	}
+	return 0;
+}
+
+static void resend_now(struct ctx *c, int64_t id, int64_t pending_id)
+{
+	struct resend_stats rs;
+	char by[40];
+	snprintf(by, sizeof by, "sms:%s", c->from);
+	if (store_resend(c->st, id, NULL, 0, by, &rs, clock_wall_s()) != STORE_OK) {
+		decide(c, "refused", "could not resend notice %lld: %s", (long long)id, store_errmsg(c->st));
+		reply(c, "Loi: khong gui lai duoc TB %lld. Bao ky thuat vien.", (long long)id);
+		return;
+	}
+	if (pending_id)
+		db(c, store_pending_update(c->st, pending_id, "done", 0, "notice resent", 0));
+	c->res->notice_id = id;
+	decide(c, "accepted", "notice %lld resent to %d households: %d sms, %d voice", (long long)id, rs.households,
+	       rs.sms, rs.voice);
+	reply(c, "Da gui lai TB %lld toi %d ho: %d SMS, %d cuoc goi. Xem ket qua: BC %lld", (long long)id,
+	      rs.households, rs.sms, rs.voice, (long long)id);
+}
+
+static void resend(struct ctx *c, const struct sender *s, int64_t id)
+{
+	struct notice n;
+	struct resend_stats rs;
+	if (may_resend(c, s, id, &n, &rs) != 0) {
+		store_notice_clear(&n);
+		return;
+	}
+	if (!s->confirm) {
+		store_notice_clear(&n);
+		resend_now(c, id, 0);
+		return;
+	}
+	struct pending p = { .sender_id = s->id, .notice_id = id, .targets = n.targets, .text = n.text,
+			     .channels = n.channels, .urgent = n.urgent, .created_at = c->now,
+			     .expires_at = c->now + c->cfg->confirm_s };
+	snprintf(p.action, sizeof p.action, "resend");
+	make_code(p.code);
+	char head[64], held[48] = "";
+	text_head(n.text, head, sizeof head);
+	int rc = store_pending_add(c->st, &p, NULL);
+	store_notice_clear(&n);
+	if (rc != STORE_OK) {
+		decide(c, "refused", "database: %s", store_errmsg(c->st));
+		return;
+	}
+	if (rs.uncertain)
+		snprintf(held, sizeof held, " (%d tin chua chac: khong gui lai)", rs.uncertain);
+	decide(c, "pending", "resend of notice %lld to %d households awaits the one-time code", (long long)id,
+	       rs.households);
+	reply(c, "Gui lai TB %lld \"%s\" toi %d ho chua nhan: %d SMS, %d cuoc goi%s. Gui: tra loi XN %s trong %d phut.",
+	      (long long)id, head, rs.households, rs.sms, rs.voice, held, p.code, c->cfg->confirm_s / 60);
+}
+
+static void confirmed_resend(struct ctx *c, const struct sender *s, struct pending *p, int override)
+{
+	(void)override;
+	struct notice n;
+	struct resend_stats rs;
+	/* checked again: the notice may have been cancelled, or the
+	 * households reached, meanwhile */
+	int rc = may_resend(c, s, p->notice_id, &n, &rs);
+	store_notice_clear(&n);
+	if (rc != 0) {
+		db(c, store_pending_update(c->st, p->id, "dropped", p->wrong, c->res->reason, 0));
+		return;
+	}
+	resend_now(c, p->notice_id, p->id);
 }
 
 /* ---- the one-time code ---- */
@@ -404,6 +505,7 @@ static const struct action {
 } actions[] = {
 	{ "broadcast", "TB", confirmed_broadcast },
 	{ "cancel", "HUY", confirmed_cancel },
+	{ "resend", "GUI LAI", confirmed_resend },
 };
 
 static const struct action *action_of(const struct pending *p)
@@ -523,6 +625,11 @@ static void run_cancel(struct ctx *c, const struct sender *s, const struct sc_cm
 	cancel(c, s, cmd->id);
 }
 
+static void run_resend(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
+{
+	resend(c, s, cmd->id);
+}
+
 /* Not a command: a keyword whose arguments do not fit is shown how to
  * write it ("HUY -1" is never notice 1); anything else gets the hint. */
 static void run_none(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
@@ -554,6 +661,7 @@ static const struct command {
 	[SC_OPTOUT] = { R_GENERAL, 1, 0, run_none }, /* a sender who is not a household */
 	[SC_OPTIN] = { R_GENERAL, 1, 0, run_none },
 	[SC_ACK] = { R_GENERAL, 1, 0, run_none },
+	[SC_RESEND] = { R_COMMAND, 1, 1, run_resend },
 };
 
 static void from_sender(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)

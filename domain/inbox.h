@@ -10,6 +10,8 @@
  *     answers a one-time code (unless that sender is --no-confirm), so a
  *     forged sender number sends and cancels nothing; a head limited to
  *     groups cancels only notices that reach no household outside them;
+ *     the same code and the same rule guard "GUI LAI <id>" (resend to the
+ *     households a notice has not reached);
  *   - wrong codes are counted per sender across its requests: after
  *     shortcode.lock_wrong within lock_window_s the sender is locked out of
  *     every command that issues or takes a code until the office runs

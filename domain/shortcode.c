@@ -28,18 +28,21 @@ static const struct verb {
 	{ "DANGKY", SC_OPTIN, 0, 0 },            { "START", SC_OPTIN, 0, 0 },
 	{ "OK", SC_ACK, 0, 0 },                  { "DANHAN", SC_ACK, 0, 0 },
 	{ "DABIET", SC_ACK, 0, 0 },              { "1", SC_ACK, 0, 0 },
+	/* two words, matched before "GUI <code>": "GUI LAI 12" is a resend,
+	 * "GUI 123456" stays the budget override */
+	{ "GUILAI", SC_RESEND, 0, 0 },
 };
 
 const char *sc_help_text(void)
 {
 	return "Loa: TB <nhom|TATCA> <noi dung>; TBTN=chi SMS; TBGOI=chi goi; KHAN=khan cap; "
-	       "MAU <ma> <nhom>; HUY <so TB>; BC [so TB]; XN <ma>; GUI <ma>; TROGIUP";
+	       "MAU <ma> <nhom>; HUY|GUI LAI <so TB>; BC [so TB]; XN <ma>; GUI <ma>; TROGIUP";
 }
 
 const char *sc_verb_name(enum sc_verb v)
 {
 	static const char *const names[] = { "none", "broadcast", "template", "cancel", "summary", "help",
-					     "confirm", "override", "optout", "optin", "ack" };
+					     "confirm", "override", "optout", "optin", "ack", "resend" };
 	return (unsigned)v < ARRAY_LEN(names) ? names[v] : "?";
 }
 
@@ -57,6 +60,7 @@ const char *sc_usage(enum sc_verb v)
 		[SC_OPTOUT] = "TUCHOI",
 		[SC_OPTIN] = "DANGKY",
 		[SC_ACK] = "OK",
+		[SC_RESEND] = "GUI LAI <so TB>, vi du GUI LAI 12",
 	};
 	return (unsigned)v < ARRAY_LEN(usage) && usage[v] ? usage[v] : usage[SC_NONE];
 }
@@ -224,6 +228,7 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 		break;
 	}
 	case SC_CANCEL:
+	case SC_RESEND:
 	case SC_SUMMARY: {
 		if (rest == 0 && v->verb == SC_SUMMARY)
 			break; /* latest notice */

@@ -29,6 +29,7 @@ enum sc_verb {
 	SC_OPTOUT,     /* TUCHOI, STOP (households) */
 	SC_OPTIN,      /* DANGKY, START (households) */
 	SC_ACK,        /* OK, DA NHAN, 1 (households) */
+	SC_RESEND,     /* GUI LAI <notice id>: resend to those not reached */
 };
 
 struct sc_cmd {

@@ -1,6 +1,7 @@
 /* web_notice — the notice pages (see web_page_int.h): the list with
  * progress per channel, one notice (its delivery log and progress chart),
- * cancelling one, and their CSV exports. */
+ * cancelling one, resending it to the households not reached, and their
+ * CSV exports. */
 #include "web/web_page_int.h"
 
 #include "base/clock.h"
@@ -300,6 +301,12 @@ void web_notice_page(struct web_page *p)
 		web_html_out(b, "<p class=\"ok\">Đã hủy thông báo %lld: %ld lượt gửi đang chờ đã dừng; "
 				"lượt đang gửi dở sẽ xong và được ghi lại.</p>",
 			     (long long)id, ncancel);
+	const char *resent = web_req_form_get(&p->rq->query, "resent");
+	long nresent;
+	if (resent && util_parse_long(resent, 0, 1000000000L, &nresent) == 0)
+		web_html_out(b, "<p class=\"ok\">Đã gửi lại thông báo %lld cho %ld hộ chưa nhận; "
+				"các lượt gửi mới đang chờ.</p>",
+			     (long long)id, nresent);
 	notice_header(p, &n);
 	web_html_out(b,
 		     "<p class=\"links noprint\"><a href=\"/unreached?id=%lld\">Hộ chưa nhận (đi đến tận nhà)</a>"
@@ -320,6 +327,17 @@ void web_notice_page(struct web_page *p)
 		web_html_out(b, "<button class=\"btn danger\" type=\"submit\">Hủy thông báo…</button> "
 				"<span class=\"muted\">%d lượt gửi đang chờ</span></form>",
 			     w.queued);
+	}
+	struct resend_stats rs;
+	if (rc == STORE_OK && strcmp(n.state, "cancelled") != 0 &&
+	    (rc = store_resend_preview(p->st, id, NULL, 0, &rs, clock_wall_s())) == STORE_OK && rs.households) {
+		web_html_out(b, "<form method=\"post\" action=\"/notice/resend\" class=\"noprint\">"
+				"<input type=\"hidden\" name=\"id\" value=\"%lld\">",
+			     (long long)id);
+		web_html_csrf(b, p->csrf);
+		web_html_out(b, "<button class=\"btn\" type=\"submit\">Gửi lại cho hộ chưa nhận…</button> "
+				"<span class=\"muted\">%d hộ</span></form>",
+			     rs.households);
 	}
 	if (rc == STORE_OK) {
 		sbuf_add(b, "<h2>Tiến độ</h2><div class=\"wrap\"><table><tr><th>Kênh</th><th>Đã tới</th></tr><tr><td>SMS</td>");
@@ -410,6 +428,85 @@ void web_notice_cancel(struct web_page *p)
 	      p->rq->addr ? p->rq->addr : "?", k);
 	char to[80];
 	snprintf(to, sizeof to, "/notice?id=%lld&cancelled=%d", (long long)id, k);
+	web_page_redirect(p->rep, to);
+}
+
+/* Resending to the households not reached: like cancelling, the notice
+ * page's button posts here without confirm and gets the preview (who, how
+ * many SMS parts and calls, who is left out and why); its button posts
+ * again with confirm=1.  Uncertain SMS are left out here: resending them
+ * is a decision for the command line (`--uncertain`). */
+void web_notice_resend(struct web_page *p)
+{
+	int64_t id;
+	if (web_req_id(web_req_form_get(&p->rq->form, "id"), &id) != 0) {
+		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
+		return;
+	}
+	struct notice n;
+	if (web_page_get_notice_id(p, id, &n) != 0)
+		return;
+	char back[64];
+	snprintf(back, sizeof back, "/notice?id=%lld", (long long)id);
+	if (strcmp(n.state, "cancelled") == 0) {
+		store_notice_clear(&n);
+		web_page_redirect(p->rep, back);
+		return;
+	}
+	struct resend_stats rs;
+	if (!web_req_form_get(&p->rq->form, "confirm")) {
+		if (store_resend_preview(p->st, id, NULL, 0, &rs, clock_wall_s()) != STORE_OK) {
+			store_notice_clear(&n);
+			web_page_db_error(p);
+			return;
+		}
+		struct sbuf *b = p->b;
+		char title[64];
+		snprintf(title, sizeof title, "Gửi lại thông báo %lld", (long long)id);
+		web_html_head(b, title, p->user, p->csrf);
+		web_html_out(b, "<h1>Gửi lại thông báo %lld cho hộ chưa nhận?</h1><pre>%s</pre>", (long long)id, n.text);
+		store_notice_clear(&n);
+		web_html_out(b, "<p>%d hộ chưa nhận.</p>", rs.unreached);
+		if (rs.households)
+			web_html_out(b,
+				     "<p><b>%d</b> hộ sẽ được gửi lại: %d tin SMS (%d phần, khoảng %ld đ), %d cuộc gọi. "
+				     "Đây là lượt gửi mới của cùng thông báo; số lần thử tính lại từ đầu.</p>",
+				     rs.households, rs.sms, rs.sms_parts,
+				     (long)rs.sms_parts * p->app->cfg.notice.sms_part_cost, rs.voice);
+		if (rs.pending)
+			web_html_out(b, "<p>%d hộ đang được gửi hoặc chờ gửi: không gửi lại.</p>", rs.pending);
+		if (rs.uncertain)
+			web_html_out(b, "<p>%d tin SMS chưa chắc chắn (điện thoại có thể đã nhận): không gửi lại ở đây.</p>",
+				     rs.uncertain);
+		if (rs.gone)
+			web_html_out(b, "<p>%d hộ đã bị xóa hoặc đã từ chối nhận thông báo thường: không gửi lại.</p>",
+				     rs.gone);
+		if (!rs.households) {
+			web_html_out(b, "<p>Không có hộ nào cần gửi lại.</p><p><a href=\"%s\">Quay lại</a></p>", back);
+			web_html_foot(b);
+			return;
+		}
+		web_html_out(b, "<form method=\"post\" action=\"/notice/resend\"><input type=\"hidden\" name=\"id\" "
+				"value=\"%lld\"><input type=\"hidden\" name=\"confirm\" value=\"1\">",
+			     (long long)id);
+		web_html_csrf(b, p->csrf);
+		web_html_out(b, "<p><button class=\"btn\" type=\"submit\">Xác nhận gửi lại</button></p></form>"
+				"<p><a href=\"%s\">Không gửi, quay lại</a></p>",
+			     back);
+		web_html_foot(b);
+		return;
+	}
+	store_notice_clear(&n);
+	char by[96];
+	snprintf(by, sizeof by, "web:%s", p->user);
+	if (store_resend(p->st, id, NULL, 0, by, &rs, clock_wall_s()) != STORE_OK) {
+		web_page_db_error(p);
+		return;
+	}
+	LOG_I("web", "notice %lld resent by %s from %s: %d households, %d sms, %d voice", (long long)id, p->user,
+	      p->rq->addr ? p->rq->addr : "?", rs.households, rs.sms, rs.voice);
+	char to[80];
+	snprintf(to, sizeof to, "/notice?id=%lld&resent=%d", (long long)id, rs.households);
 	web_page_redirect(p->rep, to);
 }
 

@@ -278,6 +278,7 @@ static const struct route {
 	{ "/notice", M_GET, 1, web_notice_page },
 	{ "/notice.csv", M_GET, 1, web_notice_csv },
 	{ "/notice/cancel", M_POST, 1, web_notice_cancel },
+	{ "/notice/resend", M_POST, 1, web_notice_resend },
 	{ "/unreached", M_GET, 1, web_report_unreached },
 	{ "/household", M_GET, 1, web_report_household },
 	{ "/household.csv", M_GET, 1, web_report_household_csv },

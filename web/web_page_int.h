@@ -70,6 +70,7 @@ void web_notice_list_csv(struct web_page *p);   /* GET /notices.csv */
 void web_notice_page(struct web_page *p);       /* GET /notice?id= */
 void web_notice_csv(struct web_page *p);        /* GET /notice.csv?id= */
 void web_notice_cancel(struct web_page *p);     /* POST /notice/cancel */
+void web_notice_resend(struct web_page *p);     /* POST /notice/resend */
 
 /* ---- web_draft.c ---- */
 void web_draft_form(struct web_page *p);        /* GET, POST /new */

@@ -69,6 +69,33 @@ static void test_states_sql_matches_table(void **state)
 	assert_false(channel_state_known("voice", "delivered"));
 }
 
+/* The states a resend puts back: every final, unreached state of some
+ * channel except `uncertain`, and nothing else. */
+static void test_resend_sql_matches_table(void **state)
+{
+	(void)state;
+	int n = 0;
+	const char *seen[32];
+	for (const struct channel *c = channel_table; c->id; c++)
+		for (const char *const *s = c->final; *s; s++) {
+			if (channel_state_reached(*s) || !strcmp(*s, "uncertain"))
+				continue;
+			char quoted[40];
+			snprintf(quoted, sizeof quoted, "'%s'", *s);
+			assert_non_null(strstr(CHANNEL_RESEND_SQL, quoted));
+			int dup = 0;
+			for (int i = 0; i < n; i++)
+				dup |= !strcmp(seen[i], *s);
+			if (!dup)
+				seen[n++] = *s;
+		}
+	int quotes = 0;
+	for (const char *p = CHANNEL_RESEND_SQL; *p; p++)
+		quotes += *p == '\'';
+	assert_int_equal(quotes, 2 * n);
+	assert_null(strstr(CHANNEL_RESEND_SQL, "'uncertain'"));
+}
+
 static void test_labels_and_states(void **state)
 {
 	(void)state;
@@ -97,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_reached_sql_matches_table),
 		cmocka_unit_test(test_labels_and_states),
 		cmocka_unit_test(test_states_sql_matches_table),
+		cmocka_unit_test(test_resend_sql_matches_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -516,6 +516,113 @@ static void test_attack_cancel_number_junk(void **state)
 	assert_string_equal(notice_state(id), "cancelled");
 }
 
+/* Every SMS of notice `id` claimed and ended: the first `uncertain` of
+ * them uncertain, the rest failed. */
+static void settle(int64_t id, int uncertain)
+{
+	struct sms_job j;
+	while (store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &j) == STORE_OK) {
+		assert_int_equal(j.notice_id, id);
+		if (uncertain-- > 0)
+			assert_int_equal(store_sms_uncertain(st, &j, "m1", "no answer", clock_wall_s()), STORE_OK);
+		else
+			assert_int_equal(store_sms_fail(st, &j, "m1", "+CMS ERROR 21", clock_wall_s()), STORE_OK);
+		store_sms_job_clear(&j);
+	}
+}
+
+/* "GUI LAI <id>": a preview and a one-time code to the registered number,
+ * the resend only on the right code, nothing to resend once they are
+ * queued again; "GUI <code>" is still the budget override. */
+static void test_resend_with_code(void **state)
+{
+	(void)state;
+	int64_t id = office_notice("Họp thôn", "all", 0);
+	settle(id, 0);
+	assert_int_equal(queued_of(id), 0);
+	sms(HEAD, "Gửi lại 1");
+	assert_string_equal(res.decision, "pending");
+	assert_non_null(strstr(res.reason, "resend of notice 1 to 3 households awaits the one-time code"));
+	assert_non_null(strstr(reply_text(), "Gui lai TB 1 \"Hop thon\" toi 3 ho chua nhan: 3 SMS, 0 cuoc goi. Gui: tra loi XN"));
+	assert_string_equal(last_to, HEAD);
+	assert_int_equal(queued_of(id), 0);
+	char code[8], msg[16];
+	code_from_reply("XN", code);
+	sms(HEAD, "XN 000000"); /* a forger's guess */
+	assert_string_equal(res.decision, "refused");
+	sms(STRANGER, code);
+	assert_int_equal(queued_of(id), 0);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
+	assert_string_equal(res.decision, "accepted");
+	assert_int_equal(res.notice_id, id);
+	assert_int_equal(queued_of(id), 3);
+	assert_non_null(strstr(reply_text(), "Da gui lai TB 1 toi 3 ho: 3 SMS, 0 cuoc goi"));
+	assert_int_equal(notices(), 1); /* the same notice, no new one */
+	/* in progress now: nothing to resend */
+	sms(HEAD, "GUI LAI 1");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(reply_text(), "TB 1: khong co ho nao can gui lai (3 ho chua nhan, 3 dang gui, 0 chua chac)"));
+	/* "GUI 123456" is the budget override, not a resend of notice 123456 */
+	sms(HEAD, "GUI 123456");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "no request awaiting a code"));
+	/* a code that expired says which command to send again */
+	settle(id, 1);
+	sms(HEAD, "GUI LAI 1");
+	assert_string_equal(res.decision, "pending");
+	assert_non_null(strstr(reply_text(), "toi 2 ho chua nhan: 2 SMS, 0 cuoc goi (1 tin chua chac: khong gui lai)"));
+	code_from_reply("XN", code);
+	clock_advance((int64_t)(cfg.sc_confirm_s + 1) * 1000);
+	snprintf(msg, sizeof msg, "XN %s", code);
+	sms(HEAD, msg);
+	assert_non_null(strstr(reply_text(), "Gui lai lenh GUI LAI"));
+	assert_int_equal(queued_of(id), 0);
+}
+
+/* A forged or out-of-bounds resend does nothing: a head limited to a
+ * hamlet may not resend a notice that reaches others, an officer may not
+ * resend, a cancelled notice is never resent (even when the code comes
+ * after the office cancelled it), and "GUI LAI -1" is not notice 1. */
+static void test_resend_refused(void **state)
+{
+	(void)state;
+	int64_t all = office_notice("Bão số 6", "all", 1);
+	settle(all, 0);
+	add_sender("+84912000009", "head", "tay", 0);
+	sms("+84912000009", "GUI LAI 1");
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "may not resend notice 1: it reaches 2 households outside their groups"));
+	assert_non_null(strstr(reply_text(), "Khong duoc gui lai TB 1: TB nay gui ca 2 ho ngoai nhom cua ban (tay)"));
+	assert_int_equal(queued_of(all), 0);
+	sms(OFFICER, "GUI LAI 1");
+	assert_string_equal(res.decision, "refused");
+	assert_int_equal(queued_of(all), 0);
+	sms("+84912000009", "GUI LAI -1");
+	assert_string_equal(res.decision, "refused");
+	assert_string_equal(reply_text(), "Sai cu phap. Dung: GUI LAI <so TB>, vi du GUI LAI 12");
+	/* its own hamlet's notice: at once (no-confirm) */
+	int64_t tay = office_notice("Họp xóm tây", "tay", 0);
+	settle(tay, 0);
+	sms("+84912000009", "GUI LAI 2");
+	assert_string_equal(res.decision, "accepted");
+	assert_int_equal(queued_of(tay), 1);
+	/* the office cancels while the head's code is on its way */
+	sms(HEAD, "GUI LAI 1");
+	assert_string_equal(res.decision, "pending");
+	char code[8];
+	code_from_reply("XN", code);
+	int n;
+	assert_int_equal(store_notice_cancel(st, all, "cli", &n, clock_wall_s()), STORE_OK);
+	sms(HEAD, code);
+	assert_string_equal(res.decision, "refused");
+	assert_non_null(strstr(res.reason, "cancelled: it cannot be resent"));
+	assert_non_null(strstr(reply_text(), "TB 1 da bi huy truoc do: khong gui lai duoc."));
+	assert_int_equal(queued_of(all), 0);
+	sms(HEAD, "GUI LAI 99");
+	assert_non_null(strstr(reply_text(), "Khong co thong bao 99."));
+}
+
 static int locked(void)
 {
 	struct sender s;
@@ -775,6 +882,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_code_guessing_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attack_reply_quota, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attack_forged_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_with_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,13 @@ static const struct tc cases[] = {
 	{ "xác nhận 482913", SC_CONFIRM, 0, 0, "", "482913", 0, NULL },
 	{ " 482913 ", SC_CONFIRM, 0, 0, "", "482913", 0, NULL },
 	{ "GỬI 482913", SC_OVERRIDE, 0, 0, "", "482913", 0, NULL },
+	{ "gui 004211", SC_OVERRIDE, 0, 0, "", "004211", 0, NULL },
+	/* "GUI LAI <id>" is a resend; "GUI <code>" stays the budget override */
+	{ "GUI LAI 12", SC_RESEND, 0, 0, "", "", 12, NULL },
+	{ "Gửi lại 12", SC_RESEND, 0, 0, "", "", 12, NULL },
+	{ "gui lai: 3", SC_RESEND, 0, 0, "", "", 3, NULL },
+	{ "GUILAI 7", SC_RESEND, 0, 0, "", "", 7, NULL },
+	{ "GUI LAI 123456", SC_RESEND, 0, 0, "", "", 123456, NULL },
 	{ "TỪ CHỐI", SC_OPTOUT, 0, 0, "", "", 0, NULL },
 	{ "tuchoi", SC_OPTOUT, 0, 0, "", "", 0, NULL },
 	{ "STOP", SC_OPTOUT, 0, 0, "", "", 0, NULL },
@@ -87,6 +94,13 @@ static const struct tc cases[] = {
 	{ "123", SC_NONE, 0, 0, "", "", 0, NULL },
 	{ "2", SC_NONE, 0, 0, "", "", 0, NULL },
 	{ "TBX tatca Họp", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI LAI", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI LAI -1", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI LAI 1x", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI LAI 0", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI LAI 12 13", SC_NONE, 0, 0, "", "", 0, NULL },
+	{ "GUI 12", SC_NONE, 0, 0, "", "", 0, NULL },         /* too short for a code, not a resend */
+	{ "GUI LAI12", SC_NONE, 0, 0, "", "", 0, NULL },
 };
 
 static void test_grammar(void **state)
@@ -122,7 +136,8 @@ static void test_near(void **state)
 		enum sc_verb near;
 	} t[] = {
 		{ "HUY -1", SC_CANCEL }, { "Hủy 1x", SC_CANCEL }, { "BC +3", SC_SUMMARY }, { "XN 12", SC_CONFIRM },
-		{ "TB tatca", SC_BROADCAST }, { "Xin chào", SC_NONE }, { "", SC_NONE }, { "HUY 1", SC_NONE },
+		{ "TB tatca", SC_BROADCAST }, { "GUI LAI -1", SC_RESEND }, { "Gửi lại", SC_RESEND },
+		{ "GUI 12", SC_OVERRIDE }, { "Xin chào", SC_NONE }, { "", SC_NONE }, { "HUY 1", SC_NONE },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct sc_cmd cmd;

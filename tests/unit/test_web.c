@@ -1069,6 +1069,77 @@ static void test_health_banner(void **state)
 	assert_int_equal(crashed, 1);
 }
 
+/* Resend to the households not reached: the button shows how many, CSRF
+ * and POST only, a preview step that writes nothing, then the resend as
+ * web:USER; escaped text; nothing left to resend afterwards. */
+static void test_resend(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_household("Lê Thị Cúc", "+84905123456", "dong-tien", CH_SMS, &hid);
+	add_household("Trần Văn Dũng", "+84987654321", "tay-son", CH_SMS, &hid);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1], body[256];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	struct web_reply rep;
+	snprintf(body, sizeof body, "csrf=%s&text=H%%E1%%BB%%8Dp+%%3Cx%%C3%%B3m%%3E&to=all&sms=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	/* nothing final yet: no button */
+	get_expect("/notice?id=1", cookie, 200, "<h1>Thông báo 1</h1>", "action=\"/notice/resend\"");
+	/* two fail, the third is sent and waits for its report */
+	for (int i = 0; i < 3; i++) {
+		struct sms_job job;
+		memset(&job, 0, sizeof job);
+		assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &job), STORE_OK);
+		if (i < 2)
+			assert_int_equal(store_sms_fail(st, &job, "m1", "+CMS ERROR 21", clock_wall_s()), STORE_OK);
+		else
+			assert_int_equal(store_sms_sent(st, &job, "m1", clock_wall_s()), STORE_OK);
+		store_sms_job_clear(&job);
+	}
+	get_expect("/notice?id=1", cookie, 200, "action=\"/notice/resend\"", NULL);
+	get_expect("/notice?id=1", cookie, 200, "Gửi lại cho hộ chưa nhận…</button> <span class=\"muted\">2 hộ</span>",
+		   NULL);
+	/* no CSRF, or a GET: refused, nothing changes */
+	request("POST", "/notice/resend", "id=1&confirm=1", cookie, &rep);
+	assert_int_equal(rep.status, 403);
+	web_page_reply_free(&rep);
+	request("GET", "/notice/resend?id=1&confirm=1", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 405);
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "failed"), 2);
+	/* the preview */
+	post_expect("/notice/resend", cookie, csrf, "id=1", 200, "<b>2</b> hộ sẽ được gửi lại: 2 tin SMS", NULL);
+	post_expect("/notice/resend", cookie, csrf, "id=1", 200, "<pre>Họp &lt;xóm&gt;</pre>", "<xóm>");
+	post_expect("/notice/resend", cookie, csrf, "id=1", 200, "1 hộ đang được gửi hoặc chờ gửi: không gửi lại", NULL);
+	post_expect("/notice/resend", cookie, csrf, "id=1", 200, "name=\"confirm\" value=\"1\"", NULL);
+	post_expect("/notice/resend", cookie, csrf, "id=x&confirm=1", 400, "id", NULL);
+	post_expect("/notice/resend", cookie, csrf, "id=99&confirm=1", 404, "Không có thông báo", NULL);
+	assert_int_equal(count_state(1, "failed"), 2);
+	assert_int_equal(count_state(1, "queued"), 0);
+	/* confirmed */
+	snprintf(body, sizeof body, "csrf=%s&id=1&confirm=1", csrf);
+	request("POST", "/notice/resend", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/notice?id=1&resent=2");
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "queued"), 2);
+	assert_int_equal(count_state(1, "failed"), 0);
+	get_expect("/notice?id=1&resent=2", cookie, 200, "Đã gửi lại thông báo 1 cho 2 hộ chưa nhận",
+		   "action=\"/notice/resend\"");
+	/* nothing more to resend */
+	post_expect("/notice/resend", cookie, csrf, "id=1", 200, "Không có hộ nào cần gửi lại", "Xác nhận gửi lại");
+	request("POST", "/notice/resend", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/notice?id=1&resent=0");
+	web_page_reply_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1087,6 +1158,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inbox, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_cancel, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_health_banner, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_resend, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

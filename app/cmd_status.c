@@ -86,7 +86,8 @@ static int modem_row(const struct modem_health *m, void *arg)
 		json_str(paused ? m->pause_reason : "");
 		printf(",\"last_error\":");
 		json_str(m->last_error);
-		printf(",\"error_since\":%lld,\"updated_at\":%lld}", (long long)m->error_since, (long long)m->updated_at);
+		printf(",\"error_since\":%lld,\"updated_at\":%lld,\"sms_parts_today\":%d,\"calls_today\":%d}",
+		       (long long)m->error_since, (long long)m->updated_at, m->sms_parts, m->calls);
 		c->first = 0;
 		return 0;
 	}
@@ -103,6 +104,8 @@ static int modem_row(const struct modem_health *m, void *arg)
 		when(m->balance_at, t1, sizeof t1);
 		cli_line("  balance %lld d (%s)", (long long)m->balance, t1);
 	}
+	cli_line("  today: %d SMS part%s sent, %d call%s", m->sms_parts, m->sms_parts == 1 ? "" : "s", m->calls,
+		 m->calls == 1 ? "" : "s");
 	if (m->last_error[0] && (!ok || m->error_since)) {
 		char t2[32];
 		when(m->error_since, t2, sizeof t2);
@@ -179,7 +182,8 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		when(c.now, t1, sizeof t1);
 		cli_line("clock: %s%s", t1, clock_ok ? "" : " (WRONG: before this program was built; set the time)");
 	}
-	if (store_modem_each(st, modem_row, &c) != STORE_OK)
+	int64_t midnight = c.now - (int64_t)clock_local_minutes_of_day(c.now) * 60 - c.now % 60;
+	if (store_modem_each(st, midnight, modem_row, &c) != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	if (c.json) {
 		printf("],\"queue\":{\"sms_queued\":%d,\"sms_sending\":%d,\"sms_awaiting_report\":%d,"

@@ -110,13 +110,19 @@ int store_modem_balance(struct store *st, const char *name, int64_t balance, con
 	return store_step_done(st, s, "modem balance");
 }
 
-int store_modem_each(struct store *st, int (*cb)(const struct modem_health *m, void *arg), void *arg)
+int store_modem_each(struct store *st, int64_t since, int (*cb)(const struct modem_health *m, void *arg),
+		     void *arg)
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT name, state, operator, last_error, pause_reason, balance_text, updated_at, error_since,"
-		" paused_until, balance, balance_at, registered, signal FROM modem_status ORDER BY name");
+		" paused_until, balance, balance_at, registered, signal,"
+		" (SELECT count(*) FROM sms_refs r WHERE r.modem = m.name AND r.sent_at >= ?1),"
+		" (SELECT count(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+		"   WHERE a.modem = m.name AND a.started_at >= ?1 AND d.channel = 'voice')"
+		" FROM modem_status m ORDER BY name");
 	if (!s)
 		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, since);
 	int rc = STORE_OK, step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct modem_health m = {
@@ -126,7 +132,8 @@ int store_modem_each(struct store *st, int (*cb)(const struct modem_health *m, v
 			.updated_at = sqlite3_column_int64(s, 6), .error_since = sqlite3_column_int64(s, 7),
 			.paused_until = sqlite3_column_int64(s, 8), .balance = sqlite3_column_int64(s, 9),
 			.balance_at = sqlite3_column_int64(s, 10), .registered = sqlite3_column_int(s, 11),
-			.signal = sqlite3_column_int(s, 12),
+			.signal = sqlite3_column_int(s, 12), .sms_parts = sqlite3_column_int(s, 13),
+			.calls = sqlite3_column_int(s, 14),
 		};
 		if ((rc = cb(&m, arg)) != 0)
 			break;

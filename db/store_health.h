@@ -34,9 +34,12 @@ struct modem_health {
 	const char *name, *state, *operator_name, *last_error, *pause_reason, *balance_text;
 	int64_t updated_at, error_since, paused_until, balance, balance_at;
 	int registered, signal;  /* signal: CSQ 0..31, 99 unknown */
+	int sms_parts, calls;    /* since `since` */
 };
-/* Every modem with a status row, by name. */
-STORE_CHECK int store_modem_each(struct store *st, int (*cb)(const struct modem_health *m, void *arg), void *arg);
+/* Every modem with a status row, by name; parts sent and calls placed
+ * since `since`. */
+STORE_CHECK int store_modem_each(struct store *st, int64_t since, int (*cb)(const struct modem_health *m, void *arg),
+				 void *arg);
 
 /* A problem is (still) open: `key` names it ("paused:m1", "balance:m1",
  * "disk", "crash"), `text` says it to officers.  *alert = 1 when the

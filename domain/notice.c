@@ -65,7 +65,7 @@ static int callers_now(struct store *st, const struct notice_cfg *cfg, int64_t n
 	    dh.heartbeat_at + HEARTBEAT_STALE_S < now)
 		return 0;
 	struct callers c = { cfg->voice_names, now, 0 };
-	return store_modem_each(st, count_caller, &c) == STORE_OK ? c.n : 0;
+	return store_modem_each(st, now, count_caller, &c) == STORE_OK ? c.n : 0;
 }
 
 int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,

@@ -59,6 +59,7 @@ contains "$OUT" "modem m1: PAUSED"
 contains "$OUT" "SIM"
 contains "$OUT" "daemon: running"
 contains "$OUT" "problem since"
+contains "$OUT" "today: "
 expect_rc 1 "$LOA" status --json
 [ "$(jq -r '.modems[] | select(.name == "m1") | .paused' <<<"$OUT")" = true ] || fail "json: $OUT"
 [ "$(jq -r '.modems[] | select(.name == "m2") | .balance' <<<"$OUT")" = 88000 ] || fail "json balance: $OUT"

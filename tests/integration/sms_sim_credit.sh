@@ -5,14 +5,15 @@
 # remaining household; nobody is failed or charged an attempt for the SIM's
 # fault; the admin gets one SMS about the pause (through m2) and one about
 # the empty SIM; `loa status` says why (exit 1); the balance is read by
-# USSD at start in both encodings (GSM 7-bit packed on m1, UCS2 on m2).
+# USSD at start in both encodings (GSM 7-bit packed on m1, UCS2 on m2);
+# the daily health SMS goes once.
 # "top up" -> m1 resumes by itself after its pause and sends again.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sms_lib.bash"
 
 ADMIN=+84987000999
-sed -i 's/^\[gateway\]$/[gateway]\nadmins = 0987 000 999\nalert_every_h = 12/' "$LOA_CONFIG"
+sed -i 's/^\[gateway\]$/[gateway]\nadmins = 0987 000 999\nalert_every_h = 12\ndaily_report = 09:00/' "$LOA_CONFIG"
 sms_config 2
 sed -i 's/^\[sms\]$/[sms]\npause_s = 3/' "$LOA_CONFIG"
 sed -i 's/^\(\[modem m[12]\]\)$/\1\nbalance_ussd = *101#\nlow_balance = 10000/' "$LOA_CONFIG"
@@ -46,12 +47,15 @@ grep -q "modem(m1).*paused for 3s after 3 SIM-level failures" "$WORK/daemon.log"
 # the admin: one SMS about the pause, one about the empty SIM, through m2
 admin_msgs() { jq -r --arg p "$ADMIN" 'select(.to == $p) | .modem + " " + .text' "$SIM_DIR/sms.jsonl"; }
 told() { [ "$(admin_msgs | grep -c "$1")" -ge 1 ]; }
-wait_for 30 told "tam dung" || fail "admin not told of the pause: $(admin_msgs)"
+wait_for 30 told "Modem m1 tam dung" || fail "admin not told of the pause: $(admin_msgs)"
 wait_for 30 told "het tien (0 d)" || fail "admin not told of the empty SIM: $(admin_msgs)"
-[ "$(admin_msgs | grep -c "tam dung")" -eq 1 ] || fail "pause alert sent more than once: $(admin_msgs)"
+[ "$(admin_msgs | grep -c "Modem m1 tam dung")" -eq 1 ] || fail "pause alert sent more than once: $(admin_msgs)"
 [ "$(admin_msgs | grep -c "het tien (0 d)")" -eq 1 ] || fail "empty SIM alert sent more than once: $(admin_msgs)"
 admin_msgs | grep -q "Loa Thon Tan Loi: Modem m1 tam dung" || fail "alert text: $(admin_msgs)"
-admin_msgs | grep -v '^m2 ' && fail "an alert went through the paused modem"
+admin_msgs | grep -v '^m2 ' | grep -v 'bao cao ngay' && fail "an alert went through the paused modem"
+# the daily health SMS (daily_report = 09:00, the tests' clock starts then), once
+wait_for 30 told "bao cao ngay" || fail "no daily report: $(admin_msgs)"
+[ "$(admin_msgs | grep -c "bao cao ngay")" -eq 1 ] || fail "daily report twice: $(admin_msgs)"
 
 # loa status says why, and exits 1 (degraded)
 expect_rc 1 "$LOA" status

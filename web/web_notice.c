@@ -369,26 +369,37 @@ void web_notice_page(struct web_page *p)
 	web_html_foot(b);
 }
 
+/* The notice a cancel or resend form names (its "id"): 0 with the notice
+ * loaded (caller clears it) and `back` its page; -1 when the answer is
+ * already made (a bad id, no such notice, or a cancelled one: back to its
+ * page, nothing to do). */
+static int active_notice(struct web_page *p, int64_t *id, struct notice *n, char *back, size_t backlen)
+{
+	if (web_req_id(web_req_form_get(&p->rq->form, "id"), id) != 0) {
+		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
+		return -1;
+	}
+	if (web_page_get_notice_id(p, *id, n) != 0)
+		return -1;
+	snprintf(back, backlen, "/notice?id=%lld", (long long)*id);
+	if (strcmp(n->state, "cancelled") == 0) {
+		store_notice_clear(n);
+		web_page_redirect(p->rep, back);
+		return -1;
+	}
+	return 0;
+}
+
 /* Cancelling a notice: the notice page's button posts here without
  * confirm and gets a page saying what will happen; its button posts again
  * with confirm=1.  Both carry the CSRF token (the gate checks it). */
 void web_notice_cancel(struct web_page *p)
 {
 	int64_t id;
-	if (web_req_id(web_req_form_get(&p->rq->form, "id"), &id) != 0) {
-		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
-		return;
-	}
 	struct notice n;
-	if (web_page_get_notice_id(p, id, &n) != 0)
-		return;
 	char back[64];
-	snprintf(back, sizeof back, "/notice?id=%lld", (long long)id);
-	if (strcmp(n.state, "cancelled") == 0) {
-		store_notice_clear(&n);
-		web_page_redirect(p->rep, back);
+	if (active_notice(p, &id, &n, back, sizeof back) != 0)
 		return;
-	}
 	if (!web_req_form_get(&p->rq->form, "confirm")) {
 		struct waiting w = { 0, 0 };
 		if (store_report_counts(p->st, id, add_waiting, &w, clock_wall_s()) != STORE_OK) {
@@ -439,20 +450,10 @@ void web_notice_cancel(struct web_page *p)
 void web_notice_resend(struct web_page *p)
 {
 	int64_t id;
-	if (web_req_id(web_req_form_get(&p->rq->form, "id"), &id) != 0) {
-		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
-		return;
-	}
 	struct notice n;
-	if (web_page_get_notice_id(p, id, &n) != 0)
-		return;
 	char back[64];
-	snprintf(back, sizeof back, "/notice?id=%lld", (long long)id);
-	if (strcmp(n.state, "cancelled") == 0) {
-		store_notice_clear(&n);
-		web_page_redirect(p->rep, back);
+	if (active_notice(p, &id, &n, back, sizeof back) != 0)
 		return;
-	}
 	struct resend_stats rs;
 	if (!web_req_form_get(&p->rq->form, "confirm")) {
 		if (store_resend_preview(p->st, id, NULL, 0, &rs, clock_wall_s()) != STORE_OK) {

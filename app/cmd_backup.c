@@ -66,9 +66,12 @@ int cli_store_checked(struct cli_ctx *ctx, struct store **out)
 
 int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: loa backup [DIR]\n");
+		return EXIT_OK;
+	}
 	if (argc > 2 || (argc == 2 && (argv[1][0] == '-' || !argv[1][0])))
-		return cli_err(argc == 2 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE,
-			       "usage: loa backup [DIR]");
+		return cli_err(EXIT_USAGE, "usage: loa backup [DIR]");
 	struct store *st;
 	int rc = cli_store(ctx, &st);
 	if (rc)
@@ -108,16 +111,19 @@ static int daemon_running(const char *db, struct daemon_health *dh)
 
 int cmd_restore(struct cli_ctx *ctx, int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: loa restore FILE\n");
+		return EXIT_OK;
+	}
 	if (argc != 2 || argv[1][0] == '-' || !argv[1][0])
-		return cli_err(argc == 2 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE,
-			       "usage: loa restore FILE");
+		return cli_err(EXIT_USAGE, "usage: loa restore FILE");
 	int rc = cli_config(ctx);
 	if (rc)
 		return rc;
 	const char *file = argv[1], *db = ctx->cfg.database;
 	struct daemon_health dh;
 	if (daemon_running(db, &dh))
-		return cli_err(EXIT_RUNTIME, "the daemon is running on %s (pid %d): stop it first (systemctl stop loa), then restore",
+		return cli_err(EXIT_RUNTIME, "the daemon is running on %s (pid %d): stop it first (systemctl stop loa loa-web), then restore",
 			       db, dh.pid);
 	char kept[PATH_MAX + 64], err[700];
 	rc = store_restore(file, db, clock_wall_s(), kept, sizeof kept, err, sizeof err);
@@ -130,7 +136,7 @@ int cmd_restore(struct cli_ctx *ctx, int argc, char **argv)
 	struct store *st;
 	if (cli_store(ctx, &st) != EXIT_OK)
 		return EXIT_RUNTIME;
-	printf("restored %s to %s (integrity_check ok, schema version %d); start the daemon again: systemctl start loa\n",
+	printf("restored %s to %s (integrity_check ok, schema version %d); start the daemon again: systemctl start loa loa-web\n",
 	       file, db, store_version(st));
 	return EXIT_OK;
 }

@@ -62,7 +62,7 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_err(EXIT_USAGE, "init takes no arguments");
 	struct store *st;
-	int rc = cli_store(ctx, &st);
+	int rc = cli_store_checked(ctx, &st);
 	if (rc)
 		return rc;
 	printf("database %s ready (schema version %d)\n", ctx->cfg.database, store_version(st));

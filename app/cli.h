@@ -1,6 +1,6 @@
 /* cli — what every `loa` subcommand shares: the loaded configuration, the
  * opened store, and the exit-code convention (0 ok, 1 runtime failure,
- * 2 usage or input error; one clear line on stderr). */
+ * 2 usage or input error, 3 fix me; one clear line on stderr). */
 #ifndef LOA_CLI_H
 #define LOA_CLI_H
 #include <stdio.h>
@@ -21,6 +21,10 @@ struct cli_ctx {
 int cli_config(struct cli_ctx *ctx);
 /* Opens (and migrates) the database on first use; prints the error. */
 int cli_store(struct cli_ctx *ctx, struct store **out);
+/* cli_store for `loa init` and `loa run` (cmd_backup.c): PRAGMA
+ * quick_check first; a damaged or unreadable database is EXIT_FIXME with
+ * one line (the newest good backup and the restore command). */
+int cli_store_checked(struct cli_ctx *ctx, struct store **out);
 /* Prints "loa: <msg>" to stderr and returns `code`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One line on stdout that carries outside strings (SMS texts, senders,
@@ -49,4 +53,6 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sim(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_web(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_restore(struct cli_ctx *ctx, int argc, char **argv);
 #endif

@@ -42,7 +42,7 @@ int cmd_run(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_err(EXIT_USAGE, "run: unexpected argument '%s'", argv[optind]);
 	struct store *st;
-	int rc = cli_store(ctx, &st);
+	int rc = cli_store_checked(ctx, &st);
 	if (rc)
 		return rc;
 	int enabled = 0;

@@ -58,6 +58,10 @@ static const struct key keys[] = {
 	  "HH:MM: a short health SMS to the admins every day at this time (empty: none)" },
 	{ "gateway", "alert_every_h", K_INT, C(alert_every_h), 1, 720, NULL, "12",
 	  "the same problem is sent to the admins at most once in this many hours" },
+	{ "gateway", "backup_dir", K_PATH, C(backup_dir), 0, 0, NULL, "",
+	  "folder of the database copies (loa backup, and the daemon's daily copy); empty: a folder 'backup' beside the database" },
+	{ "gateway", "backup_keep", K_INT, C(backup_keep), 0, 1000, NULL, "7",
+	  "copies kept in backup_dir, the oldest removed; 0: the daemon makes no daily copy and loa backup removes none" },
 
 	{ "sms", "encoding", K_ENUM, C(sms_encoding), 0, 0, enc_names, "auto",
 	  "auto: per household (accents=yes -> Unicode); unicode; ascii (strip accents)" },
@@ -573,6 +577,19 @@ void config_tts(const struct loa_config *c, struct tts_config *out)
 	snprintf(out->datadir, sizeof out->datadir, "%s", config_datadir());
 }
 
+void config_backup_dir(const struct loa_config *c, char *out, size_t outlen)
+{
+	if (c->backup_dir[0]) {
+		snprintf(out, outlen, "%s", c->backup_dir);
+		return;
+	}
+	const char *slash = strrchr(c->database, '/');
+	if (!slash)
+		snprintf(out, outlen, "backup");
+	else
+		snprintf(out, outlen, "%.*s/backup", (int)(slash - c->database), c->database);
+}
+
 void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 {
 	memset(out, 0, sizeof *out);
@@ -589,6 +606,8 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	snprintf(out->health.admins, sizeof out->health.admins, "%s", c->admins);
 	out->health.daily_report = c->daily_report;
 	out->health.alert_every_h = c->alert_every_h;
+	config_backup_dir(c, out->health.backup_dir, sizeof out->health.backup_dir);
+	out->health.backup_keep = c->backup_keep;
 	snprintf(out->health.village, sizeof out->health.village, "%s", c->village);
 	{
 		char *dir = xstrdup(c->database);

@@ -14,6 +14,7 @@
 #include "tts/tts_config.h"
 
 #include <limits.h>
+#include <stddef.h>
 
 struct loa_config {
 	char path[PATH_MAX];     /* the file read, or "" for built-in defaults */
@@ -30,6 +31,8 @@ struct loa_config {
 	char admins[256];        /* E.164 numbers, comma-separated: alerts */
 	int daily_report;        /* minute of day of the health SMS, -1 none */
 	int alert_every_h;       /* one alert per problem per this */
+	char backup_dir[PATH_MAX]; /* "": DIR-of-database/backup (config_backup_dir) */
+	int backup_keep;         /* copies kept; 0: no daily copy, no rotation */
 
 	/* [sms] */
 	int sms_encoding;        /* enum sms_encoding_policy */
@@ -101,6 +104,9 @@ void config_inbox(const struct loa_config *c, struct inbox_cfg *out);
 void config_web(const struct loa_config *c, struct web_cfg *out);
 void config_tts(const struct loa_config *c, struct tts_config *out);
 void config_daemon(const struct loa_config *c, struct daemon_cfg *out);
+/* Where database copies go: [gateway] backup_dir, else a folder `backup`
+ * beside the database. */
+void config_backup_dir(const struct loa_config *c, char *out, size_t outlen);
 /* Writes the whole key table with defaults and docs (used for the man page
  * and by a test that checks configs/loa.conf documents every key). */
 void config_each_key(void (*fn)(const char *section, const char *key,

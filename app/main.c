@@ -40,6 +40,8 @@ static const struct command {
 	{ "sim", cmd_sim, "simulated modems on pseudo-terminals (tests, demo)" },
 	{ "web", cmd_web, "the officers' web page [--listen ADDRESS:PORT]" },
 	{ "user", cmd_user, "add|list|remove users of the web page" },
+	{ "backup", cmd_backup, "a checked copy of the database in [DIR] (default [gateway] backup_dir)" },
+	{ "restore", cmd_restore, "put a copy back in place of the database (the daemon stopped)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this list" },
 };

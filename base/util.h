@@ -62,6 +62,8 @@ void util_vfline(FILE *f, const char *fmt, va_list ap);
 
 /* The exit codes of every `loa` command, and what the functions behind
  * them return: 0 ok, 1 a runtime failure (database, modem), 2 a usage or
- * input error (one clear line says which). */
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+ * input error (one clear line says which), 3 "fix me": `loa init` / `loa
+ * run` cannot start until a person acts (a damaged or unreadable database);
+ * systemd does not restart the daemon on it (RestartPreventExitStatus). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_FIXME = 3 };
 #endif

@@ -46,6 +46,8 @@ struct daemon_health_cfg {
 	int alert_every_h;              /* one alert per problem per this */
 	char village[128];
 	char data_dir[PATH_MAX];        /* the database's folder: its disk is watched */
+	char backup_dir[PATH_MAX];      /* the daily copy goes here ... */
+	int backup_keep;                /* ... keeping this many; 0: no daily copy */
 };
 
 /* What the daemon reads from the configuration; config_daemon() fills it. */

@@ -1,7 +1,8 @@
 /* drv_health — the daemon watching itself, as a driver: its heartbeat in
  * the database (so `loa status` and the web page know whether it runs),
  * "restarted after a crash" when the previous run never said it stopped,
- * the disk under the database, the daily health SMS, and the one way every
+ * the disk under the database, the daily health SMS and the daily copy of
+ * the database, and the one way every
  * problem reaches people: daemon_problem() records it (banner, status) and
  * queues one SMS to each admin at most once per [gateway] alert_every_h,
  * through whichever modem works (the outbox). */
@@ -11,6 +12,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "db/store_backup.h"
 #include "db/store_health.h"
 #include "db/store_shortcode.h"
 #include "db/store_web.h"
@@ -24,7 +26,7 @@
 #include <unistd.h>
 
 enum { HEARTBEAT_MS = 30000, DISK_EVERY_MS = 600000, DISK_LOW_MB = 200, DISK_LOW_PERMILLE = 50,
-       BALANCE_EVERY_MS = 6 * 3600 * 1000, USSD_WAIT_MS = 60000, DOWN_TELL_MS = 300000 };
+       BALANCE_EVERY_MS = 6 * 3600 * 1000, BACKUP_EVERY_MS = 3600 * 1000, USSD_WAIT_MS = 60000, DOWN_TELL_MS = 300000 };
 
 /* One SMS to each admin: "Loa <village>: <text without accents>". */
 static void tell_admins(struct daemon *d, const char *text)
@@ -233,6 +235,34 @@ static void daily_report(struct daemon *d, int64_t wall)
 		tell_admins(d, text);
 }
 
+/* The daily copy (db/store_backup.c): looked at on start and every hour,
+ * made when the newest copy in backup_dir is about a day old (or from a
+ * clock that has since gone back).  The loop waits for the copy: one read
+ * transaction, tens of ms for a village database, a few hundred ms for a
+ * large one; the log says how long it took. */
+static void daily_backup(struct daemon *d, int64_t wall)
+{
+	const struct daemon_health_cfg *h = &d->cfg->health;
+	char path[PATH_MAX + 64], err[600];
+	int64_t last = 0;
+	if (h->backup_keep <= 0 ||
+	    (store_backup_newest(h->backup_dir, 0, path, sizeof path, &last) == 0 && last <= wall &&
+	     wall - last < 86400 - 600))
+		return;
+	int64_t t0 = clock_mono_ms();
+	int removed = 0;
+	if (store_backup_to_dir(d->st, h->backup_dir, h->backup_keep, wall, path, sizeof path, &removed, err,
+				sizeof err) != STORE_OK) {
+		char text[700];
+		snprintf(text, sizeof text, "sao lưu cơ sở dữ liệu không được: %s", err);
+		daemon_problem(d, "backup", text);
+		return;
+	}
+	LOG_I("health", "database copied to %s in %lld ms (%d old copies removed)", path,
+	      (long long)(clock_mono_ms() - t0), removed);
+	daemon_problem_over(d, "backup");
+}
+
 static void he_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
 	int64_t wall = clock_wall_s();
@@ -246,6 +276,10 @@ static void he_tick(struct daemon *d, int64_t now, int64_t *wake)
 	if (now >= d->disk_at) {
 		check_disk(d);
 		d->disk_at = now + DISK_EVERY_MS;
+	}
+	if (now >= d->backup_at) {
+		daily_backup(d, wall);
+		d->backup_at = now + BACKUP_EVERY_MS;
 	}
 	if (d->beat_at < *wake)
 		*wake = d->beat_at;

@@ -33,6 +33,7 @@ struct key {
 };
 
 static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
+static const char *const time_src_names[] = { "auto", "system", "modem", NULL }; /* enum time_source */
 
 #define C(f) offsetof(struct loa_config, f), sizeof(((struct loa_config *)0)->f)
 #define M(f) offsetof(struct loa_modem_cfg, f), sizeof(((struct loa_modem_cfg *)0)->f)
@@ -58,6 +59,8 @@ static const struct key keys[] = {
 	  "HH:MM: a short health SMS to the admins every day at this time (empty: none)" },
 	{ "gateway", "alert_every_h", K_INT, C(alert_every_h), 1, 720, NULL, "12",
 	  "the same problem is sent to the admins at most once in this many hours" },
+	{ "gateway", "time_source", K_ENUM, C(time_source), 0, 0, time_src_names, "auto",
+	  "auto|system|modem: where Loa takes the time from; auto uses the modems' network time when the system clock is before the build date, or not synchronised by NTP and off by more than 5 minutes" },
 
 	{ "sms", "encoding", K_ENUM, C(sms_encoding), 0, 0, enc_names, "auto",
 	  "auto: per household (accents=yes -> Unicode); unicode; ascii (strip accents)" },
@@ -589,6 +592,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	snprintf(out->health.admins, sizeof out->health.admins, "%s", c->admins);
 	out->health.daily_report = c->daily_report;
 	out->health.alert_every_h = c->alert_every_h;
+	out->health.time_source = c->time_source;
 	snprintf(out->health.village, sizeof out->health.village, "%s", c->village);
 	{
 		char *dir = xstrdup(c->database);

@@ -30,6 +30,7 @@ struct loa_config {
 	char admins[256];        /* E.164 numbers, comma-separated: alerts */
 	int daily_report;        /* minute of day of the health SMS, -1 none */
 	int alert_every_h;       /* one alert per problem per this */
+	int time_source;         /* enum time_source (gateway/daemon.h) */
 
 	/* [sms] */
 	int sms_encoding;        /* enum sms_encoding_policy */

@@ -88,7 +88,7 @@ int64_t nettime_utc(int year, int mon, int day, int h, int mi, int s)
 	if (day > mdays[mon - 1] + (mon == 2 && leap))
 		return -1;
 	int64_t y = year - (mon <= 2);
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t era = y / 400; /* year >= 1900: no negative eras */
 	int64_t yoe = y - era * 400;
 	int64_t doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;

@@ -21,6 +21,10 @@ struct cli_ctx {
 int cli_config(struct cli_ctx *ctx);
 /* Opens (and migrates) the database on first use; prints the error. */
 int cli_store(struct cli_ctx *ctx, struct store **out);
+/* When the clock cannot be trusted (before the build date, and no fresh
+ * network time from the daemon, which cli_store applies): prints why `what`
+ * is refused and returns EXIT_RUNTIME; else EXIT_OK. */
+int cli_clock_refuse(const char *what);
 /* Prints "loa: <msg>" to stderr and returns `code`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One line on stdout that carries outside strings (SMS texts, senders,

@@ -62,7 +62,10 @@ int store_health_stop(struct store *st, int64_t now)
 
 int store_health_clock(struct store *st, const char *source, int64_t offset_s, int64_t system_at, const char *note)
 {
-	sqlite3_stmt *s = store_prep(st, "UPDATE daemon_state SET clock_source = ?1, clock_offset_s = ?2,"
+	/* the daemon's own times move with its clock: started_at was written
+	 * with the old offset, the heartbeat is now */
+	sqlite3_stmt *s = store_prep(st, "UPDATE daemon_state SET started_at = started_at + ?2 - clock_offset_s,"
+					 " heartbeat_at = ?3 + ?2, clock_source = ?1, clock_offset_s = ?2,"
 					 " clock_system_at = ?3, clock_note = ?4 WHERE id = 1");
 	if (!s)
 		return STORE_ERR;

@@ -29,7 +29,8 @@ STORE_CHECK int store_health_daemon(struct store *st, struct daemon_health *out)
 /* The daemon's clock: `source` "system", "network" (the modems' time,
  * `offset_s` = network - system) or "wrong" (not to be trusted), the
  * system clock `system_at` when said (no other time can date it), and
- * why (`note`, for `loa status`). */
+ * why (`note`, for `loa status`).  Also a heartbeat (at system_at +
+ * offset_s), and started_at moves by the change of offset. */
 STORE_CHECK int store_health_clock(struct store *st, const char *source, int64_t offset_s, int64_t system_at,
 				   const char *note);
 

@@ -3,6 +3,8 @@
 #include "app/cli.h"
 
 #include "db/store.h"
+#include "db/store_health.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -34,6 +36,35 @@ int cli_config(struct cli_ctx *ctx)
 	return EXIT_OK;
 }
 
+/* The daemon's clock, for this process too: when the daemon uses the
+ * network's time and said so within CLOCK_FRESH_S (by the system clock: it
+ * saves every 30 s), its offset is applied here, so `--at 19:30` and every
+ * date printed agree with the daemon.  An older record is not used: a
+ * reboot resets a clock without RTC and the offset with it. */
+enum { CLOCK_FRESH_S = 120 };
+static void cli_clock(struct store *st)
+{
+	struct daemon_health h;
+	if (store_health_daemon(st, &h) != STORE_OK || !h.known || strcmp(h.clock_source, "network") != 0)
+		return;
+	int64_t age = clock_system_s() - h.clock_system_at;
+	if (age >= -5 && age <= CLOCK_FRESH_S)
+		clock_set_offset_s(h.clock_offset_s);
+}
+
+int cli_clock_refuse(const char *what)
+{
+	if (clock_trusted())
+		return EXIT_OK;
+	char now[32];
+	clock_format_local(clock_wall_s(), now, sizeof now);
+	return cli_err(EXIT_RUNTIME,
+		       "%s refused: the clock says %s, before this program was built, and the daemon has not read "
+		       "the network time (start `loa run` with a modem: it takes the time from the mobile network; "
+		       "or set the system clock), then try again",
+		       what, now);
+}
+
 int cli_store(struct cli_ctx *ctx, struct store **out)
 {
 	int rc = cli_config(ctx);
@@ -51,6 +82,7 @@ int cli_store(struct cli_ctx *ctx, struct store **out)
 		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", err);
 		store_set_report_wait(ctx->st, ctx->cfg.sms_report_timeout_s);
+		cli_clock(ctx->st);
 	}
 	*out = ctx->st;
 	return EXIT_OK;

@@ -25,6 +25,10 @@ int cli_store(struct cli_ctx *ctx, struct store **out);
  * quick_check first; a damaged or unreadable database is EXIT_FIXME with
  * one line (the newest good backup and the restore command). */
 int cli_store_checked(struct cli_ctx *ctx, struct store **out);
+/* When the clock cannot be trusted (before the build date, and no fresh
+ * network time from the daemon, which cli_store applies): prints why `what`
+ * is refused and returns EXIT_RUNTIME; else EXIT_OK. */
+int cli_clock_refuse(const char *what);
 /* Prints "loa: <msg>" to stderr and returns `code`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One line on stdout that carries outside strings (SMS texts, senders,

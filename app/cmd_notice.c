@@ -27,7 +27,7 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		{ "audio", required_argument, NULL, 'A' }, { "over-budget", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *to = NULL, *audio = NULL;
+	const char *to = NULL, *audio = NULL, *at_arg = NULL;
 	int channels = 0, urgent = 0, dry = 0, over = 0, c;
 	int64_t at = 0;
 	while ((c = getopt_long(argc, argv, "t:", o, NULL)) != -1) {
@@ -39,14 +39,7 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		case 'n': dry = 1; break;
 		case 'A': audio = optarg; break;
 		case 'B': over = 1; break;
-		case 'a': {
-			int arc = notice_parse_at(optarg, clock_wall_s(), &at);
-			if (arc == NOTICE_AT_PAST)
-				return cli_err(EXIT_USAGE, "--at: '%s' is in the past", optarg);
-			if (arc != 0)
-				return cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", optarg);
-			break;
-		}
+		case 'a': at_arg = optarg; break;
 		default: return cli_err(EXIT_USAGE, "%s", usage);
 		}
 	}
@@ -67,6 +60,17 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	struct store *st;
 	int rc = cli_store(ctx, &st);
+	/* after cli_store: the daemon's network time applies; a notice dated
+	 * by a wrong clock would be sent at the wrong hour or expire at once */
+	if (!rc && !dry)
+		rc = cli_clock_refuse(at_arg ? "--at" : "notice send");
+	if (!rc && at_arg) {
+		int arc = notice_parse_at(at_arg, clock_wall_s(), &at);
+		if (arc == NOTICE_AT_PAST)
+			rc = cli_err(EXIT_USAGE, "--at: '%s' is in the past", at_arg);
+		else if (arc != 0)
+			rc = cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", at_arg);
+	}
 	if (rc) {
 		sbuf_free(&text);
 		return rc;

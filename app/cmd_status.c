@@ -1,7 +1,9 @@
 /* cmd_status — `loa status [--json]`: is Loa working, for an officer and
  * for a monitoring script.  It reads what the daemon leaves in the
  * database (db/store_health.h): its heartbeat, each modem's state, signal,
- * balance and pause, the queues, the open problems; and checks the clock.
+ * balance and pause, the queues, the open problems; and the clock: the
+ * daemon's network time when it uses one (app/cli.c applies it), or why the
+ * time cannot be trusted.
  * Exit 0 healthy, 1 degraded (a modem paused or not ready, a problem
  * open, the clock wrong), 2 down (the daemon is not running). */
 #include "app/cli.h"
@@ -16,7 +18,7 @@
 #include <time.h>
 
 /* The daemon beats every 30 s; three missed beats is "not running". */
-enum { STALE_S = 90, BUILD_YEAR = 2026 };
+enum { STALE_S = 90 };
 
 struct st_ctx {
 	int json, first, degraded;
@@ -140,7 +142,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char usage[] = "usage: loa status [--json]";
 	static const struct option o[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
-	struct st_ctx c = { .first = 1, .now = clock_wall_s() };
+	struct st_ctx c = { .first = 1 };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
 		if (ch == 'j')
@@ -158,16 +160,28 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	struct queue_counts q;
 	if (store_health_daemon(st, &dh) != STORE_OK || store_queue_counts(st, &q) != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	c.now = clock_wall_s(); /* after cli_store: with the daemon's network time */
 	int running = dh.known && !dh.stopped_at && dh.heartbeat_at + STALE_S >= c.now;
-	time_t t = (time_t)c.now;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	int clock_ok = tm.tm_year + 1900 >= BUILD_YEAR;
+	int clock_ok = clock_trusted();
+	/* which time: the daemon's word while it runs, else this process's */
+	const char *source = clock_network_on() ? "network" : clock_ok ? "system" : "wrong";
+	char note[300];
+	if ((running || clock_network_on()) && dh.clock_note[0])
+		snprintf(note, sizeof note, "%s", dh.clock_note);
+	else if (!clock_ok)
+		snprintf(note, sizeof note, "before this program was built; the daemon is not running to read the "
+					    "network time");
+	else
+		snprintf(note, sizeof note, "system clock");
 	if (c.json) {
 		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started_at\":%lld,\"heartbeat_at\":%lld,"
-		       "\"stopped_at\":%lld},\"clock\":{\"now\":%lld,\"ok\":%s},\"modems\":[",
+		       "\"stopped_at\":%lld},\"clock\":{\"now\":%lld,\"ok\":%s,\"source\":\"%s\",\"offset_s\":%lld,"
+		       "\"note\":",
 		       running ? "true" : "false", dh.pid, (long long)dh.started_at, (long long)dh.heartbeat_at,
-		       (long long)dh.stopped_at, (long long)c.now, clock_ok ? "true" : "false");
+		       (long long)dh.stopped_at, (long long)c.now, clock_ok ? "true" : "false", source,
+		       (long long)clock_offset_s());
+		json_str(note);
+		printf("},\"modems\":[");
 	} else {
 		char t1[32], t2[32];
 		when(dh.started_at, t1, sizeof t1);
@@ -180,7 +194,11 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			cli_line("daemon: NOT RUNNING since %s%s", t2, dh.stopped_at ? " (stopped)" : " (no heartbeat)");
 		when(c.now, t1, sizeof t1);
-		cli_line("clock: %s%s", t1, clock_ok ? "" : " (WRONG: before this program was built; set the time)");
+		if (clock_ok)
+			cli_line("clock: %s (%s)", t1, note);
+		else
+			cli_line("clock: %s (WRONG: %s; nothing scheduled is sent until a modem tells the network "
+				 "time or the clock is set)", t1, note);
 	}
 	int64_t midnight = c.now - (int64_t)clock_local_minutes_of_day(c.now) * 60 - c.now % 60;
 	if (store_modem_each(st, midnight, modem_row, &c) != STORE_OK)

@@ -33,6 +33,7 @@ struct key {
 };
 
 static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
+static const char *const time_src_names[] = { "auto", "system", "modem", NULL }; /* enum time_source */
 
 #define C(f) offsetof(struct loa_config, f), sizeof(((struct loa_config *)0)->f)
 #define M(f) offsetof(struct loa_modem_cfg, f), sizeof(((struct loa_modem_cfg *)0)->f)
@@ -62,6 +63,8 @@ static const struct key keys[] = {
 	  "folder of the database copies (loa backup, and the daemon's daily copy); empty: a folder 'backup' beside the database" },
 	{ "gateway", "backup_keep", K_INT, C(backup_keep), 0, 1000, NULL, "7",
 	  "copies kept in backup_dir, the oldest removed; 0: the daemon makes no daily copy and loa backup removes none" },
+	{ "gateway", "time_source", K_ENUM, C(time_source), 0, 0, time_src_names, "auto",
+	  "auto|system|modem: where Loa takes the time from; auto uses the modems' network time when the system clock is before the build date, or not synchronised by NTP and off by more than 5 minutes" },
 
 	{ "sms", "encoding", K_ENUM, C(sms_encoding), 0, 0, enc_names, "auto",
 	  "auto: per household (accents=yes -> Unicode); unicode; ascii (strip accents)" },
@@ -608,6 +611,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	out->health.alert_every_h = c->alert_every_h;
 	config_backup_dir(c, out->health.backup_dir, sizeof out->health.backup_dir);
 	out->health.backup_keep = c->backup_keep;
+	out->health.time_source = c->time_source;
 	snprintf(out->health.village, sizeof out->health.village, "%s", c->village);
 	{
 		char *dir = xstrdup(c->database);

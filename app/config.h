@@ -33,6 +33,7 @@ struct loa_config {
 	int alert_every_h;       /* one alert per problem per this */
 	char backup_dir[PATH_MAX]; /* "": DIR-of-database/backup (config_backup_dir) */
 	int backup_keep;         /* copies kept; 0: no daily copy, no rotation */
+	int time_source;         /* enum time_source (gateway/daemon.h) */
 
 	/* [sms] */
 	int sms_encoding;        /* enum sms_encoding_policy */

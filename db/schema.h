@@ -308,6 +308,16 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE pending_broadcasts_new RENAME TO pending_broadcasts;"
 	"CREATE INDEX pending_broadcasts_sender ON pending_broadcasts(sender_id, state);"
 	"ALTER TABLE deliveries ADD COLUMN resent_at INTEGER NOT NULL DEFAULT 0;",
+	/* 11: the daemon's clock (db/store_health.c, gateway/drv_time.c): which
+	 *    time it uses ('system', 'network', or 'wrong': not to be trusted),
+	 *    the network offset it applies (network - system, seconds), the
+	 *    system clock when it last said so (the CLI uses the offset only
+	 *    while that is recent: a reboot resets a clock without RTC), and
+	 *    why, for `loa status`. */
+	"ALTER TABLE daemon_state ADD COLUMN clock_source TEXT NOT NULL DEFAULT 'system';"
+	"ALTER TABLE daemon_state ADD COLUMN clock_offset_s INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daemon_state ADD COLUMN clock_system_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daemon_state ADD COLUMN clock_note TEXT NOT NULL DEFAULT '';",
 };
 
 #endif

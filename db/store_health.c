@@ -4,6 +4,7 @@
 
 #include "db/store_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int store_health_start(struct store *st, int pid, int64_t now, int *crashed)
@@ -59,11 +60,27 @@ int store_health_stop(struct store *st, int64_t now)
 	return set_daemon(st, "UPDATE daemon_state SET heartbeat_at = ?1, stopped_at = ?1 WHERE id = 1", now);
 }
 
+int store_health_clock(struct store *st, const char *source, int64_t offset_s, int64_t system_at, const char *note)
+{
+	/* the daemon's own times move with its clock: started_at was written
+	 * with the old offset, the heartbeat is now */
+	sqlite3_stmt *s = store_prep(st, "UPDATE daemon_state SET started_at = started_at + ?2 - clock_offset_s,"
+					 " heartbeat_at = ?3 + ?2, clock_source = ?1, clock_offset_s = ?2,"
+					 " clock_system_at = ?3, clock_note = ?4 WHERE id = 1");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, offset_s);
+	sqlite3_bind_int64(s, 3, system_at);
+	sqlite3_bind_text(s, 4, note, -1, SQLITE_TRANSIENT);
+	return store_step_done(st, s, "daemon clock");
+}
+
 int store_health_daemon(struct store *st, struct daemon_health *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = store_prep(st, "SELECT pid, started_at, heartbeat_at, stopped_at FROM daemon_state"
-					 " WHERE id = 1");
+	sqlite3_stmt *s = store_prep(st, "SELECT pid, started_at, heartbeat_at, stopped_at, clock_source,"
+					 " clock_offset_s, clock_system_at, clock_note FROM daemon_state WHERE id = 1");
 	if (!s)
 		return STORE_ERR;
 	int rc = STORE_OK, step = sqlite3_step(s);
@@ -73,6 +90,10 @@ int store_health_daemon(struct store *st, struct daemon_health *out)
 		out->started_at = sqlite3_column_int64(s, 1);
 		out->heartbeat_at = sqlite3_column_int64(s, 2);
 		out->stopped_at = sqlite3_column_int64(s, 3);
+		snprintf(out->clock_source, sizeof out->clock_source, "%s", (const char *)sqlite3_column_text(s, 4));
+		out->clock_offset_s = sqlite3_column_int64(s, 5);
+		out->clock_system_at = sqlite3_column_int64(s, 6);
+		snprintf(out->clock_note, sizeof out->clock_note, "%s", (const char *)sqlite3_column_text(s, 7));
 	} else if (step != SQLITE_DONE) {
 		rc = store_fail(st, "daemon state");
 	}

@@ -19,8 +19,20 @@ struct daemon_health {
 	int known;               /* the daemon ever ran on this database */
 	int pid;
 	int64_t started_at, heartbeat_at, stopped_at; /* stopped_at 0: running or died */
+	/* its clock (store_health_clock) */
+	char clock_source[16];   /* "system", "network", "wrong" */
+	int64_t clock_offset_s;  /* network - system */
+	int64_t clock_system_at; /* the system clock when it was said */
+	char clock_note[240];
 };
 STORE_CHECK int store_health_daemon(struct store *st, struct daemon_health *out);
+/* The daemon's clock: `source` "system", "network" (the modems' time,
+ * `offset_s` = network - system) or "wrong" (not to be trusted), the
+ * system clock `system_at` when said (no other time can date it), and
+ * why (`note`, for `loa status`).  Also a heartbeat (at system_at +
+ * offset_s), and started_at moves by the change of offset. */
+STORE_CHECK int store_health_clock(struct store *st, const char *source, int64_t offset_s, int64_t system_at,
+				   const char *note);
 
 /* A modem paused for its SIM's or network's fault until `until` (wall s),
  * with the reason officers read; until 0 resumes it. */

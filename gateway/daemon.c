@@ -38,7 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct channel_driver *const daemon_drivers[] = { &drv_health, &drv_sms_out, &drv_sms_in, &drv_voice, NULL };
+/* drv_time right after drv_health (its row in daemon_state) and before the
+ * channels: their tick reads d->time_held. */
+const struct channel_driver *const daemon_drivers[] = { &drv_health, &drv_time,  &drv_sms_out,
+							 &drv_sms_in, &drv_voice,  NULL };
 
 static volatile sig_atomic_t stop_signals;
 
@@ -98,6 +101,18 @@ static int until_idle(struct daemon *d, const struct sched_in *in, const struct 
 {
 	int64_t wall = in->wall_s;
 	int64_t *idle_since = &d->idle_since, *no_modem_since = &d->no_modem_since;
+	if (d->time_held) {
+		/* not idle: the work waits for a trustworthy time, as for a modem */
+		*idle_since = 0;
+		if (!*no_modem_since) {
+			*no_modem_since = now;
+		} else if (now - *no_modem_since > (int64_t)d->o.no_modem_s * 1000) {
+			LOG_E("daemon", "no trustworthy time in %d s; scheduled notices are still queued", d->o.no_modem_s);
+			*rc = 1;
+			return 1;
+		}
+		return 0;
+	}
 	int64_t due = out->quiet ? in->due_urgent_s : in->due_s;
 	int work = due != SCHED_NEVER && due <= wall + d->o.idle_horizon_s && !(out->budget_spent && out->n == 0);
 	work |= out->voice_due_s != SCHED_NEVER && out->voice_due_s <= wall + d->o.idle_horizon_s;
@@ -174,6 +189,8 @@ static int loop(struct daemon *d)
 		DRIVERS_EACH(p)
 			if ((*p)->plan_in)
 				(*p)->plan_in(d, &in);
+		if (d->time_held) /* no trustworthy time: nothing scheduled (drv_time.c) */
+			in.due_s = in.due_urgent_s = in.due_override_s = in.voice_due_s = in.voice_due_urgent_s = SCHED_NEVER;
 		struct sched_out out;
 		sched_plan(&in, &out);
 		DRIVERS_EACH(p)

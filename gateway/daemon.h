@@ -39,6 +39,12 @@ struct daemon_policy {
 	int ring_timeout_s, call_key_wait_s, call_max_s, call_repeats, call_replays;
 };
 
+/* [gateway] time_source (gateway/drv_time.c): auto takes the modems' network
+ * time when the system clock is implausible (before the build date) or not
+ * NTP-synchronised and more than 5 minutes off it; system never; modem
+ * always (when a modem knows it). */
+enum time_source { TIME_AUTO, TIME_SYSTEM, TIME_MODEM };
+
 /* Watching itself: whom to tell, when, and where the data lives. */
 struct daemon_health_cfg {
 	char admins[256];               /* E.164 numbers, comma-separated ("" = nobody) */
@@ -48,6 +54,7 @@ struct daemon_health_cfg {
 	char data_dir[PATH_MAX];        /* the database's folder: its disk is watched */
 	char backup_dir[PATH_MAX];      /* the daily copy goes here ... */
 	int backup_keep;                /* ... keeping this many; 0: no daily copy */
+	int time_source;                /* enum time_source */
 };
 
 /* What the daemon reads from the configuration; config_daemon() fills it. */

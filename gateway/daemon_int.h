@@ -56,6 +56,14 @@ struct daemon {
 	int64_t beat_at;        /* mono ms of the next heartbeat */
 	int64_t disk_at;        /* mono ms of the next disk check */
 	int64_t backup_at;      /* mono ms of the next look at the daily copy */
+	/* the clock (drv_time.c) */
+	int time_held;          /* no trustworthy time: nothing scheduled is sent or expired */
+	char clock_note[300];   /* which time, and why (loa status) */
+	int64_t clock_save_at, clock_check_at; /* mono ms */
+	int net_known;          /* some modem told the network time */
+	int64_t net_off_s;      /* network - system at that reading */
+	char net_from[32];      /* the modem that told it */
+	int64_t wall_seen_ms, sys_seen_s, mono_seen_ms; /* the last tick: a set system clock shows */
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */

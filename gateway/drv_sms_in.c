@@ -280,7 +280,7 @@ static void si_modem_state(struct worker *dm, int ready)
 static void si_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
 	(void)wake;
-	if (now < d->frag_expire_at)
+	if (now < d->frag_expire_at || d->time_held)
 		return;
 	int n = 0;
 	if (store_sms_fragments_expire(d->st, clock_wall_s(), REASM_MAX_AGE_S, &n) == STORE_OK && n)

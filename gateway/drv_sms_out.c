@@ -453,7 +453,7 @@ static void so_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
 	int64_t wall = clock_wall_s();
 	day_rollover(d, wall);
-	if (now >= d->sms_expire_at) {
+	if (now >= d->sms_expire_at && !d->time_held) {
 		int n = 0;
 		if (store_sms_expire(d->st, wall, (int64_t)d->pol.sms_expire_h * 3600, &n) == STORE_OK && n)
 			LOG_W("daemon", "%d SMS deliveries expired (not sent within sms.expire_h = %d)", n,

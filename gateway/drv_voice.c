@@ -462,7 +462,7 @@ static int vo_urc(struct worker *dm, const struct at_urc *u)
 static void vo_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
 	(void)wake;
-	if (now < d->call_expire_at)
+	if (now < d->call_expire_at || d->time_held)
 		return;
 	int n = 0;
 	if (daemon_db_log(d, "voice", "expire calls",

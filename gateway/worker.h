@@ -75,6 +75,9 @@ struct worker {
 	int64_t down_since_ms;  /* mono ms the AT port stopped being READY, 0 while READY */
 	int down_told;          /* its problem is open */
 	char down_why[160];     /* why the port last left READY */
+	int64_t cclk_at_ms;     /* mono ms of the next AT+CCLK? (drv_time.c) */
+	int cclk_busy;          /* one in flight */
+	int cclk_unknown_told;  /* "does not know the network time" logged */
 	int unpinned;           /* its multipart messages went to other modems */
 	/* SMS in (drv_sms_in.c) */
 	char mem[4];            /* message storage AT+CPMS selects once the queue

@@ -74,6 +74,8 @@ enum at_urc_kind {
 	URC_CALL,     /* call progress of the family (call_ev set) */
 	URC_DTMF,     /* key pressed at the far end (+RXDTMF, +QTONEDET) */
 	URC_USSD,     /* +CUSD: m,"text",dcs (modem/ussd.h reads it) */
+	URC_NETTIME,  /* the network's time or zone: +CTZV, +CTZE, *PSUTTZ
+		       * (modem/nettime.h reads it) */
 	URC_IGNORE,   /* known noise: boot banners, periodic signal reports */
 };
 enum at_call_ev { CALL_EV_NONE = 0, CALL_EV_ORIG, CALL_EV_RINGING, CALL_EV_ANSWERED, CALL_EV_ENDED, CALL_EV_STATE };

@@ -10,12 +10,15 @@
 #include <string.h>
 
 #define STEP_AT { "AT", 1000, INIT_SYNC }
+/* ... AT+CTZU=1, AT+CTZR=2: the network's time (NITZ) sets the modem's
+ * clock and +CTZE URCs tell it; the daemon reads AT+CCLK? (gateway/drv_time.c) */
 #define STEP_COMMON_SMS                                                                      \
 	{ "ATE0", 2000, 0 }, { "AT+CMEE=1", 2000, INIT_OPTIONAL }, { "AT+CPIN?", 5000, INIT_PIN }, \
 	{ "AT+CMGF=0", 3000, 0 }, { "AT+CSMS=0", 3000, INIT_OPTIONAL },                            \
 	{ "AT+CNMI=2,1,0,2,0", 3000, INIT_OPTIONAL | INIT_SR_STORED },                                \
 	{ "AT+CNMI=2,1,0,1,0", 3000, INIT_UNLESS_SR }, { "AT+CREG=1", 2000, INIT_OPTIONAL },        \
-	{ "AT+CLIP=1", 2000, INIT_OPTIONAL }
+	{ "AT+CLIP=1", 2000, INIT_OPTIONAL },                                                      \
+	{ "AT+CTZU=1", 2000, INIT_OPTIONAL }, { "AT+CTZR=2", 2000, INIT_OPTIONAL }
 
 static const struct profile_init_step init_generic[] = { STEP_AT, STEP_COMMON_SMS, { NULL, 0, 0 } };
 static const struct profile_init_step init_huawei[] = {
@@ -51,6 +54,8 @@ static const struct profile_urc_rule urc_common[] = {
 	{ "+CGREG:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CEREG:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CUSD:", URC_USSD, CALL_EV_NONE },
+	{ "+CTZV:", URC_NETTIME, CALL_EV_NONE },
+	{ "+CTZE:", URC_NETTIME, CALL_EV_NONE },
 	{ "+CPIN:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CFUN:", URC_IGNORE, CALL_EV_NONE },
 	{ "RDY", URC_IGNORE, CALL_EV_NONE },
@@ -81,6 +86,8 @@ static const struct profile_urc_rule urc_simcom[] = {
 	{ "+RXDTMF:", URC_DTMF, CALL_EV_NONE },
 	{ "MISSED_CALL:", URC_IGNORE, CALL_EV_NONE },
 	{ "+CPCMREG:", URC_IGNORE, CALL_EV_NONE },
+	{ "*PSUTTZ:", URC_NETTIME, CALL_EV_NONE },
+	{ "DST:", URC_IGNORE, CALL_EV_NONE },
 	{ NULL, URC_NONE, CALL_EV_NONE },
 };
 static const struct profile_urc_rule urc_quectel[] = {

@@ -385,6 +385,7 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		m->card = SIM_CARD_OK;
 		snprintf(m->pin, sizeof m->pin, "%s", o->pin ? o->pin : "");
 		m->lost = -1;
+		m->nitz = 1; /* the network's time is the simulator's own clock */
 		m->balance = 125000;
 		snprintf(m->ussd_code, sizeof m->ussd_code, "*101#");
 		m->ussd_delay_ms = 1000;

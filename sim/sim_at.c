@@ -21,6 +21,8 @@
  * rows, it never adds branches to this file. */
 #include "sim/sim_int.h"
 
+#include "base/clock.h"
+
 #include "base/log.h"
 
 #include <ctype.h>
@@ -188,6 +190,8 @@ void sim_at_reset(struct sim_modem *m)
 	m->held_n = 0;
 	sbuf_reset(&m->ta_buf);
 	m->pin_locked = m->pin[0] != '\0'; /* the SIM asks at every boot */
+	m->ctzu = m->ctzr = 0;
+	m->boot_mono_ms = clock_mono_ms();
 	m->creg_stat = 1;
 	m->cusd_n = 0;
 	m->ussd_busy = 0;
@@ -284,6 +288,8 @@ static int run_ext(struct sim_modem *m, const char **pp)
 	const struct sim_cmd_def *d = lookup(m->fam->cmds, name);
 	if (!d)
 		d = lookup(sim_generic_cmds, name);
+	if (!d)
+		d = lookup(sim_time_cmds, name);
 	if (!d || k < 2)
 		return SIM_ERR;
 	int card = (d->flags & SIM_F_PIN) ? sim_card_cme(m) : 0;

@@ -1,7 +1,7 @@
 /* sim_ctl — the simulator's control commands (sim_ctl, the lines of
  * `loa sim`'s control socket and of tests): inject inbound messages, set
  * faults (a mute modem among them), per-modem settings, the SIM and the
- * network (credit, ussd, reg, sim), per-number outcome overrides (report,
+ * network (credit, ussd, reg, sim, time), per-number outcome overrides (report,
  * call, keys), stats.  The rules those settings feed are in sim.c, the
  * AT side of them in sim_at.c, sim_generic.c and sim_ussd.c. */
 #include "sim/sim_int.h"
@@ -413,6 +413,7 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 				"credit M empty [CODE]|topup [N]|balance N | "
 				"ussd M text TEXT|default | ussd M enc gsm7|gsm7-packed|ucs2 | ussd M code CODE | "
 				"reg M lost [0|2|3|4]|ok | sim M pin [PIN]|puk|missing|ok | "
+				"time M YYYY-MM-DDTHH:MM:SS+HH[:MM]|none|system | "
 				"set M|all KEY VALUE (cmgs_delay_ms report_delay_ms report noise_ms creg csq call "
 				"chunked urc_after_prompt late_end end_delay_ms dial_waits ussd_delay_ms) | "
 				"report TO delivered|failed|none|default|0-255 | "
@@ -473,7 +474,8 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		sbuf_add(reply, "ok");
 		rc = 0;
 	} else if (!strcmp(cmd, "inject") || !strcmp(cmd, "fault") || !strcmp(cmd, "set") ||
-		   !strcmp(cmd, "credit") || !strcmp(cmd, "ussd") || !strcmp(cmd, "reg") || !strcmp(cmd, "sim")) {
+		   !strcmp(cmd, "credit") || !strcmp(cmd, "ussd") || !strcmp(cmd, "reg") || !strcmp(cmd, "sim") ||
+		   !strcmp(cmd, "time")) {
 		char *mn = word(&p);
 		if (!mn) {
 			rc = fail(reply, "%s: which modem?", cmd);
@@ -505,6 +507,8 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 			rc = ctl_reg(m, p, reply);
 		} else if (!strcmp(cmd, "sim")) {
 			rc = ctl_card(m, p, reply);
+		} else if (!strcmp(cmd, "time")) {
+			rc = sim_time_ctl(m, word(&p), reply);
 		} else {
 			char *key = word(&p), *val = word(&p);
 			rc = ctl_set_one(m, key ? key : "", val, reply);

@@ -209,6 +209,7 @@ static const struct sim_cmd_def quectel_cmds[] = {
 	{ "+QCFG", NULL, NULL, 0, 0 },
 	{ "+QGPSEND", NULL, NULL, 0, 0 },
 	{ "+QGPSCFG", NULL, NULL, 0, 0 },
+	{ "+QLTS", sim_time_qlts, NULL, 0, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -233,7 +234,7 @@ static const struct sim_family fam_simcom = {
 	.name = "simcom", .cgmi = "SIMCOM INCORPORATED", .cgmm = "SIMCOM_SIM7600E-H",
 	.cgmr = "+CGMR: LE20B04SIM7600M22", .ati = simcom_ati,
 	.cops = "+COPS: 0,0,\"Viettel\",7", .cnmi_default = { 2, 1, 0, 0, 0 },
-	.boot = simcom_boot, .noise = none, .cmds = simcom_cmds, .sr_slots = 20,
+	.boot = simcom_boot, .noise = none, .cmds = simcom_cmds, .sr_slots = 20, .psuttz = 1,
 	.call = { .conn = "VOICE CALL: BEGIN", .end_talk = "VOICE CALL: END: %06d",
 		  .clcc_fmt = "+CLCC: %d,0,%d,0,0,\"%s\",%d", .released = 6, .final_words = 1,
 		  .talk_end_always = 1 },

@@ -78,6 +78,7 @@ struct sim_family {
 	const char *const *noise; /* unsolicited lines now and then ("%d": rssi) */
 	const struct sim_cmd_def *cmds; /* vendor commands, name NULL ends */
 	int sr_slots;             /* "SR" status report storage (+CNMI ds=2); 0: none */
+	int psuttz;               /* SIMCom: *PSUTTZ and DST: URCs with AT+CTZU=1 */
 	struct sim_call_urcs call;
 };
 
@@ -197,6 +198,13 @@ struct sim_modem {
 	unsigned ussd_gen; /* bumps on AT+CUSD=2: drops a pending answer */
 	int ussd_busy;     /* a request waits for its +CUSD */
 	int cusd_n;        /* AT+CUSD=<n>: result code presentation (reset on boot) */
+	/* the network's time (sim_time.c; `time M`): NITZ received or not, the
+	 * network time as an offset from the simulator's clock, its zone */
+	int nitz;
+	int64_t nitz_offset_s;
+	int nitz_zone_q, nitz_zone_set;
+	int ctzu, ctzr;        /* AT+CTZU / AT+CTZR (reset on boot) */
+	int64_t boot_mono_ms;  /* the RTC default runs from here without NITZ */
 
 	/* faults */
 	int f_error, f_cms_code, f_cms, f_silence;
@@ -318,6 +326,14 @@ int sim_reg_stat(const struct sim_modem *m);
 int sim_registered(const struct sim_modem *m);
 /* +CREG: URC when the shown stat differs from `before` and AT+CREG=1|2. */
 void sim_reg_changed(struct sim_modem *m, int before);
+
+/* sim_time.c: the network's time */
+extern const struct sim_cmd_def sim_time_cmds[];
+int sim_time_qlts(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+/* +CTZV, +CTZE, SIMCom PSUTTZ as the modem's settings ask (the network sent its time). */
+void sim_time_urcs(struct sim_modem *m);
+/* The control `time M ARG`; 0 ok, -1 with the error in r. */
+int sim_time_ctl(struct sim_modem *m, const char *arg, struct sbuf *r);
 
 /* sim_ussd.c: +CUSD and the network's balance answer */
 int sim_ussd_cusd(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);

@@ -5,6 +5,7 @@
 #include "db/store.h"
 #include "db/store_health.h"
 #include "base/clock.h"
+#include "domain/timesync.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -34,22 +35,6 @@ int cli_config(struct cli_ctx *ctx)
 	log_set_level((enum log_level)ctx->cfg.log_level);
 	ctx->cfg_loaded = 1;
 	return EXIT_OK;
-}
-
-/* The daemon's clock, for this process too: when the daemon uses the
- * network's time and said so within CLOCK_FRESH_S (by the system clock: it
- * saves every 30 s), its offset is applied here, so `--at 19:30` and every
- * date printed agree with the daemon.  An older record is not used: a
- * reboot resets a clock without RTC and the offset with it. */
-enum { CLOCK_FRESH_S = 120 };
-static void cli_clock(struct store *st)
-{
-	struct daemon_health h;
-	if (store_health_daemon(st, &h) != STORE_OK || !h.known || strcmp(h.clock_source, "network") != 0)
-		return;
-	int64_t age = clock_system_s() - h.clock_system_at;
-	if (age >= -5 && age <= CLOCK_FRESH_S)
-		clock_set_offset_s(h.clock_offset_s);
 }
 
 int cli_clock_refuse(const char *what)
@@ -82,7 +67,7 @@ int cli_store(struct cli_ctx *ctx, struct store **out)
 		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", err);
 		store_set_report_wait(ctx->st, ctx->cfg.sms_report_timeout_s);
-		cli_clock(ctx->st);
+		timesync_from_daemon(ctx->st); /* `--at 19:30` and dates agree with the daemon */
 	}
 	*out = ctx->st;
 	return EXIT_OK;

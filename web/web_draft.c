@@ -186,6 +186,20 @@ static void plan_err_vi(const struct notice_plan *pl, const char *err, char *buf
 static int due_draft(struct web_page *p, struct draft *d)
 {
 	d->due_at = 0;
+	if (!clock_trusted()) {
+		/* a notice dated by a wrong clock would expire once the time is
+		 * known: nothing is created until it can be trusted */
+		char now[32];
+		clock_format_local(clock_wall_s(), now, sizeof now);
+		char msg[400];
+		snprintf(msg, sizeof msg,
+			 "Đồng hồ của máy đang sai (%s) và Loa chưa lấy được giờ từ mạng di động: chưa tạo được "
+			 "thông báo. Hãy kiểm tra dịch vụ loa run và modem (loa status), rồi thử lại.",
+			 now);
+		p->rep->status = 503;
+		notice_form(p, d, msg);
+		return -1;
+	}
 	if (!d->at_on)
 		return 0;
 	char at[40];

@@ -17,6 +17,7 @@
 #include "db/store.h"
 #include "db/store_health.h"
 #include "domain/notice.h"
+#include "domain/timesync.h"
 #include "web/web_html.h"
 
 #include <stdlib.h>
@@ -362,6 +363,7 @@ void web_page_handle(struct web_app *app, const struct web_request *rq, struct w
 		web_page_error(rep, 405, "Chỉ nhận GET, HEAD và POST.");
 		return;
 	}
+	timesync_from_daemon(p.st); /* the page's times agree with the daemon's */
 	struct store_web_session sess;
 	if (web_req_cookie(rq->cookie, WEB_COOKIE_SESSION, p.token, sizeof p.token) == 0) {
 		int rc = web_auth_session(p.st, p.token, &sess);

@@ -808,6 +808,18 @@ static void test_due_time(void **state)
 	assert_int_equal(store_notice_get(st, 2, &n), STORE_OK);
 	assert_true(n.due_at <= now);
 	store_notice_clear(&n);
+
+	/* a box whose clock says 1970 and no network time yet: nothing is
+	 * created (it would expire once the time is known), the page says why */
+	int64_t saved = clock_wall_ms();
+	clock_fake(86400 * 1000LL);
+	post_expect("/new/preview", cookie, csrf, "text=x&to=all&sms=1&when=now", 503, "Đồng hồ của máy đang sai", NULL);
+	snprintf(body, sizeof body, "csrf=%s&text=x&to=all&sms=1&when=now", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 503);
+	web_page_reply_free(&rep);
+	assert_int_equal(store_notice_get(st, 3, &n), STORE_NOTFOUND);
+	clock_fake(saved);
 }
 
 static void get_expect(const char *target, const char *cookie, int status, const char *want, const char *unwanted)

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 			ctx.config_path = optarg;
 			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
+			log_set_level(LL_DEBUG);
 			break;
 		case 'h':
 			usage(stdout);

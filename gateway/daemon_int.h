@@ -55,6 +55,7 @@ struct daemon {
 	int64_t call_expire_at; /* mono ms of the next voice expiry sweep */
 	int64_t beat_at;        /* mono ms of the next heartbeat */
 	int64_t disk_at;        /* mono ms of the next disk check */
+	int64_t no_modem_at;    /* mono ms of the next "no modem" log line (no modem configured) */
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */

@@ -128,16 +128,25 @@ cppcheck:
 
 # INSTALL_BIN: install this binary instead of building one (the install
 # test passes the binary under test, whatever flags built it).
+# UDEVDIR: where udev reads the modem rule; it is a file people edit (USB
+# paths), so /etc, and an edited copy is kept on reinstall and uninstall.
 INSTALL_BIN ?=
+UDEVDIR     ?= /etc/udev/rules.d
+UDEV_RULE   := $(DESTDIR)$(UDEVDIR)/99-loa-modems.rules
 install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)/etc/loa $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/loa
+	  $(DESTDIR)/etc/loa $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/loa \
+	  $(DESTDIR)$(UDEVDIR)
 	install -m 0755 $(or $(INSTALL_BIN),$(BUILD)/loa) $(DESTDIR)$(PREFIX)/bin/loa
 	install -m 0644 man/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1
-	install -m 0640 configs/loa.conf $(DESTDIR)/etc/loa/loa.conf.example
+	(umask 027 && sed 's|/usr/local/share/loa|$(PREFIX)/share/loa|g' configs/loa.conf \
+	  > $(DESTDIR)/etc/loa/loa.conf.example) && chmod 0640 $(DESTDIR)/etc/loa/loa.conf.example
 	install -d $(DESTDIR)$(PREFIX)/share/loa/prompts
 	install -m 0644 configs/abbreviations.tsv configs/loanwords.tsv configs/99-loa-modems.rules $(DESTDIR)$(PREFIX)/share/loa/
 	install -m 0644 configs/prompts/* $(DESTDIR)$(PREFIX)/share/loa/prompts/
+	@if [ -e $(UDEV_RULE) ] && ! cmp -s configs/99-loa-modems.rules $(UDEV_RULE); then \
+	  echo "kept: $(UDEVDIR)/99-loa-modems.rules (edited; the new one is $(PREFIX)/share/loa/99-loa-modems.rules)"; \
+	else install -m 0644 configs/99-loa-modems.rules $(UDEV_RULE); fi
 	for u in loa loa-web; do \
 	  sed 's|@BINDIR@|$(PREFIX)/bin|g' configs/$$u.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service && \
 	  chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service || exit 1; \
@@ -147,6 +156,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/loa $(DESTDIR)$(PREFIX)/share/man/man1/loa.1 \
 	  $(DESTDIR)/etc/loa/loa.conf.example $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service \
 	  $(DESTDIR)$(PREFIX)/lib/systemd/system/loa-web.service
+	@if [ -e $(UDEV_RULE) ] && ! cmp -s configs/99-loa-modems.rules $(UDEV_RULE); then \
+	  echo "kept: $(UDEVDIR)/99-loa-modems.rules (edited)"; else rm -f $(UDEV_RULE); fi
 	rm -rf $(DESTDIR)$(PREFIX)/share/loa
 	@echo "kept: /etc/loa/loa.conf and the database (remove them by hand)"
 

@@ -9,10 +9,12 @@
 #include "base/log.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_err(int code, const char *fmt, ...)
 {
@@ -64,8 +66,13 @@ int cli_store(struct cli_ctx *ctx, struct store **out)
 			util_mkdirs(dir, 0750);
 		}
 		free(dir);
-		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK)
-			return cli_err(EXIT_RUNTIME, "%s", err);
+		if (store_open(ctx->cfg.database, &ctx->st, err, sizeof err) != STORE_OK) {
+			/* the database is the loa user's alone (mode 0600, SECURITY.md) */
+			int denied = access(ctx->cfg.database, R_OK | W_OK) != 0 && errno == EACCES;
+			return cli_err(EXIT_RUNTIME, "%s%s", err,
+				       denied ? " (permission denied: run loa as its user, sudo -u loa loa ...;"
+						" see README, Install)" : "");
+		}
 		store_set_report_wait(ctx->st, ctx->cfg.sms_report_timeout_s);
 		timesync_from_daemon(ctx->st); /* `--at 19:30` and dates agree with the daemon */
 	}

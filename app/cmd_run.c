@@ -1,8 +1,10 @@
 /* cmd_run — the `loa run` subcommand: its options, a configuration with
- * at least one modem, then the daemon (gateway/daemon.c) on the narrow
+ * at least one modem (without one, --until-idle stops and the service
+ * waits), then the daemon (gateway/daemon.c) on the narrow
  * settings config_daemon() gives it. */
 #include "app/cli.h"
 #include "app/config.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "gateway/daemon.h"
 
@@ -48,9 +50,14 @@ int cmd_run(struct cli_ctx *ctx, int argc, char **argv)
 	int enabled = 0;
 	for (int i = 0; i < ctx->cfg.n_modems; i++)
 		enabled += ctx->cfg.modems[i].enabled;
+	const char *path = ctx->cfg.path[0] ? ctx->cfg.path : "configuration";
+	if (!enabled && o.until_idle)
+		return cli_err(EXIT_USAGE, "%s: no enabled [modem NAME] section: nothing to send with", path);
+	/* As a service, wait (logging why, drv_health) rather than exit and be
+	 * restarted every few seconds: the box was installed, the modem not yet. */
 	if (!enabled)
-		return cli_err(EXIT_USAGE, "%s: no enabled [modem NAME] section: nothing to send with",
-			       ctx->cfg.path[0] ? ctx->cfg.path : "configuration");
+		LOG_W("daemon", "%s: no enabled [modem NAME] section: waiting, nothing is sent (add one, then restart loa)",
+		      path);
 	struct daemon_cfg *dc = xcalloc(1, sizeof *dc);
 	config_daemon(&ctx->cfg, dc);
 	rc = daemon_run(dc, st, &o) == 0 ? EXIT_OK : EXIT_RUNTIME;

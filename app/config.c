@@ -459,7 +459,10 @@ int config_load(struct loa_config *c, const char *explicit_path, char *err, unsi
 	}
 	char *text = util_read_file(path, NULL);
 	if (!text) {
-		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+		int e = errno;
+		/* an officer's own login on an installed box (0640 root:loa) */
+		snprintf(err, errlen, "%s: cannot read config: %s%s", path, strerror(e),
+			 e == EACCES ? " (run loa as its user: sudo -u loa loa ...; see README, Install)" : "");
 		return -1;
 	}
 	config_defaults(c, dir);
@@ -489,8 +492,19 @@ void config_each_key(void (*fn)(const char *, const char *, const char *, const 
 #define LOA_DATADIR "/usr/local/share/loa"
 #endif
 /* $LOA_DATADIR; else share/loa beside the running binary's bin/ (so an
- * install under any PREFIX finds its data without a rebuild); else the
- * compile-time default. */
+ * install under any PREFIX finds its data without a rebuild); else, for a
+ * binary not installed (build/loa, build-san/loa), the source tree's
+ * configs/ beside its build folder; else the compile-time default.  A
+ * folder counts only if it holds the dictionary, so a stray share/loa or
+ * configs/ without Loa's data is passed over. */
+static int datadir_ok(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	return snprintf(p, sizeof p, "%s/abbreviations.tsv", dir) < (int)sizeof p && stat(p, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
 const char *config_datadir(void)
 {
 	static char found[PATH_MAX];
@@ -500,14 +514,13 @@ const char *config_datadir(void)
 	if (!found[0]) {
 		char exe[PATH_MAX];
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		struct stat st;
-		if (n > 0) {
-			exe[n] = '\0';
-			char *slash = strrchr(exe, '/');
-			if (slash) {
-				*slash = '\0';
-				snprintf(found, sizeof found, "%.*s/../share/loa", (int)(sizeof found - 16), exe);
-				if (stat(found, &st) != 0 || !S_ISDIR(st.st_mode))
+		char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+		if (slash) {
+			*slash = '\0';
+			static const char *const rel[] = { "/../share/loa", "/../configs" };
+			for (size_t i = 0; i < ARRAY_LEN(rel) && !found[0]; i++) {
+				snprintf(found, sizeof found, "%.*s%s", (int)(sizeof found - 16), exe, rel[i]);
+				if (!datadir_ok(found))
 					found[0] = '\0';
 			}
 		}

@@ -55,7 +55,7 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: loa [-c FILE] [-v] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: loa [-c FILE] [-v] COMMAND [ARGS] | loa --version\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n-c FILE (or LOA_CONFIG) selects the configuration; see loa(1).\n");
@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -87,11 +88,13 @@ int main(int argc, char **argv)
 			ctx.config_path = optarg;
 			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
+			log_set_level(LL_DEBUG);
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case 'V':
+			return cmd_version(&ctx, 0, NULL);
 		default:
 			usage(stderr);
 			return EXIT_USAGE;

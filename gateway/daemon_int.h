@@ -64,6 +64,7 @@ struct daemon {
 	int64_t net_off_s;      /* network - system at that reading */
 	char net_from[32];      /* the modem that told it */
 	int64_t wall_seen_ms, sys_seen_s, mono_seen_ms; /* the last tick: a set system clock shows */
+	int64_t no_modem_at;    /* mono ms of the next "no modem" log line (no modem configured) */
 	/* voice */
 	struct tts_engine *tts;
 	int voice_ok;           /* some modem has an audio port and speech works */

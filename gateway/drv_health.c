@@ -26,7 +26,8 @@
 #include <unistd.h>
 
 enum { HEARTBEAT_MS = 30000, DISK_EVERY_MS = 600000, DISK_LOW_MB = 200, DISK_LOW_PERMILLE = 50,
-       BALANCE_EVERY_MS = 6 * 3600 * 1000, BACKUP_EVERY_MS = 3600 * 1000, USSD_WAIT_MS = 60000, DOWN_TELL_MS = 300000 };
+       BALANCE_EVERY_MS = 6 * 3600 * 1000, BACKUP_EVERY_MS = 3600 * 1000, USSD_WAIT_MS = 60000,
+       DOWN_TELL_MS = 300000, NO_MODEM_LOG_MS = 300000 };
 
 /* One SMS to each admin: "Loa <village>: <text without accents>". */
 static void tell_admins(struct daemon *d, const char *text)
@@ -170,6 +171,23 @@ static void watch_ports(struct daemon *d, int64_t now)
 	}
 }
 
+/* Started without any modem (the example configuration): the daemon waits,
+ * so that systemd does not restart it every few seconds, and says why in
+ * the log every NO_MODEM_LOG_MS and in `loa status` (an open problem; no
+ * SMS to the admins: there is no modem to send it). */
+static void watch_no_modem(struct daemon *d, int64_t now)
+{
+	static const char why[] = "không có modem nào được bật trong cấu hình ([modem TÊN]): chưa gửi được gì";
+	if (d->n > 0 || now < d->no_modem_at)
+		return;
+	if (d->no_modem_at) /* the first line is cmd_run's */
+		LOG_W("daemon", "no enabled [modem NAME] section in the configuration: waiting, nothing is sent "
+				"(add one, then restart loa)");
+	int alert = 0;
+	daemon_db_log(d, "health", "problem", store_problem_open(d->st, "no-modem", why, 0, clock_wall_s(), &alert));
+	d->no_modem_at = now + NO_MODEM_LOG_MS;
+}
+
 static void he_open(struct daemon *d)
 {
 	int crashed = 0;
@@ -180,6 +198,8 @@ static void he_open(struct daemon *d)
 		daemon_problem(d, "crash", "Loa vừa khởi động lại sau khi bị tắt đột ngột (mất điện hoặc lỗi)");
 		daemon_problem_over(d, "crash");
 	}
+	if (d->n > 0)
+		daemon_problem_over(d, "no-modem");
 }
 
 static void he_close(struct daemon *d)
@@ -273,6 +293,7 @@ static void he_tick(struct daemon *d, int64_t now, int64_t *wake)
 	}
 	ask_balances(d, now);
 	watch_ports(d, now);
+	watch_no_modem(d, now);
 	if (now >= d->disk_at) {
 		check_disk(d);
 		d->disk_at = now + DISK_EVERY_MS;
@@ -283,6 +304,8 @@ static void he_tick(struct daemon *d, int64_t now, int64_t *wake)
 	}
 	if (d->beat_at < *wake)
 		*wake = d->beat_at;
+	if (d->n == 0 && d->no_modem_at < *wake)
+		*wake = d->no_modem_at;
 }
 
 const struct channel_driver drv_health = {

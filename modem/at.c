@@ -237,7 +237,7 @@ static void send_next(struct at_modem *m)
 		out_write(m, "\x1b", 1);
 		m->need_esc = 0;
 	}
-	MLOG(LOG_DEBUG, m, "> %s", c->text);
+	MLOG(LL_DEBUG, m, "> %s", c->text);
 	out_write(m, c->text, strlen(c->text));
 	out_write(m, "\r", 1);
 	timer_set(m, T_CMD, c->timeout_ms);
@@ -292,7 +292,7 @@ int at_cmd_urgent(struct at_modem *m, const char *cmd, int timeout_ms, at_done_f
 	if (c && (c->flags & CMD_DIAL) && !(c->flags & CMD_ABORTED)) {
 		/* V.25ter 6.3.1: any character aborts a dial in progress (and is
 		 * discarded); ESC is also harmless if the dial just ended */
-		MLOG(LOG_DEBUG, m, "aborting %s", c->text);
+		MLOG(LL_DEBUG, m, "aborting %s", c->text);
 		c->flags |= CMD_ABORTED;
 		out_write(m, "\x1b", 1);
 	}
@@ -562,9 +562,9 @@ static void fsm(struct at_modem *m, enum at_event ev, const char *why)
 		if (transitions[i].from != m->state || transitions[i].ev != ev)
 			continue;
 		enum at_state from = m->state, to = transitions[i].to;
-		enum log_level lvl = (to == AT_BACKOFF || to == AT_FAILED) ? LOG_WARN : LOG_INFO;
+		enum log_level lvl = (to == AT_BACKOFF || to == AT_FAILED) ? LL_WARN : LL_INFO;
 		if (to == AT_BACKOFF && from == AT_OPENING)
-			lvl = LOG_DEBUG; /* a missing port is retried quietly */
+			lvl = LL_DEBUG; /* a missing port is retried quietly */
 		MLOG(lvl, m, "%s -> %s (%s)", at_event_name(ev), states[to].name, why ? why : "");
 		m->state = to;
 		if (m->hooks.state)
@@ -574,7 +574,7 @@ static void fsm(struct at_modem *m, enum at_event ev, const char *why)
 			states[to].on_enter(m);
 		return;
 	}
-	MLOG(LOG_DEBUG, m, "event %s rejected (%s)", at_event_name(ev), why ? why : "");
+	MLOG(LL_DEBUG, m, "event %s rejected (%s)", at_event_name(ev), why ? why : "");
 }
 
 struct at_modem *at_new(const struct at_config *cfg, const struct at_hooks *hooks, void *arg)
@@ -637,7 +637,7 @@ static void dispatch_urc(struct at_modem *m, enum at_urc_kind k, enum at_call_ev
 		}
 	}
 	if (k == URC_IGNORE) {
-		MLOG(LOG_DEBUG, m, "noise: %s", line);
+		MLOG(LL_DEBUG, m, "noise: %s", line);
 		return;
 	}
 	struct at_urc u = { k, ev, line, pdu };
@@ -680,14 +680,14 @@ static void handle_line(struct at_modem *m, char *line)
 	if (f == AT_R_OK && c && c->pdu && m->phase == PH_SENT) {
 		/* no modem says OK to AT+CMGS=<n> before the prompt: a stray
 		 * answer to something earlier; never take it for a submit */
-		MLOG(LOG_WARN, m, "stray OK before the PDU prompt ignored");
+		MLOG(LL_WARN, m, "stray OK before the PDU prompt ignored");
 		return;
 	}
 	int call_word = f == AT_R_NO_CARRIER || f == AT_R_BUSY || f == AT_R_NO_ANSWER || f == AT_R_NO_DIALTONE;
 	if (call_word && c && !(c->flags & CMD_DIAL))
 		f = -1; /* a call ended while some other command ran: a URC */
 	if (f >= 0 && c) {
-		MLOG(LOG_DEBUG, m, "< %s", line);
+		MLOG(LL_DEBUG, m, "< %s", line);
 		m->timeouts_in_row = 0;
 		finish(m, (enum at_final)f, code);
 		send_next(m);
@@ -720,7 +720,7 @@ static void handle_line(struct at_modem *m, char *line)
 		sbuf_add(&m->lines, line);
 		return;
 	}
-	MLOG(LOG_DEBUG, m, "unsolicited, ignored: %.80s", line);
+	MLOG(LL_DEBUG, m, "unsolicited, ignored: %.80s", line);
 }
 
 /* The "> " prompt of AT+CMGS has no line end and may share a read with the
@@ -736,7 +736,7 @@ static int awaiting_prompt(const struct at_modem *m)
 static void prompt_seen(struct at_modem *m)
 {
 	struct at_cmd *c = m->cur;
-	MLOG(LOG_DEBUG, m, "< > (prompt)");
+	MLOG(LL_DEBUG, m, "< > (prompt)");
 	out_write(m, c->pdu, strlen(c->pdu));
 	out_write(m, "\x1a", 1);
 	m->phase = PH_BODY;
@@ -746,7 +746,7 @@ static void prompt_seen(struct at_modem *m)
 void at_feed(struct at_modem *m, const char *buf, size_t n)
 {
 	if (m->settling) {
-		MLOG(LOG_DEBUG, m, "dropped %zu stale byte(s)", n);
+		MLOG(LL_DEBUG, m, "dropped %zu stale byte(s)", n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -772,7 +772,7 @@ void at_feed(struct at_modem *m, const char *buf, size_t n)
 		if (ch < 0x20 && ch != '\t')
 			continue; /* line noise */
 		if (m->in_len + 1 >= sizeof m->in) {
-			MLOG(LOG_WARN, m, "line longer than %zu bytes dropped", sizeof m->in);
+			MLOG(LL_WARN, m, "line longer than %zu bytes dropped", sizeof m->in);
 			m->in_len = 0;
 			continue;
 		}
@@ -826,7 +826,7 @@ void at_tick(struct at_modem *m)
 		if (!m->t[t] || m->t[t] > now)
 			continue;
 		m->t[t] = 0;
-		MLOG(LOG_DEBUG, m, "timer %s", timer_names[t]);
+		MLOG(LL_DEBUG, m, "timer %s", timer_names[t]);
 		switch ((enum at_timer)t) {
 		case T_CMD: {
 			if (!m->cur)
@@ -834,7 +834,7 @@ void at_tick(struct at_modem *m)
 			int internal = m->cur->flags & CMD_INTERNAL;
 			char what[64];
 			snprintf(what, sizeof what, "no answer to %.40s", m->cur->text);
-			MLOG(LOG_WARN, m, "%s", what);
+			MLOG(LL_WARN, m, "%s", what);
 			m->need_esc = m->phase != PH_IDLE && m->cur->pdu != NULL;
 			int in_init = m->state == AT_INIT;
 			finish(m, AT_R_TIMEOUT, 0);

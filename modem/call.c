@@ -101,7 +101,7 @@ static void disarm(struct call *c, enum call_timer t)
 static void send(struct call *c, const char *cmd, int timeout_ms, enum call_cmd tag, int urgent)
 {
 	if (c->ops.cmd(c->arg, cmd, timeout_ms, tag, urgent) != 0)
-		CLOG(LOG_WARN, c, "cannot queue %s", cmd);
+		CLOG(LL_WARN, c, "cannot queue %s", cmd);
 }
 
 static void send_list(struct call *c, const char *const *cmds, enum call_cmd tag)
@@ -281,9 +281,9 @@ static void a_hangup(struct call *c, enum call_event ev)
 	if (ev == CE_T_RING)
 		set_cause(c, OUT_NO_ANSWER, "no answer within [voice] ring_timeout_s");
 	else if (ev == CE_T_MAX)
-		CLOG(LOG_WARN, c, "longest call length reached: hanging up");
+		CLOG(LL_WARN, c, "longest call length reached: hanging up");
 	else if (ev == CE_STOP)
-		CLOG(LOG_INFO, c, "the daemon stops: hanging up");
+		CLOG(LL_INFO, c, "the daemon stops: hanging up");
 	hangup(c);
 }
 
@@ -292,7 +292,7 @@ static void a_hangup(struct call *c, enum call_event ev)
 static void a_hangup_check(struct call *c, enum call_event ev)
 {
 	(void)ev;
-	CLOG(LOG_INFO, c, "no end report %d s after hanging up: asking the modem (AT+CLCC)", HANGUP_MS / 1000);
+	CLOG(LL_INFO, c, "no end report %d s after hanging up: asking the modem (AT+CLCC)", HANGUP_MS / 1000);
 	send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);
 }
 
@@ -309,7 +309,7 @@ static void a_end(struct call *c, enum call_event ev)
 		c->t[i] = 0;
 	if (ev != CE_LOST && c->prof && c->audio_on_sent)
 		send_list(c, c->prof->audio_off, CC_AUDIO_OFF);
-	CLOG(LOG_INFO, c, "ended: %s%s%s, keys '%s'%s", call_outcome_name(c->outcome), c->cause[0] ? ": " : "",
+	CLOG(LL_INFO, c, "ended: %s%s%s, keys '%s'%s", call_outcome_name(c->outcome), c->cause[0] ? ": " : "",
 	     c->cause, c->keys, c->confirmed ? ", confirmed" : c->played ? ", played" : "");
 	call_event(c, CE_DONE);
 }
@@ -369,12 +369,12 @@ void call_event(struct call *c, enum call_event ev)
 		enum call_state from = c->state;
 		c->state = fsm[i].to;
 		if (from != c->state)
-			CLOG(LOG_DEBUG, c, "%s -> %s on %s", call_state_name(from), call_state_name(c->state),
+			CLOG(LL_DEBUG, c, "%s -> %s on %s", call_state_name(from), call_state_name(c->state),
 			     call_event_name(ev));
 		fsm[i].act(c, ev);
 		return;
 	}
-	CLOG(LOG_DEBUG, c, "event %s ignored", call_event_name(ev));
+	CLOG(LL_DEBUG, c, "event %s ignored", call_event_name(ev));
 }
 
 /* ---- API ---- */
@@ -468,12 +468,12 @@ static void hangup_polled(struct call *c, int final, const char *lines)
 	}
 	int st = final == AT_R_OK ? clcc_ours(c, lines) : 0;
 	if (final == AT_R_OK && (st == -2 || st == -1 || st == 6)) {
-		CLOG(LOG_INFO, c, "the modem lists no call: ended");
+		CLOG(LL_INFO, c, "the modem lists no call: ended");
 		call_event(c, CE_ENDED);
 	} else if (c->hangup_tries < HANGUP_TRIES) {
 		hangup(c);
 	} else {
-		CLOG(LOG_ERROR, c, "the modem keeps the call after %d hang-ups (AT+CLCC: %s)", c->hangup_tries,
+		CLOG(LL_ERROR, c, "the modem keeps the call after %d hang-ups (AT+CLCC: %s)", c->hangup_tries,
 		     at_final_name((enum at_final)final));
 		call_event(c, CE_ENDED);
 	}
@@ -508,7 +508,7 @@ void call_at_done(struct call *c, enum call_cmd tag, int final, const char *line
 		} else if (c->state == CALL_ANSWERED && ++c->audio_on_sent <= AUDIO_TRIES) {
 			arm(c, T_AUDIO, AUDIO_DELAY_MS * 2); /* SIMCom: retry on ERROR */
 		} else if (final != AT_R_LOST) {
-			CLOG(LOG_WARN, c, "audio could not be switched on (%s)", at_final_name((enum at_final)final));
+			CLOG(LL_WARN, c, "audio could not be switched on (%s)", at_final_name((enum at_final)final));
 		}
 		break;
 	case CC_HANGUP:
@@ -549,7 +549,7 @@ static int ours(struct call *c, const struct at_urc *u, int is_end)
 	int idx, dir;
 	call_parse_ids(u->line, &idx, &dir);
 	if (dir == 1 || (c->idx >= 0 && idx >= 0 && idx != c->idx) || (is_end && c->dial_pending)) {
-		CLOG(LOG_DEBUG, c, "not this call's report: %s", u->line);
+		CLOG(LL_DEBUG, c, "not this call's report: %s", u->line);
 		return 0;
 	}
 	if (c->idx < 0 && idx >= 0 && !is_end)
@@ -628,7 +628,7 @@ void call_digit(struct call *c, char digit)
 		c->keys[n] = digit;
 		c->keys[n + 1] = '\0';
 	}
-	CLOG(LOG_INFO, c, "key %c", digit);
+	CLOG(LL_INFO, c, "key %c", digit);
 	if (digit == '1')
 		call_event(c, CE_KEY1);
 	else if (digit == '2')
@@ -662,7 +662,7 @@ void call_tick(struct call *c)
 		if (!c->t[i] || c->t[i] > now)
 			continue;
 		c->t[i] = 0;
-		CLOG(LOG_DEBUG, c, "timer %s", timers[i].name);
+		CLOG(LL_DEBUG, c, "timer %s", timers[i].name);
 		switch (i) {
 		case T_POLL:
 			send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages Loa needs to build, test and run, if missing.
 # Idempotent: does nothing (and needs no network) when all are present.
+# (systemd: for systemd-analyze, which the install test runs on the units.)
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev cppcheck sqlite3 jq
 libsqlite3-dev libgammu-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 libspandsp-dev libsoxr-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-libutf8proc-dev libcsv-dev curl chromium"
+libutf8proc-dev libcsv-dev curl chromium systemd"
 # The browser test drives chromium with playwright-core from npm; bring
 # Debian's node only where no node is installed (a NodeSource one may be).
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int once;
 	if (!once) {
-		log_set_level(LOG_ERROR);
+		log_set_level(LL_ERROR);
 		once = 1;
 	}
 	clock_fake(1796090400000LL);

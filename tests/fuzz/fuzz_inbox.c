@@ -301,7 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int init;
 	if (!init) {
-		log_set_level(LOG_ERROR);
+		log_set_level(LL_ERROR);
 		config_defaults(&cfg, NULL);
 		cfg.sc_reply_per_hour = 3;
 		cfg.sc_command_per_hour = 4;

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	log_set_level(LOG_ERROR);
+	log_set_level(LL_ERROR);
 	clock_fake(1796090400000LL);
 	struct sim_opts o;
 	sim_opts_default(&o);

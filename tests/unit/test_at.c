@@ -597,7 +597,7 @@ static void test_cnmi_fallback(void **state)
 
 int main(void)
 {
-	log_set_level(LOG_ERROR);
+	log_set_level(LL_ERROR);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finals),
 		cmocka_unit_test(test_urcs),

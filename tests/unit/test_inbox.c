@@ -63,7 +63,7 @@ static int setup(void **state)
 	(void)state;
 	char err[256];
 	clock_fake(1796090400000LL);
-	log_set_level(LOG_WARN);
+	log_set_level(LL_WARN);
 	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
 	config_defaults(&cfg, NULL);
 	add_household("An", "+84912100001", "dong");

@@ -29,6 +29,7 @@
 #include "base/log.h"
 #include "domain/notice.h"
 #include "base/phone.h"
+#include "domain/replies.h"
 #include "domain/report.h"
 #include "domain/shortcode.h"
 #include "base/text.h"
@@ -171,12 +172,22 @@ static void make_code(char out[16])
 	snprintf(out, 16, "%06u", (unsigned)randombytes_uniform(1000000));
 }
 
-/* The start of a notice, unaccented, for a preview. */
-static void text_head(const char *text, char *out, size_t n)
+/* The groups `s` may use, as a list fitting `room` septets. */
+static void valid_groups(struct ctx *c, const struct sender *s, int room, char *out, size_t n)
 {
-	char *plain = text_strip(text, NULL);
-	snprintf(out, n, "%.40s%s", plain, strlen(plain) > 40 ? "..." : "");
-	free(plain);
+	reply_valid_groups(c->st, s->groups, room, out, n);
+}
+
+/* The typed group codes as the village's, or -1 having replied. */
+static int resolve_groups(struct ctx *c, const struct sender *s, const char *typed, char *out, size_t outlen,
+			  const char **body)
+{
+	char why[200], text[REPLY_MAX * 2];
+	if (reply_resolve_groups(c->st, s->groups, typed, out, outlen, body, why, sizeof why, text, sizeof text) == 0)
+		return 0;
+	decide(c, "refused", "%s", why);
+	reply(c, "%s", text);
+	return -1;
 }
 
 /* "24 gio" / "30 phut": a window in the words of a reply. */
@@ -238,30 +249,36 @@ static void send_or_hold(struct ctx *c, const struct sender *s, struct notice_pl
 	send_now(c, s, plan, 0, p ? p->id : 0);
 }
 
-static int plan_for(struct ctx *c, const char *text, const char *targets, int channels, int urgent,
-		    struct notice_plan *plan)
+static int plan_for(struct ctx *c, const struct sender *s, const char *text, const char *targets, int channels,
+		    int urgent, struct notice_plan *plan)
 {
 	char err[300], source[40];
 	snprintf(source, sizeof source, "sms:%s", c->from);
 	int rc = notice_plan(c->st, &c->cfg->notice, text, targets, channels, urgent, 0, source, plan, err, sizeof err);
 	if (rc) {
+		char list[160], words[200];
 		decide(c, "refused", "%s", err);
-		reply(c, "Khong gui duoc: %s", err);
+		valid_groups(c, s, REPLY_MAX - 40, list, sizeof list);
+		reply_plan_refused(plan, channels, list, words, sizeof words);
+		reply(c, "%s", words);
 	}
 	return rc;
 }
 
-static void broadcast(struct ctx *c, const struct sender *s, const char *text, const char *targets, int channels,
+static void broadcast(struct ctx *c, const struct sender *s, const char *text, const char *typed, int channels,
 		      int urgent)
 {
-	char bad[64];
+	char bad[64], targets[256], list[160];
+	if (resolve_groups(c, s, typed, targets, sizeof targets, &text) != 0)
+		return;
 	if (!allowed(s, targets, bad, sizeof bad)) {
 		decide(c, "refused", "%s may not broadcast to %s", s->name, bad);
-		reply(c, "Khong duoc gui toi %s. Nhom cua ban: %s", bad, s->groups);
+		valid_groups(c, s, REPLY_MAX - 50, list, sizeof list);
+		reply(c, "Khong duoc gui toi %.24s. Nhom cua ban: %s", bad, list);
 		return;
 	}
 	struct notice_plan plan;
-	if (plan_for(c, text, targets, channels, urgent, &plan) != 0) {
+	if (plan_for(c, s, text, targets, channels, urgent, &plan) != 0) {
 		notice_plan_free(&plan);
 		return;
 	}
@@ -279,20 +296,21 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 		notice_plan_free(&plan);
 		return;
 	}
-	char head[64];
-	text_head(plan.text, head, sizeof head);
+	char before[40], after[120], text_out[REPLY_MAX * 2];
+	snprintf(before, sizeof before, "Xem truoc%s: ", urgent ? " (KHAN)" : "");
+	snprintf(after, sizeof after, " %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
+		 plan.stats.households, plan.stats.sms, plan.stats.sms_ucs2 ? plan.parts_ucs2 : plan.parts_gsm7,
+		 plan.stats.voice, plan.cost, p.code, c->cfg->confirm_s / 60);
+	reply_with_excerpt(text_out, sizeof text_out, before, plan.text, after);
 	decide(c, "pending", "broadcast to %s awaits the one-time code", targets);
-	reply(c, "Xem truoc%s: \"%s\" %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
-	      urgent ? " (KHAN)" : "", head, plan.stats.households, plan.stats.sms,
-	      plan.stats.sms_ucs2 ? plan.parts_ucs2 : plan.parts_gsm7, plan.stats.voice, plan.cost, p.code,
-	      c->cfg->confirm_s / 60);
+	reply(c, "%s", text_out);
 	notice_plan_free(&plan);
 }
 
 static void confirmed_broadcast(struct ctx *c, const struct sender *s, struct pending *p, int override)
 {
 	struct notice_plan plan;
-	if (plan_for(c, p->text, p->targets, p->channels, p->urgent, &plan) == 0) {
+	if (plan_for(c, s, p->text, p->targets, p->channels, p->urgent, &plan) == 0) {
 		if (override)
 			send_now(c, s, &plan, 1, p->id);
 		else
@@ -314,7 +332,7 @@ static int may_touch(struct ctx *c, const struct sender *s, int64_t id, int rese
 	memset(n, 0, sizeof *n);
 	if (store_notice_get(c->st, id, n) != STORE_OK) {
 		decide(c, "refused", "no notice %lld", (long long)id);
-		reply(c, "Khong co thong bao %lld.", (long long)id);
+		reply(c, "Khong co TB %lld.", (long long)id);
 		return -1;
 	}
 	if (!strcmp(n->state, "cancelled")) {
@@ -372,8 +390,11 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 			     .expires_at = c->now + c->cfg->confirm_s };
 	snprintf(p.action, sizeof p.action, "cancel");
 	make_code(p.code);
-	char head[64];
-	text_head(n.text, head, sizeof head);
+	char before[32], after[120], text_out[REPLY_MAX * 2];
+	snprintf(before, sizeof before, "Huy TB %lld ", (long long)id);
+	snprintf(after, sizeof after, " (%d ho, %d tin chua gui se dung). Huy: tra loi XN %s trong %d phut.",
+		 r.households, r.queued, p.code, c->cfg->confirm_s / 60);
+	reply_with_excerpt(text_out, sizeof text_out, before, n.text, after);
 	int rc = store_pending_add(c->st, &p, NULL);
 	store_notice_clear(&n);
 	if (rc != STORE_OK) {
@@ -381,8 +402,7 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 		return;
 	}
 	decide(c, "pending", "cancel of notice %lld awaits the one-time code", (long long)id);
-	reply(c, "Huy TB %lld \"%s\" (%d ho, %d tin chua gui se dung). Huy: tra loi XN %s trong %d phut.",
-	      (long long)id, head, r.households, r.queued, p.code, c->cfg->confirm_s / 60);
+	reply(c, "%s", text_out);
 }
 
 static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pending *p, int override)
@@ -464,20 +484,22 @@ static void resend(struct ctx *c, const struct sender *s, int64_t id)
 			     .expires_at = c->now + c->cfg->confirm_s };
 	snprintf(p.action, sizeof p.action, "resend");
 	make_code(p.code);
-	char head[64], held[48] = "";
-	text_head(n.text, head, sizeof head);
+	char held[48] = "", before[40], after[160], text_out[REPLY_MAX * 2];
+	if (rs.uncertain)
+		snprintf(held, sizeof held, " (%d tin chua chac: khong gui lai)", rs.uncertain);
+	snprintf(before, sizeof before, "Gui lai TB %lld ", (long long)id);
+	snprintf(after, sizeof after, " toi %d ho chua nhan: %d SMS, %d cuoc goi%s. Gui: tra loi XN %s trong %d phut.",
+		 rs.households, rs.sms, rs.voice, held, p.code, c->cfg->confirm_s / 60);
+	reply_with_excerpt(text_out, sizeof text_out, before, n.text, after);
 	int rc = store_pending_add(c->st, &p, NULL);
 	store_notice_clear(&n);
 	if (rc != STORE_OK) {
 		decide(c, "refused", "database: %s", store_errmsg(c->st));
 		return;
 	}
-	if (rs.uncertain)
-		snprintf(held, sizeof held, " (%d tin chua chac: khong gui lai)", rs.uncertain);
 	decide(c, "pending", "resend of notice %lld to %d households awaits the one-time code", (long long)id,
 	       rs.households);
-	reply(c, "Gui lai TB %lld \"%s\" toi %d ho chua nhan: %d SMS, %d cuoc goi%s. Gui: tra loi XN %s trong %d phut.",
-	      (long long)id, head, rs.households, rs.sms, rs.voice, held, p.code, c->cfg->confirm_s / 60);
+	reply(c, "%s", text_out);
 }
 
 static void confirmed_resend(struct ctx *c, const struct sender *s, struct pending *p, int override)
@@ -587,9 +609,15 @@ static void run_summary(struct ctx *c, const struct sender *s, const struct sc_c
 	(void)s;
 	int64_t id = cmd->id;
 	char sum[200];
-	if ((!id && store_notice_latest(c->st, &id) != STORE_OK) || report_summary(c->st, id, sum, sizeof sum) != STORE_OK) {
+	struct notice n = { 0 };
+	int exists = (id || store_notice_latest(c->st, &id) == STORE_OK) && store_notice_get(c->st, id, &n) == STORE_OK;
+	store_notice_clear(&n);
+	if (!exists || report_summary(c->st, id, sum, sizeof sum) != STORE_OK) {
 		decide(c, "refused", "no notice %lld", (long long)id);
-		reply(c, "Khong co thong bao %lld.", (long long)id);
+		if (id)
+			reply(c, "Khong co TB %lld.", (long long)id);
+		else
+			reply(c, "Chua co TB nao.");
 		return;
 	}
 	decide(c, "accepted", "summary of notice %lld", (long long)id);
@@ -635,6 +663,14 @@ static void run_resend(struct ctx *c, const struct sender *s, const struct sc_cm
 static void run_none(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
 {
 	(void)s;
+	const char *missing = cmd->verb == SC_NONE ? sc_missing_text(cmd->missing) : NULL;
+	if (missing) {
+		decide(c, "refused", "%s without its %s: want %s", sc_verb_name(cmd->near),
+		       cmd->missing == SC_MISS_TEXT ? "text" : cmd->missing == SC_MISS_GROUP ? "group"
+		       : cmd->missing == SC_MISS_ID ? "notice number" : "code", sc_usage(cmd->near));
+		reply(c, "%s. Dung: %s", missing, sc_usage(cmd->near));
+		return;
+	}
 	if (cmd->verb == SC_NONE && cmd->near != SC_NONE) {
 		decide(c, "refused", "malformed %s: want %s", sc_verb_name(cmd->near), sc_usage(cmd->near));
 		reply(c, "Sai cu phap. Dung: %s", sc_usage(cmd->near));

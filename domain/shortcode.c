@@ -65,6 +65,15 @@ const char *sc_usage(enum sc_verb v)
 	return (unsigned)v < ARRAY_LEN(usage) && usage[v] ? usage[v] : usage[SC_NONE];
 }
 
+const char *sc_missing_text(enum sc_missing m)
+{
+	static const char *const words[] = {
+		[SC_MISS_TEXT] = "Thieu noi dung", [SC_MISS_GROUP] = "Thieu nhom",
+		[SC_MISS_CODE] = "Thieu ma", [SC_MISS_ID] = "Thieu so TB",
+	};
+	return (unsigned)m < ARRAY_LEN(words) ? words[m] : NULL;
+}
+
 #define MAX_TOK 8
 
 struct tok {
@@ -183,7 +192,7 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 	/* The keyword may be typed as two words: "TRO GIUP", "TB KHAN". */
 	const struct verb *v = NULL;
 	int used = 0;
-	if (n >= 2) {
+	if (n >= 2 && t[1].key[0]) { /* "HUY ١": a token with no letters is no keyword's half */
 		char two[96];
 		snprintf(two, sizeof two, "%s%s", t[0].key, t[1].key);
 		if ((v = find_verb(two)) != NULL)
@@ -203,8 +212,10 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 	switch (v->verb) {
 	case SC_BROADCAST: {
 		int k = parse_target(t, n, used, cmd->targets, sizeof cmd->targets);
-		if (!k || used + k >= n)
-			return SC_NONE; /* no target or no text */
+		if (!k || used + k >= n) { /* no target or no text */
+			cmd->missing = rest == 0 ? SC_MISS_GROUP : k ? SC_MISS_TEXT : SC_MISS_NONE;
+			return SC_NONE;
+		}
 		const struct tok *b = &t[used + k];
 		cmd->body = b->start;
 		cmd->body_len = strlen(b->start);
@@ -213,8 +224,10 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 		break;
 	}
 	case SC_TEMPLATE: {
-		if (rest < 2)
+		if (rest < 2) {
+			cmd->missing = rest == 0 ? SC_MISS_CODE : SC_MISS_GROUP;
 			return SC_NONE;
+		}
 		const char *code = t[used].key;
 		if (!*code || strlen(code) > 16)
 			return SC_NONE;
@@ -223,6 +236,21 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 				return SC_NONE;
 		snprintf(cmd->code, sizeof cmd->code, "%s", code);
 		int k = parse_target(t, n, used + 1, cmd->targets, sizeof cmd->targets);
+		if (k && used + 1 + k != n && strcmp(cmd->targets, "all") != 0) {
+			/* a group typed in words, "MAU hop Dong Tien": one code,
+			 * matched by the inbox without spaces */
+			char joined[sizeof cmd->targets] = "";
+			size_t jl = 0;
+			for (int i = used + 1; i < n; i++)
+				for (const char *p = t[i].key; *p && jl + 1 < sizeof joined; p++) {
+					if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+						return SC_NONE;
+					joined[jl++] = (char)tolower((unsigned char)*p);
+				}
+			joined[jl] = '\0';
+			snprintf(cmd->targets, sizeof cmd->targets, "%s", joined);
+			k = n - used - 1;
+		}
 		if (!k || used + 1 + k != n)
 			return SC_NONE;
 		break;
@@ -232,12 +260,16 @@ static enum sc_verb parse(const char *text, struct sc_cmd *cmd)
 	case SC_SUMMARY: {
 		if (rest == 0 && v->verb == SC_SUMMARY)
 			break; /* latest notice */
+		if (rest == 0)
+			cmd->missing = SC_MISS_ID;
 		if (rest != 1 || !parse_id(&t[used], &cmd->id))
 			return SC_NONE;
 		break;
 	}
 	case SC_CONFIRM:
 	case SC_OVERRIDE:
+		if (rest == 0)
+			cmd->missing = SC_MISS_CODE;
 		if (rest != 1 || !all_digits(t[used].key, 4, 8))
 			return SC_NONE;
 		snprintf(cmd->code, sizeof cmd->code, "%s", t[used].key);
@@ -266,8 +298,10 @@ enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd)
 	memset(cmd, 0, sizeof *cmd);
 	if (parse(text, cmd) == SC_NONE) { /* no half-filled command escapes */
 		enum sc_verb near = cmd->near;
+		enum sc_missing missing = cmd->missing;
 		memset(cmd, 0, sizeof *cmd);
 		cmd->near = near;
+		cmd->missing = near != SC_NONE ? missing : SC_MISS_NONE;
 	} else {
 		cmd->near = SC_NONE;
 	}

@@ -32,6 +32,15 @@ enum sc_verb {
 	SC_RESEND,     /* GUI LAI <notice id>: resend to those not reached */
 };
 
+/* What a known keyword lacks (SC_NONE only), so the reply can name it. */
+enum sc_missing {
+	SC_MISS_NONE = 0,
+	SC_MISS_TEXT,    /* TB TATCA, with no text */
+	SC_MISS_GROUP,   /* TB, or MAU <ma>, with no group */
+	SC_MISS_CODE,    /* XN / GUI with no code, MAU with no template code */
+	SC_MISS_ID,      /* HUY / GUI LAI with no notice number */
+};
+
 struct sc_cmd {
 	enum sc_verb verb;
 	int channels;        /* CH_SMS|CH_VOICE for broadcasts */
@@ -42,6 +51,7 @@ struct sc_cmd {
 	const char *body;    /* points into the parsed text: the notice */
 	size_t body_len;
 	enum sc_verb near;   /* SC_NONE only: the keyword typed, if any */
+	enum sc_missing missing; /* SC_NONE only: what the keyword lacks */
 };
 
 /* Parses `text` (valid UTF-8).  Returns cmd->verb. */
@@ -49,6 +59,8 @@ enum sc_verb sc_parse(const char *text, struct sc_cmd *cmd);
 const char *sc_verb_name(enum sc_verb v);
 /* How to write the command for `v`, unaccented ("HUY <so TB>, vi du HUY 12"). */
 const char *sc_usage(enum sc_verb v);
+/* "Thieu noi dung", "Thieu nhom", "Thieu ma", "Thieu so TB", or NULL. */
+const char *sc_missing_text(enum sc_missing m);
 /* A copy of `text` (malloc'd) with one-time codes hidden ("XN 482913" ->
  * "XN ******", a bare code -> "******"), for audit views: the code in a
  * preview or a confirmation must not be readable by whoever looks at the

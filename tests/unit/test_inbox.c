@@ -620,7 +620,7 @@ static void test_resend_refused(void **state)
 	assert_non_null(strstr(reply_text(), "TB 1 da bi huy truoc do: khong gui lai duoc."));
 	assert_int_equal(queued_of(all), 0);
 	sms(HEAD, "GUI LAI 99");
-	assert_non_null(strstr(reply_text(), "Khong co thong bao 99."));
+	assert_non_null(strstr(reply_text(), "Khong co TB 99."));
 }
 
 static int locked(void)

@@ -220,13 +220,14 @@ int reply_resolve_groups(struct store *st, const char *mine, const char *typed, 
 			m = -1;
 		else if (!m)
 			m = key_matches(&g, key, &one, both, sizeof both);
-		/* a code in words: the next words of the text, while they match */
-		const char *b = body && *body && !strchr(typed, ',') ? *body : NULL;
-		for (int w = 0; !m && b && w < 3; w++) {
+		/* a code in words: the next words of the text, while they match;
+		 * "Dong Tien" where both "dong" and "dong-tien" exist is asked */
+		const char *b = body && *body && !strchr(typed, ',') && m >= 0 && m <= 1 ? *body : NULL;
+		for (int w = 0; b && w < 3; w++) {
 			const char *e = b;
 			while (*e && *e != ' ')
 				e++;
-			char *word = xstrndup(b, (size_t)(e - b)), wk[64];
+			char *word = xstrndup(b, (size_t)(e - b)), wk[64], more[64], other[128];
 			reply_group_key(word, wk, sizeof wk);
 			free(word);
 			if (!*wk || strlen(key) + strlen(wk) >= sizeof key)
@@ -234,11 +235,21 @@ int reply_resolve_groups(struct store *st, const char *mine, const char *typed, 
 			strcat(key, wk);
 			while (*e == ' ')
 				e++;
-			if (!*e)
-				break; /* the text cannot be all group */
-			if ((m = key_matches(&g, key, &one, both, sizeof both)) == 1)
-				*body = e;
-			b = e;
+			int j = 0;
+			if (!*e || !key_matches(&g, key, &j, other, sizeof other)) {
+				b = *e ? e : NULL; /* the text cannot be all group */
+				continue;
+			}
+			if (m == 1) { /* both readings name a group */
+				snprintf(more, sizeof more, "%s", g.code[one]);
+				snprintf(both, sizeof both, "%.40s, %.80s", more, other);
+				m = 2;
+			} else {
+				m = key_matches(&g, key, &one, both, sizeof both);
+				if (m == 1)
+					*body = e;
+			}
+			break;
 		}
 		if (m > 1) {
 			snprintf(why, whylen, "group '%s' matches several: %s", t, both);

@@ -21,6 +21,7 @@
 #include "tests/testcfg.h"
 #include "domain/inbox.h"
 #include "base/log.h"
+#include "base/text.h"
 #include "domain/notice.h"
 #include "domain/report.h"
 
@@ -863,6 +864,79 @@ static void test_attack_forged_ok(void **state)
 	assert_string_equal(res.decision, "accepted");
 }
 
+
+/* Issue 14: replies that help.  No CLI text; an unknown group lists the
+ * valid ones; codes match without hyphens, spaces, accents or case;
+ * missing parts named; unknown notices said; long previews show the end. */
+static void test_replies_help(void **state)
+{
+	(void)state;
+	add_household("Dung", "+84912100004", "dong-tien");
+	add_household("Em", "+84912100005", "dong-tam");
+	sms(HEAD, "TB xyz Hop thon");
+	assert_string_equal(reply_text(), "Khong co nhom xyz. Nhom: dong, dong-tam, dong-tien, tay");
+	assert_null(strstr(last_reply, "--to"));
+	add_household("Hai", "+84912100007", "bac-son");
+	const char *forms[] = { "TB dongtien Hop thon", "TB Đôngtiến Hop thon", "TB DONG-TIEN Hop thon",
+				"TB Bac Son Hop thon", "TB Bắc Sơn Hop thon", "TB bacson Hop thon" };
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		sms(HEAD, forms[i]);
+		if (strcmp(res.decision, "pending") != 0)
+			fail_msg("'%s': %s: %s", forms[i], res.decision, res.reason);
+		if (!strstr(reply_text(), "\"Hop thon\" 1 ho"))
+			fail_msg("%s: %s", forms[i], last_reply);
+	}
+	/* "Dong Tien" is "dong" + text "Tien..." or "dong-tien": say which */
+	sms(HEAD, "TB Đông Tiến Hop thon");
+	assert_string_equal(res.decision, "refused");
+	assert_string_equal(reply_text(), "Nhom dong giong nhieu nhom: dong, dong-tien. Gui lai voi ten nhom dung.");
+	/* two groups with one key: say which */
+	add_household("Gia", "+84912100006", "dongtien");
+	sms(HEAD, "TB dong_tien Hop thon");
+	assert_string_equal(res.decision, "refused");
+	assert_string_equal(reply_text(), "Nhom dong_tien giong nhieu nhom: dong-tien, dongtien. Gui lai voi ten nhom dung.");
+	sms(HEAD, "TB tatca");
+	assert_string_equal(reply_text(), "Thieu noi dung. Dung: TB <nhom|TATCA> <noi dung>");
+	sms(HEAD, "TB");
+	assert_string_equal(reply_text(), "Thieu nhom. Dung: TB <nhom|TATCA> <noi dung>");
+	sms(HEAD, "MAU hop");
+	assert_string_equal(reply_text(), "Thieu nhom. Dung: MAU <ma> <nhom|TATCA>");
+	sms(HEAD, "XN");
+	assert_string_equal(reply_text(), "Thieu ma. Dung: XN <ma 6 so>");
+	sms(HEAD, "HUY");
+	assert_string_equal(reply_text(), "Thieu so TB. Dung: HUY <so TB>, vi du HUY 12");
+	sms(HEAD, "BC 9");
+	assert_string_equal(res.decision, "refused");
+	assert_string_equal(reply_text(), "Khong co TB 9.");
+	sms(HEAD, "HUY 9");
+	assert_string_equal(reply_text(), "Khong co TB 9.");
+	/* a head limited to groups is shown its own */
+	add_sender("+84912000007", "head", "dong tay", 1);
+	sms("+84912000007", "TB dong-tam Hop");
+	assert_string_equal(reply_text(), "Khong duoc gui toi dong-tam. Nhom cua ban: dong, tay");
+	sms("+84912000007", "TB xom9 Hop");
+	assert_string_equal(reply_text(), "Khong co nhom xom9. Nhom: dong, tay");
+	/* the preview shows the start and the end of a long text */
+	sms(HEAD, "TB tatca Hop thon luc 19 gio toi nay tai nha van hoa, moi ho cu mot nguoi di du, mang theo "
+		  "so ho khau va CMND de doi chieu danh sach. KET THUC");
+	const char *r = reply_text();
+	if (!strstr(r, "Xem truoc: \"Hop thon luc 19 gio toi nay tai nh ... "))
+		fail_msg("%s", r);
+	assert_non_null(strstr(r, "danh sach. KET THUC\""));
+	assert_true(text_gsm7_septets(r) <= 160);
+}
+
+static void test_reply_plan_words(void **state)
+{
+	(void)state;
+	cfg.notice_max_chars = 20;
+	sms(HEAD, "TB tatca Hop thon luc 19 gio toi nay tai nha van hoa");
+	assert_string_equal(reply_text(), "Noi dung qua dai: 43 ky tu, toi da 20. Viet ngan lai.");
+	cfg.notice_max_chars = 1000;
+	sms(HEAD, "TBGOI tatca Hop thon");  /* every household is SMS-only */
+	assert_string_equal(reply_text(), "Khong ho nao nhan: 3 ho khong nhan duoc cuoc goi. Dung TB de gui moi kenh.");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -884,6 +958,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attack_forged_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_with_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replies_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_plan_words, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,7 +258,7 @@ static int plan_for(struct ctx *c, const struct sender *s, const char *text, con
 	if (rc) {
 		char list[160], words[200];
 		decide(c, "refused", "%s", err);
-		valid_groups(c, s, REPLY_MAX - 40, list, sizeof list);
+		valid_groups(c, s, REPLY_MAX - 46, list, sizeof list);
 		reply_plan_refused(plan, channels, list, words, sizeof words);
 		reply(c, "%s", words);
 	}
@@ -273,7 +273,7 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, c
 		return;
 	if (!allowed(s, targets, bad, sizeof bad)) {
 		decide(c, "refused", "%s may not broadcast to %s", s->name, bad);
-		valid_groups(c, s, REPLY_MAX - 50, list, sizeof list);
+		valid_groups(c, s, REPLY_MAX - 58, list, sizeof list);
 		reply(c, "Khong duoc gui toi %.24s. Nhom cua ban: %s", bad, list);
 		return;
 	}

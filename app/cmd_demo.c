@@ -292,7 +292,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	printf("== sending an urgent SMS notice to everyone\n");
-	char *send[] = { "notice", "send", "--to", "all", "--sms", "--urgent", DEMO_NOTICE, NULL };
+	char *send[] = { "notice", "send", "--to", "all", "--only-sms", "--urgent", DEMO_NOTICE, NULL };
 	if ((rc = run_cmd(ctx, cmd_notice, 7, send)) != EXIT_OK)
 		goto out;
 	printf("== and a call to the elders (read aloud in Vietnamese; press 1 = heard, 2 = again)\n");

@@ -18,11 +18,12 @@
 
 static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--sms] [--voice] [--urgent] "
+	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--only-sms|--only-voice] [--urgent] "
 				    "[--at TIME] [--audio FILE] [--over-budget] [--dry-run] TEXT (or - to read stdin)";
 	static const struct option o[] = {
 		{ "to", required_argument, NULL, 't' }, { "sms", no_argument, NULL, 's' },
-		{ "voice", no_argument, NULL, 'v' }, { "urgent", no_argument, NULL, 'u' },
+		{ "voice", no_argument, NULL, 'v' }, { "only-sms", no_argument, NULL, 'S' },
+		{ "only-voice", no_argument, NULL, 'V' }, { "urgent", no_argument, NULL, 'u' },
 		{ "at", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "audio", required_argument, NULL, 'A' }, { "over-budget", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
@@ -33,8 +34,18 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:", o, NULL)) != -1) {
 		switch (c) {
 		case 't': to = optarg; break;
-		case 's': channels |= CH_SMS; break;
-		case 'v': channels |= CH_VOICE; break;
+		/* every channel each household has, unless restricted; the old
+		 * --sms/--voice read as "also" but meant "only" */
+		case 's':
+			fprintf(stderr, "loa: warning: --sms means only SMS; use --only-sms\n");
+			channels |= CH_SMS;
+			break;
+		case 'v':
+			fprintf(stderr, "loa: warning: --voice means only calls; use --only-voice\n");
+			channels |= CH_VOICE;
+			break;
+		case 'S': channels |= CH_SMS; break;
+		case 'V': channels |= CH_VOICE; break;
 		case 'u': urgent = 1; break;
 		case 'n': dry = 1; break;
 		case 'A': audio = optarg; break;
@@ -85,6 +96,13 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	config_notice(&ctx->cfg, &nc);
 	rc = notice_plan(st, &nc, text.s, to, channels, urgent, at, "cli", &plan, err, sizeof err);
 	sbuf_free(&text);
+	if (rc && plan.why == NOTICE_WHY_NO_HOUSEHOLD && plan.stats.no_channel && channels && channels != CH_BOTH) {
+		int n = plan.stats.no_channel;
+		notice_plan_free(&plan);
+		return cli_err(EXIT_USAGE, "reaches nobody: the %d household%s chosen %s no %s (drop --only-%s to use "
+			       "every channel)", n, n == 1 ? "" : "s", n == 1 ? "has" : "have",
+			       channels == CH_SMS ? "SMS" : "voice calls", channels == CH_SMS ? "sms" : "voice");
+	}
 	if (rc) {
 		notice_plan_free(&plan);
 		return cli_err(rc, "%s", err);

@@ -16,7 +16,7 @@ root=$(cd "$here/../.." && pwd)
 sms_config 2
 start_sim --modems 2 --report delivered --report-delay-ms 10 --cmgs-delay-ms 100
 village 120
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 run_daemon_bg
 wait_for 60 has_lines 20 || fail "the daemon does not send: $(tail -5 "$WORK/daemon.log")"
 

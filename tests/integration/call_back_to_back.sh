@@ -49,7 +49,7 @@ CONF
 		echo "Hộ Bốn,0912000004,xom1,voice,yes,"
 	} >"$d/village.csv"
 	LOA_CONFIG="$d/loa.conf" expect_rc 0 "$LOA" household import "$d/village.csv"
-	LOA_CONFIG="$d/loa.conf" expect_rc 0 "$LOA" notice send --to all --voice "Họp thôn lúc 19 giờ."
+	LOA_CONFIG="$d/loa.conf" expect_rc 0 "$LOA" notice send --to all --only-voice "Họp thôn lúc 19 giờ."
 	LOA_CONFIG="$d/loa.conf" timeout 120 "$LOA" run --until-idle --report-wait 0 >"$d/out" 2>"$d/daemon.log" &
 	pids+=($!)
 done

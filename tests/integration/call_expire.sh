@@ -32,13 +32,13 @@ f="$WORK/village.csv"
 expect_rc 0 "$LOA" household import "$f"
 
 # no daemon has run: nobody can call now, and the preview says so
-expect_rc 0 "$LOA" notice send --to all --sms --voice "Họp thôn lúc 19h30."
+expect_rc 0 "$LOA" notice send --to all "Họp thôn lúc 19h30."
 contains "$OUT" "warning: no [modem] section has an audio port"
 contains "$OUT" "listed for a home visit"
 # with m1's audio enabled but no daemon running, nobody can call *now*
 sed 's/^enabled = no$/enabled = yes/' "$LOA_CONFIG" >"$WORK/alt.conf"
 chmod 600 "$WORK/alt.conf"
-LOA_CONFIG="$WORK/alt.conf" expect_rc 0 "$LOA" notice send --to all --voice --dry-run "Họp thôn lúc 19h30."
+LOA_CONFIG="$WORK/alt.conf" expect_rc 0 "$LOA" notice send --to all --only-voice --dry-run "Họp thôn lúc 19h30."
 contains "$OUT" "warning: no modem can call right now"
 
 # the daemon: the SMS goes, the calls wait (no modem with audio is enabled)

@@ -46,7 +46,7 @@ simctl call +84912000003 busy >/dev/null
 simctl call +84912000004 noanswer >/dev/null
 
 # (1) one confirmed call per modem
-expect_rc 0 "$LOA" notice send --to xom1 --voice "Họp thôn lúc 19 giờ tối nay."
+expect_rc 0 "$LOA" notice send --to xom1 --only-voice "Họp thôn lúc 19 giờ tối nay."
 expect_rc 0 timeout 60 "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon.log"
 [ "$(sql "SELECT group_concat(modem || ':' || state, ' ') FROM (SELECT modem, state FROM deliveries WHERE notice_id = 1 ORDER BY modem)")" = "m1:confirmed m2:confirmed" ] ||
@@ -67,7 +67,7 @@ grep -q 'modem(m1): call event: +QTONEDET: 49' "$WORK/daemon.log" || fail "quect
 grep -q 'modem(m2).*> ATD+849' "$WORK/daemon.log" || fail "generic: no ATD"
 
 # (2) busy and no answer on the generic modem
-expect_rc 0 "$LOA" notice send --to xom2 --voice "Mai họp thôn."
+expect_rc 0 "$LOA" notice send --to xom2 --only-voice "Mai họp thôn."
 expect_rc 0 timeout 60 env LOA_CONFIG="$WORK/generic.conf" "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon2.log"
 # the generic ATD waits for the far end: BUSY / NO ANSWER are its answer

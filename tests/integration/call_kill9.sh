@@ -48,7 +48,7 @@ kill_daemon() {
 in_progress() { sql "SELECT count(*) FROM deliveries WHERE state IN ('dialing', 'ringing', 'answered')"; }
 
 # (1) attempt 1 of 2 interrupted: called again, confirmed
-expect_rc 0 "$LOA" notice send --to xom1 --voice "Họp thôn lúc 19 giờ tối nay tại nhà văn hóa."
+expect_rc 0 "$LOA" notice send --to xom1 --only-voice "Họp thôn lúc 19 giờ tối nay tại nhà văn hóa."
 run_daemon_bg
 wait_for 30 playing +84912000001 || fail "the call to household 1 was not answered: $(tail -5 "$WORK/daemon.log")"
 kill_daemon
@@ -69,7 +69,7 @@ expect_rc 0 "$LOA" report 1
 contains "$OUT" "confirmed 2"
 
 # (2) the last attempt interrupted: unreached, listed by the report
-expect_rc 0 "$LOA" notice send --to xom2 --voice "Mai họp thôn."
+expect_rc 0 "$LOA" notice send --to xom2 --only-voice "Mai họp thôn."
 LOA_CONFIG="$WORK/last.conf" run_daemon_bg
 wait_for 30 playing +84912000003 || fail "the call to household 3 was not answered"
 kill_daemon

@@ -34,11 +34,11 @@ simctl keys +84912000002 1 >/dev/null
 
 # (1) a recording that is gone by the time the daemon runs
 expect_rc 0 "$LOA" say -o "$WORK/rec.wav" "Họp thôn."
-expect_rc 0 "$LOA" notice send --to all --voice --audio "$WORK/rec.wav" "Họp thôn."
+expect_rc 0 "$LOA" notice send --to all --only-voice --audio "$WORK/rec.wav" "Họp thôn."
 apath=$(sql "SELECT audio_path FROM notices WHERE id = 1")
 [ -f "$apath" ] || fail "no recorded speech at '$apath'"
 rm -f "$apath"
-expect_rc 0 "$LOA" notice send --to xom1 --voice "Mai họp thôn."
+expect_rc 0 "$LOA" notice send --to xom1 --only-voice "Mai họp thôn."
 expect_rc 0 timeout 60 "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon.log"
 
@@ -58,7 +58,7 @@ contains "$OUT" "$apath"
 # (2) no such espeak-ng voice: nothing can be said, nothing stays queued
 sed 's/^\[tts\]$/[tts]\nvoice = zz-no-such-voice/' "$LOA_CONFIG" >"$WORK/novoice.conf"
 chmod 600 "$WORK/novoice.conf"
-expect_rc 0 "$LOA" notice send --to all --voice "Thông báo thứ ba."
+expect_rc 0 "$LOA" notice send --to all --only-voice "Thông báo thứ ba."
 expect_rc 0 timeout 60 env LOA_CONFIG="$WORK/novoice.conf" "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon2.log"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 3 AND state = 'failed' AND last_error LIKE '%zz-no-such-voice%'")" -eq 2 ] ||

@@ -33,8 +33,8 @@ expect_rc 0 "$LOA" household import "$f"
 simctl keys +84912000001 1 >/dev/null
 simctl keys +84912000002 1 >/dev/null
 
-expect_rc 0 "$LOA" notice send --to xom2 --voice "Mai họp thôn."
-expect_rc 0 "$LOA" notice send --to xom1 --voice --urgent "KHẨN: nước lên, di chuyển lên nhà văn hóa."
+expect_rc 0 "$LOA" notice send --to xom2 --only-voice "Mai họp thôn."
+expect_rc 0 "$LOA" notice send --to xom1 --only-voice --urgent "KHẨN: nước lên, di chuyển lên nhà văn hóa."
 expect_rc 0 timeout 60 "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon.log"
 grep -q "23:0" "$WORK/daemon.log" || fail "the daemon did not run at 23:00: $(head -1 "$WORK/daemon.log")"

@@ -44,7 +44,7 @@ simctl call +84912000004 busy >/dev/null
 simctl call +84912000005 noanswer >/dev/null
 
 NOTICE_V='Họp thôn lúc 19 giờ tối nay.'
-expect_rc 0 "$LOA" notice send --to all --voice "$NOTICE_V"
+expect_rc 0 "$LOA" notice send --to all --only-voice "$NOTICE_V"
 expect_rc 0 timeout 120 "$LOA" run --until-idle --report-wait 0
 cp "$WORK/err" "$WORK/daemon.log"
 

@@ -27,7 +27,7 @@ raw_ctl "$OUT" && fail "inbox --simulate printed control bytes: $(cat -v <<<"$OU
 expect_rc 0 "$LOA" inbox
 raw_ctl "$OUT" && fail "inbox printed control bytes: $(cat -v <<<"$OUT")"
 contains "$OUT" 'xin chao\x1b]0;pwned\x07\x0dFAKE'
-expect_rc 0 "$LOA" notice send --to all --sms "Họp thôn 19h"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Họp thôn 19h"
 expect_rc 0 "$LOA" report 1
 raw_ctl "$OUT" && fail "report printed control bytes: $(cat -v <<<"$OUT")"
 expect_rc 0 "$LOA" report --household 1

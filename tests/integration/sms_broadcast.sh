@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sms_config 2
 start_sim --modems 2 --report mix --report-delay-ms 50
 village 200
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 
 expect_rc 0 timeout 300 "$LOA" run --until-idle --report-wait 3
 cp "$WORK/err" "$WORK/daemon.log"

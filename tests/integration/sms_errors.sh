@@ -24,14 +24,14 @@ sleep 0.5
 final() { [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = $1 AND state IN ('delivered', 'failed')")" -eq 6 ]; }
 
 simctl fault m1 cms 1 1 >/dev/null || fail "fault"
-expect_rc 0 "$LOA" notice send --to all --sms "Họp thôn 19h"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Họp thôn 19h"
 wait_for 30 final 1 || fail "notice 1 not finished: $(sql "SELECT state, attempts, last_error FROM deliveries")"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'failed' AND last_error LIKE '+CMS ERROR 1: unassigned%' AND attempts = 1")" -eq 1 ] ||
 	fail "permanent error: $(sql "SELECT state, attempts, last_error FROM deliveries")"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered'")" -eq 5 ] || fail "others not delivered"
 
 simctl fault m1 cms 500 2 >/dev/null || fail "fault"
-expect_rc 0 "$LOA" notice send --to all --sms "Thu phí vệ sinh tháng 12"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Thu phí vệ sinh tháng 12"
 wait_for 30 final 2 || fail "notice 2 not finished: $(sql "SELECT state, attempts, last_error FROM deliveries WHERE notice_id = 2")"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 2 AND state = 'delivered'")" -eq 6 ] ||
 	fail "transient errors not retried: $(sql "SELECT state, attempts, last_error FROM deliveries WHERE notice_id = 2")"
@@ -41,7 +41,7 @@ wait_for 30 final 2 || fail "notice 2 not finished: $(sql "SELECT state, attempt
 grep -q "+CMS ERROR 500: .*; retry" "$WORK/daemon.log" || fail "retry not logged"
 
 simctl fault m1 cms 42 2 >/dev/null || fail "fault"
-expect_rc 0 "$LOA" notice send --to all --sms "Lịch tiêm phòng dại cho chó mèo"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Lịch tiêm phòng dại cho chó mèo"
 wait_for 30 final 3 || fail "notice 3 not finished: $(sql "SELECT state, attempts, last_error FROM deliveries WHERE notice_id = 3")"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 3 AND state = 'delivered' AND attempts = 1")" -eq 6 ] ||
 	fail "the network's errors counted against households: $(sql "SELECT state, attempts, last_error FROM deliveries WHERE notice_id = 3")"
@@ -52,7 +52,7 @@ grep -q "paused for" "$WORK/daemon.log" && fail "two network errors paused the m
 
 simctl fault m1 error 1 >/dev/null || fail "fault"
 simctl fault m1 garbage >/dev/null || fail "fault"
-expect_rc 0 "$LOA" notice send --to all --sms "Tiêm phòng cho gia súc"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Tiêm phòng cho gia súc"
 wait_for 30 final 4 || fail "notice 4 not finished"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 4 AND state = 'delivered'")" -eq 6 ] ||
 	fail "after ERROR/garbage: $(sql "SELECT state, attempts, last_error FROM deliveries WHERE notice_id = 4")"

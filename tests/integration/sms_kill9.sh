@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sms_config 2
 start_sim --modems 2 --cmgs-delay-ms 60 --report delivered --report-delay-ms 20
 village 100
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 
 run_daemon_bg
 wait_for 60 has_lines 50 || fail "broadcast did not start"

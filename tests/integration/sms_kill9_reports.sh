@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sms_config 2
 start_sim --modems 2 --family simcom,quectel --cmgs-delay-ms 40 --report delivered --report-delay-ms 300 --noise-ms 0
 village 300
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 
 unc_total=0
 crash() {

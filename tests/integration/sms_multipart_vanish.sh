@@ -15,7 +15,7 @@ sms_config 2
 sed -i 's/^\[sms\]$/[sms]\nresume_wait_s = 3/' "$LOA_CONFIG"
 start_sim --modems 2 --report delivered --report-delay-ms 50 --cmgs-delay-ms 30 --noise-ms 0
 village 12
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 simctl fault m1 vanish-multipart >/dev/null
 
 expect_rc 0 timeout 120 "$LOA" run --until-idle --report-wait 3

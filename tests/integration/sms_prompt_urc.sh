@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sms_config 2
 start_sim --modems 2 --family huawei,simcom --report delivered --report-delay-ms 300 --noise-ms 0
 village 200
-expect_rc 0 "$LOA" notice send --to all --sms "$NOTICE"
+expect_rc 0 "$LOA" notice send --to all --only-sms "$NOTICE"
 
 # the first prompts of the run do carry reports: the order is forced
 expect_rc 0 timeout 240 "$LOA" run --until-idle --report-wait 5

@@ -15,7 +15,7 @@ village 6
 for n in 0912000002 +84912000002 0912000005 +84912000005; do
 	simctl report "$n" failed >/dev/null || fail "override"
 done
-expect_rc 0 "$LOA" notice send --to all --sms "Họp thôn 19h tối nay"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Họp thôn 19h tối nay"
 expect_rc 0 timeout 120 "$LOA" run --until-idle --report-wait 3
 states() { sql "SELECT state || ':' || count(*) FROM deliveries WHERE notice_id = 1 GROUP BY state ORDER BY state" | tr '\n' ' '; }
 [ "$(states)" = "delivered:4 failed:2 " ] || fail "first run: $(states)"
@@ -61,7 +61,7 @@ expect_rc 0 "$LOA" notice resend 1
 contains "$OUT" "nothing to resend"
 
 # a cancelled notice is never resent
-expect_rc 0 "$LOA" notice send --to all --sms --at "23:59" "Lịch tiêm phòng"
+expect_rc 0 "$LOA" notice send --to all --only-sms --at "23:59" "Lịch tiêm phòng"
 expect_rc 0 "$LOA" notice cancel 2
 expect_rc 2 "$LOA" notice resend 2
 contains "$ERR" "notice 2 is cancelled: it cannot be resent"

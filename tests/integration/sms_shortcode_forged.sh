@@ -32,7 +32,7 @@ village 8
 expect_rc 0 "$LOA" sender add 0912999001 --role head --name "Trưởng thôn"
 expect_rc 0 "$LOA" sender add 0912999003 --role head --name "Tổ trưởng xóm 1" --groups xom1 --no-confirm
 # the office's urgent notice to every household, due this afternoon: queued
-expect_rc 0 "$LOA" notice send --to all --sms --urgent --at 16:00 "Bão số 6: sơ tán ngay"
+expect_rc 0 "$LOA" notice send --to all --only-sms --urgent --at 16:00 "Bão số 6: sơ tán ngay"
 run_daemon_bg
 
 replies_to() { jq -r --arg p "$1" 'select(.to == $p or .to == ("0" + ($p | ltrimstr("+84")))) | .text' "$SIM_DIR/sms.jsonl" 2>/dev/null; }

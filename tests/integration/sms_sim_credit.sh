@@ -33,7 +33,7 @@ contains "$(sql "SELECT balance_text FROM modem_status WHERE name = 'm2'")" "S�
 
 # m1's SIM runs dry now: every submit it makes is refused after its PDU
 simctl credit m1 empty 50 >/dev/null || fail "credit"
-expect_rc 0 "$LOA" notice send --to all --sms "Họp thôn lúc 19h30 tại nhà văn hóa"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Họp thôn lúc 19h30 tại nhà văn hóa"
 done_all() { [ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'delivered'")" -eq 40 ]; }
 wait_for 60 done_all || fail "not all delivered: $(sql "SELECT state, count(*), max(last_error) FROM deliveries GROUP BY state")"
 [ "$(sql "SELECT count(*) FROM deliveries WHERE state IN ('failed', 'expired', 'uncertain')")" -eq 0 ] ||
@@ -72,7 +72,7 @@ expect_rc 1 "$LOA" status --json
 # top up: m1 resumes by itself once its pause is over
 simctl credit m1 topup >/dev/null || fail "topup"
 sleep 3.5 # the pause (pause_s = 3, doubled after the second pause) runs out
-expect_rc 0 "$LOA" notice send --to all --sms "Thu phí vệ sinh tháng 12"
+expect_rc 0 "$LOA" notice send --to all --only-sms "Thu phí vệ sinh tháng 12"
 m1_sends() { [ "$(sql "SELECT count(*) FROM sms_refs r JOIN deliveries d ON d.id = r.delivery_id WHERE d.notice_id = 2 AND r.modem = 'm1'")" -ge 1 ]; }
 wait_for 60 m1_sends || fail "m1 did not resume: $(tail -5 "$WORK/daemon.log")"
 done2() { [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 2 AND state = 'delivered'")" -eq 40 ]; }

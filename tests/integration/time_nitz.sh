@@ -21,10 +21,10 @@ start_sim --modems 1 --report delivered --report-delay-ms 10
 village 3
 
 # no network time yet: refused, nothing created
-expect_rc 1 "$LOA" notice send --to all --sms --at 09:01 "Họp thôn lúc 9 giờ"
+expect_rc 1 "$LOA" notice send --to all --only-sms --at 09:01 "Họp thôn lúc 9 giờ"
 contains "$ERR" "--at refused: the clock says 1970-01-02"
 contains "$ERR" "network time"
-expect_rc 1 "$LOA" notice send --to all --sms "Họp thôn"
+expect_rc 1 "$LOA" notice send --to all --only-sms "Họp thôn"
 [ "$(sql "SELECT count(*) FROM notices")" -eq 0 ] || fail "a notice was created with a 1970 clock"
 expect_rc 2 "$LOA" status # down: the daemon never ran
 contains "$OUT" "clock: 1970-01-02 08:00 (WRONG" # +08 in 1970 in Asia/Ho_Chi_Minh
@@ -39,7 +39,7 @@ contains "$OUT" "from modem m1 (system clock says 1970-01-02 08:0"
 [ "$(sql "SELECT clock_source FROM daemon_state")" = network ] || fail "daemon_state: $(sql "SELECT * FROM daemon_state")"
 
 # --at in network time
-expect_rc 0 "$LOA" notice send --to all --sms --at 09:01 "Họp thôn lúc 9 giờ"
+expect_rc 0 "$LOA" notice send --to all --only-sms --at 09:01 "Họp thôn lúc 9 giờ"
 contains "$OUT" "scheduled: 2026-12-01 09:01"
 AT=1796090460 # 2026-12-01 09:01 +07
 [ "$(sql "SELECT due_at FROM notices WHERE id = 1")" -eq $AT ] || fail "due_at $(sql "SELECT due_at FROM notices")"
@@ -58,7 +58,7 @@ grep -q "^1970" "$WORK/daemon.log" || fail "the first lines should be before the
 kill -9 "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null || true
 DAEMON_PID=
-expect_rc 0 "$LOA" notice send --to all --sms "Mai họp thôn"  # the daemon's offset is fresh
+expect_rc 0 "$LOA" notice send --to all --only-sms "Mai họp thôn"  # the daemon's offset is fresh
 [ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 2 AND state = 'queued'")" -eq 3 ] || fail "notice 2"
 
 # power cut: the clock says 1970-01-03, the modem has no NITZ; a delivery
@@ -66,7 +66,7 @@ expect_rc 0 "$LOA" notice send --to all --sms "Mai họp thôn"  # the daemon's 
 export LOA_FAKE_TIME=172800
 [ "$(simctl time m1 none)" = ok ] || fail "sim time none"
 sql "UPDATE deliveries SET next_at = 1000 WHERE notice_id = 2"
-expect_rc 1 "$LOA" notice send --to all --sms --at 10:00 "Họp"
+expect_rc 1 "$LOA" notice send --to all --only-sms --at 10:00 "Họp"
 contains "$ERR" "--at refused"
 : >"$WORK/daemon.log"
 run_daemon_bg

@@ -97,7 +97,9 @@ static void notice_form(struct web_page *p, const struct draft *d, const char *e
 		     "<label>Nội dung (tối đa %d ký tự)<br><textarea name=\"text\" rows=\"5\" maxlength=\"%d\" "
 		     "required>%s</textarea></label><fieldset><legend>Gửi tới</legend>",
 		     p->app->cfg.notice.max_chars, p->app->cfg.notice.max_chars, d && d->text ? d->text : "");
-	const char *to = d ? d->to : "all";
+	/* nothing ticked at first: an officer who ticks one group must not
+	 * also send to every household */
+	const char *to = d ? d->to : "";
 	web_html_out(b, "<label><input type=\"checkbox\" name=\"to\" value=\"all\"%s> Tất cả các hộ</label>",
 		     has_target(to, "all") ? " checked" : "");
 	struct group_ctx g = { b, to };
@@ -238,6 +240,13 @@ static int plan_draft(struct web_page *p, struct draft *d, struct notice_plan *p
 	if (!d->text || !d->text[0] || !d->to[0]) {
 		p->rep->status = 400;
 		notice_form(p, d, !d->to[0] ? "Hãy chọn nơi gửi tới." : "Hãy nhập nội dung.");
+		return -1;
+	}
+	if (has_target(d->to, "all") && strchr(d->to, ',')) {
+		/* refused, not guessed: "all" would win over the groups ticked */
+		p->rep->status = 400;
+		notice_form(p, d, "Đã chọn cả \"Tất cả các hộ\" và nhóm: hãy bỏ chọn \"Tất cả các hộ\" để chỉ gửi "
+			    "tới các nhóm đã chọn, hoặc bỏ chọn các nhóm để gửi tới mọi hộ.");
 		return -1;
 	}
 	if (!d->channels) {

@@ -1152,6 +1152,48 @@ static void test_resend(void **state)
 	web_page_reply_free(&rep);
 }
 
+
+/* Issue 14: the form ticks no recipient at first; one group ticked reaches
+ * only that group; "all" with a group is refused before the preview. */
+static void test_form_recipients(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_household("Lê Thị Cúc", "+84905123456", "dong-tien", CH_SMS, &hid);
+	add_household("Trần Văn Dũng", "+84987654321", "tay-son", CH_SMS, &hid);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1], body[256];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	struct web_reply rep;
+	request("GET", "/new", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	assert_non_null(strstr(rep.body.s, "value=\"all\"> Tất cả các hộ"));
+	assert_null(strstr(rep.body.s, "value=\"all\" checked"));
+	assert_null(strstr(rep.body.s, "value=\"dong-tien\" checked"));
+	web_page_reply_free(&rep);
+	post_expect("/new/preview", cookie, csrf, "text=H%E1%BB%8Dp&to=all&to=tay-son&sms=1&voice=1", 400,
+		    "Đã chọn cả &quot;Tất cả các hộ&quot; và nhóm", "Xác nhận gửi");
+	post_expect("/new/preview", cookie, csrf, "text=H%E1%BB%8Dp&to=tay-son&sms=1&voice=1", 200, "Xác nhận gửi", NULL);
+	snprintf(body, sizeof body, "csrf=%s&text=H%%E1%%BB%%8Dp&to=tay-son&sms=1&voice=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	snprintf(body, sizeof body, "csrf=%s&text=H%%E1%%BB%%8Dp&to=all&to=tay-son&sms=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 400);
+	web_page_reply_free(&rep);
+	struct notice_reach r;
+	assert_int_equal(store_notice_reach(st, 1, "tay-son", &r), STORE_OK);
+	assert_int_equal(r.households, 1);
+	assert_int_equal(r.outside, 0);
+	int64_t latest = 0;
+	assert_int_equal(store_notice_latest(st, &latest), STORE_OK);
+	assert_int_equal(latest, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1169,6 +1211,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_due_time, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_inbox, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_cancel, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_form_recipients, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_health_banner, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_resend, setup_db, teardown_db),
 	};

@@ -124,8 +124,14 @@ async function session(name, opts) {
 	await page.goto(URL + '/new');
 	const text = `Tiêm phòng cúm gia cầm sáng mai 7h (${name})`;
 	await page.fill('textarea[name=text]', text);
-	await page.uncheck('input[value=all]');
+	check(!(await page.isChecked('input[value=all]')), 'no recipient ticked by default');
+	// "all" with a group is refused before the preview, in words
+	await page.check('input[value=all]');
 	await page.check('input[value=tay-son]');
+	await Promise.all([page.waitForNavigation(), page.click('text=Xem trước')]);
+	check((await page.textContent('body')).includes('Đã chọn cả "Tất cả các hộ" và nhóm'), 'all + group refused');
+	await page.uncheck('input[value=all]');
+	await page.fill('textarea[name=text]', text);
 	await shot('new');
 	await Promise.all([page.waitForNavigation(), page.click('text=Xem trước')]);
 	check((await page.textContent('body')).includes('Số hộ'), 'preview shows households');
@@ -143,6 +149,7 @@ async function session(name, opts) {
 	await page.goto(URL + '/new');
 	const text2 = `Cắt điện từ 8h đến 11h ngày mai (${name})`;
 	await page.fill('textarea[name=text]', text2);
+	await page.check('input[value=all]');
 	await page.check('input[name=urgent]');
 	await page.check('input[name=when][value=at]');
 	await page.fill('input[name=date]', '2026-12-02');

@@ -268,10 +268,11 @@ static int plan_for(struct ctx *c, const struct sender *s, const char *text, con
 static void broadcast(struct ctx *c, const struct sender *s, const char *text, const char *typed, int channels,
 		      int urgent)
 {
-	char bad[64], targets[256], list[160];
+	char bad[64], targets[256];
 	if (resolve_groups(c, s, typed, targets, sizeof targets, &text) != 0)
 		return;
 	if (!allowed(s, targets, bad, sizeof bad)) {
+		char list[160];
 		decide(c, "refused", "%s may not broadcast to %s", s->name, bad);
 		valid_groups(c, s, REPLY_MAX - 58, list, sizeof list);
 		reply(c, "Khong duoc gui toi %.24s. Nhom cua ban: %s", bad, list);

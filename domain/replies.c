@@ -227,7 +227,7 @@ int reply_resolve_groups(struct store *st, const char *mine, const char *typed, 
 			const char *e = b;
 			while (*e && *e != ' ')
 				e++;
-			char *word = xstrndup(b, (size_t)(e - b)), wk[64], more[64], other[128];
+			char *word = xstrndup(b, (size_t)(e - b)), wk[64], other[128];
 			reply_group_key(word, wk, sizeof wk);
 			free(word);
 			if (!*wk || strlen(key) + strlen(wk) >= sizeof key)
@@ -241,6 +241,7 @@ int reply_resolve_groups(struct store *st, const char *mine, const char *typed, 
 				continue;
 			}
 			if (m == 1) { /* both readings name a group */
+				char more[64];
 				snprintf(more, sizeof more, "%s", g.code[one]);
 				snprintf(both, sizeof both, "%.40s, %.80s", more, other);
 				m = 2;

@@ -35,7 +35,7 @@ static void test_group_key(void **state)
 
 static void long_groups(char *list, size_t n, int room)
 {
-	static char codes[60][33];
+	static char codes[60][48];
 	const char *p[60];
 	for (int i = 0; i < 60; i++) {
 		snprintf(codes[i], sizeof codes[i], "nhom-rat-dai-so-%02d-xxxxxxxxxxxxx", i);

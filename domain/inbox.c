@@ -265,11 +265,13 @@ static int plan_for(struct ctx *c, const struct sender *s, const char *text, con
 	return rc;
 }
 
-static void broadcast(struct ctx *c, const struct sender *s, const char *text, const char *typed, int channels,
-		      int urgent)
+/* `typed_text`: the text was typed after the group (TB), so a group typed
+ * in words may run into it; a template's (MAU) may not. */
+static void broadcast(struct ctx *c, const struct sender *s, const char *text, int typed_text, const char *typed,
+		      int channels, int urgent)
 {
 	char bad[64], targets[256];
-	if (resolve_groups(c, s, typed, targets, sizeof targets, &text) != 0)
+	if (resolve_groups(c, s, typed, targets, sizeof targets, typed_text ? &text : NULL) != 0)
 		return;
 	if (!allowed(s, targets, bad, sizeof bad)) {
 		char list[160];
@@ -628,7 +630,7 @@ static void run_summary(struct ctx *c, const struct sender *s, const struct sc_c
 static void run_broadcast(struct ctx *c, const struct sender *s, const struct sc_cmd *cmd)
 {
 	char *body = xstrndup(cmd->body, cmd->body_len);
-	broadcast(c, s, body, cmd->targets, cmd->channels, cmd->urgent);
+	broadcast(c, s, body, 1, cmd->targets, cmd->channels, cmd->urgent);
 	free(body);
 }
 
@@ -640,7 +642,7 @@ static void run_template(struct ctx *c, const struct sender *s, const struct sc_
 		reply(c, "Khong co mau %s.", cmd->code);
 		return;
 	}
-	broadcast(c, s, tpl, cmd->targets, cmd->channels, cmd->urgent);
+	broadcast(c, s, tpl, 0, cmd->targets, cmd->channels, cmd->urgent);
 	free(tpl);
 }
 

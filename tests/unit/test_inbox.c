@@ -901,6 +901,15 @@ static void test_replies_help(void **state)
 	assert_string_equal(reply_text(), "Thieu nhom. Dung: TB <nhom|TATCA> <noi dung>");
 	sms(HEAD, "MAU hop");
 	assert_string_equal(reply_text(), "Thieu nhom. Dung: MAU <ma> <nhom|TATCA>");
+	/* a template's group may be typed in words; its text is never taken
+	 * for the rest of a group ("Tien..." after "dong") */
+	assert_int_equal(store_template_add(st, "TIEN", "Tiền điện tháng 12", clock_wall_s()), STORE_OK);
+	sms(HEAD, "MAU tien Dong Tien");
+	assert_string_equal(res.decision, "pending");
+	assert_non_null(strstr(reply_text(), "\"Tien dien thang 12\" 1 ho"));
+	sms(HEAD, "MAU tien dong");
+	assert_string_equal(res.decision, "pending");
+	assert_non_null(strstr(reply_text(), "\"Tien dien thang 12\" 2 ho"));
 	sms(HEAD, "XN");
 	assert_string_equal(reply_text(), "Thieu ma. Dung: XN <ma 6 so>");
 	sms(HEAD, "HUY");

@@ -214,7 +214,9 @@ static const struct {
 	{ "no modem could call", K_NO_MODEM },
 	{ "not called again within", K_EXPIRED_CALL },
 	{ "daemon stopped during the call", K_STOPPED_CALL },
+	{ "the daemon stopped during the call", K_STOPPED_CALL },
 	{ "speech unavailable", K_SPEECH },
+	{ "speech failed", K_SPEECH },
 	{ "call prompt", K_SPEECH },
 	{ "not sent within", K_EXPIRED_SMS },
 	{ "the notice needs more than", K_TOO_LONG },
@@ -223,7 +225,7 @@ static const struct {
 	{ "answer lost", K_UNSURE_SENT },
 	{ "modem port lost before sending", K_STOPPED },
 	{ "daemon stopping", K_STOPPED },
-	{ "daemon stopped", K_STOPPED },
+	{ "daemon stopped", K_UNSURE_SENT }, /* an SMS attempt cut by a crash (store_sms.c) */
 	{ "database error", K_TEMPORARY },
 	{ "parts of an earlier sending", K_FRAGMENTS },
 	{ "modem answered OK before", K_MODEM },
@@ -235,9 +237,11 @@ static const struct {
 int cause_classify(const char *raw)
 {
 	int code, st;
-	if (sscanf(raw, "+CMS ERROR %d", &code) == 1)
+	/* submit.c's "+CMS ERROR 21: text", and a modem's own line */
+	if (sscanf(raw, "+CMS ERROR %d", &code) == 1 || sscanf(raw, "+CMS ERROR: %d", &code) == 1)
 		return code_key(code, 0);
-	if (sscanf(raw, "+CME ERROR %d", &code) == 1 || sscanf(raw, "modem answered +CME ERROR %d", &code) == 1)
+	if (sscanf(raw, "+CME ERROR %d", &code) == 1 || sscanf(raw, "+CME ERROR: %d", &code) == 1 ||
+	    sscanf(raw, "modem answered +CME ERROR %d", &code) == 1)
 		return code_key(code, 1);
 	if (sscanf(raw, "status report: failed (ST=0x%x", (unsigned *)&st) == 1)
 		return st_key(st);

@@ -1114,6 +1114,15 @@ static void test_resend(void **state)
 			assert_int_equal(store_sms_sent(st, &job, "m1", clock_wall_s()), STORE_OK);
 		store_sms_job_clear(&job);
 	}
+	/* causes in officers' words, the raw cause in the details column,
+	 * the source as the user's name; the visit list in words only */
+	get_expect("/notice?id=1", cookie, 200,
+		   "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td><td class=\"muted\">+CMS ERROR 21</td>",
+		   NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td>Chưa có báo cáo đã nhận</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "nguồn: can-bo</p>", "web:can-bo");
+	get_expect("/unreached?id=1", cookie, 200, "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>",
+		   "+CMS ERROR 21");
 	get_expect("/notice?id=1", cookie, 200, "action=\"/notice/resend\"", NULL);
 	get_expect("/notice?id=1", cookie, 200, "Gửi lại cho hộ chưa nhận…</button> <span class=\"muted\">2 hộ</span>",
 		   NULL);

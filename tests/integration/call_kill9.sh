@@ -86,7 +86,7 @@ contains "$OUT" "unreached"
 contains "$OUT" "Loa stopped during the call"
 [[ $OUT != *"daemon stopped during the call"* ]] || fail "raw cause without --verbose: $OUT"
 expect_rc 0 "$LOA" report 2 --verbose
-contains "$OUT" "Loa stopped during the call [daemon stopped during the call]"
+contains "$OUT" "Loa stopped during the call [the daemon stopped during the call]"
 expect_rc 0 env LC_ALL=vi_VN.UTF-8 "$LOA" report 2
 contains "$OUT" "Loa dừng trong lúc gọi"
 echo "ok: kill -9 during a call: attempt closed failed, household called again and confirmed; last attempt -> unreached"

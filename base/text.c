@@ -121,6 +121,21 @@ int text_is_gsm7(const char *s)
 	return text_gsm7_septets(s) >= 0;
 }
 
+static void find_accent(int32_t cp, void *arg)
+{
+	if (cp < 0x80)
+		return;
+	utf8proc_category_t c = utf8proc_category(cp);
+	if (c == UTF8PROC_CATEGORY_MN || (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO))
+		*(int *)arg = 1;
+}
+
+int text_has_accents(const char *s)
+{
+	int found = 0;
+	return each_cp(s, find_accent, &found) < 0 ? 1 : found;
+}
+
 static void count_units(int32_t cp, void *arg)
 {
 	*(int *)arg += cp > 0xFFFF ? 2 : 1;

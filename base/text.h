@@ -22,6 +22,10 @@ char *text_strip(const char *s, int *replaced);
 /* 1 if every character is in the GSM 7-bit default alphabet or its
  * extension table. */
 int text_is_gsm7(const char *s);
+/* 1 if any letter is not plain ASCII (ă, ê, đ, é, a combining mark, any
+ * non-Latin letter); punctuation such as – “ ” … does not count.  A text
+ * without accents is what a head types on a basic phone. */
+int text_has_accents(const char *s);
 /* Septets in GSM 7-bit (extension characters take two); -1 if not GSM-7. */
 int text_gsm7_septets(const char *s);
 /* UTF-16 code units (UCS-2 SMS length; characters beyond the BMP take 2). */

@@ -68,6 +68,18 @@ static int callers_now(struct store *st, const struct notice_cfg *cfg, int64_t n
 	return store_modem_each(st, now, count_caller, &c) == STORE_OK ? c.n : 0;
 }
 
+int notice_unaccented(const char *text)
+{
+	int replaced = 0;
+	free(text_strip(text, &replaced));
+	return !text_has_accents(text) && replaced == 0;
+}
+
+int notice_sms_policy(int cfg_policy, int unaccented)
+{
+	return cfg_policy == SMSENC_AUTO && unaccented ? SMSENC_ASCII : cfg_policy;
+}
+
 int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,
 		int channels, int urgent, int64_t due_at, const char *source, struct notice_plan *p, char *err,
 		size_t errlen)
@@ -88,7 +100,10 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 	p->stripped = text_strip(p->text, &p->replaced);
 	p->parts_ucs2 = text_sms_parts(p->text, 1);
 	p->parts_gsm7 = text_sms_parts(p->stripped, 0);
-	text_ambiguous(p->stripped, p->ambiguous, sizeof p->ambiguous);
+	p->unaccented = !text_has_accents(p->text) && p->replaced == 0;
+	/* "bao" typed without accents is the sender's word, not Loa's guess */
+	if (!p->unaccented)
+		text_ambiguous(p->stripped, p->ambiguous, sizeof p->ambiguous);
 
 	/* Every named group must exist: a typo must not silently reach nobody. */
 	char *copy = xstrdup(targets), *save = NULL;
@@ -113,7 +128,8 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 	p->source = xstrdup(source ? source : "cli");
 	p->req = (struct notice_req){
 		.text = p->text, .targets = p->targets, .channels = channels ? channels : CH_BOTH,
-		.urgent = urgent, .due_at = due_at, .source = p->source, .sms_policy = cfg->sms_encoding,
+		.urgent = urgent, .due_at = due_at, .source = p->source,
+		.sms_policy = notice_sms_policy(cfg->sms_encoding, p->unaccented),
 		.parts_ucs2 = p->parts_ucs2, .parts_gsm7 = p->parts_gsm7,
 	};
 	if (store_notice_preview(st, &p->req, &p->stats) != STORE_OK) {
@@ -143,6 +159,7 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 		p->why = NOTICE_WHY_NO_HOUSEHOLD;
 		return EXIT_USAGE;
 	}
+	p->voice_unaccented = p->unaccented && p->stats.voice > 0;
 	p->cost = (long)cfg->sms_part_cost *
 		  ((long)p->stats.sms_ucs2 * p->parts_ucs2 + (long)p->stats.sms_gsm7 * p->parts_gsm7);
 	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
@@ -187,6 +204,8 @@ void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg
 	fprintf(out, "sms: %d messages: %d with accents x %d part%s (Unicode), %d without x %d part%s (GSM 7-bit)\n",
 		s->sms, s->sms_ucs2, p->parts_ucs2, p->parts_ucs2 == 1 ? "" : "s", s->sms_gsm7, p->parts_gsm7,
 		p->parts_gsm7 == 1 ? "" : "s");
+	if (s->sms && p->unaccented && p->req.sms_policy == SMSENC_ASCII && cfg->sms_encoding == SMSENC_AUTO)
+		fprintf(out, "sms: the text has no accents: GSM 7-bit for every household\n");
 	fprintf(out, "sms cost: about %ld d (%d d per part)\n", p->cost, cfg->sms_part_cost);
 	if (s->voice) {
 		int total = s->voice * p->call_s;
@@ -217,6 +236,8 @@ void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg
 			p->replaced == 1 ? "" : "s");
 	if (s->sms_gsm7 && p->ambiguous[0])
 		fprintf(out, "warning: without accents these words are ambiguous: %s\n", p->ambiguous);
+	if (p->voice_unaccented && !p->req.audio_path)
+		fprintf(out, "warning: " NOTICE_UNACCENTED_EN "\n");
 }
 
 int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen)

@@ -48,7 +48,11 @@ struct notice_plan {
 	char *stripped;          /* GSM 7-bit form (owned) */
 	int replaced;            /* characters stripping could not map */
 	int parts_ucs2, parts_gsm7;
-	char ambiguous[160];     /* stripped words that are ambiguous */
+	char ambiguous[160];     /* stripped words that are ambiguous (only when Loa strips:
+				    the text had accents) */
+	int unaccented;          /* notice_unaccented(): GSM 7-bit to every household */
+	int voice_unaccented;    /* unaccented and read aloud to some household: the
+				    tones will be wrong (warn; a recording, --audio, is better) */
 	char *targets;           /* copies the request points into (owned) */
 	char *source;
 	int speech_s;            /* one reading, estimated */
@@ -62,6 +66,20 @@ struct notice_plan {
 	int callers_now;         /* voice modems that can call now: the daemon runs, the
 				    modem is ready and not paused (-1: not asked, no calls) */
 };
+
+/* The one encoding rule for a notice's text: a text without accents
+ * (text_has_accents() finds no letter beyond ASCII and stripping changes no
+ * character into '?'), what a head types on a basic phone, is already its
+ * own stripped form, so under sms.encoding = auto it goes GSM 7-bit to
+ * every household, accents=yes ones too; otherwise each household's
+ * accents column chooses (db/store_notice.c ENCODING).  notice_plan puts the
+ * answer in req.sms_policy, which counting, cost and fan-out all read. */
+int notice_unaccented(const char *text);
+int notice_sms_policy(int cfg_policy, int unaccented);
+/* The head's preview SMS adds this (GSM 7-bit) when plan.voice_unaccented. */
+#define NOTICE_UNACCENTED_SMS "khong dau: doc len se sai thanh dieu"
+#define NOTICE_UNACCENTED_EN "no accents: read aloud, the tones will be wrong; record it instead (--audio)"
+#define NOTICE_UNACCENTED_VI "Không dấu: đọc lên sẽ sai thanh điệu — nên ghi âm (--audio)"
 
 /* Validates text and targets and fills the plan's counts (no writes).
  * Returns 0, or EXIT_USAGE with a one-line reason in err. */

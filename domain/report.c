@@ -2,6 +2,7 @@
 #include "domain/report.h"
 
 #include "db/channel.h"
+#include "domain/cause.h"
 
 #include "base/clock.h"
 #include "base/phone.h"
@@ -55,6 +56,8 @@ static int count_row(const struct report_count *rc, void *arg)
 struct unreached {
 	FILE *out;
 	int n, pending, acked;
+	enum cause_lang lang;
+	int verbose;
 };
 
 static int print_unreached(const struct report_row *r, void *arg)
@@ -72,13 +75,21 @@ static int print_unreached(const struct report_row *r, void *arg)
 	text_fpad(u->out, r->groups, 16);
 	text_fpad(u->out, r->state, 18);
 	u->acked += r->acked;
-	util_fline(u->out, "%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && r->last_error[0] ? "; " : "",
-		  r->last_error);
+	char words[512];
+	cause_words(r->state, r->last_error, u->lang, words, sizeof words);
+	util_fline(u->out, "%s%s%s%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && words[0] ? "; " : "",
+		   words, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
+		   u->verbose && r->last_error[0] ? "]" : "");
 	u->n++;
 	return 0;
 }
 
 int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
+{
+	return report_notice_text_in(st, notice_id, CAUSE_EN, 0, out);
+}
+
+int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang lang, int verbose, FILE *out)
 {
 	struct notice n;
 	int rc = store_notice_get(st, notice_id, &n);
@@ -98,7 +109,7 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	sbuf_free(&c.line);
 	if (rc)
 		return rc;
-	struct unreached u = { out, 0, 0, 0 };
+	struct unreached u = { out, 0, 0, 0, lang, verbose };
 	fprintf(out, "\nNot reached — visit in person:\n");
 	rc = store_report_unreached(st, notice_id, print_unreached, &u, clock_wall_s());
 	if (u.n == 0)
@@ -114,8 +125,12 @@ int report_notice_text(struct store *st, int64_t notice_id, FILE *out)
 	return rc;
 }
 
+/* "cause" is the raw text machines read; "cause_vi", added last so the
+ * columns before it keep their places, the officers' words (Vietnamese
+ * whatever the locale: the CSV is the same for everyone). */
 static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
-					"reached", "attempts", "updated", "modem", "cause", "keys", "acked" };
+					"reached", "attempts", "updated", "modem", "cause", "keys", "acked",
+					"cause_vi" };
 
 static int csv_row(const struct report_row *r, void *arg)
 {
@@ -126,8 +141,10 @@ static int csv_row(const struct report_row *r, void *arg)
 	snprintf(hid, sizeof hid, "%lld", (long long)r->household_id);
 	snprintf(att, sizeof att, "%d", r->attempts);
 	int reached = store_states_any_reached(r->state);
+	char words[512];
+	cause_words(r->state, r->last_error, CAUSE_VI, words, sizeof words);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
-			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no" };
+			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
 	return 0;
 }
@@ -151,9 +168,16 @@ int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, F
 			      : store_report_deliveries(st, notice_id, csv_row, out);
 }
 
+struct history {
+	FILE *out;
+	enum cause_lang lang;
+	int verbose;
+};
+
 static int history_row(const struct report_row *r, void *arg)
 {
-	FILE *out = arg;
+	const struct history *hi = arg;
+	FILE *out = hi->out;
 	char when[32];
 	clock_format_local(r->updated_at, when, sizeof when);
 	char head[64];
@@ -169,13 +193,21 @@ static int history_row(const struct report_row *r, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	util_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s", (long long)r->notice_id, r->channel,
-		  r->state, r->attempts, when, head, r->last_error[0] ? "  — " : "", r->last_error,
-		  r->acked ? "  (acknowledged by SMS)" : "");
+	char words[512];
+	cause_words(r->state, r->last_error, hi->lang, words, sizeof words);
+	util_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s%s%s%s", (long long)r->notice_id,
+		   r->channel, r->state, r->attempts, when, head, words[0] ? "  — " : "", words,
+		   hi->verbose && r->last_error[0] ? " [" : "", hi->verbose ? r->last_error : "",
+		   hi->verbose && r->last_error[0] ? "]" : "", r->acked ? "  (acknowledged by SMS)" : "");
 	return 0;
 }
 
 int report_household_text(struct store *st, int64_t household_id, FILE *out)
+{
+	return report_household_text_in(st, household_id, CAUSE_EN, 0, out);
+}
+
+int report_household_text_in(struct store *st, int64_t household_id, enum cause_lang lang, int verbose, FILE *out)
 {
 	struct household h;
 	int rc = store_household_get(st, household_id, &h);
@@ -184,7 +216,8 @@ int report_household_text(struct store *st, int64_t household_id, FILE *out)
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
 	util_fline(out, "Household %lld: %s, %s, groups: %s", (long long)h.id, h.name, nat, h.groups);
-	return store_report_household(st, household_id, history_row, out);
+	struct history hi = { out, lang, verbose };
+	return store_report_household(st, household_id, history_row, &hi);
 }
 
 int report_household_csv(struct store *st, int64_t household_id, FILE *out)

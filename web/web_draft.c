@@ -347,7 +347,7 @@ void web_draft_preview(struct web_page *p)
 		sbuf_add(b, "<tr><th>Cuộc gọi</th><td>0</td></tr>");
 	}
 	sbuf_add(b, "</table></div>");
-	if (s->sms_gsm7)
+	if (s->sms_gsm7 && !plan.unaccented)
 		web_html_out(b, "<p>Bản không dấu:</p><pre>%s</pre>", plan.stripped);
 	if ((s->sms_ucs2 && plan.parts_ucs2 > 3) || (s->sms_gsm7 && plan.parts_gsm7 > 3))
 		sbuf_add(b, "<p class=\"err\">Tin dài hơn 3 phần; vài máy cũ có thể cắt hoặc mất tin.</p>");
@@ -355,6 +355,8 @@ void web_draft_preview(struct web_page *p)
 		web_html_out(b, "<p class=\"err\">%d ký tự không gửi được khi bỏ dấu và sẽ thành '?'.</p>", plan.replaced);
 	if (s->sms_gsm7 && plan.ambiguous[0])
 		web_html_out(b, "<p class=\"err\">Khi bỏ dấu, các từ này dễ hiểu nhầm: %s</p>", plan.ambiguous);
+	if (plan.voice_unaccented)
+		sbuf_add(b, "<p class=\"err\">" NOTICE_UNACCENTED_VI "</p>");
 	sbuf_add(b, "<form method=\"post\" action=\"/new/create\">");
 	web_html_csrf(b, p->csrf);
 	draft_hidden(b, &d);

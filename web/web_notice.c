@@ -96,7 +96,8 @@ static int notice_row(const struct notice *n, void *arg)
 	if (n->urgent)
 		sbuf_add(b, "<span class=\"urgent\">KHẨN</span> ");
 	web_html_out(b, "%s%s</td><td>%s", n->targets, strcmp(n->state, "cancelled") == 0 ? " (đã hủy)" : "", n->text);
-	web_html_out(b, "<br><span class=\"muted\">%s</span></td>", n->source);
+	char src[96];
+	web_html_out(b, "<br><span class=\"muted\">%s</span></td>", web_page_source(n->source, src, sizeof src));
 	chan_cell(b, &pr.sms);
 	chan_cell(b, &pr.voice);
 	sbuf_add(b, "</tr>");
@@ -245,7 +246,9 @@ static int delivery_row(const struct report_row *r, void *arg)
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
-	web_html_out(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", r->keys, r->last_error, r->modem);
+	web_html_out(b, "</td><td>%s</td>", r->keys);
+	web_page_cause_cells(b, r->state, r->last_error, 1);
+	web_html_out(b, "<td>%s</td></tr>", r->modem);
 	return 0;
 }
 
@@ -280,7 +283,8 @@ static void notice_header(struct web_page *p, const struct notice *n)
 		sbuf_add(b, ", gửi lúc ");
 		web_html_time(b, n->due_at);
 	}
-	web_html_out(b, " · gửi tới: %s · nguồn: %s</p>", n->targets, n->source);
+	char src[96];
+	web_html_out(b, " · gửi tới: %s · nguồn: %s</p>", n->targets, web_page_source(n->source, src, sizeof src));
 }
 
 void web_notice_page(struct web_page *p)
@@ -357,7 +361,7 @@ void web_notice_page(struct web_page *p)
 	if (rc == STORE_OK) {
 		sbuf_add(b, "<h2>Nhật ký từng hộ</h2><div class=\"wrap\"><table><tr><th>Hộ</th><th>SĐT</th><th>Nhóm</th>"
 			    "<th>Kênh</th><th>Trạng thái</th><th>Lần thử</th><th>Cập nhật</th><th>Phím bấm</th>"
-			    "<th>Nguyên nhân</th><th>Modem</th></tr>");
+			    "<th>Nguyên nhân</th><th>Chi tiết</th><th>Modem</th></tr>");
 		rc = store_report_deliveries(p->st, id, delivery_row, b);
 		sbuf_add(b, "</table></div>");
 	}

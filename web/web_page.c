@@ -16,6 +16,7 @@
 #include "base/phone.h"
 #include "db/store.h"
 #include "db/store_health.h"
+#include "domain/cause.h"
 #include "domain/notice.h"
 #include "domain/timesync.h"
 #include "web/web_html.h"
@@ -137,6 +138,34 @@ void web_page_states_cell(struct sbuf *b, const char *states)
 		web_html_out(b, "%s%s", i++ ? ", " : "", web_html_state(s));
 	sbuf_add(b, "</td>");
 	free(copy);
+}
+
+/* Why, in officers' words (domain/cause.h); with details, a second cell
+ * with the raw cause the gateway recorded. */
+void web_page_cause_cells(struct sbuf *b, const char *states, const char *raw, int details)
+{
+	char words[512];
+	cause_words(states, raw, CAUSE_VI, words, sizeof words);
+	web_html_out(b, "<td>%s</td>", words);
+	if (details)
+		web_html_out(b, "<td class=\"muted\">%s</td>", raw);
+}
+
+/* Who created a notice: "cli" -> "dòng lệnh", "web:an" -> "an",
+ * "sms:+84912345678" -> "SMS từ 0912345678"; anything else as is. */
+const char *web_page_source(const char *source, char *buf, size_t len)
+{
+	if (!strcmp(source, "cli"))
+		snprintf(buf, len, "dòng lệnh");
+	else if (!strncmp(source, "web:", 4))
+		snprintf(buf, len, "%s", source + 4);
+	else if (!strncmp(source, "sms:", 4)) {
+		char nat[24];
+		phone_national(source + 4, nat, sizeof nat);
+		snprintf(buf, len, "SMS từ %s", nat);
+	} else
+		snprintf(buf, len, "%s", source);
+	return buf;
 }
 
 /* A store lookup's answer as a page: 404 with `missing`, or the database

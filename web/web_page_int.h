@@ -57,6 +57,10 @@ void web_page_csv_end(struct web_page *p, struct web_page_csv *c, int rc);
 /* Table cells: a phone in national form; "failed,queued" in Vietnamese. */
 void web_page_phone_cell(struct sbuf *b, const char *e164);
 void web_page_states_cell(struct sbuf *b, const char *states);
+/* Why a delivery failed in officers' words; details: also the raw cause. */
+void web_page_cause_cells(struct sbuf *b, const char *states, const char *raw, int details);
+/* A notice's source for people ("dòng lệnh", the user, "SMS từ 0912..."). */
+const char *web_page_source(const char *source, char *buf, size_t len);
 /* A store lookup's answer as a page: 404 with `missing`, or the database
  * error page; 0 when found. */
 int web_page_loaded(struct web_page *p, int rc, const char *missing);

@@ -37,7 +37,8 @@ static int visit_row(const struct report_row *r, void *arg)
 	web_page_phone_cell(v->b, r->phone);
 	web_html_out(v->b, "<td>%s</td>", r->groups);
 	web_page_states_cell(v->b, r->state);
-	web_html_out(v->b, "<td>%s</td><td class=\"visit\"></td></tr>", r->last_error);
+	web_page_cause_cells(v->b, r->state, r->last_error, 0);
+	sbuf_add(v->b, "<td class=\"visit\"></td></tr>");
 	return 0;
 }
 
@@ -89,7 +90,9 @@ static int history_row(const struct report_row *r, void *arg)
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
-	web_html_out(b, "</td><td>%s</td><td>%s</td></tr>", r->keys, r->last_error);
+	web_html_out(b, "</td><td>%s</td>", r->keys);
+	web_page_cause_cells(b, r->state, r->last_error, 1);
+	sbuf_add(b, "</tr>");
 	return 0;
 }
 
@@ -119,7 +122,7 @@ void web_report_household(struct web_page *p)
 	web_html_out(b, "<p class=\"links noprint\"><a href=\"/household.csv?id=%lld\">Tải CSV</a></p>", (long long)id);
 	sbuf_add(b, "<h2>Lịch sử nhận thông báo</h2><div class=\"wrap\"><table><tr><th>Số</th><th>Nội dung</th>"
 		    "<th>Kênh</th><th>Trạng thái</th><th>Lần thử</th><th>Cập nhật</th><th>Phím bấm</th>"
-		    "<th>Nguyên nhân</th></tr>");
+		    "<th>Nguyên nhân</th><th>Chi tiết</th></tr>");
 	if (store_report_household(p->st, id, history_row, b) != STORE_OK) {
 		web_page_db_error(p);
 		return;

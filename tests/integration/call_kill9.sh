@@ -82,5 +82,11 @@ expect_rc 0 timeout 60 env LOA_CONFIG="$WORK/last.conf" "$LOA" run --until-idle 
 expect_rc 0 "$LOA" report 2
 contains "$OUT" "Hộ Ba"
 contains "$OUT" "unreached"
-contains "$OUT" "daemon stopped during the call"
+# the cause in words; the raw cause with --verbose; Vietnamese under a Vietnamese locale
+contains "$OUT" "Loa stopped during the call"
+[[ $OUT != *"daemon stopped during the call"* ]] || fail "raw cause without --verbose: $OUT"
+expect_rc 0 "$LOA" report 2 --verbose
+contains "$OUT" "Loa stopped during the call [the daemon stopped during the call]"
+expect_rc 0 env LC_ALL=vi_VN.UTF-8 "$LOA" report 2
+contains "$OUT" "Loa dừng trong lúc gọi"
 echo "ok: kill -9 during a call: attempt closed failed, household called again and confirmed; last attempt -> unreached"

@@ -7,6 +7,10 @@ export LOA_CONFIG="$WORK/loa.conf"
 # A fixed wall time (2026-12-01 09:00 +07) so nothing depends on the hour.
 export LOA_FAKE_TIME=${LOA_FAKE_TIME:-1796090400}
 export TZ=Asia/Ho_Chi_Minh
+# English messages whatever the developer's locale (a script that wants
+# Vietnamese says LC_ALL=vi_VN.UTF-8 for that one command).
+export LC_ALL=C.UTF-8
+unset LC_MESSAGES
 cat >"$LOA_CONFIG" <<CONF
 [gateway]
 database = loa.db

@@ -65,4 +65,17 @@ expect_rc 0 "$LOA" notice send --to all --only-sms --at "23:59" "Lịch tiêm ph
 expect_rc 0 "$LOA" notice cancel 2
 expect_rc 2 "$LOA" notice resend 2
 contains "$ERR" "notice 2 is cancelled: it cannot be resent"
+# a text without accents (what a head types on a basic phone) is its own
+# stripped form: GSM 7-bit for every household, accents=yes ones too
+lines=$(jsonl_lines)
+expect_rc 0 "$LOA" notice send --to all --sms "Hop thon 19h toi nay - mang theo so ho khau"
+contains "$OUT" "sms: 6 messages: 0 with accents"
+contains "$OUT" "the text has no accents: GSM 7-bit for every household"
+[[ $OUT != *ambiguous* ]] || fail "ambiguity warned for the sender's own unaccented words: $OUT"
+expect_rc 0 timeout 120 "$LOA" run --until-idle --report-wait 3
+codings=$(tail -n +"$((lines + 1))" "$SIM_DIR/sms.jsonl" | jq -r .coding | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+[ "$codings" = " 6 gsm7 " ] || fail "an unaccented notice went out as: $codings"
+[ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 3 AND encoding = 'gsm7' AND state = 'delivered'")" -eq 6 ] ||
+	fail "deliveries: $(sql "SELECT encoding, state FROM deliveries WHERE notice_id = 3")"
+[ "$(sql "SELECT count(*) FROM households WHERE accents = 1")" -eq 4 ] || fail "the village lost its accents=yes households"
 echo "ok: resend"

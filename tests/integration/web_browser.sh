@@ -40,8 +40,8 @@ expect_rc 0 "$LOA" notice send --to all "Họp thôn lúc 19h30 tối nay tại 
 # some history so the log, the chart and the visit list have content
 sql "UPDATE deliveries SET state = 'delivered', attempts = 1, updated_at = updated_at + 120 WHERE channel = 'sms' AND household_id = 1"
 sql "UPDATE deliveries SET state = 'confirmed', attempts = 1, keys = '1', updated_at = updated_at + 300 WHERE channel = 'voice' AND household_id = 3"
-sql "UPDATE deliveries SET state = 'unreached', attempts = 3, last_error = 'không nghe máy', updated_at = updated_at + 900 WHERE channel = 'voice' AND household_id = 2"
-sql "UPDATE deliveries SET state = 'failed', attempts = 2, last_error = 'số không tồn tại', updated_at = updated_at + 200 WHERE channel = 'sms' AND household_id = 2"
+sql "UPDATE deliveries SET state = 'unreached', attempts = 3, last_error = 'no answer', updated_at = updated_at + 900 WHERE channel = 'voice' AND household_id = 2"
+sql "UPDATE deliveries SET state = 'failed', attempts = 2, last_error = '+CMS ERROR 1: unassigned (unallocated) number', updated_at = updated_at + 200 WHERE channel = 'sms' AND household_id = 2"
 sql "INSERT INTO modem_status(name, updated_at, state, registered, signal, operator, last_error) VALUES ('m1', $LOA_FAKE_TIME, 'ready', 1, 18, 'Viettel', '')"
 expect_rc 0 "$LOA" user add admin <<<'mat-khau-dai'
 # short codes for the inbox page: a head's broadcast awaiting its code, a
@@ -99,7 +99,9 @@ async function session(name, opts) {
 	await Promise.all([page.waitForNavigation(), page.click('a[href="/notice?id=1"]')]);
 	const body = await page.textContent('body');
 	check(body.includes('<script>alert(1)</script>'), 'hostile name shown as text');
-	check(body.includes('không nghe máy') && body.includes('đã xác nhận'), 'states and causes in the log');
+	check(body.includes('Không nghe máy') && body.includes('đã xác nhận'), 'states and causes in the log');
+	check(body.includes('Số không tồn tại') && body.includes('+CMS ERROR 1: unassigned'), 'cause in words, raw in details');
+	check(body.includes('nguồn: dòng lệnh'), 'the source cli in words');
 	check(await page.locator('svg polyline').count() >= 1, 'progress chart');
 	check(await page.locator('script').count() === 0, 'no script element in the page');
 	await shot('notice');
@@ -114,7 +116,7 @@ async function session(name, opts) {
 
 	// the printable home-visit list and the modem page
 	await page.goto(URL + '/unreached?id=1');
-	check((await page.textContent('body')).includes('số không tồn tại'), 'visit list cause');
+	check((await page.textContent('body')).includes('Số không tồn tại'), 'visit list cause in words');
 	await shot('unreached');
 	await page.goto(URL + '/modems');
 	check((await page.textContent('body')).includes('Viettel'), 'modem row');

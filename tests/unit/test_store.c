@@ -16,6 +16,7 @@
 #include "db/store_sms.h"
 #include "base/clock.h"
 #include "app/config.h"
+#include "domain/notice.h"
 
 static char dir[64], path[128];
 
@@ -185,6 +186,79 @@ static void test_fanout(void **state)
 	store_close(st);
 }
 
+/* The encoding rule (domain/notice.c notice_sms_policy): a text without
+ * accents goes GSM 7-bit to every household, accents=yes ones too, and the
+ * parts and cost agree with the deliveries; an accented text is chosen per
+ * household as before; the ambiguity warning only when Loa strips; a voice
+ * notice without accents is flagged (the tones will be wrong). */
+static void test_fanout_unaccented(void **state)
+{
+	(void)state;
+	struct store *st = village();
+	struct notice_cfg cfg = { .max_chars = 1000, .sms_encoding = SMSENC_AUTO, .sms_max_parts = 5,
+				  .sms_part_cost = 300, .call_repeats = 2, .tts_rate = 140 };
+	struct notice_plan p;
+	char err[256];
+	int64_t id;
+	assert_int_equal(notice_plan(st, &cfg, "Bao so 6 sap do bo, hop khan luc 19h", "all", CH_BOTH, 0, 0, "cli", &p,
+				     err, sizeof err), EXIT_OK);
+	assert_true(p.unaccented);
+	assert_true(p.voice_unaccented);        /* Chi and Dung get a call */
+	assert_string_equal(p.ambiguous, "");   /* "bao" is the sender's own word */
+	assert_int_equal(p.req.sms_policy, SMSENC_ASCII);
+	assert_int_equal(p.stats.sms, 3);
+	assert_int_equal(p.stats.sms_gsm7, 3);  /* An and Chi have accents=yes */
+	assert_int_equal(p.stats.sms_ucs2, 0);
+	assert_int_equal(p.parts_gsm7, 1);
+	assert_int_equal(p.cost, 3 * 300);
+	/* the preview says so, and warns that speech will have no tones */
+	static char out[2048];
+	FILE *f = fmemopen(out, sizeof out, "w");
+	notice_plan_print(&p, &cfg, f);
+	fclose(f);
+	assert_non_null(strstr(out, "sms: the text has no accents: GSM 7-bit for every household\n"));
+	assert_non_null(strstr(out, "warning: no accents: read aloud, the tones will be wrong; record it instead (--audio)"));
+	assert_null(strstr(out, "ambiguous"));
+	p.req.audio_path = "/tmp/recorded.wav"; /* a recording: nothing to warn */
+	f = fmemopen(out, sizeof out, "w");
+	notice_plan_print(&p, &cfg, f);
+	fclose(f);
+	assert_null(strstr(out, "tones"));
+	p.req.audio_path = NULL;
+	assert_int_equal(notice_create(st, &p, &id, err, sizeof err), EXIT_OK);
+	notice_plan_free(&p);
+	for (int i = 0; i < 3; i++) {
+		struct sms_job j;
+		memset(&j, 0, sizeof j);
+		assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &j), STORE_OK);
+		assert_int_equal(j.notice_id, id);
+		assert_int_equal(j.ucs2, 0);
+		assert_int_equal(j.parts, 1);
+		store_sms_job_clear(&j);
+	}
+	/* accented: per household, and the stripped form's ambiguity warned */
+	assert_int_equal(notice_plan(st, &cfg, "Bão số 6 sắp đổ bộ", "all", CH_SMS, 0, 0, "cli", &p, err, sizeof err),
+			 EXIT_OK);
+	assert_false(p.unaccented);
+	assert_false(p.voice_unaccented);
+	assert_string_equal(p.ambiguous, "bao");
+	assert_int_equal(p.req.sms_policy, SMSENC_AUTO);
+	assert_int_equal(p.stats.sms_ucs2, 2);
+	assert_int_equal(p.stats.sms_gsm7, 1);
+	notice_plan_free(&p);
+	/* sms.encoding = unicode is the administrator's word: kept */
+	cfg.sms_encoding = SMSENC_UNICODE;
+	assert_int_equal(notice_plan(st, &cfg, "Hop thon", "all", CH_SMS, 0, 0, "cli", &p, err, sizeof err), EXIT_OK);
+	assert_true(p.unaccented);
+	assert_false(p.voice_unaccented);       /* SMS only */
+	assert_int_equal(p.stats.sms_ucs2, 3);
+	notice_plan_free(&p);
+	/* a character stripping cannot map needs Unicode: not "unaccented" */
+	assert_false(notice_unaccented("Hop thon \xe2\x98\x85"));
+	assert_true(notice_unaccented("Hop thon \xe2\x80\x93 19h"));
+	store_close(st);
+}
+
 static int collect(const struct report_row *r, void *arg)
 {
 	strcat(arg, r->name);
@@ -345,6 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrations, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_fanout, mkdb, rmdb),
+		cmocka_unit_test_setup_teardown(test_fanout_unaccented, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_cancel_and_reports, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_report_wait, mkdb, rmdb),
 		cmocka_unit_test_setup_teardown(test_events_append_only, mkdb, rmdb),

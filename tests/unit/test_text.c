@@ -111,6 +111,21 @@ static void test_ambiguous(void **state)
 	assert_int_equal(text_ambiguous("baobab", out, sizeof out), 0);
 }
 
+/* What a head types on a basic phone has no accents; punctuation a
+ * keyboard makes typographic does not count; any letter beyond ASCII does. */
+static void test_has_accents(void **state)
+{
+	(void)state;
+	assert_false(text_has_accents("Hop thon luc 19h30 tai nha van hoa"));
+	assert_false(text_has_accents("Hop \xe2\x80\x93 \xe2\x80\x9cnha van hoa\xe2\x80\x9d\xe2\x80\xa6"));
+	assert_false(text_has_accents(""));
+	assert_true(text_has_accents("Họp thôn"));
+	assert_true(text_has_accents("đi"));
+	assert_true(text_has_accents("café"));            /* é is GSM 7-bit, still an accent */
+	assert_true(text_has_accents("Hop thon\xcc\x81")); /* a combining mark (NFD) */
+	assert_true(text_has_accents("\xce\xb1"));        /* a Greek letter */
+}
+
 static void test_notice_check(void **state)
 {
 	(void)state;
@@ -138,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),   cmocka_unit_test(test_strip),
 		cmocka_unit_test(test_gsm7),       cmocka_unit_test(test_parts), cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_has_accents),
 		cmocka_unit_test(test_notice_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -724,6 +724,17 @@ static void test_plan_errors(void **state)
 	post_expect("/new/preview", cookie, csrf, form, 400, "Tin có dấu cần 2 phần SMS; tối đa 1 phần", "Unicode");
 	app.cfg.notice.sms_max_parts = 5;
 	post_expect("/new/preview", cookie, csrf, form, 200, "Xác nhận gửi", NULL);
+
+	/* a voice notice without accents: speech will have no tones; the
+	 * ambiguity warning and the stripped copy only when Loa strips */
+	add_household("Lê Thị Cúc", "+84905123456", "tay-son", CH_BOTH, &hid);
+	post_expect("/new/preview", cookie, csrf, "text=Bao+so+6&to=all&sms=1&voice=1", 200,
+		    "Không dấu: đọc lên sẽ sai thanh điệu — nên ghi âm (--audio)", "dễ hiểu nhầm");
+	post_expect("/new/preview", cookie, csrf, "text=Bao+so+6&to=all&sms=1&voice=1", 200, "Xác nhận gửi",
+		    "Bản không dấu");
+	post_expect("/new/preview", cookie, csrf, "text=Bao+so+6&to=all&sms=1", 200, "Xác nhận gửi", "Không dấu");
+	post_expect("/new/preview", cookie, csrf, "text=B%C3%A3o+s%E1%BB%91+6&to=all&sms=1&voice=1", 200,
+		    "Xác nhận gửi", "Không dấu:");
 }
 
 /* "Gửi lúc": the CLI's --at rules, on the form, the preview and the notice. */
@@ -1114,6 +1125,15 @@ static void test_resend(void **state)
 			assert_int_equal(store_sms_sent(st, &job, "m1", clock_wall_s()), STORE_OK);
 		store_sms_job_clear(&job);
 	}
+	/* causes in officers' words, the raw cause in the details column,
+	 * the source as the user's name; the visit list in words only */
+	get_expect("/notice?id=1", cookie, 200,
+		   "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td><td class=\"muted\">+CMS ERROR 21</td>",
+		   NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td>Chưa có báo cáo đã nhận</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "nguồn: can-bo</p>", "web:can-bo");
+	get_expect("/unreached?id=1", cookie, 200, "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>",
+		   "+CMS ERROR 21");
 	get_expect("/notice?id=1", cookie, 200, "action=\"/notice/resend\"", NULL);
 	get_expect("/notice?id=1", cookie, 200, "Gửi lại cho hộ chưa nhận…</button> <span class=\"muted\">2 hộ</span>",
 		   NULL);

@@ -299,11 +299,13 @@ static void broadcast(struct ctx *c, const struct sender *s, const char *text, i
 		notice_plan_free(&plan);
 		return;
 	}
-	char before[40], after[120], text_out[REPLY_MAX * 2];
+	char before[40], after[200], text_out[REPLY_MAX * 2];
 	snprintf(before, sizeof before, "Xem truoc%s: ", urgent ? " (KHAN)" : "");
-	snprintf(after, sizeof after, " %d ho, %d SMS x %d phan, %d cuoc goi, ~%ldd. Gui: tra loi XN %s trong %d phut.",
+	/* a voice notice typed without accents is read with wrong tones: say so */
+	snprintf(after, sizeof after, " %d ho, %d SMS x %d phan, %d cuoc goi%s, ~%ldd. Gui: tra loi XN %s trong %d phut.",
 		 plan.stats.households, plan.stats.sms, plan.stats.sms_ucs2 ? plan.parts_ucs2 : plan.parts_gsm7,
-		 plan.stats.voice, plan.cost, p.code, c->cfg->confirm_s / 60);
+		 plan.stats.voice, plan.voice_unaccented ? " (" NOTICE_UNACCENTED_SMS ")" : "", plan.cost, p.code,
+		 c->cfg->confirm_s / 60);
 	reply_with_excerpt(text_out, sizeof text_out, before, plan.text, after);
 	decide(c, "pending", "broadcast to %s awaits the one-time code", targets);
 	reply(c, "%s", text_out);

@@ -938,6 +938,31 @@ static void test_replies_help(void **state)
 	assert_true(text_gsm7_septets(r) <= 160);
 }
 
+/* A broadcast the head typed without accents that households will hear:
+ * the preview says the reading will have wrong tones, and still fits one
+ * GSM 7-bit SMS; with accents it says nothing of the kind. */
+static void test_preview_unaccented_voice(void **state)
+{
+	(void)state;
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "Cu Dung");
+	snprintf(h.phone, sizeof h.phone, "+84912100004");
+	snprintf(h.groups, sizeof h.groups, "dong");
+	h.channel = CH_BOTH;
+	h.accents = 1;
+	assert_int_equal(store_household_insert(st, &h, NULL, clock_wall_s()), STORE_OK);
+	sms(HEAD, "TB TATCA Bao so 6 do bo chieu nay, cac ho di doi ngay toi nha van hoa xa, mang theo giay to");
+	assert_string_equal(res.decision, "pending");
+	const char *r = reply_text();
+	assert_non_null(strstr(r, "(" NOTICE_UNACCENTED_SMS ")"));
+	assert_true(text_is_gsm7(r));
+	assert_true(text_gsm7_septets(r) <= 160);
+	sms(HEAD, "TB TATCA Bão số 6 đổ bộ chiều nay");
+	assert_string_equal(res.decision, "pending");
+	assert_null(strstr(reply_text(), "khong dau"));
+}
+
 static void test_reply_plan_words(void **state)
 {
 	(void)state;
@@ -971,6 +996,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resend_with_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replies_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_unaccented_voice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_plan_words, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

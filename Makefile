@@ -91,10 +91,11 @@ tests: $(BUILD)/loa $(BUILD)/locale/vi/LC_MESSAGES/loa.mo $(TEST_BIN)
 # uninstalled loa finds it (config_localedir), and installed under
 # PREFIX/share/locale.  tests/integration/i18n.sh checks nothing is left
 # untranslated or stale.
+POT     ?= po/loa.pot
 POT_SRC = $(sort $(wildcard base/*.c domain/*.c app/*.c))
 pot:
 	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
-	  --package-name=loa --msgid-bugs-address= --sort-by-file -o po/loa.pot $(POT_SRC)
+	  --package-name=loa --msgid-bugs-address= --sort-by-file -o $(POT) $(POT_SRC)
 
 $(BUILD)/locale/vi/LC_MESSAGES/loa.mo: po/vi.po
 	@mkdir -p $(dir $@)

@@ -42,6 +42,9 @@ contains "$EN" "Notice 1"
 contains "$EN" "Not reached — visit in person"
 contains "$EN" "Phone off or out of coverage too long"
 [[ $EN != *"Thông báo 1"* ]] || fail "English report in Vietnamese: $EN"
+# a Vietnamese locale not generated here: Vietnamese all the same
+expect_rc 0 env -u LC_ALL LANG=vi_ZZ.UTF-8 "$LOA" report 1
+contains "$OUT" "Chưa nhận được — cần đến tận nhà"
 # LANGUAGE (GNU) with any UTF-8 locale
 expect_rc 0 env LC_ALL=C.UTF-8 LANGUAGE=vi "$LOA" report 1
 contains "$OUT" "Chưa nhận được — cần đến tận nhà"

@@ -13,7 +13,8 @@ SANITIZE  ?= 0
 PKGS      := sqlite3 gammu sndfile espeak-ng spandsp soxr libmicrohttpd libutf8proc libsodium
 
 CC        ?= cc
-CSTD      := -std=c11 -D_GNU_SOURCE -DLOA_VERSION=\"0.1.0\" -DLOA_DATADIR=\"$(PREFIX)/share/loa\"
+CSTD      := -std=c11 -D_GNU_SOURCE -DLOA_VERSION=\"0.1.0\" -DLOA_DATADIR=\"$(PREFIX)/share/loa\" \
+             -DLOA_LOCALEDIR=\"$(PREFIX)/share/locale\"
 # -Werror where warnings must stop the build (make test, CI: WERROR=1),
 # not for someone building with a newer compiler.
 WERROR    ?= 0
@@ -51,8 +52,8 @@ FUZZ_SECS ?= 30
 # Keep intermediate objects (tests, fuzz) so reruns do not rebuild them.
 .SECONDARY:
 
-.PHONY: all check tests bench fuzz deps install uninstall clean cppcheck demo test FORCE
-all: $(BUILD)/loa
+.PHONY: all check tests bench fuzz deps install uninstall clean cppcheck demo test pot FORCE
+all: $(BUILD)/loa $(BUILD)/locale/vi/LC_MESSAGES/loa.mo
 
 Q := $(if $(V),,@)
 
@@ -82,7 +83,23 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libloa.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
 
-tests: $(BUILD)/loa $(TEST_BIN)
+tests: $(BUILD)/loa $(BUILD)/locale/vi/LC_MESSAGES/loa.mo $(TEST_BIN)
+
+# Messages (README, Language): `make pot` extracts the marked strings of the
+# sources into po/loa.pot; po/vi.po is merged from it (msgmerge -U) and
+# translated; the catalog is compiled beside the binary, where an
+# uninstalled loa finds it (config_localedir), and installed under
+# PREFIX/share/locale.  tests/integration/i18n.sh checks nothing is left
+# untranslated or stale.
+POT     ?= po/loa.pot
+POT_SRC = $(sort $(wildcard base/*.c domain/*.c app/*.c))
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
+	  --package-name=loa --msgid-bugs-address= --sort-by-file -o $(POT) $(POT_SRC)
+
+$(BUILD)/locale/vi/LC_MESSAGES/loa.mo: po/vi.po
+	@mkdir -p $(dir $@)
+	msgfmt --check-format --check -o $@ $<
 
 # The test command: every unit binary, then every integration script
 # against the real binary; one closing "N passed, N failed" line.
@@ -133,12 +150,14 @@ cppcheck:
 INSTALL_BIN ?=
 UDEVDIR     ?= /etc/udev/rules.d
 UDEV_RULE   := $(DESTDIR)$(UDEVDIR)/99-loa-modems.rules
-install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
+install: $(if $(INSTALL_BIN),,$(BUILD)/loa) $(BUILD)/locale/vi/LC_MESSAGES/loa.mo
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)/etc/loa $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/loa \
 	  $(DESTDIR)$(UDEVDIR)
 	install -m 0755 $(or $(INSTALL_BIN),$(BUILD)/loa) $(DESTDIR)$(PREFIX)/bin/loa
 	install -m 0644 man/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1
+	install -d $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES
+	install -m 0644 $(BUILD)/locale/vi/LC_MESSAGES/loa.mo $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES/loa.mo
 	(umask 027 && sed 's|/usr/local/share/loa|$(PREFIX)/share/loa|g' configs/loa.conf \
 	  > $(DESTDIR)/etc/loa/loa.conf.example) && chmod 0640 $(DESTDIR)/etc/loa/loa.conf.example
 	install -d $(DESTDIR)$(PREFIX)/share/loa/prompts
@@ -155,7 +174,8 @@ install: $(if $(INSTALL_BIN),,$(BUILD)/loa)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/loa $(DESTDIR)$(PREFIX)/share/man/man1/loa.1 \
 	  $(DESTDIR)/etc/loa/loa.conf.example $(DESTDIR)$(PREFIX)/lib/systemd/system/loa.service \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system/loa-web.service
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system/loa-web.service \
+	  $(DESTDIR)$(PREFIX)/share/locale/vi/LC_MESSAGES/loa.mo
 	@if [ -e $(UDEV_RULE) ] && ! cmp -s configs/99-loa-modems.rules $(UDEV_RULE); then \
 	  echo "kept: $(UDEVDIR)/99-loa-modems.rules (edited)"; else rm -f $(UDEV_RULE); fi
 	rm -rf $(DESTDIR)$(PREFIX)/share/loa

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "base/i18n.h"
 #include "tts/tts_audio.h"
 #include <unistd.h>
 #include <getopt.h>
@@ -18,8 +19,8 @@
 
 static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa notice send --to GROUP[,GROUP]|all [--only-sms|--only-voice] [--urgent] "
-				    "[--at TIME] [--audio FILE] [--over-budget] [--dry-run] TEXT (or - to read stdin)";
+	const char *usage = _("usage: loa notice send --to GROUP[,GROUP]|all [--only-sms|--only-voice] [--urgent] "
+			      "[--at TIME] [--audio FILE] [--over-budget] [--dry-run] TEXT (or - to read stdin)");
 	static const struct option o[] = {
 		{ "to", required_argument, NULL, 't' }, { "sms", no_argument, NULL, 's' },
 		{ "voice", no_argument, NULL, 'v' }, { "only-sms", no_argument, NULL, 'S' },
@@ -37,11 +38,11 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		/* every channel each household has, unless restricted; the old
 		 * --sms/--voice read as "also" but meant "only" */
 		case 's':
-			fprintf(stderr, "loa: warning: --sms means only SMS; use --only-sms\n");
+			fputs(_("loa: warning: --sms means only SMS; use --only-sms\n"), stderr);
 			channels |= CH_SMS;
 			break;
 		case 'v':
-			fprintf(stderr, "loa: warning: --voice means only calls; use --only-voice\n");
+			fputs(_("loa: warning: --voice means only calls; use --only-voice\n"), stderr);
 			channels |= CH_VOICE;
 			break;
 		case 'S': channels |= CH_SMS; break;
@@ -78,9 +79,9 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (!rc && at_arg) {
 		int arc = notice_parse_at(at_arg, clock_wall_s(), &at);
 		if (arc == NOTICE_AT_PAST)
-			rc = cli_err(EXIT_USAGE, "--at: '%s' is in the past", at_arg);
+			rc = cli_err(EXIT_USAGE, _("--at: '%s' is in the past"), at_arg);
 		else if (arc != 0)
-			rc = cli_err(EXIT_USAGE, "--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\"", at_arg);
+			rc = cli_err(EXIT_USAGE, _("--at: '%s' is not \"YYYY-MM-DD HH:MM\" or \"HH:MM\""), at_arg);
 	}
 	if (rc) {
 		sbuf_free(&text);
@@ -90,7 +91,7 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	char err[512];
 	if (strlen(text.s) != text.len) {
 		sbuf_free(&text);
-		return cli_err(EXIT_USAGE, "text contains a NUL byte");
+		return cli_err(EXIT_USAGE, "%s", _("text contains a NUL byte"));
 	}
 	struct notice_cfg nc;
 	config_notice(&ctx->cfg, &nc);
@@ -99,9 +100,21 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc && plan.why == NOTICE_WHY_NO_HOUSEHOLD && plan.stats.no_channel && channels && channels != CH_BOTH) {
 		int n = plan.stats.no_channel;
 		notice_plan_free(&plan);
-		return cli_err(EXIT_USAGE, "reaches nobody: the %d household%s chosen %s no %s (drop --only-%s to use "
-			       "every channel)", n, n == 1 ? "" : "s", n == 1 ? "has" : "have",
-			       channels == CH_SMS ? "SMS" : "voice calls", channels == CH_SMS ? "sms" : "voice");
+		if (channels == CH_SMS)
+			return cli_err(EXIT_USAGE,
+				       ngettext("reaches nobody: the %d household chosen has no SMS (drop --only-sms to "
+						"use every channel)",
+						"reaches nobody: the %d households chosen have no SMS (drop --only-sms to "
+						"use every channel)",
+						(unsigned long)n),
+				       n);
+		return cli_err(EXIT_USAGE,
+			       ngettext("reaches nobody: the %d household chosen has no voice calls (drop --only-voice "
+					"to use every channel)",
+					"reaches nobody: the %d households chosen have no voice calls (drop --only-voice "
+					"to use every channel)",
+					(unsigned long)n),
+			       n);
 	}
 	if (rc) {
 		notice_plan_free(&plan);
@@ -137,17 +150,17 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(rc, "%s", err);
 	}
 	if (wav && !dry)
-		printf("recorded speech: %s\n", wav);
+		printf(_("recorded speech: %s\n"), wav);
 	free(wav);
 	if (dry)
-		printf("dry run: nothing created\n");
+		fputs(_("dry run: nothing created\n"), stdout);
 	else
-		printf("notice %lld created%s\n", (long long)id, urgent ? " (urgent)" : "");
+		printf(_("notice %lld created%s\n"), (long long)id, urgent ? _(" (urgent)") : "");
 	notice_plan_print(&plan, &nc, stdout);
 	if (at > 0) {
 		char when[32];
 		clock_format_local(at, when, sizeof when);
-		printf("scheduled: %s\n", when);
+		printf(_("scheduled: %s\n"), when);
 	}
 	notice_plan_free(&plan);
 	return EXIT_OK;
@@ -192,8 +205,8 @@ static int list_one(const struct notice *n, void *arg)
 	for (char *p = head; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	cli_line("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s", (long long)n->id, when, n->state, n->targets,
-		 t.reached, t.total, t.pending ? " (pending)" : "", head, n->text[i] ? "…" : "");
+	cli_line(_("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s"), (long long)n->id, when, n->state, n->targets,
+		 t.reached, t.total, t.pending ? _(" (pending)") : "", head, n->text[i] ? "…" : "");
 	return 0;
 }
 
@@ -210,7 +223,7 @@ static int parse_id(const char *s, int64_t *id)
  * then the resend in one transaction (store_resend). */
 static int n_resend(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa notice resend ID [--channel sms|voice] [--uncertain] [--dry-run]";
+	const char *usage = _("usage: loa notice resend ID [--channel sms|voice] [--uncertain] [--dry-run]");
 	static const struct option o[] = {
 		{ "channel", required_argument, NULL, 'c' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "uncertain", no_argument, NULL, 'U' }, { NULL, 0, NULL, 0 },
@@ -221,7 +234,7 @@ static int n_resend(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'c':
 			if (strcmp(optarg, "sms") && strcmp(optarg, "voice"))
-				return cli_err(EXIT_USAGE, "--channel: '%s' is not sms or voice", optarg);
+				return cli_err(EXIT_USAGE, _("--channel: '%s' is not sms or voice"), optarg);
 			channel = optarg;
 			break;
 		case 'n': dry = 1; break;
@@ -243,39 +256,47 @@ static int n_resend(struct cli_ctx *ctx, int argc, char **argv)
 	rc = dry ? store_resend_preview(st, id, channel, flags, &r, now)
 		 : store_resend(st, id, channel, flags, "cli", &r, now);
 	if (rc == STORE_NOTFOUND)
-		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+		return cli_err(EXIT_USAGE, _("no notice %lld"), (long long)id);
 	if (rc == STORE_CONFLICT)
 		return cli_err(EXIT_USAGE, "%s", store_errmsg(st));
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-	printf("notice %lld: %d household%s not reached", (long long)id, r.unreached, r.unreached == 1 ? "" : "s");
+	printf(ngettext("notice %lld: %d household not reached", "notice %lld: %d households not reached",
+			(unsigned long)r.unreached),
+	       (long long)id, r.unreached);
 	if (r.pending)
-		printf("; %d still in progress, left alone", r.pending);
+		printf(_("; %d still in progress, left alone"), r.pending);
 	if (r.gone)
-		printf("; %d removed or opted out since, left alone", r.gone);
-	printf("\nresend to %d household%s: %d SMS (%d part%s), %d call%s%s%s\n", r.households,
-	       r.households == 1 ? "" : "s", r.sms, r.sms_parts, r.sms_parts == 1 ? "" : "s", r.voice,
-	       r.voice == 1 ? "" : "s", channel ? ", channel " : "", channel ? channel : "");
+		printf(_("; %d removed or opted out since, left alone"), r.gone);
+	char parts[48], calls[48];
+	snprintf(parts, sizeof parts, ngettext("%d part", "%d parts", (unsigned long)r.sms_parts), r.sms_parts);
+	snprintf(calls, sizeof calls, ngettext("%d call", "%d calls", (unsigned long)r.voice), r.voice);
+	printf(ngettext("\nresend to %d household: %d SMS (%s), %s%s%s\n",
+			"\nresend to %d households: %d SMS (%s), %s%s%s\n", (unsigned long)r.households),
+	       r.households, r.sms, parts, calls, channel ? _(", channel ") : "", channel ? channel : "");
 	if (r.sms)
-		printf("sms cost: about %ld d (%d d per part)\n", (long)r.sms_parts * nc.sms_part_cost, nc.sms_part_cost);
+		printf(_("sms cost: about %ld d (%d d per part)\n"), (long)r.sms_parts * nc.sms_part_cost,
+		       nc.sms_part_cost);
 	if (r.voice && !nc.voice_modems)
-		printf("warning: no [modem] section has an audio port: the calls wait until one does\n");
+		fputs(_("warning: no [modem] section has an audio port: the calls wait until one does\n"), stdout);
 	if (r.uncertain)
-		printf("held back: %d uncertain SMS (the phone may already have it; --uncertain resends them too)\n",
+		printf(_("held back: %d uncertain SMS (the phone may already have it; --uncertain resends them too)\n"),
 		       r.uncertain);
 	if (dry)
-		printf("dry run: nothing queued\n");
+		fputs(_("dry run: nothing queued\n"), stdout);
 	else if (r.households)
-		printf("%d deliver%s back in the queue as new attempts of notice %lld\n", r.sms + r.voice,
-		       r.sms + r.voice == 1 ? "y" : "ies", (long long)id);
+		printf(ngettext("%d delivery back in the queue as new attempts of notice %lld\n",
+				"%d deliveries back in the queue as new attempts of notice %lld\n",
+				(unsigned long)(r.sms + r.voice)),
+		       r.sms + r.voice, (long long)id);
 	else
-		printf("nothing to resend\n");
+		fputs(_("nothing to resend\n"), stdout);
 	return EXIT_OK;
 }
 
 int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa notice send|list|show ID|cancel ID|resend ID";
+	const char *usage = _("usage: loa notice send|list|show ID|cancel ID|resend ID");
 	if (argc < 2)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	const char *sub = argv[1];
@@ -288,7 +309,7 @@ int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t id = 0;
 	if (!strcmp(sub, "list")) {
 		if (argc != 1)
-			return cli_err(EXIT_USAGE, "usage: loa notice list");
+			return cli_err(EXIT_USAGE, "%s", _("usage: loa notice list"));
 		int rc = cli_store(ctx, &st);
 		if (rc)
 			return rc;
@@ -296,9 +317,9 @@ int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 			: cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	}
 	if (strcmp(sub, "show") && strcmp(sub, "cancel"))
-		return cli_err(EXIT_USAGE, "unknown notice command '%s'; %s", sub, usage);
+		return cli_err(EXIT_USAGE, _("unknown notice command '%s'; %s"), sub, usage);
 	if (argc != 2 || parse_id(argv[1], &id) != 0)
-		return cli_err(EXIT_USAGE, "usage: loa notice %s ID", sub);
+		return cli_err(EXIT_USAGE, _("usage: loa notice %s ID"), sub);
 	int rc = cli_store(ctx, &st);
 	if (rc)
 		return rc;
@@ -306,28 +327,28 @@ int cmd_notice(struct cli_ctx *ctx, int argc, char **argv)
 		int n = 0;
 		rc = store_notice_cancel(st, id, "cli", &n, clock_wall_s());
 		if (rc == STORE_NOTFOUND)
-			return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+			return cli_err(EXIT_USAGE, _("no notice %lld"), (long long)id);
 		if (rc)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
-		printf("notice %lld cancelled: %d pending deliveries cancelled; any in flight finish and are logged\n",
+		printf(_("notice %lld cancelled: %d pending deliveries cancelled; any in flight finish and are logged\n"),
 		       (long long)id, n);
 		return EXIT_OK;
 	}
 	struct notice n;
 	rc = store_notice_get(st, id, &n);
 	if (rc == STORE_NOTFOUND)
-		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+		return cli_err(EXIT_USAGE, _("no notice %lld"), (long long)id);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	char when[32], due[32];
 	clock_format_local(n.created_at, when, sizeof when);
 	clock_format_local(n.due_at, due, sizeof due);
-	printf("notice %lld (%s)%s\ncreated: %s by %s\ndue: %s\nto: %s\nchannels: %s%s\nparts: %d Unicode, %d GSM 7-bit\n",
-	       (long long)n.id, n.state, n.urgent ? " URGENT" : "", when, n.source, due, n.targets,
+	printf(_("notice %lld (%s)%s\ncreated: %s by %s\ndue: %s\nto: %s\nchannels: %s%s\nparts: %d Unicode, %d GSM 7-bit\n"),
+	       (long long)n.id, n.state, n.urgent ? _(" URGENT") : "", when, n.source, due, n.targets,
 	       n.channels & CH_SMS ? "sms " : "", n.channels & CH_VOICE ? "voice" : "", n.parts_ucs2, n.parts_gsm7);
 	if (n.audio_path)
-		printf("audio: %s\n", n.audio_path);
-	printf("text:\n%s\n", n.text);
+		printf(_("audio: %s\n"), n.audio_path);
+	printf(_("text:\n%s\n"), n.text);
 	store_notice_clear(&n);
 	return EXIT_OK;
 }

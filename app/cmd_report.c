@@ -11,27 +11,21 @@
 #include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "base/i18n.h"
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The language of messages, as gettext would choose it: the first set of
- * LC_ALL, LC_MESSAGES, LANG. */
+/* The language of the causes: gettext's own choice (po/vi.po). */
 static enum cause_lang locale_lang(void)
 {
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < ARRAY_LEN(vars); i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "vi", 2) == 0 ? CAUSE_VI : CAUSE_EN;
-	}
-	return CAUSE_EN;
+	return i18n_is_vi() ? CAUSE_VI : CAUSE_EN;
 }
 
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa report [ID] [--csv] [--unreached] [--verbose]"
-				    " | loa report --household ID [--csv] [--verbose]";
+	const char *usage = _("usage: loa report [ID] [--csv] [--unreached] [--verbose]"
+			      " | loa report --household ID [--csv] [--verbose]");
 	static const struct option o[] = {
 		{ "csv", no_argument, NULL, 'C' }, { "unreached", no_argument, NULL, 'U' },
 		{ "household", required_argument, NULL, 'H' }, { "verbose", no_argument, NULL, 'v' },
@@ -61,7 +55,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		rc = csv ? report_household_csv(st, hid, stdout)
 			 : report_household_text_in(st, hid, locale_lang(), verbose, stdout);
 		if (rc == STORE_NOTFOUND)
-			return cli_err(EXIT_USAGE, "no household %ld", hid);
+			return cli_err(EXIT_USAGE, _("no household %ld"), hid);
 		return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
 	}
 	int64_t id = nid;
@@ -70,6 +64,6 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	rc = csv ? report_notice_csv(st, id, unreached, stdout)
 		 : report_notice_text_in(st, id, locale_lang(), verbose, stdout);
 	if (rc == STORE_NOTFOUND)
-		return cli_err(EXIT_USAGE, "no notice %lld", (long long)id);
+		return cli_err(EXIT_USAGE, _("no notice %lld"), (long long)id);
 	return rc ? cli_err(EXIT_RUNTIME, "%s", store_errmsg(st)) : EXIT_OK;
 }

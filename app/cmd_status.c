@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/util.h"
+#include "base/i18n.h"
 #include "db/store_health.h"
 
 #include <getopt.h>
@@ -25,15 +26,16 @@ struct st_ctx {
 	int64_t now;
 };
 
-/* The modem's state as officers say it. */
+/* The modem's state as officers say it (English: the JSON's "words"; the
+ * text translates it). */
 static const char *state_words(const char *state)
 {
 	static const struct {
 		const char *state, *words;
 	} w[] = {
-		{ "ready", "ready" }, { "opening", "opening its port" }, { "init", "starting" },
-		{ "backoff", "not answering, retrying" }, { "failed", "failed, retrying slowly" },
-		{ "closed", "stopped" },
+		{ "ready", N_("ready") }, { "opening", N_("opening its port") }, { "init", N_("starting") },
+		{ "backoff", N_("not answering, retrying") }, { "failed", N_("failed, retrying slowly") },
+		{ "closed", N_("stopped") },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(w); i++)
 		if (!strcmp(state, w[i].state))
@@ -59,7 +61,7 @@ static void json_str(const char *s)
 static void when(int64_t t, char *buf, size_t n)
 {
 	if (t <= 0)
-		snprintf(buf, n, "never");
+		snprintf(buf, n, "%s", _("never"));
 	else
 		clock_format_local(t, buf, n);
 }
@@ -93,28 +95,31 @@ static int modem_row(const struct modem_health *m, void *arg)
 		c->first = 0;
 		return 0;
 	}
-	cli_line("modem %s: %s%s", m->name, paused ? "PAUSED, " : "", state_words(m->state));
+	cli_line(_("modem %s: %s%s"), m->name, paused ? _("PAUSED, ") : "", _(state_words(m->state)));
 	if (m->signal != 99 || m->registered || m->operator_name[0])
-		cli_line("  signal %d/31, %s%s%s", m->signal == 99 ? 0 : m->signal,
-			 m->registered ? "registered" : "not registered", m->operator_name[0] ? ", " : "",
+		cli_line(_("  signal %d/31, %s%s%s"), m->signal == 99 ? 0 : m->signal,
+			 m->registered ? _("registered") : _("not registered"), m->operator_name[0] ? ", " : "",
 			 m->operator_name);
 	if (paused) {
 		when(m->paused_until, t1, sizeof t1);
-		cli_line("  paused until %s: %s", t1, m->pause_reason);
+		cli_line(_("  paused until %s: %s"), t1, m->pause_reason);
 	}
 	if (m->balance >= 0) {
 		when(m->balance_at, t1, sizeof t1);
-		cli_line("  balance %lld d (%s)", (long long)m->balance, t1);
+		cli_line(_("  balance %lld d (%s)"), (long long)m->balance, t1);
 	}
-	cli_line("  today: %d SMS part%s sent, %d call%s", m->sms_parts, m->sms_parts == 1 ? "" : "s", m->calls,
-		 m->calls == 1 ? "" : "s");
+	char parts[64], calls[64];
+	snprintf(parts, sizeof parts, ngettext("%d SMS part sent", "%d SMS parts sent", (unsigned long)m->sms_parts),
+		 m->sms_parts);
+	snprintf(calls, sizeof calls, ngettext("%d call", "%d calls", (unsigned long)m->calls), m->calls);
+	cli_line(_("  today: %s, %s"), parts, calls);
 	if (m->last_error[0] && (!ok || m->error_since)) {
 		char t2[32];
 		when(m->error_since, t2, sizeof t2);
 		if (m->error_since)
-			cli_line("  last error: %s (since %s)", m->last_error, t2);
+			cli_line(_("  last error: %s (since %s)"), m->last_error, t2);
 		else
-			cli_line("  last error: %s", m->last_error);
+			cli_line(_("  last error: %s"), m->last_error);
 	}
 	return 0;
 }
@@ -134,13 +139,13 @@ static int problem_row(const char *key, const char *text, int64_t since, void *a
 	}
 	char t[32];
 	when(since, t, sizeof t);
-	cli_line("problem since %s: %s", t, text);
+	cli_line(_("problem since %s: %s"), t, text);
 	return 0;
 }
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa status [--json]";
+	const char *usage = _("usage: loa status [--json]");
 	static const struct option o[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
 	struct st_ctx c = { .first = 1 };
 	int ch;
@@ -169,10 +174,10 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	if ((running || clock_network_on()) && dh.clock_note[0])
 		snprintf(note, sizeof note, "%s", dh.clock_note);
 	else if (!clock_ok)
-		snprintf(note, sizeof note, "before this program was built; the daemon is not running to read the "
-					    "network time");
+		snprintf(note, sizeof note, "%s",
+			 N_("before this program was built; the daemon is not running to read the network time"));
 	else
-		snprintf(note, sizeof note, "system clock");
+		snprintf(note, sizeof note, "%s", N_("system clock")); /* English in the JSON */
 	if (c.json) {
 		printf("{\"daemon\":{\"running\":%s,\"pid\":%d,\"started_at\":%lld,\"heartbeat_at\":%lld,"
 		       "\"stopped_at\":%lld},\"clock\":{\"now\":%lld,\"ok\":%s,\"source\":\"%s\",\"offset_s\":%lld,"
@@ -187,18 +192,19 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		when(dh.started_at, t1, sizeof t1);
 		when(dh.stopped_at ? dh.stopped_at : dh.heartbeat_at, t2, sizeof t2);
 		if (!dh.known)
-			cli_line("daemon: never ran on this database");
+			cli_line("%s", _("daemon: never ran on this database"));
 		else if (running)
-			cli_line("daemon: running (pid %d, since %s, last heartbeat %lld s ago)", dh.pid, t1,
+			cli_line(_("daemon: running (pid %d, since %s, last heartbeat %lld s ago)"), dh.pid, t1,
 				 (long long)(c.now - dh.heartbeat_at));
 		else
-			cli_line("daemon: NOT RUNNING since %s%s", t2, dh.stopped_at ? " (stopped)" : " (no heartbeat)");
+			cli_line(_("daemon: NOT RUNNING since %s%s"), t2, dh.stopped_at ? _(" (stopped)") : _(" (no heartbeat)"));
 		when(c.now, t1, sizeof t1);
 		if (clock_ok)
-			cli_line("clock: %s (%s)", t1, note);
+			cli_line(_("clock: %s (%s)"), t1, _(note));
 		else
-			cli_line("clock: %s (WRONG: %s; nothing scheduled is sent until a modem tells the network "
-				 "time or the clock is set)", t1, note);
+			cli_line(_("clock: %s (WRONG: %s; nothing scheduled is sent until a modem tells the network "
+				   "time or the clock is set)"),
+				 t1, _(note));
 	}
 	int64_t midnight = c.now - (int64_t)clock_local_minutes_of_day(c.now) * 60 - c.now % 60;
 	if (store_modem_each(st, midnight, modem_row, &c) != STORE_OK)
@@ -209,8 +215,8 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		       q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
 		c.first = 1;
 	} else {
-		cli_line("queue: SMS %d queued, %d sending, %d awaiting a status report; calls %d queued, %d in "
-			 "progress; replies %d queued",
+		cli_line(_("queue: SMS %d queued, %d sending, %d awaiting a status report; calls %d queued, %d in "
+			   "progress; replies %d queued"),
 			 q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
 	}
 	if (store_problem_each(st, problem_row, &c) != STORE_OK)
@@ -219,6 +225,6 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	if (c.json)
 		printf("],\"health\":\"%s\"}\n", code == 0 ? "healthy" : code == 1 ? "degraded" : "down");
 	else
-		cli_line("health: %s", code == 0 ? "healthy" : code == 1 ? "degraded" : "down");
+		cli_line(_("health: %s"), code == 0 ? _("healthy") : code == 1 ? _("degraded") : _("down"));
 	return code;
 }

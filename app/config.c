@@ -530,6 +530,34 @@ const char *config_datadir(void)
 	return found;
 }
 
+const char *config_localedir(void)
+{
+	static char found[PATH_MAX];
+	const char *e = getenv("LOA_LOCALEDIR");
+	if (e && *e)
+		return e;
+	if (!found[0]) {
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+		if (slash) {
+			*slash = '\0';
+			/* installed (PREFIX/bin -> PREFIX/share/locale), or the build tree */
+			static const char *const rel[] = { "/../share/locale", "/locale" };
+			for (size_t i = 0; i < ARRAY_LEN(rel) && !found[0]; i++) {
+				snprintf(found, sizeof found, "%.*s%s", (int)(sizeof found - 64), exe, rel[i]);
+				char mo[PATH_MAX + 32];
+				snprintf(mo, sizeof mo, "%s/vi/LC_MESSAGES/loa.mo", found);
+				if (access(mo, R_OK) != 0)
+					found[0] = '\0';
+			}
+		}
+		if (!found[0])
+			snprintf(found, sizeof found, "%s", LOA_LOCALEDIR);
+	}
+	return found;
+}
+
 void config_notice(const struct loa_config *c, struct notice_cfg *out)
 {
 	memset(out, 0, sizeof *out);

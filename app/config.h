@@ -117,3 +117,7 @@ void config_each_key(void (*fn)(const char *section, const char *key,
 /* Where shipped data (dictionaries, prompts) lives: $LOA_DATADIR, else the
  * compile-time LOA_DATADIR ($(PREFIX)/share/loa). */
 const char *config_datadir(void);
+/* Where the message catalogs are (<dir>/vi/LC_MESSAGES/loa.mo): LOA_LOCALEDIR,
+ * else PREFIX/share/locale beside an installed binary, else locale/ beside a
+ * binary in the build tree, else the compiled-in LOA_LOCALEDIR. */
+const char *config_localedir(void);

@@ -9,8 +9,10 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,25 +27,25 @@ static const struct command {
 	cli_fn fn;
 	const char *summary;
 } commands[] = {
-	{ "init", cmd_init, "create or upgrade the database" },
-	{ "household", cmd_household, "import|list|add|edit|remove households" },
-	{ "group", cmd_group, "list groups" },
-	{ "notice", cmd_notice, "send|list|show|cancel notices" },
-	{ "report", cmd_report, "delivery report of a notice or a household" },
-	{ "status", cmd_status, "is Loa working: the daemon, each modem, the queues, open problems" },
-	{ "sender", cmd_sender, "add|list|remove|unlock who may command the gateway by SMS" },
-	{ "template", cmd_template, "add|list|remove notice templates for short codes" },
-	{ "inbox", cmd_inbox, "inbound SMS with decisions and replies [--simulate FROM TEXT]" },
-	{ "say", cmd_say, "speak a text: --print the spoken words or -o FILE.wav" },
-	{ "run", cmd_run, "the delivery daemon: send due SMS over every modem [--until-idle]" },
-	{ "demo", cmd_demo, "a demo village, simulated modems, a notice sent and its report" },
-	{ "sim", cmd_sim, "simulated modems on pseudo-terminals (tests, demo)" },
-	{ "web", cmd_web, "the officers' web page [--listen ADDRESS:PORT]" },
-	{ "user", cmd_user, "add|list|remove users of the web page" },
-	{ "backup", cmd_backup, "a checked copy of the database in [DIR] (default [gateway] backup_dir)" },
-	{ "restore", cmd_restore, "put a copy back in place of the database (the daemon stopped)" },
-	{ "version", cmd_version, "print the version" },
-	{ "help", cmd_help, "this list" },
+	{ "init", cmd_init, N_("create or upgrade the database") },
+	{ "household", cmd_household, N_("import|list|add|edit|remove households") },
+	{ "group", cmd_group, N_("list groups") },
+	{ "notice", cmd_notice, N_("send|list|show|cancel notices") },
+	{ "report", cmd_report, N_("delivery report of a notice or a household") },
+	{ "status", cmd_status, N_("is Loa working: the daemon, each modem, the queues, open problems") },
+	{ "sender", cmd_sender, N_("add|list|remove|unlock who may command the gateway by SMS") },
+	{ "template", cmd_template, N_("add|list|remove notice templates for short codes") },
+	{ "inbox", cmd_inbox, N_("inbound SMS with decisions and replies [--simulate FROM TEXT]") },
+	{ "say", cmd_say, N_("speak a text: --print the spoken words or -o FILE.wav") },
+	{ "run", cmd_run, N_("the delivery daemon: send due SMS over every modem [--until-idle]") },
+	{ "demo", cmd_demo, N_("a demo village, simulated modems, a notice sent and its report") },
+	{ "sim", cmd_sim, N_("simulated modems on pseudo-terminals (tests, demo)") },
+	{ "web", cmd_web, N_("the officers' web page [--listen ADDRESS:PORT]") },
+	{ "user", cmd_user, N_("add|list|remove users of the web page") },
+	{ "backup", cmd_backup, N_("a checked copy of the database in [DIR] (default [gateway] backup_dir)") },
+	{ "restore", cmd_restore, N_("put a copy back in place of the database (the daemon stopped)") },
+	{ "version", cmd_version, N_("print the version") },
+	{ "help", cmd_help, N_("this list") },
 };
 
 static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
@@ -53,12 +55,36 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Messages in the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES,
+ * LANG; po/vi.po).  A Vietnamese locale not generated on this machine
+ * (locale -a) makes setlocale fail, and gettext would then answer in
+ * English: Loa runs under C.UTF-8 instead and asks gettext for the
+ * language the variables name. */
+static void i18n_start(void)
+{
+	if (!setlocale(LC_ALL, "")) {
+		const char *want = NULL;
+		static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+		for (size_t i = 0; i < ARRAY_LEN(vars) && !want; i++) {
+			const char *v = getenv(vars[i]);
+			if (v && *v)
+				want = v;
+		}
+		const char *lang = getenv("LANGUAGE");
+		if (setlocale(LC_ALL, "C.UTF-8") && want && strncmp(want, "vi", 2) == 0 && !(lang && *lang))
+			setenv("LANGUAGE", "vi", 1);
+	}
+	bindtextdomain("loa", config_localedir());
+	bind_textdomain_codeset("loa", "UTF-8");
+	textdomain("loa");
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: loa [-c FILE] [-v] COMMAND [ARGS] | loa --version\n\ncommands:\n");
+	fputs(_("usage: loa [-c FILE] [-v] COMMAND [ARGS] | loa --version\n\ncommands:\n"), f);
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n-c FILE (or LOA_CONFIG) selects the configuration; see loa(1).\n");
+		fprintf(f, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	fputs(_("\n-c FILE (or LOA_CONFIG) selects the configuration; see loa(1).\n"), f);
 }
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
@@ -73,6 +99,7 @@ int main(int argc, char **argv)
 	struct cli_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);
 	umask(007);
+	i18n_start();
 	clock_init_from_env();
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -115,5 +142,5 @@ int main(int argc, char **argv)
 			store_close(ctx.st);
 		return rc;
 	}
-	return cli_err(EXIT_USAGE, "unknown command '%s' (try: loa help)", name);
+	return cli_err(EXIT_USAGE, _("unknown command '%s' (try: loa help)"), name);
 }

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "base/i18n.h"
 #include "tts/tts_audio.h"
 
 #include <unistd.h>
@@ -192,52 +193,67 @@ void notice_plan_free(struct notice_plan *p)
 	p->text = p->stripped = p->targets = p->source = NULL;
 }
 
+/* "N part" / "N parts": the plural as the language says it */
+static const char *parts_words(int n, char *buf, size_t len)
+{
+	snprintf(buf, len, ngettext("%d part", "%d parts", (unsigned long)n), n);
+	return buf;
+}
+
 void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg, FILE *out)
 {
 	const struct fanout_stats *s = &p->stats;
-	fprintf(out, "households: %d", s->households);
+	fprintf(out, _("households: %d"), s->households);
 	if (s->opted_out)
-		fprintf(out, " (%d opted out, skipped)", s->opted_out);
+		fprintf(out, _(" (%d opted out, skipped)"), s->opted_out);
 	if (s->no_channel)
-		fprintf(out, " (%d have no channel this notice uses, skipped)", s->no_channel);
+		fprintf(out, _(" (%d have no channel this notice uses, skipped)"), s->no_channel);
 	fputc('\n', out);
-	fprintf(out, "sms: %d messages: %d with accents x %d part%s (Unicode), %d without x %d part%s (GSM 7-bit)\n",
-		s->sms, s->sms_ucs2, p->parts_ucs2, p->parts_ucs2 == 1 ? "" : "s", s->sms_gsm7, p->parts_gsm7,
-		p->parts_gsm7 == 1 ? "" : "s");
+	char pu[48], pg[48];
+	fprintf(out, _("sms: %d messages: %d with accents x %s (Unicode), %d without x %s (GSM 7-bit)\n"), s->sms,
+		s->sms_ucs2, parts_words(p->parts_ucs2, pu, sizeof pu), s->sms_gsm7,
+		parts_words(p->parts_gsm7, pg, sizeof pg));
 	if (s->sms && p->unaccented && p->req.sms_policy == SMSENC_ASCII && cfg->sms_encoding == SMSENC_AUTO)
-		fprintf(out, "sms: the text has no accents: GSM 7-bit for every household\n");
-	fprintf(out, "sms cost: about %ld d (%d d per part)\n", p->cost, cfg->sms_part_cost);
+		fputs(_("sms: the text has no accents: GSM 7-bit for every household\n"), out);
+	fprintf(out, _("sms cost: about %ld d (%d d per part)\n"), p->cost, cfg->sms_part_cost);
 	if (s->voice) {
 		int total = s->voice * p->call_s;
 		int modems = cfg->voice_modems;
-		fprintf(out, "calls: %d, about %d s each (notice read %d times, ~%d s per reading); %d min of line time",
+		fprintf(out, _("calls: %d, about %d s each (notice read %d times, ~%d s per reading); %d min of line time"),
 			s->voice, p->call_s, cfg->call_repeats, p->speech_s, (total + 59) / 60);
 		if (modems)
-			fprintf(out, ", ~%d min over %d voice modem%s", (total / modems + 59) / 60, modems,
-				modems == 1 ? "" : "s");
+			fprintf(out, ngettext(", ~%d min over %d voice modem", ", ~%d min over %d voice modems",
+					      (unsigned long)modems),
+				(total / modems + 59) / 60, modems);
 		fputc('\n', out);
 		if (!modems)
-			fprintf(out, "warning: no [modem] section has an audio port: the calls wait until one does,"
-				     " at most voice.expire_h, then the households are listed for a home visit\n");
+			fputs(_("warning: no [modem] section has an audio port: the calls wait until one does,"
+				" at most voice.expire_h, then the households are listed for a home visit\n"),
+			      out);
 		else if (p->callers_now == 0)
-			fprintf(out, "warning: no modem can call right now (loa run is not running, or its voice modems are"
-				     " not ready or paused: see loa status); the calls wait at most voice.expire_h, then the"
-				     " households are listed for a home visit\n");
+			fputs(_("warning: no modem can call right now (loa run is not running, or its voice modems are"
+				" not ready or paused: see loa status); the calls wait at most voice.expire_h, then the"
+				" households are listed for a home visit\n"),
+			      out);
 	}
 	if (p->over_budget)
-		fprintf(out, "warning: today %d of the %d SMS parts a day (gateway.daily_sms_parts) are used or queued; "
-			     "this notice needs %d: what does not fit waits until midnight%s\n",
+		fprintf(out,
+			_("warning: today %d of the %d SMS parts a day (gateway.daily_sms_parts) are used or queued; "
+			  "this notice needs %d: what does not fit waits until midnight%s\n"),
 			p->budget_used, cfg->daily_sms_parts, p->budget_need,
-			p->req.budget_override ? " (sent anyway: --over-budget)" : " (--over-budget sends it anyway)");
+			p->req.budget_override ? _(" (sent anyway: --over-budget)") : _(" (--over-budget sends it anyway)"));
 	if ((s->sms_ucs2 && p->parts_ucs2 > 3) || (s->sms_gsm7 && p->parts_gsm7 > 3))
-		fprintf(out, "warning: more than 3 parts; some old phones split or drop long messages\n");
+		fputs(_("warning: more than 3 parts; some old phones split or drop long messages\n"), out);
 	if (s->sms_gsm7 && p->replaced > 0)
-		fprintf(out, "warning: %d character%s cannot be sent without accents and become '?'\n", p->replaced,
-			p->replaced == 1 ? "" : "s");
+		fprintf(out,
+			ngettext("warning: %d character cannot be sent without accents and becomes '?'\n",
+				 "warning: %d characters cannot be sent without accents and become '?'\n",
+				 (unsigned long)p->replaced),
+			p->replaced);
 	if (s->sms_gsm7 && p->ambiguous[0])
-		fprintf(out, "warning: without accents these words are ambiguous: %s\n", p->ambiguous);
+		fprintf(out, _("warning: without accents these words are ambiguous: %s\n"), p->ambiguous);
 	if (p->voice_unaccented && !p->req.audio_path)
-		fprintf(out, "warning: " NOTICE_UNACCENTED_EN "\n");
+		fputs(_("warning: no accents: read aloud, the tones will be wrong; record it instead (--audio)\n"), out);
 }
 
 int notice_create(struct store *st, struct notice_plan *p, int64_t *id_out, char *err, size_t errlen)

@@ -9,6 +9,7 @@
 #include "domain/sheet.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -25,11 +26,11 @@ static void flush_channel(struct counts *c)
 {
 	if (!c->channel)
 		return;
-	fprintf(c->out, "%-6s %4d total, %d reached%s: %s", c->channel, c->total, c->reached,
-		c->pending ? " (in progress)" : "", c->line.s ? c->line.s : "");
+	fprintf(c->out, _("%-6s %4d total, %d reached%s: %s"), c->channel, c->total, c->reached,
+		c->pending ? _(" (in progress)") : "", c->line.s ? c->line.s : "");
 	/* an "OK" by SMS is the number's word, not a delivery report */
 	if (c->acked)
-		fprintf(c->out, "; %d acknowledged by SMS (not counted as reached)", c->acked);
+		fprintf(c->out, _("; %d acknowledged by SMS (not counted as reached)"), c->acked);
 	fputc('\n', c->out);
 	sbuf_reset(&c->line);
 	c->total = c->reached = c->pending = c->acked = 0;
@@ -77,7 +78,7 @@ static int print_unreached(const struct report_row *r, void *arg)
 	u->acked += r->acked;
 	char words[512];
 	cause_words(r->state, r->last_error, u->lang, words, sizeof words);
-	util_fline(u->out, "%s%s%s%s%s%s", r->acked ? "acknowledged by SMS" : "", r->acked && words[0] ? "; " : "",
+	util_fline(u->out, "%s%s%s%s%s%s", r->acked ? _("acknowledged by SMS") : "", r->acked && words[0] ? "; " : "",
 		   words, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
 		   u->verbose && r->last_error[0] ? "]" : "");
 	u->n++;
@@ -97,8 +98,8 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 		return rc;
 	char when[32];
 	clock_format_local(n.created_at, when, sizeof when);
-	fprintf(out, "Notice %lld  %s  to %s%s%s\n", (long long)n.id, when, n.targets, n.urgent ? "  URGENT" : "",
-		strcmp(n.state, "cancelled") == 0 ? "  (cancelled)" : "");
+	fprintf(out, _("Notice %lld  %s  to %s%s%s\n"), (long long)n.id, when, n.targets, n.urgent ? _("  URGENT") : "",
+		strcmp(n.state, "cancelled") == 0 ? _("  (cancelled)") : "");
 	util_fline(out, "%s", n.text);
 	fputc('\n', out);
 	store_notice_clear(&n);
@@ -110,18 +111,23 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 	if (rc)
 		return rc;
 	struct unreached u = { out, 0, 0, 0, lang, verbose };
-	fprintf(out, "\nNot reached — visit in person:\n");
+	fputs(_("\nNot reached — visit in person:\n"), out);
 	rc = store_report_unreached(st, notice_id, print_unreached, &u, clock_wall_s());
 	if (u.n == 0)
-		fprintf(out, "  (none)\n");
+		fputs(_("  (none)\n"), out);
 	else
-		fprintf(out, "%d household%s not reached (state per channel; 'uncertain': the modem may have sent it)\n",
-			u.n, u.n == 1 ? "" : "s");
+		fprintf(out,
+			ngettext("%d household not reached (state per channel; 'uncertain': the modem may have sent it)\n",
+				 "%d households not reached (state per channel; 'uncertain': the modem may have sent it)\n",
+				 (unsigned long)u.n),
+			u.n);
 	if (u.acked)
-		fprintf(out, "%d of them answered OK by SMS: a sender number can be forged, so check in person\n",
+		fprintf(out, _("%d of them answered OK by SMS: a sender number can be forged, so check in person\n"),
 			u.acked);
 	if (u.pending)
-		fprintf(out, "%d household%s still in progress\n", u.pending, u.pending == 1 ? "" : "s");
+		fprintf(out, ngettext("%d household still in progress\n", "%d households still in progress\n",
+				      (unsigned long)u.pending),
+			u.pending);
 	return rc;
 }
 
@@ -195,10 +201,10 @@ static int history_row(const struct report_row *r, void *arg)
 			*p = ' ';
 	char words[512];
 	cause_words(r->state, r->last_error, hi->lang, words, sizeof words);
-	util_fline(out, "  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s%s%s%s", (long long)r->notice_id,
+	util_fline(out, _("  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s%s%s%s"), (long long)r->notice_id,
 		   r->channel, r->state, r->attempts, when, head, words[0] ? "  — " : "", words,
 		   hi->verbose && r->last_error[0] ? " [" : "", hi->verbose ? r->last_error : "",
-		   hi->verbose && r->last_error[0] ? "]" : "", r->acked ? "  (acknowledged by SMS)" : "");
+		   hi->verbose && r->last_error[0] ? "]" : "", r->acked ? _("  (acknowledged by SMS)") : "");
 	return 0;
 }
 
@@ -215,7 +221,7 @@ int report_household_text_in(struct store *st, int64_t household_id, enum cause_
 		return rc;
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
-	util_fline(out, "Household %lld: %s, %s, groups: %s", (long long)h.id, h.name, nat, h.groups);
+	util_fline(out, _("Household %lld: %s, %s, groups: %s"), (long long)h.id, h.name, nat, h.groups);
 	struct history hi = { out, lang, verbose };
 	return store_report_household(st, household_id, history_row, &hi);
 }

@@ -89,9 +89,17 @@ wait $pid || fail "loa run did not stop cleanly on SIGTERM"
 	fail "build/loa without LOA_DATADIR does not find configs/"
 expect_rc 0 env -u LOA_DATADIR "$d/opt/loa/bin/loa" say --print "UBND xã"
 contains "$OUT" "ủy ban nhân dân xã"
+# the message catalog installed, and found by the installed binary and by
+# build/loa (beside it in the build tree), without LOA_LOCALEDIR
+mo="$d/opt/loa/share/locale/vi/LC_MESSAGES/loa.mo"
+[ -f "$mo" ] && [ "$(stat -c %a "$mo")" = 644 ] || fail "message catalog not installed"
+expect_rc 0 env -u LOA_LOCALEDIR LANGUAGE=vi "$d/opt/loa/bin/loa" help
+contains "$OUT" "các lệnh:"
+expect_rc 0 env -u LOA_LOCALEDIR LANGUAGE=vi "$LOA" help
+contains "$OUT" "các lệnh:"
 # uninstall takes what install put, keeps the config and the data
 make -C "$root" -s uninstall DESTDIR="$WORK/dest" PREFIX=/opt/loa >/dev/null
 [ ! -e "$d/opt/loa/bin/loa" ] && [ ! -e "$d/opt/loa/share/loa" ] && [ ! -e "$d/opt/loa/lib/systemd/system/loa.service" ] &&
-	[ ! -e "$w" ] && [ ! -e "$r" ] ||
+	[ ! -e "$w" ] && [ ! -e "$r" ] && [ ! -e "$mo" ] ||
 	fail "uninstall left files: $(find "$d" -type f)"
 echo "install: ok"

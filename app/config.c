@@ -497,65 +497,50 @@ void config_each_key(void (*fn)(const char *, const char *, const char *, const 
  * configs/ beside its build folder; else the compile-time default.  A
  * folder counts only if it holds the dictionary, so a stray share/loa or
  * configs/ without Loa's data is passed over. */
-static int datadir_ok(const char *dir)
+/* A folder of shipped files: $ENV, else the first of `rel` (relative to
+ * the binary's folder: installed, or the build tree) that holds `probe`,
+ * else the compiled-in default.  Found once per process. */
+static const char *find_dir(char *found, size_t n, const char *env, const char *const *rel, size_t nrel,
+			    const char *probe, const char *fallback)
 {
-	char p[PATH_MAX];
-	struct stat st;
-	return snprintf(p, sizeof p, "%s/abbreviations.tsv", dir) < (int)sizeof p && stat(p, &st) == 0 &&
-	       S_ISREG(st.st_mode);
+	const char *e = getenv(env);
+	if (e && *e)
+		return e;
+	if (!found[0]) {
+		char exe[PATH_MAX];
+		ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
+		if (slash) {
+			*slash = '\0';
+			for (size_t i = 0; i < nrel && !found[0]; i++) {
+				snprintf(found, n, "%.*s%s", (int)(n - 64), exe, rel[i]);
+				char p[PATH_MAX + 64];
+				struct stat st;
+				snprintf(p, sizeof p, "%s/%s", found, probe);
+				if (stat(p, &st) != 0 || !S_ISREG(st.st_mode))
+					found[0] = '\0';
+			}
+		}
+		if (!found[0])
+			snprintf(found, n, "%s", fallback);
+	}
+	return found;
 }
 
 const char *config_datadir(void)
 {
 	static char found[PATH_MAX];
-	const char *e = getenv("LOA_DATADIR");
-	if (e && *e)
-		return e;
-	if (!found[0]) {
-		char exe[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
-		if (slash) {
-			*slash = '\0';
-			static const char *const rel[] = { "/../share/loa", "/../configs" };
-			for (size_t i = 0; i < ARRAY_LEN(rel) && !found[0]; i++) {
-				snprintf(found, sizeof found, "%.*s%s", (int)(sizeof found - 16), exe, rel[i]);
-				if (!datadir_ok(found))
-					found[0] = '\0';
-			}
-		}
-		if (!found[0])
-			snprintf(found, sizeof found, "%s", LOA_DATADIR);
-	}
-	return found;
+	static const char *const rel[] = { "/../share/loa", "/../configs" };
+	return find_dir(found, sizeof found, "LOA_DATADIR", rel, ARRAY_LEN(rel), "abbreviations.tsv", LOA_DATADIR);
 }
 
 const char *config_localedir(void)
 {
 	static char found[PATH_MAX];
-	const char *e = getenv("LOA_LOCALEDIR");
-	if (e && *e)
-		return e;
-	if (!found[0]) {
-		char exe[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
-		if (slash) {
-			*slash = '\0';
-			/* installed (PREFIX/bin -> PREFIX/share/locale), or the build tree */
-			static const char *const rel[] = { "/../share/locale", "/locale" };
-			for (size_t i = 0; i < ARRAY_LEN(rel) && !found[0]; i++) {
-				snprintf(found, sizeof found, "%.*s%s", (int)(sizeof found - 64), exe, rel[i]);
-				char mo[PATH_MAX + 32];
-				snprintf(mo, sizeof mo, "%s/vi/LC_MESSAGES/loa.mo", found);
-				if (access(mo, R_OK) != 0)
-					found[0] = '\0';
-			}
-		}
-		if (!found[0])
-			snprintf(found, sizeof found, "%s", LOA_LOCALEDIR);
-	}
-	return found;
+	/* installed (PREFIX/bin -> PREFIX/share/locale), or the build tree */
+	static const char *const rel[] = { "/../share/locale", "/locale" };
+	return find_dir(found, sizeof found, "LOA_LOCALEDIR", rel, ARRAY_LEN(rel), "vi/LC_MESSAGES/loa.mo",
+			LOA_LOCALEDIR);
 }
 
 void config_notice(const struct loa_config *c, struct notice_cfg *out)

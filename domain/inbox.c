@@ -377,6 +377,30 @@ static void cancel_now(struct ctx *c, int64_t id, int64_t pending_id)
 	reply(c, "Da huy TB %lld: %d tin chua gui da dung.", (long long)id, n);
 }
 
+/* A cancel or resend of notice `n` waiting for its one-time code: the
+ * request, with a fresh code, for the sender's confirmation. */
+static void notice_request(struct ctx *c, const struct sender *s, const struct notice *n, const char *action,
+			   struct pending *p)
+{
+	*p = (struct pending){ .sender_id = s->id, .notice_id = n->id, .targets = n->targets, .text = n->text,
+			       .channels = n->channels, .urgent = n->urgent, .created_at = c->now,
+			       .expires_at = c->now + c->cfg->confirm_s };
+	snprintf(p->action, sizeof p->action, "%s", action);
+	make_code(p->code);
+}
+
+/* Stores the request; the notice is cleared either way.  0, or -1 with
+ * the refusal decided (a database error). */
+static int request_stored(struct ctx *c, const struct pending *p, struct notice *n)
+{
+	int rc = store_pending_add(c->st, p, NULL);
+	store_notice_clear(n);
+	if (rc == STORE_OK)
+		return 0;
+	decide(c, "refused", "database: %s", store_errmsg(c->st));
+	return -1;
+}
+
 static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 {
 	struct notice n;
@@ -390,24 +414,17 @@ static void cancel(struct ctx *c, const struct sender *s, int64_t id)
 		cancel_now(c, id, 0);
 		return;
 	}
-	struct pending p = { .sender_id = s->id, .notice_id = id, .targets = n.targets, .text = n.text,
-			     .channels = n.channels, .urgent = n.urgent, .created_at = c->now,
-			     .expires_at = c->now + c->cfg->confirm_s };
-	snprintf(p.action, sizeof p.action, "cancel");
-	make_code(p.code);
+	struct pending p;
+	notice_request(c, s, &n, "cancel", &p);
 	char before[32], after[120], text_out[REPLY_MAX * 2];
 	snprintf(before, sizeof before, "Huy TB %lld ", (long long)id);
 	snprintf(after, sizeof after, " (%d ho, %d tin chua gui se dung). Huy: tra loi XN %s trong %d phut.",
 		 r.households, r.queued, p.code, c->cfg->confirm_s / 60);
 	reply_with_excerpt(text_out, sizeof text_out, before, n.text, after);
-	int rc = store_pending_add(c->st, &p, NULL);
-	store_notice_clear(&n);
-	if (rc != STORE_OK) {
-		decide(c, "refused", "database: %s", store_errmsg(c->st));
-		return;
+	if (request_stored(c, &p, &n) == 0) {
+		decide(c, "pending", "cancel of notice %lld awaits the one-time code", (long long)id);
+		reply(c, "%s", text_out);
 	}
-	decide(c, "pending", "cancel of notice %lld awaits the one-time code", (long long)id);
-	reply(c, "%s", text_out);
 }
 
 static void confirmed_cancel(struct ctx *c, const struct sender *s, struct pending *p, int override)
@@ -484,11 +501,8 @@ static void resend(struct ctx *c, const struct sender *s, int64_t id)
 		resend_now(c, id, 0);
 		return;
 	}
-	struct pending p = { .sender_id = s->id, .notice_id = id, .targets = n.targets, .text = n.text,
-			     .channels = n.channels, .urgent = n.urgent, .created_at = c->now,
-			     .expires_at = c->now + c->cfg->confirm_s };
-	snprintf(p.action, sizeof p.action, "resend");
-	make_code(p.code);
+	struct pending p;
+	notice_request(c, s, &n, "resend", &p);
 	char held[48] = "", before[40], after[160], text_out[REPLY_MAX * 2];
 	if (rs.uncertain)
 		snprintf(held, sizeof held, " (%d tin chua chac: khong gui lai)", rs.uncertain);
@@ -496,15 +510,11 @@ static void resend(struct ctx *c, const struct sender *s, int64_t id)
 	snprintf(after, sizeof after, " toi %d ho chua nhan: %d SMS, %d cuoc goi%s. Gui: tra loi XN %s trong %d phut.",
 		 rs.households, rs.sms, rs.voice, held, p.code, c->cfg->confirm_s / 60);
 	reply_with_excerpt(text_out, sizeof text_out, before, n.text, after);
-	int rc = store_pending_add(c->st, &p, NULL);
-	store_notice_clear(&n);
-	if (rc != STORE_OK) {
-		decide(c, "refused", "database: %s", store_errmsg(c->st));
-		return;
+	if (request_stored(c, &p, &n) == 0) {
+		decide(c, "pending", "resend of notice %lld to %d households awaits the one-time code", (long long)id,
+		       rs.households);
+		reply(c, "%s", text_out);
 	}
-	decide(c, "pending", "resend of notice %lld to %d households awaits the one-time code", (long long)id,
-	       rs.households);
-	reply(c, "%s", text_out);
 }
 
 static void confirmed_resend(struct ctx *c, const struct sender *s, struct pending *p, int override)

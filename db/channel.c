@@ -16,9 +16,14 @@ static const char *const voice_reached[] = { "confirmed", "played", NULL };
 static const char *const voice_final[] = { "confirmed", "played", "unreached", "failed", "expired", "cancelled",
 					   NULL };
 
+/* An officer told the household in person ("đã báo tận nhà"): recorded by
+ * `loa visit` or the visit list, never queued or sent. */
+static const char *const visit_states[] = { "informed", NULL };
+
 const struct channel channel_table[] = {
 	{ "sms", CH_SMS, "SMS", sms_states, sms_reached, sms_final },
 	{ "voice", CH_VOICE, "Gọi điện", voice_states, voice_reached, voice_final },
+	{ "visit", CH_VISIT, "Báo tận nhà", visit_states, visit_states, visit_states },
 	{ NULL, 0, NULL, NULL, NULL, NULL },
 };
 

@@ -5,6 +5,11 @@
 #define LOA_SCHEMA_H
 #include "db/channel.h" /* CHANNEL_STATES_SQL */
 
+/* A migration that starts with this runs with foreign keys off (it
+ * rebuilds a table others refer to); the runner checks them before its
+ * commit (store.c). */
+#define STORE_MIGRATION_FK_OFF "-- foreign keys off\n"
+
 static const char *const store_migrations[] = {
 	/* 1: households, groups, senders, notices, deliveries, attempts, events,
 	 *    SMS message references, inbound messages, modem health. */
@@ -249,10 +254,10 @@ static const char *const store_migrations[] = {
 	 *    (db/channel.c): a state another channel has, or none has, is
 	 *    refused on insert and on update, whoever writes it. */
 	"CREATE TRIGGER deliveries_state_insert BEFORE INSERT ON deliveries"
-	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  WHEN NOT " CHANNEL_STATES_SQL_8("NEW")
 	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;"
 	"CREATE TRIGGER deliveries_state_update BEFORE UPDATE OF channel, state ON deliveries"
-	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  WHEN NOT " CHANNEL_STATES_SQL_8("NEW")
 	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;",
 	/* 9: unattended running (db/store_health.c): a modem paused for its
 	 *    SIM's or network's fault (until when, why) and its last balance;
@@ -318,6 +323,62 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE daemon_state ADD COLUMN clock_offset_s INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daemon_state ADD COLUMN clock_system_at INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE daemon_state ADD COLUMN clock_note TEXT NOT NULL DEFAULT '';",
+	/* 12: households as officers keep them.  A household may have a second
+	 *    phone (households.phone2, tried after the first) and a phone may be
+	 *    shared by several households (the unique index goes); an address
+	 *    for the visit list; a group keeps the name people write
+	 *    (groups.name, "Xóm Đông Tiến") beside its code (xom-dong-tien).
+	 *    A delivery says which of the household's phones it is on
+	 *    (deliveries.phone_idx, 0 first, 1 second) and may carry an
+	 *    officer's note; and a third channel, 'visit' (state 'informed'):
+	 *    an officer told the household in person.  The channel CHECK of
+	 *    migration 1 cannot change in place, so deliveries is rebuilt, with
+	 *    foreign keys off while it is (STORE_MIGRATION_FK_OFF, store.c), as
+	 *    SQLite's ALTER TABLE documentation describes. */
+	STORE_MIGRATION_FK_OFF
+	"CREATE TABLE deliveries_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+	"  household_id INTEGER NOT NULL REFERENCES households(id),"
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms','voice','visit')),"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  encoding TEXT CHECK (encoding IN ('ucs2','gsm7')),"
+	"  parts INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  modem TEXT,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  keys TEXT NOT NULL DEFAULT '',"
+	"  updated_at INTEGER NOT NULL,"
+	"  sms_ref INTEGER NOT NULL DEFAULT 0,"
+	"  acked_at INTEGER,"
+	"  sms_pin TEXT NOT NULL DEFAULT '',"
+	"  fragments INTEGER NOT NULL DEFAULT 0,"
+	"  resent_at INTEGER NOT NULL DEFAULT 0,"
+	"  phone_idx INTEGER NOT NULL DEFAULT 0 CHECK (phone_idx IN (0, 1)),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (notice_id, household_id, channel));"
+	"INSERT INTO deliveries_new(id, notice_id, household_id, channel, state, encoding, parts, attempts, next_at,"
+	"  modem, last_error, keys, updated_at, sms_ref, acked_at, sms_pin, fragments, resent_at)"
+	"  SELECT id, notice_id, household_id, channel, state, encoding, parts, attempts, next_at, modem,"
+	"  last_error, keys, updated_at, sms_ref, acked_at, sms_pin, fragments, resent_at FROM deliveries;"
+	"DROP TABLE deliveries;"
+	"ALTER TABLE deliveries_new RENAME TO deliveries;"
+	"CREATE INDEX deliveries_due ON deliveries(state, channel, next_at);"
+	"CREATE INDEX deliveries_household ON deliveries(household_id);"
+	"CREATE INDEX deliveries_notice_due ON deliveries(notice_id, state, channel, next_at);"
+	"CREATE TRIGGER deliveries_state_insert BEFORE INSERT ON deliveries"
+	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;"
+	"CREATE TRIGGER deliveries_state_update BEFORE UPDATE OF channel, state ON deliveries"
+	"  WHEN NOT " CHANNEL_STATES_SQL("NEW")
+	"  BEGIN SELECT RAISE(ABORT, 'delivery state not allowed for its channel'); END;"
+	"ALTER TABLE households ADD COLUMN phone2 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE households ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+	"DROP INDEX households_phone;"
+	"CREATE INDEX households_phone ON households(phone) WHERE active = 1;"
+	"CREATE INDEX households_phone2 ON households(phone2) WHERE active = 1 AND phone2 <> '';"
+	"ALTER TABLE groups ADD COLUMN name TEXT NOT NULL DEFAULT '';",
 };
 
 #endif

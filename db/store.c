@@ -197,6 +197,20 @@ void store_rollback(struct store *st)
 	st->in_tx = 0;
 }
 
+/* No row refers to a missing row (PRAGMA foreign_key_check is empty). */
+static int fk_intact(struct store *st)
+{
+	sqlite3_stmt *s = store_prep(st, "PRAGMA foreign_key_check");
+	if (!s)
+		return STORE_ERR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(st->err, sizeof st->err, "a row of %s refers to a missing row of %s",
+			 store_col_text(s, 0), store_col_text(s, 2));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
 static int migrate(struct store *st, int target)
 {
 	int v = store_version(st);
@@ -209,19 +223,31 @@ static int migrate(struct store *st, int target)
 		return STORE_ERR;
 	}
 	for (int n = v + 1; n <= target; n++) {
+		const char *sql = store_migrations[n - 1];
+		/* PRAGMA foreign_keys is a no-op inside a transaction: a
+		 * migration that rebuilds a referenced table turns them off
+		 * around its transaction and proves them intact before it
+		 * commits. */
+		int fk_off = strncmp(sql, STORE_MIGRATION_FK_OFF, strlen(STORE_MIGRATION_FK_OFF)) == 0;
 		char pragma[64];
+		if (fk_off && store_exec(st, "PRAGMA foreign_keys = OFF") != STORE_OK)
+			return STORE_ERR;
 		if (store_begin(st) != STORE_OK)
 			return STORE_ERR;
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", n);
-		if (store_exec(st, store_migrations[n - 1]) != STORE_OK ||
-		    store_exec(st, pragma) != STORE_OK) {
+		int rc = store_exec(st, sql) == STORE_OK && store_exec(st, pragma) == STORE_OK ? STORE_OK : STORE_ERR;
+		if (rc == STORE_OK && fk_off)
+			rc = fk_intact(st);
+		if (rc != STORE_OK) {
 			char why[512];
 			snprintf(why, sizeof why, "%s", st->err);
-			store_rollback(st);
+			store_rollback(st); /* store_open then closes this connection, foreign keys and all */
 			snprintf(st->err, sizeof st->err, "migration %d failed: %.440s", n, why);
 			return STORE_ERR;
 		}
 		if (store_commit(st) != STORE_OK)
+			return STORE_ERR;
+		if (fk_off && store_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK)
 			return STORE_ERR;
 	}
 	return STORE_OK;

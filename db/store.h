@@ -29,7 +29,7 @@ struct store;
 #define STORE_NOTFOUND (-2)
 #define STORE_CONFLICT (-3)
 
-enum { CH_SMS = 1, CH_VOICE = 2, CH_BOTH = 3 };
+enum { CH_SMS = 1, CH_VOICE = 2, CH_BOTH = 3, CH_VISIT = 4 };
 /* sms.encoding: what a notice's SMS use (notice_req.sms_policy). */
 enum sms_encoding_policy { SMSENC_AUTO = 0, SMSENC_UNICODE, SMSENC_ASCII };
 
@@ -50,11 +50,13 @@ struct household {
 	int64_t id;
 	char name[160];
 	char phone[24];        /* E.164: +84... */
+	char phone2[24];       /* second phone, E.164, tried after the first; "" none */
 	int landline;
 	int channel;           /* CH_SMS | CH_VOICE | CH_BOTH */
 	int accents;           /* phone shows Vietnamese accents */
 	int opted_out;         /* opted out of non-urgent notices */
 	char note[256];
+	char address[160];     /* for the visit list ("" unknown) */
 	char groups[256];      /* space-separated group codes */
 };
 STORE_CHECK int store_household_insert(struct store *st, const struct household *h, int64_t *id_out, int64_t now);
@@ -68,6 +70,11 @@ STORE_CHECK int store_household_each(struct store *st, const char *group,
 			 int (*cb)(const struct household *h, void *arg), void *arg);
 STORE_CHECK int store_household_set_optout(struct store *st, int64_t id, int opted_out, int64_t now);
 STORE_CHECK int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
+/* The name people write for group `code` ("Xóm Đông Tiến"); creates the
+ * group when it has no row yet.  An empty name leaves it unchanged. */
+STORE_CHECK int store_group_set_name(struct store *st, const char *code, const char *name);
+/* The group's display name into out ("" when it has none, or no row). */
+STORE_CHECK int store_group_name(struct store *st, const char *code, char *out, size_t outlen);
 /* 1 if a group with this code has at least one active household. */
 STORE_CHECK int store_group_exists(struct store *st, const char *code);
 

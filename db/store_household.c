@@ -1,8 +1,8 @@
 /* store_household — households and their groups.
  *
  * A removed household is deactivated, not deleted: its deliveries and
- * attempts stay in the log, and its phone may be registered again (the
- * UNIQUE index on phone covers active rows only).  Group membership is a
+ * attempts stay in the log.  A phone may belong to several households (a
+ * son's phone for two parents): the importer warns, the store allows it.  Group membership is a
  * join table; a group exists while it has a member. */
 #include "db/store_int.h"
 
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define HOUSEHOLD_COLS \
-	"h.id, h.name, h.phone, h.landline, h.channel, h.accents, h.opted_out, h.note," \
+	"h.id, h.name, h.phone, h.landline, h.channel, h.accents, h.opted_out, h.note, h.phone2, h.address," \
 	" COALESCE((SELECT group_concat(code, ' ') FROM (SELECT g.code FROM household_groups hg" \
 	"   JOIN groups g ON g.id = hg.group_id WHERE hg.household_id = h.id ORDER BY g.code)), '')"
 
@@ -28,7 +28,9 @@ static void read_household(sqlite3_stmt *s, struct household *h)
 	h->accents = sqlite3_column_int(s, 5);
 	h->opted_out = sqlite3_column_int(s, 6);
 	snprintf(h->note, sizeof h->note, "%s", store_col_text(s, 7));
-	snprintf(h->groups, sizeof h->groups, "%s", store_col_text(s, 8));
+	snprintf(h->phone2, sizeof h->phone2, "%s", store_col_text(s, 8));
+	snprintf(h->address, sizeof h->address, "%s", store_col_text(s, 9));
+	snprintf(h->groups, sizeof h->groups, "%s", store_col_text(s, 10));
 }
 
 static int set_groups(struct store *st, int64_t id, const char *groups)
@@ -67,7 +69,7 @@ static int set_groups(struct store *st, int64_t id, const char *groups)
 }
 
 /* Insert and update share one binding: ?1 id (unused by the insert),
- * ?2..?8 the fields, ?9 now. */
+ * ?2..?8 and ?10..?11 the fields, ?9 now. */
 static int write_household(struct store *st, const char *sql, const struct household *h, const char *what,
 			   int64_t now)
 {
@@ -83,6 +85,8 @@ static int write_household(struct store *st, const char *sql, const struct house
 	sqlite3_bind_int(s, 7, h->opted_out);
 	sqlite3_bind_text(s, 8, h->note, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 9, now);
+	sqlite3_bind_text(s, 10, h->phone2, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 11, h->address, -1, SQLITE_TRANSIENT);
 	int step = sqlite3_step(s);
 	int rc = STORE_OK;
 	if (step == SQLITE_CONSTRAINT) {
@@ -98,8 +102,8 @@ static int write_household(struct store *st, const char *sql, const struct house
 int store_household_insert(struct store *st, const struct household *h, int64_t *id_out, int64_t now)
 {
 	int rc = write_household(st,
-		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note,"
-		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", h, "insert household", now);
+		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note, phone2, address,"
+		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?9, ?9)", h, "insert household", now);
 	if (rc)
 		return rc;
 	int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -112,7 +116,7 @@ int store_household_update(struct store *st, const struct household *h, int64_t 
 {
 	int rc = write_household(st,
 		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
-		" opted_out = ?7, note = ?8, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household", now);
+		" opted_out = ?7, note = ?8, phone2 = ?10, address = ?11, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household", now);
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)h->id);
 		rc = STORE_NOTFOUND;
@@ -222,6 +226,37 @@ int store_group_each(struct store *st, int (*cb)(const char *code, int household
 			break;
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = store_fail(st, "groups");
+	store_release(st, s);
+	return rc;
+}
+
+int store_group_set_name(struct store *st, const char *code, const char *name)
+{
+	if (!name || !*name)
+		return STORE_OK;
+	sqlite3_stmt *s = store_prep_cached(st,
+		"INSERT INTO groups(code, name) VALUES (?1, ?2) ON CONFLICT(code) DO UPDATE SET name = excluded.name");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? STORE_OK : store_fail(st, "group name");
+	store_release(st, s);
+	return rc;
+}
+
+int store_group_name(struct store *st, const char *code, char *out, size_t outlen)
+{
+	if (outlen)
+		*out = 0;
+	sqlite3_stmt *s = store_prep_cached(st, "SELECT name FROM groups WHERE code = ?1");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		snprintf(out, outlen, "%s", store_col_text(s, 0));
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? STORE_OK : store_fail(st, "group name");
 	store_release(st, s);
 	return rc;
 }

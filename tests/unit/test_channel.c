@@ -102,8 +102,10 @@ static void test_labels_and_states(void **state)
 	assert_string_equal(channel_label("sms"), "SMS");
 	assert_string_equal(channel_label("voice"), "Gọi điện");
 	/* a channel the table does not know is shown as it is, not as voice */
-	assert_string_equal(channel_label("visit"), "visit");
-	assert_null(channel_find("visit"));
+	assert_string_equal(channel_label("visit"), "Báo tận nhà");
+	assert_string_equal(channel_label("fax"), "fax");
+	assert_null(channel_find("fax"));
+	assert_true(channel_state_reached("informed"));
 	assert_true(channel_state_reached("delivered"));
 	assert_true(channel_state_reached("confirmed"));
 	assert_false(channel_state_reached("sent"));
@@ -111,7 +113,8 @@ static void test_labels_and_states(void **state)
 	assert_true(channel_state_final("sms", "uncertain"));
 	assert_false(channel_state_final("sms", "sent"));
 	assert_true(channel_state_final("voice", "unreached"));
-	assert_false(channel_state_final("visit", "informed"));
+	assert_true(channel_state_final("visit", "informed"));
+	assert_false(channel_state_final("fax", "informed"));
 	/* reached implies final, on every channel */
 	for (const struct channel *c = channel_table; c->id; c++)
 		for (const char *const *s = c->reached; *s; s++)

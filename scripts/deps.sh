@@ -8,7 +8,8 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev cppcheck sqlite3 jq
 libsqlite3-dev libgammu-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 libspandsp-dev libsoxr-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-libutf8proc-dev libcsv-dev curl chromium systemd gettext locales"
+libutf8proc-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev curl chromium
+systemd gettext locales"
 # The browser test drives chromium with playwright-core from npm; bring
 # Debian's node only where no node is installed (a NodeSource one may be).
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -7,12 +7,12 @@
 #include "db/store_shortcode.h"
 #include "base/clock.h"
 #include "domain/inbox.h"
+#include "domain/sender.h"
 #include "base/phone.h"
 #include "domain/shortcode.h"
 #include "base/text.h"
 #include "base/util.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,47 +102,43 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 		{ "groups", required_argument, NULL, 'g' }, { "no-confirm", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sender s;
-	memset(&s, 0, sizeof s);
-	s.confirm = 1;
 	const char *role = NULL, *name = NULL, *groups = "";
-	int c;
+	int confirm = 1, c;
 	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
 		switch (c) {
 		case 'r': role = optarg; break;
 		case 'n': name = optarg; break;
 		case 'g': groups = optarg; break;
-		case 'N': s.confirm = 0; break;
+		case 'N': confirm = 0; break;
 		default: return cli_err(EXIT_USAGE, "%s", usage);
 		}
 	}
 	if (optind != argc - 1 || !role || !name)
 		return cli_err(EXIT_USAGE, "%s", usage);
-	struct phone p;
-	if (phone_normalise(argv[optind], &p) != PHONE_MOBILE)
+	struct sender s;
+	switch (sender_from_fields(argv[optind], role, name, groups, confirm, &s)) {
+	case SENDER_OK: break;
+	case SENDER_BAD_PHONE:
 		return cli_err(EXIT_USAGE, "PHONE: '%s' is not a Vietnamese mobile number", argv[optind]);
-	if (strcmp(role, "head") && strcmp(role, "officer"))
-		return cli_err(EXIT_USAGE, "--role: '%s' is not head or officer", role);
-	if (!*name || strlen(name) >= sizeof s.name)
-		return cli_err(EXIT_USAGE, "--name: must be 1-%zu bytes", sizeof s.name - 1);
-	if (strlen(groups) >= sizeof s.groups)
-		return cli_err(EXIT_USAGE, "--groups: too long");
-	for (const char *g = groups; *g; g++)
-		if (!isalnum((unsigned char)*g) && !strchr("-_,", *g))
-			return cli_err(EXIT_USAGE, "--groups: '%s' is not a comma-separated list of group codes", groups);
-	snprintf(s.phone, sizeof s.phone, "%s", p.e164);
-	snprintf(s.role, sizeof s.role, "%s", role);
-	snprintf(s.name, sizeof s.name, "%s", name);
-	snprintf(s.groups, sizeof s.groups, "%s", groups);
+	case SENDER_BAD_ROLE: return cli_err(EXIT_USAGE, "--role: '%s' is not head or officer", role);
+	case SENDER_BAD_NAME:
+		return cli_err(EXIT_USAGE, "--name: must be 1-%zu bytes, without control characters", sizeof s.name - 1);
+	case SENDER_BAD_GROUPS:
+		if (strlen(groups) >= sizeof s.groups)
+			return cli_err(EXIT_USAGE, "--groups: too long");
+		return cli_err(EXIT_USAGE, "--groups: '%s' is not a comma-separated list of group codes", groups);
+	}
+	char nat[20];
+	phone_national(s.phone, nat, sizeof nat);
 	if ((rc = cli_store(ctx, &st)))
 		return rc;
 	rc = store_sender_add(st, &s, NULL, clock_wall_s());
 	if (rc == STORE_CONFLICT)
-		return cli_err(EXIT_USAGE, "%s is already a sender (remove it first)", p.national);
+		return cli_err(EXIT_USAGE, "%s is already a sender (remove it first)", nat);
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	rc = store_event(st, "sender_added", 0, 0, 0, NULL, s.phone, clock_wall_s());
-	cli_line("sender %s (%s, %s) added%s", p.national, s.name, s.role,
+	cli_line("sender %s (%s, %s) added%s", nat, s.name, s.role,
 		 s.confirm ? "" : "; broadcasts go out without a confirmation code");
 	return cli_event_result(st, rc);
 }
@@ -168,11 +164,8 @@ int cmd_template(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc < 3)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	const char *code = argv[2];
-	if (strlen(code) > 16 || !*code)
+	if (!sender_template_code_ok(code))
 		return cli_err(EXIT_USAGE, "CODE: 1-16 letters, digits, '-' or '_'");
-	for (const char *p = code; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-			return cli_err(EXIT_USAGE, "CODE: 1-16 letters, digits, '-' or '_'");
 	if (!strcmp(argv[1], "remove") && argc == 3) {
 		if ((rc = cli_store(ctx, &st)))
 			return rc;

@@ -4,6 +4,7 @@
 
 #include "base/util.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,4 +330,89 @@ void text_fpad(FILE *f, const char *s, int width)
 	for (int n = (int)text_chars(cell); n < width; n++)
 		fputc(' ', f);
 	fputc(' ', f);
+}
+
+/* text_fold's answer for one code point: up to 4 bytes of UTF-8. */
+static size_t fold_cp(utf8proc_int32_t cp, char out[16])
+{
+	utf8proc_int32_t dec[8];
+	int boundclass = UTF8PROC_BOUNDCLASS_START;
+	utf8proc_ssize_t nd = utf8proc_decompose_char(cp, dec, (utf8proc_ssize_t)ARRAY_LEN(dec),
+						      UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+						      &boundclass);
+	if (nd < 0 || nd > (utf8proc_ssize_t)ARRAY_LEN(dec)) {
+		dec[0] = cp;
+		nd = 1;
+	}
+	size_t o = 0;
+	for (utf8proc_ssize_t i = 0; i < nd; i++) {
+		utf8proc_int32_t c = dec[i];
+		if (c == 0x0111 || c == 0x00F0 || c == 0x0110 || c == 0x00D0 || c == 0x0189)
+			c = 'd'; /* đ has no decomposition */
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t el = utf8proc_encode_char(c, enc);
+		if (o + (size_t)el > 12)
+			break;
+		memcpy(out + o, enc, (size_t)el);
+		o += (size_t)el;
+	}
+	return o;
+}
+
+/* The folds of U+0080..U+1FFF (Vietnamese letters are U+00C0..U+01B0 and
+ * U+1EA0..U+1EF9), made once: a search folds every name of the table. */
+enum { FOLD_TABLE_END = 0x2000 };
+static struct {
+	unsigned char len; /* 0xFF: longer than 4 bytes, fold it each time */
+	char s[4];
+} fold_table[FOLD_TABLE_END];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static void fold_init(void)
+{
+	for (utf8proc_int32_t cp = 0x80; cp < FOLD_TABLE_END; cp++) {
+		char f[16];
+		size_t n = fold_cp(cp, f);
+		fold_table[cp].len = n <= sizeof fold_table[cp].s ? (unsigned char)n : 0xFF;
+		if (n <= sizeof fold_table[cp].s)
+			memcpy(fold_table[cp].s, f, n);
+	}
+}
+
+size_t text_fold(const char *s, char *out, size_t outlen)
+{
+	size_t o = 0;
+	if (!outlen)
+		return 0;
+	pthread_once(&fold_once, fold_init);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	while (*p) {
+		if (*p < 0x80) { /* the common case, without a table lookup */
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p);
+			p++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0)
+			break;
+		p += k;
+		char f[16];
+		const char *src = f;
+		size_t n;
+		if (cp < FOLD_TABLE_END && fold_table[cp].len != 0xFF) {
+			src = fold_table[cp].s;
+			n = fold_table[cp].len;
+		} else {
+			n = fold_cp(cp, f);
+		}
+		if (o + n >= outlen)
+			break;
+		memcpy(out + o, src, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return o;
 }

@@ -47,6 +47,11 @@ enum text_check { TEXT_CHECK_OK = 0, TEXT_CHECK_UTF8, TEXT_CHECK_CONTROL, TEXT_C
 		  TEXT_CHECK_LONG };
 char *text_notice_check_why(const char *s, int max_chars, int *why, long *detail, char *err, size_t errlen);
 #endif
+/* The search key of a text: lower case, accents stripped (đ -> d), so
+ * "Nguyễn Văn An", "NGUYEN VAN AN" and decomposed (NFD) input all give
+ * "nguyen van an".  Writes at most outlen - 1 bytes, cut at a character,
+ * NUL-terminated; returns the length.  Invalid UTF-8 stops the fold. */
+size_t text_fold(const char *s, char *out, size_t outlen);
 /* Writes s to f padded with spaces to `width` characters (code points, not
  * bytes, so Vietnamese names line up in terminal tables). */
 void text_fpad(FILE *f, const char *s, int width);

@@ -12,12 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOUSEHOLD_COLS \
-	"h.id, h.name, h.phone, h.landline, h.channel, h.accents, h.opted_out, h.note, h.phone2, h.address," \
-	" COALESCE((SELECT group_concat(code, ' ') FROM (SELECT g.code FROM household_groups hg" \
-	"   JOIN groups g ON g.id = hg.group_id WHERE hg.household_id = h.id ORDER BY g.code)), '')"
+/* shared with store_webhh.c through store_int.h; the short names here */
+#define HOUSEHOLD_COLS STORE_HOUSEHOLD_COLS
+#define read_household store_household_read
 
-static void read_household(sqlite3_stmt *s, struct household *h)
+void store_household_read(sqlite3_stmt *s, struct household *h)
 {
 	memset(h, 0, sizeof *h);
 	h->id = sqlite3_column_int64(s, 0);

@@ -50,6 +50,16 @@ STORE_CHECK int store_tx_batch(struct store *st, const char *const *sql, size_t 
  * keys NULL leaves them as they are.  Shared by SMS and calls. */
 STORE_CHECK int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
 			const char *cause, const char *keys);
+/* The columns of a household row (`households h`), in the order
+ * store_household_read reads them (store_household.c, store_webhh.c). */
+#define STORE_HOUSEHOLD_COLS \
+	"h.id, h.name, h.phone, h.landline, h.channel, h.accents, h.opted_out, h.note, h.phone2, h.address," \
+	" COALESCE((SELECT group_concat(code, ' ') FROM (SELECT g.code FROM household_groups hg" \
+	"   JOIN groups g ON g.id = hg.group_id WHERE hg.household_id = h.id ORDER BY g.code)), '')"
+void store_household_read(sqlite3_stmt *s, struct household *h);
+/* Registers the SQL functions the household search uses (store_webhh.c)
+ * on a new connection. */
+STORE_CHECK int store_hh_register(struct store *st);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

@@ -74,7 +74,8 @@ void web_html_out(struct sbuf *b, const char *fmt, ...)
 }
 
 /* Phone-first: one column, big tap targets; tables scroll sideways on a
- * narrow screen; print drops navigation and buttons. */
+ * narrow screen or become one card per row (table.stack); print drops
+ * navigation and buttons. */
 static const char css[] =
 	"body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}"
 	"main{padding:0.8em;max-width:70em;margin:auto}"
@@ -104,7 +105,13 @@ static const char css[] =
 	"fieldset{margin:0.6em 0;border:1px solid #ccc}"
 	".when{display:flex;flex-wrap:wrap;gap:0.4em;margin-left:1.6em}"
 	"td pre{margin:0;font-size:1em}hr{border:0;border-top:1px dashed #ccc;margin:0.3em 0}"
+	/* forms of the households, groups, senders and templates pages */
+	".fielderr{color:#b00;margin:0.1em 0 0.6em}.warn{background:#fff7e0;border:1px solid #c90;padding:0.5em}"
+	"form.inline{display:inline;margin:0}.filters{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-end}"
+	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select{width:100%;max-width:36em}"
+	".pages a,.pages b,.pages span{margin-right:0.6em}"
 	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}"
+	"nav a.more{display:none}"
 	/* long rows (the inbox) become one card per row on a phone */
 	"table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
 	"table.stack tr:first-child,table.stack td.empty{display:none}"
@@ -150,7 +157,10 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 	sbuf_add(b, css);
 	sbuf_add(b, "</style></head><body>");
 	if (user) {
+		/* on a phone the setup pages hide here: the households page links them */
 		sbuf_add(b, "<nav><a href=\"/\">Thông báo</a><a href=\"/new\">Tạo thông báo</a>"
+			    "<a href=\"/households\">Hộ dân</a><a class=\"more\" href=\"/groups\">Nhóm</a>"
+			    "<a class=\"more\" href=\"/senders\">Người gửi</a><a class=\"more\" href=\"/templates\">Mẫu tin</a>"
 			    "<a href=\"/inbox\">Tin nhắn đến</a><a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
 		web_html_csrf(b, csrf);
 		web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav>", user);

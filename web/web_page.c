@@ -1,7 +1,7 @@
 /* web_page — see web_page.h: the route table and the gate, login and
  * logout, the reply and error pages and the helpers the page files share
- * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c
- * and web_report.c.
+ * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c,
+ * web_report.c, web_household.c and web_admin.c.
  *
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
@@ -321,6 +321,20 @@ static const struct route {
 	{ "/inbox", M_GET, 1, web_report_inbox },
 	{ "/inbox.csv", M_GET, 1, web_report_inbox_csv },
 	{ "/outbox.csv", M_GET, 1, web_report_outbox_csv },
+	{ "/households", M_GET, 1, web_household_list },
+	{ "/household/new", M_GET, 1, web_household_new },
+	{ "/household/new", M_POST, 1, web_household_new },
+	{ "/household/edit", M_GET, 1, web_household_edit },
+	{ "/household/edit", M_POST, 1, web_household_edit },
+	{ "/groups", M_GET, 1, web_admin_groups },
+	{ "/group/rename", M_POST, 1, web_admin_group_rename },
+	{ "/senders", M_GET, 1, web_admin_senders },
+	{ "/sender/add", M_POST, 1, web_admin_sender_add },
+	{ "/sender/remove", M_POST, 1, web_admin_sender_remove },
+	{ "/sender/unlock", M_POST, 1, web_admin_sender_unlock },
+	{ "/templates", M_GET, 1, web_admin_templates },
+	{ "/template/add", M_POST, 1, web_admin_template_add },
+	{ "/template/remove", M_POST, 1, web_admin_template_remove },
 };
 
 /* ---- the banner: what is wrong with Loa right now ---- */

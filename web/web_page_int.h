@@ -7,7 +7,13 @@
  *                 cancel) and their CSVs;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
  *   web_report.c  the home-visit list, a household's history, modem
- *                 health, the inbound SMS / replies audit trail, CSVs.
+ *                 health, the inbound SMS / replies audit trail, CSVs;
+ *   web_household.c the household list (search, filters, pages), adding
+ *                 and editing a household, and the groups loaded for
+ *                 them (web_groups_*);
+ *   web_admin.c   the groups page (rename), the senders page (add,
+ *                 remove, unlock after a "Bạn có chắc?" step) and the
+ *                 templates page.
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -18,6 +24,7 @@
 #include <stdio.h>
 
 struct notice;
+struct group_ref;
 
 /* One request being answered. */
 struct web_page {
@@ -90,4 +97,42 @@ void web_report_modems_csv(struct web_page *p);     /* GET /modems.csv */
 void web_report_inbox(struct web_page *p);          /* GET /inbox */
 void web_report_inbox_csv(struct web_page *p);      /* GET /inbox.csv */
 void web_report_outbox_csv(struct web_page *p);     /* GET /outbox.csv */
+
+/* ---- web_household.c ---- */
+void web_household_list(struct web_page *p);    /* GET /households */
+void web_household_new(struct web_page *p);     /* GET, POST /household/new */
+void web_household_edit(struct web_page *p);    /* GET, POST /household/edit?id= */
+
+/* Every group, loaded once per page: for the group select, display
+ * names, and turning typed names into codes (domain/group.h). */
+struct web_group {
+	char code[64], name[160];
+	int households;                  /* active */
+};
+struct web_groups {
+	int n;
+	struct web_group *g;
+	struct group_ref *ref;           /* the same, for group_resolve */
+};
+/* 0, or -1 after the database error page. */
+int web_groups_load(struct web_page *p, struct web_groups *gs);
+void web_groups_free(struct web_groups *gs);
+/* The display name of `code` (its code when it has none). */
+const char *web_groups_name(const struct web_groups *gs, const char *code);
+/* Appends "&key=value" to the address in b, the value percent-encoded
+ * ('?' instead of '&' while b has no query yet). */
+void web_page_url_param(struct sbuf *b, const char *key, const char *value);
+/* Who did it, for an event's detail: "by USER: " + what. */
+void web_page_event_by(struct web_page *p, struct sbuf *detail);
+
+/* ---- web_admin.c ---- */
+void web_admin_groups(struct web_page *p);          /* GET /groups */
+void web_admin_group_rename(struct web_page *p);    /* POST /group/rename */
+void web_admin_senders(struct web_page *p);         /* GET /senders */
+void web_admin_sender_add(struct web_page *p);      /* POST /sender/add */
+void web_admin_sender_remove(struct web_page *p);   /* POST /sender/remove */
+void web_admin_sender_unlock(struct web_page *p);   /* POST /sender/unlock */
+void web_admin_templates(struct web_page *p);       /* GET /templates */
+void web_admin_template_add(struct web_page *p);    /* POST /template/add */
+void web_admin_template_remove(struct web_page *p); /* POST /template/remove */
 #endif

@@ -9,6 +9,7 @@
 #include "db/channel.h"
 #include "db/store.h"
 #include "db/store_shortcode.h"
+#include "db/store_webhh.h"
 #include "domain/report.h"
 #include "domain/sheet.h"
 #include "domain/shortcode.h"
@@ -96,18 +97,20 @@ static int history_row(const struct report_row *r, void *arg)
 	return 0;
 }
 
-static int get_household(struct web_page *p, struct household *h, int64_t *id)
+/* A household, deactivated ones too: their history stays readable. */
+static int get_household(struct web_page *p, struct household *h, int64_t *id, int *active)
 {
 	if (web_page_query_id(p, "id", id) != 0)
 		return -1;
-	return web_page_loaded(p, store_household_get(p->st, *id, h), "Không có hộ này.");
+	return web_page_loaded(p, store_hh_get(p->st, *id, h, active), "Không có hộ này.");
 }
 
 void web_report_household(struct web_page *p)
 {
 	struct household h;
 	int64_t id;
-	if (get_household(p, &h, &id) != 0)
+	int active;
+	if (get_household(p, &h, &id, &active) != 0)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, h.name, p->user, p->csrf);
@@ -119,7 +122,12 @@ void web_report_household(struct web_page *p)
 		     h.opted_out ? " · đã từ chối thông báo thường" : "");
 	if (h.note[0])
 		web_html_out(b, "<p>Ghi chú: %s</p>", h.note);
-	web_html_out(b, "<p class=\"links noprint\"><a href=\"/household.csv?id=%lld\">Tải CSV</a></p>", (long long)id);
+	if (!active)
+		sbuf_add(b, "<p class=\"warn\">Hộ này đã ngừng nhận thông báo (đã xóa khỏi danh sách).</p>");
+	web_html_out(b,
+		     "<p class=\"links noprint\"><a href=\"/household/edit?id=%lld\">Sửa thông tin hộ</a>"
+		     "<a href=\"/household.csv?id=%lld\">Tải CSV</a></p>",
+		     (long long)id, (long long)id);
 	sbuf_add(b, "<h2>Lịch sử nhận thông báo</h2><div class=\"wrap\"><table><tr><th>Số</th><th>Nội dung</th>"
 		    "<th>Kênh</th><th>Trạng thái</th><th>Lần thử</th><th>Cập nhật</th><th>Phím bấm</th>"
 		    "<th>Nguyên nhân</th><th>Chi tiết</th></tr>");

@@ -74,7 +74,7 @@ static void groups_page(struct web_page *p, const char *err)
 	if (!gs.n) {
 		sbuf_add(b, "<p>Chưa có nhóm nào.</p>");
 	} else {
-		sbuf_add(b, "<table class=\"stack\" id=\"groups\"><tr><th>Tên nhóm</th><th>Mã</th><th>Số hộ</th>"
+		sbuf_add(b, "<table class=\"stack compact\" id=\"groups\"><tr><th>Tên nhóm</th><th>Mã</th><th>Số hộ</th>"
 			    "<th>Đổi tên</th></tr>");
 		struct sbuf u;
 		sbuf_init(&u);
@@ -268,7 +268,7 @@ static void senders_page(struct web_page *p, const struct sender_form *sf, const
 	if (!c.n) {
 		sbuf_add(b, "<p>Chưa có người gửi nào.</p>");
 	} else {
-		sbuf_add(b, "<table class=\"stack\" id=\"senders\"><tr><th>Số điện thoại</th><th>Tên</th><th>Được phép</th>"
+		sbuf_add(b, "<table class=\"stack compact\" id=\"senders\"><tr><th>Số điện thoại</th><th>Tên</th><th>Được phép</th>"
 			    "<th>Nhóm</th><th>Mã xác nhận</th><th>Khóa</th><th></th></tr>");
 		sbuf_addn(b, rows.s, rows.len);
 		sbuf_add(b, "</table>");
@@ -280,7 +280,7 @@ static void senders_page(struct web_page *p, const struct sender_form *sf, const
 	sbuf_add(b, "<h2 id=\"add\">Thêm người gửi</h2>");
 	if (err)
 		web_html_out(b, "<p class=\"err\" id=\"error\">%s</p>", err);
-	sbuf_add(b, "<form method=\"post\" action=\"/sender/add\" id=\"sender\">");
+	sbuf_add(b, "<form method=\"post\" action=\"/sender/add\" id=\"sender\" class=\"wide\">");
 	web_html_csrf(b, p->csrf);
 	web_html_out(b,
 		     "<label>Số điện thoại di động<br><input name=\"phone\" value=\"%s\" required maxlength=\"30\" "
@@ -575,7 +575,7 @@ static void templates_page(struct web_page *p, const char *code, const char *tex
 	sbuf_add(b, "<h2 id=\"add\">Thêm mẫu tin</h2>");
 	if (err)
 		web_html_out(b, "<p class=\"err\" id=\"error\">%s</p>", err);
-	sbuf_add(b, "<form method=\"post\" action=\"/template/add\" id=\"template\">");
+	sbuf_add(b, "<form method=\"post\" action=\"/template/add\" id=\"template\" class=\"wide\">");
 	web_html_csrf(b, p->csrf);
 	web_html_out(b,
 		     "<label>Mã (chữ không dấu, số, - hoặc _, tối đa %d ký tự)<br><input name=\"code\" value=\"%s\" "

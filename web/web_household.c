@@ -220,9 +220,13 @@ static int list_row(const struct household *h, int active, void *arg)
 		phone_link(b, h->phone2);
 	}
 	sbuf_add(b, "</td><td data-l=\"Nhóm\">");
-	groups_cell(b, c->gs, h->groups);
-	web_html_out(b, "</td><td data-l=\"Nhận qua\">%s%s</td><td data-l=\"Ghi chú\">", channel_vi(h->channel),
-		     h->accents ? "" : " (không dấu)");
+	if (h->groups[0])
+		groups_cell(b, c->gs, h->groups);
+	else
+		sbuf_add(b, "—");
+	int remark = !active || h->opted_out || h->note[0];
+	web_html_out(b, "</td><td data-l=\"Nhận qua\">%s%s</td><td%s>", channel_vi(h->channel),
+		     h->accents ? "" : " (không dấu)", remark ? " data-l=\"Ghi chú\"" : " class=\"empty\"");
 	int any = 0;
 	if (!active) {
 		sbuf_add(b, "<b>đã ngừng</b>");
@@ -320,7 +324,7 @@ void web_household_list(struct web_page *p)
 	else
 		web_html_out(b, "<p id=\"count\">%d hộ</p>", total);
 	if (rows.len) {
-		sbuf_add(b, "<table class=\"stack\" id=\"households\"><tr><th>Họ tên</th><th>Điện thoại</th><th>Nhóm</th>"
+		sbuf_add(b, "<table class=\"stack compact\" id=\"households\"><tr><th>Họ tên</th><th>Điện thoại</th><th>Nhóm</th>"
 			    "<th>Nhận qua</th><th>Ghi chú</th><th></th></tr>");
 		sbuf_addn(b, rows.s, rows.len);
 		sbuf_add(b, "</table>");

@@ -117,7 +117,9 @@ static const char css[] =
 	"table.stack tr:first-child,table.stack td.empty{display:none}"
 	"table.stack tr{border:1px solid #ccc;margin-bottom:0.6em;background:#fff}"
 	"table.stack td{border:0;border-bottom:1px solid #eee}"
-	"table.stack td[data-l]::before{content:attr(data-l);display:block;font-size:0.8em;color:#666}}"
+	"table.stack td[data-l]::before{content:attr(data-l);display:block;font-size:0.8em;color:#666}"
+	/* short cells (the households): the label on the value's line */
+	"table.compact td[data-l]::before{content:attr(data-l) \": \";display:inline}}"
 	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}}";
 
 static char csp[256];

@@ -122,7 +122,7 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(EXIT_USAGE, "PHONE: '%s' is not a Vietnamese mobile number", argv[optind]);
 	case SENDER_BAD_ROLE: return cli_err(EXIT_USAGE, "--role: '%s' is not head or officer", role);
 	case SENDER_BAD_NAME:
-		return cli_err(EXIT_USAGE, "--name: must be 1-%zu bytes, without control characters", sizeof s.name - 1);
+		return cli_err(EXIT_USAGE, "--name: must be 1-%zu bytes", sizeof s.name - 1);
 	case SENDER_BAD_GROUPS:
 		if (strlen(groups) >= sizeof s.groups)
 			return cli_err(EXIT_USAGE, "--groups: too long");

@@ -1,8 +1,9 @@
 /* store_webhh — see store_webhh.h.
  *
- * DESIGN: the search is one prepared statement whose filters are switched
- * off by their parameters ("?4 IS NULL OR ..."), not SQL glued together
- * per request.  Names are matched by an SQL function, loa_match(name,
+ * DESIGN: the search is a prepared statement whose filters are switched
+ * off by their parameters ("?5 IS NULL OR ..."), not SQL glued together
+ * per request; only the group filter has statements of its own, so that
+ * SQLite walks the group's members instead of every household.  Names are matched by an SQL function, loa_match(name,
  * words), that folds the name with base/text.c (text_fold: lower case,
  * accents and đ stripped) and looks for every word of the folded query:
  * no folded copy of the name is kept in the table, so nothing can drift
@@ -20,6 +21,7 @@
 #include "base/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the SQL functions ---- */
@@ -140,23 +142,30 @@ static void search_digits(const char *text, char *out, size_t n)
 		snprintf(out, n, "%s", d);
 }
 
-/* ?1 state, ?2 only opted out, ?3 channel, ?4 group code, ?5 folded
- * words of a name, ?6 digits of a phone. */
+/* ?1 state, ?2 only opted out, ?3 channel, ?5 folded words of a name,
+ * ?6 digits of a phone; and with FIND_GROUP, ?4 a group code. */
 #define FIND_WHERE \
 	" WHERE (?1 = 2 OR h.active = (?1 = 0))" \
 	" AND (?2 = 0 OR h.opted_out = 1)" \
 	" AND (?3 = 0 OR h.channel = ?3)" \
-	" AND (?4 IS NULL OR h.id IN (SELECT hg.household_id FROM household_groups hg" \
-	"   JOIN groups g ON g.id = hg.group_id WHERE g.code = ?4))" \
 	" AND (?5 IS NULL OR loa_match(h.name, ?5))" \
 	" AND (?6 IS NULL OR loa_phone_has(h.phone, ?6) OR loa_phone_has(h.phone2, ?6))"
+#define FIND_GROUP \
+	" AND h.id IN (SELECT hg.household_id FROM household_groups hg" \
+	"   JOIN groups g ON g.id = hg.group_id WHERE g.code = ?4)"
+/* One page by folded name, or (dir DESC) counted from the end. */
+#define FIND_PAGE(where, dir) \
+	"SELECT " STORE_HOUSEHOLD_COLS ", h.active FROM households h JOIN" \
+	" (SELECT h.id AS id, loa_fold(h.name) AS k FROM households h" where \
+	"  ORDER BY k " dir ", h.id " dir " LIMIT ?7 OFFSET ?8) p ON p.id = h.id ORDER BY p.k " dir ", p.id " dir
 
 static void bind_query(sqlite3_stmt *s, const struct store_hh_query *q, const char *words, const char *digits)
 {
 	sqlite3_bind_int(s, 1, q->state);
 	sqlite3_bind_int(s, 2, q->opted_out ? 1 : 0);
 	sqlite3_bind_int(s, 3, q->channel);
-	store_bind_text(s, 4, q->group && *q->group ? q->group : NULL);
+	if (q->group && *q->group)
+		store_bind_text(s, 4, q->group);
 	store_bind_text(s, 5, words);
 	store_bind_text(s, 6, digits);
 }
@@ -166,11 +175,12 @@ int store_hh_find(struct store *st, const struct store_hh_query *q,
 {
 	*total = 0;
 	/* the folded words, one space apart; or the digits of a number */
-	char folded[512], words[512] = "", digits[64] = "";
+	char words[512] = "", digits[64] = "";
 	const char *text = q->text ? q->text : "";
 	if (phone_like(text)) {
 		search_digits(text, digits, sizeof digits);
 	} else {
+		char folded[512];
 		text_fold(text, folded, sizeof folded);
 		size_t o = 0;
 		char *save = NULL;
@@ -183,7 +193,9 @@ int store_hh_find(struct store *st, const struct store_hh_query *q,
 	}
 	const char *w = words[0] ? words : NULL, *d = digits[0] ? digits : NULL;
 
-	sqlite3_stmt *s = store_prep_cached(st, "SELECT count(*) FROM households h" FIND_WHERE);
+	int by_group = q->group && *q->group;
+	sqlite3_stmt *s = store_prep_cached(st, by_group ? "SELECT count(*) FROM households h" FIND_WHERE FIND_GROUP
+							 : "SELECT count(*) FROM households h" FIND_WHERE);
 	if (!s)
 		return STORE_ERR;
 	bind_query(s, q, w, d);
@@ -194,25 +206,36 @@ int store_hh_find(struct store *st, const struct store_hh_query *q,
 	if (rc != STORE_OK || *total <= q->offset || q->limit <= 0)
 		return rc;
 
-	s = store_prep_cached(st,
-		"SELECT " STORE_HOUSEHOLD_COLS ", h.active FROM households h JOIN"
-		" (SELECT h.id AS id, loa_fold(h.name) AS k FROM households h" FIND_WHERE
-		"  ORDER BY k, h.id LIMIT ?7 OFFSET ?8) p ON p.id = h.id ORDER BY p.k, p.id");
+	/* SQLite keeps offset + limit rows while it sorts: a page in the
+	 * second half is taken counting from the end, then turned round */
+	int limit = q->limit < *total - q->offset ? q->limit : *total - q->offset;
+	int back = q->offset > *total / 2;
+	if (by_group)
+		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE FIND_GROUP, "DESC")
+					       : FIND_PAGE(FIND_WHERE FIND_GROUP, "ASC"));
+	else
+		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE, "DESC") : FIND_PAGE(FIND_WHERE, "ASC"));
 	if (!s)
 		return STORE_ERR;
 	bind_query(s, q, w, d);
-	sqlite3_bind_int(s, 7, q->limit);
-	sqlite3_bind_int(s, 8, q->offset);
-	int step;
-	struct household h;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		store_household_read(s, &h);
-		if ((rc = cb(&h, sqlite3_column_int(s, 11), arg)) != 0)
-			break;
+	sqlite3_bind_int(s, 7, limit);
+	sqlite3_bind_int(s, 8, back ? *total - q->offset - limit : q->offset);
+	struct household *page = xcalloc((size_t)limit, sizeof *page);
+	int *active = xcalloc((size_t)limit, sizeof *active);
+	int n = 0, step = SQLITE_DONE;
+	while (n < limit && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		store_household_read(s, &page[n]);
+		active[n++] = sqlite3_column_int(s, 11);
 	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
+	if (n < limit && step != SQLITE_DONE)
 		rc = store_fail(st, "find households");
 	store_release(st, s);
+	for (int i = 0; rc == STORE_OK && i < n; i++) {
+		int k = back ? n - 1 - i : i;
+		rc = cb(&page[k], active[k], arg);
+	}
+	free(page);
+	free(active);
 	return rc;
 }
 
@@ -282,12 +305,15 @@ int store_hh_phone_others(struct store *st, const char *e164, int64_t except,
 
 /* ---- groups ---- */
 
-int store_hh_group_each(struct store *st, int (*cb)(const struct store_group_row *g, void *arg), void *arg)
+int store_hh_group_each(struct store *st, int counts, int (*cb)(const struct store_group_row *g, void *arg),
+			void *arg)
 {
-	sqlite3_stmt *s = store_prep_cached(st,
-		"SELECT g.code, g.name, (SELECT count(*) FROM household_groups hg JOIN households h"
-		"   ON h.id = hg.household_id AND h.active = 1 WHERE hg.group_id = g.id)"
-		" FROM groups g ORDER BY loa_fold(CASE WHEN g.name <> '' THEN g.name ELSE g.code END), g.code");
+	sqlite3_stmt *s = store_prep_cached(st, counts
+		? "SELECT g.code, g.name, (SELECT count(*) FROM household_groups hg JOIN households h"
+		  "   ON h.id = hg.household_id AND h.active = 1 WHERE hg.group_id = g.id)"
+		  " FROM groups g ORDER BY loa_fold(CASE WHEN g.name <> '' THEN g.name ELSE g.code END), g.code"
+		: "SELECT g.code, g.name, 0"
+		  " FROM groups g ORDER BY loa_fold(CASE WHEN g.name <> '' THEN g.name ELSE g.code END), g.code");
 	if (!s)
 		return STORE_ERR;
 	int rc = STORE_OK, step;

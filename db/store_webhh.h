@@ -38,11 +38,12 @@ STORE_CHECK int store_hh_set_active(struct store *st, int64_t id, int active, in
 STORE_CHECK int store_hh_phone_others(struct store *st, const char *e164, int64_t except,
 				      int (*cb)(int64_t id, const char *name, void *arg), void *arg);
 /* Every group (with a member or not), by display name or code: its code,
- * display name ("" none) and number of active households. */
+ * display name ("" none) and, with `counts`, its number of active
+ * households (a pass over the memberships: 0 without `counts`). */
 struct store_group_row {
 	const char *code, *name;
 	int households;
 };
-STORE_CHECK int store_hh_group_each(struct store *st, int (*cb)(const struct store_group_row *g, void *arg),
-				    void *arg);
+STORE_CHECK int store_hh_group_each(struct store *st, int counts,
+				    int (*cb)(const struct store_group_row *g, void *arg), void *arg);
 #endif

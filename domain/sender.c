@@ -16,10 +16,9 @@ static int name_ok(const char *name, char *out, size_t outlen)
 	char *nfc = text_nfc(name);
 	if (!nfc)
 		return 0;
+	/* control characters are kept: every page and terminal escapes them */
 	const char *t = util_trim(nfc);
 	int ok = *t && strlen(t) < outlen;
-	for (const char *p = t; ok && *p; p++)
-		ok = (unsigned char)*p >= 0x20 && *p != 0x7f;
 	if (ok)
 		snprintf(out, outlen, "%s", t);
 	free(nfc);

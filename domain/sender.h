@@ -13,7 +13,7 @@ enum sender_why { SENDER_OK = 0, SENDER_BAD_PHONE, SENDER_BAD_ROLE, SENDER_BAD_N
 
 /* Fills `s` (zeroed first) from typed fields: `phone` in any form of a
  * Vietnamese mobile number, `role` "head" or "officer", `name` (trimmed,
- * NFC, 1..95 bytes, no control characters), `groups` comma-separated
+ * NFC, 1..95 bytes), `groups` comma-separated
  * group codes ("" = every group), `confirm`.  Returns SENDER_OK or the
  * first field at fault. */
 enum sender_why sender_from_fields(const char *phone, const char *role, const char *name, const char *groups,

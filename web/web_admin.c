@@ -59,7 +59,7 @@ static void done_message(struct web_page *p, const char *const msgs[][2], size_t
 static void groups_page(struct web_page *p, const char *err)
 {
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 1) != 0)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, "Nhóm", p->user, p->csrf);
@@ -118,7 +118,7 @@ void web_admin_group_rename(struct web_page *p)
 	const char *code = web_req_form_get(&p->rq->form, "code");
 	const char *raw = web_req_form_get(&p->rq->form, "name");
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	int k = -1;
 	for (int i = 0; code && i < gs.n; i++)
@@ -190,17 +190,18 @@ static void sender_groups(struct sbuf *b, const struct web_groups *gs, const cha
 }
 
 struct sender_ctx {
-	struct web_page *p;
+	struct sbuf *b;                  /* the rows, written before the table */
+	const char *csrf;
 	const struct web_groups *gs;
 	int n;
 };
 
-static void sender_button(struct web_page *p, const char *action, const char *phone, const char *label,
-			  const char *cls)
+static void sender_button(struct sbuf *b, const char *csrf, const char *action, const char *phone,
+			  const char *label, const char *cls)
 {
-	web_html_out(p->b, "<form method=\"post\" action=\"%s\" class=\"inline\">", action);
-	web_html_csrf(p->b, p->csrf);
-	web_html_out(p->b, "<input type=\"hidden\" name=\"phone\" value=\"%s\"><button class=\"%s\" type=\"submit\">"
+	web_html_out(b, "<form method=\"post\" action=\"%s\" class=\"inline\">", action);
+	web_html_csrf(b, csrf);
+	web_html_out(b, "<input type=\"hidden\" name=\"phone\" value=\"%s\"><button class=\"%s\" type=\"submit\">"
 			   "%s</button></form> ",
 		     phone, cls, label);
 }
@@ -208,7 +209,7 @@ static void sender_button(struct web_page *p, const char *action, const char *ph
 static int sender_row(const struct sender *s, void *arg)
 {
 	struct sender_ctx *c = arg;
-	struct sbuf *b = c->p->b;
+	struct sbuf *b = c->b;
 	char nat[24];
 	phone_national(s->phone, nat, sizeof nat);
 	c->n++;
@@ -222,12 +223,12 @@ static int sender_row(const struct sender *s, void *arg)
 		sbuf_add(b, "<b class=\"bad\">bị khóa</b> từ ");
 		web_html_time(b, s->locked_at);
 		sbuf_add(b, " (nhập sai mã nhiều lần) ");
-		sender_button(c->p, "/sender/unlock", nat, "Mở khóa…", "btn");
+		sender_button(b, c->csrf, "/sender/unlock", nat, "Mở khóa…", "btn");
 	} else {
 		sbuf_add(b, "không");
 	}
 	sbuf_add(b, "</td><td>");
-	sender_button(c->p, "/sender/remove", nat, "Xóa…", "btn danger");
+	sender_button(b, c->csrf, "/sender/remove", nat, "Xóa…", "btn danger");
 	sbuf_add(b, "</td></tr>");
 	return 0;
 }
@@ -241,7 +242,7 @@ struct sender_form {
 static void senders_page(struct web_page *p, const struct sender_form *sf, const char *err)
 {
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, "Người gửi SMS", p->user, p->csrf);
@@ -254,11 +255,8 @@ static void senders_page(struct web_page *p, const struct sender_form *sf, const
 		    "Mỗi thay đổi cần xác nhận ở trang sau.</p>");
 	struct sbuf rows;
 	sbuf_init(&rows);
-	struct sbuf *page = p->b;
-	p->b = &rows;
-	struct sender_ctx c = { p, &gs, 0 };
+	struct sender_ctx c = { &rows, p->csrf, &gs, 0 };
 	int rc = store_sender_each(p->st, sender_row, &c);
-	p->b = page;
 	if (rc != STORE_OK) {
 		sbuf_free(&rows);
 		web_groups_free(&gs);
@@ -379,7 +377,7 @@ void web_admin_sender_add(struct web_page *p)
 	if (!sf.groups)
 		sf.groups = "";
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	char codes[256], msg[300] = "";
 	struct sender s;
@@ -391,7 +389,7 @@ void web_admin_sender_add(struct web_page *p)
 				 sf.phone);
 			break;
 		case SENDER_BAD_ROLE: snprintf(msg, sizeof msg, "Hãy chọn người này được phép làm gì."); break;
-		case SENDER_BAD_NAME: snprintf(msg, sizeof msg, "Hãy nhập tên (tối đa 95 byte, trên một dòng)."); break;
+		case SENDER_BAD_NAME: snprintf(msg, sizeof msg, "Hãy nhập tên (tối đa 95 byte)."); break;
 		case SENDER_BAD_GROUPS: snprintf(msg, sizeof msg, "Danh sách nhóm không hợp lệ."); break;
 		}
 	}
@@ -524,19 +522,20 @@ void web_admin_sender_unlock(struct web_page *p)
 /* ---- templates ---- */
 
 struct tpl_ctx {
-	struct web_page *p;
+	struct sbuf *b;                  /* the rows, written before the table */
+	const char *csrf;
 	int n;
 };
 
 static int template_row(const char *code, const char *text, void *arg)
 {
 	struct tpl_ctx *c = arg;
-	struct sbuf *b = c->p->b;
+	struct sbuf *b = c->b;
 	c->n++;
 	web_html_out(b, "<tr><td data-l=\"Mã\"><code>%s</code></td><td data-l=\"Nội dung\"><pre>%s</pre></td><td>"
 			"<form method=\"post\" action=\"/template/remove\" class=\"inline\">",
 		     code, text);
-	web_html_csrf(b, c->p->csrf);
+	web_html_csrf(b, c->csrf);
 	web_html_out(b, "<input type=\"hidden\" name=\"code\" value=\"%s\"><button class=\"btn danger\" type=\"submit\">"
 			"Xóa</button></form></td></tr>",
 		     code);
@@ -554,11 +553,8 @@ static void templates_page(struct web_page *p, const char *code, const char *tex
 	sbuf_add(b, "<p class=\"muted\">Người gửi nhắn <code>MAU &lt;mã&gt; &lt;nhóm|TATCA&gt;</code> để gửi một mẫu.</p>");
 	struct sbuf rows;
 	sbuf_init(&rows);
-	struct sbuf *page = p->b;
-	p->b = &rows;
-	struct tpl_ctx c = { p, 0 };
+	struct tpl_ctx c = { &rows, p->csrf, 0 };
 	int rc = store_template_each(p->st, template_row, &c);
-	p->b = page;
 	if (rc != STORE_OK) {
 		sbuf_free(&rows);
 		web_page_db_error(p);
@@ -614,13 +610,14 @@ void web_admin_template_add(struct web_page *p)
 		if (!(i[0] == '\r' && i[1] == '\n'))
 			*o++ = *i;
 	*o = '\0';
-	char msg[300] = "", err[256];
+	char msg[300] = "";
 	char *checked = NULL;
 	if (!sender_template_code_ok(code)) {
 		snprintf(msg, sizeof msg, "Mã mẫu cần 1 đến %d chữ không dấu, số, “-” hoặc “_”.", SENDER_TEMPLATE_CODE_MAX);
 	} else {
 		int why = 0;
 		long detail = 0;
+		char err[256];
 		checked = text_notice_check_why(text, p->app->cfg.notice.max_chars, &why, &detail, err, sizeof err);
 		if (!checked)
 			text_problem(why, detail, p->app->cfg.notice.max_chars, msg, sizeof msg);

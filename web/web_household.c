@@ -42,10 +42,10 @@ static int group_row(const struct store_group_row *r, void *arg)
 	return 0;
 }
 
-int web_groups_load(struct web_page *p, struct web_groups *gs)
+int web_groups_load(struct web_page *p, struct web_groups *gs, int counts)
 {
 	memset(gs, 0, sizeof *gs);
-	if (store_hh_group_each(p->st, group_row, gs) != STORE_OK) {
+	if (store_hh_group_each(p->st, counts, group_row, gs) != STORE_OK) {
 		web_groups_free(gs);
 		web_page_db_error(p);
 		return -1;
@@ -187,7 +187,7 @@ static void filter_form(struct web_page *p, const struct filters *f, const struc
 }
 
 struct list_ctx {
-	struct web_page *p;
+	struct sbuf *b;                  /* the rows, written before the count */
 	const struct web_groups *gs;
 };
 
@@ -211,7 +211,7 @@ static void groups_cell(struct sbuf *b, const struct web_groups *gs, const char 
 static int list_row(const struct household *h, int active, void *arg)
 {
 	struct list_ctx *c = arg;
-	struct sbuf *b = c->p->b;
+	struct sbuf *b = c->b;
 	web_html_out(b, "<tr%s><td data-l=\"Họ tên\"><a href=\"/household?id=%lld\">%s</a></td><td data-l=\"Điện thoại\">",
 		     active ? "" : " class=\"muted\"", (long long)h->id, h->name);
 	phone_link(b, h->phone);
@@ -282,7 +282,7 @@ void web_household_list(struct web_page *p)
 	struct filters f;
 	read_filters(p, &f);
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	struct store_hh_query q;
 	memset(&q, 0, sizeof q);
@@ -304,12 +304,9 @@ void web_household_list(struct web_page *p)
 	/* the table is written after the count is known */
 	struct sbuf rows;
 	sbuf_init(&rows);
-	struct sbuf *page = p->b;
-	p->b = &rows;
-	struct list_ctx c = { p, &gs };
+	struct list_ctx c = { &rows, &gs };
 	int total = 0;
 	int rc = store_hh_find(p->st, &q, list_row, &c, &total);
-	p->b = page;
 	if (rc != STORE_OK) {
 		sbuf_free(&rows);
 		web_groups_free(&gs);
@@ -350,7 +347,7 @@ struct hh_form {
 	char codes[256];
 	int nnew;
 	struct {
-		char code[64];
+		char code[GROUP_CODE_MAX + 1];
 		char name[160];
 	} named[16];
 };
@@ -416,7 +413,7 @@ static int cmp_str(const void *a, const void *b)
  * edit that only reorders them changes nothing. */
 static void sort_codes(char *codes)
 {
-	char *copy = xstrdup(codes), *save = NULL, *v[64];
+	char *copy = xstrdup(codes), *save = NULL, *v[64] = { NULL };
 	size_t n = 0;
 	for (char *c = strtok_r(copy, " ", &save); c && n < ARRAY_LEN(v); c = strtok_r(NULL, " ", &save))
 		v[n++] = c;
@@ -453,13 +450,13 @@ static void resolve_groups(struct hh_form *f, const struct web_groups *gs)
 			set_err(f, F_GROUPS, msg);
 			continue;
 		}
-		if (strlen(code) > GROUP_CODE_MAX) {
+		if (strlen(code) > GROUP_CODE_MAX || strlen(item) >= sizeof f->named[0].name) {
 			snprintf(msg, sizeof msg, "Tên nhóm “%.80s” quá dài (mã nhóm tối đa %d ký tự).", item,
 				 GROUP_CODE_MAX);
 			set_err(f, F_GROUPS, msg);
 			continue;
 		}
-		char spaced[80];
+		char spaced[GROUP_CODE_MAX * 4 + 3];
 		snprintf(spaced, sizeof spaced, " %s ", code);
 		char have[260];
 		snprintf(have, sizeof have, " %s ", f->codes);
@@ -475,7 +472,7 @@ static void resolve_groups(struct hh_form *f, const struct web_groups *gs)
 		 * name yet, when the name is more than its code */
 		int needs_name = k < 0 || (!gs->g[k].name[0] && !util_streq_ci(item, gs->g[k].code));
 		if (needs_name && f->nnew < (int)ARRAY_LEN(f->named)) {
-			snprintf(f->named[f->nnew].code, sizeof f->named[f->nnew].code, "%s", code);
+			snprintf(f->named[f->nnew].code, sizeof f->named[f->nnew].code, "%.*s", GROUP_CODE_MAX, code);
 			snprintf(f->named[f->nnew].name, sizeof f->named[f->nnew].name, "%s", item);
 			f->nnew++;
 		}
@@ -757,7 +754,7 @@ static void describe(struct sbuf *d, const struct household *o, int oact, const 
 }
 
 /* Group names, the household and its event in one transaction. */
-static int save(struct web_page *p, const struct hh_form *f, struct household *h, const struct household *old,
+static int save_household(struct web_page *p, const struct hh_form *f, struct household *h, const struct household *old,
 		int old_active, int64_t *id)
 {
 	int64_t now = clock_wall_s();
@@ -839,7 +836,7 @@ static void post(struct web_page *p, struct hh_form *f, const struct household *
 			form_page(p, f, gs, NULL, old ? old_active : 1);
 		} else {
 			int64_t id = 0;
-			int rc = save(p, f, &h, old, old_active, &id);
+			int rc = save_household(p, f, &h, old, old_active, &id);
 			if (rc == STORE_OK) {
 				char to[80];
 				snprintf(to, sizeof to, "/household/edit?id=%lld&saved=1", (long long)id);
@@ -858,7 +855,7 @@ static void post(struct web_page *p, struct hh_form *f, const struct household *
 void web_household_new(struct web_page *p)
 {
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	struct hh_form f;
 	memset(&f, 0, sizeof f);
@@ -894,7 +891,7 @@ void web_household_edit(struct web_page *p)
 	if (web_page_loaded(p, store_hh_get(p->st, id, &h, &active), "Không có hộ này.") != 0)
 		return;
 	struct web_groups gs;
-	if (web_groups_load(p, &gs) != 0)
+	if (web_groups_load(p, &gs, 0) != 0)
 		return;
 	struct hh_form f;
 	memset(&f, 0, sizeof f);

@@ -2,15 +2,18 @@
  * no HTTP library in sight: routing, the session and CSRF gate, and every
  * page (login, notices, one notice's log and progress chart, the
  * not-reached list for home visits, a household's history, creating a
- * notice, modem health, CSV exports; web_page.c routes, the pages live in
- * web_notice.c, web_draft.c and web_report.c behind the private
- * web_page_int.h).  web.c owns the sockets and turns a
- * web_reply into an HTTP response; unit tests call web_page_handle
- * directly.
+ * notice, modem health, CSV exports, the households list and form,
+ * groups, senders and templates; web_page.c routes, the pages live in
+ * web_notice.c, web_draft.c, web_report.c, web_household.c and
+ * web_admin.c behind the private web_page_int.h).  web.c owns the sockets
+ * and turns a web_reply into an HTTP response; unit tests call
+ * web_page_handle directly.
  *
- * Every page reads the store through store_report_* / store_web_* and
- * creates notices through notice_plan / notice_create, exactly as the CLI
- * does, so the page and `loa report` / `loa notice` never disagree. */
+ * Every page reads the store through store_report_* / store_web_* /
+ * store_hh_* and creates notices through notice_plan / notice_create, and
+ * households through household_from_fields, exactly as the CLI does, so
+ * the page and `loa report` / `loa notice` / `loa household` never
+ * disagree. */
 #ifndef LOA_WEB_PAGE_H
 #define LOA_WEB_PAGE_H
 #include "domain/notice.h" /* struct notice_cfg */

@@ -107,15 +107,17 @@ void web_household_edit(struct web_page *p);    /* GET, POST /household/edit?id=
  * names, and turning typed names into codes (domain/group.h). */
 struct web_group {
 	char code[64], name[160];
-	int households;                  /* active */
+	int households;                  /* active (when loaded with counts) */
 };
 struct web_groups {
 	int n;
 	struct web_group *g;
 	struct group_ref *ref;           /* the same, for group_resolve */
 };
-/* 0, or -1 after the database error page. */
-int web_groups_load(struct web_page *p, struct web_groups *gs);
+/* With `counts`, each group's active households too (a pass over every
+ * membership: only the groups page needs them).  0, or -1 after the
+ * database error page. */
+int web_groups_load(struct web_page *p, struct web_groups *gs, int counts);
 void web_groups_free(struct web_groups *gs);
 /* The display name of `code` (its code when it has none). */
 const char *web_groups_name(const struct web_groups *gs, const char *code);

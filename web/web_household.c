@@ -26,6 +26,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { PAGE_SIZE = 50 };
 
@@ -406,11 +407,12 @@ static void phone_problem(const char *raw, char *buf, size_t len)
 
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b); /* as COLLATE NOCASE */
 }
 
-/* "b a c" -> "a b c": the order the store reads them back in, so an
- * edit that only reorders them changes nothing. */
+/* "b a c" -> "a b c": the order the store reads them back in (codes
+ * compare without case), so an edit that only reorders them changes
+ * nothing. */
 static void sort_codes(char *codes)
 {
 	char *copy = xstrdup(codes), *save = NULL, *v[64] = { NULL };
@@ -487,7 +489,8 @@ static void hh_problem(struct hh_form *f, int col, const char *const fields[HH_N
 	char msg[400];
 	switch (col) {
 	case HH_NAME:
-		set_err(f, F_NAME, !strcmp(why, "empty") ? "Hãy nhập họ tên chủ hộ." : "Họ tên quá dài.");
+		/* the reason is worded for the command line: ours from the value */
+		set_err(f, F_NAME, !fields[HH_NAME][0] ? "Hãy nhập họ tên chủ hộ." : "Họ tên quá dài.");
 		break;
 	case HH_PHONE:
 		phone_problem(fields[HH_PHONE], msg, sizeof msg);

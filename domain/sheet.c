@@ -272,15 +272,13 @@ const char *sheet_format_name(enum sheet_format f)
 
 void sheet_column_name(int col, char *buf, size_t n)
 {
-	char tmp[8];
+	char tmp[8] = "";
 	int k = 0;
-	if (col < 0)
-		col = 0;
-	for (col++; col > 0 && k < (int)sizeof tmp; col = (col - 1) / 26)
-		tmp[k++] = (char)('A' + (col - 1) % 26);
+	for (int c = (col < 0 ? 0 : col) + 1; c > 0 && k < (int)sizeof tmp; c = (c - 1) / 26)
+		tmp[k++] = (char)('A' + (c - 1) % 26);
 	size_t i = 0;
-	while (k > 0 && i + 1 < n)
-		buf[i++] = tmp[--k];
+	for (; k > 0 && i + 1 < n; i++)
+		buf[i] = tmp[--k];
 	if (n)
 		buf[i] = '\0';
 }

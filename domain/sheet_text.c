@@ -131,16 +131,16 @@ static char *utf16(const char *name, const unsigned char *p, size_t len, int be,
  * byte.  1 little-endian, 2 big-endian, 0 neither. */
 static int utf16_guess(const unsigned char *p, size_t len)
 {
-	size_t n = len < 512 ? len : 512, even = 0, odd = 0;
-	if (n < 4)
-		return 0;
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		even += p[i] == 0;
-		odd += p[i + 1] == 0;
+	size_t pairs = (len > 512 ? 512 : len) / 2, even = 0, odd = 0;
+	for (size_t i = 0; i < pairs; i++) {
+		even += p[2 * i] == 0;
+		odd += p[2 * i + 1] == 0;
 	}
-	if (odd * 4 >= n && even == 0)
+	if (pairs < 2)
+		return 0;
+	if (odd * 2 >= pairs && even == 0)
 		return 1;
-	if (even * 4 >= n && odd == 0)
+	if (even * 2 >= pairs && odd == 0)
 		return 2;
 	return 0;
 }

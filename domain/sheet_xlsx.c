@@ -412,8 +412,10 @@ static void number_text(const char *v, struct sbuf *b)
 		sbuf_add(b, v); /* not a number after all: as written */
 		return;
 	}
-	if (d == 0)
-		d = 0; /* no "-0" */
+	if (d == 0) {
+		sbuf_addc(b, '0'); /* also -0 */
+		return;
+	}
 	if (d == floor(d) && fabs(d) < 1e15) {
 		sbuf_printf(b, "%.0f", d);
 		return;
@@ -734,14 +736,19 @@ static int choose(struct xlsx *x, const char *want)
 			fail(x, "%s", _("the workbook has no worksheet"));
 		return first;
 	}
+	if (!text_valid_utf8(want, strlen(want), NULL)) {
+		fail(x, "%s", _("the sheet name asked for is not valid UTF-8"));
+		return -1;
+	}
 	char *w = sheet_field(want, strlen(want));
-	int found = -1, nfold = 0;
+	int found = -1;
 	for (int i = 0; i < x->nsheets && found < 0; i++)
 		if (strcmp(x->sheets[i].name, w) == 0)
 			found = i;
 	if (found < 0) {
+		int nfold = 0;
 		char *fw = fold(w);
-		for (int i = 0; i < x->nsheets; i++) {
+		for (int i = 0; i < x->nsheets && fw[0]; i++) {
 			char *fs = fold(x->sheets[i].name);
 			if (strcmp(fs, fw) == 0) {
 				found = i;

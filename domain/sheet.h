@@ -27,9 +27,9 @@ struct sheet_row {
 	int line;          /* CSV: 1-based text line where the row starts;
 			      .xlsx: the worksheet's row number */
 	int nfields;
-	char **fields;     /* NUL-terminated, NFC, surrounding spaces trimmed;
-			      fields[i] is column i (letter: sheet_column_name),
-			      a workbook's empty cells are "" */
+	char **fields;     /* NUL-terminated, NFC, surrounding spaces trimmed
+			      (CSV: those outside quotes); fields[i] is column i
+			      (letter: sheet_column_name), empty cells are "" */
 };
 
 enum sheet_format { SHEET_CSV_UTF8 = 0, SHEET_CSV_CP1258, SHEET_UTF16, SHEET_XLSX };

@@ -362,7 +362,10 @@ static void XMLCALL book_start(void *ud, const XML_Char *el, const XML_Char **a)
 
 static int hexval(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* OOXML writes characters XML cannot hold as "_xHHHH_" (a line break in a
@@ -837,7 +840,8 @@ static int read_book(struct xlsx *x, const char *want)
 	free_rels(x);
 	int rc = -1;
 	if (ends_with(book, ".bin")) {
-		fail(x, "%s", _("an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx or \"CSV UTF-8\""));
+		fail(x, "%s",
+		     _("an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx or \"CSV UTF-8\""));
 		goto out;
 	}
 	if (read_part(x, book, 1, book_start, ignore_end, NULL) != 0)

@@ -122,7 +122,7 @@ static const char css[] =
 	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}"
 	/* the visit list on A4 portrait: a box to tick, room to write, no row
 	 * cut across two pages, a hamlet's heading kept with its rows */
-	"main{padding:0}.wrap{overflow:visible}a{color:#000;text-decoration:none}"
+	"main{padding:0}.wrap{overflow:visible}a{color:#000;text-decoration:none}.alert{display:none}"
 	"table.visit{font-size:9.5pt}table.visit .tick{display:table-cell;width:1.4em}"
 	".box{display:inline-block;width:1em;height:1em;border:1.5px solid #000}"
 	"table.visit td.act{width:9em}tr.done td{background:none}"

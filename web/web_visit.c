@@ -50,7 +50,7 @@ static void open_group(struct visit_page *v, const char *label)
 	close_group(v);
 	snprintf(v->group, sizeof v->group, "%s", label);
 	web_html_out(b, "<h2>%s</h2>", label[0] ? label : "Chưa có nhóm");
-	sbuf_add(b, "<div class=\"wrap\"><table class=\"stack visit\"><tr><th class=\"tick\">✓</th><th>#</th>"
+	sbuf_add(b, "<div class=\"wrap\"><table class=\"stack visit\"><tr><th class=\"tick\">✓</th>"
 		    "<th>Họ tên</th><th>SĐT</th><th>Địa chỉ</th><th>Ghi chú</th><th>Đã thử</th>"
 		    "<th>Báo tận nhà</th></tr>");
 	v->open = 1;
@@ -61,6 +61,16 @@ static void phone_link(struct sbuf *b, const char *e164)
 	char nat[24];
 	phone_national(e164, nat, sizeof nat);
 	web_html_out(b, "<a href=\"tel:%s\">%s</a>", e164, nat);
+}
+
+/* A cell with a label for the phone's card; an empty one takes no room
+ * there (td.empty), but keeps its column on a wide screen and on paper. */
+static void text_cell(struct sbuf *b, const char *label, const char *text)
+{
+	if (text[0])
+		web_html_out(b, "<td data-l=\"%s\">%s</td>", label, text);
+	else
+		sbuf_add(b, "<td class=\"empty\"></td>");
 }
 
 /* "SMS: lỗi · Gọi điện: không liên lạc được", then the causes in words. */
@@ -120,15 +130,17 @@ static int visit_row(const struct visit_row *r, void *arg)
 	web_html_out(b, "<tr id=\"h-%lld\"", (long long)r->household_id);
 	if (r->informed)
 		sbuf_add(b, " class=\"done\"");
-	web_html_out(b, "><td class=\"tick\"><span class=\"box\"></span></td><td data-l=\"#\">%d</td>"
-			"<td data-l=\"Họ tên\"><a href=\"/household?id=%lld\">%s</a></td><td data-l=\"SĐT\">",
+	web_html_out(b, "><td class=\"tick\"><span class=\"box\"></span></td>"
+			"<td data-l=\"Họ tên\">%d. <a href=\"/household?id=%lld\">%s</a></td><td data-l=\"SĐT\">",
 		     v->n, (long long)r->household_id, r->name);
 	phone_link(b, r->phone);
 	if (r->phone2[0]) {
 		sbuf_add(b, "<br>");
 		phone_link(b, r->phone2);
 	}
-	web_html_out(b, "</td><td data-l=\"Địa chỉ\">%s</td><td data-l=\"Ghi chú\">%s</td>", r->address, r->hh_note);
+	sbuf_add(b, "</td>");
+	text_cell(b, "Địa chỉ", r->address);
+	text_cell(b, "Ghi chú", r->hh_note);
 	tried_cell(b, r);
 	sbuf_add(b, "<td data-l=\"Báo tận nhà\" class=\"act\">");
 	if (r->informed) {

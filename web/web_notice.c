@@ -358,6 +358,7 @@ void web_notice_page(struct web_page *p)
 			sbuf_add(b, "</tr><tr><td>Báo tận nhà</td>");
 			chan_cell(b, &pr.visit);
 		}
+		/* households, whatever the channel: what the report's line says */
 		struct report_reach rr;
 		if ((rc = store_report_reach(p->st, id, &rr, clock_wall_s())) == STORE_OK) {
 			web_html_out(b, "</tr><tr><td><b>Số hộ đã nhận</b></td><td><b>%d/%d</b> <progress value=\"%d\" "
@@ -371,7 +372,8 @@ void web_notice_page(struct web_page *p)
 			sbuf_add(b, "</td>");
 		}
 		sbuf_add(b, "</tr></table></div><h2>Theo thời gian</h2><div class=\"wrap\">");
-		rc = progress_svg(p, &n, &pr);
+		if (rc == STORE_OK)
+			rc = progress_svg(p, &n, &pr);
 		sbuf_add(b, "</div>");
 	}
 	if (rc == STORE_OK) {

@@ -284,7 +284,7 @@ int store_open_at_version(const char *path, int version, struct store **out, cha
 	if (store_exec(st, "PRAGMA journal_mode = WAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK ||
-	    migrate(st, version) != STORE_OK) {
+	    store_register_functions(st) != STORE_OK || migrate(st, version) != STORE_OK) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
 		store_close(st);
 		return STORE_ERR;

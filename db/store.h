@@ -13,6 +13,8 @@
  *          plus expired, cancelled, uncertain
  *   voice: queued -> dialing -> ringing -> answered -> played -> confirmed
  *          ends confirmed | played | unreached; cancelled; failed
+ *   visit: informed (an officer told the household in person; recorded,
+ *          never sent: db/store_visit.h)
  */
 #ifndef LOA_STORE_H
 #define LOA_STORE_H
@@ -169,7 +171,7 @@ STORE_CHECK int store_event(struct store *st, const char *kind, int64_t notice_i
 /* ---- reports (store_report.c): the read functions `loa report`, the web
  * page and SMS summaries share ---- */
 struct report_count {
-	const char *channel;     /* "sms" | "voice" */
+	const char *channel;     /* "sms" | "voice" | "visit" */
 	const char *state;
 	int n;
 	int pending;             /* of n, still in progress (see store_set_report_wait) */
@@ -190,14 +192,26 @@ struct report_row {
 	int pending;             /* unreached rows: some delivery still in progress */
 	int acked;               /* the household answered "OK" to this SMS (unreached rows:
 				    to one of its SMS); never counts as reached */
+	const char *address;     /* the household's address, or "" */
+	const char *note;        /* the delivery's note (an officer's, on a visit);
+				    unreached rows: the household's own note */
 };
 /* Every delivery of a notice, by household name. */
 STORE_CHECK int store_report_deliveries(struct store *st, int64_t notice_id,
 			    int (*cb)(const struct report_row *r, void *arg), void *arg);
-/* Households of a notice that no channel reached (delivered, played or
- * confirmed), one row per household with its states joined by ','. */
+/* Households of a notice that no channel reached (delivered, played,
+ * confirmed or informed in person), one row per household with its states
+ * joined by ',', in the visit list's walking order (first group, then
+ * name: store_visit.h). */
 STORE_CHECK int store_report_unreached(struct store *st, int64_t notice_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now);
+/* A notice's households: how many it went to, how many are reached (by
+ * any channel), told in person (and of those, reached only that way),
+ * still in progress without being reached, and not reached. */
+struct report_reach {
+	int households, reached, visited, visit_only, pending, unreached;
+};
+STORE_CHECK int store_report_reach(struct store *st, int64_t notice_id, struct report_reach *out, int64_t now);
 STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
 /* How long a `sent` SMS may wait for its status report before reports

@@ -16,6 +16,18 @@
 	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
 	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
 
+/* The first group of household `h` (by code), as a groups.id subquery:
+ * the group a household in several appears under on the visit list. */
+#define STORE_FIRST_GROUP_SQL(h) \
+	"(SELECT g1.id FROM household_groups hg1 JOIN groups g1 ON g1.id = hg1.group_id" \
+	" WHERE hg1.household_id = " h " ORDER BY g1.code LIMIT 1)"
+/* Walking order of a visit list: by first group `g` (its display name,
+ * else its code; no group last), then by household `h`'s name, accents
+ * folded and numbers as numbers (loa_sortkey, store_visit.c). */
+#define STORE_WALK_ORDER_SQL(g, h) \
+	g ".id IS NULL, loa_sortkey(COALESCE(NULLIF(" g ".name, ''), " g ".code)), " g ".code," \
+	" loa_sortkey(" h ".name), " h ".name, " h ".id"
+
 struct store {
 	sqlite3 *db;
 	char err[512];
@@ -50,6 +62,9 @@ STORE_CHECK int store_tx_batch(struct store *st, const char *const *sql, size_t 
  * keys NULL leaves them as they are.  Shared by SMS and calls. */
 STORE_CHECK int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const char *outcome,
 			const char *cause, const char *keys);
+/* The SQL functions the store's queries use (loa_sortkey); run by
+ * store_open on every connection. */
+STORE_CHECK int store_register_functions(struct store *st);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

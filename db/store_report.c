@@ -59,6 +59,8 @@ static int walk(struct store *st, sqlite3_stmt *s, int (*cb)(const struct report
 		r.notice_text = store_col_text(s, 13);
 		r.pending = sqlite3_column_int(s, 14);
 		r.acked = sqlite3_column_int(s, 15);
+		r.address = store_col_text(s, 16);
+		r.note = store_col_text(s, 17);
 		if ((rc = cb(&r, arg)) != 0)
 			break;
 	}
@@ -74,7 +76,7 @@ int store_report_deliveries(struct store *st, int64_t notice_id,
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
 		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), '', 0,"
-		" d.acked_at IS NOT NULL"
+		" d.acked_at IS NOT NULL, h.address, d.note"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 ORDER BY h.name, h.id, d.channel");
 	if (!s)
@@ -86,17 +88,20 @@ int store_report_deliveries(struct store *st, int64_t notice_id,
 int store_report_unreached(struct store *st, int64_t notice_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now)
 {
-	/* One row per household none of whose deliveries reached it: states
-	 * and causes of all its channels joined, so one line says why. */
+	/* One row per household none of whose deliveries reached it (a visit
+	 * reaches it: state 'informed'): states and causes of all its
+	 * channels joined, so one line says why; in walking order, as the
+	 * visit list (store_visit.c). */
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT 0, h.id, ?1, h.name, h.phone, " GROUPS_OF("h.id") ","
 		" group_concat(d.channel, ','), group_concat(d.state, ','), sum(d.attempts),"
 		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', '',"
-		" max(" PENDING("d") "), count(d.acked_at) > 0"
+		" max(" PENDING("d") "), count(d.acked_at) > 0, h.address, h.note"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" LEFT JOIN groups fg ON fg.id = " STORE_FIRST_GROUP_SQL("h.id")
 		" WHERE d.notice_id = ?1 GROUP BY h.id"
 		" HAVING sum(d.state IN " CHANNEL_REACHED_SQL ") = 0"
-		" ORDER BY h.name, h.id");
+		" ORDER BY " STORE_WALK_ORDER_SQL("fg", "h"));
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);
@@ -110,7 +115,7 @@ int store_report_household(struct store *st, int64_t household_id,
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
 		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), n.text, 0,"
-		" d.acked_at IS NOT NULL"
+		" d.acked_at IS NOT NULL, h.address, d.note"
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" JOIN notices n ON n.id = d.notice_id"
 		" WHERE h.id = ?1 ORDER BY d.notice_id DESC, d.channel");
@@ -118,4 +123,31 @@ int store_report_household(struct store *st, int64_t household_id,
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, household_id);
 	return walk(st, s, cb, arg);
+}
+
+int store_report_reach(struct store *st, int64_t notice_id, struct report_reach *out, int64_t now)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT count(*), COALESCE(sum(r > 0), 0), COALESCE(sum(v > 0), 0),"
+		" COALESCE(sum(v > 0 AND r = v), 0), COALESCE(sum(r = 0 AND p > 0), 0) FROM"
+		" (SELECT sum(d.state IN " CHANNEL_REACHED_SQL ") AS r, sum(d.channel = 'visit') AS v,"
+		"  max(" PENDING("d") ") AS p FROM deliveries d WHERE d.notice_id = ?1 GROUP BY d.household_id)");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, notice_id);
+	sqlite3_bind_int64(s, 9, now - st->report_wait_s);
+	int rc = STORE_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->households = sqlite3_column_int(s, 0);
+		out->reached = sqlite3_column_int(s, 1);
+		out->visited = sqlite3_column_int(s, 2);
+		out->visit_only = sqlite3_column_int(s, 3);
+		out->pending = sqlite3_column_int(s, 4);
+		out->unreached = out->households - out->reached - out->pending;
+	} else {
+		rc = store_fail(st, "report reach");
+	}
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -110,6 +110,16 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 	sbuf_free(&c.line);
 	if (rc)
 		return rc;
+	/* households, whatever the channel: an SMS, a call or a visit reaches one */
+	struct report_reach rr;
+	if ((rc = store_report_reach(st, notice_id, &rr, clock_wall_s())) != STORE_OK)
+		return rc;
+	fprintf(out, _("households %d: %d reached"), rr.households, rr.reached);
+	if (rr.visited)
+		fprintf(out, _(" (%d told in person)"), rr.visited);
+	if (rr.pending)
+		fprintf(out, _(", %d in progress"), rr.pending);
+	fprintf(out, _(", %d not reached\n"), rr.unreached);
 	struct unreached u = { out, 0, 0, 0, lang, verbose };
 	fputs(_("\nNot reached — visit in person:\n"), out);
 	rc = store_report_unreached(st, notice_id, print_unreached, &u, clock_wall_s());
@@ -131,12 +141,14 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 	return rc;
 }
 
-/* "cause" is the raw text machines read; "cause_vi", added last so the
- * columns before it keep their places, the officers' words (Vietnamese
- * whatever the locale: the CSV is the same for everyone). */
+/* "cause" is the raw text machines read; "cause_vi", added after the
+ * others so they keep their places, the officers' words (Vietnamese
+ * whatever the locale: the CSV is the same for everyone); then the
+ * household's address and the note: an officer's note on a visit
+ * delivery, or on the visit list (unreached rows) the household's own. */
 static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
 					"reached", "attempts", "updated", "modem", "cause", "keys", "acked",
-					"cause_vi" };
+					"cause_vi", "address", "note" };
 
 static int csv_row(const struct report_row *r, void *arg)
 {
@@ -150,7 +162,8 @@ static int csv_row(const struct report_row *r, void *arg)
 	char words[512];
 	cause_words(r->state, r->last_error, CAUSE_VI, words, sizeof words);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
-			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words };
+			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words,
+			    r->address ? r->address : "", r->note ? r->note : "" };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
 	return 0;
 }
@@ -238,12 +251,16 @@ int report_household_csv(struct store *st, int64_t household_id, FILE *out)
 }
 
 struct summary {
-	int sms, sms_ok, voice, voice_ok, pending;
+	int sms, sms_ok, voice, voice_ok, visit, pending;
 };
 
 static int sum_row(const struct report_count *c, void *arg)
 {
 	struct summary *s = arg;
+	if (strcmp(c->channel, "visit") == 0) {
+		s->visit += c->n; /* told in person: counted apart, never as a call */
+		return 0;
+	}
 	int sms = strcmp(c->channel, "sms") == 0;
 	*(sms ? &s->sms : &s->voice) += c->n;
 	if (channel_state_reached(c->state))
@@ -272,7 +289,10 @@ int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len)
 		rc = store_report_unreached(st, notice_id, count_unreached, &u, clock_wall_s());
 	if (rc)
 		return rc;
-	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe, %d dang gui, %d ho chua nhan (can den tan nha)",
-		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, s.pending, u.n);
+	char visits[32] = "";
+	if (s.visit)
+		snprintf(visits, sizeof visits, ", %d bao tan nha", s.visit);
+	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe%s, %d dang gui, %d ho chua nhan (can den tan nha)",
+		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, visits, s.pending, u.n);
 	return STORE_OK;
 }

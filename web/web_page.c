@@ -1,7 +1,7 @@
 /* web_page — see web_page.h: the route table and the gate, login and
  * logout, the reply and error pages and the helpers the page files share
- * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c
- * and web_report.c.
+ * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c,
+ * web_report.c and web_visit.c.
  *
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
@@ -309,7 +309,9 @@ static const struct route {
 	{ "/notice.csv", M_GET, 1, web_notice_csv },
 	{ "/notice/cancel", M_POST, 1, web_notice_cancel },
 	{ "/notice/resend", M_POST, 1, web_notice_resend },
-	{ "/unreached", M_GET, 1, web_report_unreached },
+	{ "/unreached", M_GET, 1, web_visit_list },
+	{ "/visit", M_POST, 1, web_visit_mark },
+	{ "/visit/undo", M_POST, 1, web_visit_undo },
 	{ "/household", M_GET, 1, web_report_household },
 	{ "/household.csv", M_GET, 1, web_report_household_csv },
 	{ "/new", M_GET, 1, web_draft_form },

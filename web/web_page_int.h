@@ -6,8 +6,10 @@
  *   web_notice.c  the notices list, one notice (log, progress chart,
  *                 cancel) and their CSVs;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
- *   web_report.c  the home-visit list, a household's history, modem
- *                 health, the inbound SMS / replies audit trail, CSVs.
+ *   web_report.c  a household's history, modem health, the inbound
+ *                 SMS / replies audit trail, CSVs;
+ *   web_visit.c   the visit list of households not reached, and marking
+ *                 one told in person (or undoing it).
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -81,8 +83,12 @@ void web_draft_form(struct web_page *p);        /* GET, POST /new */
 void web_draft_preview(struct web_page *p);     /* POST /new/preview */
 void web_draft_create(struct web_page *p);      /* POST /new/create */
 
+/* ---- web_visit.c ---- */
+void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&all=1] */
+void web_visit_mark(struct web_page *p);            /* POST /visit */
+void web_visit_undo(struct web_page *p);            /* POST /visit/undo */
+
 /* ---- web_report.c ---- */
-void web_report_unreached(struct web_page *p);      /* GET /unreached?id= */
 void web_report_household(struct web_page *p);      /* GET /household?id= */
 void web_report_household_csv(struct web_page *p);  /* GET /household.csv?id= */
 void web_report_modems(struct web_page *p);         /* GET /modems */

@@ -1,7 +1,7 @@
 /* web_report — the read-only pages beside the notices (see
- * web_page_int.h): the printable home-visit list of households not
- * reached, one household's history, modem health, and the audit trail of
- * inbound SMS and replies, with their CSV exports. */
+ * web_page_int.h): one household's history, modem health, and the audit
+ * trail of inbound SMS and replies, with their CSV exports.  (The visit
+ * list of households not reached is web_visit.c.) */
 #include "web/web_page_int.h"
 
 #include "base/clock.h"
@@ -16,68 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- not reached: the printable home-visit list ---- */
-
-struct visit {
-	struct sbuf *b;
-	int n, pending;
-};
-
-static int visit_row(const struct report_row *r, void *arg)
-{
-	struct visit *v = arg;
-	if (r->pending) {
-		v->pending++;
-		return 0;
-	}
-	v->n++;
-	web_html_out(v->b, "<tr><td>%d</td><td><a href=\"/household?id=%lld\">%s</a></td>", v->n,
-		     (long long)r->household_id, r->name);
-	web_page_phone_cell(v->b, r->phone);
-	web_html_out(v->b, "<td>%s</td>", r->groups);
-	web_page_states_cell(v->b, r->state);
-	web_page_cause_cells(v->b, r->state, r->last_error, 0);
-	sbuf_add(v->b, "<td class=\"visit\"></td></tr>");
-	return 0;
-}
-
-void web_report_unreached(struct web_page *p)
-{
-	struct notice n;
-	int64_t id;
-	if (web_page_get_notice(p, &n, &id) != 0)
-		return;
-	struct sbuf *b = p->b;
-	char title[64];
-	snprintf(title, sizeof title, "Hộ chưa nhận — thông báo %lld", (long long)id);
-	web_html_head(b, title, p->user, p->csrf);
-	web_html_out(b, "<h1>Hộ cần đến tận nhà — thông báo %lld</h1>", (long long)id);
-	web_html_out(b, "<pre>%s</pre><p class=\"muted\">Tạo lúc ", n.text);
-	web_html_time(b, n.created_at);
-	web_html_out(b, " · in lúc ");
-	web_html_time(b, clock_wall_s());
-	web_html_out(b,
-		     "</p><p class=\"links noprint\"><a href=\"/notice?id=%lld\">← Nhật ký</a>"
-		     "<a href=\"/notice.csv?id=%lld&amp;unreached=1\">Tải CSV</a> (In: dùng lệnh In của trình duyệt)</p>",
-		     (long long)id, (long long)id);
-	store_notice_clear(&n);
-	sbuf_add(b, "<div class=\"wrap\"><table><tr><th>#</th><th>Họ tên</th><th>SĐT</th><th>Nhóm</th>"
-		    "<th>Trạng thái</th><th>Nguyên nhân</th><th>Đã báo (ký tên)</th></tr>");
-	struct visit v = { b, 0, 0 };
-	if (store_report_unreached(p->st, id, visit_row, &v, clock_wall_s()) != STORE_OK) {
-		web_page_db_error(p);
-		return;
-	}
-	sbuf_add(b, "</table></div>");
-	if (!v.n)
-		sbuf_add(b, "<p>Không có hộ nào cần đến tận nhà.</p>");
-	else
-		web_html_out(b, "<p>%d hộ chưa nhận được thông báo.</p>", v.n);
-	if (v.pending)
-		web_html_out(b, "<p class=\"muted\">%d hộ đang được gửi, chưa có kết quả cuối.</p>", v.pending);
-	web_html_foot(b);
-}
 
 /* ---- one household ---- */
 

@@ -34,7 +34,7 @@ static int visit_row(const struct report_row *r, void *arg)
 	v->n++;
 	web_html_out(v->b, "<tr><td>%d</td><td><a href=\"/household?id=%lld\">%s</a></td>", v->n,
 		     (long long)r->household_id, r->name);
-	web_page_phone_cell(v->b, r->phone);
+	web_page_row_phone_cell(v->b, r, 1);
 	web_html_out(v->b, "<td>%s</td>", r->groups);
 	web_page_states_cell(v->b, r->state);
 	web_page_cause_cells(v->b, r->state, r->last_error, 0);
@@ -318,6 +318,20 @@ static const char *kind_vi(const char *k)
 		: strcmp(k, "alert") == 0 ? "cảnh báo" : k;
 }
 
+/* Every household of a shared number: "An, Bình". */
+struct names {
+	char *out;
+	size_t n, len;
+};
+
+static int add_name(const struct household *h, void *arg)
+{
+	struct names *nm = arg;
+	if (nm->len < nm->n)
+		nm->len += (size_t)snprintf(nm->out + nm->len, nm->n - nm->len, "%s%s", nm->len ? ", " : "", h->name);
+	return 0;
+}
+
 /* The name of a registered sender or household.  The store joins on the
  * number as received; a modem (or `loa inbox --simulate`) may give it in
  * national form, so a miss is retried with the normalised number. */
@@ -331,11 +345,11 @@ static void who(struct web_page *p, const struct inbound_row *r, char *out, size
 	if ((ph.kind != PHONE_MOBILE && ph.kind != PHONE_LANDLINE) || strcmp(ph.e164, r->sender) == 0)
 		return;
 	struct sender sd;
-	struct household h;
+	struct names nm = { out, n, 0 };
 	if (store_sender_by_phone(p->st, ph.e164, &sd) == STORE_OK)
 		snprintf(out, n, "%s", sd.name);
-	else if (store_household_by_phone(p->st, ph.e164, &h) == STORE_OK)
-		snprintf(out, n, "%s", h.name);
+	else if (store_household_each_by_phone(p->st, ph.e164, add_name, &nm) != STORE_OK)
+		out[0] = '\0';
 }
 
 struct inbox_ctx {

@@ -240,9 +240,10 @@ int report_household_text_in(struct store *st, int64_t household_id, enum cause_
 	int rc = store_household_get(st, household_id, &h);
 	if (rc)
 		return rc;
-	char nat[20], nat2[20];
+	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
 	if (h.phone2[0]) {
+		char nat2[20];
 		phone_national(h.phone2, nat2, sizeof nat2);
 		util_fline(out, _("Household %lld: %s, %s, second phone %s, groups: %s"), (long long)h.id, h.name, nat,
 			   nat2, h.groups);

@@ -84,9 +84,9 @@ void web_report_unreached(struct web_page *p)
 static int history_row(const struct report_row *r, void *arg)
 {
 	struct sbuf *b = arg;
-	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s</td>",
+	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s%s</td>",
 		     (long long)r->notice_id, (long long)r->notice_id, r->notice_text,
-		     channel_label(r->channel));
+		     channel_label(r->channel), r->phone_idx ? " (số 2)" : "");
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
@@ -111,9 +111,14 @@ void web_report_household(struct web_page *p)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, h.name, p->user, p->csrf);
-	char nat[24];
+	char nat[24], nat2[48] = "";
 	phone_national(h.phone, nat, sizeof nat);
-	web_html_out(b, "<h1>%s</h1><p>SĐT %s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, h.groups,
+	if (h.phone2[0]) {
+		char n2[24];
+		phone_national(h.phone2, n2, sizeof n2);
+		snprintf(nat2, sizeof nat2, ", số 2: %s", n2);
+	}
+	web_html_out(b, "<h1>%s</h1><p>SĐT %s%s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, nat2, h.groups,
 		     h.channel == CH_SMS ? "SMS" : h.channel == CH_VOICE ? "cuộc gọi" : "SMS và cuộc gọi",
 		     h.accents ? "máy hiện dấu" : "máy không hiện dấu",
 		     h.opted_out ? " · đã từ chối thông báo thường" : "");

@@ -215,8 +215,8 @@ void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg
 		parts_words(p->parts_gsm7, pg, sizeof pg));
 	if (s->sms_shared)
 		fprintf(out,
-			ngettext("sms: %d of them go to a phone other households share: one message per household\n",
-				 "sms: %d of them go to phones other households share: one message per household\n",
+			ngettext("sms: %d household shares its phone with another: each gets its own message\n",
+				 "sms: %d households share a phone with another: each gets its own message\n",
 				 (unsigned long)s->sms_shared),
 			s->sms_shared);
 	if (s->sms && p->unaccented && p->req.sms_policy == SMSENC_ASCII && cfg->sms_encoding == SMSENC_AUTO)

@@ -27,6 +27,12 @@
 #define STORE_WALK_ORDER_SQL(g, h) \
 	g ".id IS NULL, loa_sortkey(COALESCE(NULLIF(" g ".name, ''), " g ".code)), " g ".code," \
 	" loa_sortkey(" h ".name), " h ".name, " h ".id"
+/* Which of household h's phones delivery d uses (deliveries.phone_idx, 0
+ * first, 1 second).  A second phone equal to the first, or emptied since,
+ * is no second phone: the first is used. */
+#define STORE_HAS_PHONE2_SQL(h) "(" h ".phone2 <> '' AND " h ".phone2 <> " h ".phone)"
+#define STORE_PHONE_IDX_SQL(d, h) "(" d ".phone_idx = 1 AND " STORE_HAS_PHONE2_SQL(h) ")"
+#define STORE_PHONE_SQL(d, h) "(CASE WHEN " STORE_PHONE_IDX_SQL(d, h) " THEN " h ".phone2 ELSE " h ".phone END)"
 
 struct store {
 	sqlite3 *db;

@@ -1,6 +1,8 @@
 /* store_report — the read side of the delivery log, shared by `loa
  * report`, the web page and SMS summaries so that they always agree.
- * Rows are handed to a callback; strings in a row live until it returns. */
+ * Rows are handed to a callback; strings in a row live until it returns.
+ * A delivery's row names the number it used (the household's second phone
+ * when it went there, report_row.phone_idx 1), so every reader shows it. */
 #include "db/channel.h"
 #include "db/store_int.h"
 
@@ -8,6 +10,11 @@
 #include <string.h>
 
 #define PENDING(d) STORE_PENDING_SQL(d)
+/* The number a delivery used (its second phone once it moved there), and
+ * the household's second phone for whoever lists both. */
+#define PHONE_USED STORE_PHONE_SQL("d", "h")
+#define PHONE_IDX STORE_PHONE_IDX_SQL("d", "h")
+#define PHONE2 "CASE WHEN " STORE_HAS_PHONE2_SQL("h") " THEN h.phone2 ELSE '' END"
 
 int store_report_counts(struct store *st, int64_t notice_id,
 			int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now)
@@ -61,6 +68,8 @@ static int walk(struct store *st, sqlite3_stmt *s, int (*cb)(const struct report
 		r.acked = sqlite3_column_int(s, 15);
 		r.address = store_col_text(s, 16);
 		r.note = store_col_text(s, 17);
+		r.phone_idx = sqlite3_column_int(s, 18);
+		r.phone2 = store_col_text(s, 19);
 		if ((rc = cb(&r, arg)) != 0)
 			break;
 	}
@@ -74,9 +83,9 @@ int store_report_deliveries(struct store *st, int64_t notice_id,
 			    int (*cb)(const struct report_row *r, void *arg), void *arg)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
+		"SELECT d.id, h.id, d.notice_id, h.name, " PHONE_USED ", " GROUPS_OF("h.id") ", d.channel, d.state,"
 		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), '', 0,"
-		" d.acked_at IS NOT NULL, h.address, d.note"
+		" d.acked_at IS NOT NULL, h.address, d.note, " PHONE_IDX ", " PHONE2
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" WHERE d.notice_id = ?1 ORDER BY h.name, h.id, d.channel");
 	if (!s)
@@ -96,7 +105,7 @@ int store_report_unreached(struct store *st, int64_t notice_id,
 		"SELECT 0, h.id, ?1, h.name, h.phone, " GROUPS_OF("h.id") ","
 		" group_concat(d.channel, ','), group_concat(d.state, ','), sum(d.attempts),"
 		" max(d.updated_at), group_concat(NULLIF(d.last_error, ''), '; '), '', '', '',"
-		" max(" PENDING("d") "), count(d.acked_at) > 0, h.address, h.note"
+		" max(" PENDING("d") "), count(d.acked_at) > 0, h.address, h.note, max(" PHONE_IDX "), " PHONE2
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" LEFT JOIN groups fg ON fg.id = " STORE_FIRST_GROUP_SQL("h.id")
 		" WHERE d.notice_id = ?1 GROUP BY h.id"
@@ -113,9 +122,9 @@ int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT d.id, h.id, d.notice_id, h.name, h.phone, " GROUPS_OF("h.id") ", d.channel, d.state,"
+		"SELECT d.id, h.id, d.notice_id, h.name, " PHONE_USED ", " GROUPS_OF("h.id") ", d.channel, d.state,"
 		" d.attempts, d.updated_at, d.last_error, d.keys, COALESCE(d.modem, ''), n.text, 0,"
-		" d.acked_at IS NOT NULL, h.address, d.note"
+		" d.acked_at IS NOT NULL, h.address, d.note, " PHONE_IDX ", " PHONE2
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" JOIN notices n ON n.id = d.notice_id"
 		" WHERE h.id = ?1 ORDER BY d.notice_id DESC, d.channel");

@@ -68,7 +68,7 @@ static int print_unreached(const struct report_row *r, void *arg)
 		u->pending++;
 		return 0;
 	}
-	char nat[20];
+	char nat[20], second[96] = "";
 	phone_national(r->phone, nat, sizeof nat);
 	fputs("  ", u->out);
 	text_fpad(u->out, r->name, 24);
@@ -78,8 +78,15 @@ static int print_unreached(const struct report_row *r, void *arg)
 	u->acked += r->acked;
 	char words[512];
 	cause_words(r->state, r->last_error, u->lang, words, sizeof words);
-	util_fline(u->out, "%s%s%s%s%s%s", r->acked ? _("acknowledged by SMS") : "", r->acked && words[0] ? "; " : "",
-		   words, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
+	/* a second phone is a number to call on the visit round too */
+	if (r->phone2[0]) {
+		char nat2[20];
+		phone_national(r->phone2, nat2, sizeof nat2);
+		snprintf(second, sizeof second, r->phone_idx ? _(" (second phone %s: tried too)") : _(" (second phone %s)"),
+			 nat2);
+	}
+	util_fline(u->out, "%s%s%s%s%s%s%s", r->acked ? _("acknowledged by SMS") : "", r->acked && words[0] ? "; " : "",
+		   words, second, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
 		   u->verbose && r->last_error[0] ? "]" : "");
 	u->n++;
 	return 0;
@@ -145,15 +152,20 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
  * others so they keep their places, the officers' words (Vietnamese
  * whatever the locale: the CSV is the same for everyone); then the
  * household's address and the note: an officer's note on a visit
- * delivery, or on the visit list (unreached rows) the household's own. */
+ * delivery, or on the visit list (unreached rows) the household's own.
+ * "phone" is the number the delivery used (on the visit list, the
+ * household's first); "phone_no", after them, says which of the
+ * household's phones that is (1 or 2; on the visit list 2 when the second
+ * was tried too) and "phone2" is the household's second phone ("" none). */
 static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
 					"reached", "attempts", "updated", "modem", "cause", "keys", "acked",
-					"cause_vi", "address", "note" };
+					"cause_vi", "address", "note", "phone_no", "phone2" };
 
 static int csv_row(const struct report_row *r, void *arg)
 {
-	char nat[20], when[32], nid[24], hid[24], att[16];
+	char nat[20], nat2[20], when[32], nid[24], hid[24], att[16];
 	phone_national(r->phone, nat, sizeof nat);
+	phone_national(r->phone2, nat2, sizeof nat2);
 	clock_format_local(r->updated_at, when, sizeof when);
 	snprintf(nid, sizeof nid, "%lld", (long long)r->notice_id);
 	snprintf(hid, sizeof hid, "%lld", (long long)r->household_id);
@@ -163,7 +175,7 @@ static int csv_row(const struct report_row *r, void *arg)
 	cause_words(r->state, r->last_error, CAUSE_VI, words, sizeof words);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
 			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words,
-			    r->address ? r->address : "", r->note ? r->note : "" };
+			    r->address ? r->address : "", r->note ? r->note : "", r->phone_idx ? "2" : "1", nat2 };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
 	return 0;
 }
@@ -214,10 +226,18 @@ static int history_row(const struct report_row *r, void *arg)
 			*p = ' ';
 	char words[512];
 	cause_words(r->state, r->last_error, hi->lang, words, sizeof words);
+	/* the tail: acknowledged, and the number when it was the second phone */
+	char tail[128], nat[20];
+	phone_national(r->phone, nat, sizeof nat);
+	snprintf(tail, sizeof tail, "%s", r->acked ? _("  (acknowledged by SMS)") : "");
+	if (r->phone_idx) {
+		size_t at = strlen(tail);
+		snprintf(tail + at, sizeof tail - at, _("  (second phone %s)"), nat);
+	}
 	util_fline(out, _("  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s%s%s%s"), (long long)r->notice_id,
 		   r->channel, r->state, r->attempts, when, head, words[0] ? "  — " : "", words,
 		   hi->verbose && r->last_error[0] ? " [" : "", hi->verbose ? r->last_error : "",
-		   hi->verbose && r->last_error[0] ? "]" : "", r->acked ? _("  (acknowledged by SMS)") : "");
+		   hi->verbose && r->last_error[0] ? "]" : "", tail);
 	return 0;
 }
 
@@ -234,7 +254,14 @@ int report_household_text_in(struct store *st, int64_t household_id, enum cause_
 		return rc;
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
-	util_fline(out, _("Household %lld: %s, %s, groups: %s"), (long long)h.id, h.name, nat, h.groups);
+	if (h.phone2[0]) {
+		char nat2[20];
+		phone_national(h.phone2, nat2, sizeof nat2);
+		util_fline(out, _("Household %lld: %s, %s, second phone %s, groups: %s"), (long long)h.id, h.name, nat,
+			   nat2, h.groups);
+	} else {
+		util_fline(out, _("Household %lld: %s, %s, groups: %s"), (long long)h.id, h.name, nat, h.groups);
+	}
 	struct history hi = { out, lang, verbose };
 	return store_report_household(st, household_id, history_row, &hi);
 }

@@ -247,7 +247,7 @@ static int delivery_row(const struct report_row *r, void *arg)
 {
 	struct sbuf *b = arg;
 	web_html_out(b, "<tr><td><a href=\"/household?id=%lld\">%s</a></td>", (long long)r->household_id, r->name);
-	web_page_phone_cell(b, r->phone);
+	web_page_row_phone_cell(b, r, 0);
 	web_html_out(b, "<td>%s</td><td>%s</td>", r->groups, channel_label(r->channel));
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);

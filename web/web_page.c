@@ -128,6 +128,21 @@ void web_page_phone_cell(struct sbuf *b, const char *e164)
 	web_html_out(b, "<td>%s</td>", nat);
 }
 
+void web_page_row_phone_cell(struct sbuf *b, const struct report_row *r, int unreached)
+{
+	char nat[24];
+	phone_national(r->phone, nat, sizeof nat);
+	if (unreached && r->phone2[0]) {
+		char nat2[24];
+		phone_national(r->phone2, nat2, sizeof nat2);
+		web_html_out(b, "<td>%s<br>số 2: %s</td>", nat, nat2);
+	} else if (!unreached && r->phone_idx) {
+		web_html_out(b, "<td>%s (số 2)</td>", nat);
+	} else {
+		web_html_out(b, "<td>%s</td>", nat);
+	}
+}
+
 /* "failed,queued" -> "lỗi, chờ gửi" */
 void web_page_states_cell(struct sbuf *b, const char *states)
 {

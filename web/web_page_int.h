@@ -58,6 +58,11 @@ FILE *web_page_csv_begin(struct web_page *p, struct web_page_csv *c, const char 
 void web_page_csv_end(struct web_page *p, struct web_page_csv *c, int rc);
 /* Table cells: a phone in national form; "failed,queued" in Vietnamese. */
 void web_page_phone_cell(struct sbuf *b, const char *e164);
+/* The number a report row's delivery used: "0987654321 (số 2)" when it was
+ * the household's second phone; on a visit-list row (unreached) the first
+ * phone and, under it, the second ("số 2: 0987654321"). */
+struct report_row;
+void web_page_row_phone_cell(struct sbuf *b, const struct report_row *r, int unreached);
 void web_page_states_cell(struct sbuf *b, const char *states);
 /* Why a delivery failed in officers' words; details: also the raw cause. */
 void web_page_cause_cells(struct sbuf *b, const char *states, const char *raw, int details);

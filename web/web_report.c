@@ -22,9 +22,9 @@
 static int history_row(const struct report_row *r, void *arg)
 {
 	struct sbuf *b = arg;
-	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s</td>",
+	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s%s</td>",
 		     (long long)r->notice_id, (long long)r->notice_id, r->notice_text,
-		     channel_label(r->channel));
+		     channel_label(r->channel), r->phone_idx ? " (số 2)" : "");
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
@@ -49,9 +49,14 @@ void web_report_household(struct web_page *p)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, h.name, p->user, p->csrf);
-	char nat[24];
+	char nat[24], nat2[48] = "";
 	phone_national(h.phone, nat, sizeof nat);
-	web_html_out(b, "<h1>%s</h1><p>SĐT %s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, h.groups,
+	if (h.phone2[0]) {
+		char n2[24];
+		phone_national(h.phone2, n2, sizeof n2);
+		snprintf(nat2, sizeof nat2, ", số 2: %s", n2);
+	}
+	web_html_out(b, "<h1>%s</h1><p>SĐT %s%s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, nat2, h.groups,
 		     h.channel == CH_SMS ? "SMS" : h.channel == CH_VOICE ? "cuộc gọi" : "SMS và cuộc gọi",
 		     h.accents ? "máy hiện dấu" : "máy không hiện dấu",
 		     h.opted_out ? " · đã từ chối thông báo thường" : "");
@@ -256,6 +261,20 @@ static const char *kind_vi(const char *k)
 		: strcmp(k, "alert") == 0 ? "cảnh báo" : k;
 }
 
+/* Every household of a shared number: "An, Bình". */
+struct names {
+	char *out;
+	size_t n, len;
+};
+
+static int add_name(const struct household *h, void *arg)
+{
+	struct names *nm = arg;
+	if (nm->len < nm->n)
+		nm->len += (size_t)snprintf(nm->out + nm->len, nm->n - nm->len, "%s%s", nm->len ? ", " : "", h->name);
+	return 0;
+}
+
 /* The name of a registered sender or household.  The store joins on the
  * number as received; a modem (or `loa inbox --simulate`) may give it in
  * national form, so a miss is retried with the normalised number. */
@@ -269,11 +288,11 @@ static void who(struct web_page *p, const struct inbound_row *r, char *out, size
 	if ((ph.kind != PHONE_MOBILE && ph.kind != PHONE_LANDLINE) || strcmp(ph.e164, r->sender) == 0)
 		return;
 	struct sender sd;
-	struct household h;
+	struct names nm = { out, n, 0 };
 	if (store_sender_by_phone(p->st, ph.e164, &sd) == STORE_OK)
 		snprintf(out, n, "%s", sd.name);
-	else if (store_household_by_phone(p->st, ph.e164, &h) == STORE_OK)
-		snprintf(out, n, "%s", h.name);
+	else if (store_household_each_by_phone(p->st, ph.e164, add_name, &nm) != STORE_OK)
+		out[0] = '\0';
 }
 
 struct inbox_ctx {

@@ -135,7 +135,7 @@ static int visit_row(const struct visit_row *r, void *arg)
 		     v->n, (long long)r->household_id, r->name);
 	phone_link(b, r->phone);
 	if (r->phone2[0]) {
-		sbuf_add(b, "<br>");
+		sbuf_add(b, "<br>số 2: ");
 		phone_link(b, r->phone2);
 	}
 	sbuf_add(b, "</td>");

@@ -297,7 +297,7 @@ static void test_never_sent(void **state)
 	struct call_job cj;
 	while (store_call_claim(st, "m1", T0 + 10, 0, 0, &cj) == STORE_OK) {
 		assert_int_not_equal(cj.delivery_id, r.delivery_id);
-		assert_int_equal(store_call_end(st, &cj, "m1", "no_answer", "no answer", "", "unreached", 0, T0 + 20),
+		assert_int_equal(store_call_end(st, &cj, "m1", "no_answer", "no answer", "", "unreached", 0, 0, T0 + 20),
 				 STORE_OK);
 	}
 	int n;

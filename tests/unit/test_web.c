@@ -1310,6 +1310,66 @@ static void test_visit_page(void **state)
 	post_expect("/visit/undo", cookie, csrf, "id=1&household=2", 409, "chưa được đánh dấu", NULL);
 }
 
+/* Issue 15: a delivery that went to the household's second phone says so
+ * in the notice log ("0987... (số 2)") and the household's history; the
+ * visit list and the household page give both numbers; the inbox names
+ * every household of a shared number. */
+static void test_second_phone(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "Bà Lan");
+	snprintf(h.phone, sizeof h.phone, "+84912000201");
+	snprintf(h.phone2, sizeof h.phone2, "+84987000201");
+	snprintf(h.groups, sizeof h.groups, "dong-tien");
+	h.channel = CH_SMS;
+	h.accents = 1;
+	int64_t lan, hai;
+	assert_int_equal(store_household_insert(st, &h, &lan, clock_wall_s()), STORE_OK);
+	snprintf(h.name, sizeof h.name, "Cụ Hai");
+	snprintf(h.phone, sizeof h.phone, "+84987000201"); /* Bà Lan's second phone is also Cụ Hai's */
+	h.phone2[0] = '\0';
+	assert_int_equal(store_household_insert(st, &h, &hai, clock_wall_s()), STORE_OK);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+
+	struct notice_req r;
+	memset(&r, 0, sizeof r);
+	r.text = "Họp thôn.";
+	r.targets = "all";
+	r.channels = CH_SMS;
+	r.parts_ucs2 = r.parts_gsm7 = 1;
+	int64_t nid;
+	struct fanout_stats fs;
+	assert_int_equal(store_notice_create(st, &r, &nid, &fs, clock_wall_s()), STORE_OK);
+	/* Bà Lan's first number is refused, her second fails too */
+	struct sms_job j;
+	char to[24];
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 5, &j), STORE_OK);
+	assert_int_equal(j.household_id, lan);
+	assert_int_equal(store_sms_second_phone(st, &j, "m1", "+CMS ERROR 1: unassigned (unallocated) number",
+					       clock_wall_s(), to, sizeof to),
+			 STORE_OK);
+	store_sms_job_clear(&j);
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 5, &j), STORE_OK);
+	assert_int_equal(j.household_id, lan);
+	assert_int_equal(store_sms_fail(st, &j, "m1", "+CMS ERROR 8: operator determined barring", clock_wall_s()),
+			 STORE_OK);
+	store_sms_job_clear(&j);
+
+	get_expect("/notice?id=1", cookie, 200, "<td>0987000201 (số 2)</td>", NULL);
+	get_expect("/unreached?id=1", cookie, 200, "0912000201</a><br>số 2: <a href=\"tel:+84987000201\">0987000201</a>", NULL);
+	get_expect("/household?id=1", cookie, 200, "SĐT 0912000201, số 2: 0987000201 ·", NULL);
+	get_expect("/household?id=1", cookie, 200, "<td>SMS (số 2)</td>", NULL);
+	int64_t in;
+	assert_int_equal(store_sms_inbound_cli(st, "+84987000201", "Cam on", clock_wall_s(), &in), STORE_OK);
+	get_expect("/inbox", cookie, 200, "Bà Lan, Cụ Hai", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1331,6 +1391,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_health_banner, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_resend, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_visit_page, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_second_phone, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

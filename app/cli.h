@@ -47,6 +47,7 @@ int cmd_household(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_group(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_notice(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_visit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sender(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_template(struct cli_ctx *ctx, int argc, char **argv);

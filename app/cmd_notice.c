@@ -2,7 +2,6 @@
  * the command line around notice.h, which plans and creates notices the
  * same way for the CLI, the web page and short codes. */
 #include "domain/notice.h"
-#include "db/channel.h"
 #include "db/store_shortcode.h"
 #include "db/store_sms.h"
 #include "app/cli.h"
@@ -166,25 +165,13 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-struct tally {
-	int total, reached, pending;
-};
-
-static int add_count(const struct report_count *c, void *arg)
-{
-	struct tally *t = arg;
-	t->total += c->n;
-	if (channel_state_reached(c->state))
-		t->reached += c->n;
-	t->pending += c->pending;
-	return 0;
-}
-
+/* Households, not deliveries: a household with an SMS and a call, or
+ * told in person after a failed SMS, is one household reached. */
 static int list_one(const struct notice *n, void *arg)
 {
 	struct store *st = arg;
-	struct tally t = { 0, 0, 0 };
-	if (store_report_counts(st, n->id, add_count, &t, clock_wall_s()) != STORE_OK)
+	struct report_reach rr;
+	if (store_report_reach(st, n->id, &rr, clock_wall_s()) != STORE_OK)
 		return -1;
 	char when[32];
 	clock_format_local(n->created_at, when, sizeof when);
@@ -206,7 +193,7 @@ static int list_one(const struct notice *n, void *arg)
 		if (*p == '\n')
 			*p = ' ';
 	cli_line(_("%4lld  %s  %-9s %-12s reached %d/%d%s  %s%s"), (long long)n->id, when, n->state, n->targets,
-		 t.reached, t.total, t.pending ? _(" (pending)") : "", head, n->text[i] ? "…" : "");
+		 rr.reached, rr.households, rr.pending ? _(" (pending)") : "", head, n->text[i] ? "…" : "");
 	return 0;
 }
 

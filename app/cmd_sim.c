@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"               [--urc-after-prompt 0|1] [--late-end 0|1] [--end-delay-ms MS] [--dial-waits 0|1]\n"
 		"         far end per number: --ctl DIR call TO MODE, --ctl DIR keys TO \"21\" (a key after\n"
 		"         every MS of received audio; uplink recorded to DIR/<modem>-call-<n>.wav)\n"
+		"         SMS per number: --ctl DIR number TO unassigned|barred|unknown|absent|ok|CODE\n"
 		"         impolite by default, as real modems (each also `set M KEY 0|1`):\n"
 		"           --urc-after-prompt 1  URCs go out right after the \"> \" prompt, in the same\n"
 		"                                 write; a status report waiting for --report-delay-ms\n"

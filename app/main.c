@@ -32,6 +32,7 @@ static const struct command {
 	{ "group", cmd_group, N_("list groups") },
 	{ "notice", cmd_notice, N_("send|list|show|cancel notices") },
 	{ "report", cmd_report, N_("delivery report of a notice or a household") },
+	{ "visit", cmd_visit, N_("mark a household told a notice in person [--undo], or --list the visit list") },
 	{ "status", cmd_status, N_("is Loa working: the daemon, each modem, the queues, open problems") },
 	{ "sender", cmd_sender, N_("add|list|remove|unlock who may command the gateway by SMS") },
 	{ "template", cmd_template, N_("add|list|remove notice templates for short codes") },

@@ -281,9 +281,10 @@ int store_open_at_version(const char *path, int version, struct store **out, cha
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	st->report_wait_s = 21600; /* sms.report_timeout_s default */
-	if (store_hh_register(st) != STORE_OK || store_exec(st, "PRAGMA journal_mode = WAL") != STORE_OK ||
+	if (store_exec(st, "PRAGMA journal_mode = WAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") != STORE_OK ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK ||
+	    store_register_functions(st) != STORE_OK || store_hh_register(st) != STORE_OK ||
 	    migrate(st, version) != STORE_OK) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
 		store_close(st);

@@ -13,6 +13,8 @@
  *          plus expired, cancelled, uncertain
  *   voice: queued -> dialing -> ringing -> answered -> played -> confirmed
  *          ends confirmed | played | unreached; cancelled; failed
+ *   visit: informed (an officer told the household in person; recorded,
+ *          never sent: db/store_visit.h)
  */
 #ifndef LOA_STORE_H
 #define LOA_STORE_H
@@ -63,7 +65,17 @@ STORE_CHECK int store_household_insert(struct store *st, const struct household 
 STORE_CHECK int store_household_update(struct store *st, const struct household *h, int64_t now);
 STORE_CHECK int store_household_remove(struct store *st, int64_t id, int64_t now);
 STORE_CHECK int store_household_get(struct store *st, int64_t id, struct household *out);
+/* A phone may be shared (a son's phone for two parents) and be a first or a
+ * second phone.  store_household_by_phone: the active household whose
+ * FIRST phone is e164, the lowest id when several share it (the importer's
+ * "already registered" check); for whoever a number stands for (an
+ * inbound SMS, a name to show) use store_household_each_by_phone. */
 STORE_CHECK int store_household_by_phone(struct store *st, const char *e164, struct household *out);
+/* Calls cb for every active household whose first or second phone is
+ * e164, by id; a non-zero return from cb stops the walk and is returned.
+ * STORE_OK (cb never called) when there is none. */
+STORE_CHECK int store_household_each_by_phone(struct store *st, const char *e164,
+					      int (*cb)(const struct household *h, void *arg), void *arg);
 /* Calls cb for every active household (of `group` if not NULL), by id. A
  * non-zero return from cb stops the walk and is returned. */
 STORE_CHECK int store_household_each(struct store *st, const char *group,
@@ -96,6 +108,8 @@ struct fanout_stats {
 	int sms, sms_ucs2, sms_gsm7, voice;
 	int opted_out;           /* skipped: opted out of non-urgent notices */
 	int no_channel;          /* skipped: no channel in common with the notice */
+	int sms_shared;          /* of sms, those to a first phone another targeted household's SMS
+				    also goes to: that phone gets one message per household */
 };
 STORE_CHECK int store_notice_create(struct store *st, const struct notice_req *r, int64_t *id_out,
 			struct fanout_stats *stats, int64_t now);
@@ -133,7 +147,7 @@ STORE_CHECK int store_notice_reach(struct store *st, int64_t id, const char *gro
  * delivery in a reached state) and with nothing still in progress get
  * their final, unreached deliveries put back in the queue: failed,
  * expired, cancelled (SMS) and unreached, failed, expired, cancelled
- * (calls); `uncertain` SMS (and `sent` ones whose report never came) only
+ * (calls), each starting again on the household's first phone; `uncertain` SMS (and `sent` ones whose report never came) only
  * with RESEND_UNCERTAIN, since the phone may well have them.  A household
  * removed since, or opted out of a non-urgent notice, is left alone. */
 struct resend_stats {
@@ -169,7 +183,7 @@ STORE_CHECK int store_event(struct store *st, const char *kind, int64_t notice_i
 /* ---- reports (store_report.c): the read functions `loa report`, the web
  * page and SMS summaries share ---- */
 struct report_count {
-	const char *channel;     /* "sms" | "voice" */
+	const char *channel;     /* "sms" | "voice" | "visit" */
 	const char *state;
 	int n;
 	int pending;             /* of n, still in progress (see store_set_report_wait) */
@@ -190,14 +204,31 @@ struct report_row {
 	int pending;             /* unreached rows: some delivery still in progress */
 	int acked;               /* the household answered "OK" to this SMS (unreached rows:
 				    to one of its SMS); never counts as reached */
+	const char *address;     /* the household's address, or "" */
+	const char *note;        /* the delivery's note (an officer's, on a visit);
+				    unreached rows: the household's own note */
+	int phone_idx;           /* 1: `phone` is the household's second phone (it went there:
+				    the first failed, or calls alternate); unreached rows: 1 when
+				    any of its deliveries used the second phone */
+	const char *phone2;      /* the household's second phone ("" none); `phone` is the number
+				    used, or on unreached rows the household's first phone */
 };
 /* Every delivery of a notice, by household name. */
 STORE_CHECK int store_report_deliveries(struct store *st, int64_t notice_id,
 			    int (*cb)(const struct report_row *r, void *arg), void *arg);
-/* Households of a notice that no channel reached (delivered, played or
- * confirmed), one row per household with its states joined by ','. */
+/* Households of a notice that no channel reached (delivered, played,
+ * confirmed or informed in person), one row per household with its states
+ * joined by ',', in the visit list's walking order (first group, then
+ * name: store_visit.h). */
 STORE_CHECK int store_report_unreached(struct store *st, int64_t notice_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now);
+/* A notice's households: how many it went to, how many are reached (by
+ * any channel), told in person (and of those, reached only that way),
+ * still in progress without being reached, and not reached. */
+struct report_reach {
+	int households, reached, visited, visit_only, pending, unreached;
+};
+STORE_CHECK int store_report_reach(struct store *st, int64_t notice_id, struct report_reach *out, int64_t now);
 STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
 /* How long a `sent` SMS may wait for its status report before reports

@@ -8,6 +8,7 @@
 #include "db/store_call.h"
 
 #include "db/store_int.h"
+#include "base/phone.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -54,8 +55,12 @@ int store_call_claim(struct store *st, const char *modem, int64_t now, int urgen
 		"UPDATE deliveries SET state = 'dialing', modem = ?4, attempts = attempts + 1, updated_at = ?1"
 		" WHERE id = (" PICK_VOICE ") AND state = 'queued'"
 		" RETURNING id, notice_id, household_id, attempts,"
-		" (SELECT phone FROM households h WHERE h.id = household_id),"
-		" (SELECT urgent FROM notices n WHERE n.id = notice_id)");
+		" (SELECT " STORE_PHONE_SQL("deliveries", "h") " FROM households h WHERE h.id = household_id),"
+		" (SELECT urgent FROM notices n WHERE n.id = notice_id),"
+		" (SELECT " STORE_PHONE_IDX_SQL("deliveries", "h") " FROM households h WHERE h.id = household_id),"
+		" (SELECT CASE WHEN NOT " STORE_HAS_PHONE2_SQL("h") " THEN ''"
+		"  WHEN " STORE_PHONE_IDX_SQL("deliveries", "h") " THEN h.phone ELSE h.phone2 END"
+		"  FROM households h WHERE h.id = household_id)");
 	if (!s)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
@@ -70,6 +75,8 @@ int store_call_claim(struct store *st, const char *modem, int64_t now, int urgen
 		job->attempts = sqlite3_column_int(s, 3);
 		snprintf(job->phone, sizeof job->phone, "%s", store_col_text(s, 4));
 		job->urgent = sqlite3_column_int(s, 5);
+		job->phone_idx = sqlite3_column_int(s, 6);
+		snprintf(job->other, sizeof job->other, "%s", store_col_text(s, 7));
 		r = sqlite3_step(s);
 	}
 	if (r != SQLITE_DONE) {
@@ -92,7 +99,8 @@ int store_call_claim(struct store *st, const char *modem, int64_t now, int urgen
 		goto fail;
 	job->attempt_id = sqlite3_last_insert_rowid(st->db);
 	char detail[96];
-	snprintf(detail, sizeof detail, "attempt %d to %s", job->attempts, job->phone);
+	snprintf(detail, sizeof detail, "attempt %d to %s%s", job->attempts, job->phone,
+		 job->phone_idx ? ", second phone" : "");
 	if (store_event(st, "call_dialing", job->notice_id, job->delivery_id, job->household_id, modem, detail, now) !=
 	    STORE_OK)
 		goto fail;
@@ -156,16 +164,20 @@ fail:
 
 static int end_tx(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
 		  const char *cause, const char *keys, const char *final_state, int64_t next_at, int uncount,
-		  int64_t now)
+		  int other_phone, int64_t now)
 {
+	other_phone = other_phone && j->other[0] && !strcmp(final_state, "queued");
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERR;
-	/* a delivery already `played` stays played unless confirmed now */
+	/* a delivery already `played` stays played unless confirmed now; the
+	 * phone of the next attempt is the one this attempt called, or the
+	 * other one (1 - the index this call used: the household's phones may
+	 * have changed since the claim) */
 	sqlite3_stmt *s = store_prep(st,
 		"UPDATE deliveries SET state = CASE WHEN state = 'played' AND ?2 <> 'confirmed' THEN 'played'"
 		" ELSE ?2 END, last_error = ?3, keys = keys || ?4,"
 		" next_at = CASE WHEN ?5 > 0 THEN ?5 ELSE next_at END, attempts = attempts - ?6,"
-		" updated_at = ?7, modem = ?8"
+		" updated_at = ?7, modem = ?8, phone_idx = CASE WHEN ?9 THEN 1 - ?10 ELSE ?10 END"
 		" WHERE id = ?1 AND state IN ('dialing', 'ringing', 'answered', 'played')");
 	if (!s)
 		goto fail;
@@ -177,14 +189,21 @@ static int end_tx(struct store *st, const struct call_job *j, const char *modem,
 	sqlite3_bind_int(s, 6, uncount);
 	sqlite3_bind_int64(s, 7, now);
 	store_bind_text(s, 8, modem);
+	sqlite3_bind_int(s, 9, other_phone);
+	sqlite3_bind_int(s, 10, j->phone_idx ? 1 : 0);
 	if (store_step_done(st, s, "call end") != STORE_OK)
 		goto fail;
 	if (store_attempt_close(st, j->attempt_id, now, outcome, cause, keys ? keys : "") != STORE_OK)
 		goto fail;
-	char kind[32], detail[256];
+	char kind[32], detail[320], next[80] = "";
 	snprintf(kind, sizeof kind, "call_%s", !strcmp(final_state, "queued") ? "retry" : final_state);
-	snprintf(detail, sizeof detail, "%s%s%s%s%s", outcome, cause && cause[0] ? ": " : "", cause ? cause : "",
-		 keys && keys[0] ? "; keys " : "", keys ? keys : "");
+	if (other_phone) {
+		char nat[24];
+		phone_national(j->other, nat, sizeof nat);
+		snprintf(next, sizeof next, "; next attempt to the %s phone %s", j->phone_idx ? "first" : "second", nat);
+	}
+	snprintf(detail, sizeof detail, "%s%s%s%s%s%s", outcome, cause && cause[0] ? ": " : "", cause ? cause : "",
+		 keys && keys[0] ? "; keys " : "", keys ? keys : "", next);
 	if (store_event(st, kind, j->notice_id, j->delivery_id, j->household_id, modem, detail, now) != STORE_OK)
 		goto fail;
 	return store_commit(st);
@@ -194,15 +213,16 @@ fail:
 }
 
 int store_call_end(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
-		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int64_t now)
+		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int other_phone,
+		   int64_t now)
 {
-	return end_tx(st, j, modem, outcome, cause, keys, final_state, next_at, 0, now);
+	return end_tx(st, j, modem, outcome, cause, keys, final_state, next_at, 0, other_phone, now);
 }
 
 int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,
 		       int64_t now)
 {
-	return end_tx(st, j, modem, "not_dialed", cause, "", "queued", now, 1, now);
+	return end_tx(st, j, modem, "not_dialed", cause, "", "queued", now, 1, 0, now);
 }
 
 int store_call_fail_notice(struct store *st, int64_t notice_id, const char *cause, int64_t now, int *n)

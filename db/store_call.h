@@ -9,6 +9,14 @@
  *   played --call over without key 1--> stays played (heard to the end)
  * Attempt outcomes: no_answer | busy | rejected | failed | answered.
  *
+ * Two phones: a delivery's calls start on the household's first phone
+ * (deliveries.phone_idx 0); an attempt nobody answered sends the next one
+ * to the other phone when the household has two (1, 2, 1, ...: the
+ * decision is sched_call_next_phone's, the attempt count and limits are the
+ * delivery's, whichever phone), an answered one keeps it.  The number
+ * called is in the call_dialing event ("attempt 2 to +84..., second
+ * phone"); a final state keeps the phone of the last attempt.
+ *
  * Crash recovery (daemon start): a delivery left in dialing / ringing /
  * answered had its attempt row opened at claim time; that attempt is closed
  * as `failed` ("daemon stopped during the call") and the delivery is
@@ -27,7 +35,9 @@ struct store;
 
 struct call_job {
 	int64_t delivery_id, notice_id, household_id, attempt_id;
-	char phone[24];
+	char phone[24];        /* the number this attempt calls */
+	char other[24];        /* the household's other phone, "" when it has one */
+	int phone_idx;         /* `phone` is its first (0) or second (1) phone */
 	int attempts;          /* including this one */
 	int urgent;
 };
@@ -47,9 +57,11 @@ STORE_CHECK int store_call_next_due(struct store *st, int urgent_only, int64_t *
 STORE_CHECK int store_call_progress(struct store *st, const struct call_job *j, const char *modem, const char *state,
 			int64_t now);
 /* The attempt is over.  final_state: confirmed | played | queued (retry at
- * next_at) | unreached. */
+ * next_at) | unreached.  other_phone (with queued, and j->other set): the
+ * next attempt calls the household's other phone (said in the event). */
 STORE_CHECK int store_call_end(struct store *st, const struct call_job *j, const char *modem, const char *outcome,
-		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int64_t now);
+		   const char *cause, const char *keys, const char *final_state, int64_t next_at, int other_phone,
+		   int64_t now);
 /* Not dialed at all (modem gone before ATD): queued again, attempt not
  * counted. */
 STORE_CHECK int store_call_release(struct store *st, const struct call_job *j, const char *modem, const char *cause,

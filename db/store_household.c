@@ -182,8 +182,34 @@ int store_household_get(struct store *st, int64_t id, struct household *out)
 
 int store_household_by_phone(struct store *st, const char *e164, struct household *out)
 {
-	return get_one(st, "SELECT " HOUSEHOLD_COLS " FROM households h WHERE h.phone = ?1 AND h.active = 1",
+	return get_one(st, "SELECT " HOUSEHOLD_COLS " FROM households h WHERE h.phone = ?1 AND h.active = 1"
+		       " ORDER BY h.id LIMIT 1",
 		       0, e164, out);
+}
+
+int store_household_each_by_phone(struct store *st, const char *e164,
+				  int (*cb)(const struct household *h, void *arg), void *arg)
+{
+	/* the two partial indexes (households_phone, households_phone2) */
+	sqlite3_stmt *s = store_prep_cached(st,
+		"SELECT " HOUSEHOLD_COLS " FROM households h WHERE h.active = 1 AND h.id IN"
+		" (SELECT id FROM households WHERE phone = ?1 AND active = 1"
+		"  UNION SELECT id FROM households WHERE phone2 = ?1 AND active = 1 AND phone2 <> '')"
+		" ORDER BY h.id");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, e164, -1, SQLITE_TRANSIENT);
+	int rc = STORE_OK, step;
+	struct household h;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		read_household(s, &h);
+		if ((rc = cb(&h, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "households");
+	store_release(st, s);
+	return rc;
 }
 
 int store_household_each(struct store *st, const char *group,

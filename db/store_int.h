@@ -16,6 +16,24 @@
 	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
 	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
 
+/* The first group of household `h` (by code), as a groups.id subquery:
+ * the group a household in several appears under on the visit list. */
+#define STORE_FIRST_GROUP_SQL(h) \
+	"(SELECT g1.id FROM household_groups hg1 JOIN groups g1 ON g1.id = hg1.group_id" \
+	" WHERE hg1.household_id = " h " ORDER BY g1.code LIMIT 1)"
+/* Walking order of a visit list: by first group `g` (its display name,
+ * else its code; no group last), then by household `h`'s name, accents
+ * folded and numbers as numbers (loa_sortkey, store_visit.c). */
+#define STORE_WALK_ORDER_SQL(g, h) \
+	g ".id IS NULL, loa_sortkey(COALESCE(NULLIF(" g ".name, ''), " g ".code)), " g ".code," \
+	" loa_sortkey(" h ".name), " h ".name, " h ".id"
+/* Which of household h's phones delivery d uses (deliveries.phone_idx, 0
+ * first, 1 second).  A second phone equal to the first, or emptied since,
+ * is no second phone: the first is used. */
+#define STORE_HAS_PHONE2_SQL(h) "(" h ".phone2 <> '' AND " h ".phone2 <> " h ".phone)"
+#define STORE_PHONE_IDX_SQL(d, h) "(" d ".phone_idx = 1 AND " STORE_HAS_PHONE2_SQL(h) ")"
+#define STORE_PHONE_SQL(d, h) "(CASE WHEN " STORE_PHONE_IDX_SQL(d, h) " THEN " h ".phone2 ELSE " h ".phone END)"
+
 struct store {
 	sqlite3 *db;
 	char err[512];
@@ -60,6 +78,10 @@ void store_household_read(sqlite3_stmt *s, struct household *h);
 /* Registers the SQL functions the household search uses (store_webhh.c)
  * on a new connection. */
 STORE_CHECK int store_hh_register(struct store *st);
+/* The SQL functions the store's queries use (loa_sortkey, store_visit.c;
+ * store_hh_register adds the search's); run by store_open on every
+ * connection. */
+STORE_CHECK int store_register_functions(struct store *st);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

@@ -94,6 +94,22 @@ int store_notice_preview(struct store *st, const struct notice_req *r, struct fa
 		}
 		sqlite3_finalize(s);
 	}
+	/* one SMS per household, also where several share a first phone: each
+	 * is its own delivery in the log, and the phone gets each message */
+	s = rc == STORE_OK ? store_prep(st,
+		"SELECT COALESCE(sum(c), 0) FROM (SELECT count(*) AS c FROM households h"
+		" WHERE" TARGET_WHERE " AND" NOT_OPTED " AND" WANTS_SMS " GROUP BY h.phone HAVING count(*) > 1)")
+		: NULL;
+	if (s) {
+		bind_target(s, r, all, json.s);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			stats->sms_shared = sqlite3_column_int(s, 0);
+		else
+			rc = store_fail(st, "preview");
+		sqlite3_finalize(s);
+	} else if (rc == STORE_OK) {
+		rc = STORE_ERR;
+	}
 	sbuf_free(&json);
 	return rc;
 }

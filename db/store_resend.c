@@ -125,7 +125,7 @@ int store_resend(struct store *st, int64_t id, const char *channel, int flags, c
 		"UPDATE sms_refs SET superseded = 1 WHERE superseded = 0 AND delivery_id IN"
 		" (SELECT d.id FROM deliveries d WHERE " TARGET("d") ")",
 		"UPDATE deliveries SET state = 'queued', next_at = ?4, attempts = 0, last_error = '', updated_at = ?4,"
-		" resent_at = ?4, sms_ref = 0, sms_pin = '',"
+		" resent_at = ?4, sms_ref = 0, sms_pin = '', phone_idx = 0,"
 		" fragments = CASE WHEN channel = 'sms' AND parts > 1 AND EXISTS"
 		"  (SELECT 1 FROM sms_refs r WHERE r.delivery_id = deliveries.id) THEN 1 ELSE fragments END"
 		" WHERE id IN (SELECT d.id FROM deliveries d WHERE " TARGET("d") ")",

@@ -386,7 +386,9 @@ int store_inbound_each(struct store *st, int limit, int (*cb)(const struct inbou
 {
 	sqlite3_stmt *q = store_prep(st,
 		"SELECT i.id, i.received_at, i.modem, i.sender, i.text, i.decision, i.reason,"
-		" COALESCE(s.name, (SELECT h.name FROM households h WHERE h.phone = i.sender AND h.active = 1), '')"
+		" COALESCE(s.name, (SELECT group_concat(name, ', ') FROM (SELECT h.name FROM households h"
+		"  WHERE (h.phone = i.sender OR (h.phone2 = i.sender AND h.phone2 <> '')) AND h.active = 1"
+		"  ORDER BY h.id)), '')"
 		" FROM inbound i LEFT JOIN senders s ON s.phone = i.sender ORDER BY i.id DESC LIMIT ?1");
 	if (!q)
 		return STORE_ERR;
@@ -423,37 +425,57 @@ int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox
 	return rc;
 }
 
-int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id)
+int store_sms_ack(struct store *st, const char *e164, int64_t now, int64_t window_s, int64_t *notice_id, int *n)
 {
 	*notice_id = 0;
+	if (n)
+		*n = 0;
 	/* state and updated_at untouched: a newer updated_at would also keep
 	 * a sent SMS "in progress" in reports, off the visit list */
 	sqlite3_stmt *q = store_prep(st,
-		"UPDATE deliveries SET acked_at = COALESCE(acked_at, ?2)"
-		" WHERE id = (SELECT id FROM deliveries WHERE household_id = ?1 AND channel = 'sms'"
-		"   AND state IN ('sent', 'delivered', 'uncertain', 'failed') AND updated_at >= ?3"
-		"   ORDER BY notice_id DESC LIMIT 1)"
-		" RETURNING notice_id, id");
+		"WITH mine AS (SELECT d.id, d.notice_id FROM deliveries d JOIN households h ON h.id = d.household_id"
+		"  WHERE d.household_id IN (SELECT id FROM households WHERE phone = ?1 AND active = 1"
+		"   UNION SELECT id FROM households WHERE phone2 = ?1 AND active = 1 AND phone2 <> '')"
+		"  AND d.channel = 'sms' AND d.state IN ('sent', 'delivered', 'uncertain', 'failed')"
+		"  AND d.updated_at >= ?3 AND " STORE_PHONE_SQL("d", "h") " = ?1)"
+		" UPDATE deliveries SET acked_at = COALESCE(acked_at, ?2)"
+		" WHERE id IN (SELECT id FROM mine WHERE notice_id = (SELECT max(notice_id) FROM mine))"
+		" RETURNING notice_id, id, household_id");
 	if (!q)
 		return STORE_ERR;
-	sqlite3_bind_int64(q, 1, household_id);
+	store_bind_text(q, 1, e164);
 	sqlite3_bind_int64(q, 2, now);
 	sqlite3_bind_int64(q, 3, now - window_s);
-	int rc = sqlite3_step(q);
-	int64_t did = 0;
-	if (rc == SQLITE_ROW) {
+	/* every row first (the UPDATE is done once RETURNING is read through),
+	 * then the events */
+	struct acked {
+		int64_t id, household;
+	} *rows = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 4;
+			rows = xrealloc(rows, cap * sizeof *rows);
+		}
 		*notice_id = sqlite3_column_int64(q, 0);
-		did = sqlite3_column_int64(q, 1);
-		while (sqlite3_step(q) == SQLITE_ROW)
-			;
+		rows[k].id = sqlite3_column_int64(q, 1);
+		rows[k++].household = sqlite3_column_int64(q, 2);
 	}
 	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		*notice_id = 0;
 		return store_fail(st, "ack");
-	if (did)
-		return store_event(st, "sms_acknowledged", *notice_id, did, household_id, NULL,
-				   "the number replied that it received the SMS (not proof of delivery)", now);
-	return STORE_OK;
+	}
+	int out = STORE_OK;
+	for (size_t i = 0; i < k && out == STORE_OK; i++)
+		out = store_event(st, "sms_acknowledged", *notice_id, rows[i].id, rows[i].household, NULL,
+				  "the number replied that it received the SMS (not proof of delivery)", now);
+	free(rows);
+	if (n)
+		*n = (int)k;
+	return out;
 }
 
 int store_sms_parts_queued(struct store *st, int *n)

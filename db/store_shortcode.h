@@ -93,13 +93,19 @@ struct outbox_row {
 };
 STORE_CHECK int store_outbox_each(struct store *st, int limit, int (*cb)(const struct outbox_row *r, void *arg), void *arg);
 
-/* A household's acknowledging reply ("OK"): the number says it received
- * its latest SMS that went out within `window_s` (sent, delivered,
- * uncertain or failed).  Recorded as acked_at (the first one kept) and an
- * event; the delivery's state and time are left alone: a sender number can
- * be forged, so an "OK" never makes a delivery delivered nor takes a
- * household off the visit list.  *notice_id = 0 when nothing matched. */
-STORE_CHECK int store_sms_ack(struct store *st, int64_t household_id, int64_t now, int64_t window_s, int64_t *notice_id);
+/* An acknowledging reply ("OK") from number e164: the number says it
+ * received the latest notice whose SMS went to it (as an active
+ * household's first or second phone, whichever the delivery used) within
+ * `window_s` (sent, delivered, uncertain or failed).  Every delivery of
+ * that notice to that number is acknowledged -- a phone shared by several
+ * households got one such message per household, and one "OK" answers for
+ * the text it read: acked_at (the first one kept) and an event each; their
+ * states and times are left alone: a sender number can be forged, so an
+ * "OK" never makes a delivery delivered nor takes a household off the
+ * visit list.  *notice_id = 0 when nothing matched; *n = deliveries
+ * acknowledged (n may be NULL). */
+STORE_CHECK int store_sms_ack(struct store *st, const char *e164, int64_t now, int64_t window_s, int64_t *notice_id,
+			      int *n);
 /* SMS parts still queued (not yet sent) across all notices. */
 STORE_CHECK int store_sms_parts_queued(struct store *st, int *n);
 STORE_CHECK int store_notice_set_budget_override(struct store *st, int64_t notice_id);

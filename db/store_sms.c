@@ -11,6 +11,7 @@
 #include "db/store_sms.h"
 
 #include "db/store_int.h"
+#include "base/phone.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -46,9 +47,9 @@ int store_sms_recover(struct store *st, int64_t now, int *n)
 static int load_job(struct store *st, int64_t id, struct sms_job *j)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT d.id, d.notice_id, d.household_id, h.phone, n.text, d.encoding, d.parts, d.attempts,"
-		" d.sms_ref, (SELECT COUNT(DISTINCT part) FROM sms_refs r WHERE r.delivery_id = d.id"
-		" AND r.superseded = 0), n.urgent, d.fragments"
+		"SELECT d.id, d.notice_id, d.household_id, " STORE_PHONE_SQL("d", "h") ", n.text, d.encoding, d.parts,"
+		" d.attempts, d.sms_ref, (SELECT COUNT(DISTINCT part) FROM sms_refs r WHERE r.delivery_id = d.id"
+		" AND r.superseded = 0), n.urgent, d.fragments, " STORE_PHONE_IDX_SQL("d", "h")
 		" FROM deliveries d JOIN households h ON h.id = d.household_id"
 		" JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1");
 	if (!s)
@@ -68,6 +69,7 @@ static int load_job(struct store *st, int64_t id, struct sms_job *j)
 		j->parts_sent = sqlite3_column_int(s, 9);
 		j->urgent = sqlite3_column_int(s, 10);
 		j->fragments = sqlite3_column_int(s, 11);
+		j->phone_idx = sqlite3_column_int(s, 12);
 		rc = STORE_OK;
 	}
 	sqlite3_finalize(s);
@@ -325,6 +327,78 @@ fail:
 	return STORE_ERR;
 }
 
+/* Delivery `id`, in state `from` on its household's first phone, moves to
+ * the second: queued now, phone_idx 1, its parts so far superseded (a late
+ * report of one cannot touch the new sending), no concatenation reference
+ * and no modem pin (a new message to another phone, from any modem; the
+ * fragments note was about the first phone), the attempt count kept; an
+ * sms_second_phone event.  Inside the caller's transaction; `to` gets the
+ * second phone.  STORE_NOTFOUND, nothing written, when there is no second
+ * phone to move to. */
+static int to_second_phone(struct store *st, int64_t id, int64_t notice_id, int64_t household_id, const char *from,
+			   const char *modem, const char *cause, int64_t now, char *to, size_t tolen)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT h.phone2 FROM deliveries d JOIN households h ON h.id = d.household_id"
+		" WHERE d.id = ?1 AND d.state = ?2 AND d.channel = 'sms' AND d.phone_idx = 0"
+		" AND " STORE_HAS_PHONE2_SQL("h"));
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, from);
+	int r = sqlite3_step(s);
+	char second[24] = "";
+	if (r == SQLITE_ROW)
+		snprintf(second, sizeof second, "%s", store_col_text(s, 0));
+	sqlite3_finalize(s);
+	if (r == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (r != SQLITE_ROW)
+		return store_fail(st, "second phone");
+	char nat[24], detail[400];
+	phone_national(second, nat, sizeof nat);
+	snprintf(detail, sizeof detail, "first phone failed: %s; trying the second phone %s", cause ? cause : "?", nat);
+	s = store_prep(st,
+		"UPDATE deliveries SET state = 'queued', phone_idx = 1, next_at = ?3, updated_at = ?3, sms_ref = 0,"
+		" sms_pin = '', fragments = 0, last_error = ?4, modem = ?5 WHERE id = ?1 AND state = ?2");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, from);
+	sqlite3_bind_int64(s, 3, now);
+	store_bind_text(s, 4, detail);
+	store_bind_text(s, 5, modem);
+	if (store_step_done(st, s, "second phone") != STORE_OK)
+		return STORE_ERR;
+	s = store_prep(st, "UPDATE sms_refs SET superseded = 1 WHERE delivery_id = ?1 AND superseded = 0");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	if (store_step_done(st, s, "second phone") != STORE_OK)
+		return STORE_ERR;
+	if (to && tolen)
+		snprintf(to, tolen, "%s", second);
+	return store_event(st, "sms_second_phone", notice_id, id, household_id, modem, detail, now);
+}
+
+int store_sms_second_phone(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+			   int64_t now, char *to, size_t tolen)
+{
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	int rc = to_second_phone(st, j->delivery_id, j->notice_id, j->household_id, "sending", modem, cause, now, to,
+				 tolen);
+	if (rc != STORE_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	if (store_attempt_close(st, j->attempt_id, now, "failed", cause, NULL) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERR;
+	}
+	return store_commit(st);
+}
+
 int store_sms_sent(struct store *st, const struct sms_job *j, const char *modem, int64_t now)
 {
 	return move(st, j, modem, "sent", "sent", "", 0, 0, now, "sms_sent");
@@ -408,6 +482,17 @@ int store_sms_report(struct store *st, const char *modem, int mr, const char *re
 			to = "delivered";
 	}
 	sqlite3_finalize(s);
+	if (to && !strcmp(to, "failed") && !strcmp(state, "sent")) {
+		/* failed on the first phone: the household's second, if any */
+		int rc = to_second_phone(st, *delivery_id, *notice_id, hh, "sent", modem,
+					 detail ? detail : "status report: failed", now, NULL, 0);
+		if (rc == STORE_OK) {
+			*moved = "queued";
+			return store_commit(st);
+		}
+		if (rc != STORE_NOTFOUND)
+			goto fail;
+	}
 	if (to && strcmp(state, "sent") == 0) {
 		s = store_prep(st,
 			"UPDATE deliveries SET state = ?2, updated_at = ?3,"

@@ -12,11 +12,26 @@
  *   queued --too old (sms.expire_h)--> expired
  *   failed | expired | cancelled (| uncertain, when asked) --resend--> queued
  *       (store_resend: attempts from 0 again, earlier parts superseded)
+ *   sending --the number refused it (cms.c CAUSE_HOUSEHOLD)--> queued on the
+ *       household's second phone (store_sms_second_phone)
+ *   sent --failed status report--> queued on the second phone (store_sms_report)
  * A multipart message with parts accepted is claimed only by the modem that
  * sent them (sms_pin): parts from two SIMs never join on a phone. 
- * A delivery in `uncertain` is never re-sent automatically. */
+ * A delivery in `uncertain` is never re-sent automatically, nor moved to
+ * the second phone: the first may well have it.
+ *
+ * Second phone (deliveries.phone_idx): a delivery starts on the household's
+ * first phone; when that number refuses it (unassigned, barred, unknown,
+ * out of service, or a failed status report) and the household has a
+ * second phone, it moves there once (phone_idx 1, back to queued now, its
+ * parts on the first phone superseded, a new concatenation reference and
+ * any modem), keeping its attempt count; from then on everything (retries,
+ * reports, failure) is on the second phone, and its status reports match
+ * the recipient it was sent to (sms_refs.recipient).  A SIM's fault never
+ * moves it.  `delivered` on either phone is reached. */
 #ifndef LOA_STORE_SMS_H
 #define LOA_STORE_SMS_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/store.h"
@@ -34,6 +49,7 @@ struct sms_job {
 	int parts_sent;        /* parts already accepted by a modem (resume after loss) */
 	int urgent;
 	int fragments;         /* sent whole again after its first modem was lost */
+	int phone_idx;         /* `phone` is the household's first (0) or second (1) phone */
 };
 void store_sms_job_clear(struct sms_job *j);
 
@@ -84,11 +100,22 @@ STORE_CHECK int store_sms_release(struct store *st, const struct sms_job *j, con
 STORE_CHECK int store_sms_fail(struct store *st, const struct sms_job *j, const char *modem, const char *cause, int64_t now);
 STORE_CHECK int store_sms_uncertain(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
 			int64_t now);
+/* The household's number refused the SMS (`cause`: cms.c CAUSE_HOUSEHOLD)
+ * on its first phone: when it has a second phone the delivery moves there
+ * (sending -> queued now, phone_idx 1; the attempt closed as `failed`; an
+ * sms_second_phone event "first phone failed: CAUSE; trying the second
+ * phone 09..."), and `to` gets that number (E.164).  STORE_NOTFOUND, with
+ * nothing written, when there is none to move to (no second phone, already
+ * on it, or not `sending` any more): the caller fails or retries as usual. */
+STORE_CHECK int store_sms_second_phone(struct store *st, const struct sms_job *j, const char *modem, const char *cause,
+				       int64_t now, char *to, size_t tolen);
 
 /* A status report: matched by (modem, mr, recipient) to the latest part
  * without a report.  `delivered` 1/0.  Moves the delivery to delivered
- * (every part delivered) or failed (any part failed); *moved is then that
- * state, else NULL.  *delivery_id = 0 when nothing matched. */
+ * (every part delivered) or failed (any part failed) -- or, failed on the
+ * household's first phone when it has a second, back to `queued` on that
+ * one (as store_sms_second_phone); *moved is then that state, else NULL.
+ * *delivery_id = 0 when nothing matched. */
 STORE_CHECK int store_sms_report(struct store *st, const char *modem, int mr, const char *recipient, int delivered,
 		     const char *detail, int64_t now, int64_t *delivery_id, int64_t *notice_id, const char **moved);
 /* Deliveries in `sent` whose last part went out at or after `since`. */

@@ -3,16 +3,17 @@
  * DESIGN: the search is a prepared statement whose filters are switched
  * off by their parameters ("?5 IS NULL OR ..."), not SQL glued together
  * per request; only the group filter has statements of its own, so that
- * SQLite walks the group's members instead of every household.  Names are matched by an SQL function, loa_match(name,
- * words), that folds the name with base/text.c (text_fold: lower case,
- * accents and đ stripped) and looks for every word of the folded query:
- * no folded copy of the name is kept in the table, so nothing can drift
- * out of date and no migration is needed; at 100,000 households a search
- * is one pass over the table (see the README's figure).  Phones are
- * matched as digits of the national form ("0912345678"), so every way of
- * writing a number, and any part of one, finds it.  The page is chosen
- * on ids and sort keys first and only its 50 rows get their groups
- * joined. */
+ * SQLite walks the group's members instead of every household.  Names
+ * are matched by an SQL function, loa_match(name, words), that folds the
+ * name with base/text.c (text_fold: lower case, accents and đ stripped)
+ * and looks for every word of the folded query: no folded copy of the
+ * name is kept in the table, so nothing can drift out of date and no
+ * migration is needed; at 100,000 households a search is two passes over
+ * the table (the count, the page), tens of milliseconds (README).  Phones
+ * are matched as digits of the national form ("0912345678"), so every
+ * way of writing a number, and any part of one, finds it.  The page is
+ * chosen on ids and sort keys (loa_sortkey, store_visit.c) first and only
+ * its 50 rows get their groups joined. */
 #include "db/store_webhh.h"
 #include "db/store_int.h"
 
@@ -25,20 +26,6 @@
 #include <string.h>
 
 /* ---- the SQL functions ---- */
-
-/* loa_fold(text): the search key of a text (text_fold). */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	char out[640];
-	size_t n = text_fold(s, out, sizeof out);
-	sqlite3_result_text(ctx, out, (int)n, SQLITE_TRANSIENT);
-}
 
 /* loa_match(text, words): 1 when every space-separated word of `words`
  * (already folded) appears in the folded text. */
@@ -92,8 +79,7 @@ static void sql_phone_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int store_hh_register(struct store *st)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	if (sqlite3_create_function(st->db, "loa_fold", 1, flags, NULL, sql_fold, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(st->db, "loa_match", 2, flags, NULL, sql_match, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_create_function(st->db, "loa_match", 2, flags, NULL, sql_match, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(st->db, "loa_phone_has", 2, flags, NULL, sql_phone_has, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, "register search functions");
 	return STORE_OK;
@@ -156,7 +142,7 @@ static void search_digits(const char *text, char *out, size_t n)
 /* One page by folded name, or (dir DESC) counted from the end. */
 #define FIND_PAGE(where, dir) \
 	"SELECT " STORE_HOUSEHOLD_COLS ", h.active FROM households h JOIN" \
-	" (SELECT h.id AS id, loa_fold(h.name) AS k FROM households h" where \
+	" (SELECT h.id AS id, loa_sortkey(h.name) AS k FROM households h" where \
 	"  ORDER BY k " dir ", h.id " dir " LIMIT ?7 OFFSET ?8) p ON p.id = h.id ORDER BY p.k " dir ", p.id " dir
 
 static void bind_query(sqlite3_stmt *s, const struct store_hh_query *q, const char *words, const char *digits)
@@ -311,9 +297,9 @@ int store_hh_group_each(struct store *st, int counts, int (*cb)(const struct sto
 	sqlite3_stmt *s = store_prep_cached(st, counts
 		? "SELECT g.code, g.name, (SELECT count(*) FROM household_groups hg JOIN households h"
 		  "   ON h.id = hg.household_id AND h.active = 1 WHERE hg.group_id = g.id)"
-		  " FROM groups g ORDER BY loa_fold(CASE WHEN g.name <> '' THEN g.name ELSE g.code END), g.code"
+		  " FROM groups g ORDER BY loa_sortkey(COALESCE(NULLIF(g.name, ''), g.code)), g.code"
 		: "SELECT g.code, g.name, 0"
-		  " FROM groups g ORDER BY loa_fold(CASE WHEN g.name <> '' THEN g.name ELSE g.code END), g.code");
+		  " FROM groups g ORDER BY loa_sortkey(COALESCE(NULLIF(g.name, ''), g.code)), g.code");
 	if (!s)
 		return STORE_ERR;
 	int rc = STORE_OK, step;

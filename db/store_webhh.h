@@ -24,7 +24,7 @@ struct store_hh_query {
 	int offset, limit;      /* the page: rows [offset, offset + limit) */
 };
 /* Calls cb for the page of households the query finds, by name (accents
- * ignored) then id; *total = how many it finds in all.  A non-zero return
+ * ignored, numbers as numbers: loa_sortkey, as the visit list) then id; *total = how many it finds in all.  A non-zero return
  * from cb stops the walk and is returned. */
 STORE_CHECK int store_hh_find(struct store *st, const struct store_hh_query *q,
 			      int (*cb)(const struct household *h, int active, void *arg), void *arg, int *total);
@@ -37,7 +37,8 @@ STORE_CHECK int store_hh_set_active(struct store *st, int64_t id, int active, in
  * or second phone, by id. */
 STORE_CHECK int store_hh_phone_others(struct store *st, const char *e164, int64_t except,
 				      int (*cb)(int64_t id, const char *name, void *arg), void *arg);
-/* Every group (with a member or not), by display name or code: its code,
+/* Every group (with a member or not), by display name or code (as the
+ * visit list orders them): its code,
  * display name ("" none) and, with `counts`, its number of active
  * households (a pass over the memberships: 0 without `counts`). */
 struct store_group_row {

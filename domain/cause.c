@@ -38,6 +38,7 @@ enum {
 	K_UNSURE_SENT,
 	K_RESENT_OTHER,
 	K_FRAGMENTS,
+	K_SECOND_PHONE,
 	K_EXPIRED_SMS,
 	K_BUSY,
 	K_NO_ANSWER,
@@ -87,6 +88,7 @@ static const char *const rows[K_N][2] = {
 	[K_RESENT_OTHER] = { "Gửi lại từ modem khác", "Sent again from another modem" },
 	[K_FRAGMENTS] = { "Máy có thể còn vài phần tin của lần gửi trước",
 			  "The phone may also hold parts of an earlier sending" },
+	[K_SECOND_PHONE] = { "Đang gửi sang số thứ hai của hộ", "Being sent to the household's second phone" },
 	[K_EXPIRED_SMS] = { "Quá hạn, chưa gửi được", "Not sent in time" },
 	[K_BUSY] = { "Máy bận", "Line busy" },
 	[K_NO_ANSWER] = { "Không nghe máy", "No answer" },
@@ -228,6 +230,7 @@ static const struct {
 	{ "daemon stopped", K_UNSURE_SENT }, /* an SMS attempt cut by a crash (store_sms.c) */
 	{ "database error", K_TEMPORARY },
 	{ "parts of an earlier sending", K_FRAGMENTS },
+	{ "trying the second phone", K_SECOND_PHONE },
 	{ "modem answered OK before", K_MODEM },
 	{ "no prompt from the modem", K_MODEM },
 	{ "modem answered", K_MODEM },
@@ -237,6 +240,12 @@ static const struct {
 int cause_classify(const char *raw)
 {
 	int code, st;
+	/* store_sms.c, moving an SMS to the household's second phone: "first
+	 * phone failed: CAUSE; trying the second phone 09..." -- the first
+	 * phone's cause in its own words, then the move */
+	static const char first[] = "first phone failed: ";
+	if (starts(raw, first))
+		return cause_classify(raw + sizeof first - 1);
 	/* submit.c's "+CMS ERROR 21: text", and a modem's own line */
 	if (sscanf(raw, "+CMS ERROR %d", &code) == 1 || sscanf(raw, "+CMS ERROR: %d", &code) == 1)
 		return code_key(code, 0);

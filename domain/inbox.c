@@ -741,45 +741,106 @@ static void from_sender(struct ctx *c, const struct sender *s, const struct sc_c
 
 /* ---- households and strangers ---- */
 
-static void from_household(struct ctx *c, const struct household *h, const struct sc_cmd *cmd)
+/* The active households a number belongs to (first or second phone): a
+ * phone may be shared, a son's for two parents. */
+struct households {
+	int n;
+	int64_t id[8];           /* the first ones, by id */
+};
+
+static int add_household(const struct household *h, void *arg)
+{
+	struct households *hs = arg;
+	if (hs->n < (int)ARRAY_LEN(hs->id))
+		hs->id[hs->n] = h->id;
+	hs->n++;
+	return 0;
+}
+
+/* "12" or "12, 15, 31" (and ", ..." past those kept). */
+static void ids_words(const struct households *hs, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < hs->n && i < (int)ARRAY_LEN(hs->id) && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%lld", i ? ", " : "", (long long)hs->id[i]);
+	if (hs->n > (int)ARRAY_LEN(hs->id) && len < n)
+		snprintf(out + len, n - len, ", ...");
+}
+
+/* An opt-out or opt-in acts on the number's household.  A number several
+ * households share is not one household's to speak for: nothing changes,
+ * and the phone is told to ask the village head (who can change each
+ * household at the office) -- silencing a household that did not ask is
+ * worse than one more notice.  0 when exactly one household is concerned. */
+static int shared_refused(struct ctx *c, const struct households *hs, const char *what, const char *vi)
+{
+	if (hs->n == 1)
+		return 0;
+	char ids[96];
+	ids_words(hs, ids, sizeof ids);
+	decide(c, "refused", "%s from a number %d households share (%s): applied to none; the number is asked to tell"
+	       " the village head which", what, hs->n, ids);
+	reply(c, "So nay nhan tin cho %d ho. Chua %s: de %s cho ho nao, xin bao truong thon.", hs->n, vi, vi);
+	return 1;
+}
+
+static void from_household(struct ctx *c, const struct households *hs, const struct sc_cmd *cmd)
 {
 	c->kind = R_GENERAL;
+	int64_t id = hs->id[0];
 	switch (cmd->verb) {
 	case SC_OPTOUT:
-		if (db(c, store_household_set_optout(c->st, h->id, 1, clock_wall_s())) != STORE_OK) {
-			decide(c, "error", "household %lld: the opt-out could not be written", (long long)h->id);
+		if (shared_refused(c, hs, "opt-out", "ngung nhan"))
+			return;
+		if (db(c, store_household_set_optout(c->st, id, 1, clock_wall_s())) != STORE_OK) {
+			decide(c, "error", "household %lld: the opt-out could not be written", (long long)id);
 			return; /* no "done" reply for what was not done */
 		}
-		decide(c, "accepted", "household %lld opted out of non-urgent notices", (long long)h->id);
+		decide(c, "accepted", "household %lld opted out of non-urgent notices", (long long)id);
 		reply(c, "Da ngung nhan thong bao thuong (van nhan tin khan). Nhan lai: DANGKY");
 		return;
 	case SC_OPTIN:
-		if (db(c, store_household_set_optout(c->st, h->id, 0, clock_wall_s())) != STORE_OK) {
-			decide(c, "error", "household %lld: the opt-in could not be written", (long long)h->id);
+		if (shared_refused(c, hs, "opt-in", "dang ky lai"))
+			return;
+		if (db(c, store_household_set_optout(c->st, id, 0, clock_wall_s())) != STORE_OK) {
+			decide(c, "error", "household %lld: the opt-in could not be written", (long long)id);
 			return;
 		}
-		decide(c, "accepted", "household %lld opted back in", (long long)h->id);
+		decide(c, "accepted", "household %lld opted back in", (long long)id);
 		reply(c, "Da dang ky nhan thong bao lai. Cam on.");
 		return;
 	case SC_ACK: {
 		/* the number's word only: a sender number can be forged, so the
 		 * delivery keeps its state and the household its place on the
-		 * visit list; reports show it as acknowledged */
+		 * visit list; reports show it as acknowledged.  It is the
+		 * number's, whichever household it sent the SMS for: every
+		 * delivery of its latest notice to this number */
 		int64_t nid = 0;
-		if (db(c, store_sms_ack(c->st, h->id, c->now, ACK_WINDOW_S, &nid)) != STORE_OK) {
-			decide(c, "error", "household %lld: the acknowledgement could not be written", (long long)h->id);
+		int n = 0;
+		if (db(c, store_sms_ack(c->st, c->from, c->now, ACK_WINDOW_S, &nid, &n)) != STORE_OK) {
+			decide(c, "error", "number %s: the acknowledgement could not be written", c->from);
 			return;
 		}
 		c->res->notice_id = nid;
-		if (nid)
+		if (nid && hs->n > 1)
+			decide(c, "accepted", "the number %d households share says it received notice %lld (%d SMS"
+			       " acknowledged, not delivered)", hs->n, (long long)nid, n);
+		else if (nid)
 			decide(c, "accepted", "household %lld says it received notice %lld (acknowledged, not delivered)",
-			       (long long)h->id, (long long)nid);
+			       (long long)id, (long long)nid);
 		else
 			decide(c, "stored", "acknowledgement with no recent SMS");
 		return; /* never answered: an "OK" must not start a conversation */
 	}
 	default:
-		decide(c, "stored", "message from household %lld", (long long)h->id);
+		if (hs->n > 1) {
+			char ids[96];
+			ids_words(hs, ids, sizeof ids);
+			decide(c, "stored", "message from the number households %s share", ids);
+		} else {
+			decide(c, "stored", "message from household %lld", (long long)id);
+		}
 		return;
 	}
 }
@@ -816,13 +877,14 @@ int inbox_handle(struct store *st, const struct inbox_cfg *cfg, int64_t inbound_
 		struct sc_cmd cmd;
 		sc_parse(text, &cmd);
 		struct sender s;
-		struct household h;
-		int is_household = store_household_by_phone(st, c.from, &h) == STORE_OK;
+		struct households hs = { 0 };
+		int is_household = db(&c, store_household_each_by_phone(st, c.from, add_household, &hs)) == STORE_OK &&
+				   hs.n > 0;
 		int household_verb = cmd.verb == SC_OPTOUT || cmd.verb == SC_OPTIN || cmd.verb == SC_ACK;
 		if (store_sender_by_phone(st, c.from, &s) == STORE_OK && !(household_verb && is_household)) {
 			from_sender(&c, &s, &cmd);
 		} else if (is_household) {
-			from_household(&c, &h, &cmd);
+			from_household(&c, &hs, &cmd);
 			if (!strcmp(res->decision, "stored"))
 				forward_unknown(&c, text);
 		} else {

@@ -213,6 +213,12 @@ void notice_plan_print(const struct notice_plan *p, const struct notice_cfg *cfg
 	fprintf(out, _("sms: %d messages: %d with accents x %s (Unicode), %d without x %s (GSM 7-bit)\n"), s->sms,
 		s->sms_ucs2, parts_words(p->parts_ucs2, pu, sizeof pu), s->sms_gsm7,
 		parts_words(p->parts_gsm7, pg, sizeof pg));
+	if (s->sms_shared)
+		fprintf(out,
+			ngettext("sms: %d household shares its phone with another: each gets its own message\n",
+				 "sms: %d households share a phone with another: each gets its own message\n",
+				 (unsigned long)s->sms_shared),
+			s->sms_shared);
 	if (s->sms && p->unaccented && p->req.sms_policy == SMSENC_ASCII && cfg->sms_encoding == SMSENC_AUTO)
 		fputs(_("sms: the text has no accents: GSM 7-bit for every household\n"), out);
 	fprintf(out, _("sms cost: about %ld d (%d d per part)\n"), p->cost, cfg->sms_part_cost);

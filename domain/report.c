@@ -68,7 +68,7 @@ static int print_unreached(const struct report_row *r, void *arg)
 		u->pending++;
 		return 0;
 	}
-	char nat[20];
+	char nat[20], second[96] = "";
 	phone_national(r->phone, nat, sizeof nat);
 	fputs("  ", u->out);
 	text_fpad(u->out, r->name, 24);
@@ -78,8 +78,15 @@ static int print_unreached(const struct report_row *r, void *arg)
 	u->acked += r->acked;
 	char words[512];
 	cause_words(r->state, r->last_error, u->lang, words, sizeof words);
-	util_fline(u->out, "%s%s%s%s%s%s", r->acked ? _("acknowledged by SMS") : "", r->acked && words[0] ? "; " : "",
-		   words, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
+	/* a second phone is a number to call on the visit round too */
+	if (r->phone2[0]) {
+		char nat2[20];
+		phone_national(r->phone2, nat2, sizeof nat2);
+		snprintf(second, sizeof second, r->phone_idx ? _(" (second phone %s: tried too)") : _(" (second phone %s)"),
+			 nat2);
+	}
+	util_fline(u->out, "%s%s%s%s%s%s%s", r->acked ? _("acknowledged by SMS") : "", r->acked && words[0] ? "; " : "",
+		   words, second, u->verbose && r->last_error[0] ? " [" : "", u->verbose ? r->last_error : "",
 		   u->verbose && r->last_error[0] ? "]" : "");
 	u->n++;
 	return 0;
@@ -110,6 +117,16 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 	sbuf_free(&c.line);
 	if (rc)
 		return rc;
+	/* households, whatever the channel: an SMS, a call or a visit reaches one */
+	struct report_reach rr;
+	if ((rc = store_report_reach(st, notice_id, &rr, clock_wall_s())) != STORE_OK)
+		return rc;
+	fprintf(out, _("households %d: %d reached"), rr.households, rr.reached);
+	if (rr.visited)
+		fprintf(out, _(" (%d told in person)"), rr.visited);
+	if (rr.pending)
+		fprintf(out, _(", %d in progress"), rr.pending);
+	fprintf(out, _(", %d not reached\n"), rr.unreached);
 	struct unreached u = { out, 0, 0, 0, lang, verbose };
 	fputs(_("\nNot reached — visit in person:\n"), out);
 	rc = store_report_unreached(st, notice_id, print_unreached, &u, clock_wall_s());
@@ -131,17 +148,24 @@ int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang l
 	return rc;
 }
 
-/* "cause" is the raw text machines read; "cause_vi", added last so the
- * columns before it keep their places, the officers' words (Vietnamese
- * whatever the locale: the CSV is the same for everyone). */
+/* "cause" is the raw text machines read; "cause_vi", added after the
+ * others so they keep their places, the officers' words (Vietnamese
+ * whatever the locale: the CSV is the same for everyone); then the
+ * household's address and the note: an officer's note on a visit
+ * delivery, or on the visit list (unreached rows) the household's own.
+ * "phone" is the number the delivery used (on the visit list, the
+ * household's first); "phone_no", after them, says which of the
+ * household's phones that is (1 or 2; on the visit list 2 when the second
+ * was tried too) and "phone2" is the household's second phone ("" none). */
 static const char *const csv_cols[] = { "notice", "household", "name", "phone", "groups", "channel", "state",
 					"reached", "attempts", "updated", "modem", "cause", "keys", "acked",
-					"cause_vi" };
+					"cause_vi", "address", "note", "phone_no", "phone2" };
 
 static int csv_row(const struct report_row *r, void *arg)
 {
-	char nat[20], when[32], nid[24], hid[24], att[16];
+	char nat[20], nat2[20], when[32], nid[24], hid[24], att[16];
 	phone_national(r->phone, nat, sizeof nat);
+	phone_national(r->phone2, nat2, sizeof nat2);
 	clock_format_local(r->updated_at, when, sizeof when);
 	snprintf(nid, sizeof nid, "%lld", (long long)r->notice_id);
 	snprintf(hid, sizeof hid, "%lld", (long long)r->household_id);
@@ -150,7 +174,8 @@ static int csv_row(const struct report_row *r, void *arg)
 	char words[512];
 	cause_words(r->state, r->last_error, CAUSE_VI, words, sizeof words);
 	const char *f[] = { nid, hid, r->name, nat, r->groups, r->channel, r->state, reached ? "yes" : "no",
-			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words };
+			    att, when, r->modem, r->last_error, r->keys, r->acked ? "yes" : "no", words,
+			    r->address ? r->address : "", r->note ? r->note : "", r->phone_idx ? "2" : "1", nat2 };
 	sheet_write_row(arg, f, (int)ARRAY_LEN(f));
 	return 0;
 }
@@ -201,10 +226,18 @@ static int history_row(const struct report_row *r, void *arg)
 			*p = ' ';
 	char words[512];
 	cause_words(r->state, r->last_error, hi->lang, words, sizeof words);
+	/* the tail: acknowledged, and the number when it was the second phone */
+	char tail[128], nat[20];
+	phone_national(r->phone, nat, sizeof nat);
+	snprintf(tail, sizeof tail, "%s", r->acked ? _("  (acknowledged by SMS)") : "");
+	if (r->phone_idx) {
+		size_t at = strlen(tail);
+		snprintf(tail + at, sizeof tail - at, _("  (second phone %s)"), nat);
+	}
 	util_fline(out, _("  notice %-4lld %-6s %-10s attempts %d  %s  %s%s%s%s%s%s%s"), (long long)r->notice_id,
 		   r->channel, r->state, r->attempts, when, head, words[0] ? "  — " : "", words,
 		   hi->verbose && r->last_error[0] ? " [" : "", hi->verbose ? r->last_error : "",
-		   hi->verbose && r->last_error[0] ? "]" : "", r->acked ? _("  (acknowledged by SMS)") : "");
+		   hi->verbose && r->last_error[0] ? "]" : "", tail);
 	return 0;
 }
 
@@ -221,7 +254,14 @@ int report_household_text_in(struct store *st, int64_t household_id, enum cause_
 		return rc;
 	char nat[20];
 	phone_national(h.phone, nat, sizeof nat);
-	util_fline(out, _("Household %lld: %s, %s, groups: %s"), (long long)h.id, h.name, nat, h.groups);
+	if (h.phone2[0]) {
+		char nat2[20];
+		phone_national(h.phone2, nat2, sizeof nat2);
+		util_fline(out, _("Household %lld: %s, %s, second phone %s, groups: %s"), (long long)h.id, h.name, nat,
+			   nat2, h.groups);
+	} else {
+		util_fline(out, _("Household %lld: %s, %s, groups: %s"), (long long)h.id, h.name, nat, h.groups);
+	}
 	struct history hi = { out, lang, verbose };
 	return store_report_household(st, household_id, history_row, &hi);
 }
@@ -238,12 +278,16 @@ int report_household_csv(struct store *st, int64_t household_id, FILE *out)
 }
 
 struct summary {
-	int sms, sms_ok, voice, voice_ok, pending;
+	int sms, sms_ok, voice, voice_ok, visit, pending;
 };
 
 static int sum_row(const struct report_count *c, void *arg)
 {
 	struct summary *s = arg;
+	if (strcmp(c->channel, "visit") == 0) {
+		s->visit += c->n; /* told in person: counted apart, never as a call */
+		return 0;
+	}
 	int sms = strcmp(c->channel, "sms") == 0;
 	*(sms ? &s->sms : &s->voice) += c->n;
 	if (channel_state_reached(c->state))
@@ -272,7 +316,10 @@ int report_summary(struct store *st, int64_t notice_id, char *buf, size_t len)
 		rc = store_report_unreached(st, notice_id, count_unreached, &u, clock_wall_s());
 	if (rc)
 		return rc;
-	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe, %d dang gui, %d ho chua nhan (can den tan nha)",
-		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, s.pending, u.n);
+	char visits[32] = "";
+	if (s.visit)
+		snprintf(visits, sizeof visits, ", %d bao tan nha", s.visit);
+	snprintf(buf, len, "TB %lld: SMS %d/%d nhan, goi %d/%d nghe%s, %d dang gui, %d ho chua nhan (can den tan nha)",
+		 (long long)notice_id, s.sms_ok, s.sms, s.voice_ok, s.voice, visits, s.pending, u.n);
 	return STORE_OK;
 }

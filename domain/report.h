@@ -13,8 +13,10 @@
  * choose the language and, with verbose, add the raw cause in [brackets]. */
 int report_notice_text(struct store *st, int64_t notice_id, FILE *out);
 int report_notice_text_in(struct store *st, int64_t notice_id, enum cause_lang lang, int verbose, FILE *out);
-/* unreached_only: just the visit-in-person list.  Columns: the raw
- * "cause" for machines and, last, "cause_vi" in officers' words. */
+/* unreached_only: just the visit-in-person list (households told in
+ * person are reached: not on it), in walking order.  Columns: the raw
+ * "cause" for machines, "cause_vi" in officers' words, then "address" and
+ * "note" (a visit's note; on the visit list, the household's note). */
 int report_notice_csv(struct store *st, int64_t notice_id, int unreached_only, FILE *out);
 int report_household_text(struct store *st, int64_t household_id, FILE *out);
 int report_household_text_in(struct store *st, int64_t household_id, enum cause_lang lang, int verbose, FILE *out);

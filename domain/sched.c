@@ -128,3 +128,11 @@ void sched_plan(const struct sched_in *in, struct sched_out *out)
 		plan_sms(in, out);
 	plan_voice(in, out);
 }
+
+int sched_call_next_phone(int phone_idx, int phones, int answered)
+{
+	phone_idx = phone_idx ? 1 : 0;
+	if (answered || phones < 2)
+		return phones < 2 ? 0 : phone_idx;
+	return 1 - phone_idx;
+}

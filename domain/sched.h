@@ -92,4 +92,11 @@ struct sched_out {
 
 int sched_is_quiet(int minute_of_day, int quiet_start, int quiet_end);
 void sched_plan(const struct sched_in *in, struct sched_out *out);
+/* Which of a household's phones (0 first, 1 second; `phones` it has: 1 or
+ * 2) the next call attempt of a delivery uses, after one on `phone_idx`:
+ * nobody answered it (no answer, busy, rejected, the call failed) -> the
+ * other phone when there are two, so attempts alternate 1, 2, 1...;
+ * answered (someone hung up before the end) -> the same phone.  The
+ * attempt count and its limit are the delivery's, whichever phone. */
+int sched_call_next_phone(int phone_idx, int phones, int answered);
 #endif

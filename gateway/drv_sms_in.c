@@ -73,7 +73,10 @@ static void handle_report(struct worker *dm, const struct codec_sms *s)
 		LOG_E(dm->sub, "status report: %s", store_errmsg(dm->d->st));
 		return;
 	}
-	if (did && moved)
+	if (did && moved && !strcmp(moved, "queued"))
+		LOG_I(dm->sub, "delivery %lld notice %lld: first phone %s failed (%s): queued for the household's second"
+			       " phone", (long long)did, (long long)nid, rcpt, detail);
+	else if (did && moved)
 		LOG_I(dm->sub, "delivery %lld notice %lld: %s (%s)", (long long)did, (long long)nid, moved, detail);
 	else if (did)
 		LOG_D(dm->sub, "delivery %lld notice %lld: part mr=%d %s", (long long)did, (long long)nid, s->mr, detail);

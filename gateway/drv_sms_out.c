@@ -12,7 +12,10 @@
  *  - Multipart messages keep their concatenation reference (deliveries.
  *    sms_ref) and resume at the first part not yet accepted, on the modem
  *    that sent the first parts (sms_pin), so a phone never gets a part
- *    twice nor parts from two numbers. */
+ *    twice nor parts from two numbers.
+ *  - A household's number that refuses the message (cms.c CAUSE_HOUSEHOLD)
+ *    sends it to the household's second phone, whole, when it has one
+ *    (store_sms_second_phone); a SIM's fault never does. */
 #include "gateway/daemon_int.h"
 
 #include "base/clock.h"
@@ -99,6 +102,31 @@ static void job_fail(struct worker *dm, const char *cause)
 	if (store_sms_fail(dm->d->st, j, dm->cfg->name, cause, clock_wall_s()) != STORE_OK)
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(dm->d->st));
 	job_done(dm, "failed");
+}
+
+/* The household's number refused the message (cms.c CAUSE_HOUSEHOLD:
+ * unassigned, barred, unknown, out of service, full) on its first phone:
+ * it goes to the household's second phone, when there is one, instead of
+ * failing or waiting for a retry on a number that refused it.  1 if it
+ * moved.  Never for the SIM's or the network's causes (those pause the
+ * modem and keep the delivery where it is) nor for a transient one. */
+static int job_second_phone(struct worker *dm, const struct at_result *r, const char *cause)
+{
+	struct sms_job *j = &dm->job;
+	if (r->final != AT_R_CMS || cms_owner(r->code) != CAUSE_HOUSEHOLD || j->phone_idx != 0)
+		return 0;
+	char to[24] = "";
+	int rc = store_sms_second_phone(dm->d->st, j, dm->cfg->name, cause, clock_wall_s(), to, sizeof to);
+	if (rc == STORE_NOTFOUND)
+		return 0; /* no second phone: fail or retry as for anyone */
+	if (rc != STORE_OK) {
+		LOG_E(dm->sub, "delivery %lld: %s", (long long)j->delivery_id, store_errmsg(dm->d->st));
+		return 0;
+	}
+	LOG_I(dm->sub, "delivery %lld notice %lld: first phone %s failed: %s; trying the second phone %s",
+	      (long long)j->delivery_id, (long long)j->notice_id, j->phone, cause, to);
+	job_done(dm, "moved to the second phone");
+	return 1;
 }
 
 static void job_uncertain(struct worker *dm, const char *cause)
@@ -217,12 +245,17 @@ static void on_cmgs(struct at_modem *m, const struct at_result *r, void *arg)
 		sim_ok(dm);
 		break;
 	case SUBMIT_RETRY:
-		job_retry(dm, cause);
+		if (!job_second_phone(dm, r, cause))
+			job_retry(dm, cause);
 		return;
 	case SUBMIT_FAIL:
-		job_fail(dm, cause);
+		if (!job_second_phone(dm, r, cause))
+			job_fail(dm, cause);
 		return;
 	case SUBMIT_UNCERTAIN:
+		/* never moved to the household's second phone: the network may
+		 * well have taken it for the first, and a household is better
+		 * visited than sent the notice twice */
 		job_uncertain(dm, cause);
 		return;
 	case SUBMIT_RELEASE:

@@ -2,9 +2,11 @@
  * port: the speech they play (prompts and notices rendered by the synthesis
  * thread, loaded as PCM, a small cache of notices), the glue between the
  * call table (modem/call.c), the AT engine and the audio port, and the
- * delivery log of each call (its final state is call_final()'s).  Speech is
- * never synthesised here: requests go to the synthesis thread, which wakes
- * the loop through a pipe; a call is claimed only once its audio is loaded.
+ * delivery log of each call (its final state is call_final()'s; which of
+ * the household's phones the next attempt calls, sched_call_next_phone()'s).
+ * Speech is never synthesised here: requests go to the synthesis thread,
+ * which wakes the loop through a pipe; a call is claimed only once its
+ * audio is loaded.
  * Which modem calls when is domain/sched.c's: a modem in a call still
  * answers URCs and the others keep sending. */
 #include "gateway/daemon_int.h"
@@ -291,17 +293,22 @@ static void op_ended(void *arg)
 	struct daemon *d = dm->d;
 	const struct call *c = &dm->call;
 	int64_t now = clock_wall_s(), next = 0;
-	const char *final = call_final_name(call_final(c->confirmed, c->played, dm->cj.attempts, d->pol.call_attempts,
-							now, d->pol.call_retry_s, &next));
+	enum call_final f = call_final(c->confirmed, c->played, dm->cj.attempts, d->pol.call_attempts, now,
+				       d->pol.call_retry_s, &next);
+	const char *final = call_final_name(f);
+	/* nobody answered: the next attempt calls the household's other phone */
+	int other = f == CALL_FINAL_QUEUED &&
+		    sched_call_next_phone(dm->cj.phone_idx, dm->cj.other[0] ? 2 : 1, c->outcome == OUT_ANSWERED) !=
+			    dm->cj.phone_idx;
 	char cause[200];
 	snprintf(cause, sizeof cause, "%s", c->cause);
 	if (!c->cause[0] && c->outcome == OUT_ANSWERED && !c->played && !c->confirmed)
 		snprintf(cause, sizeof cause, "hung up before the end of the notice");
-	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s%s, keys '%s' -> %s%s", (long long)dm->cj.delivery_id,
+	LOG_I(dm->sub, "delivery %lld notice %lld: call %s%s%s%s, keys '%s' -> %s%s%s", (long long)dm->cj.delivery_id,
 	      (long long)dm->cj.notice_id, call_outcome_name(c->outcome), cause[0] ? " (" : "", cause, cause[0] ? ")" : "",
-	      c->keys, final, next ? " (retry later)" : "");
+	      c->keys, final, next ? " (retry later" : "", !next ? "" : other ? " on the other phone)" : ")");
 	if (store_call_end(d->st, &dm->cj, dm->cfg->name, call_outcome_name(c->outcome), cause, c->keys, final, next,
-			   now) != STORE_OK)
+			   other, now) != STORE_OK)
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, store_errmsg(d->st));
 	dm->call_guard_until = clock_mono_ms() + CALL_GUARD_MS;
 	worker_move(dm, W_CALL_END, "call over"); /* the loop closes the audio port */
@@ -392,8 +399,8 @@ static int voice_claim(struct worker *dm, int urgent_only)
 		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
 		return 0;
 	}
-	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d)", (long long)dm->cj.delivery_id,
-	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts);
+	LOG_I(dm->sub, "delivery %lld notice %lld: calling %s (attempt %d%s)", (long long)dm->cj.delivery_id,
+	      (long long)dm->cj.notice_id, dm->cj.phone, dm->cj.attempts, dm->cj.phone_idx ? ", second phone" : "");
 	call_start(&dm->call, dm->cj.phone);
 	worker_move(dm, W_CALL, "call started");
 	return 1;

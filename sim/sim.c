@@ -526,6 +526,7 @@ struct sim_override *sim_override_find(struct sim *s, const char *number, int cr
 	o->status = -2;
 	o->call = -1;
 	o->keys[0] = '\0';
+	o->cms = 0;
 	return o;
 }
 
@@ -559,6 +560,12 @@ const char *sim_call_keys(struct sim_modem *m, const char *number)
 {
 	const struct sim_override *o = sim_override_find(m->sim, number, 0);
 	return o ? o->keys : "";
+}
+
+int sim_number_cms(struct sim_modem *m, const char *number)
+{
+	const struct sim_override *o = sim_override_find(m->sim, number, 0);
+	return o ? o->cms : 0;
 }
 
 int sim_call_far(struct sim_modem *m, const char *number)

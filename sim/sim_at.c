@@ -477,13 +477,18 @@ static void line_end(struct sim_modem *m)
 int sim_cmgs_done(struct sim_modem *m)
 {
 	/* the network refuses: a fault first, else no registration (331),
-	 * else no credit; always after the PDU, as on a live network */
+	 * else no credit, else the recipient's number (`number TO
+	 * unassigned`); always after the PDU, as on a live network */
+	int refused;
 	if (!m->pending_cms && !sim_registered(m)) {
 		m->pending_cms = 331;
 		m->n_noreg++;
 	} else if (!m->pending_cms && m->credit_cms) {
 		m->pending_cms = m->credit_cms;
 		m->n_credit++;
+	} else if (!m->pending_cms && (refused = sim_number_cms(m, m->pending.number)) != 0) {
+		m->pending_cms = refused;
+		m->n_number++;
 	}
 	if (m->pending_cms) {
 		int code = m->pending_cms;

@@ -2,7 +2,7 @@
  * `loa sim`'s control socket and of tests): inject inbound messages, set
  * faults (a mute modem among them), per-modem settings, the SIM and the
  * network (credit, ussd, reg, sim, time), per-number outcome overrides (report,
- * call, keys), stats.  The rules those settings feed are in sim.c, the
+ * call, keys, number), stats.  The rules those settings feed are in sim.c, the
  * AT side of them in sim_at.c, sim_generic.c and sim_ussd.c. */
 #include "sim/sim_int.h"
 
@@ -352,9 +352,44 @@ static const char *card_name(const struct sim_modem *m)
 		: m->pin_locked ? "pin" : "ready";
 }
 
+/* number TO unassigned|barred|unknown|absent|ok|CODE: what the network
+ * does with every SMS to a subscriber, from any modem.  A refusal comes
+ * after the PDU as +CMS ERROR (1 unassigned, 8 barred by the operator, 30
+ * unknown subscriber, or CODE); `absent` takes the message and reports it
+ * failed, validity period expired (TP-ST 0x46: the phone was off too
+ * long); `ok` undoes both.  Calls are `call TO ...`'s. */
+static int ctl_number(struct sim *s, char *p, struct sbuf *r)
+{
+	static const struct {
+		const char *word;
+		int cms;
+	} words[] = { { "unassigned", 1 }, { "barred", 8 }, { "unknown", 30 }, { "absent", 0 }, { "ok", 0 } };
+	char *to = word(&p), *how = word(&p);
+	if (!to || !how)
+		return fail(r, "usage: number TO unassigned|barred|unknown|absent|ok|CODE", NULL);
+	int cms = -1;
+	long v;
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (!strcmp(how, words[i].word))
+			cms = words[i].cms;
+	if (cms < 0 && !util_parse_long(how, 1, 65535, &v))
+		cms = (int)v;
+	if (cms < 0)
+		return fail(r, "number: unassigned|barred|unknown|absent|ok|CODE (1..65535), not '%s'", how);
+	struct sim_override *o = sim_override_find(s, to, 1);
+	o->cms = cms;
+	if (!strcmp(how, "absent"))
+		o->status = SIM_ST_FAILED;
+	else if (!strcmp(how, "ok") && o->status == SIM_ST_FAILED)
+		o->status = -2;
+	sbuf_add(r, "ok");
+	return 0;
+}
+
 static int ctl_stats(struct sim *s, struct sbuf *r)
 {
 	long parts = 0, reports = 0, pend = 0, rej = 0, calls = 0, glued = 0, cusd = 0, credit = 0, noreg = 0;
+	long number = 0;
 	struct sbuf d;
 	sbuf_init(&d);
 	for (int i = 0; i < s->nmod; i++) {
@@ -368,6 +403,7 @@ static int ctl_stats(struct sim *s, struct sbuf *r)
 		glued += m->n_glued;
 		cusd += m->n_cusd;
 		credit += m->n_credit;
+		number += m->n_number;
 		noreg += m->n_noreg;
 		sbuf_printf(&d, " %s.parts=%ld %s.reports=%ld %s.pending=%d %s.rejected=%ld %s.calls=%ld %s.present=%d %s.family=%s",
 			    m->name, m->n_parts, m->name, m->n_reports, m->name, pi, m->name, m->n_rejected,
@@ -381,8 +417,8 @@ static int ctl_stats(struct sim *s, struct sbuf *r)
 			    card_name(m), m->name, sim_reg_stat(m), m->name, m->muted);
 	}
 	sbuf_printf(r, "ok parts=%ld reports=%ld pending=%ld rejected=%ld calls=%ld urc_after_prompt=%ld "
-		       "cusd=%ld refused_credit=%ld refused_noreg=%ld%s",
-		    parts, reports, pend, rej, calls, glued, cusd, credit, noreg, d.s ? d.s : "");
+		       "cusd=%ld refused_credit=%ld refused_noreg=%ld refused_number=%ld%s",
+		    parts, reports, pend, rej, calls, glued, cusd, credit, noreg, number, d.s ? d.s : "");
 	sbuf_free(&d);
 	return 0;
 }
@@ -417,6 +453,7 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 				"set M|all KEY VALUE (cmgs_delay_ms report_delay_ms report noise_ms creg csq call "
 				"chunked urc_after_prompt late_end end_delay_ms dial_waits ussd_delay_ms) | "
 				"report TO delivered|failed|none|default|0-255 | "
+				"number TO unassigned|barred|unknown|absent|ok|CODE | "
 				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | stats | quit");
 		rc = 0;
 	} else if (!strcmp(cmd, "keys")) {
@@ -439,6 +476,8 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		snprintf(o->keys, sizeof o->keys, "%s", k ? k : "");
 		sbuf_add(reply, "ok");
 		rc = 0;
+	} else if (!strcmp(cmd, "number")) {
+		rc = ctl_number(s, p, reply);
 	} else if (!strcmp(cmd, "report") || !strcmp(cmd, "call")) {
 		char *to = word(&p), *how = word(&p);
 		if (!to || !how) {

@@ -219,6 +219,7 @@ struct sim_modem {
 	long n_parts, n_reports, n_rejected, n_inbound, n_calls, n_sr_dropped;
 	long n_cusd;       /* +CUSD answers given */
 	long n_credit;     /* submits refused for credit */
+	long n_number;     /* submits refused for the recipient's number (`number TO`) */
 	long n_noreg;      /* submits refused without registration (+CMS ERROR: 331) */
 	long n_glued;      /* URCs that went out after a "> " prompt (urc_after_prompt) */
 };
@@ -250,6 +251,7 @@ struct sim_override {
 	int status; /* -1 no report, -2 not set, else TP-ST */
 	int call;   /* enum sim_far, -1 not set */
 	char keys[16]; /* keys the far end presses ("" none) */
+	int cms;       /* the network refuses every SMS to it: +CMS ERROR cms after the PDU; 0 none */
 };
 
 struct sim {
@@ -290,6 +292,9 @@ void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int6
 /* TP-ST of the report for a part to `number`, or -1 for no report. */
 int sim_report_status(struct sim_modem *m, const char *number);
 int sim_call_far(struct sim_modem *m, const char *number);
+/* The +CMS ERROR the network answers to every SMS to `number` (`number TO
+ * unassigned`...), or 0. */
+int sim_number_cms(struct sim_modem *m, const char *number);
 int sim_store_free_slot(struct sim_modem *m);
 int sim_sr_used(const struct sim_modem *m);
 void sim_netq_drain(struct sim_modem *m);

@@ -98,13 +98,20 @@ static const char css[] =
 	"progress{width:8em}"
 	"pre{white-space:pre-wrap;font-family:inherit;font-size:1.05em}"
 	"svg{max-width:100%;height:auto;background:#fff;border:1px solid #ccc}"
-	"td.visit{min-width:8em;height:2.2em}"
 	".urgent{background:#b91c1c;color:#fff;font-weight:bold;padding:0.05em 0.4em;border-radius:3px;white-space:nowrap}"
 	"tr.urgent-row td:first-child{border-left:5px solid #b91c1c}"
 	".btn.danger{background:#b91c1c}"
 	"fieldset{margin:0.6em 0;border:1px solid #ccc}"
 	".when{display:flex;flex-wrap:wrap;gap:0.4em;margin-left:1.6em}"
 	"td pre{margin:0;font-size:1em}hr{border:0;border-top:1px dashed #ccc;margin:0.3em 0}"
+	/* the visit list (web_visit.c): numbers to tap, a note and a button
+	 * per household; the box to tick by hand only on paper */
+	".tick{display:none}.flash{background:#eef7ee;border:1px solid #14532d;padding:0.5em}"
+	"table.visit a[href^=\"tel:\"]{display:inline-block;padding:0.25em 0;white-space:nowrap}"
+	"table.visit td.act input{width:100%;margin-bottom:0.3em}table.visit td.act form{margin:0}"
+	"tr.done td{background:#f0f7f0}"
+	".linkbtn{background:none;border:0;color:#14532d;text-decoration:underline;padding:0.3em 0}"
+	"@page{size:A4 portrait;margin:12mm 10mm}"
 	/* forms of the households, groups, senders and templates pages */
 	".fielderr{color:#b00;margin:0.1em 0 0.6em}.warn{background:#fff7e0;border:1px solid #c90;padding:0.5em}"
 	"form.inline{display:inline;margin:0}.filters{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-end}"
@@ -119,8 +126,16 @@ static const char css[] =
 	"table.stack td{border:0;border-bottom:1px solid #eee}"
 	"table.stack td[data-l]::before{content:attr(data-l);display:block;font-size:0.8em;color:#666}"
 	/* short cells (the households): the label on the value's line */
-	"table.compact td[data-l]::before{content:attr(data-l) \": \";display:inline}}"
-	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}}";
+	"table.compact td[data-l]::before{content:attr(data-l) \": \";display:inline}"
+	"table.stack td{overflow-wrap:anywhere}table.stack td.tick{display:none}}"
+	"@media print{nav,.noprint,form{display:none}body{background:#fff}main{max-width:none}"
+	/* the visit list on A4 portrait: a box to tick, room to write, no row
+	 * cut across two pages, a hamlet's heading kept with its rows */
+	"main{padding:0}.wrap{overflow:visible}a{color:#000;text-decoration:none}.alert{display:none}"
+	"table.visit{font-size:9.5pt}table.visit .tick{display:table-cell;width:1.4em}"
+	".box{display:inline-block;width:1em;height:1em;border:1.5px solid #000}"
+	"table.visit td.act{width:9em}tr.done td{background:none}"
+	"tr{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid;page-break-after:avoid}}";
 
 static char csp[256];
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
@@ -184,6 +199,7 @@ static const struct {
 	{ "ringing", "đang đổ chuông" }, { "answered", "đã nhấc máy" }, { "played", "đã nghe hết" },
 	{ "confirmed", "đã xác nhận" }, { "no_answer", "không nghe máy" }, { "busy", "máy bận" },
 	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" },
+	{ "informed", "đã báo tận nhà" },
 };
 
 const char *web_html_state(const char *state)

@@ -22,13 +22,14 @@ struct chan {
 	int total, reached, pending, failed, cancelled;
 };
 struct progress {
-	struct chan sms, voice;
+	struct chan sms, voice, visit;
 };
 
 static int add_count(const struct report_count *c, void *arg)
 {
 	struct progress *pr = arg;
-	struct chan *ch = strcmp(c->channel, "sms") == 0 ? &pr->sms : &pr->voice;
+	struct chan *ch = strcmp(c->channel, "sms") == 0 ? &pr->sms
+			: strcmp(c->channel, "visit") == 0 ? &pr->visit : &pr->voice;
 	ch->total += c->n;
 	if (channel_state_reached(c->state))
 		ch->reached += c->n;
@@ -141,7 +142,7 @@ void web_notice_list_csv(struct web_page *p)
 
 struct svg_pt {
 	int64_t at;
-	int sms;   /* 1 sms, 0 voice */
+	int sms;   /* 1 sms, 0 voice, 2 told in person */
 };
 struct svg_ctx {
 	struct svg_pt *pts;
@@ -156,7 +157,7 @@ static int svg_add(const char *channel, int64_t at, void *arg)
 		s->pts = xrealloc(s->pts, (size_t)s->cap * sizeof *s->pts);
 	}
 	s->pts[s->n].at = at;
-	s->pts[s->n].sms = strcmp(channel, "sms") == 0;
+	s->pts[s->n].sms = strcmp(channel, "sms") == 0 ? 1 : strcmp(channel, "visit") == 0 ? 2 : 0;
 	s->n++;
 	return 0;
 }
@@ -180,6 +181,8 @@ static int progress_svg(struct web_page *p, const struct notice *n, const struct
 	if (t1 <= t0)
 		t1 = t0 + 60;
 	int ymax = pr->sms.total > pr->voice.total ? pr->sms.total : pr->voice.total;
+	if (pr->visit.total > ymax)
+		ymax = pr->visit.total;
 	if (ymax < 1)
 		ymax = 1;
 	web_html_out(b,
@@ -201,12 +204,12 @@ static int progress_svg(struct web_page *p, const struct notice *n, const struct
 	clock_format_local(t1, z, sizeof z);
 	web_html_out(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", L, H - B + 16, a);
 	web_html_out(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text>", W - R, H - B + 16, z);
-	for (int ch = 1; ch >= 0; ch--) {
-		const struct chan *c = ch ? &pr->sms : &pr->voice;
+	for (int ch = 2; ch >= 0; ch--) {
+		const struct chan *c = ch == 2 ? &pr->visit : ch ? &pr->sms : &pr->voice;
 		if (!c->total)
 			continue;
 		sbuf_printf(b, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"%d,%d",
-			    ch ? "#15803d" : "#1d4ed8", L, H - B);
+			    ch == 2 ? "#b45309" : ch ? "#15803d" : "#1d4ed8", L, H - B);
 		int cnt = 0, y = H - B;
 		for (int i = 0; i < s.n; i++) {
 			if (s.pts[i].sms != ch)
@@ -224,6 +227,9 @@ static int progress_svg(struct web_page *p, const struct notice *n, const struct
 		     H - 6, pr->sms.reached, pr->sms.total);
 	web_html_out(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1d4ed8\">— cuộc gọi đã nghe (%d/%d)</text>",
 		     L + 260, H - 6, pr->voice.reached, pr->voice.total);
+	if (pr->visit.total)
+		web_html_out(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#b45309\">— báo tận nhà (%d)</text>",
+			     W - R - 130, T + 12, pr->visit.reached);
 	sbuf_add(b, "</svg>");
 	free(s.pts);
 	return STORE_OK;
@@ -241,7 +247,7 @@ static int delivery_row(const struct report_row *r, void *arg)
 {
 	struct sbuf *b = arg;
 	web_html_out(b, "<tr><td><a href=\"/household?id=%lld\">%s</a></td>", (long long)r->household_id, r->name);
-	web_page_phone_cell(b, r->phone);
+	web_page_row_phone_cell(b, r, 0);
 	web_html_out(b, "<td>%s</td><td>%s</td>", r->groups, channel_label(r->channel));
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
@@ -348,8 +354,26 @@ void web_notice_page(struct web_page *p)
 		chan_cell(b, &pr.sms);
 		sbuf_add(b, "</tr><tr><td>Cuộc gọi</td>");
 		chan_cell(b, &pr.voice);
+		if (pr.visit.total) {
+			sbuf_add(b, "</tr><tr><td>Báo tận nhà</td>");
+			chan_cell(b, &pr.visit);
+		}
+		/* households, whatever the channel: what the report's line says */
+		struct report_reach rr;
+		if ((rc = store_report_reach(p->st, id, &rr, clock_wall_s())) == STORE_OK) {
+			web_html_out(b, "</tr><tr><td><b>Số hộ đã nhận</b></td><td><b>%d/%d</b> <progress value=\"%d\" "
+					"max=\"%d\"></progress>",
+				     rr.reached, rr.households, rr.reached, rr.households);
+			if (rr.visited)
+				web_html_out(b, "<br><span class=\"muted\">trong đó %d hộ được báo tận nhà</span>", rr.visited);
+			if (rr.unreached)
+				web_html_out(b, "<br><a href=\"/unreached?id=%lld\">%d hộ chưa nhận: đến báo tận nhà</a>",
+					     (long long)id, rr.unreached);
+			sbuf_add(b, "</td>");
+		}
 		sbuf_add(b, "</tr></table></div><h2>Theo thời gian</h2><div class=\"wrap\">");
-		rc = progress_svg(p, &n, &pr);
+		if (rc == STORE_OK)
+			rc = progress_svg(p, &n, &pr);
 		sbuf_add(b, "</div>");
 	}
 	if (rc == STORE_OK) {

@@ -1,7 +1,7 @@
 /* web_page — see web_page.h: the route table and the gate, login and
  * logout, the reply and error pages and the helpers the page files share
  * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c,
- * web_report.c, web_household.c and web_admin.c.
+ * web_report.c, web_visit.c, web_household.c and web_admin.c.
  *
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
@@ -126,6 +126,21 @@ void web_page_phone_cell(struct sbuf *b, const char *e164)
 	char nat[24];
 	phone_national(e164, nat, sizeof nat);
 	web_html_out(b, "<td>%s</td>", nat);
+}
+
+void web_page_row_phone_cell(struct sbuf *b, const struct report_row *r, int unreached)
+{
+	char nat[24];
+	phone_national(r->phone, nat, sizeof nat);
+	if (unreached && r->phone2[0]) {
+		char nat2[24];
+		phone_national(r->phone2, nat2, sizeof nat2);
+		web_html_out(b, "<td>%s<br>số 2: %s</td>", nat, nat2);
+	} else if (!unreached && r->phone_idx) {
+		web_html_out(b, "<td>%s (số 2)</td>", nat);
+	} else {
+		web_html_out(b, "<td>%s</td>", nat);
+	}
 }
 
 /* "failed,queued" -> "lỗi, chờ gửi" */
@@ -309,7 +324,9 @@ static const struct route {
 	{ "/notice.csv", M_GET, 1, web_notice_csv },
 	{ "/notice/cancel", M_POST, 1, web_notice_cancel },
 	{ "/notice/resend", M_POST, 1, web_notice_resend },
-	{ "/unreached", M_GET, 1, web_report_unreached },
+	{ "/unreached", M_GET, 1, web_visit_list },
+	{ "/visit", M_POST, 1, web_visit_mark },
+	{ "/visit/undo", M_POST, 1, web_visit_undo },
 	{ "/household", M_GET, 1, web_report_household },
 	{ "/household.csv", M_GET, 1, web_report_household_csv },
 	{ "/new", M_GET, 1, web_draft_form },

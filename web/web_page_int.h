@@ -6,8 +6,10 @@
  *   web_notice.c  the notices list, one notice (log, progress chart,
  *                 cancel) and their CSVs;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
- *   web_report.c  the home-visit list, a household's history, modem
- *                 health, the inbound SMS / replies audit trail, CSVs;
+ *   web_report.c  a household's history, modem health, the inbound
+ *                 SMS / replies audit trail, CSVs;
+ *   web_visit.c   the visit list of households not reached, and marking
+ *                 one told in person (or undoing it).
  *   web_household.c the household list (search, filters, pages), adding
  *                 and editing a household, and the groups loaded for
  *                 them (web_groups_*);
@@ -63,6 +65,11 @@ FILE *web_page_csv_begin(struct web_page *p, struct web_page_csv *c, const char 
 void web_page_csv_end(struct web_page *p, struct web_page_csv *c, int rc);
 /* Table cells: a phone in national form; "failed,queued" in Vietnamese. */
 void web_page_phone_cell(struct sbuf *b, const char *e164);
+/* The number a report row's delivery used: "0987654321 (số 2)" when it was
+ * the household's second phone; on a visit-list row (unreached) the first
+ * phone and, under it, the second ("số 2: 0987654321"). */
+struct report_row;
+void web_page_row_phone_cell(struct sbuf *b, const struct report_row *r, int unreached);
 void web_page_states_cell(struct sbuf *b, const char *states);
 /* Why a delivery failed in officers' words; details: also the raw cause. */
 void web_page_cause_cells(struct sbuf *b, const char *states, const char *raw, int details);
@@ -88,8 +95,12 @@ void web_draft_form(struct web_page *p);        /* GET, POST /new */
 void web_draft_preview(struct web_page *p);     /* POST /new/preview */
 void web_draft_create(struct web_page *p);      /* POST /new/create */
 
+/* ---- web_visit.c ---- */
+void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&all=1] */
+void web_visit_mark(struct web_page *p);            /* POST /visit */
+void web_visit_undo(struct web_page *p);            /* POST /visit/undo */
+
 /* ---- web_report.c ---- */
-void web_report_unreached(struct web_page *p);      /* GET /unreached?id= */
 void web_report_household(struct web_page *p);      /* GET /household?id= */
 void web_report_household_csv(struct web_page *p);  /* GET /household.csv?id= */
 void web_report_modems(struct web_page *p);         /* GET /modems */

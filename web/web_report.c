@@ -1,7 +1,7 @@
 /* web_report — the read-only pages beside the notices (see
- * web_page_int.h): the printable home-visit list of households not
- * reached, one household's history, modem health, and the audit trail of
- * inbound SMS and replies, with their CSV exports. */
+ * web_page_int.h): one household's history, modem health, and the audit
+ * trail of inbound SMS and replies, with their CSV exports.  (The visit
+ * list of households not reached is web_visit.c.) */
 #include "web/web_page_int.h"
 
 #include "base/clock.h"
@@ -18,76 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- not reached: the printable home-visit list ---- */
-
-struct visit {
-	struct sbuf *b;
-	int n, pending;
-};
-
-static int visit_row(const struct report_row *r, void *arg)
-{
-	struct visit *v = arg;
-	if (r->pending) {
-		v->pending++;
-		return 0;
-	}
-	v->n++;
-	web_html_out(v->b, "<tr><td>%d</td><td><a href=\"/household?id=%lld\">%s</a></td>", v->n,
-		     (long long)r->household_id, r->name);
-	web_page_phone_cell(v->b, r->phone);
-	web_html_out(v->b, "<td>%s</td>", r->groups);
-	web_page_states_cell(v->b, r->state);
-	web_page_cause_cells(v->b, r->state, r->last_error, 0);
-	sbuf_add(v->b, "<td class=\"visit\"></td></tr>");
-	return 0;
-}
-
-void web_report_unreached(struct web_page *p)
-{
-	struct notice n;
-	int64_t id;
-	if (web_page_get_notice(p, &n, &id) != 0)
-		return;
-	struct sbuf *b = p->b;
-	char title[64];
-	snprintf(title, sizeof title, "Hộ chưa nhận — thông báo %lld", (long long)id);
-	web_html_head(b, title, p->user, p->csrf);
-	web_html_out(b, "<h1>Hộ cần đến tận nhà — thông báo %lld</h1>", (long long)id);
-	web_html_out(b, "<pre>%s</pre><p class=\"muted\">Tạo lúc ", n.text);
-	web_html_time(b, n.created_at);
-	web_html_out(b, " · in lúc ");
-	web_html_time(b, clock_wall_s());
-	web_html_out(b,
-		     "</p><p class=\"links noprint\"><a href=\"/notice?id=%lld\">← Nhật ký</a>"
-		     "<a href=\"/notice.csv?id=%lld&amp;unreached=1\">Tải CSV</a> (In: dùng lệnh In của trình duyệt)</p>",
-		     (long long)id, (long long)id);
-	store_notice_clear(&n);
-	sbuf_add(b, "<div class=\"wrap\"><table><tr><th>#</th><th>Họ tên</th><th>SĐT</th><th>Nhóm</th>"
-		    "<th>Trạng thái</th><th>Nguyên nhân</th><th>Đã báo (ký tên)</th></tr>");
-	struct visit v = { b, 0, 0 };
-	if (store_report_unreached(p->st, id, visit_row, &v, clock_wall_s()) != STORE_OK) {
-		web_page_db_error(p);
-		return;
-	}
-	sbuf_add(b, "</table></div>");
-	if (!v.n)
-		sbuf_add(b, "<p>Không có hộ nào cần đến tận nhà.</p>");
-	else
-		web_html_out(b, "<p>%d hộ chưa nhận được thông báo.</p>", v.n);
-	if (v.pending)
-		web_html_out(b, "<p class=\"muted\">%d hộ đang được gửi, chưa có kết quả cuối.</p>", v.pending);
-	web_html_foot(b);
-}
-
 /* ---- one household ---- */
 
 static int history_row(const struct report_row *r, void *arg)
 {
 	struct sbuf *b = arg;
-	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s</td>",
+	web_html_out(b, "<tr><td><a href=\"/notice?id=%lld\">%lld</a></td><td>%s</td><td>%s%s</td>",
 		     (long long)r->notice_id, (long long)r->notice_id, r->notice_text,
-		     channel_label(r->channel));
+		     channel_label(r->channel), r->phone_idx ? " (số 2)" : "");
 	web_html_out(b, "<td class=\"%s\">%s</td><td>%d</td><td>", channel_state_reached(r->state) ? "ok" : "",
 		     web_html_state(r->state), r->attempts);
 	web_html_time(b, r->updated_at);
@@ -114,9 +52,14 @@ void web_report_household(struct web_page *p)
 		return;
 	struct sbuf *b = p->b;
 	web_html_head(b, h.name, p->user, p->csrf);
-	char nat[24];
+	char nat[24], nat2[48] = "";
 	phone_national(h.phone, nat, sizeof nat);
-	web_html_out(b, "<h1>%s</h1><p>SĐT %s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, h.groups,
+	if (h.phone2[0]) {
+		char n2[24];
+		phone_national(h.phone2, n2, sizeof n2);
+		snprintf(nat2, sizeof nat2, ", số 2: %s", n2);
+	}
+	web_html_out(b, "<h1>%s</h1><p>SĐT %s%s · nhóm: %s · nhận qua: %s · %s%s</p>", h.name, nat, nat2, h.groups,
 		     h.channel == CH_SMS ? "SMS" : h.channel == CH_VOICE ? "cuộc gọi" : "SMS và cuộc gọi",
 		     h.accents ? "máy hiện dấu" : "máy không hiện dấu",
 		     h.opted_out ? " · đã từ chối thông báo thường" : "");
@@ -326,6 +269,20 @@ static const char *kind_vi(const char *k)
 		: strcmp(k, "alert") == 0 ? "cảnh báo" : k;
 }
 
+/* Every household of a shared number: "An, Bình". */
+struct names {
+	char *out;
+	size_t n, len;
+};
+
+static int add_name(const struct household *h, void *arg)
+{
+	struct names *nm = arg;
+	if (nm->len < nm->n)
+		nm->len += (size_t)snprintf(nm->out + nm->len, nm->n - nm->len, "%s%s", nm->len ? ", " : "", h->name);
+	return 0;
+}
+
 /* The name of a registered sender or household.  The store joins on the
  * number as received; a modem (or `loa inbox --simulate`) may give it in
  * national form, so a miss is retried with the normalised number. */
@@ -339,11 +296,11 @@ static void who(struct web_page *p, const struct inbound_row *r, char *out, size
 	if ((ph.kind != PHONE_MOBILE && ph.kind != PHONE_LANDLINE) || strcmp(ph.e164, r->sender) == 0)
 		return;
 	struct sender sd;
-	struct household h;
+	struct names nm = { out, n, 0 };
 	if (store_sender_by_phone(p->st, ph.e164, &sd) == STORE_OK)
 		snprintf(out, n, "%s", sd.name);
-	else if (store_household_by_phone(p->st, ph.e164, &h) == STORE_OK)
-		snprintf(out, n, "%s", h.name);
+	else if (store_household_each_by_phone(p->st, ph.e164, add_name, &nm) != STORE_OK)
+		out[0] = '\0';
 }
 
 struct inbox_ctx {

@@ -170,13 +170,22 @@ static void snap(struct snapshot *s)
 	must(store_notice_each(st, 0, snap_cb, s) == STORE_OK);
 }
 
-/* Replies go to senders, households and the forward target only. */
+static int count_household(const struct household *h, void *arg)
+{
+	(void)h;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Replies go to senders, households (first or second phone) and the
+ * forward target only. */
 static int outbox_cb(const struct outbox_row *r, void *arg)
 {
 	(void)arg;
 	struct sender s;
-	struct household h;
-	if (store_sender_by_phone(st, r->to, &s) != STORE_OK && store_household_by_phone(st, r->to, &h) != STORE_OK)
+	int households = 0;
+	if (store_sender_by_phone(st, r->to, &s) != STORE_OK &&
+	    (store_household_each_by_phone(st, r->to, count_household, &households) != STORE_OK || !households))
 		abort();
 	if (!text_is_gsm7(r->text))
 		abort(); /* replies are unaccented: one cheap part */

@@ -117,12 +117,14 @@ received() {
 # check_received ALLOW: every phone got exactly one whole message, all its
 # parts from one modem (a phone joins parts per sender number), with the
 # right text (the notice, or its stripped form when the household has no
-# accents), except the phones listed in ALLOW (uncertain deliveries), which
-# got at most one, possibly partial, message without a repeated part.
+# accents; a second phone as its household's first), except the phones
+# listed in ALLOW (uncertain deliveries), which got at most one, possibly
+# partial, message without a repeated part.
 # Phones in $CHECK_SKIP (space-separated) are the caller's to check.  One
 # jq program, so 200 phones take milliseconds.
 check_received() {
-	sqlite3 -json "$WORK/loa.db" "SELECT phone, accents FROM households" >"$WORK/hh.json"
+	sqlite3 -json "$WORK/loa.db" "SELECT phone, accents FROM households UNION ALL
+		SELECT phone2, accents FROM households WHERE phone2 <> ''" >"$WORK/hh.json"
 	local bad allow
 	allow=" $(tr '\n' ' ' <<<"${1:-}") "
 	bad=$(jq -n -r --slurpfile sms "$SIM_DIR/sms.jsonl" --slurpfile hh "$WORK/hh.json" \

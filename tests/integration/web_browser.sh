@@ -1,7 +1,9 @@
 # The officers' web page in a real headless Chromium (Debian's `chromium`)
 # driven by playwright-core from npm: log in, open a notice, export its
 # CSV, create a notice and see it queued, schedule an urgent one for
-# tomorrow ("Gửi lúc") and cancel it with its confirm step, read the inbox
+# tomorrow ("Gửi lúc") and cancel it with its confirm step, mark a
+# household told in person on the visit list and see it counted as
+# reached (then undo it), read the inbox
 # of short codes and its CSV, on a desktop and a phone-sized screen; no script runs (a hostile household name stays text) and the
 # Content-Security-Policy blocks nothing of ours.  Screenshots go to
 # $BUILD/screenshots/.  Skips (77) only when chromium or node/npm, or the
@@ -114,10 +116,35 @@ async function session(name, opts) {
 	check(bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF, 'CSV starts with a UTF-8 BOM');
 	check(bytes.toString('utf8').includes('Nguyễn Văn An'), 'CSV rows');
 
-	// the printable home-visit list and the modem page
+	// the visit list: by hamlet, numbers to tap, no sideways scrolling;
+	// "Đã báo tận nhà" records a visit that the notice counts as reached;
+	// printed: no buttons, a box to tick; a wrong click undone
 	await page.goto(URL + '/unreached?id=1');
 	check((await page.textContent('body')).includes('Số không tồn tại'), 'visit list cause in words');
+	check(await page.locator('#h-2 a[href="tel:+84912000111"]').count() === 1, 'tel: link');
+	const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+	check(await fits(), 'visit list without sideways scrolling');
 	await shot('unreached');
+	await page.fill('#h-2 input[name=note]', `Gặp bà cụ (${name})`);
+	await Promise.all([page.waitForNavigation(), page.click('#h-2 button:has-text("Đã báo tận nhà")')]);
+	check(/\/unreached\?id=1&marked=2#h-2$/.test(page.url()), 'back to the household, got ' + page.url());
+	check(await page.locator('#h-2.done').count() === 1, 'household shown as told in person');
+	check((await page.textContent('#h-2')).includes(`Gặp bà cụ (${name})`), 'the note on the list');
+	check(await fits(), 'visit list (marked) without sideways scrolling');
+	await shot('visit-marked');
+	await page.emulateMedia({ media: 'print' });
+	check(!(await page.locator('#h-2 form').isVisible()) && !(await page.locator('nav').isVisible()), 'no buttons on paper');
+	check(await page.locator('th.tick').first().isVisible() || name === 'phone', 'a box to tick on paper');
+	await shot('visit-print');
+	await page.emulateMedia({ media: 'screen' });
+	await page.goto(URL + '/notice?id=1');
+	const nb = await page.textContent('body');
+	check(nb.includes('Báo tận nhà') && nb.includes('trong đó 1 hộ được báo tận nhà'), 'notice counts the visit');
+	await shot('notice-visited');
+	await page.goto(URL + '/unreached?id=1&all=1');
+	await Promise.all([page.waitForNavigation(), page.click('#h-2 button:has-text("Bỏ đánh dấu")')]);
+	check(await page.locator('#h-2.done').count() === 0 && await page.locator('#h-2 button.btn').count() === 1,
+	      'undone: on the list again');
 	await page.goto(URL + '/modems');
 	check((await page.textContent('body')).includes('Viettel'), 'modem row');
 	await shot('modems');
@@ -222,7 +249,11 @@ contains "$(cat "$WORK/node.out")" "browser: ok"
 [ "$(sql "SELECT count(*) FROM events WHERE kind = 'notice_cancelled' AND detail LIKE 'by web:admin:%'")" = 2 ] || fail "cancel event by web:admin"
 [ "$(sql "SELECT count(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source = 'web:admin' AND d.state = 'queued'")" -gt 0 ] \
 	|| fail "created notices not queued"
-ls "$SHOTS"/desktop-notice.png "$SHOTS"/phone-notice.png >/dev/null || fail "screenshots missing"
+[ "$(sql "SELECT count(*) FROM events WHERE kind = 'visited' AND detail LIKE 'by web:admin: told in person; note: Gặp bà cụ (%)'")" = 2 ] \
+	|| fail "visits by web:admin: $(sql "SELECT * FROM events WHERE kind LIKE 'visit%'")"
+[ "$(sql "SELECT count(*) FROM events WHERE kind = 'visit_undone'")" = 2 ] || fail "visits undone"
+ls "$SHOTS"/desktop-notice.png "$SHOTS"/phone-notice.png "$SHOTS"/phone-visit-marked.png "$SHOTS"/desktop-visit-print.png \
+	>/dev/null || fail "screenshots missing"
 kill -TERM $WEB_PID
 wait $WEB_PID || fail "loa web exit code $?"
 case "$(cat "$WORK/web.err")" in *Sanitizer*|*"runtime error:"*) fail "sanitizer: $(cat "$WORK/web.err")" ;; esac

@@ -82,7 +82,9 @@ static void test_sheet_errors(void **state)
 	(void)state;
 	struct sheet sh;
 	char err[256];
-	const char bad_utf8[] = "name,phone\nAn,0912345678\nB\xff" "c,0912000111\n";
+	/* UTF-8 (Ấn) damaged on line 3; without valid UTF-8 it would be
+	 * read as Windows-1258 (test_sheet.c) */
+	const char bad_utf8[] = "name,phone\nẤn,0912345678\nB\xff" "c,0912000111\n";
 	assert_int_equal(sheet_parse("v.csv", bad_utf8, sizeof bad_utf8 - 1, &sh, err, sizeof err), -1);
 	assert_string_equal(err, "v.csv:3: column 2: not valid UTF-8 (save the file as \"CSV UTF-8\")");
 	const char open_quote[] = "name,phone\n\"An,0912345678\n";

@@ -1132,8 +1132,8 @@ static void test_resend(void **state)
 		   NULL);
 	get_expect("/notice?id=1", cookie, 200, "<td>Chưa có báo cáo đã nhận</td>", NULL);
 	get_expect("/notice?id=1", cookie, 200, "nguồn: can-bo</p>", "web:can-bo");
-	get_expect("/unreached?id=1", cookie, 200, "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>",
-		   "+CMS ERROR 21");
+	get_expect("/unreached?id=1", cookie, 200,
+		   "<span class=\"muted\">SIM của Loa bị từ chối gửi — kiểm tra tài khoản</span>", "+CMS ERROR 21");
 	get_expect("/notice?id=1", cookie, 200, "action=\"/notice/resend\"", NULL);
 	get_expect("/notice?id=1", cookie, 200, "Gửi lại cho hộ chưa nhận…</button> <span class=\"muted\">2 hộ</span>",
 		   NULL);
@@ -1214,6 +1214,162 @@ static void test_form_recipients(void **state)
 	assert_int_equal(latest, 1);
 }
 
+/* The visit list: grouped by hamlet (display name, else code; no group
+ * last), numbers as tel: links, a "Đã báo tận nhà" button per household
+ * with the CSRF token; marking records a visit as web:USER and lands back
+ * on the household; the household then shows as told, hidden by default
+ * with a count, and the notice page counts it reached; undo; refusals. */
+static void test_visit_page(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	int64_t hid;
+	add_household("Nguyễn Văn An", "+84912000111", "dong-tien", CH_SMS, &hid);
+	add_household("Lê Thị Cúc", "+84905123456", "tay-son", CH_SMS, &hid);
+	add_household("Trần <b>Dũng</b>", "+84987654321", "", CH_SMS, &hid);
+	assert_int_equal(store_group_set_name(st, "tay-son", "Xóm Tây Sơn"), STORE_OK);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1], body[512];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	struct web_reply rep;
+	snprintf(body, sizeof body, "csrf=%s&text=H%%E1%%BB%%8Dp+th%%C3%%B4n&to=all&sms=1", csrf);
+	request("POST", "/new/create", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	web_page_reply_free(&rep);
+	for (int i = 0; i < 3; i++) {
+		struct sms_job job;
+		assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 10, &job), STORE_OK);
+		assert_int_equal(store_sms_fail(st, &job, "m1", "+CMS ERROR 21", clock_wall_s()), STORE_OK);
+		store_sms_job_clear(&job);
+	}
+	request("GET", "/unreached?id=1", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	const char *b = rep.body.s;
+	const char *g1 = strstr(b, "<h2>dong-tien</h2>"), *g2 = strstr(b, "<h2>Xóm Tây Sơn</h2>");
+	const char *g3 = strstr(b, "<h2>Chưa có nhóm</h2>");
+	assert_true(g1 && g2 && g3 && g1 < g2 && g2 < g3);
+	assert_non_null(strstr(b, "<a href=\"tel:+84912000111\">0912000111</a>"));
+	assert_non_null(strstr(b, "Trần &lt;b&gt;Dũng&lt;/b&gt;"));
+	assert_null(strstr(b, "<b>Dũng"));
+	assert_non_null(strstr(b, "<form method=\"post\" action=\"/visit\"><input type=\"hidden\" name=\"csrf\""));
+	assert_non_null(strstr(b, "<button class=\"btn\" type=\"submit\">Đã báo tận nhà</button>"));
+	assert_null(strstr(b, "<script"));
+	web_page_reply_free(&rep);
+	/* no CSRF, a GET: refused, nothing recorded */
+	request("POST", "/visit", "id=1&household=2", cookie, &rep);
+	assert_int_equal(rep.status, 403);
+	web_page_reply_free(&rep);
+	request("GET", "/visit?id=1&household=2", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 405);
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "informed"), 0);
+	/* marked, with a note: back to the household on the list */
+	snprintf(body, sizeof body, "csrf=%s&id=1&household=2&note=G%%E1%%BA%%B7p+b%%C3%%A0+c%%E1%%BB%%A5", csrf);
+	request("POST", "/visit", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/unreached?id=1&marked=2#h-2");
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "informed"), 1);
+	get_expect("/unreached?id=1&marked=2", cookie, 200, "Đã ghi nhận: hộ Lê Thị Cúc đã được báo tận nhà", NULL);
+	get_expect("/unreached?id=1&marked=2", cookie, 200, "<tr id=\"h-2\" class=\"done\">", NULL);
+	get_expect("/unreached?id=1&marked=2", cookie, 200, "<br>Gặp bà cụ<form method=\"post\" action=\"/visit/undo\">",
+		   NULL);
+	get_expect("/unreached?id=1", cookie, 200, "1 hộ đã được báo tận nhà (tính là đã nhận), không hiện", "id=\"h-2\"");
+	get_expect("/unreached?id=1", cookie, 200, "<b>2</b> hộ chưa nhận được thông báo", NULL);
+	get_expect("/unreached?id=1&all=1", cookie, 200, "<tr id=\"h-2\" class=\"done\">", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td>Báo tận nhà</td><td>1/1 ", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<b>1/3</b>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td class=\"ok\">đã báo tận nhà</td>", NULL);
+	/* marking again from a stale page changes nothing */
+	snprintf(body, sizeof body, "csrf=%s&id=1&household=2&note=&all=1", csrf);
+	request("POST", "/visit", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/unreached?id=1&marked=2&all=1#h-2");
+	web_page_reply_free(&rep);
+	get_expect("/unreached?id=1&all=1", cookie, 200, "Gặp bà cụ", NULL);
+	/* refusals */
+	post_expect("/visit", cookie, csrf, "id=1&household=99", 404, "Thông báo này không gửi tới hộ này", NULL);
+	post_expect("/visit", cookie, csrf, "id=9&household=2", 404, "Không có thông báo này", NULL);
+	post_expect("/visit", cookie, csrf, "id=x&household=2", 400, "Thiếu hoặc sai", NULL);
+	char form[1024] = "id=1&household=1&note=";
+	for (int i = 0; i < 201; i++)
+		strcat(form, "a");
+	post_expect("/visit", cookie, csrf, form, 400, "Ghi chú quá dài (tối đa 200 ký tự)", NULL);
+	post_expect("/visit", cookie, csrf, "id=1&household=1&note=a%1Bb", 400, "không hợp lệ", NULL);
+	assert_int_equal(count_state(1, "informed"), 1);
+	/* undo: the household is back on the list */
+	snprintf(body, sizeof body, "csrf=%s&id=1&household=2", csrf);
+	request("POST", "/visit/undo", body, cookie, &rep);
+	assert_int_equal(rep.status, 303);
+	assert_string_equal(rep.location, "/unreached?id=1&undone=2#h-2");
+	web_page_reply_free(&rep);
+	assert_int_equal(count_state(1, "informed"), 0);
+	get_expect("/unreached?id=1&undone=2", cookie, 200, "Đã bỏ đánh dấu báo tận nhà của hộ Lê Thị Cúc", NULL);
+	get_expect("/unreached?id=1", cookie, 200, "<b>3</b> hộ chưa nhận", "class=\"done\"");
+	post_expect("/visit/undo", cookie, csrf, "id=1&household=2", 409, "chưa được đánh dấu", NULL);
+}
+
+/* Issue 15: a delivery that went to the household's second phone says so
+ * in the notice log ("0987... (số 2)") and the household's history; the
+ * visit list and the household page give both numbers; the inbox names
+ * every household of a shared number. */
+static void test_second_phone(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	struct household h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.name, sizeof h.name, "Bà Lan");
+	snprintf(h.phone, sizeof h.phone, "+84912000201");
+	snprintf(h.phone2, sizeof h.phone2, "+84987000201");
+	snprintf(h.groups, sizeof h.groups, "dong-tien");
+	h.channel = CH_SMS;
+	h.accents = 1;
+	int64_t lan, hai;
+	assert_int_equal(store_household_insert(st, &h, &lan, clock_wall_s()), STORE_OK);
+	snprintf(h.name, sizeof h.name, "Cụ Hai");
+	snprintf(h.phone, sizeof h.phone, "+84987000201"); /* Bà Lan's second phone is also Cụ Hai's */
+	h.phone2[0] = '\0';
+	assert_int_equal(store_household_insert(st, &h, &hai, clock_wall_s()), STORE_OK);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+
+	struct notice_req r;
+	memset(&r, 0, sizeof r);
+	r.text = "Họp thôn.";
+	r.targets = "all";
+	r.channels = CH_SMS;
+	r.parts_ucs2 = r.parts_gsm7 = 1;
+	int64_t nid;
+	struct fanout_stats fs;
+	assert_int_equal(store_notice_create(st, &r, &nid, &fs, clock_wall_s()), STORE_OK);
+	/* Bà Lan's first number is refused, her second fails too */
+	struct sms_job j;
+	char to[24];
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 5, &j), STORE_OK);
+	assert_int_equal(j.household_id, lan);
+	assert_int_equal(store_sms_second_phone(st, &j, "m1", "+CMS ERROR 1: unassigned (unallocated) number",
+					       clock_wall_s(), to, sizeof to),
+			 STORE_OK);
+	store_sms_job_clear(&j);
+	assert_int_equal(store_sms_claim(st, "m1", clock_wall_s(), 0, 5, &j), STORE_OK);
+	assert_int_equal(j.household_id, lan);
+	assert_int_equal(store_sms_fail(st, &j, "m1", "+CMS ERROR 8: operator determined barring", clock_wall_s()),
+			 STORE_OK);
+	store_sms_job_clear(&j);
+
+	get_expect("/notice?id=1", cookie, 200, "<td>0987000201 (số 2)</td>", NULL);
+	get_expect("/unreached?id=1", cookie, 200, "0912000201</a><br>số 2: <a href=\"tel:+84987000201\">0987000201</a>", NULL);
+	get_expect("/household?id=1", cookie, 200, "SĐT 0912000201, số 2: 0987000201 ·", NULL);
+	get_expect("/household?id=1", cookie, 200, "<td>SMS (số 2)</td>", NULL);
+	int64_t in;
+	assert_int_equal(store_sms_inbound_cli(st, "+84987000201", "Cam on", clock_wall_s(), &in), STORE_OK);
+	get_expect("/inbox", cookie, 200, "Bà Lan, Cụ Hai", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1234,6 +1390,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_form_recipients, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_health_banner, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_resend, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_visit_page, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_second_phone, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,7 @@ contains "$OUT" "Ông Tư"
 contains "$OUT" "0912000002"
 [[ $OUT != *"Bà Lan"* ]] || fail "Bà Lan listed as not reached: $OUT"
 expect_rc 0 "$LOA" report 1 --csv
-head -1 <<<"$OUT" | grep -q ',cause_vi,phone_no,phone2' || fail "csv header: $(head -1 <<<"$OUT")"
+head -1 <<<"$OUT" | grep -q ',cause_vi,address,note,phone_no,phone2' || fail "csv header: $(head -1 <<<"$OUT")"
 grep -q '^1,1,Bà Lan,0987000001,xom1,sms,delivered,yes,2,.*,2,0987000001' <<<"$OUT" || fail "csv row: $OUT"
 grep -q '^1,3,Cụ Hai,0912000003,xom1,sms,delivered,yes,1,.*,1,0987000003' <<<"$OUT" || fail "csv row: $OUT"
 expect_rc 0 "$LOA" report --household 1

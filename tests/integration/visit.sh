@@ -32,7 +32,6 @@ start_sim --modems 1 --report delivered --report-delay-ms 10
 } >"$WORK/village.csv"
 expect_rc 0 "$LOA" household import "$WORK/village.csv"
 sql "UPDATE groups SET name = 'Thôn 2' WHERE code = 'thon-2'; UPDATE groups SET name = 'Thôn 10' WHERE code = 'thon-10'"
-sql "UPDATE households SET address = 'Ngõ 3, Thôn 2', phone2 = '+84987000003' WHERE phone = '+84912000003'"
 for n in 0912000002 0912000003 0912000004 0912000006; do
 	simctl report "$n" failed >/dev/null || fail "override"
 	simctl report "+84${n#0}" failed >/dev/null || fail "override"
@@ -41,6 +40,9 @@ expect_rc 0 "$LOA" notice send --to all --only-sms "Họp thôn 19h tối nay t�
 expect_rc 0 timeout 120 "$LOA" run --until-idle --report-wait 3
 states() { sql "SELECT channel || ':' || state || ':' || count(*) FROM deliveries WHERE notice_id = 1 GROUP BY channel, state ORDER BY channel, state" | tr '\n' ' '; }
 [ "$(states)" = "sms:delivered:2 sms:failed:4 " ] || fail "after sending: $(states)"
+# a second phone and an address written after the sending (with the second
+# phone before it, the SMS would have gone there: sms_second_phone)
+sql "UPDATE households SET address = 'Ngõ 3, Thôn 2', phone2 = '+84987000003' WHERE phone = '+84912000003'"
 kill "$SIM_PID" && wait "$SIM_PID" 2>/dev/null
 SIM_PID=
 # a household added after the notice: not one of its households

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "db/store.h"
-#include "domain/household.h"
+#include "domain/hh_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		devnull = fopen("/dev/null", "w");
 	}
 	struct import_result r;
-	int rc = household_import(st, "fuzz.csv", (const char *)data, size, 1, devnull, devnull, &r);
+	int rc = hh_import_run(st, "fuzz.csv", (const char *)data, size, &(struct hh_import_opts){ 0 }, 1, devnull, devnull, &r);
 	if (rc != 0 && rc != 2)
 		abort();
 	if (rc == 0 && r.errors)

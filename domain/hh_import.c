@@ -10,7 +10,10 @@
  *      one of the row's phones;
  *   3. then one with one of its phones, whatever its name (a rename; a
  *      remark says so); several such households: a problem asking for
- *      the id column; none: the row is a new household.
+ *      the id column;
+ *   4. then the one household (exactly one) with its name: its phone
+ *      changed in the sheet (a remark says so); else the row is a new
+ *      household.
  * A phone on several households (a son's phone for two parents) is a
  * remark, not a problem; without --update a row that repeats a household
  * (same phone and name) is a problem advising --update. */
@@ -577,6 +580,28 @@ static void claim(struct ctx *x, int item, int wi)
 	x->pl->items[item].id = x->w->hs[wi].id;
 }
 
+/* A row no phone matched: the one unclaimed household with its name, if
+ * exactly one has it (its phone changed in the sheet), else a new one. */
+static void by_name(struct ctx *x, int i)
+{
+	struct hh_item *it = &x->pl->items[i];
+	int found = -1, n = 0;
+	for (int wi = 0; wi < x->w->n; wi++) {
+		if (!x->claimed[wi] && same_name(x->w->hs[wi].name, it->h.name)) {
+			found = wi;
+			n++;
+		}
+	}
+	if (n != 1)
+		return;
+	const struct household *h = &x->w->hs[found];
+	char was[20], now[20];
+	phone_national(h->phone, was, sizeof was);
+	phone_national(it->h.phone, now, sizeof now);
+	hh_say(&x->pl->remarks, it->line, NULL, NULL, HS_MATCHED_BY_NAME, (long long)h->id, h->name, was, now);
+	claim(x, i, found);
+}
+
 /* The household after the row: the fields the row gives, the others kept. */
 static void merge(struct ctx *x, struct hh_item *it, const struct household *old)
 {
@@ -653,12 +678,16 @@ static void match_rows(struct ctx *x)
 			claim(x, i, wi);
 		}
 	}
-	/* 2. by phone and name, 3. by phone */
-	for (int pass = 2; pass <= 3; pass++) {
+	/* 2. by phone and name, 3. by phone, 4. by name alone */
+	for (int pass = 2; pass <= 4; pass++) {
 		for (int i = 0; i < pl->nitems; i++) {
 			struct hh_item *it = &pl->items[i];
 			if (it->id || it->kind == HH_ITEM_BAD)
 				continue;
+			if (pass == 4) {
+				by_name(x, i);
+				continue;
+			}
 			int n = candidates(x, it, pass == 2, c, (int)ARRAY_LEN(c));
 			if (n > 1) {
 				ambiguous(x, it, c, n);

@@ -128,6 +128,8 @@ static const struct {
 				     "household sharing the phone? add it with loa household add)"),
 				  "khớp với hộ %lld (%s) theo số điện thoại: tên đổi thành %s (nếu là một hộ khác dùng "
 				  "chung số, hãy thêm hộ đó riêng)" },
+	[HS_MATCHED_BY_NAME] = { N_("matched to household %lld (%s) by its name: the phone changes from %s to %s"),
+				 "khớp với hộ %lld (%s) theo tên: số điện thoại đổi từ %s thành %s" },
 	[HS_COLUMN] = { N_("column %s"), "cột %s" },
 	[HS_HEADER] = { N_("header"), "hàng tiêu đề" },
 	[HS_LINE_NAME] = { N_("line %d (%s)"), "dòng %d (%s)" },

@@ -151,7 +151,7 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 	sbuf_add(b, "</style></head><body>");
 	if (user) {
 		sbuf_add(b, "<nav><a href=\"/\">Thông báo</a><a href=\"/new\">Tạo thông báo</a>"
-			    "<a href=\"/inbox\">Tin nhắn đến</a><a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
+			    "<a href=\"/inbox\">Tin nhắn đến</a><a href=\"/households/upload\">Tải danh sách hộ</a><a href=\"/modems\">Modem</a><form method=\"post\" action=\"/logout\">");
 		web_html_csrf(b, csrf);
 		web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav>", user);
 	}

@@ -41,6 +41,7 @@ struct web_request {
 	const char *path;          /* decoded */
 	struct web_form query;     /* decoded query string */
 	struct web_form form;      /* decoded POST body */
+	const struct web_file *file; /* an uploaded file (WEB_UPLOAD_PATH), or NULL */
 	const char *cookie;        /* raw Cookie header, or NULL */
 	const char *addr;          /* client address, for the rate limiter */
 };
@@ -58,6 +59,9 @@ struct web_reply {
 	int64_t delay_ms;          /* hold the answer this long (login limiter) */
 	int64_t retry_after_s;     /* 429 */
 };
+
+/* The one page that takes multipart/form-data (web.c lets nothing else). */
+#define WEB_UPLOAD_PATH "/households/upload"
 
 #define WEB_COOKIE_SESSION "loa_session"
 #define WEB_COOKIE_LOGIN "loa_login"

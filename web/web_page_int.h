@@ -7,7 +7,9 @@
  *                 cancel) and their CSVs;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
  *   web_report.c  the home-visit list, a household's history, modem
- *                 health, the inbound SMS / replies audit trail, CSVs.
+ *                 health, the inbound SMS / replies audit trail, CSVs;
+ *   web_upload.c  the household list from a file: form -> preview ->
+ *                 confirm (the importer's plan, domain/hh_import.h).
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -90,4 +92,10 @@ void web_report_modems_csv(struct web_page *p);     /* GET /modems.csv */
 void web_report_inbox(struct web_page *p);          /* GET /inbox */
 void web_report_inbox_csv(struct web_page *p);      /* GET /inbox.csv */
 void web_report_outbox_csv(struct web_page *p);     /* GET /outbox.csv */
+
+/* ---- web_upload.c ---- */
+void web_upload_form(struct web_page *p);      /* GET /households/upload */
+void web_upload_preview(struct web_page *p);   /* POST /households/upload (multipart) */
+void web_upload_confirm(struct web_page *p);   /* POST /households/upload/confirm */
+void web_upload_cancel(struct web_page *p);    /* POST /households/upload/cancel */
 #endif

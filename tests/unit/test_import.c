@@ -586,6 +586,20 @@ static void test_update_by_phone(void **state)
 	assert_int_equal(r.changed, 0);
 	assert_int_equal(r.adds, 0);
 	assert_int_equal(r.unchanged, 5);
+	/* a phone changed in the sheet (no id column): matched by the name,
+	 * when exactly one household not in the file has it */
+	const char moved[] = "Họ tên,Số ĐT\nLê Văn Cường,0905 999 888\n";
+	assert_int_equal(import_s(moved, 1, 0, 1, &r), 0);
+	HAS(info_buf, "v.csv:2: matched to household 3 (Lê Văn Cường) by its name: the phone changes from 0912345680 "
+		      "to 0905999888\n");
+	HAS(info_buf, "change (line 2): Lê Văn Cường (id 3): phone 0912345680 → 0905999888\n");
+	struct household twin = { 0 };
+	snprintf(twin.name, sizeof twin.name, "Lê Văn Cường");
+	snprintf(twin.phone, sizeof twin.phone, "+84905000777");
+	twin.channel = CH_SMS;
+	assert_int_equal(store_household_insert(st, &twin, NULL, clock_wall_s()), STORE_OK);
+	assert_int_equal(import_s(moved, 1, 0, 1, &r), 0); /* two of that name: a new household */
+	HAS(info_buf, "add (line 2): Lê Văn Cường, 0905999888\n");
 }
 
 /* --update with the id column list --csv writes; --deactivate-missing. */

@@ -442,6 +442,47 @@ static const char *find_mem(const char *h, size_t hn, const char *needle, size_t
 	return nn <= hn ? memmem(h, hn, needle, nn) : NULL;
 }
 
+/* How many of the n bytes at s are blanks (space, tab). */
+static size_t blanks(const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	return k;
+}
+
+/* A part's header lines h[0..hn): 1 when they say "Content-Disposition:
+ * form-data", with its name and filename parameters (malloc'd or NULL). */
+static int part_headers(const char *h, size_t hn, char **name, char **filename)
+{
+	static const char cd[] = "Content-Disposition";
+	int form_data = 0;
+	size_t i = 0;
+	while (i < hn) {
+		const char *le = find_mem(h + i, hn - i, "\r\n", 2);
+		size_t ln = le ? (size_t)(le - (h + i)) : hn - i;
+		const char *line = h + i;
+		const char *colon = memchr(line, ':', ln);
+		if (!colon && ln > 0)
+			return 0; /* not a header line */
+		size_t kl = colon ? (size_t)(colon - line) : 0;
+		if (kl == sizeof cd - 1 && strncasecmp(line, cd, kl) == 0) {
+			size_t v = kl + 1 + blanks(line + kl + 1, ln - kl - 1);
+			size_t vl = ln - v;
+			if (vl >= 9 && strncasecmp(line + v, "form-data", 9) == 0 &&
+			    (vl == 9 || line[v + 9] == ';' || line[v + 9] == ' ')) {
+				form_data = 1;
+				free(*name);
+				free(*filename);
+				*name = disposition_param(line + v + 9, vl - 9, "name");
+				*filename = disposition_param(line + v + 9, vl - 9, "filename");
+			}
+		}
+		i += ln + 2;
+	}
+	return form_data;
+}
+
 int web_req_multipart(const char *boundary, const char *body, size_t n, struct web_form *f, struct web_file *file)
 {
 	memset(f, 0, sizeof *f);
@@ -450,68 +491,43 @@ int web_req_multipart(const char *boundary, const char *body, size_t n, struct w
 	int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
 	if (dl < 5 || (size_t)dl >= sizeof delim || n > WEB_MULTIPART_MAX)
 		return -1;
+	size_t dn = (size_t)dl, i;
 	/* the first delimiter opens the body (no preamble from a browser,
 	 * but one is allowed: it ends with the delimiter's CRLF) */
-	const char *p = body, *end = body + n;
-	if ((size_t)dl - 2 <= n && memcmp(body, delim + 2, (size_t)dl - 2) == 0) {
-		p = body + dl - 2;
+	if (dn - 2 <= n && memcmp(body, delim + 2, dn - 2) == 0) {
+		i = dn - 2;
 	} else {
-		const char *d = find_mem(body, n, delim, (size_t)dl);
+		const char *d = find_mem(body, n, delim, dn);
 		if (!d)
 			return -1;
-		p = d + dl;
+		i = (size_t)(d - body) + dn;
 	}
 	int parts = 0;
 	for (;;) {
 		/* after a delimiter: "--" closes, else optional padding and CRLF */
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+		if (n - i >= 2 && body[i] == '-' && body[i + 1] == '-')
 			return 0;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+		i += blanks(body + i, n - i);
+		if (n - i < 2 || body[i] != '\r' || body[i + 1] != '\n')
 			goto bad;
-		p += 2;
+		i += 2;
 		if (++parts > WEB_FORM_MAX_FIELDS + 1)
 			goto bad;
-		/* headers */
-		const char *hend = find_mem(p, (size_t)(end - p) < 8192 ? (size_t)(end - p) : 8192, "\r\n\r\n", 4);
-		const char *hstart = p;
+		/* headers, then the content up to the next delimiter */
+		const char *hend = find_mem(body + i, n - i < 8192 ? n - i : 8192, "\r\n\r\n", 4);
 		if (!hend)
 			goto bad;
 		char *name = NULL, *filename = NULL;
-		int form_data = 0;
-		for (const char *l = hstart; l < hend;) {
-			const char *le = find_mem(l, (size_t)(hend - l), "\r\n", 2);
-			if (!le)
-				le = hend;
-			const char *colon = memchr(l, ':', (size_t)(le - l));
-			if (colon && (size_t)(colon - l) == 19 && strncasecmp(l, "Content-Disposition", 19) == 0) {
-				const char *v = colon + 1;
-				while (v < le && (*v == ' ' || *v == '\t'))
-					v++;
-				if (le - v >= 9 && strncasecmp(v, "form-data", 9) == 0 &&
-				    (le - v == 9 || v[9] == ';' || v[9] == ' ')) {
-					form_data = 1;
-					free(name);
-					free(filename);
-					name = disposition_param(v + 9, (size_t)(le - v - 9), "name");
-					filename = disposition_param(v + 9, (size_t)(le - v - 9), "filename");
-				}
-			} else if (!colon && le > l) {
-				form_data = 0; /* a header line without ':' */
-				break;
-			}
-			l = le + 2;
-		}
-		p = hend + 4;
-		/* content, up to the next delimiter */
-		const char *next = find_mem(p, (size_t)(end - p), delim, (size_t)dl);
+		int form_data = part_headers(body + i, (size_t)(hend - (body + i)), &name, &filename);
+		i = (size_t)(hend - body) + 4;
+		const char *next = find_mem(body + i, n - i, delim, dn);
 		size_t bad;
 		if (!form_data || !name || !next || !text_valid_utf8(name, strlen(name), &bad)) {
 			free(name);
 			free(filename);
 			goto bad;
 		}
+		const char *p = body + i;
 		size_t clen = (size_t)(next - p);
 		if (filename) {
 			if (file->data || clen > WEB_UPLOAD_MAX) {
@@ -540,7 +556,7 @@ int web_req_multipart(const char *boundary, const char *body, size_t n, struct w
 			f->val[f->n] = xstrndup(p, clen);
 			f->n++;
 		}
-		p = next + dl;
+		i = (size_t)(next - body) + dn;
 	}
 bad:
 	web_req_form_free(f);

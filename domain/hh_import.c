@@ -19,74 +19,25 @@
  * (same phone and name) is a problem advising --update. */
 #include "domain/hh_import.h"
 
+#include "domain/hh_header.h"
+
 #include "base/clock.h"
 #include "base/i18n.h"
 #include "base/phone.h"
 #include "base/util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define B(c) (1u << (c))
-enum { COL_ID = HH_NCOLS, NMAP = HH_NCOLS + 1, MAX_GROUP_COLS = 4 };
-
-/* Header aliases, compared folded (household_fold). */
-static const struct {
-	const char *alias;
-	int col;
-} aliases[] = {
-	{ "name", HH_NAME }, { "ho ten", HH_NAME }, { "ho va ten", HH_NAME }, { "ho va ten chu ho", HH_NAME },
-	{ "ho ten chu ho", HH_NAME }, { "chu ho", HH_NAME }, { "ten chu ho", HH_NAME }, { "ten", HH_NAME },
-	{ "ten ho", HH_NAME }, { "ho gia dinh", HH_NAME }, { "ten ho gia dinh", HH_NAME }, { "nguoi nhan", HH_NAME },
-	{ "household", HH_NAME }, { "full name", HH_NAME },
-	{ "phone", HH_PHONE }, { "sdt", HH_PHONE }, { "so dt", HH_PHONE }, { "so dien thoai", HH_PHONE },
-	{ "dien thoai", HH_PHONE }, { "dt", HH_PHONE }, { "di dong", HH_PHONE }, { "so di dong", HH_PHONE },
-	{ "dtdd", HH_PHONE }, { "so dtdd", HH_PHONE }, { "sdt 1", HH_PHONE }, { "so dt 1", HH_PHONE },
-	{ "so dien thoai 1", HH_PHONE }, { "dien thoai 1", HH_PHONE }, { "phone 1", HH_PHONE }, { "phone1", HH_PHONE },
-	{ "mobile", HH_PHONE }, { "sdt lien he", HH_PHONE }, { "so dien thoai lien he", HH_PHONE },
-	{ "dien thoai lien he", HH_PHONE },
-	{ "phone2", HH_PHONE2 }, { "phone 2", HH_PHONE2 }, { "sdt 2", HH_PHONE2 }, { "sdt2", HH_PHONE2 },
-	{ "so dt 2", HH_PHONE2 }, { "so dien thoai 2", HH_PHONE2 }, { "dien thoai 2", HH_PHONE2 }, { "dt 2", HH_PHONE2 },
-	{ "di dong 2", HH_PHONE2 }, { "so khac", HH_PHONE2 }, { "sdt khac", HH_PHONE2 }, { "so dt khac", HH_PHONE2 },
-	{ "dien thoai khac", HH_PHONE2 }, { "so dien thoai khac", HH_PHONE2 }, { "second phone", HH_PHONE2 },
-	{ "groups", HH_GROUPS }, { "group", HH_GROUPS }, { "nhom", HH_GROUPS }, { "xom", HH_GROUPS }, { "to", HH_GROUPS },
-	{ "thon", HH_GROUPS }, { "khu", HH_GROUPS }, { "doi", HH_GROUPS }, { "ap", HH_GROUPS }, { "ban", HH_GROUPS },
-	{ "khoi", HH_GROUPS }, { "lang", HH_GROUPS }, { "buon", HH_GROUPS }, { "bon", HH_GROUPS },
-	{ "to dan pho", HH_GROUPS }, { "khu pho", HH_GROUPS }, { "thon xom", HH_GROUPS }, { "xom thon", HH_GROUPS },
-	{ "thon ban", HH_GROUPS }, { "to nhom", HH_GROUPS }, { "nhom to", HH_GROUPS }, { "chi hoi", HH_GROUPS },
-	{ "hoi", HH_GROUPS },
-	{ "channel", HH_CHANNEL }, { "kenh", HH_CHANNEL }, { "cach nhan", HH_CHANNEL }, { "hinh thuc", HH_CHANNEL },
-	{ "hinh thuc nhan", HH_CHANNEL }, { "cach bao", HH_CHANNEL }, { "hinh thuc thong bao", HH_CHANNEL },
-	{ "nhan qua", HH_CHANNEL }, { "nhan bang", HH_CHANNEL }, { "cach nhan thong bao", HH_CHANNEL },
-	{ "nhan thong bao qua", HH_CHANNEL },
-	{ "accents", HH_ACCENTS }, { "dau", HH_ACCENTS }, { "co dau", HH_ACCENTS }, { "may co dau", HH_ACCENTS },
-	{ "hien dau", HH_ACCENTS }, { "doc duoc dau", HH_ACCENTS }, { "tieng viet co dau", HH_ACCENTS },
-	{ "note", HH_NOTE }, { "notes", HH_NOTE }, { "ghi chu", HH_NOTE }, { "luu y", HH_NOTE },
-	{ "address", HH_ADDRESS }, { "dia chi", HH_ADDRESS }, { "noi o", HH_ADDRESS }, { "dia chi nha", HH_ADDRESS },
-	{ "so nha", HH_ADDRESS },
-	{ "id", COL_ID }, { "ma ho", COL_ID }, { "ma so ho", COL_ID }, { "household id", COL_ID },
-};
-
-/* Group columns whose bare numbers are places: "Tổ" and 5 -> "Tổ 5". */
-static const char *const place_words[] = { "xom", "to", "thon", "khu", "doi", "ap", "ban", "khoi", "lang", "buon",
-					   "bon", "to dan pho", "khu pho", NULL };
-
-static int alias_col(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_LEN(aliases); i++)
-		if (strcmp(key, aliases[i].alias) == 0)
-			return aliases[i].col;
-	return -1;
-}
 
 /* ---- the world ---- */
 
 static int load_household(const struct household *h, void *arg)
 {
 	struct hh_world *w = arg;
-	if ((w->n & (w->n - 1)) == 0 || w->n == 0)
-		w->hs = xrealloc(w->hs, (size_t)(w->n ? w->n * 2 : 64) * sizeof *w->hs);
+	if ((w->n & (w->n - 1)) == 0) /* 0, 1, 2, 4...: double */
+		w->hs = xrealloc(w->hs, (size_t)(w->n ? w->n * 2 : 1) * sizeof *w->hs);
 	w->hs[w->n++] = *h;
 	return 0;
 }
@@ -168,8 +119,8 @@ static void ph_add(struct ph **v, int *n, const char *phone, int who)
 {
 	if (!phone[0])
 		return;
-	if ((*n & (*n - 1)) == 0 || *n == 0)
-		*v = xrealloc(*v, (size_t)(*n ? *n * 2 : 64) * sizeof **v);
+	if ((*n & (*n - 1)) == 0) /* 0, 1, 2, 4...: double */
+		*v = xrealloc(*v, (size_t)(*n ? *n * 2 : 1) * sizeof **v);
 	(*v)[*n].phone = phone;
 	(*v)[*n].who = who;
 	(*n)++;
@@ -198,157 +149,6 @@ static int same_name(const char *a, const char *b)
 	return same;
 }
 
-/* ---- the header ---- */
-
-struct header {
-	int row;                       /* index in sh->rows */
-	int idx[NMAP];                 /* cell index per field, -1 absent */
-	int gidx[MAX_GROUP_COLS], ng;  /* group columns */
-	int gplace[MAX_GROUP_COLS];    /* its header is a place word ("Tổ") */
-	char *text[NMAP], *vi[NMAP];   /* labels: "column Số ĐT (B)" */
-};
-
-static void col_letters(int i, char *out, size_t len)
-{
-	char tmp[8];
-	int n = 0;
-	for (i++; i > 0 && n < (int)sizeof tmp; i = (i - 1) / 26)
-		tmp[n++] = (char)('A' + (i - 1) % 26);
-	size_t o = 0;
-	while (n > 0 && o + 1 < len)
-		out[o++] = tmp[--n];
-	out[o] = '\0';
-}
-
-/* "Số ĐT (B)" */
-static char *cell_name(const struct sheet_row *r, int i)
-{
-	char letters[8];
-	col_letters(i, letters, sizeof letters);
-	struct sbuf b;
-	sbuf_init(&b);
-	const char *t = i < r->nfields ? r->fields[i] : "";
-	sbuf_printf(&b, "%.60s (%s)", t, letters);
-	return sbuf_take(&b);
-}
-
-/* Maps row r's cells; 1 when it names at least a name and a phone column. */
-static int map_header(const struct sheet_row *r, struct header *hd)
-{
-	for (int c = 0; c < NMAP; c++)
-		hd->idx[c] = -1;
-	hd->ng = 0;
-	int name = 0, phone = 0;
-	for (int i = 0; i < r->nfields; i++) {
-		char *k = household_fold(r->fields[i]);
-		int c = alias_col(k);
-		name |= c == HH_NAME;
-		phone |= c == HH_PHONE;
-		free(k);
-	}
-	return name && phone;
-}
-
-static void header_columns(const char *path, const struct sheet_row *r, struct header *hd, struct hh_plan *pl)
-{
-	(void)path;
-	struct sbuf unknown;
-	sbuf_init(&unknown);
-	for (int i = 0; i < r->nfields; i++) {
-		char *k = household_fold(r->fields[i]);
-		int c = alias_col(k);
-		if (c == HH_PHONE && hd->idx[HH_PHONE] >= 0 && hd->idx[HH_PHONE2] < 0)
-			c = HH_PHONE2; /* "Điện thoại" and "Di động": the second is the second phone */
-		if (c < 0) {
-			if (*k)
-				sbuf_printf(&unknown, "%s\"%s\"", unknown.len ? ", " : "", r->fields[i]);
-		} else if (c == HH_GROUPS && hd->ng < MAX_GROUP_COLS) {
-			hd->gplace[hd->ng] = 0;
-			for (const char *const *w = place_words; *w; w++)
-				hd->gplace[hd->ng] |= strcmp(k, *w) == 0;
-			hd->gidx[hd->ng++] = i;
-			if (hd->idx[c] < 0)
-				hd->idx[c] = i;
-		} else if (hd->idx[c] >= 0 && c != HH_GROUPS) {
-			char *a = cell_name(r, hd->idx[c]), *b = cell_name(r, i);
-			const char *what = c == COL_ID ? "id" : household_field_words((enum hh_col)c, 0);
-			const char *what_vi = c == COL_ID ? "id" : household_field_words((enum hh_col)c, 1);
-			char *t = hh_sayf(0, HS_HEADER_TWICE, a, b, what), *v = hh_sayf(1, HS_HEADER_TWICE, a, b, what_vi);
-			char *lt = hh_sayf(0, HS_HEADER), *lv = hh_sayf(1, HS_HEADER);
-			struct sbuf x, y;
-			sbuf_init(&x);
-			sbuf_init(&y);
-			sbuf_printf(&x, "%s: %s", lt, t);
-			sbuf_printf(&y, "%s: %s", lv, v);
-			hh_msgs_add(&pl->problems, r->line, x.s, y.s);
-			sbuf_free(&x);
-			sbuf_free(&y);
-			free(a), free(b), free(t), free(v), free(lt), free(lv);
-		} else if (c != HH_GROUPS) {
-			hd->idx[c] = i;
-		}
-		free(k);
-	}
-	if (unknown.len) {
-		char *lt = hh_sayf(0, HS_HEADER), *lv = hh_sayf(1, HS_HEADER);
-		hh_say(&pl->remarks, r->line, lt, lv, HS_UNKNOWN_COLUMNS, unknown.s);
-		free(lt), free(lv);
-	}
-	sbuf_free(&unknown);
-	for (int c = 0; c < NMAP; c++) {
-		if (hd->idx[c] < 0) {
-			/* absent: messages name the field */
-			const char *w = c == COL_ID ? "id" : household_field_words((enum hh_col)c, 0);
-			const char *wv = c == COL_ID ? "id" : household_field_words((enum hh_col)c, 1);
-			hd->text[c] = hh_sayf(0, HS_COLUMN, w);
-			hd->vi[c] = hh_sayf(1, HS_COLUMN, wv);
-			continue;
-		}
-		char *n = cell_name(r, hd->idx[c]);
-		hd->text[c] = hh_sayf(0, HS_COLUMN, n);
-		hd->vi[c] = hh_sayf(1, HS_COLUMN, n);
-		free(n);
-	}
-}
-
-static void header_free(struct header *hd)
-{
-	for (int c = 0; c < NMAP; c++) {
-		free(hd->text[c]);
-		free(hd->vi[c]);
-	}
-}
-
-static const char *cell(const struct sheet_row *r, int i)
-{
-	return i < 0 ? NULL : i < r->nfields ? r->fields[i] : "";
-}
-
-/* The group cells of a row as one cell ("Tổ" and "5" -> "Tổ 5"). */
-static char *group_cells(const struct header *hd, const struct sheet_row *hdr, const struct sheet_row *r)
-{
-	struct sbuf b;
-	sbuf_init(&b);
-	for (int g = 0; g < hd->ng; g++) {
-		char *copy = xstrdup(cell(r, hd->gidx[g])), *save = NULL;
-		for (char *p = strtok_r(copy, ",;/\n\r", &save); p; p = strtok_r(NULL, ",;/\n\r", &save)) {
-			p = util_trim(p);
-			if (!*p)
-				continue;
-			int digits = hd->gplace[g] && strspn(p, "0123456789") == strlen(p);
-			if (digits) {
-				char *h = xstrdup(hdr->fields[hd->gidx[g]]);
-				sbuf_printf(&b, "%s%s %s", b.len ? ", " : "", util_trim(h), p);
-				free(h);
-			} else {
-				sbuf_printf(&b, "%s%s", b.len ? ", " : "", p);
-			}
-		}
-		free(copy);
-	}
-	return sbuf_take(&b);
-}
-
 /* "12" (or "12.0", as a workbook may keep a number): the id; 0 empty; -1 bad. */
 static int64_t parse_id(const char *s)
 {
@@ -372,11 +172,10 @@ struct gname {
 };
 
 struct ctx {
-	const char *path;
 	const struct hh_import_opts *o;
 	const struct hh_world *w;
 	struct hh_plan *pl;
-	struct header hd;
+	struct hh_header hd;
 	struct gname *gn;
 	int ngn;
 	int *claimed;              /* per world household: item index + 1, 0 free */
@@ -402,7 +201,7 @@ static void note_groups(struct ctx *x, struct hh_item *it, const struct hh_row *
 		if (found >= 0) {
 			const struct gname *o = &x->gn[found];
 			if (strcmp(o->full, grp->full) != 0 && grp->name[0] && o->name[0]) {
-				hh_say(&x->pl->problems, it->line, x->hd.text[HH_GROUPS], x->hd.vi[HH_GROUPS],
+				hh_msg_say(&x->pl->problems, it->line, -1, x->hd.text[HH_GROUPS], x->hd.vi[HH_GROUPS],
 				       HS_GROUP_CLASH, grp->name, o->name, o->line, grp->code);
 				item_problem(x, it);
 			} else if (!o->name[0] && grp->name[0]) {
@@ -422,12 +221,8 @@ static void note_groups(struct ctx *x, struct hh_item *it, const struct hh_row *
 static void read_rows(struct ctx *x, const struct sheet *sh)
 {
 	struct hh_plan *pl = x->pl;
-	const struct sheet_row *hdr = &sh->rows[x->hd.row];
 	struct hh_labels lb;
-	for (int c = 0; c < HH_NCOLS; c++) {
-		lb.text[c] = x->hd.text[c];
-		lb.vi[c] = x->hd.vi[c];
-	}
+	hh_header_labels(&x->hd, &lb);
 	int n = sh->nrows - x->hd.row - 1;
 	pl->items = xcalloc((size_t)n + 1, sizeof *pl->items);
 	struct hh_row *r = xmalloc(sizeof *r);
@@ -437,8 +232,8 @@ static void read_rows(struct ctx *x, const struct sheet *sh)
 		it->line = row->line;
 		const char *f[HH_NCOLS];
 		for (int c = 0; c < HH_NCOLS; c++)
-			f[c] = cell(row, x->hd.idx[c]);
-		char *groups = x->hd.ng ? group_cells(&x->hd, hdr, row) : NULL;
+			f[c] = hh_header_cell(&x->hd, row, c);
+		char *groups = hh_header_groups(&x->hd, sh, row);
 		f[HH_GROUPS] = groups;
 		int bad = household_row(f, &lb, row->line, r, &pl->problems, &pl->remarks);
 		free(groups);
@@ -447,11 +242,11 @@ static void read_rows(struct ctx *x, const struct sheet *sh)
 		it->given = r->given;
 		it->converted = r->converted;
 		note_groups(x, it, r);
-		if (x->o->update && x->hd.idx[COL_ID] >= 0) {
-			const char *idc = cell(row, x->hd.idx[COL_ID]);
+		if (x->o->update && x->hd.idx[HH_COL_ID] >= 0) {
+			const char *idc = hh_header_cell(&x->hd, row, HH_COL_ID);
 			it->id = parse_id(idc);
 			if (it->id < 0) {
-				hh_say(&pl->problems, row->line, x->hd.text[COL_ID], x->hd.vi[COL_ID], HS_ID, idc);
+				hh_msg_say(&pl->problems, row->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID, idc);
 				item_problem(x, it);
 				it->id = 0;
 			}
@@ -476,7 +271,7 @@ static void repeated_rows(struct ctx *x)
 			struct hh_item *a = &pl->items[v[j].who], *b = &pl->items[v[i].who];
 			if (!same_name(a->h.name, b->h.name))
 				continue;
-			hh_say(&pl->problems, b->line, NULL, NULL, HS_DUP_ROW, a->line);
+			hh_msg_say(&pl->problems, b->line, -1, NULL, NULL, HS_DUP_ROW, a->line);
 			item_problem(x, b);
 			break;
 		}
@@ -509,7 +304,7 @@ static void registered(struct ctx *x)
 				continue;
 			char nat[20];
 			phone_national(it->h.phone, nat, sizeof nat);
-			hh_say(&pl->problems, it->line, x->hd.text[HH_PHONE], x->hd.vi[HH_PHONE],
+			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_PHONE], x->hd.vi[HH_PHONE],
 			       x->o->web ? HS_REGISTERED_WEB : HS_REGISTERED_CLI, nat, (long long)h->id, h->name);
 			item_problem(x, it);
 			x->claimed[-1 - x->wph[k].who] = i + 1; /* the row is that household */
@@ -554,21 +349,21 @@ static void ambiguous(struct ctx *x, struct hh_item *it, int *c, int n)
 	sbuf_init(&v);
 	for (int j = 0; j < n; j++) {
 		const struct household *h = &x->w->hs[c[j]];
-		char *a = hh_sayf(0, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
-		char *b = hh_sayf(1, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
+		char *a = hh_msg_sayf(0, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
+		char *b = hh_msg_sayf(1, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
 		sbuf_printf(&t, "%s%s", j ? ", " : "", a);
 		sbuf_printf(&v, "%s%s", j ? ", " : "", b);
 		free(a), free(b);
 	}
 	char nat[20];
 	phone_national(it->h.phone, nat, sizeof nat);
-	char *a = hh_sayf(0, HS_AMBIGUOUS, nat, t.s), *b = hh_sayf(1, HS_AMBIGUOUS, nat, v.s);
+	char *a = hh_msg_sayf(0, HS_AMBIGUOUS, nat, t.s), *b = hh_msg_sayf(1, HS_AMBIGUOUS, nat, v.s);
 	struct sbuf mt, mv;
 	sbuf_init(&mt);
 	sbuf_init(&mv);
 	sbuf_printf(&mt, "%s: %s", x->hd.text[HH_PHONE], a);
 	sbuf_printf(&mv, "%s: %s", x->hd.vi[HH_PHONE], b);
-	hh_msgs_add(&x->pl->problems, it->line, mt.s, mv.s);
+	hh_msg_add(&x->pl->problems, it->line, HH_PHONE, mt.s, mv.s);
 	free(a), free(b);
 	sbuf_free(&t), sbuf_free(&v), sbuf_free(&mt), sbuf_free(&mv);
 	item_problem(x, it);
@@ -598,7 +393,7 @@ static void by_name(struct ctx *x, int i)
 	char was[20], now[20];
 	phone_national(h->phone, was, sizeof was);
 	phone_national(it->h.phone, now, sizeof now);
-	hh_say(&x->pl->remarks, it->line, NULL, NULL, HS_MATCHED_BY_NAME, (long long)h->id, h->name, was, now);
+	hh_msg_say(&x->pl->remarks, it->line, -1, NULL, NULL, HS_MATCHED_BY_NAME, (long long)h->id, h->name, was, now);
 	claim(x, i, found);
 }
 
@@ -629,11 +424,11 @@ static void merge(struct ctx *x, struct hh_item *it, const struct household *old
 	if (!(g & B(HH_CHANNEL)) && n.landline && (n.channel & CH_SMS)) {
 		char nat[20];
 		phone_national(n.phone, nat, sizeof nat);
-		hh_say(&x->pl->remarks, it->line, x->hd.text[HH_PHONE], x->hd.vi[HH_PHONE], HS_LANDLINE_VOICE, nat);
+		hh_msg_say(&x->pl->remarks, it->line, -1, x->hd.text[HH_PHONE], x->hd.vi[HH_PHONE], HS_LANDLINE_VOICE, nat);
 		n.channel = CH_VOICE;
 	}
 	if (n.phone2[0] && strcmp(n.phone2, n.phone) == 0) {
-		hh_say(&x->pl->remarks, it->line, x->hd.text[HH_PHONE2], x->hd.vi[HH_PHONE2], HS_PHONE2_SAME);
+		hh_msg_say(&x->pl->remarks, it->line, -1, x->hd.text[HH_PHONE2], x->hd.vi[HH_PHONE2], HS_PHONE2_SAME);
 		n.phone2[0] = '\0';
 	}
 	d |= strcmp(n.name, old->name) ? B(HH_NAME) : 0;
@@ -668,10 +463,10 @@ static void match_rows(struct ctx *x)
 		snprintf(ids, sizeof ids, "%lld", (long long)it->id);
 		int wi = world_by_id(x->w, it->id);
 		if (wi < 0) {
-			hh_say(&pl->problems, it->line, x->hd.text[COL_ID], x->hd.vi[COL_ID], HS_ID_UNKNOWN, ids);
+			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID_UNKNOWN, ids);
 			item_problem(x, it);
 		} else if (x->claimed[wi]) {
-			hh_say(&pl->problems, it->line, x->hd.text[COL_ID], x->hd.vi[COL_ID], HS_ID_TWICE, ids,
+			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID_TWICE, ids,
 			       pl->items[x->claimed[wi] - 1].line);
 			item_problem(x, it);
 		} else {
@@ -694,7 +489,7 @@ static void match_rows(struct ctx *x)
 			} else if (n == 1) {
 				const struct household *h = &x->w->hs[c[0]];
 				if (pass == 3 && !same_name(h->name, it->h.name))
-					hh_say(&pl->remarks, it->line, NULL, NULL, HS_RENAMED_BY_PHONE, (long long)h->id,
+					hh_msg_say(&pl->remarks, it->line, -1, NULL, NULL, HS_RENAMED_BY_PHONE, (long long)h->id,
 					       h->name, it->h.name);
 				claim(x, i, c[0]);
 			}
@@ -756,12 +551,12 @@ static void shared_phones(struct ctx *x)
 					h = &pl->items[v[k].who].h;
 					if (same_name(h->name, it->h.name))
 						continue; /* a repeated row: a problem already */
-					a = hh_sayf(0, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
-					b = hh_sayf(1, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
+					a = hh_msg_sayf(0, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
+					b = hh_msg_sayf(1, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
 				} else {
 					h = &x->w->hs[-1 - v[k].who];
-					a = hh_sayf(0, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
-					b = hh_sayf(1, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
+					a = hh_msg_sayf(0, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
+					b = hh_msg_sayf(1, HS_HOUSEHOLD_NAME, (long long)h->id, h->name);
 				}
 				if (others++ < 5) {
 					sbuf_printf(&t, "%s%s", others > 1 ? ", " : "", a);
@@ -778,7 +573,7 @@ static void shared_phones(struct ctx *x)
 				enum hh_col c = p ? HH_PHONE2 : HH_PHONE;
 				if (p && x->hd.idx[HH_PHONE2] < 0)
 					c = HH_PHONE; /* two numbers in the phone cell */
-				hh_say(&pl->remarks, it->line, x->hd.text[c], x->hd.vi[c], HS_SHARED, nat, t.s);
+				hh_msg_say(&pl->remarks, it->line, -1, x->hd.text[c], x->hd.vi[c], HS_SHARED, nat, t.s);
 			}
 			sbuf_free(&t);
 			sbuf_free(&vi);
@@ -805,34 +600,18 @@ static void group_names(struct ctx *x)
 	}
 }
 
-void hh_import_plan(const char *path, const struct sheet *sh, const struct hh_import_opts *o,
-		    const struct hh_world *w, struct hh_plan *pl)
+void hh_import_plan(const struct sheet *sh, const struct hh_import_opts *o, const struct hh_world *w,
+		    struct hh_plan *pl)
 {
 	memset(pl, 0, sizeof *pl);
-	if (sh->nrows == 0) {
-		hh_say(&pl->problems, 0, NULL, NULL, HS_EMPTY_FILE);
-		return;
-	}
 	struct ctx x;
 	memset(&x, 0, sizeof x);
-	x.path = path;
 	x.o = o;
 	x.w = w;
 	x.pl = pl;
-	x.hd.row = -1;
-	for (int r = 0; r < sh->nrows && r < HH_HEADER_ROWS && x.hd.row < 0; r++)
-		if (map_header(&sh->rows[r], &x.hd))
-			x.hd.row = r;
-	if (x.hd.row < 0) {
-		hh_say(&pl->problems, 0, NULL, NULL, HS_NO_HEADER, HH_HEADER_ROWS);
+	if (hh_header_find(sh, &x.hd, &pl->problems, &pl->remarks) != 0)
 		return;
-	}
-	const struct sheet_row *hdr = &sh->rows[x.hd.row];
-	pl->header_line = hdr->line;
-	if (x.hd.row > 0) {
-		hh_say(&pl->remarks, hdr->line, NULL, NULL, HS_TITLE_ROWS, hdr->line - 1);
-	}
-	header_columns(path, hdr, &x.hd, pl);
+	pl->header_line = x.hd.line;
 	read_rows(&x, sh);
 	x.claimed = xcalloc((size_t)w->n + 1, sizeof *x.claimed);
 	world_phones(&x);
@@ -844,13 +623,13 @@ void hh_import_plan(const char *path, const struct sheet *sh, const struct hh_im
 		pl->untouched = w->n;
 	}
 	if (o->update && o->deactivate_missing && pl->nitems == 0)
-		hh_say(&pl->problems, 0, NULL, NULL, HS_NO_ROWS_DEACTIVATE);
+		hh_msg_say(&pl->problems, 0, -1, NULL, NULL, HS_NO_ROWS_DEACTIVATE);
 	for (int i = 0; i < pl->nitems; i++) {
 		struct hh_item *it = &pl->items[i];
 		if (it->kind == HH_ITEM_ADD && it->h.landline && !(it->given & B(HH_CHANNEL))) {
 			char nat[20];
 			phone_national(it->h.phone, nat, sizeof nat);
-			hh_say(&pl->remarks, it->line, x.hd.text[HH_PHONE], x.hd.vi[HH_PHONE], HS_LANDLINE_VOICE, nat);
+			hh_msg_say(&pl->remarks, it->line, -1, x.hd.text[HH_PHONE], x.hd.vi[HH_PHONE], HS_LANDLINE_VOICE, nat);
 		}
 		pl->nadds += it->kind == HH_ITEM_ADD;
 		pl->nchanges += it->kind == HH_ITEM_CHANGE;
@@ -859,9 +638,9 @@ void hh_import_plan(const char *path, const struct sheet *sh, const struct hh_im
 	}
 	shared_phones(&x);
 	group_names(&x);
-	hh_msgs_sort(&pl->problems);
-	hh_msgs_sort(&pl->remarks);
-	header_free(&x.hd);
+	hh_msg_sort(&pl->problems);
+	hh_msg_sort(&pl->remarks);
+	hh_header_free(&x.hd);
 	free(x.gn);
 	free(x.claimed);
 	free(x.wph);
@@ -875,8 +654,8 @@ void hh_plan_free(struct hh_plan *pl)
 	free(pl->deact);
 	free(pl->names);
 	free(pl->fatal);
-	hh_msgs_free(&pl->problems);
-	hh_msgs_free(&pl->remarks);
+	hh_msg_free(&pl->problems);
+	hh_msg_free(&pl->remarks);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -901,7 +680,7 @@ int hh_import_prepare(struct store *st, const char *path, const char *data, size
 		sheet_free(&sh);
 		return STORE_ERR;
 	}
-	hh_import_plan(path, &sh, o, &w, pl);
+	hh_import_plan(&sh, o, &w, pl);
 	hh_world_free(&w);
 	sheet_free(&sh);
 	return STORE_OK;

@@ -20,9 +20,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Rows searched for the header (title rows above it are skipped). */
-#define HH_HEADER_ROWS 10
-
 struct hh_import_opts {
 	int update;              /* change households the rows match; add the others */
 	int deactivate_missing;  /* with update: deactivate households not in the file */
@@ -78,8 +75,8 @@ struct hh_plan {
 	struct hh_msgs remarks;
 };
 
-void hh_import_plan(const char *path, const struct sheet *sh, const struct hh_import_opts *o,
-		    const struct hh_world *w, struct hh_plan *pl);
+void hh_import_plan(const struct sheet *sh, const struct hh_import_opts *o, const struct hh_world *w,
+		    struct hh_plan *pl);
 void hh_plan_free(struct hh_plan *pl);
 /* 1 when the plan may be applied: the file was read and has no problem. */
 int hh_import_ok(const struct hh_plan *pl);

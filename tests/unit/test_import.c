@@ -707,6 +707,51 @@ static void test_roundtrip_phone2_address(void **state)
 	store_close(first);
 }
 
+/* The plan is a pure function of the sheet, the households and the options. */
+static void test_plan_is_pure(void **state)
+{
+	(void)state;
+	struct household hs[2];
+	memset(hs, 0, sizeof hs);
+	hs[0].id = 7;
+	snprintf(hs[0].name, sizeof hs[0].name, "Nguyễn Văn An");
+	snprintf(hs[0].phone, sizeof hs[0].phone, "+84912345678");
+	snprintf(hs[0].groups, sizeof hs[0].groups, "xom-dong-tien");
+	hs[0].channel = CH_SMS;
+	hs[0].accents = 1;
+	hs[0].opted_out = 1;
+	hs[1] = hs[0];
+	hs[1].id = 9;
+	snprintf(hs[1].name, sizeof hs[1].name, "Trần Thị Bình");
+	snprintf(hs[1].phone, sizeof hs[1].phone, "+84912345679");
+	struct hh_world_group g = { "xom-dong-tien", "Xóm Đông Tiến" };
+	struct hh_world w = { hs, 2, &g, 1 };
+	const char csv[] = "Họ tên,Số ĐT,Xóm,Dấu\nNguyễn Văn An,0912345678,Xóm Đông Tiến,không\n";
+	struct sheet sh;
+	char err[128];
+	assert_int_equal(sheet_parse("p.csv", csv, sizeof csv - 1, &sh, err, sizeof err), 0);
+	struct hh_import_opts o = { .update = 1, .deactivate_missing = 1 };
+	struct hh_plan pl;
+	hh_import_plan(&sh, &o, &w, &pl);
+	assert_true(hh_import_ok(&pl));
+	assert_int_equal(pl.nchanges, 1);
+	const struct hh_item *it = &pl.items[0];
+	assert_int_equal(it->kind, HH_ITEM_CHANGE);
+	assert_int_equal(it->id, 7);
+	assert_int_equal(it->diff, 1u << HH_ACCENTS);
+	assert_int_equal(it->h.opted_out, 1); /* what the sheet does not say is kept */
+	struct sbuf d;
+	sbuf_init(&d);
+	hh_import_diff_text(it, HH_LANG_VI, &d);
+	assert_string_equal(d.s, "có dấu có → không");
+	sbuf_free(&d);
+	assert_int_equal(pl.ndeact, 1);
+	assert_int_equal(pl.deact[0].id, 9);
+	assert_int_equal(pl.nnames, 0); /* the group already has that name */
+	hh_plan_free(&pl);
+	sheet_free(&sh);
+}
+
 /* Vietnamese: every message's table Vietnamese is po/vi.po's translation. */
 static void test_messages_match_catalog(void **state)
 {
@@ -723,11 +768,11 @@ static void test_messages_match_catalog(void **state)
 	bind_textdomain_codeset("loa", "UTF-8");
 	textdomain("loa");
 	for (int k = 0; k < HS_COUNT; k++)
-		if (strcmp(hh_say_format((enum hh_say)k, 0), hh_say_format((enum hh_say)k, 1)) != 0)
-			fail_msg("message %d: po/vi.po says '%s', the table '%s'", k, hh_say_format((enum hh_say)k, 0),
-				 hh_say_format((enum hh_say)k, 1));
-	for (int i = 0; i < hh_phone_why_count(); i++)
-		assert_string_equal(hh_phone_why(hh_phone_why_at(i, 0), 0), hh_phone_why_at(i, 1));
+		if (strcmp(hh_msg_format((enum hh_msg_kind)k, 0), hh_msg_format((enum hh_msg_kind)k, 1)) != 0)
+			fail_msg("message %d: po/vi.po says '%s', the table '%s'", k, hh_msg_format((enum hh_msg_kind)k, 0),
+				 hh_msg_format((enum hh_msg_kind)k, 1));
+	for (int i = 0; i < hh_msg_phone_why_count(); i++)
+		assert_string_equal(hh_msg_phone_why(hh_msg_phone_why_at(i, 0), 0), hh_msg_phone_why_at(i, 1));
 	for (int c = 0; c < HH_NCOLS; c++)
 		assert_string_equal(household_field_words((enum hh_col)c, 0), household_field_words((enum hh_col)c, 1));
 	/* and phone.c's reasons are the ones the table knows */
@@ -736,7 +781,7 @@ static void test_messages_match_catalog(void **state)
 					   "01512345678", "0412345678", "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		phone_normalise(bad[i], &ph);
-		if (hh_phone_why(ph.why, 1) == ph.why)
+		if (hh_msg_phone_why(ph.why, 1) == ph.why)
 			fail_msg("phone.c's reason '%s' is not in the table", ph.why);
 	}
 	setlocale(LC_ALL, "C");
@@ -757,6 +802,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_group_codes),
 		cmocka_unit_test(test_channel_words),
 		cmocka_unit_test(test_phone_cells),
+		cmocka_unit_test(test_plan_is_pure),
 		cmocka_unit_test_setup_teardown(test_title_rows_and_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_alias, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_cells, setup, teardown),

@@ -2,8 +2,9 @@
  * no HTTP library in sight: routing, the session and CSRF gate, and every
  * page (login, notices, one notice's log and progress chart, the
  * not-reached list for home visits, a household's history, creating a
- * notice, modem health, CSV exports; web_page.c routes, the pages live in
- * web_notice.c, web_draft.c and web_report.c behind the private
+ * notice, modem health, CSV exports, the household upload; web_page.c
+ * routes, the pages live in web_notice.c, web_draft.c, web_report.c and
+ * web_upload.c behind the private
  * web_page_int.h).  web.c owns the sockets and turns a
  * web_reply into an HTTP response; unit tests call web_page_handle
  * directly.

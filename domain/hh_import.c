@@ -140,13 +140,18 @@ static int ph_find(const struct ph *v, int n, const char *phone)
 	return lo < n && strcmp(v[lo].phone, phone) == 0 ? lo : n;
 }
 
-static int same_name(const char *a, const char *b)
+/* Names compare folded (accents, case, spacing): every name is folded
+ * once, and the world's are also sorted to find a name quickly. */
+struct nm {
+	const char *fold;
+	int wi;
+};
+
+static int cmp_nm(const void *a, const void *b)
 {
-	char *x = household_fold(a), *y = household_fold(b);
-	int same = strcmp(x, y) == 0;
-	free(x);
-	free(y);
-	return same;
+	const struct nm *x = a, *y = b;
+	int c = strcmp(x->fold, y->fold);
+	return c ? c : (x->wi > y->wi) - (x->wi < y->wi);
 }
 
 /* "12" (or "12.0", as a workbook may keep a number): the id; 0 empty; -1 bad. */
@@ -179,6 +184,8 @@ struct ctx {
 	struct gname *gn;
 	int ngn;
 	int *claimed;              /* per world household: item index + 1, 0 free */
+	char **wfold, **ifold;     /* folded names: per world household, per item */
+	struct nm *wnames;         /* the world's folded names, sorted */
 	struct ph *wph;            /* world phones */
 	int nwph;
 };
@@ -269,7 +276,7 @@ static void repeated_rows(struct ctx *x)
 	for (int i = 1; i < n; i++) {
 		for (int j = i - 1; j >= 0 && strcmp(v[j].phone, v[i].phone) == 0; j--) {
 			struct hh_item *a = &pl->items[v[j].who], *b = &pl->items[v[i].who];
-			if (!same_name(a->h.name, b->h.name))
+			if (strcmp(x->ifold[v[j].who], x->ifold[v[i].who]) != 0)
 				continue;
 			hh_msg_say(&pl->problems, b->line, -1, NULL, NULL, HS_DUP_ROW, a->line);
 			item_problem(x, b);
@@ -300,7 +307,7 @@ static void registered(struct ctx *x)
 		for (int k = ph_find(x->wph, x->nwph, it->h.phone); k < x->nwph && !strcmp(x->wph[k].phone, it->h.phone);
 		     k++) {
 			const struct household *h = &x->w->hs[-1 - x->wph[k].who];
-			if (!same_name(h->name, it->h.name))
+			if (strcmp(x->wfold[-1 - x->wph[k].who], x->ifold[i]) != 0)
 				continue;
 			char nat[20];
 			phone_national(it->h.phone, nat, sizeof nat);
@@ -313,10 +320,11 @@ static void registered(struct ctx *x)
 	}
 }
 
-/* Unclaimed households sharing a phone with the item (with its name if
+/* Unclaimed households sharing a phone with item i (with its name if
  * by_name); their world indices into out (at most max), the count. */
-static int candidates(struct ctx *x, const struct hh_item *it, int by_name, int *out, int max)
+static int candidates(struct ctx *x, int i, int by_name, int *out, int max)
 {
+	const struct hh_item *it = &x->pl->items[i];
 	int n = 0;
 	const char *phones[2] = { it->h.phone, (it->given & B(HH_PHONE2)) ? it->h.phone2 : "" };
 	for (int p = 0; p < 2; p++) {
@@ -325,7 +333,7 @@ static int candidates(struct ctx *x, const struct hh_item *it, int by_name, int 
 		for (int k = ph_find(x->wph, x->nwph, phones[p]); k < x->nwph && !strcmp(x->wph[k].phone, phones[p]);
 		     k++) {
 			int wi = -1 - x->wph[k].who, dup = 0;
-			if (x->claimed[wi] || (by_name && !same_name(x->w->hs[wi].name, it->h.name)))
+			if (x->claimed[wi] || (by_name && strcmp(x->wfold[wi], x->ifold[i]) != 0))
 				continue;
 			for (int j = 0; j < n; j++)
 				dup |= out[j] == wi;
@@ -380,10 +388,19 @@ static void claim(struct ctx *x, int item, int wi)
 static void by_name(struct ctx *x, int i)
 {
 	struct hh_item *it = &x->pl->items[i];
+	struct nm key = { x->ifold[i], -1 };
+	int lo = 0, hi = x->w->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cmp_nm(&x->wnames[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	int found = -1, n = 0;
-	for (int wi = 0; wi < x->w->n; wi++) {
-		if (!x->claimed[wi] && same_name(x->w->hs[wi].name, it->h.name)) {
-			found = wi;
+	for (int k = lo; k < x->w->n && strcmp(x->wnames[k].fold, key.fold) == 0; k++) {
+		if (!x->claimed[x->wnames[k].wi]) {
+			found = x->wnames[k].wi;
 			n++;
 		}
 	}
@@ -483,12 +500,12 @@ static void match_rows(struct ctx *x)
 				by_name(x, i);
 				continue;
 			}
-			int n = candidates(x, it, pass == 2, c, (int)ARRAY_LEN(c));
+			int n = candidates(x, i, pass == 2, c, (int)ARRAY_LEN(c));
 			if (n > 1) {
 				ambiguous(x, it, c, n);
 			} else if (n == 1) {
 				const struct household *h = &x->w->hs[c[0]];
-				if (pass == 3 && !same_name(h->name, it->h.name))
+				if (pass == 3 && strcmp(x->wfold[c[0]], x->ifold[i]) != 0)
 					hh_msg_say(&pl->remarks, it->line, -1, NULL, NULL, HS_RENAMED_BY_PHONE, (long long)h->id,
 					       h->name, it->h.name);
 				claim(x, i, c[0]);
@@ -549,7 +566,7 @@ static void shared_phones(struct ctx *x)
 				const struct household *h;
 				if (v[k].who >= 0) {
 					h = &pl->items[v[k].who].h;
-					if (same_name(h->name, it->h.name))
+					if (strcmp(x->ifold[v[k].who], x->ifold[i]) == 0)
 						continue; /* a repeated row: a problem already */
 					a = hh_msg_sayf(0, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
 					b = hh_msg_sayf(1, HS_LINE_NAME, pl->items[v[k].who].line, h->name);
@@ -614,6 +631,18 @@ void hh_import_plan(const struct sheet *sh, const struct hh_import_opts *o, cons
 	pl->header_line = x.hd.line;
 	read_rows(&x, sh);
 	x.claimed = xcalloc((size_t)w->n + 1, sizeof *x.claimed);
+	x.wfold = xcalloc((size_t)w->n + 1, sizeof *x.wfold);
+	x.wnames = xcalloc((size_t)w->n + 1, sizeof *x.wnames);
+	for (int i = 0; i < w->n; i++) {
+		x.wfold[i] = household_fold(w->hs[i].name);
+		x.wnames[i].fold = x.wfold[i];
+		x.wnames[i].wi = i;
+	}
+	if (w->n)
+		qsort(x.wnames, (size_t)w->n, sizeof *x.wnames, cmp_nm);
+	x.ifold = xcalloc((size_t)pl->nitems + 1, sizeof *x.ifold);
+	for (int i = 0; i < pl->nitems; i++)
+		x.ifold[i] = household_fold(pl->items[i].h.name);
 	world_phones(&x);
 	repeated_rows(&x);
 	if (o->update)
@@ -643,6 +672,13 @@ void hh_import_plan(const struct sheet *sh, const struct hh_import_opts *o, cons
 	hh_header_free(&x.hd);
 	free(x.gn);
 	free(x.claimed);
+	for (int i = 0; i < w->n; i++)
+		free(x.wfold[i]);
+	for (int i = 0; i < pl->nitems; i++)
+		free(x.ifold[i]);
+	free(x.wfold);
+	free(x.ifold);
+	free(x.wnames);
 	free(x.wph);
 }
 

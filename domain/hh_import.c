@@ -190,9 +190,9 @@ struct ctx {
 	int nwph;
 };
 
-static void item_problem(struct ctx *x, struct hh_item *it)
+/* A row with a problem: never written (and the plan is not applied). */
+static void item_problem(struct hh_item *it)
 {
-	(void)x;
 	it->kind = HH_ITEM_BAD;
 }
 
@@ -210,7 +210,7 @@ static void note_groups(struct ctx *x, struct hh_item *it, const struct hh_row *
 			if (strcmp(o->full, grp->full) != 0 && grp->name[0] && o->name[0]) {
 				hh_msg_say(&x->pl->problems, it->line, -1, x->hd.text[HH_GROUPS], x->hd.vi[HH_GROUPS],
 				       HS_GROUP_CLASH, grp->name, o->name, o->line, grp->code);
-				item_problem(x, it);
+				item_problem(it);
 			} else if (!o->name[0] && grp->name[0]) {
 				snprintf(x->gn[found].name, sizeof x->gn[found].name, "%s", grp->name);
 			}
@@ -254,7 +254,7 @@ static void read_rows(struct ctx *x, const struct sheet *sh)
 			it->id = parse_id(idc);
 			if (it->id < 0) {
 				hh_msg_say(&pl->problems, row->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID, idc);
-				item_problem(x, it);
+				item_problem(it);
 				it->id = 0;
 			}
 		}
@@ -279,7 +279,7 @@ static void repeated_rows(struct ctx *x)
 			if (strcmp(x->ifold[v[j].who], x->ifold[v[i].who]) != 0)
 				continue;
 			hh_msg_say(&pl->problems, b->line, -1, NULL, NULL, HS_DUP_ROW, a->line);
-			item_problem(x, b);
+			item_problem(b);
 			break;
 		}
 	}
@@ -313,7 +313,7 @@ static void registered(struct ctx *x)
 			phone_national(it->h.phone, nat, sizeof nat);
 			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_PHONE], x->hd.vi[HH_PHONE],
 			       x->o->web ? HS_REGISTERED_WEB : HS_REGISTERED_CLI, nat, (long long)h->id, h->name);
-			item_problem(x, it);
+			item_problem(it);
 			x->claimed[-1 - x->wph[k].who] = i + 1; /* the row is that household */
 			break;
 		}
@@ -374,7 +374,7 @@ static void ambiguous(struct ctx *x, struct hh_item *it, int *c, int n)
 	hh_msg_add(&x->pl->problems, it->line, HH_PHONE, mt.s, mv.s);
 	free(a), free(b);
 	sbuf_free(&t), sbuf_free(&v), sbuf_free(&mt), sbuf_free(&mv);
-	item_problem(x, it);
+	item_problem(it);
 }
 
 static void claim(struct ctx *x, int item, int wi)
@@ -481,11 +481,11 @@ static void match_rows(struct ctx *x)
 		int wi = world_by_id(x->w, it->id);
 		if (wi < 0) {
 			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID_UNKNOWN, ids);
-			item_problem(x, it);
+			item_problem(it);
 		} else if (x->claimed[wi]) {
 			hh_msg_say(&pl->problems, it->line, -1, x->hd.text[HH_COL_ID], x->hd.vi[HH_COL_ID], HS_ID_TWICE, ids,
 			       pl->items[x->claimed[wi] - 1].line);
-			item_problem(x, it);
+			item_problem(it);
 		} else {
 			claim(x, i, wi);
 		}

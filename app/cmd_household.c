@@ -1,7 +1,9 @@
 /* cmd_household — the `loa household` and `loa group` subcommands: the
  * command line around household.h (import, list, add, edit, remove). */
 #include "base/clock.h"
+#include "domain/hh_import.h"
 #include "domain/household.h"
+#include "base/i18n.h"
 #include "app/cli.h"
 #include "base/phone.h"
 #include "domain/sheet.h"
@@ -33,15 +35,31 @@ static int print_row(const struct household *h, void *arg)
 
 static int hh_import(struct cli_ctx *ctx, int argc, char **argv)
 {
+	const char *usage = _("usage: loa household import FILE [--update] [--deactivate-missing] [--dry-run] "
+			      "[--sheet NAME]");
+	struct hh_import_opts o = { 0 };
 	int dry = 0, c;
-	static const struct option o[] = { { "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 } };
-	while ((c = getopt_long(argc, argv, "n", o, NULL)) != -1) {
-		if (c != 'n')
-			return cli_err(EXIT_USAGE, "usage: loa household import FILE.csv [--dry-run]");
-		dry = 1;
+	static const struct option opts[] = { { "dry-run", no_argument, NULL, 'n' },
+					       { "update", no_argument, NULL, 'u' },
+					       { "deactivate-missing", no_argument, NULL, 'D' },
+					       { "sheet", required_argument, NULL, 's' },
+					       { NULL, 0, NULL, 0 } };
+	while ((c = getopt_long(argc, argv, "nu", opts, NULL)) != -1) {
+		if (c == 'n')
+			dry = 1;
+		else if (c == 'u')
+			o.update = 1;
+		else if (c == 'D')
+			o.deactivate_missing = 1;
+		else if (c == 's')
+			o.sheet = optarg;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
 	}
 	if (optind != argc - 1)
-		return cli_err(EXIT_USAGE, "usage: loa household import FILE.csv [--dry-run]");
+		return cli_err(EXIT_USAGE, "%s", usage);
+	if (o.deactivate_missing && !o.update)
+		return cli_err(EXIT_USAGE, "%s", _("--deactivate-missing needs --update (the file is then the whole list)"));
 	const char *path = argv[optind];
 	size_t len;
 	char *data = util_read_file(path, &len);
@@ -54,16 +72,36 @@ static int hh_import(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	struct import_result res;
-	rc = household_import(st, path, data, len, dry, stderr, stdout, &res);
+	rc = hh_import_run(st, path, data, len, &o, dry, stdout, stderr, &res);
 	free(data);
-	if (rc == EXIT_USAGE)
-		fprintf(stderr, "loa: %s: %d problem%s; nothing imported\n", path, res.errors, res.errors == 1 ? "" : "s");
-	else if (rc == EXIT_OK && dry)
-		printf("%s: %d households valid (dry run: nothing imported)\n", path, res.rows);
-	else if (rc == EXIT_OK)
-		printf("imported %d households from %s%s\n", res.imported, path,
-		       res.converted ? " (old numbers converted: see above)" : "");
-	return rc;
+	if (rc == EXIT_USAGE) {
+		fputs("loa: ", stderr);
+		util_fline(stderr, ngettext("%s: %d problem; nothing imported", "%s: %d problems; nothing imported",
+					    (unsigned long)res.errors),
+			   path, res.errors);
+		return rc;
+	}
+	if (rc != EXIT_OK)
+		return rc;
+	if (o.update) {
+		if (o.deactivate_missing)
+			cli_line(_("%s: %d rows: %d to add, %d to change, %d unchanged, %d to deactivate"), path, res.rows,
+				 res.adds, res.changed, res.unchanged, res.deactivated);
+		else
+			cli_line(_("%s: %d rows: %d to add, %d to change, %d unchanged"), path, res.rows,
+				 res.adds, res.changed, res.unchanged);
+		if (dry)
+			fputs(_("dry run: nothing written\n"), stdout);
+		else
+			printf(_("done: %d added, %d changed, %d deactivated\n"), res.imported, res.changed,
+			       res.deactivated);
+	} else if (dry) {
+		cli_line(_("%s: %d households valid (dry run: nothing imported)"), path, res.rows);
+	} else {
+		cli_line(_("imported %d households from %s%s"), res.imported, path,
+			 res.converted ? _(" (old numbers converted: see above)") : "");
+	}
+	return EXIT_OK;
 }
 
 static int hh_list(struct cli_ctx *ctx, int argc, char **argv)
@@ -100,17 +138,40 @@ static const struct option field_opts[] = {
 	{ "name", required_argument, NULL, 'N' }, { "phone", required_argument, NULL, 'P' },
 	{ "groups", required_argument, NULL, 'G' }, { "channel", required_argument, NULL, 'C' },
 	{ "accents", required_argument, NULL, 'A' }, { "note", required_argument, NULL, 'T' },
+	{ "phone2", required_argument, NULL, 'Q' }, { "address", required_argument, NULL, 'R' },
 	{ "opt-out", required_argument, NULL, 'O' }, { NULL, 0, NULL, 0 },
 };
-static const char field_letters[] = "NPGCAT";
+/* the options' letters in enum hh_col order */
+static const char field_letters[] = "NPGCATQR";
+
+struct sharing {
+	const struct household *h;
+	int64_t self;
+};
+
+/* A phone may be on several households (a son's phone for two parents):
+ * said, not refused. */
+static int warn_shared(const struct household *o, void *arg)
+{
+	const struct sharing *s = arg;
+	const char *mine[2] = { s->h->phone, s->h->phone2 };
+	for (int i = 0; i < 2; i++) {
+		if (o->id == s->self || !mine[i][0] || (strcmp(o->phone, mine[i]) && strcmp(o->phone2, mine[i])))
+			continue;
+		char nat[20];
+		phone_national(mine[i], nat, sizeof nat);
+		cli_line(_("note: %s is also the phone of household %lld (%s)"), nat, (long long)o->id, o->name);
+	}
+	return 0;
+}
 
 /* add and edit: fields from options over (for edit) the current values. */
 static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 {
-	const char *usage = edit ? "usage: loa household edit ID [--name N] [--phone P] [--groups \"G …\"] "
-				   "[--channel sms|voice|both] [--accents yes|no] [--note T] [--opt-out yes|no]"
-				 : "usage: loa household add --name N --phone P [--groups \"G …\"] "
-				   "[--channel sms|voice|both] [--accents yes|no] [--note T]";
+	const char *usage = edit ? "usage: loa household edit ID [--name N] [--phone P] [--phone2 P] [--groups \"G …\"] "
+				   "[--channel sms|voice|both] [--accents yes|no] [--note T] [--address A] [--opt-out yes|no]"
+				 : "usage: loa household add --name N --phone P [--phone2 P] [--groups \"G …\"] "
+				   "[--channel sms|voice|both] [--accents yes|no] [--note T] [--address A]";
 	const char *f[HH_NCOLS] = { NULL };
 	const char *optout = NULL;
 	int c;
@@ -139,13 +200,14 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 	struct household cur;
 	/* outlives the block below: f[] may point into it */
 	// cppcheck-suppress variableScope
-	char nat[20];
+	char nat[20], nat2[20];
 	if (edit) {
 		if (store_household_get(st, id, &cur) != STORE_OK)
 			return cli_err(EXIT_USAGE, "no household %lld", (long long)id);
 		phone_national(cur.phone, nat, sizeof nat);
+		phone_national(cur.phone2, nat2, sizeof nat2);
 		const char *curf[HH_NCOLS] = { cur.name, nat, cur.groups, household_channel_name(cur.channel),
-					       cur.accents ? "yes" : "no", cur.note };
+					       cur.accents ? "yes" : "no", cur.note, nat2, cur.address };
 		for (int i = 0; i < HH_NCOLS; i++)
 			if (!f[i])
 				f[i] = curf[i];
@@ -161,7 +223,10 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 	if (bad >= 0)
 		return cli_err(EXIT_USAGE, "--%s: %s", household_columns[bad], why);
 	if (note[0])
-		printf("%s\n", note);
+		cli_line("%s", note);
+	struct sharing sh = { &h, id };
+	if (store_household_each(st, NULL, warn_shared, &sh) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	if (edit) {
 		h.id = id;
 		h.opted_out = cur.opted_out;

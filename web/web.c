@@ -30,7 +30,11 @@
  * when absent), only GET, HEAD and POST
  * (405), a body larger than WEB_BODY_MAX (413, refused from Content-Length
  * before reading it when given), POST bodies only as
- * application/x-www-form-urlencoded (415), the raw request target parsed
+ * application/x-www-form-urlencoded (415) — except the household upload
+ * (WEB_UPLOAD_PATH), which takes multipart/form-data up to
+ * WEB_MULTIPART_MAX, only from a live session (403 before any byte of the
+ * body is read), at most WEB_UPLOADS_AT_ONCE at a time (503), with
+ * WEB_UPLOAD_DEADLINE_MS to arrive — the raw request target parsed
  * strictly by web_req (400 on a bad escape), headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
  * security headers. */
@@ -41,6 +45,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "web/web_auth.h"
 #include "web/web_html.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
@@ -63,6 +68,9 @@ struct conn {
 	char *uri;                 /* raw request target */
 	struct sbuf body;
 	int started, too_big;
+	size_t body_max;           /* WEB_BODY_MAX, or WEB_MULTIPART_MAX for an upload */
+	int uploading;             /* counted in srv.uploads */
+	char boundary[80];         /* multipart/form-data: its boundary, else "" */
 	int state;                 /* 0 handling, 1 suspended, 2 resumed: send rep */
 	struct web_reply rep;
 	int64_t wake_ms;
@@ -75,6 +83,7 @@ struct sock {
 	int fd;
 	int64_t start_ms;          /* mono: when the current request began */
 	int answering;             /* read whole: being answered, no deadline */
+	int upload;                /* the current request is an upload: the longer deadline */
 	int shut;                  /* past the deadline, shut down */
 	char local[64];            /* the address the client reached */
 	struct sock *prev, *next;
@@ -92,6 +101,7 @@ static struct server {
 	struct conn *delayed;
 	struct sock *socks;
 	int stop;
+	int uploads;               /* upload bodies being read (the MHD thread's) */
 } srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 int web_parse_listen(const char *s, struct sockaddr_storage *ss, unsigned *len)
@@ -225,7 +235,7 @@ static void *timer_main(void *arg)
 		for (struct sock *k = srv.socks; k && !srv.stop; k = k->next) {
 			if (k->answering || k->shut)
 				continue;
-			int64_t due = k->start_ms + WEB_REQUEST_DEADLINE_MS;
+			int64_t due = k->start_ms + (k->upload ? WEB_UPLOAD_DEADLINE_MS : WEB_REQUEST_DEADLINE_MS);
 			if (due <= now) {
 				shutdown(k->fd, SHUT_RDWR);
 				k->shut = 1;
@@ -333,6 +343,7 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls, enum M
 		/* the next request on this connection starts its clock now */
 		pthread_mutex_lock(&srv.mu);
 		k->answering = 0;
+		k->upload = 0;
 		k->start_ms = clock_mono_ms();
 		pthread_cond_signal(&srv.cv);
 		pthread_mutex_unlock(&srv.mu);
@@ -340,11 +351,41 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls, enum M
 	struct conn *c = *con_cls;
 	if (!c)
 		return;
+	if (c->uploading)
+		srv.uploads--;
 	free(c->uri);
 	sbuf_free(&c->body);
 	web_page_reply_free(&c->rep);
 	free(c);
 	*con_cls = NULL;
+}
+
+/* A multipart POST: only to the upload page, only from a live session,
+ * only WEB_UPLOADS_AT_ONCE at a time.  -1 when it may go on (the body is
+ * then read, up to WEB_MULTIPART_MAX), else the answer already queued. */
+static int begin_upload(struct conn *c, struct MHD_Connection *mc)
+{
+	size_t plen = strcspn(c->uri, "?");
+	if (plen != strlen(WEB_UPLOAD_PATH) || strncmp(c->uri, WEB_UPLOAD_PATH, plen) != 0)
+		return send_error(c, mc, 415, "Chỉ nhận biểu mẫu (application/x-www-form-urlencoded).");
+	const char *cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	char tok[WEB_TOKEN_LEN + 1];
+	struct store_web_session sess;
+	if (web_req_cookie(cookie, WEB_COOKIE_SESSION, tok, sizeof tok) != 0 ||
+	    web_auth_session(srv.app.st, tok, &sess) != STORE_OK)
+		return send_error(c, mc, 403, "Cần đăng nhập.");
+	if (srv.uploads >= WEB_UPLOADS_AT_ONCE)
+		return send_error(c, mc, 503, "Đang nhận tệp khác; hãy thử lại sau ít phút.");
+	srv.uploads++;
+	c->uploading = 1;
+	c->body_max = WEB_MULTIPART_MAX;
+	struct sock *k = sock_of(mc);
+	if (k) {
+		pthread_mutex_lock(&srv.mu);
+		k->upload = 1;
+		pthread_mutex_unlock(&srv.mu);
+	}
+	return -1;
 }
 
 static int is_method(const char *m)
@@ -378,19 +419,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		}
 		if (!is_method(method))
 			return send_error(c, mc, 405, "Chỉ nhận GET, HEAD và POST.");
-		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		long n = 0;
-		if (cl && util_parse_long(cl, 0, WEB_BODY_MAX, &n) != 0)
-			return send_error(c, mc, 413, "Dữ liệu gửi lên quá lớn.");
+		c->body_max = WEB_BODY_MAX;
 		if (strcmp(method, "POST") == 0) {
 			const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+			if (ct && web_req_boundary(ct, c->boundary, sizeof c->boundary) == 0) {
+				int rc = begin_upload(c, mc);
+				if (rc >= 0)
+					return (enum MHD_Result)rc;
+			} else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
 				return send_error(c, mc, 415, "Chỉ nhận biểu mẫu (application/x-www-form-urlencoded).");
+			}
 		}
+		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		long n = 0;
+		if (cl && util_parse_long(cl, 0, (long)c->body_max, &n) != 0)
+			return send_error(c, mc, 413, "Dữ liệu gửi lên quá lớn.");
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (c->body.len + *upload_size > WEB_BODY_MAX)
+		if (c->body.len + *upload_size > c->body_max)
 			c->too_big = 1; /* keep reading and dropping; answered below */
 		else
 			sbuf_addn(&c->body, upload, *upload_size);
@@ -404,11 +451,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	char *path = NULL, addr[64];
 	if (web_req_split_uri(c->uri, &path, &rq.query) != 0)
 		return send_error(c, mc, 400, "Địa chỉ trang không hợp lệ.");
-	if (strcmp(method, "POST") == 0 && web_req_form_parse(c->body.s ? c->body.s : "", c->body.len, &rq.form) != 0) {
+	struct web_file file = { 0 };
+	int form_rc = 0;
+	if (strcmp(method, "POST") == 0 && c->boundary[0])
+		form_rc = web_req_multipart(c->boundary, c->body.s ? c->body.s : "", c->body.len, &rq.form, &file);
+	else if (strcmp(method, "POST") == 0)
+		form_rc = web_req_form_parse(c->body.s ? c->body.s : "", c->body.len, &rq.form);
+	if (form_rc != 0) {
 		free(path);
 		web_req_form_free(&rq.query);
 		return send_error(c, mc, 400, "Dữ liệu biểu mẫu không hợp lệ.");
 	}
+	sbuf_free(&c->body); /* an upload's bytes: the page keeps what it needs */
+	rq.file = file.data ? &file : NULL;
 	client_addr(mc, addr, sizeof addr);
 	rq.method = method;
 	rq.path = path;
@@ -419,6 +474,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	free(path);
 	web_req_form_free(&rq.query);
 	web_req_form_free(&rq.form);
+	web_req_file_free(&file);
 	if (c->rep.delay_ms > 0) {
 		delay_reply(c, mc);
 		return MHD_YES;

@@ -20,6 +20,10 @@
  * its connection opening or of the previous answer on it, however steadily
  * its bytes trickle in; silence ends a connection after WEB_IDLE_TIMEOUT_S. */
 #define WEB_REQUEST_DEADLINE_MS 10000
+/* A household file upload (up to WEB_MULTIPART_MAX) may take longer on a
+ * slow office network; only this many are read at once. */
+#define WEB_UPLOAD_DEADLINE_MS 120000
+#define WEB_UPLOADS_AT_ONCE 2
 #define WEB_IDLE_TIMEOUT_S 30
 
 /* Opens its own store connection on store_path and starts serving on

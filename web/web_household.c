@@ -300,7 +300,7 @@ void web_household_list(struct web_page *p)
 	struct sbuf *b = p->b;
 	web_html_head(b, "Hộ dân", p->user, p->csrf);
 	sbuf_add(b, "<h1>Hộ dân</h1><p class=\"links noprint\"><a href=\"/household/new\">+ Thêm hộ</a>"
-		    "<a href=\"/groups\">Nhóm</a><a href=\"/senders\">Người gửi SMS</a><a href=\"/templates\">Mẫu tin</a></p>");
+		    "<a href=\"/households/upload\">Tải danh sách hộ (Excel, CSV)</a><a href=\"/groups\">Nhóm</a><a href=\"/senders\">Người gửi SMS</a><a href=\"/templates\">Mẫu tin</a></p>");
 	filter_form(p, &f, &gs);
 	/* the table is written after the count is known */
 	struct sbuf rows;

@@ -1,7 +1,7 @@
 /* web_page — see web_page.h: the route table and the gate, login and
  * logout, the reply and error pages and the helpers the page files share
  * (web_page_int.h); the pages themselves are in web_notice.c, web_draft.c,
- * web_report.c, web_visit.c, web_household.c and web_admin.c.
+ * web_report.c, web_visit.c, web_household.c, web_admin.c and web_upload.c.
  *
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
@@ -352,6 +352,10 @@ static const struct route {
 	{ "/templates", M_GET, 1, web_admin_templates },
 	{ "/template/add", M_POST, 1, web_admin_template_add },
 	{ "/template/remove", M_POST, 1, web_admin_template_remove },
+	{ WEB_UPLOAD_PATH, M_GET, 1, web_upload_form },
+	{ WEB_UPLOAD_PATH, M_POST, 1, web_upload_preview },
+	{ WEB_UPLOAD_PATH "/confirm", M_POST, 1, web_upload_confirm },
+	{ WEB_UPLOAD_PATH "/cancel", M_POST, 1, web_upload_cancel },
 };
 
 /* ---- the banner: what is wrong with Loa right now ---- */

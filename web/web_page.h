@@ -3,9 +3,9 @@
  * page (login, notices, one notice's log and progress chart, the
  * not-reached list for home visits, a household's history, creating a
  * notice, modem health, CSV exports, the households list and form,
- * groups, senders and templates; web_page.c routes, the pages live in
- * web_notice.c, web_draft.c, web_report.c, web_household.c and
- * web_admin.c behind the private web_page_int.h).  web.c owns the sockets
+ * groups, senders and templates, the household upload; web_page.c routes, the pages live in
+ * web_notice.c, web_draft.c, web_report.c, web_household.c,
+ * web_admin.c and web_upload.c behind the private web_page_int.h).  web.c owns the sockets
  * and turns a web_reply into an HTTP response; unit tests call
  * web_page_handle directly.
  *
@@ -44,6 +44,7 @@ struct web_request {
 	const char *path;          /* decoded */
 	struct web_form query;     /* decoded query string */
 	struct web_form form;      /* decoded POST body */
+	const struct web_file *file; /* an uploaded file (WEB_UPLOAD_PATH), or NULL */
 	const char *cookie;        /* raw Cookie header, or NULL */
 	const char *addr;          /* client address, for the rate limiter */
 };
@@ -61,6 +62,9 @@ struct web_reply {
 	int64_t delay_ms;          /* hold the answer this long (login limiter) */
 	int64_t retry_after_s;     /* 429 */
 };
+
+/* The one page that takes multipart/form-data (web.c lets nothing else). */
+#define WEB_UPLOAD_PATH "/households/upload"
 
 #define WEB_COOKIE_SESSION "loa_session"
 #define WEB_COOKIE_LOGIN "loa_login"

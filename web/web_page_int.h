@@ -15,7 +15,9 @@
  *                 them (web_groups_*);
  *   web_admin.c   the groups page (rename), the senders page (add,
  *                 remove, unlock after a "Bạn có chắc?" step) and the
- *                 templates page.
+ *                 templates page;
+ *   web_upload.c  the household list from a file: form -> preview ->
+ *                 confirm (the importer's plan, domain/hh_import.h).
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -148,4 +150,9 @@ void web_admin_sender_unlock(struct web_page *p);   /* POST /sender/unlock */
 void web_admin_templates(struct web_page *p);       /* GET /templates */
 void web_admin_template_add(struct web_page *p);    /* POST /template/add */
 void web_admin_template_remove(struct web_page *p); /* POST /template/remove */
+/* ---- web_upload.c ---- */
+void web_upload_form(struct web_page *p);      /* GET /households/upload */
+void web_upload_preview(struct web_page *p);   /* POST /households/upload (multipart) */
+void web_upload_confirm(struct web_page *p);   /* POST /households/upload/confirm */
+void web_upload_cancel(struct web_page *p);    /* POST /households/upload/cancel */
 #endif

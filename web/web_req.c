@@ -333,3 +333,233 @@ int web_req_host_ok(const char *host, const char *listen_host, const char *local
 		return 1;
 	return hosts_each(hosts, entry_matches, &h);
 }
+
+/* ---- multipart/form-data ---- */
+
+int web_req_boundary(const char *ct, char *out, size_t outlen)
+{
+	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return -1;
+	const char *p = ct + 19;
+	while (*p) {
+		while (*p == ';' || *p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "boundary=", 9) != 0) {
+			while (*p && *p != ';')
+				p++;
+			continue;
+		}
+		p += 9;
+		size_t n;
+		if (*p == '"') {
+			p++;
+			const char *q = strchr(p, '"');
+			if (!q)
+				return -1;
+			n = (size_t)(q - p);
+		} else {
+			n = strcspn(p, "; \t");
+		}
+		if (n == 0 || n > 70 || n >= outlen)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7e)
+				return -1;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+void web_req_file_free(struct web_file *file)
+{
+	free(file->name);
+	free(file->filename);
+	free(file->data);
+	memset(file, 0, sizeof *file);
+}
+
+/* The value of parameter `key` in a Content-Disposition header value
+ * ("form-data; name=\"x\"; filename=\"a.csv\""), malloc'd, or NULL. */
+static char *disposition_param(const char *v, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (v[i] == ';' || v[i] == ' ' || v[i] == '\t'))
+			i++;
+		size_t start = i;
+		while (i < n && v[i] != '=' && v[i] != ';')
+			i++;
+		size_t klen = i - start;
+		if (i >= n || v[i] != '=')
+			continue;
+		i++;
+		const char *val;
+		size_t vl;
+		if (i < n && v[i] == '"') {
+			i++;
+			val = v + i;
+			while (i < n && v[i] != '"')
+				i++;
+			if (i >= n)
+				return NULL; /* unclosed quote */
+			vl = (size_t)(v + i - val);
+			i++;
+		} else {
+			val = v + i;
+			while (i < n && v[i] != ';' && v[i] != ' ' && v[i] != '\t')
+				i++;
+			vl = (size_t)(v + i - val);
+		}
+		if (klen == kl && strncasecmp(v + start, key, kl) == 0)
+			return xstrndup(val, vl);
+	}
+	return NULL;
+}
+
+/* A browser's file name made safe to show and keep: its base name, valid
+ * UTF-8, control characters as '_', at most 200 bytes. */
+static char *safe_filename(const char *raw)
+{
+	const char *base = raw;
+	for (const char *p = raw; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	size_t n = strlen(base), bad;
+	if (n > 200 || !text_valid_utf8(base, n, &bad))
+		return xstrdup("");
+	char *s = xstrdup(base);
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	return s;
+}
+
+static const char *find_mem(const char *h, size_t hn, const char *needle, size_t nn)
+{
+	return nn <= hn ? memmem(h, hn, needle, nn) : NULL;
+}
+
+/* How many of the n bytes at s are blanks (space, tab). */
+static size_t blanks(const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	return k;
+}
+
+/* A part's header lines h[0..hn): 1 when they say "Content-Disposition:
+ * form-data", with its name and filename parameters (malloc'd or NULL). */
+static int part_headers(const char *h, size_t hn, char **name, char **filename)
+{
+	static const char cd[] = "Content-Disposition";
+	int form_data = 0;
+	size_t i = 0;
+	while (i < hn) {
+		const char *le = find_mem(h + i, hn - i, "\r\n", 2);
+		size_t ln = le ? (size_t)(le - (h + i)) : hn - i;
+		const char *line = h + i;
+		const char *colon = memchr(line, ':', ln);
+		if (!colon && ln > 0)
+			return 0; /* not a header line */
+		size_t kl = colon ? (size_t)(colon - line) : 0;
+		if (kl == sizeof cd - 1 && strncasecmp(line, cd, kl) == 0) {
+			size_t v = kl + 1 + blanks(line + kl + 1, ln - kl - 1);
+			size_t vl = ln - v;
+			if (vl >= 9 && strncasecmp(line + v, "form-data", 9) == 0 &&
+			    (vl == 9 || line[v + 9] == ';' || line[v + 9] == ' ')) {
+				form_data = 1;
+				free(*name);
+				free(*filename);
+				*name = disposition_param(line + v + 9, vl - 9, "name");
+				*filename = disposition_param(line + v + 9, vl - 9, "filename");
+			}
+		}
+		i += ln + 2;
+	}
+	return form_data;
+}
+
+int web_req_multipart(const char *boundary, const char *body, size_t n, struct web_form *f, struct web_file *file)
+{
+	memset(f, 0, sizeof *f);
+	memset(file, 0, sizeof *file);
+	char delim[80];
+	int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
+	if (dl < 5 || (size_t)dl >= sizeof delim || n > WEB_MULTIPART_MAX)
+		return -1;
+	size_t dn = (size_t)dl, i;
+	/* the first delimiter opens the body (no preamble from a browser,
+	 * but one is allowed: it ends with the delimiter's CRLF) */
+	if (dn - 2 <= n && memcmp(body, delim + 2, dn - 2) == 0) {
+		i = dn - 2;
+	} else {
+		const char *d = find_mem(body, n, delim, dn);
+		if (!d)
+			return -1;
+		i = (size_t)(d - body) + dn;
+	}
+	int parts = 0;
+	for (;;) {
+		/* after a delimiter: "--" closes, else optional padding and CRLF */
+		if (n - i >= 2 && body[i] == '-' && body[i + 1] == '-')
+			return 0;
+		i += blanks(body + i, n - i);
+		if (n - i < 2 || body[i] != '\r' || body[i + 1] != '\n')
+			goto bad;
+		i += 2;
+		if (++parts > WEB_FORM_MAX_FIELDS + 1)
+			goto bad;
+		/* headers, then the content up to the next delimiter */
+		const char *hend = find_mem(body + i, n - i < 8192 ? n - i : 8192, "\r\n\r\n", 4);
+		if (!hend)
+			goto bad;
+		char *name = NULL, *filename = NULL;
+		int form_data = part_headers(body + i, (size_t)(hend - (body + i)), &name, &filename);
+		i = (size_t)(hend - body) + 4;
+		const char *next = find_mem(body + i, n - i, delim, dn);
+		size_t bad;
+		if (!form_data || !name || !next || !text_valid_utf8(name, strlen(name), &bad)) {
+			free(name);
+			free(filename);
+			goto bad;
+		}
+		const char *p = body + i;
+		size_t clen = (size_t)(next - p);
+		if (filename) {
+			if (file->data || clen > WEB_UPLOAD_MAX) {
+				free(name);
+				free(filename);
+				goto bad;
+			}
+			file->name = name;
+			file->filename = safe_filename(filename);
+			free(filename);
+			file->data = xmalloc(clen + 1);
+			memcpy(file->data, p, clen);
+			file->data[clen] = '\0';
+			file->len = clen;
+		} else {
+			if (f->n == WEB_FORM_MAX_FIELDS || clen > WEB_PART_FIELD_MAX || memchr(p, '\0', clen) ||
+			    !text_valid_utf8(p, clen, &bad)) {
+				free(name);
+				goto bad;
+			}
+			if (!f->key) {
+				f->key = xcalloc(WEB_FORM_MAX_FIELDS, sizeof *f->key);
+				f->val = xcalloc(WEB_FORM_MAX_FIELDS, sizeof *f->val);
+			}
+			f->key[f->n] = name;
+			f->val[f->n] = xstrndup(p, clen);
+			f->n++;
+		}
+		i = (size_t)(next - body) + dn;
+	}
+bad:
+	web_req_form_free(f);
+	web_req_file_free(file);
+	return -1;
+}

@@ -1,6 +1,6 @@
 /* web_req — parsing what a browser sends, byte by byte and strictly:
  * percent-decoding, application/x-www-form-urlencoded bodies and query
- * strings, the Cookie header, and whether the Host header names this page.  The web page parses the raw request line
+ * strings, multipart/form-data bodies (a file upload), the Cookie header, and whether the Host header names this page.  The web page parses the raw request line
  * itself (not libmicrohttpd's lenient unescaping) so that a malformed
  * request is refused with 400 instead of being guessed at.  No I/O here:
  * the fuzz target tests/fuzz/fuzz_web.c drives these functions directly. */
@@ -26,6 +26,28 @@ int web_req_form_parse(const char *data, size_t n, struct web_form *f);
 /* The first value of key, or NULL. */
 const char *web_req_form_get(const struct web_form *f, const char *key);
 void web_req_form_free(struct web_form *f);
+/* An uploaded file, from a multipart/form-data body. */
+#define WEB_UPLOAD_MAX (8 * 1024 * 1024)              /* the file */
+#define WEB_MULTIPART_MAX (WEB_UPLOAD_MAX + 64 * 1024) /* the whole body */
+#define WEB_PART_FIELD_MAX (64 * 1024)                /* a text field in it */
+struct web_file {
+	char *name;          /* the form field */
+	char *filename;      /* base name the browser gave, valid UTF-8 without
+				control or path characters (may be "") */
+	char *data;          /* the bytes, NUL-terminated for convenience */
+	size_t len;
+};
+/* The boundary of a Content-Type "multipart/form-data; boundary=X" (1 to
+ * 70 characters, quoted or not) into out; -1 if it is not one. */
+int web_req_boundary(const char *content_type, char *out, size_t outlen);
+/* Parses a multipart/form-data body (RFC 7578): the text parts into f,
+ * with web_req_form_parse's promises (NUL-free valid UTF-8, at most
+ * WEB_FORM_MAX_FIELDS, each at most WEB_PART_FIELD_MAX), and at most one
+ * file part (at most WEB_UPLOAD_MAX bytes) into *file.  -1 on anything
+ * malformed (no closing delimiter, a part without form-data disposition
+ * or name, two files, headers over 8 KiB); f and *file are then empty. */
+int web_req_multipart(const char *boundary, const char *body, size_t n, struct web_form *f, struct web_file *file);
+void web_req_file_free(struct web_file *file);
 /* Splits a raw request target "/path?query" into its decoded path
  * (malloc'd) and query form.  -1 if either is malformed or the target does
  * not start with '/'. */

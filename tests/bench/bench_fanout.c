@@ -10,7 +10,7 @@
 
 #include "base/clock.h"
 #include "db/store.h"
-#include "domain/household.h"
+#include "domain/hh_import.h"
 
 static double now_s(void)
 {
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	FILE *devnull = fopen("/dev/null", "w");
 	struct import_result r;
 	double t0 = now_s();
-	if (household_import(st, "bench.csv", csv, len, 0, devnull, devnull, &r) != 0) {
+	if (hh_import_run(st, "bench.csv", csv, len, &(struct hh_import_opts){ 0 }, 0, devnull, devnull, &r) != 0) {
 		fprintf(stderr, "import failed\n");
 		return 1;
 	}

@@ -7,7 +7,11 @@
  * (notice_parse_at) never accepts a time in the past, and the notice text
  * check always says why it refused.  A Host header the page answers is
  * made only of name, address and port characters, and a valid one-entry
- * [web] hosts list admits its own name. */
+ * [web] hosts list admits its own name.  A multipart/form-data body (the
+ * household upload) yields the same promises for its text fields, at most
+ * one file within WEB_UPLOAD_MAX whose name has no control or path
+ * character, and nothing at all when refused; a boundary taken from a
+ * Content-Type is 1 to 70 printable characters. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +76,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	web_req_form_free(&f);
+
+	struct web_file file;
+	if (web_req_multipart("XyZ", s, size, &f, &file) == 0) {
+		if (f.n > WEB_FORM_MAX_FIELDS || file.len > WEB_UPLOAD_MAX)
+			abort();
+		for (int i = 0; i < f.n; i++) {
+			check_text(f.key[i]);
+			check_text(f.val[i]);
+		}
+		if (file.data) {
+			check_text(file.name);
+			check_text(file.filename);
+			if (strpbrk(file.filename, "/\\\x01\x0a\x0d\x1b") || file.data[file.len] != '\0')
+				abort();
+		}
+		web_req_form_free(&f);
+		web_req_file_free(&file);
+	} else if (f.n != 0 || file.data || file.name || file.filename) {
+		abort();
+	}
+	char boundary[80];
+	if (web_req_boundary(s, boundary, sizeof boundary) == 0) {
+		size_t bl = strlen(boundary);
+		if (bl == 0 || bl > 70)
+			abort();
+		for (size_t i = 0; i < bl; i++)
+			if ((unsigned char)boundary[i] < 0x20 || (unsigned char)boundary[i] > 0x7e)
+				abort();
+	}
 
 	char *path;
 	if (web_req_split_uri(s, &path, &f) == 0) {

@@ -145,7 +145,7 @@ contains "$d" "phone2 '' → '0356777888'"
 contains "$d" "groups 'dong-tien' → 'dong-tien to-5'"
 contains "$d" "opted out 'no' → 'yes'"
 expect_rc 0 "$LOA" household list --csv
-contains "$OUT" "Nguyễn Văn An,0912345678,dong-tien to-5,sms"
+contains "$OUT" "Nguyễn Văn An,0912345678,0356777888,dong-tien to-5,sms"
 # the history page links to the edit page
 [ "$(code -b "$J" "$URL/household?id=1")" = 200 ] || fail "history page"
 has 'href="/household/edit?id=1"'

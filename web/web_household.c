@@ -513,6 +513,13 @@ static void hh_problem(struct hh_form *f, int col, const char *const fields[HH_N
 	case HH_NOTE:
 		set_err(f, F_NOTE, "Ghi chú quá dài.");
 		break;
+	case HH_PHONE2:
+		phone_problem(fields[HH_PHONE2], msg, sizeof msg);
+		set_err(f, F_PHONE2, msg);
+		break;
+	case HH_ADDRESS:
+		set_err(f, F_ADDRESS, "Địa chỉ quá dài.");
+		break;
 	default:
 		snprintf(msg, sizeof msg, "Dữ liệu không hợp lệ (%.200s).", why);
 		set_err(f, F_NAME, msg);
@@ -523,9 +530,13 @@ static void hh_problem(struct hh_form *f, int col, const char *const fields[HH_N
 static int validate(struct hh_form *f, const struct web_groups *gs, struct household *h)
 {
 	resolve_groups(f, gs);
-	const char *ok_values[HH_NCOLS] = { "x", "0912345678", "", "", "yes", "" };
-	const char *fields[HH_NCOLS] = { f->v[F_NAME], f->v[F_PHONE], f->codes, f->v[F_CHANNEL],
-					 f->accents ? "yes" : "no", f->v[F_NOTE] };
+	const char *ok_values[HH_NCOLS] = { [HH_NAME] = "x", [HH_PHONE] = "0912345678", [HH_GROUPS] = "",
+					    [HH_CHANNEL] = "", [HH_ACCENTS] = "yes", [HH_NOTE] = "",
+					    [HH_PHONE2] = "", [HH_ADDRESS] = "" };
+	const char *fields[HH_NCOLS] = { [HH_NAME] = f->v[F_NAME], [HH_PHONE] = f->v[F_PHONE],
+					 [HH_GROUPS] = f->codes, [HH_CHANNEL] = f->v[F_CHANNEL],
+					 [HH_ACCENTS] = f->accents ? "yes" : "no", [HH_NOTE] = f->v[F_NOTE],
+					 [HH_PHONE2] = f->v[F_PHONE2], [HH_ADDRESS] = f->v[F_ADDRESS] };
 	/* each refusal names one column: ask again with it replaced by a good
 	 * value, so the officer sees every problem at once */
 	char why[300], note[200];
@@ -537,26 +548,6 @@ static int validate(struct hh_form *f, const struct web_groups *gs, struct house
 		if (bad == HH_PHONE)
 			fields[HH_CHANNEL] = ""; /* a landline's channel follows the phone */
 	}
-	/* until household_from_fields reads them: the second phone and the
-	 * address, by the same rules as the first phone and the note */
-	const char *p2 = f->v[F_PHONE2];
-	if (p2[strspn(p2, " \t")]) {
-		struct phone ph;
-		enum phone_kind k = phone_normalise(p2, &ph);
-		if (k != PHONE_MOBILE && k != PHONE_LANDLINE) {
-			char msg[300];
-			phone_problem(p2, msg, sizeof msg);
-			set_err(f, F_PHONE2, msg);
-		} else if (!strcmp(ph.e164, h->phone)) {
-			set_err(f, F_PHONE2, "Số thứ hai trùng với số thứ nhất.");
-		} else {
-			snprintf(h->phone2, sizeof h->phone2, "%s", ph.e164);
-		}
-	}
-	if (strlen(f->v[F_ADDRESS]) >= sizeof h->address)
-		set_err(f, F_ADDRESS, "Địa chỉ quá dài.");
-	else
-		snprintf(h->address, sizeof h->address, "%s", f->v[F_ADDRESS]);
 	h->opted_out = f->optout;
 	for (int i = 0; i < F_N; i++)
 		if (f->err[i])

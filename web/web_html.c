@@ -104,6 +104,10 @@ static const char css[] =
 	"fieldset{margin:0.6em 0;border:1px solid #ccc}"
 	".when{display:flex;flex-wrap:wrap;gap:0.4em;margin-left:1.6em}"
 	"td pre{margin:0;font-size:1em}hr{border:0;border-top:1px dashed #ccc;margin:0.3em 0}"
+	/* the log's filter in one row where it fits; page links big enough to tap */
+	".filters{display:flex;flex-wrap:wrap;gap:0.4em 1em;align-items:flex-end;margin:0.4em 0}"
+	".filters label{margin:0}.filters label.check{padding:0.4em 0}"
+	".pages{margin:0.6em 0}.pages a,.pages b,.pages span{display:inline-block;padding:0.4em 0.6em}"
 	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}"
 	/* long rows (the inbox) become one card per row on a phone */
 	"table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
@@ -171,7 +175,7 @@ static const struct {
 	{ "cancelled", "đã hủy" }, { "uncertain", "không chắc đã gửi" }, { "dialing", "đang quay số" },
 	{ "ringing", "đang đổ chuông" }, { "answered", "đã nhấc máy" }, { "played", "đã nghe hết" },
 	{ "confirmed", "đã xác nhận" }, { "no_answer", "không nghe máy" }, { "busy", "máy bận" },
-	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" },
+	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" }, { "informed", "đã báo tận nhà" },
 };
 
 const char *web_html_state(const char *state)

@@ -3,11 +3,15 @@
  *   web_page.c    the context of one request (struct web_page), the reply
  *                 and error pages, the helpers below, login/logout, the
  *                 route table and the gate;
- *   web_notice.c  the notices list, one notice (log, progress chart,
- *                 cancel) and their CSVs;
+ *   web_notice.c  the notices list, one notice (counts, progress chart,
+ *                 the log a page at a time with its filter, cancel,
+ *                 resend) and the list's CSV;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
  *   web_report.c  the home-visit list, a household's history, modem
- *                 health, the inbound SMS / replies audit trail, CSVs.
+ *                 health, the inbound SMS / replies audit trail, CSVs;
+ *   web_export.c  the officers' downloads of the notice log and the
+ *                 households: Vietnamese CSV (streamed) and .xlsx
+ *                 (web_xlsx.c).
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -18,6 +22,7 @@
 #include <stdio.h>
 
 struct notice;
+struct report_filter;
 
 /* One request being answered. */
 struct web_page {
@@ -68,13 +73,59 @@ int web_page_loaded(struct web_page *p, int rc, const char *missing);
 int web_page_get_notice_id(struct web_page *p, int64_t id, struct notice *n);
 int web_page_get_notice(struct web_page *p, struct notice *n, int64_t *id);
 
+/* Which page of a long list the query asks for ("page", from 1): 0 with
+ * *page set, or -1 after a 400 page. */
+int web_page_number(struct web_page *p, int *page);
+/* Page links for `pages` pages, `page` the current one: the first, the
+ * last and a few around the current, with "Trước" and "Sau".  `base` is
+ * the link without the page, HTML-ready ("/notice?id=3&amp;state=failed");
+ * nothing when there is one page. */
+void web_page_pager(struct sbuf *b, const char *base, int page, int pages);
+
+/* The groups, to show the names people write instead of codes. */
+struct web_groups {
+	int n;
+	struct web_group {
+		char code[40];
+		char name[160];
+	} *g;
+};
+/* 0, or -1 after the database error page. */
+int web_groups_load(struct web_page *p, struct web_groups *g);
+void web_groups_free(struct web_groups *g);
+/* A group's name, else its code. */
+const char *web_groups_name(const struct web_groups *g, const char *code);
+/* Space-separated codes as names joined by ", ", into out (reset first). */
+void web_groups_names(const struct web_groups *g, const char *codes, struct sbuf *out);
+
 /* ---- web_notice.c ---- */
+/* The notice log's filter, from the query (state, channel, group,
+ * unreached), shared by the page and its downloads. */
+struct web_filter {
+	char state[16];
+	char channel[16];
+	char group[40];
+	int unreached;
+};
+/* 0, or -1 after a 400 page naming what is wrong. */
+int web_notice_filter(struct web_page *p, struct web_filter *wf);
+/* wf as the store's filter; f points into wf. */
+void web_filter_store(const struct web_filter *wf, struct report_filter *f);
+/* "&amp;state=failed&amp;unreached=1" for a link (the values were
+ * checked: letters, digits, '-' and '_' only). */
+void web_filter_query(struct sbuf *b, const struct web_filter *wf);
 void web_notice_list(struct web_page *p);       /* GET / */
 void web_notice_list_csv(struct web_page *p);   /* GET /notices.csv */
 void web_notice_page(struct web_page *p);       /* GET /notice?id= */
-void web_notice_csv(struct web_page *p);        /* GET /notice.csv?id= */
 void web_notice_cancel(struct web_page *p);     /* POST /notice/cancel */
 void web_notice_resend(struct web_page *p);     /* POST /notice/resend */
+
+/* ---- web_export.c: the officers' downloads (Vietnamese, CSV streamed,
+ * .xlsx) ---- */
+void web_export_notice_csv(struct web_page *p);      /* GET /notice.csv?id=&filter */
+void web_export_notice_xlsx(struct web_page *p);     /* GET /notice.xlsx?id=&filter */
+void web_export_households_csv(struct web_page *p);  /* GET /households.csv */
+void web_export_households_xlsx(struct web_page *p); /* GET /households.xlsx */
 
 /* ---- web_draft.c ---- */
 void web_draft_form(struct web_page *p);        /* GET, POST /new */

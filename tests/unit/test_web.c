@@ -514,6 +514,7 @@ static void request(const char *method, const char *target, const char *body, co
 	rq.addr = "127.0.0.1";
 	web_page_reply_init(rep);
 	web_page_handle(&app, &rq, rep);
+	assert_int_equal(web_page_reply_collect(rep), 0); /* a streamed download, read whole */
 	free(p);
 	web_req_form_free(&rq.query);
 	web_req_form_free(&rq.form);
@@ -1128,9 +1129,10 @@ static void test_resend(void **state)
 	/* causes in officers' words, the raw cause in the details column,
 	 * the source as the user's name; the visit list in words only */
 	get_expect("/notice?id=1", cookie, 200,
-		   "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td><td class=\"muted\">+CMS ERROR 21</td>",
+		   "<td data-l=\"Nguyên nhân\">SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>"
+		   "<td data-l=\"Chi tiết\" class=\"muted\">+CMS ERROR 21</td>",
 		   NULL);
-	get_expect("/notice?id=1", cookie, 200, "<td>Chưa có báo cáo đã nhận</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td data-l=\"Nguyên nhân\">Chưa có báo cáo đã nhận</td>", NULL);
 	get_expect("/notice?id=1", cookie, 200, "nguồn: can-bo</p>", "web:can-bo");
 	get_expect("/unreached?id=1", cookie, 200, "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>",
 		   "+CMS ERROR 21");

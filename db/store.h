@@ -211,7 +211,9 @@ STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 /* The counts of store_report_counts without `acked`, read from the index
  * on (notice, state, channel) alone, so they cost a few milliseconds at
  * 100,000 households where store_report_counts reads every row: the web
- * page's progress, totals and paging.  `pending` as there. */
+ * page's progress, totals and paging.  `pending` as there; in the order of
+ * the channel table (db/channel.h: channels, then each one's states as
+ * they happen), only the pairs that have deliveries. */
 STORE_CHECK int store_report_tally(struct store *st, int64_t notice_id,
 				   int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now);
 /* Which of a notice's deliveries the notice page and the officers'

@@ -6,6 +6,7 @@
 
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,47 +121,59 @@ int store_report_household(struct store *st, int64_t household_id,
  * needs a column the index lacks); only the filters "state" and "only not
  * reached" read rows, and only a page that asks for them. */
 
+/* `state` is one of the quoted words of an SQL list "('a', 'b')". */
+static int in_sql_list(const char *list, const char *state)
+{
+	char q[40];
+	snprintf(q, sizeof q, "'%s'", state);
+	return strstr(list, q) != NULL;
+}
+
 int store_report_tally(struct store *st, int64_t notice_id,
 		       int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now)
 {
-	/* `sent` is the only state whose being in progress depends on its
-	 * time: those rows alone are read, through the same index. */
-	sqlite3_stmt *s = store_prep(st,
-		"SELECT d.channel, d.state, count(*),"
-		" CASE WHEN d.state IN " STORE_PENDING_STATES " THEN count(*)"
-		"  WHEN d.state = 'sent' THEN (SELECT count(*) FROM deliveries x WHERE x.notice_id = ?1"
-		"   AND x.state = 'sent' AND x.channel = d.channel AND x.updated_at > ?9)"
-		"  ELSE 0 END"
-		" FROM deliveries d WHERE d.notice_id = ?1"
-		" GROUP BY d.channel, d.state ORDER BY d.channel, d.state");
-	if (!s)
-		return STORE_ERR;
-	sqlite3_bind_int64(s, 1, notice_id);
-	sqlite3_bind_int64(s, 9, now - st->report_wait_s);
-	int rc = STORE_OK, step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct report_count c = { store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2),
-					  sqlite3_column_int(s, 3), 0 };
-		if ((rc = cb(&c, arg)) != 0)
-			break;
-	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(st, "tally");
-	sqlite3_finalize(s);
+	/* One count per (channel, state) of the channel table, each a range
+	 * of the index (notice, state, channel): half the cost of grouping the
+	 * whole range.  `sent` is the only state whose being in progress
+	 * depends on its time: those rows alone are read. */
+	sqlite3_stmt *n = store_prep_cached(st,
+		"SELECT count(*) FROM deliveries WHERE notice_id = ?1 AND state = ?2 AND channel = ?3");
+	sqlite3_stmt *sent = store_prep_cached(st,
+		"SELECT count(*) FROM deliveries WHERE notice_id = ?1 AND state = 'sent' AND channel = ?2"
+		" AND updated_at > ?9");
+	int rc = n && sent ? STORE_OK : STORE_ERR;
+	for (const struct channel *c = channel_table; rc == STORE_OK && c->id; c++)
+		for (const char *const *state = c->states; rc == STORE_OK && *state; state++) {
+			sqlite3_reset(n);
+			sqlite3_bind_int64(n, 1, notice_id);
+			sqlite3_bind_text(n, 2, *state, -1, SQLITE_STATIC);
+			sqlite3_bind_text(n, 3, c->id, -1, SQLITE_STATIC);
+			if (sqlite3_step(n) != SQLITE_ROW) {
+				rc = store_fail(st, "tally");
+				break;
+			}
+			struct report_count k = { c->id, *state, sqlite3_column_int(n, 0), 0, 0 };
+			if (!k.n)
+				continue;
+			if (strcmp(*state, "sent") == 0) {
+				sqlite3_reset(sent);
+				sqlite3_bind_int64(sent, 1, notice_id);
+				sqlite3_bind_text(sent, 2, c->id, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(sent, 9, now - st->report_wait_s);
+				if (sqlite3_step(sent) != SQLITE_ROW) {
+					rc = store_fail(st, "tally");
+					break;
+				}
+				k.pending = sqlite3_column_int(sent, 0);
+			} else if (in_sql_list(STORE_PENDING_STATES, *state)) {
+				k.pending = k.n;
+			}
+			rc = cb(&k, arg);
+		}
+	store_release(st, n);
+	store_release(st, sent);
 	return rc;
 }
-
-/* The filter of struct report_filter over deliveries `d`: ?1 notice, ?3
- * channel, ?4 group code, ?2 state (NULL: any), ?5 only not reached.  The
- * tests the index (notice, household, channel) answers come first; a NULL
- * parameter short-circuits its test, so an unused subquery never runs. */
-#define PAGE_FILTER \
-	" d.notice_id = ?1 AND (?3 IS NULL OR d.channel = ?3)" \
-	" AND (?4 IS NULL OR d.household_id IN (SELECT hg.household_id FROM household_groups hg" \
-	"  JOIN groups g ON g.id = hg.group_id WHERE g.code = ?4))" \
-	" AND (?2 IS NULL OR d.state = ?2)" \
-	" AND (?5 = 0 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.notice_id = ?1" \
-	"  AND r.household_id = d.household_id AND r.state IN " CHANNEL_REACHED_SQL "))"
 
 #define ROW_COLS \
 	"SELECT d.id, h.id, d.notice_id, h.name," \
@@ -195,16 +208,24 @@ static void bind_filter(sqlite3_stmt *s, int64_t notice_id, const struct report_
  * is walked once, a household at a time, counting what matches and
  * keeping the ids of the page's rows, which are read one by one. */
 
-struct idset {            /* ids > 0 (rowids); open addressing, 0 is empty */
-	int64_t *v;
-	size_t n, mask;
+/* A set of ids (rowids, > 0).  Filled first, then frozen: a bitmap over
+ * [lo, hi] when the ids are dense (a notice's deliveries are made in one
+ * transaction, so their ids mostly follow each other), else an
+ * open-addressing hash. */
+struct idset {
+	int64_t *v;               /* while filling: the ids; frozen sparse: the hash (0 empty) */
+	size_t n, cap, mask;
+	int64_t lo, hi;
+	uint64_t *bits;           /* frozen dense */
 };
 
-static void idset_init(struct idset *m)
+static void idset_add(struct idset *m, int64_t k)
 {
-	m->n = 0;
-	m->mask = 1023;
-	m->v = xcalloc(m->mask + 1, sizeof *m->v);
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n++] = k;
 }
 
 static size_t idset_slot(const int64_t *v, size_t mask, int64_t k)
@@ -215,31 +236,58 @@ static size_t idset_slot(const int64_t *v, size_t mask, int64_t k)
 	return i;
 }
 
-static void idset_add(struct idset *m, int64_t k)
+static void idset_freeze(struct idset *m)
 {
-	if (2 * (m->n + 1) > m->mask + 1) {
-		size_t mask = 2 * (m->mask + 1) - 1;
-		int64_t *v = xcalloc(mask + 1, sizeof *v);
-		for (size_t i = 0; i <= m->mask; i++)
-			if (m->v[i])
-				v[idset_slot(v, mask, m->v[i])] = m->v[i];
+	m->lo = INT64_MAX;
+	m->hi = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i] < m->lo)
+			m->lo = m->v[i];
+		if (m->v[i] > m->hi)
+			m->hi = m->v[i];
+	}
+	if (!m->n)
+		return;
+	if ((uint64_t)(m->hi - m->lo) / 64 <= 4 * m->n) {
+		m->bits = xcalloc((size_t)((m->hi - m->lo) / 64 + 1), sizeof *m->bits);
+		for (size_t i = 0; i < m->n; i++) {
+			uint64_t o = (uint64_t)(m->v[i] - m->lo);
+			m->bits[o / 64] |= 1ULL << (o % 64);
+		}
 		free(m->v);
-		m->v = v;
-		m->mask = mask;
+		m->v = NULL;
+		return;
 	}
-	size_t i = idset_slot(m->v, m->mask, k);
-	if (!m->v[i]) {
-		m->v[i] = k;
-		m->n++;
-	}
+	m->mask = 1024;
+	while (m->mask < 2 * m->n)
+		m->mask *= 2;
+	m->mask--;
+	int64_t *h = xcalloc(m->mask + 1, sizeof *h);
+	for (size_t i = 0; i < m->n; i++)
+		h[idset_slot(h, m->mask, m->v[i])] = m->v[i];
+	free(m->v);
+	m->v = h;
 }
 
 static int idset_has(const struct idset *m, int64_t k)
 {
+	if (!m->n || k < m->lo || k > m->hi)
+		return 0;
+	if (m->bits) {
+		uint64_t o = (uint64_t)(k - m->lo);
+		return (m->bits[o / 64] >> (o % 64)) & 1;
+	}
 	return m->v[idset_slot(m->v, m->mask, k)] != 0;
 }
 
-/* The ids the statement's first column gives, into m. */
+static void idset_free(struct idset *m)
+{
+	free(m->v);
+	free(m->bits);
+	memset(m, 0, sizeof *m);
+}
+
+/* The ids the statement's first column gives, into m (then frozen). */
 static int idset_fill(struct store *st, struct idset *m, const char *sql, int64_t a1, const char *t2)
 {
 	sqlite3_stmt *s = store_prep(st, sql);
@@ -255,6 +303,7 @@ static int idset_fill(struct store *st, struct idset *m, const char *sql, int64_
 	if (step != SQLITE_DONE)
 		rc = store_fail(st, "report filter");
 	sqlite3_finalize(s);
+	idset_freeze(m);
 	return rc;
 }
 
@@ -295,9 +344,6 @@ static void flush_household(const struct hh_rows *h, struct walk *w)
 static int walk_index(struct store *st, int64_t notice_id, struct walk *w)
 {
 	const struct report_filter *f = w->f;
-	idset_init(&w->state);
-	idset_init(&w->reached);
-	idset_init(&w->members);
 	int rc = STORE_OK;
 	if (opt(f->state))
 		rc = idset_fill(st, &w->state, "SELECT id FROM deliveries WHERE notice_id = ?1 AND state = ?2", notice_id,
@@ -340,9 +386,9 @@ static int walk_index(struct store *st, int64_t notice_id, struct walk *w)
 			rc = store_fail(st, "report walk");
 	}
 	sqlite3_finalize(s);
-	free(w->state.v);
-	free(w->reached.v);
-	free(w->members.v);
+	idset_free(&w->state);
+	idset_free(&w->reached);
+	idset_free(&w->members);
 	return rc;
 }
 

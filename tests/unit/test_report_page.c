@@ -90,9 +90,11 @@ static int setup(void **state)
 	    " WHEN 0 THEN 'confirmed' WHEN 1 THEN 'unreached' WHEN 2 THEN 'played' ELSE 'failed' END"
 	    " WHERE notice_id = 1 AND channel = 'voice';"
 	    "UPDATE deliveries SET phone_idx = 1 WHERE notice_id = 1 AND household_id % 9 = 2;"
-	    "INSERT INTO deliveries(notice_id, household_id, channel, state, next_at, updated_at, note)"
-	    " SELECT 1, id, 'visit', 'informed', 1796090400, 1796090400 + 50, 'đã báo' FROM households"
-	    " WHERE id % 11 = 0;");
+	    /* visits recorded long after, far from the notice's other ids: the
+	     * id sets of the walk then need their hash, not their bitmap */
+	    "INSERT INTO deliveries(id, notice_id, household_id, channel, state, next_at, updated_at, note)"
+	    " SELECT 1000000000 + 1000 * id, 1, id, 'visit', 'informed', 1796090400, 1796090400 + 50, 'đã báo'"
+	    " FROM households WHERE id % 11 = 0;");
 	return 0;
 }
 
@@ -347,11 +349,14 @@ static void test_tally(void **state)
 		memset(&b, 0, sizeof b);
 		assert_int_equal(store_report_counts(st, notice, add_count, &a, T0), STORE_OK);
 		assert_int_equal(store_report_tally(st, notice, add_count, &b, T0), STORE_OK);
-		assert_int_equal(a.k, b.k);
+		assert_int_equal(a.k, b.k); /* the same pairs, in another order */
 		for (int i = 0; i < a.k; i++) {
-			assert_string_equal(a.key[i], b.key[i]);
-			assert_int_equal(a.n[i], b.n[i]);
-			assert_int_equal(a.pending[i], b.pending[i]);
+			int j = 0;
+			while (j < b.k && strcmp(a.key[i], b.key[j]) != 0)
+				j++;
+			assert_true(j < b.k);
+			assert_int_equal(a.n[i], b.n[j]);
+			assert_int_equal(a.pending[i], b.pending[j]);
 		}
 	}
 	/* sent within the report wait is in progress, three days ago is not */

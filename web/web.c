@@ -33,7 +33,12 @@
  * application/x-www-form-urlencoded (415), the raw request target parsed
  * strictly by web_req (400 on a bad escape), headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
- * security headers. */
+ * security headers.
+ *
+ * Large downloads are streamed (struct web_stream, web_page.h): the reply
+ * is a libmicrohttpd callback response that asks the page code for the
+ * next bytes on this same thread, so it may read the store, and frees the
+ * stream's context when the response goes, the download finished or not. */
 #include "web/web.h"
 
 #include "db/store.h"

@@ -604,7 +604,7 @@ static int delivery_log(struct web_page *p, int64_t id, const struct web_filter 
 	if (total) {
 		web_html_out(b, "<p class=\"links noprint\">Tải về %s: ",
 			     filtered(wf) ? "các lượt gửi khớp bộ lọc" : "cả nhật ký");
-		sbuf_printf(b, "<a href=\"/notice.csv%s\">CSV cho Excel</a><a href=\"/notice.xlsx%s\">Excel (.xlsx)</a></p>",
+		sbuf_printf(b, "<a href=\"/notice.csv%s\">CSV</a><a href=\"/notice.xlsx%s\">Excel (.xlsx)</a></p>",
 			    base.s, base.s);
 	}
 	sbuf_free(&base);

@@ -95,6 +95,8 @@ head -1 "$WORK/body" | grep -q 'Mã hộ,Họ tên,Số điện thoại,Nhóm,K�
 grep -q '^3,Trần Thị Hộ 003,0912000003,Xóm Đông Tiến,Gọi điện,không liên lạc được,không,' "$WORK/body" ||
 	fail "CSV row in Vietnamese: $(grep -m1 '^3,' "$WORK/body")"
 grep -qi '^Content-Disposition: attachment; filename="thong-bao-1.csv"' "$WORK/head" || fail "CSV not a download"
+[ "$(get -I "$URL/notice.csv?id=1")" = 200 ] || fail "HEAD of the CSV"
+grep -q 'Mã hộ' "$WORK/body" && fail "HEAD of the CSV has a body"
 [ "$(get "$URL/notice.csv?id=1&unreached=1")" = 200 ] || fail "CSV of the not reached"
 [ "$(tr -cd '\r' <"$WORK/body" | wc -c)" = 101 ] || fail "not reached CSV: not 101 lines"
 

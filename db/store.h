@@ -80,6 +80,10 @@ STORE_CHECK int store_household_each_by_phone(struct store *st, const char *e164
  * non-zero return from cb stops the walk and is returned. */
 STORE_CHECK int store_household_each(struct store *st, const char *group,
 			 int (*cb)(const struct household *h, void *arg), void *arg);
+/* Up to `limit` active households with an id above `after_id`, by id: a
+ * download walks them in chunks, with no statement open in between. */
+STORE_CHECK int store_household_after(struct store *st, int64_t after_id, int limit,
+				      int (*cb)(const struct household *h, void *arg), void *arg);
 STORE_CHECK int store_household_set_optout(struct store *st, int64_t id, int opted_out, int64_t now);
 STORE_CHECK int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg);
 /* The name people write for group `code` ("Xóm Đông Tiến"); creates the
@@ -130,6 +134,10 @@ struct notice {
 STORE_CHECK int store_notice_get(struct store *st, int64_t id, struct notice *n);
 void store_notice_clear(struct notice *n);
 STORE_CHECK int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg);
+/* Up to `limit` notices, newest first, after skipping `offset` of them;
+ * with `total`, also how many there are. */
+STORE_CHECK int store_notice_page(struct store *st, int offset, int limit, int *total,
+				  int (*cb)(const struct notice *n, void *arg), void *arg);
 STORE_CHECK int store_notice_latest(struct store *st, int64_t *id_out);
 /* Pending (queued) deliveries become cancelled; in-flight ones are left to
  * finish and be recorded.  *cancelled_out = how many changed. */
@@ -231,6 +239,41 @@ struct report_reach {
 STORE_CHECK int store_report_reach(struct store *st, int64_t notice_id, struct report_reach *out, int64_t now);
 STORE_CHECK int store_report_household(struct store *st, int64_t household_id,
 			   int (*cb)(const struct report_row *r, void *arg), void *arg);
+/* The counts of store_report_counts without `acked`, read from the index
+ * on (notice, state, channel) alone, so they cost a few milliseconds at
+ * 100,000 households where store_report_counts reads every row: the web
+ * page's progress, totals and paging.  `pending` as there; in the order of
+ * the channel table (db/channel.h: channels, then each one's states as
+ * they happen), only the pairs that have deliveries. */
+STORE_CHECK int store_report_tally(struct store *st, int64_t notice_id,
+				   int (*cb)(const struct report_count *c, void *arg), void *arg, int64_t now);
+/* Which of a notice's deliveries the notice page and the officers'
+ * downloads show; NULL or 0 fields do not filter. */
+struct report_filter {
+	const char *state;       /* one delivery state ("failed") */
+	const char *channel;     /* one channel id (db/channel.h) */
+	const char *group;       /* households of this group code */
+	int unreached;           /* only households no delivery of the notice reached */
+};
+/* Where a walk stopped: the last row's household and channel (rows come
+ * in that order); {0, ""} is before the first row. */
+struct report_key {
+	int64_t household_id;
+	char channel[16];
+};
+/* The deliveries of a notice that `f` keeps, by household id then
+ * channel: those after `after` (NULL: from the start), skipping `offset`
+ * of them, at most `limit`; with `total`, also how many `f` keeps in all.
+ * A page (`after` NULL) uses the offset; a download walks with `after`
+ * in chunks, so no statement stays open between them.  Rows as in
+ * store_report_deliveries (groups: their codes; phone: the one the
+ * delivery uses), plus `pending`. */
+STORE_CHECK int store_report_page(struct store *st, int64_t notice_id, const struct report_filter *f,
+				  const struct report_key *after, int offset, int limit, int *total,
+				  int (*cb)(const struct report_row *r, void *arg), void *arg, int64_t now);
+/* How many deliveries of the notice `f` keeps. */
+STORE_CHECK int store_report_page_count(struct store *st, int64_t notice_id, const struct report_filter *f,
+					int *n);
 /* How long a `sent` SMS may wait for its status report before reports
  * stop counting it as in progress (sms.report_timeout_s; default 2 days).
  * After that its household is "not reached": nothing confirmed it. */

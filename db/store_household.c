@@ -237,6 +237,28 @@ int store_household_each(struct store *st, const char *group,
 	return rc;
 }
 
+int store_household_after(struct store *st, int64_t after_id, int limit,
+			  int (*cb)(const struct household *h, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep_cached(st,
+		"SELECT " HOUSEHOLD_COLS " FROM households h WHERE h.active = 1 AND h.id > ?1 ORDER BY h.id LIMIT ?2");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, after_id);
+	sqlite3_bind_int(s, 2, limit);
+	int rc = STORE_OK, step;
+	struct household h;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		read_household(s, &h);
+		if ((rc = cb(&h, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "households");
+	store_release(st, s);
+	return rc;
+}
+
 int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg)
 {
 	sqlite3_stmt *s = store_prep_cached(st,

@@ -13,8 +13,10 @@
  * The report and the resend share it, so "not reached and nothing in
  * progress" means the same in both. */
 #define STORE_PENDING_SQL(d) \
-	"(" d ".state IN ('queued', 'sending', 'dialing', 'ringing', 'answered')" \
+	"(" d ".state IN " STORE_PENDING_STATES \
 	" OR (" d ".state = 'sent' AND " d ".updated_at > ?9))"
+/* The states that are in progress whatever their time. */
+#define STORE_PENDING_STATES "('queued', 'sending', 'dialing', 'ringing', 'answered')"
 
 /* The first group of household `h` (by code), as a groups.id subquery:
  * the group a household in several appears under on the visit list. */

@@ -267,6 +267,42 @@ int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice
 	return rc;
 }
 
+int store_notice_page(struct store *st, int offset, int limit, int *total,
+		      int (*cb)(const struct notice *n, void *arg), void *arg)
+{
+	if (total) {
+		sqlite3_stmt *c = store_prep(st, "SELECT count(*) FROM notices");
+		if (!c)
+			return STORE_ERR;
+		int rc = STORE_OK;
+		if (sqlite3_step(c) == SQLITE_ROW)
+			*total = sqlite3_column_int(c, 0);
+		else
+			rc = store_fail(st, "notices");
+		sqlite3_finalize(c);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	sqlite3_stmt *s = store_prep(st, "SELECT " NOTICE_COLS " FROM notices ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int(s, 1, limit);
+	sqlite3_bind_int(s, 2, offset);
+	int rc = STORE_OK, step;
+	struct notice n;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		read_notice(s, &n);
+		rc = cb(&n, arg);
+		store_notice_clear(&n);
+		if (rc)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "notices");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_notice_latest(struct store *st, int64_t *id_out)
 {
 	sqlite3_stmt *s = store_prep(st, "SELECT max(id) FROM notices");

@@ -218,7 +218,7 @@ int store_web_progress(struct store *st, int64_t notice_id,
 {
 	sqlite3_stmt *s = store_prep(st,
 		"SELECT channel, updated_at FROM deliveries WHERE notice_id = ?1"
-		" AND state IN " CHANNEL_REACHED_SQL " ORDER BY updated_at, id");
+		" AND state IN " CHANNEL_REACHED_SQL);
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, notice_id);

@@ -37,7 +37,12 @@
  * WEB_UPLOAD_DEADLINE_MS to arrive — the raw request target parsed
  * strictly by web_req (400 on a bad escape), headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
- * security headers. */
+ * security headers.
+ *
+ * Large downloads are streamed (struct web_stream, web_page.h): the reply
+ * is a libmicrohttpd callback response that asks the page code for the
+ * next bytes on this same thread, so it may read the store, and frees the
+ * stream's context when the response goes, the download finished or not. */
 #include "web/web.h"
 
 #include "db/store.h"
@@ -179,15 +184,58 @@ static void sock_answering(struct MHD_Connection *mc)
 	pthread_mutex_unlock(&srv.mu);
 }
 
+/* A streamed body (struct web_stream): libmicrohttpd calls these on its
+ * one thread, the thread that owns the store, as the client takes the
+ * bytes; stream_done runs when the response is destroyed, whether the
+ * download finished or the client went away. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct web_stream *s = cls;
+	long n = s->read(s->ctx, buf, max);
+	if (n > 0)
+		return (ssize_t)n;
+	if (n < 0)
+		LOG_W("web", "a download failed while being sent; the connection is cut");
+	return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_done(void *cls)
+{
+	struct web_stream *s = cls;
+	if (s->done)
+		s->done(s->ctx);
+	free(s);
+}
+
+static struct MHD_Response *stream_response(struct web_reply *rep)
+{
+	struct web_stream *s = xmalloc(sizeof *s);
+	*s = rep->stream;
+	memset(&rep->stream, 0, sizeof rep->stream); /* the response owns it now */
+	struct MHD_Response *r = MHD_create_response_from_callback(
+		s->size >= 0 ? (uint64_t)s->size : MHD_SIZE_UNKNOWN, 32 * 1024, stream_read, s, stream_done);
+	if (!r)
+		stream_done(s);
+	return r;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *mc, struct web_reply *rep)
 {
 	sock_answering(mc);
-	size_t len = rep->body.len;
-	char *data = sbuf_take(&rep->body);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(data);
-		return MHD_NO;
+	struct MHD_Response *r;
+	if (rep->stream.read) {
+		r = stream_response(rep);
+		if (!r)
+			return MHD_NO;
+	} else {
+		size_t len = rep->body.len;
+		char *data = sbuf_take(&rep->body);
+		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (!r) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(r, "Content-Type", rep->type);
 	MHD_add_response_header(r, "Content-Security-Policy", web_html_csp());

@@ -74,6 +74,24 @@ const char *web_groups_name(const struct web_groups *gs, const char *code)
 	return code;
 }
 
+void web_groups_names(const struct web_groups *g, const char *codes, struct sbuf *out)
+{
+	sbuf_reset(out);
+	sbuf_add(out, "");
+	const char *c = codes;
+	while (*c) {
+		while (*c == ' ')
+			c++;
+		size_t n = strcspn(c, " ");
+		if (!n)
+			break;
+		char code[40];
+		snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), c);
+		sbuf_printf(out, "%s%s", out->len ? ", " : "", web_groups_name(g, code));
+		c += n;
+	}
+}
+
 void web_page_url_param(struct sbuf *b, const char *key, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";

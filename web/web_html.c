@@ -114,9 +114,12 @@ static const char css[] =
 	"@page{size:A4 portrait;margin:12mm 10mm}"
 	/* forms of the households, groups, senders and templates pages */
 	".fielderr{color:#b00;margin:0.1em 0 0.6em}.warn{background:#fff7e0;border:1px solid #c90;padding:0.5em}"
-	"form.inline{display:inline;margin:0}.filters{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-end}"
+	"form.inline{display:inline;margin:0}"
 	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select{width:100%;max-width:36em}"
-	".pages a,.pages b,.pages span{margin-right:0.6em}"
+	/* the log's filter in one row where it fits; page links big enough to tap */
+	".filters{display:flex;flex-wrap:wrap;gap:0.4em 1em;align-items:flex-end;margin:0.4em 0}"
+	".filters label{margin:0}.filters label.check{padding:0.4em 0}"
+	".pages{margin:0.6em 0}.pages a,.pages b,.pages span{display:inline-block;padding:0.4em 0.6em}"
 	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}"
 	"nav a.more{display:none}"
 	/* long rows (the inbox) become one card per row on a phone */
@@ -198,8 +201,7 @@ static const struct {
 	{ "cancelled", "đã hủy" }, { "uncertain", "không chắc đã gửi" }, { "dialing", "đang quay số" },
 	{ "ringing", "đang đổ chuông" }, { "answered", "đã nhấc máy" }, { "played", "đã nghe hết" },
 	{ "confirmed", "đã xác nhận" }, { "no_answer", "không nghe máy" }, { "busy", "máy bận" },
-	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" },
-	{ "informed", "đã báo tận nhà" },
+	{ "rejected", "từ chối" }, { "unreached", "không liên lạc được" }, { "informed", "đã báo tận nhà" },
 };
 
 const char *web_html_state(const char *state)

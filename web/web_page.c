@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TYPE_HTML "text/html; charset=utf-8"
 #define TYPE_CSV "text/csv; charset=utf-8"
@@ -38,6 +39,26 @@ void web_page_reply_init(struct web_reply *r)
 void web_page_reply_free(struct web_reply *r)
 {
 	sbuf_free(&r->body);
+	if (r->stream.done)
+		r->stream.done(r->stream.ctx);
+	memset(&r->stream, 0, sizeof r->stream);
+}
+
+int web_page_reply_collect(struct web_reply *r)
+{
+	int rc = 0;
+	if (!r->stream.read)
+		return 0;
+	char buf[16384];
+	long n;
+	while ((n = r->stream.read(r->stream.ctx, buf, sizeof buf)) > 0)
+		sbuf_addn(&r->body, buf, (size_t)n);
+	if (n < 0)
+		rc = -1;
+	if (r->stream.done)
+		r->stream.done(r->stream.ctx);
+	memset(&r->stream, 0, sizeof r->stream);
+	return rc;
 }
 
 static const char *status_text(int status)
@@ -58,6 +79,9 @@ static const char *status_text(int status)
 void web_page_error(struct web_reply *r, int status, const char *msg)
 {
 	sbuf_reset(&r->body);
+	if (r->stream.done)
+		r->stream.done(r->stream.ctx);
+	memset(&r->stream, 0, sizeof r->stream);
 	r->status = status;
 	r->type = TYPE_HTML;
 	r->filename[0] = '\0';
@@ -210,6 +234,52 @@ int web_page_get_notice(struct web_page *p, struct notice *n, int64_t *id)
 	return web_page_get_notice_id(p, *id, n);
 }
 
+int web_page_number(struct web_page *p, int *page)
+{
+	const char *v = web_req_form_get(&p->rq->query, "page");
+	long n = 1;
+	if (v && *v && util_parse_long(v, 1, 1000000L, &n) != 0) {
+		web_page_error(p->rep, 400, "Số trang không hợp lệ (page).");
+		return -1;
+	}
+	*page = (int)n;
+	return 0;
+}
+
+static void page_link(struct sbuf *b, const char *base, int n, const char *text, int current)
+{
+	if (current) {
+		web_html_out(b, "<b aria-current=\"page\">%s</b>", text);
+		return;
+	}
+	sbuf_printf(b, "<a href=\"%s%spage=%d\">", base, strchr(base, '?') ? "&amp;" : "?", n);
+	web_html_esc(b, text);
+	sbuf_add(b, "</a>");
+}
+
+void web_page_pager(struct sbuf *b, const char *base, int page, int pages)
+{
+	if (pages <= 1)
+		return;
+	char t[24];
+	sbuf_add(b, "<nav class=\"pages noprint\" aria-label=\"Trang\">");
+	if (page > 1)
+		page_link(b, base, page - 1, "‹ Trước", 0);
+	int last = 0;
+	for (int i = 1; i <= pages; i++) {
+		if (i != 1 && i != pages && (i < page - 2 || i > page + 2))
+			continue;
+		if (last && i > last + 1)
+			sbuf_add(b, "<span>…</span>");
+		snprintf(t, sizeof t, "%d", i);
+		page_link(b, base, i, t, i == page);
+		last = i;
+	}
+	if (page < pages)
+		page_link(b, base, page + 1, "Sau ›", 0);
+	sbuf_add(b, "</nav>");
+}
+
 /* ---- login / logout ---- */
 
 static void login_form(struct web_page *p, const char *login_token, const char *user, const char *msg)
@@ -321,7 +391,10 @@ static const struct route {
 	{ "/", M_GET, 1, web_notice_list },
 	{ "/notices.csv", M_GET, 1, web_notice_list_csv },
 	{ "/notice", M_GET, 1, web_notice_page },
-	{ "/notice.csv", M_GET, 1, web_notice_csv },
+	{ "/notice.csv", M_GET, 1, web_export_notice_csv },
+	{ "/notice.xlsx", M_GET, 1, web_export_notice_xlsx },
+	{ "/households.csv", M_GET, 1, web_export_households_csv },
+	{ "/households.xlsx", M_GET, 1, web_export_households_xlsx },
 	{ "/notice/cancel", M_POST, 1, web_notice_cancel },
 	{ "/notice/resend", M_POST, 1, web_notice_resend },
 	{ "/unreached", M_GET, 1, web_visit_list },

@@ -49,6 +49,22 @@ struct web_request {
 	const char *addr;          /* client address, for the rate limiter */
 };
 
+/* A body made while it is sent, for downloads too large to hold (a notice
+ * log of 200,000 deliveries): web.c asks `read` for the next bytes until
+ * it returns 0 (the end) or -1 (an error: the connection is cut, so the
+ * client sees an incomplete download, never a truncated file that looks
+ * whole), and calls `done` exactly once, also when the client went away
+ * or the reply was never sent.  `read` runs on the thread that handles
+ * requests (web.c), so it may use the store; it must return at least one
+ * byte unless at the end, and must not keep a statement open between
+ * calls (each call reads its own chunk). */
+struct web_stream {
+	long (*read)(void *ctx, char *buf, size_t max);
+	void (*done)(void *ctx);
+	void *ctx;
+	int64_t size;              /* the length when known, else -1 */
+};
+
 #define WEB_MAX_COOKIES 2
 struct web_reply {
 	int status;
@@ -61,6 +77,7 @@ struct web_reply {
 	const char *allow;         /* 405: the methods allowed */
 	int64_t delay_ms;          /* hold the answer this long (login limiter) */
 	int64_t retry_after_s;     /* 429 */
+	struct web_stream stream;  /* .read set: the body comes from it, not `body` */
 };
 
 /* The one page that takes multipart/form-data (web.c lets nothing else). */
@@ -70,7 +87,11 @@ struct web_reply {
 #define WEB_COOKIE_LOGIN "loa_login"
 
 void web_page_reply_init(struct web_reply *r);
+/* Frees the body and ends a stream that was not handed on (its done). */
 void web_page_reply_free(struct web_reply *r);
+/* Reads a streamed body whole into r->body (tests, the benchmark): 0, or
+ * -1 when the stream failed. */
+int web_page_reply_collect(struct web_reply *r);
 /* A small HTML page for an error status (the message is escaped). */
 void web_page_error(struct web_reply *r, int status, const char *msg);
 void web_page_handle(struct web_app *app, const struct web_request *rq, struct web_reply *rep);

@@ -3,8 +3,9 @@
  *   web_page.c    the context of one request (struct web_page), the reply
  *                 and error pages, the helpers below, login/logout, the
  *                 route table and the gate;
- *   web_notice.c  the notices list, one notice (log, progress chart,
- *                 cancel) and their CSVs;
+ *   web_notice.c  the notices list, one notice (counts, progress chart,
+ *                 the log a page at a time with its filter, cancel,
+ *                 resend) and the list's CSV;
  *   web_draft.c   creating a notice: form -> preview -> confirm;
  *   web_report.c  a household's history, modem health, the inbound
  *                 SMS / replies audit trail, CSVs;
@@ -17,7 +18,10 @@
  *                 remove, unlock after a "Bạn có chắc?" step) and the
  *                 templates page;
  *   web_upload.c  the household list from a file: form -> preview ->
- *                 confirm (the importer's plan, domain/hh_import.h).
+ *                 confirm (the importer's plan, domain/hh_import.h);
+ *   web_export.c  the officers' downloads of the notice log and the
+ *                 households: Vietnamese CSV (streamed) and .xlsx
+ *                 (web_xlsx.c).
  * A handler is `void fn(struct web_page *p)`, named in routes[]. */
 #ifndef LOA_WEB_PAGE_INT_H
 #define LOA_WEB_PAGE_INT_H
@@ -29,6 +33,7 @@
 
 struct notice;
 struct group_ref;
+struct report_filter;
 
 /* One request being answered. */
 struct web_page {
@@ -84,13 +89,43 @@ int web_page_loaded(struct web_page *p, int rc, const char *missing);
 int web_page_get_notice_id(struct web_page *p, int64_t id, struct notice *n);
 int web_page_get_notice(struct web_page *p, struct notice *n, int64_t *id);
 
+/* Which page of a long list the query asks for ("page", from 1): 0 with
+ * *page set, or -1 after a 400 page. */
+int web_page_number(struct web_page *p, int *page);
+/* Page links for `pages` pages, `page` the current one: the first, the
+ * last and a few around the current, with "Trước" and "Sau".  `base` is
+ * the link without the page, HTML-ready ("/notice?id=3&amp;state=failed");
+ * nothing when there is one page. */
+void web_page_pager(struct sbuf *b, const char *base, int page, int pages);
+
 /* ---- web_notice.c ---- */
+/* The notice log's filter, from the query (state, channel, group,
+ * unreached), shared by the page and its downloads. */
+struct web_filter {
+	char state[16];
+	char channel[16];
+	char group[40];
+	int unreached;
+};
+/* 0, or -1 after a 400 page naming what is wrong. */
+int web_notice_filter(struct web_page *p, struct web_filter *wf);
+/* wf as the store's filter; f points into wf. */
+void web_filter_store(const struct web_filter *wf, struct report_filter *f);
+/* "&amp;state=failed&amp;unreached=1" for a link (the values were
+ * checked: letters, digits, '-' and '_' only). */
+void web_filter_query(struct sbuf *b, const struct web_filter *wf);
 void web_notice_list(struct web_page *p);       /* GET / */
 void web_notice_list_csv(struct web_page *p);   /* GET /notices.csv */
 void web_notice_page(struct web_page *p);       /* GET /notice?id= */
-void web_notice_csv(struct web_page *p);        /* GET /notice.csv?id= */
 void web_notice_cancel(struct web_page *p);     /* POST /notice/cancel */
 void web_notice_resend(struct web_page *p);     /* POST /notice/resend */
+
+/* ---- web_export.c: the officers' downloads (Vietnamese, CSV streamed,
+ * .xlsx) ---- */
+void web_export_notice_csv(struct web_page *p);      /* GET /notice.csv?id=&filter */
+void web_export_notice_xlsx(struct web_page *p);     /* GET /notice.xlsx?id=&filter */
+void web_export_households_csv(struct web_page *p);  /* GET /households.csv */
+void web_export_households_xlsx(struct web_page *p); /* GET /households.xlsx */
 
 /* ---- web_draft.c ---- */
 void web_draft_form(struct web_page *p);        /* GET, POST /new */
@@ -134,6 +169,8 @@ int web_groups_load(struct web_page *p, struct web_groups *gs, int counts);
 void web_groups_free(struct web_groups *gs);
 /* The display name of `code` (its code when it has none). */
 const char *web_groups_name(const struct web_groups *gs, const char *code);
+/* Space-separated codes as names joined by ", ", into out (reset first). */
+void web_groups_names(const struct web_groups *g, const char *codes, struct sbuf *out);
 /* Appends "&key=value" to the address in b, the value percent-encoded
  * ('?' instead of '&' while b has no query yet). */
 void web_page_url_param(struct sbuf *b, const char *key, const char *value);

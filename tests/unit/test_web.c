@@ -514,6 +514,7 @@ static void request(const char *method, const char *target, const char *body, co
 	rq.addr = "127.0.0.1";
 	web_page_reply_init(rep);
 	web_page_handle(&app, &rq, rep);
+	assert_int_equal(web_page_reply_collect(rep), 0); /* a streamed download, read whole */
 	free(p);
 	web_req_form_free(&rq.query);
 	web_req_form_free(&rq.form);
@@ -1128,9 +1129,10 @@ static void test_resend(void **state)
 	/* causes in officers' words, the raw cause in the details column,
 	 * the source as the user's name; the visit list in words only */
 	get_expect("/notice?id=1", cookie, 200,
-		   "<td>SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td><td class=\"muted\">+CMS ERROR 21</td>",
+		   "<td data-l=\"Nguyên nhân\">SIM của Loa bị từ chối gửi — kiểm tra tài khoản</td>"
+		   "<td data-l=\"Chi tiết\" class=\"muted\">+CMS ERROR 21</td>",
 		   NULL);
-	get_expect("/notice?id=1", cookie, 200, "<td>Chưa có báo cáo đã nhận</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td data-l=\"Nguyên nhân\">Chưa có báo cáo đã nhận</td>", NULL);
 	get_expect("/notice?id=1", cookie, 200, "nguồn: can-bo</p>", "web:can-bo");
 	get_expect("/unreached?id=1", cookie, 200,
 		   "<span class=\"muted\">SIM của Loa bị từ chối gửi — kiểm tra tài khoản</span>", "+CMS ERROR 21");
@@ -1278,9 +1280,9 @@ static void test_visit_page(void **state)
 	get_expect("/unreached?id=1", cookie, 200, "1 hộ đã được báo tận nhà (tính là đã nhận), không hiện", "id=\"h-2\"");
 	get_expect("/unreached?id=1", cookie, 200, "<b>2</b> hộ chưa nhận được thông báo", NULL);
 	get_expect("/unreached?id=1&all=1", cookie, 200, "<tr id=\"h-2\" class=\"done\">", NULL);
-	get_expect("/notice?id=1", cookie, 200, "<td>Báo tận nhà</td><td>1/1 ", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td>Báo tận nhà</td><td data-l=\"Báo tận nhà\">1/1 ", NULL);
 	get_expect("/notice?id=1", cookie, 200, "<b>1/3</b>", NULL);
-	get_expect("/notice?id=1", cookie, 200, "<td class=\"ok\">đã báo tận nhà</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td data-l=\"Trạng thái\" class=\"ok\">đã báo tận nhà</td>", NULL);
 	/* marking again from a stale page changes nothing */
 	snprintf(body, sizeof body, "csrf=%s&id=1&household=2&note=&all=1", csrf);
 	request("POST", "/visit", body, cookie, &rep);
@@ -1361,7 +1363,7 @@ static void test_second_phone(void **state)
 			 STORE_OK);
 	store_sms_job_clear(&j);
 
-	get_expect("/notice?id=1", cookie, 200, "<td>0987000201 (số 2)</td>", NULL);
+	get_expect("/notice?id=1", cookie, 200, "<td data-l=\"SĐT\">0987000201 (số 2)</td>", NULL);
 	get_expect("/unreached?id=1", cookie, 200, "0912000201</a><br>số 2: <a href=\"tel:+84987000201\">0987000201</a>", NULL);
 	get_expect("/household?id=1", cookie, 200, "SĐT 0912000201, số 2: 0987000201 ·", NULL);
 	get_expect("/household?id=1", cookie, 200, "<td>SMS (số 2)</td>", NULL);

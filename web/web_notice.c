@@ -727,10 +727,13 @@ void web_notice_page(struct web_page *p)
 		/* households reached by any channel (a visit too): one pass over
 		 * the notice's rows, so only where that fits a page's time */
 		struct report_reach reach;
-		if (t.total <= RESEND_EXACT_MAX && store_report_reach(p->st, id, &reach, clock_wall_s()) == STORE_OK)
-			web_html_out(b, "<tr><td>Số hộ đã nhận</td><td data-l=\"Số hộ đã nhận\"><b>%d/%d</b>%s</td></tr>",
-				     reach.reached, reach.households,
-				     reach.visited ? " (có hộ được báo tận nhà)" : "");
+		if (t.total <= RESEND_EXACT_MAX && store_report_reach(p->st, id, &reach, clock_wall_s()) == STORE_OK) {
+			web_html_out(b, "<tr><td>Số hộ đã nhận</td><td data-l=\"Số hộ đã nhận\"><b>%d/%d</b>",
+				     reach.reached, reach.households);
+			if (reach.visited)
+				web_html_out(b, " (trong đó %d hộ được báo tận nhà)", reach.visited);
+			sbuf_add(b, "</td></tr>");
+		}
 		sbuf_add(b, "</table></div>");
 	}
 	if (rc == STORE_OK && page == 1 && !filtered(&wf)) {

@@ -146,7 +146,7 @@ contains "$page" '✓ Đã báo tận nhà'
 contains "$page" '<b>2</b> hộ chưa nhận được thông báo'
 [ "$(code "$URL/notice?id=1")" = 200 ] || fail "notice page"
 page=$(cat "$WORK/body")
-contains "$page" '<td>Báo tận nhà</td><td>2/2 '
+contains "$page" '<td>Báo tận nhà</td><td data-l="Báo tận nhà">2/2 '
 contains "$page" '<b>4/6</b>'
 contains "$page" 'trong đó 2 hộ được báo tận nhà'
 expect_rc 0 "$LOA" report 1

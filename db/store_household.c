@@ -152,6 +152,24 @@ int store_household_set_optout(struct store *st, int64_t id, int opted_out, int6
 		       id, "opt-out", now);
 }
 
+/* Calls cb for each household row of the bound statement s (released
+ * here); a non-zero return from cb stops the walk and is returned. */
+static int walk_households(struct store *st, sqlite3_stmt *s, int (*cb)(const struct household *h, void *arg),
+			   void *arg)
+{
+	int rc = STORE_OK, step;
+	struct household h;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		read_household(s, &h);
+		if ((rc = cb(&h, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "households");
+	store_release(st, s);
+	return rc;
+}
+
 static int get_one(struct store *st, const char *sql, int64_t id, const char *text, struct household *out)
 {
 	sqlite3_stmt *s = store_prep_cached(st, sql);
@@ -199,17 +217,7 @@ int store_household_each_by_phone(struct store *st, const char *e164,
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_text(s, 1, e164, -1, SQLITE_TRANSIENT);
-	int rc = STORE_OK, step;
-	struct household h;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		read_household(s, &h);
-		if ((rc = cb(&h, arg)) != 0)
-			break;
-	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(st, "households");
-	store_release(st, s);
-	return rc;
+	return walk_households(st, s, cb, arg);
 }
 
 int store_household_each(struct store *st, const char *group,
@@ -224,17 +232,7 @@ int store_household_each(struct store *st, const char *group,
 		return STORE_ERR;
 	if (group)
 		sqlite3_bind_text(s, 1, group, -1, SQLITE_TRANSIENT);
-	int rc = STORE_OK, step;
-	struct household h;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		read_household(s, &h);
-		if ((rc = cb(&h, arg)) != 0)
-			break;
-	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(st, "households");
-	store_release(st, s);
-	return rc;
+	return walk_households(st, s, cb, arg);
 }
 
 int store_household_after(struct store *st, int64_t after_id, int limit,
@@ -246,17 +244,7 @@ int store_household_after(struct store *st, int64_t after_id, int limit,
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, after_id);
 	sqlite3_bind_int(s, 2, limit);
-	int rc = STORE_OK, step;
-	struct household h;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		read_household(s, &h);
-		if ((rc = cb(&h, arg)) != 0)
-			break;
-	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(st, "households");
-	store_release(st, s);
-	return rc;
+	return walk_households(st, s, cb, arg);
 }
 
 int store_group_each(struct store *st, int (*cb)(const char *code, int households, void *arg), void *arg)

@@ -246,12 +246,10 @@ int store_notice_get(struct store *st, int64_t id, struct notice *n)
 	return rc;
 }
 
-int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg)
+/* Calls cb for each notice row of the bound statement s (finalized
+ * here); a non-zero return from cb stops the walk and is returned. */
+static int walk_notices(struct store *st, sqlite3_stmt *s, int (*cb)(const struct notice *n, void *arg), void *arg)
 {
-	sqlite3_stmt *s = store_prep(st, "SELECT " NOTICE_COLS " FROM notices ORDER BY id DESC LIMIT ?1");
-	if (!s)
-		return STORE_ERR;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
 	int rc = STORE_OK, step;
 	struct notice n;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -265,6 +263,15 @@ int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice
 		rc = store_fail(st, "notices");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+int store_notice_each(struct store *st, int limit, int (*cb)(const struct notice *n, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep(st, "SELECT " NOTICE_COLS " FROM notices ORDER BY id DESC LIMIT ?1");
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
+	return walk_notices(st, s, cb, arg);
 }
 
 int store_notice_page(struct store *st, int offset, int limit, int *total,
@@ -288,19 +295,7 @@ int store_notice_page(struct store *st, int offset, int limit, int *total,
 		return STORE_ERR;
 	sqlite3_bind_int(s, 1, limit);
 	sqlite3_bind_int(s, 2, offset);
-	int rc = STORE_OK, step;
-	struct notice n;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		read_notice(s, &n);
-		rc = cb(&n, arg);
-		store_notice_clear(&n);
-		if (rc)
-			break;
-	}
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(st, "notices");
-	sqlite3_finalize(s);
-	return rc;
+	return walk_notices(st, s, cb, arg);
 }
 
 int store_notice_latest(struct store *st, int64_t *id_out)

@@ -115,7 +115,8 @@ static const char css[] =
 	/* forms of the households, groups, senders and templates pages */
 	".fielderr{color:#b00;margin:0.1em 0 0.6em}.warn{background:#fff7e0;border:1px solid #c90;padding:0.5em}"
 	"form.inline{display:inline;margin:0}.filters{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-end}"
-	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select{width:100%;max-width:36em}"
+	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select,form.wide textarea{width:100%;"
+	"max-width:36em}[aria-invalid=true]{border:2px solid #b00}"
 	".pages a,.pages b,.pages span{margin-right:0.6em}"
 	"@media (max-width:40em){main{padding:0.5em}table{font-size:0.9em}progress{width:4em}th,td{padding:0.25em}"
 	"nav a.more{display:none}"

@@ -231,8 +231,10 @@ static int list_row(const struct household *h, int active, void *arg)
 {
 	struct list_ctx *c = arg;
 	struct sbuf *b = c->b;
-	web_html_out(b, "<tr%s><td data-l=\"Họ tên\"><a href=\"/household?id=%lld\">%s</a></td><td data-l=\"Điện thoại\">",
-		     active ? "" : " class=\"muted\"", (long long)h->id, h->name);
+	/* markup of ours goes in with sbuf_add: web_html_out escapes every %s */
+	sbuf_add(b, active ? "<tr>" : "<tr class=\"muted\">");
+	web_html_out(b, "<td data-l=\"Họ tên\"><a href=\"/household?id=%lld\">%s</a></td><td data-l=\"Điện thoại\">",
+		     (long long)h->id, h->name);
 	phone_link(b, h->phone);
 	if (h->phone2[0]) {
 		sbuf_add(b, "<br>");
@@ -244,8 +246,8 @@ static int list_row(const struct household *h, int active, void *arg)
 	else
 		sbuf_add(b, "—");
 	int remark = !active || h->opted_out || h->note[0];
-	web_html_out(b, "</td><td data-l=\"Nhận qua\">%s%s</td><td%s>", channel_vi(h->channel),
-		     h->accents ? "" : " (không dấu)", remark ? " data-l=\"Ghi chú\"" : " class=\"empty\"");
+	web_html_out(b, "</td><td data-l=\"Nhận qua\">%s%s</td>", channel_vi(h->channel), h->accents ? "" : " (không dấu)");
+	sbuf_add(b, remark ? "<td data-l=\"Ghi chú\">" : "<td class=\"empty\">");
 	int any = 0;
 	if (!active) {
 		sbuf_add(b, "<b>đã ngừng</b>");
@@ -573,18 +575,26 @@ static int validate(struct hh_form *f, const struct web_groups *gs, struct house
 	return 0;
 }
 
+/* Marks a field at fault for screen readers (markup: not through the
+ * escaping %s of web_html_out). */
+static void invalid(struct sbuf *b, const char *err)
+{
+	if (err)
+		sbuf_add(b, " aria-invalid=\"true\"");
+}
+
 /* One labelled input with its problem beside it. */
 static void field(struct sbuf *b, const struct hh_form *f, enum field k, const char *label, const char *attrs)
 {
 	const char *name = field_names[k];
 	web_html_out(b, "<label for=\"f-%s\">%s</label>", name, label);
-	if (k == F_NOTE)
-		web_html_out(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"2\" maxlength=\"255\"%s>%s</textarea>", name,
-			     name, f->err[k] ? " aria-invalid=\"true\"" : "", f->v[k]);
-	else
-		web_html_out(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\"%s", name, name, f->v[k],
-			     f->err[k] ? " aria-invalid=\"true\"" : "");
-	if (k != F_NOTE) {
+	if (k == F_NOTE) {
+		web_html_out(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"2\" maxlength=\"255\"", name, name);
+		invalid(b, f->err[k]);
+		web_html_out(b, ">%s</textarea>", f->v[k]);
+	} else {
+		web_html_out(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, f->v[k]);
+		invalid(b, f->err[k]);
 		sbuf_addc(b, ' ');
 		sbuf_add(b, attrs); /* a literal of ours */
 		sbuf_add(b, ">");
@@ -675,8 +685,9 @@ static void form_page(struct web_page *p, struct hh_form *f, const struct web_gr
 		sbuf_add(b, ". Tên mới sẽ tạo nhóm mới.</p>");
 	}
 	const char *ch = f->v[F_CHANNEL];
-	web_html_out(b, "<label for=\"f-channel\">Nhận thông báo qua</label><select id=\"f-channel\" name=\"channel\"%s>",
-		     f->err[F_CHANNEL] ? " aria-invalid=\"true\"" : "");
+	sbuf_add(b, "<label for=\"f-channel\">Nhận thông báo qua</label><select id=\"f-channel\" name=\"channel\"");
+	invalid(b, f->err[F_CHANNEL]);
+	sbuf_add(b, ">");
 	option(b, "sms", "Tin nhắn SMS", ch);
 	option(b, "voice", "Gọi điện đọc thông báo", ch);
 	option(b, "both", "Cả SMS và gọi điện", ch);

@@ -115,7 +115,8 @@ static const char css[] =
 	/* forms of the households, groups, senders and templates pages */
 	".fielderr{color:#b00;margin:0.1em 0 0.6em}.warn{background:#fff7e0;border:1px solid #c90;padding:0.5em}"
 	"form.inline{display:inline;margin:0}"
-	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select{width:100%;max-width:36em}"
+	".filters p{margin:0.4em 0}form.wide input:not([type=checkbox]),form.wide select,form.wide textarea{width:100%;"
+	"max-width:36em}[aria-invalid=true]{border:2px solid #b00}"
 	/* the log's filter in one row where it fits; page links big enough to tap */
 	".filters{display:flex;flex-wrap:wrap;gap:0.4em 1em;align-items:flex-end;margin:0.4em 0}"
 	".filters label{margin:0}.filters label.check{padding:0.4em 0}"

@@ -352,8 +352,10 @@ static int inbound_row(const struct inbound_row *r, void *arg)
 		const struct outbox_row *o = &x->replies->r[i];
 		if (o->inbound_id != r->id)
 			continue;
-		web_html_out(b, "%s<pre>%s</pre><span class=\"muted\">%s · %s</span>", any++ ? "<hr>" : "", o->text,
-			     kind_vi(o->kind), web_html_state(o->state));
+		if (any++)
+			sbuf_add(b, "<hr>"); /* markup: web_html_out's %s would escape it */
+		web_html_out(b, "<pre>%s</pre><span class=\"muted\">%s · %s</span>", o->text, kind_vi(o->kind),
+			     web_html_state(o->state));
 	}
 	if (!any)
 		sbuf_add(b, "<span class=\"muted\">—</span>");

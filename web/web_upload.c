@@ -333,7 +333,7 @@ static void preview_page(struct web_page *p, const struct kept *k, const struct 
 	web_html_csrf(b, p->csrf);
 	web_html_out(b, "<input type=\"hidden\" name=\"token\" value=\"%s\"><p><button type=\"submit\">%s</button></p>"
 			"</form>",
-		     k->token, ok ? "Huỷ" : "Tải lên tệp khác");
+		     k->token, ok ? "Hủy" : "Tải lên tệp khác");
 	web_html_foot(b);
 }
 

@@ -9,21 +9,9 @@
 # $BUILD/screenshots/.  Skips (77) only when chromium or node/npm, or the
 # playwright-core package, cannot be had.
 source "$(dirname "$0")/lib.sh"
-: "${BUILD:=$(cd "$(dirname "$0")/../.." && pwd)/build}"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || { echo "skip: $CHROMIUM not installed (Debian package chromium; scripts/deps.sh installs it)"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: node/npm not installed"; exit 77; }
-PW="$BUILD/node"
-if [ ! -f "$PW/node_modules/playwright-core/package.json" ]; then
-	mkdir -p "$PW"
-	if ! npm install --prefix "$PW" --no-audit --no-fund --silent playwright-core >"$WORK/npm.log" 2>&1; then
-		echo "skip: npm install playwright-core failed: $(tail -1 "$WORK/npm.log")"
-		exit 77
-	fi
-fi
-SHOTS="$BUILD/screenshots"
-mkdir -p "$SHOTS"
-rm -f "$SHOTS"/*.png "$SHOTS"/*.csv
+WEB_NO_CURL=1 source "$(dirname "$0")/web_lib.bash"
+source "$(dirname "$0")/browser_lib.bash"
+rm -f "$SHOTS"/desktop-* "$SHOTS"/phone-*
 
 cat >>"$LOA_CONFIG" <<CONF
 [web]
@@ -53,38 +41,16 @@ expect_rc 0 "$LOA" inbox --simulate 0987000222 "TB dong-tien Họp <b>gấp</b> 
 expect_rc 0 "$LOA" inbox --simulate 0912345678 "TUCHOI"
 expect_rc 0 "$LOA" inbox --simulate 0900000999 "Khuyến mãi nạp thẻ"
 
-"$LOA" web >"$WORK/web.out" 2>"$WORK/web.err" &
-WEB_PID=$!
-trap 'kill $WEB_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-URL=""
-for _ in $(seq 1 100); do
-	URL=$(grep -o 'http://127.0.0.1:[0-9]*/' "$WORK/web.out" || true) # whole port: up to its slash
-	URL=${URL%/}
-	[ -n "$URL" ] && break
-	kill -0 $WEB_PID 2>/dev/null || fail "loa web exited: $(cat "$WORK/web.err")"
-	sleep 0.1
-done
-[ -n "$URL" ] || fail "loa web did not start"
+start_web
 
 cat >"$WORK/drive.js" <<'JS'
-const { chromium } = require(process.env.PW + '/node_modules/playwright-core');
-const fs = require('fs'), os = require('os'), path = require('path');
+const { check, open, SIZES } = require(process.env.BROWSER_LIB);
+const fs = require('fs'), path = require('path');
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
-function check(ok, what) { if (!ok) throw new Error('check failed: ' + what); }
 
-async function session(name, opts) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loa-chromium-'));
-	const ctx = await chromium.launchPersistentContext(dir, Object.assign({
-		executablePath: process.env.CHROMIUM, headless: true, acceptDownloads: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	}, opts));
-	const page = ctx.pages()[0] || await ctx.newPage();
-	const problems = [];
-	page.on('dialog', d => { problems.push('a dialog opened: ' + d.message()); d.dismiss(); });
-	page.on('console', m => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push('console: ' + m.text()); });
-	page.on('pageerror', e => problems.push('page error: ' + e.message));
-	const shot = async (what) => page.screenshot({ path: path.join(SHOTS, `${name}-${what}.png`), fullPage: true });
+async function session(name) {
+	const s = await open(name, SIZES[name]);
+	const { page, shot, fits } = s;
 
 	// without a session: the login page
 	await page.goto(URL + '/notice?id=1');
@@ -122,7 +88,6 @@ async function session(name, opts) {
 	await page.goto(URL + '/unreached?id=1');
 	check((await page.textContent('body')).includes('Số không tồn tại'), 'visit list cause in words');
 	check(await page.locator('#h-2 a[href="tel:+84912000111"]').count() === 1, 'tel: link');
-	const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 	check(await fits(), 'visit list without sideways scrolling');
 	await shot('unreached');
 	await page.fill('#h-2 input[name=note]', `Gặp bà cụ (${name})`);
@@ -227,20 +192,16 @@ async function session(name, opts) {
 	// logout
 	await Promise.all([page.waitForNavigation(), page.click('nav button')]);
 	check(new globalThis.URL(page.url()).pathname === '/login', 'logged out');
-	await ctx.close();
-	fs.rmSync(dir, { recursive: true, force: true });
-	check(problems.length === 0, problems.join('; '));
+	await s.close();
 }
 
 (async () => {
-	await session('desktop', { viewport: { width: 1280, height: 900 } });
-	await session('phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+	await session('desktop');
+	await session('phone');
 	console.log('browser: ok');
 })().catch(e => { console.error(e.stack || String(e)); process.exit(1); });
 JS
-PW="$PW" URL="$URL" SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" timeout 300 node "$WORK/drive.js" >"$WORK/node.out" 2>&1 \
-	|| fail "browser run: $(tail -20 "$WORK/node.out")"
-contains "$(cat "$WORK/node.out")" "browser: ok"
+browser_run "$WORK/drive.js"
 [ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin'")" = 4 ] || fail "notices created by the browser"
 [ "$(sql "SELECT count(*) FROM notices WHERE source = 'web:admin' AND urgent = 1 AND state = 'cancelled' AND due_at = strftime('%s', '2026-12-02 00:30:00')")" = 2 ] \
 	|| fail "scheduled urgent notices not stored with their due time and cancelled: $(sql "SELECT id, urgent, state, due_at FROM notices")"
@@ -254,7 +215,5 @@ contains "$(cat "$WORK/node.out")" "browser: ok"
 [ "$(sql "SELECT count(*) FROM events WHERE kind = 'visit_undone'")" = 2 ] || fail "visits undone"
 ls "$SHOTS"/desktop-notice.png "$SHOTS"/phone-notice.png "$SHOTS"/phone-visit-marked.png "$SHOTS"/desktop-visit-print.png \
 	>/dev/null || fail "screenshots missing"
-kill -TERM $WEB_PID
-wait $WEB_PID || fail "loa web exit code $?"
-case "$(cat "$WORK/web.err")" in *Sanitizer*|*"runtime error:"*) fail "sanitizer: $(cat "$WORK/web.err")" ;; esac
+stop_web
 echo "web_browser: ok ($(ls "$SHOTS"/*.png | wc -l) screenshots in $SHOTS)"

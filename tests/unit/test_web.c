@@ -870,6 +870,8 @@ static void test_inbox(void **state)
 	assert_int_equal(store_inbound_decide(st, in1, "pending", "broadcast to dong-tien awaits the one-time code"),
 			 STORE_OK);
 	assert_int_equal(store_outbox_add(st, "+84987000111", "Xem truoc: gui XN 123456", "reply", in1, now), STORE_OK);
+	/* two replies to one message: a rule between them */
+	assert_int_equal(store_outbox_add(st, "+84987000111", "Ma XN het han, gui lai TB", "reply", in1, now + 30), STORE_OK);
 	/* in national form, as `loa inbox --simulate` stores it: still named */
 	assert_int_equal(store_sms_inbound_cli(st, "0912000111", "TUCHOI", now + 60, &in2), STORE_OK);
 	assert_int_equal(store_inbound_decide(st, in2, "accepted", "household 1 opted out of non-urgent notices"),
@@ -899,6 +901,8 @@ static void test_inbox(void **state)
 	assert_non_null(strstr(b, "Xem truoc: gui XN ******")); /* codes are not for the log */
 	assert_null(strstr(b, "123456"));
 	assert_non_null(strstr(b, "href=\"/inbox\""));                        /* in the navigation */
+	assert_non_null(strstr(b, "</span><hr><pre>")); /* markup, not "&lt;hr&gt;" */
+	assert_null(strstr(b, "&lt;hr&gt;"));
 	/* newest first */
 	const char *a3 = strstr(b, "0900000999"), *a2 = strstr(b, "TUCHOI"), *a1 = strstr(b, "TB dong-tien");
 	assert_true(a3 && a2 && a1 && a3 < a2 && a2 < a1);

@@ -112,7 +112,7 @@ void web_page_url_param(struct sbuf *b, const char *key, const char *value)
 
 void web_page_event_by(struct web_page *p, struct sbuf *detail)
 {
-	sbuf_printf(detail, "by %s: ", p->user);
+	sbuf_printf(detail, "by web:%s: ", p->user);
 }
 
 /* ---- the list ---- */

@@ -307,7 +307,7 @@ head -1 "$WORK/list.csv" | grep -q '^id,name,phone,phone2,groups,channel,accents
 [ "$(row 6)" = '6,Phạm Thị Dung,0912345604,0868222333,to-5 xom-dong-tien,sms,yes,,Nhà cuối ngõ 7' ] || fail "edited (phone): $(row 6)"
 [ "$(sql "SELECT count(*) FROM households WHERE id IN (5, 6) AND opted_out = 1 AND active = 1")" = 2 ] || fail "opted out"
 [ "$(sql "SELECT name FROM groups WHERE code = 'to-5'")" = "Tổ 5" ] || fail "new group named as typed"
-[ "$(sql "SELECT count(*) FROM events WHERE kind = 'household_edited' AND household_id IN (5, 6) AND detail LIKE 'by admin: %phone2 '''' → ''0%''; groups %; opted out ''no'' → ''yes''%; address '''' → %'")" = 2 ] \
+[ "$(sql "SELECT count(*) FROM events WHERE kind = 'household_edited' AND household_id IN (5, 6) AND detail LIKE 'by web:admin: %phone2 '''' → ''0%''; groups %; opted out ''no'' → ''yes''%; address '''' → %'")" = 2 ] \
 	|| fail "edit events naming the web user: $(sql "SELECT household_id, detail FROM events WHERE kind LIKE 'household%'")"
 contains "$(row 4)" 'bà cụ 80 tuổi, ở với con trai'
 contains "$(row 4)" ',voice,'

@@ -123,7 +123,7 @@ mai=$(sql "SELECT id FROM households WHERE name = 'Võ Thị Mai'")
 [ "$(sql "SELECT name FROM groups WHERE code = 'dong-tien'")" = "Xóm Đông Tiến" ] || fail "existing group renamed"
 [ "$(sql "SELECT group_concat(g.code, ' ') FROM household_groups hg JOIN groups g ON g.id = hg.group_id WHERE hg.household_id = $mai ORDER BY g.code")" \
 	= "dong-tien to-5" ] || fail "groups of the added household"
-contains "$(event household_added)" "by canbo1: added 'Võ Thị Mai', 0977111222"
+contains "$(event household_added)" "by web:canbo1: added 'Võ Thị Mai', 0977111222"
 [ "$(code -b "$J" "$URL/household/edit?id=$mai&saved=1")" = 200 ] || fail "saved page"
 has 'id="saved"'; has "Xóm Đông Tiến, Tổ 5"; has "&lt;b&gt;con trai ở xa&lt;/b&gt;"; hasnt "<b>con"
 search 'vo thi mai' >/dev/null; has "Võ Thị Mai"
@@ -144,7 +144,7 @@ has 'value="Nguyễn Văn An"'; has 'value="0912345678"'; has 'value="Xóm Đôn
 	"$URL/household/edit")" = 303 ] || fail "edit: $(body)"
 [ "$(sql 'SELECT phone2 || opted_out FROM households WHERE id = 1')" = "+843567778881" ] || fail "edit not saved"
 d=$(event household_edited)
-contains "$d" "by canbo1: "
+contains "$d" "by web:canbo1: "
 contains "$d" "phone2 '' → '0356777888'"
 contains "$d" "groups 'dong-tien' → 'dong-tien to-5'"
 contains "$d" "opted out 'no' → 'yes'"
@@ -166,7 +166,7 @@ has 'value="&lt;script&gt;alert(1)&lt;/script&gt;"'; hasnt "<script>"; hasnt "<i
 	--data-urlencode 'groups=tay-son, chan-nuoi' -d 'channel=both&accents=1' "$URL/household/edit")" = 303 ] \
 	|| fail "deactivate: $(body)"
 [ "$(sql 'SELECT active FROM households WHERE id = 4')" = 0 ] || fail "not deactivated"
-contains "$(event household_removed)" "by canbo1: active 'yes' → 'no'"
+contains "$(event household_removed)" "by web:canbo1: active 'yes' → 'no'"
 expect_rc 0 "$LOA" household list --csv
 [[ $OUT == *"Trần Văn Dũng"* ]] && fail "a deactivated household in list --csv"
 code -b "$J" "$URL/households" >/dev/null; hasnt "Trần Văn Dũng"
@@ -177,7 +177,7 @@ has "đã ngừng nhận thông báo"
 	--data-urlencode 'groups=tay-son, chan-nuoi' -d 'channel=both&accents=1&active=1' "$URL/household/edit")" = 303 ] \
 	|| fail "reactivate"
 [ "$(sql 'SELECT active FROM households WHERE id = 4')" = 1 ] || fail "not reactivated"
-contains "$(event household_reactivated)" "by canbo1: active 'no' → 'yes'"
+contains "$(event household_reactivated)" "by web:canbo1: active 'no' → 'yes'"
 
 # groups: names, codes, counts, a link to the filtered list; rename
 [ "$(code -b "$J" "$URL/groups")" = 200 ] || fail "groups page"
@@ -185,7 +185,7 @@ has "Xóm Đông Tiến"; has "<code>dong-tien</code>"; has 'href="/households?g
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d code=tay-son --data-urlencode 'name=Xóm Tây Sơn' \
 	"$URL/group/rename")" = 303 ] || fail "rename"
 [ "$(sql "SELECT name FROM groups WHERE code = 'tay-son'")" = "Xóm Tây Sơn" ] || fail "not renamed"
-contains "$(event group_renamed)" "by canbo1: group tay-son '' → 'Xóm Tây Sơn'"
+contains "$(event group_renamed)" "by web:canbo1: group tay-son '' → 'Xóm Tây Sơn'"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d code=chan-nuoi --data-urlencode 'name=xom tay son' \
 	"$URL/group/rename")" = 400 ] || fail "a second group of the same name"
 has "Đã có nhóm khác tên"
@@ -203,7 +203,7 @@ has "Bạn có chắc?"; has 'name="confirm" value="1"'; has 'value="dong-tien,t
 	|| fail "sender add: $(body)"
 [ "$(sql "SELECT role || '|' || groups || '|' || confirm FROM senders WHERE phone = '+84987000222'")" = \
 	"head|dong-tien,tay-son|1" ] || fail "sender row"
-contains "$(event sender_added)" "by canbo1: sender +84987000222"
+contains "$(event sender_added)" "by web:canbo1: sender +84987000222"
 expect_rc 0 "$LOA" sender list
 contains "$OUT" "0987000222"
 # bad input: refused in Vietnamese, with the form kept
@@ -227,7 +227,7 @@ has "Bạn có chắc?"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'phone=0987000222&confirm=1' "$URL/sender/unlock")" = 303 ] \
 	|| fail "unlock"
 [ "$(sql "SELECT locked_at FROM senders WHERE phone = '+84987000222'")" = 0 ] || fail "not unlocked"
-contains "$(event sender_unlocked)" "by canbo1: sender +84987000222"
+contains "$(event sender_unlocked)" "by web:canbo1: sender +84987000222"
 # remove, after the confirm step
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'phone=0987000222' "$URL/sender/remove")" = 200 ] || fail "remove step 1"
 has "Bạn có chắc?"; has "Xác nhận xóa"
@@ -236,7 +236,7 @@ has "Bạn có chắc?"; has "Xác nhận xóa"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'phone=0987000222&confirm=1' "$URL/sender/remove")" = 303 ] \
 	|| fail "remove"
 [ "$(sql 'SELECT count(*) FROM senders')" = 0 ] || fail "not removed"
-contains "$(event sender_removed)" "by canbo1: sender +84987000222"
+contains "$(event sender_removed)" "by web:canbo1: sender +84987000222"
 
 # templates: add (text checked as a notice's), remove
 [ "$(code -b "$J" "$URL/templates")" = 200 ] || fail "templates page"
@@ -245,7 +245,7 @@ contains "$(event sender_removed)" "by canbo1: sender +84987000222"
 expect_rc 0 "$LOA" template list
 contains "$OUT" "HOP"
 [ "$(sql "SELECT text FROM templates WHERE code = 'HOP'")" = $'Mời họp thôn\n19h30 tối nay' ] || fail "template text"
-contains "$(event template_added)" "by canbo1: template HOP"
+contains "$(event template_added)" "by web:canbo1: template HOP"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'code=c%C3%B3+d%E1%BA%A5u&text=x' "$URL/template/add")" = 400 ] \
 	|| fail "bad template code"
 has "Mã mẫu cần"
@@ -254,7 +254,7 @@ has "Đã có mẫu mã HOP"
 [ "$(code -b "$J" -d code=HOP "$URL/template/remove")" = 403 ] || fail "template remove without CSRF"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d code=HOP "$URL/template/remove")" = 303 ] || fail "template remove"
 [ "$(sql 'SELECT count(*) FROM templates')" = 0 ] || fail "template not removed"
-contains "$(event template_removed)" "by canbo1: template HOP"
+contains "$(event template_removed)" "by web:canbo1: template HOP"
 
 stop_web
 echo "web_households: ok"

@@ -193,8 +193,27 @@ static const char *channel_vi(int ch)
 	return ch == CH_BOTH ? "cả hai" : ch == CH_VOICE ? "gọi điện" : "tin nhắn";
 }
 
-static void adds_table(struct sbuf *b, const struct hh_plan *pl)
+/* The names people write for space-separated codes, joined by ", ": the
+ * name this file gives a group, else the one it has, else its code. */
+static void group_names(const struct hh_plan *pl, const struct web_groups *gs, const char *codes, struct sbuf *out)
 {
+	sbuf_reset(out);
+	sbuf_add(out, "");
+	char *copy = xstrdup(codes), *save = NULL;
+	for (char *c = strtok_r(copy, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+		const char *name = web_groups_name(gs, c);
+		for (int i = 0; i < pl->nnames; i++)
+			if (util_streq_ci(pl->names[i].code, c))
+				name = pl->names[i].name;
+		sbuf_printf(out, "%s%s", out->len ? ", " : "", name);
+	}
+	free(copy);
+}
+
+static void adds_table(struct sbuf *b, const struct hh_plan *pl, const struct web_groups *gs)
+{
+	struct sbuf names;
+	sbuf_init(&names);
 	web_html_out(b, "<h2>Thêm %d hộ mới</h2><table class=\"stack\"><tr><th>Dòng</th><th>Họ tên</th>"
 			"<th>Số điện thoại</th><th>Nhóm</th><th>Cách nhận</th></tr>",
 		     pl->nadds);
@@ -207,11 +226,14 @@ static void adds_table(struct sbuf *b, const struct hh_plan *pl)
 		char nat[20], nat2[20];
 		phone_national(it->h.phone, nat, sizeof nat);
 		phone_national(it->h.phone2, nat2, sizeof nat2);
+		group_names(pl, gs, it->h.groups, &names);
 		web_html_out(b,
 			     "<tr><td data-l=\"Dòng\">%d</td><td data-l=\"Họ tên\">%s</td><td data-l=\"Số điện thoại\">"
 			     "%s%s%s</td><td data-l=\"Nhóm\">%s</td><td data-l=\"Cách nhận\">%s</td></tr>",
-			     it->line, it->h.name, nat, nat2[0] ? ", " : "", nat2, it->h.groups, channel_vi(it->h.channel));
+			     it->line, it->h.name, nat, nat2[0] ? ", " : "", nat2, names.s ? names.s : "",
+			     channel_vi(it->h.channel));
 	}
+	sbuf_free(&names);
 	sbuf_add(b, "</table>");
 	if (pl->nadds > shown)
 		web_html_out(b, "<p class=\"muted\">… và %d hộ nữa.</p>", pl->nadds - shown);
@@ -312,8 +334,11 @@ static void preview_page(struct web_page *p, const struct kept *k, const struct 
 					     pl->names[i].old, pl->names[i].old[0] ? ")" : "");
 			sbuf_add(b, "</table>");
 		}
-		if (pl->nadds)
-			adds_table(b, pl);
+		struct web_groups gs;
+		if (pl->nadds && web_groups_load(p, &gs, 0) == 0) {
+			adds_table(b, pl, &gs);
+			web_groups_free(&gs);
+		}
 		if (pl->nchanges)
 			changes_table(b, pl);
 		if (pl->ndeact)

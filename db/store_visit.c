@@ -470,8 +470,10 @@ static void keep_household(struct vlist *l, const struct vcur *c)
 		return;
 	count(&l->out->shown, c->visit, c->pending);
 	int listed = c->visit ? l->ask->all || c->id == l->ask->keep : !c->pending;
-	if (!listed)
+	if (!listed) {
+		l->out->hidden += c->visit;
 		return;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 256;
 		l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);

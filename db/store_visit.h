@@ -98,6 +98,7 @@ struct visit_order {
 	struct visit_tally notice;   /* the whole notice */
 	struct visit_tally shown;    /* in the group asked for (the notice's without one) */
 	int n;                       /* households listed (never those in progress) */
+	int hidden;                  /* told in person, not listed (without ask->all) */
 	int from, got;               /* the slice: the listed households from..from+got-1 */
 	int64_t *ids;                /* [got], in walking order */
 	int64_t *groups;             /* [got]: the groups.id each is listed under (0: no group) */

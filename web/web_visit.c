@@ -237,7 +237,7 @@ static void counts(struct visit_page *v, const struct visit_order *o)
 {
 	struct sbuf *b = v->p->b;
 	const struct visit_tally *t = &o->shown;
-	int hidden = v->all ? 0 : t->informed - (o->keep_at >= 0);
+	int hidden = o->hidden;
 	if (v->group[0]) {
 		tally_line(b, "Cả thông báo", &o->notice);
 		web_html_out(b, "<p>Nhóm %s: ", v->group_label);

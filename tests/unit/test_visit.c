@@ -518,7 +518,7 @@ static void village(void)
 	static const char *const groups[] = { "thon-2", "thon-10", "xom-dong", "to-phu-nu", "" };
 	static const char *const family[] = { "Nguyễn", "Đặng", "Dang", "Lê", "Ông", "Bùi" };
 	for (int i = 1; i <= 120; i++) {
-		char name[64], phone[16], gs[64];
+		char name[64], phone[24], gs[64];
 		snprintf(name, sizeof name, "%s Văn %d", family[i % 6], i % 37);
 		snprintf(phone, sizeof phone, "+849120%05d", i);
 		snprintf(gs, sizeof gs, "%s%s%s", groups[i % 5], i % 9 == 0 ? " " : "", i % 9 == 0 ? "to-phu-nu" : "");
@@ -567,13 +567,15 @@ static void test_order_pages(void **state)
 	assert_memory_equal(&o.notice, &w.t, sizeof w.t);
 	assert_memory_equal(&o.shown, &w.t, sizeof w.t);
 	assert_int_equal(o.n, w.t.todo);
+	assert_int_equal(o.hidden, w.t.informed);
 	assert_int_equal(o.keep_at, -1);
 	store_visit_order_free(&o);
 	/* the household just marked (the last told one) stays listed, on the
 	 * slice that holds it, wherever the slice asked for was */
-	int k = w.n - 1;
-	while (k >= 0 && !w.told[k])
-		k--;
+	int k = 0;
+	for (int i = 1; i < w.n; i++)
+		if (w.told[i])
+			k = i;
 	assert_true(k > 0);
 	int at = 0;
 	for (int i = 0; i < k; i++)
@@ -583,6 +585,7 @@ static void test_order_pages(void **state)
 	assert_int_equal(o.keep_at, at);
 	assert_int_equal(o.from, at / 5 * 5);
 	assert_int_equal(o.n, w.t.todo + 1);
+	assert_int_equal(o.hidden, w.t.informed - 1);
 	assert_int_equal(o.ids[at % 5], w.ids[k]);
 	store_visit_order_free(&o);
 }

@@ -372,9 +372,10 @@ int store_visit_rows(struct store *st, int64_t notice_id, const int64_t *ids, in
  * how many come before each group, and so which groups a page falls in);
  * names are read and sorted (the same key as loa_sortkey) only for the
  * groups the page shows.  The caller reads the full rows of the page
- * (store_visit_rows).  About 40 ms at 100,000 households with 10,000 to
- * visit, 75 ms when nothing reached anyone (README, "Benchmarks");
- * nothing is kept between requests, so a page is never stale. */
+ * (store_visit_rows).  At 100,000 households a page takes about 45 ms
+ * with 10,000 to visit, 70 ms when nothing reached anyone (README,
+ * "Benchmarks"), most of it the walk and the sets; nothing is kept
+ * between requests, so a page is never stale. */
 
 struct vh {
 	int64_t id;

@@ -4,6 +4,7 @@
  * A delivery's row names the number it used (the household's second phone
  * when it went there, report_row.phone_idx 1), so every reader shows it. */
 #include "db/channel.h"
+#include "db/store_idset.h"
 #include "db/store_int.h"
 
 #include "base/util.h"
@@ -244,105 +245,6 @@ static void bind_filter(sqlite3_stmt *s, int64_t notice_id, const struct report_
  * is walked once, a household at a time, counting what matches and
  * keeping the ids of the page's rows, which are read one by one. */
 
-/* A set of ids (rowids, > 0).  Filled first, then frozen: a bitmap over
- * [lo, hi] when the ids are dense (a notice's deliveries are made in one
- * transaction, so their ids mostly follow each other), else an
- * open-addressing hash. */
-struct idset {
-	int64_t *v;               /* while filling: the ids; frozen sparse: the hash (0 empty) */
-	size_t n, cap, mask;
-	int64_t lo, hi;
-	uint64_t *bits;           /* frozen dense */
-};
-
-static void idset_add(struct idset *m, int64_t k)
-{
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 1024;
-		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
-	}
-	m->v[m->n++] = k;
-}
-
-static size_t idset_slot(const int64_t *v, size_t mask, int64_t k)
-{
-	size_t i = (size_t)(((uint64_t)k * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
-	while (v[i] && v[i] != k)
-		i = (i + 1) & mask;
-	return i;
-}
-
-static void idset_freeze(struct idset *m)
-{
-	m->lo = INT64_MAX;
-	m->hi = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i] < m->lo)
-			m->lo = m->v[i];
-		if (m->v[i] > m->hi)
-			m->hi = m->v[i];
-	}
-	if (!m->n)
-		return;
-	if ((uint64_t)(m->hi - m->lo) / 64 <= 4 * m->n) {
-		m->bits = xcalloc((size_t)((m->hi - m->lo) / 64 + 1), sizeof *m->bits);
-		for (size_t i = 0; i < m->n; i++) {
-			uint64_t o = (uint64_t)(m->v[i] - m->lo);
-			m->bits[o / 64] |= 1ULL << (o % 64);
-		}
-		free(m->v);
-		m->v = NULL;
-		return;
-	}
-	m->mask = 1024;
-	while (m->mask < 2 * m->n)
-		m->mask *= 2;
-	m->mask--;
-	int64_t *h = xcalloc(m->mask + 1, sizeof *h);
-	for (size_t i = 0; i < m->n; i++)
-		h[idset_slot(h, m->mask, m->v[i])] = m->v[i];
-	free(m->v);
-	m->v = h;
-}
-
-static int idset_has(const struct idset *m, int64_t k)
-{
-	if (!m->n || k < m->lo || k > m->hi)
-		return 0;
-	if (m->bits) {
-		uint64_t o = (uint64_t)(k - m->lo);
-		return (m->bits[o / 64] >> (o % 64)) & 1;
-	}
-	return m->v[idset_slot(m->v, m->mask, k)] != 0;
-}
-
-static void idset_free(struct idset *m)
-{
-	free(m->v);
-	free(m->bits);
-	memset(m, 0, sizeof *m);
-}
-
-/* The ids the statement's first column gives, into m (then frozen). */
-static int idset_fill(struct store *st, struct idset *m, const char *sql, int64_t a1, const char *t2)
-{
-	sqlite3_stmt *s = store_prep(st, sql);
-	if (!s)
-		return STORE_ERR;
-	if (sqlite3_bind_parameter_index(s, "?1"))
-		sqlite3_bind_int64(s, 1, a1);
-	if (t2)
-		sqlite3_bind_text(s, 2, t2, -1, SQLITE_TRANSIENT);
-	int rc = STORE_OK, step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		idset_add(m, sqlite3_column_int64(s, 0));
-	if (step != SQLITE_DONE)
-		rc = store_fail(st, "report filter");
-	sqlite3_finalize(s);
-	idset_freeze(m);
-	return rc;
-}
-
 struct walk {
 	const struct report_filter *f;
 	struct idset state;       /* deliveries in f->state */
@@ -366,10 +268,10 @@ static void flush_household(const struct hh_rows *h, struct walk *w)
 {
 	if (w->f->unreached)
 		for (int i = 0; i < h->n; i++)
-			if (idset_has(&w->reached, h->d[i].id))
+			if (store_idset_has(&w->reached, h->d[i].id))
 				return;
 	for (int i = 0; i < h->n; i++) {
-		if (!h->d[i].channel_ok || (opt(w->f->state) && !idset_has(&w->state, h->d[i].id)))
+		if (!h->d[i].channel_ok || (opt(w->f->state) && !store_idset_has(&w->state, h->d[i].id)))
 			continue;
 		if (w->total >= w->offset && w->n < w->limit)
 			w->ids[w->n++] = h->d[i].id;
@@ -382,16 +284,19 @@ static int walk_index(struct store *st, int64_t notice_id, struct walk *w)
 	const struct report_filter *f = w->f;
 	int rc = STORE_OK;
 	if (opt(f->state))
-		rc = idset_fill(st, &w->state, "SELECT id FROM deliveries WHERE notice_id = ?1 AND state = ?2", notice_id,
-				f->state);
+		rc = store_idset_query(st, &w->state, "SELECT id FROM deliveries WHERE notice_id = ?1 AND state = ?2",
+				       notice_id, f->state, 0);
 	if (rc == STORE_OK && f->unreached)
-		rc = idset_fill(st, &w->reached,
-				"SELECT id FROM deliveries WHERE notice_id = ?1 AND state IN " CHANNEL_REACHED_SQL,
-				notice_id, NULL);
+		rc = store_idset_query(st, &w->reached,
+				       "SELECT id FROM deliveries WHERE notice_id = ?1 AND state IN " CHANNEL_REACHED_SQL,
+				       notice_id, NULL, 0);
 	if (rc == STORE_OK && opt(f->group))
-		rc = idset_fill(st, &w->members,
-				"SELECT hg.household_id FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
-				" WHERE g.code = ?2", notice_id, f->group);
+		rc = store_idset_query(st, &w->members,
+				       "SELECT hg.household_id FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
+				       " WHERE g.code = ?2", notice_id, f->group, 0);
+	store_idset_freeze(&w->state);
+	store_idset_freeze(&w->reached);
+	store_idset_freeze(&w->members);
 	sqlite3_stmt *s = NULL;
 	if (rc == STORE_OK && !(s = store_prep(st, "SELECT d.household_id, d.channel, d.id FROM deliveries d"
 						  " WHERE d.notice_id = ?1 ORDER BY d.household_id, d.channel")))
@@ -408,7 +313,7 @@ static int walk_index(struct store *st, int64_t notice_id, struct walk *w)
 					flush_household(&h, w);
 				cur = hid;
 				h.n = 0;
-				in_group = !opt(f->group) || idset_has(&w->members, hid);
+				in_group = !opt(f->group) || store_idset_has(&w->members, hid);
 			}
 			if (!in_group)
 				continue;
@@ -422,9 +327,9 @@ static int walk_index(struct store *st, int64_t notice_id, struct walk *w)
 			rc = store_fail(st, "report walk");
 	}
 	sqlite3_finalize(s);
-	idset_free(&w->state);
-	idset_free(&w->reached);
-	idset_free(&w->members);
+	store_idset_free(&w->state);
+	store_idset_free(&w->reached);
+	store_idset_free(&w->members);
 	return rc;
 }
 

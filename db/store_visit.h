@@ -76,7 +76,48 @@ struct visit_row {
  * group (by the group's display name, else its code; households without a
  * group last) then by name with accents folded ("Đặng" with "Dang"),
  * numbers in names in numeric order ("Thôn 2" before "Thôn 10").
- * `now` decides which `sent` SMS still count as in progress. */
+ * `now` decides which `sent` SMS still count as in progress.  The whole
+ * list in one statement: for `loa visit --list`; the web page takes it a
+ * page at a time (store_visit_order). */
 STORE_CHECK int store_visit_list(struct store *st, int64_t notice_id,
+				 int (*cb)(const struct visit_row *r, void *arg), void *arg, int64_t now);
+
+/* Households of the list by kind: told in person, still in progress (an
+ * SMS or call not final yet: not to visit yet), to visit. */
+struct visit_tally {
+	int informed, pending, todo;
+};
+/* Which households a page of the list shows. */
+struct visit_ask {
+	const char *group;        /* a group's code: its households only, all under it; NULL or "": every group */
+	int all;                  /* households told in person too (else counted, not listed) */
+	int64_t keep;             /* listed even when told: the one just marked, so the answer lands on it */
+};
+/* A slice of the list in walking order, as ids, and its counts. */
+struct visit_order {
+	struct visit_tally notice;   /* the whole notice */
+	struct visit_tally shown;    /* in the group asked for (the notice's without one) */
+	int n;                       /* households listed (never those in progress) */
+	int hidden;                  /* told in person, not listed (without ask->all) */
+	int from, got;               /* the slice: the listed households from..from+got-1 */
+	int64_t *ids;                /* [got], in walking order */
+	int64_t *groups;             /* [got]: the groups.id each is listed under (0: no group) */
+	int64_t group_before;        /* that of the household listed before the slice; -1 none */
+	int keep_at;                 /* the place of ask->keep in the list, or -1 */
+};
+/* The visit list of notice `notice_id` as store_visit_list orders it, read
+ * from indexes (fast at 100,000 households: see store_visit.c): its
+ * households from `from` on, at most `limit` (a page; INT_MAX for all)
+ * but, when ask->keep is listed, the slice of `limit` that holds it
+ * (out->from says where it starts).  With ask->group, the members of that
+ * group (in whichever group they are listed first) by name.
+ * STORE_NOTFOUND: no group with that code.  Free the answer with
+ * store_visit_order_free. */
+STORE_CHECK int store_visit_order(struct store *st, int64_t notice_id, const struct visit_ask *ask, int from,
+				  int limit, struct visit_order *out, int64_t now);
+void store_visit_order_free(struct visit_order *o);
+/* The rows of households ids[0..n-1] of the notice, in that order (a
+ * household the notice did not go to is skipped). */
+STORE_CHECK int store_visit_rows(struct store *st, int64_t notice_id, const int64_t *ids, int n,
 				 int (*cb)(const struct visit_row *r, void *arg), void *arg, int64_t now);
 #endif

@@ -15,7 +15,10 @@
  * small context, which `done` frees when the response goes.  An .xlsx
  * cannot be sent before it is finished: the same chunks are written into
  * a workbook in a 0600 temporary file (constant memory), which is then
- * unlinked and streamed from its descriptor. */
+ * unlinked and streamed from its descriptor.  The visit list cannot be
+ * read after a key (its order is a sort, store_visit.c): its order is
+ * taken once, as ids (8 bytes a household), and each chunk reads the rows
+ * of the next ids. */
 #include "web/web_page_int.h"
 
 #include "base/clock.h"
@@ -25,10 +28,12 @@
 #include "db/store.h"
 #include "domain/cause.h"
 #include "domain/sheet.h"
+#include "domain/visit.h"
 #include "web/web_html.h"
 #include "web/web_xlsx.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,6 +68,9 @@ struct export {
 	int64_t after_id;         /* the households: after this one */
 	struct web_groups groups;
 	struct sbuf names;
+	struct visit_order visit; /* the visit list: its households in walking order */
+	int visit_at;             /* the next one to write */
+	char visit_group[160];    /* the group asked for, by name ("" every group) */
 	int got, failed;
 	int64_t rows;
 };
@@ -87,6 +95,7 @@ static void export_free(void *ctx)
 		close(x->fd);
 	web_xlsx_abort(x->xlsx);
 	web_groups_free(&x->groups);
+	store_visit_order_free(&x->visit);
 	sbuf_free(&x->out);
 	sbuf_free(&x->names);
 	LOG_D("web", "download ended: %lld rows", (long long)x->rows);
@@ -379,4 +388,116 @@ void web_export_households_csv(struct web_page *p)
 void web_export_households_xlsx(struct web_page *p)
 {
 	household_export(p, 1);
+}
+
+/* ---- the visit list: one row per household, in walking order ---- */
+
+static const struct web_col visit_cols[] = {
+	{ "Nhóm", WEB_COL_TEXT, 18 },
+	{ "Họ tên", WEB_COL_TEXT, 26 },
+	{ "Số điện thoại", WEB_COL_TEXT, 14 },
+	{ "Số điện thoại 2", WEB_COL_TEXT, 14 },
+	{ "Địa chỉ", WEB_COL_TEXT, 30 },
+	{ "Ghi chú", WEB_COL_TEXT, 24 },
+	{ "Đã thử", WEB_COL_TEXT, 44 },
+	{ "Đã báo tận nhà", WEB_COL_TEXT, 30 },
+	{ "Mã hộ", WEB_COL_NUMBER, 7 },
+};
+
+static int visit_row(const struct visit_row *r, void *arg)
+{
+	struct export *x = arg;
+	char nat[24], nat2[24] = "", words[512];
+	phone_national(r->phone, nat, sizeof nat);
+	if (r->phone2[0])
+		phone_national(r->phone2, nat2, sizeof nat2);
+	struct sbuf tried, told;
+	sbuf_init(&tried);
+	sbuf_init(&told);
+	web_visit_tried(r, &tried, words, sizeof words);
+	if (words[0])
+		sbuf_printf(&tried, " — %s", words);
+	if (r->acked)
+		sbuf_add(&tried, "; đã trả lời OK bằng SMS (chưa chắc)");
+	if (r->informed) {
+		char when[32];
+		clock_format_local(r->informed_at, when, sizeof when);
+		sbuf_printf(&told, "có, %s%s%s", when, r->note[0] ? ": " : "", r->note);
+	}
+	const char *group = x->visit_group[0] ? x->visit_group : visit_group_label(r);
+	const struct web_cell c[] = {
+		{ group[0] ? group : "Chưa có nhóm", 0 }, { r->name, 0 }, { nat, 0 }, { nat2, 0 }, { r->address, 0 },
+		{ r->hh_note, 0 }, { tried.s ? tried.s : "", 0 }, { told.s ? told.s : "", 0 }, { NULL, r->household_id },
+	};
+	_Static_assert(ARRAY_LEN(c) == ARRAY_LEN(visit_cols), "a cell per column");
+	int rc = emit(x, c);
+	sbuf_free(&tried);
+	sbuf_free(&told);
+	if (rc != 0) {
+		x->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int visit_chunk(struct export *x, int limit)
+{
+	int n = x->visit.got - x->visit_at < limit ? x->visit.got - x->visit_at : limit;
+	int rc = store_visit_rows(x->st, x->notice_id, x->visit.ids + x->visit_at, n, visit_row, x, clock_wall_s());
+	if (rc != STORE_OK && !x->failed)
+		LOG_E("web", "notice %lld visit list download: %s", (long long)x->notice_id, store_errmsg(x->st));
+	if (rc != STORE_OK || x->failed)
+		return -1;
+	x->visit_at += n;
+	/* a household gone from the notice since is skipped: say a full
+	 * chunk while ids are left, so the stream goes on */
+	return x->visit_at < x->visit.got ? limit : n;
+}
+
+static void visit_export(struct web_page *p, int xlsx)
+{
+	struct notice n;
+	int64_t id;
+	if (web_page_get_notice(p, &n, &id) != 0)
+		return;
+	store_notice_clear(&n);
+	struct export *x = export_new(p, visit_cols, (int)ARRAY_LEN(visit_cols), visit_chunk);
+	x->notice_id = id;
+	if (web_groups_load(p, &x->groups, 0) != 0) {
+		export_free(x);
+		return;
+	}
+	const char *q = web_req_form_get(&p->rq->query, "group");
+	const char *code = NULL;
+	for (int i = 0; q && *q && i < x->groups.n; i++)
+		if (util_streq_ci(x->groups.g[i].code, q)) {
+			code = x->groups.g[i].code;
+			snprintf(x->visit_group, sizeof x->visit_group, "%s", web_groups_name(&x->groups, code));
+		}
+	if (q && *q && !code) {
+		export_free(x);
+		web_page_error(p->rep, 400, "Không có nhóm này (group).");
+		return;
+	}
+	/* every household of the list: those told in person too, the last
+	 * column says so */
+	struct visit_ask ask = { code, 1, 0 };
+	if (store_visit_order(p->st, id, &ask, 0, INT_MAX, &x->visit, clock_wall_s()) != STORE_OK) {
+		export_free(x);
+		web_page_db_error(p);
+		return;
+	}
+	char name[96];
+	snprintf(name, sizeof name, "bao-tan-nha-%lld%s%s", (long long)id, code ? "-" : "", code ? code : "");
+	export_start(p, x, "Báo tận nhà", name, xlsx);
+}
+
+void web_export_visit_csv(struct web_page *p)
+{
+	visit_export(p, 0);
+}
+
+void web_export_visit_xlsx(struct web_page *p)
+{
+	visit_export(p, 1);
 }

@@ -398,6 +398,8 @@ static const struct route {
 	{ "/notice/cancel", M_POST, 1, web_notice_cancel },
 	{ "/notice/resend", M_POST, 1, web_notice_resend },
 	{ "/unreached", M_GET, 1, web_visit_list },
+	{ "/unreached.csv", M_GET, 1, web_export_visit_csv },
+	{ "/unreached.xlsx", M_GET, 1, web_export_visit_xlsx },
 	{ "/visit", M_POST, 1, web_visit_mark },
 	{ "/visit/undo", M_POST, 1, web_visit_undo },
 	{ "/household", M_GET, 1, web_report_household },

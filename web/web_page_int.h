@@ -126,6 +126,8 @@ void web_export_notice_csv(struct web_page *p);      /* GET /notice.csv?id=&filt
 void web_export_notice_xlsx(struct web_page *p);     /* GET /notice.xlsx?id=&filter */
 void web_export_households_csv(struct web_page *p);  /* GET /households.csv */
 void web_export_households_xlsx(struct web_page *p); /* GET /households.xlsx */
+void web_export_visit_csv(struct web_page *p);       /* GET /unreached.csv?id=[&group=][&all=1] */
+void web_export_visit_xlsx(struct web_page *p);      /* GET /unreached.xlsx?id=[&group=][&all=1] */
 
 /* ---- web_draft.c ---- */
 void web_draft_form(struct web_page *p);        /* GET, POST /new */
@@ -133,9 +135,14 @@ void web_draft_preview(struct web_page *p);     /* POST /new/preview */
 void web_draft_create(struct web_page *p);      /* POST /new/create */
 
 /* ---- web_visit.c ---- */
-void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&all=1] */
+void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&group=][&all=1][&page=] */
 void web_visit_mark(struct web_page *p);            /* POST /visit */
 void web_visit_undo(struct web_page *p);            /* POST /visit/undo */
+/* What was tried for a household of the visit list, for people: "SMS: lỗi
+ * · Gọi điện: không liên lạc được" appended to `tried`, the causes in
+ * words into `words` (shared with its download, web_export.c). */
+struct visit_row;
+void web_visit_tried(const struct visit_row *r, struct sbuf *tried, char *words, size_t len);
 
 /* ---- web_report.c ---- */
 void web_report_household(struct web_page *p);      /* GET /household?id= */

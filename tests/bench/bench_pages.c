@@ -2,11 +2,14 @@
  * 100,000 households in 10 groups (display names as people write them),
  * one notice to all of them by SMS and call (200,000 deliveries in varied
  * states: delivered, failed, uncertain, sent, queued; played, confirmed,
- * unreached...), then each page made in-process through web_page_handle,
+ * unreached...; a tenth of those not reached told in person), a second
+ * that reached nobody, then each page made in-process through web_page_handle,
  * exactly as `loa web` makes it: the notice page (first page, a middle
  * page, the last page, filtered by state, by channel, by group, "only not
- * reached", all filters), the notice list, the visit list and the
- * officers' CSV and .xlsx downloads (drained through their stream).  Each
+ * reached", all filters), the notice list, the visit list (first page, a
+ * middle one, a group; also of a second notice that reached nobody, so
+ * every household is to visit) and the officers' CSV and .xlsx downloads
+ * (drained through their stream).  Each
  * is made BENCH_RUNS times (default 7); printed: size in KB and time in ms
  * (min / median / max).  Targets: every page under 200 KB and 100 ms.
  *
@@ -27,7 +30,7 @@
 #include "base/log.h"
 #include "db/store.h"
 #include "db/store_web.h"
-#include "domain/household.h"
+#include "domain/hh_import.h"
 #include "web/web_auth.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
@@ -86,7 +89,7 @@ static int build(const char *path, int n)
 	fclose(f);
 	FILE *devnull = fopen("/dev/null", "w");
 	struct import_result r;
-	int rc = household_import(st, "bench.csv", csv, len, 0, devnull, devnull, &r);
+	int rc = hh_import_run(st, "bench.csv", csv, len, &(struct hh_import_opts){ 0 }, 0, devnull, devnull, &r);
 	fclose(devnull);
 	free(csv);
 	for (int g = 0; rc == 0 && g < 10; g++)
@@ -97,6 +100,9 @@ static int build(const char *path, int n)
 	int64_t id;
 	if (rc == 0)
 		rc = store_notice_create(st, &req, &id, &fs, T0);
+	req.text = "Thông báo lịch tiêm phòng cho trẻ em sáng thứ bảy tại trạm y tế xã.";
+	if (rc == 0)
+		rc = store_notice_create(st, &req, &id, &fs, T0 + 60);
 	if (rc != 0) {
 		fprintf(stderr, "bench: building the village failed: %s\n", store_errmsg(st));
 		store_close(st);
@@ -115,14 +121,23 @@ static int build(const char *path, int n)
 		     "  ELSE 'delivered' END,"
 		     " last_error = CASE household_id % 20 WHEN 0 THEN '+CMS ERROR 1: unassigned'"
 		     "  WHEN 2 THEN 'no status report' ELSE '' END"
-		     " WHERE channel = 'sms';"
+		     " WHERE channel = 'sms' AND notice_id = 1;"
 		     "UPDATE deliveries SET attempts = 1 + household_id % 3, modem = 'modem' || (1 + household_id % 4),"
 		     " updated_at = 1796090400 + (household_id * 104729) % 7200,"
 		     " state = CASE household_id % 10 WHEN 0 THEN 'unreached' WHEN 1 THEN 'failed'"
 		     "  WHEN 2 THEN 'queued' WHEN 3 THEN 'played' WHEN 4 THEN 'played' ELSE 'confirmed' END,"
 		     " keys = CASE WHEN household_id % 10 >= 5 THEN '1' ELSE '' END,"
 		     " last_error = CASE household_id % 10 WHEN 0 THEN 'no_answer' WHEN 1 THEN 'busy' ELSE '' END"
-		     " WHERE channel = 'voice';"
+		     " WHERE channel = 'voice' AND notice_id = 1;"
+		     /* one in ten of the households not reached told in person */
+		     "INSERT INTO deliveries(notice_id, household_id, channel, state, next_at, updated_at, note)"
+		     " SELECT 1, household_id, 'visit', 'informed', 1796101200, 1796101200, 'Đã gặp chủ hộ'"
+		     " FROM deliveries WHERE notice_id = 1 AND channel = 'sms' AND household_id % 100 = 0;"
+		     /* notice 2 reached nobody (no credit, no modem could call) */
+		     "UPDATE deliveries SET attempts = 3, updated_at = 1796094000,"
+		     " state = CASE channel WHEN 'sms' THEN 'failed' ELSE 'unreached' END,"
+		     " last_error = CASE channel WHEN 'sms' THEN '+CMS ERROR 42: no credit' ELSE 'no modem could call' END"
+		     " WHERE notice_id = 2;"
 		     "COMMIT;");
 	sqlite3_close(db);
 	return rc;
@@ -201,7 +216,7 @@ int main(void)
 		double t0 = now_ms();
 		if (build(path, n) != 0)
 			return 1;
-		printf("village of %d households, one notice to all by SMS and call: built in %.1f s\n", n,
+		printf("village of %d households, two notices to all by SMS and call: built in %.1f s\n", n,
 		       (now_ms() - t0) / 1000);
 	}
 	char err[512];
@@ -248,12 +263,23 @@ int main(void)
 	page("only not reached, page 150", "/notice?id=1&unreached=1&page=150", 1);
 	page("not reached+voice+group+state", "/notice?id=1&unreached=1&channel=voice&group=xom-bac-ha&state=unreached", 1);
 	page("notice list", "/", 1);
-	page("visit list (/unreached)", "/unreached?id=1", 0);
+	/* the visit list: 10,000 households to visit at 100,000 (1,000 of
+	 * them told in person), 150 a page; notice 2 reached nobody */
+	page("visit list, first page", "/unreached?id=1", 1);
+	snprintf(t, sizeof t, "/unreached?id=1&page=%d", n / 3000 > 1 ? n / 3000 : 1);
+	page("visit list, middle page", t, 1);
+	page("visit list, one group", "/unreached?id=1&group=xom-tay-son", 1);
+	page("visit list, group, told shown, p. 2", "/unreached?id=1&group=thon-hoa-my&all=1&page=2", 1);
+	page("visit list, nobody reached, first", "/unreached?id=2", 1);
+	snprintf(t, sizeof t, "/unreached?id=2&group=to-phu-nu&page=%d", n / 1500 > 1 ? n / 1500 : 1);
+	page("visit list, nobody reached, group", t, 1);
 	page("CSV of the log (streamed)", "/notice.csv?id=1", 0);
 	page("CSV, only not reached", "/notice.csv?id=1&unreached=1", 0);
 	page(".xlsx of the log", "/notice.xlsx?id=1", 0);
 	page("CSV of the households", "/households.csv", 0);
 	page(".xlsx of the households", "/households.xlsx", 0);
+	page("CSV of the visit list", "/unreached.csv?id=1", 0);
+	page(".xlsx of the visit list", "/unreached.xlsx?id=1", 0);
 	store_close(app.st);
 	if (!keep) {
 		char cmd[96];

@@ -8,8 +8,8 @@
 # visit list grouped by hamlet in order, tel: links for both phones, the
 # "Đã báo tận nhà" button with its CSRF token; pressing it records the
 # visit as web:admin, the household shows as told and the notice page
-# counts it; the CSV keeps working with address and note at the end;
-# undo puts the household back.
+# counts it; the page of one group; the download, one row per household
+# in walking order with Vietnamese headers; undo puts the household back.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sms_lib.bash"
@@ -153,13 +153,38 @@ expect_rc 0 "$LOA" report 1
 contains "$OUT" "households 6: 4 reached (2 told in person), 2 not reached"
 expect_rc 0 "$LOA" notice resend 1 --dry-run
 contains "$OUT" "resend to 2 households: 2 SMS"
-# the CSV of the visit list: the same link, address and note at the end
-[ "$(code "$URL/notice.csv?id=1&unreached=1")" = 200 ] || fail "visit list CSV"
+# the visit list's download: one row per household in walking order,
+# Vietnamese headers, UTF-8 with a BOM and CRLF, told ones said so
+[ "$(code "$URL/unreached?id=1")" = 200 ] || fail "visit list"
+contains "$(cat "$WORK/body")" '<a href="/unreached.csv?id=1">Tải CSV</a>'
+[ "$(code "$URL/unreached.csv?id=1")" = 200 ] || fail "visit list CSV"
+[ "$(head -c 3 "$WORK/body" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "visit list CSV without BOM"
+grep -qi '^Content-Disposition: attachment; filename="bao-tan-nha-1.csv"' "$WORK/head" || fail "CSV name: $(cat "$WORK/head")"
+[ "$(grep -c $'\r$' "$WORK/body")" -eq 5 ] || fail "visit list CSV lines not CRLF"
 csv=$(tail -c +4 "$WORK/body" | tr -d '\r')
-contains "$(head -1 <<<"$csv")" ",cause_vi,address,note"
-[ "$(grep -c '^' <<<"$csv")" -eq 3 ] || fail "visit list CSV rows: $csv"
-contains "$csv" "Hoàng Văn Phúc"
-contains "$csv" "Lê Văn Dũng"
+[ "$(head -1 <<<"$csv")" = "Nhóm,Họ tên,Số điện thoại,Số điện thoại 2,Địa chỉ,Ghi chú,Đã thử,Đã báo tận nhà,Mã hộ" ] ||
+	fail "visit list CSV header: $(head -1 <<<"$csv")"
+names=$(tail -n +2 <<<"$csv" | cut -d, -f1,2 | tr '\n' '|')
+[ "$names" = "Thôn 2,Đặng Thị Bé|Thôn 2,Dương Văn Cả|Thôn 10,Hoàng Văn Phúc|Chưa có nhóm,Lê Văn Dũng|" ] ||
+	fail "visit list CSV order: $names"
+contains "$csv" 'Thôn 2,Dương Văn Cả,0912000003,0987000003,"Ngõ 3, Thôn 2",,SMS: lỗi'
+contains "$csv" 'Thôn 2,Đặng Thị Bé,0912000002,,,nhà cuối ngõ,SMS: lỗi'
+contains "$csv" ',"có, 2026-12-01 09:00: Bà ở nhà, đã nghe",2'
+[ "$(code "$URL/unreached.csv?id=1&group=thon-10")" = 200 ] || fail "visit list CSV of a group"
+[ "$(tail -c +4 "$WORK/body" | tr -d '\r' | tail -n +2 | cut -d, -f2)" = "Hoàng Văn Phúc" ] || fail "group CSV: $(cat "$WORK/body")"
+[ "$(code "$URL/unreached.csv?id=1&group=nowhere")" = 400 ] || fail "CSV of an unknown group"
+[ "$(code "$URL/unreached.xlsx?id=1&group=thon-2")" = 200 ] || fail "visit list .xlsx"
+[ "$(head -c 2 "$WORK/body")" = PK ] || fail "not a workbook"
+# a group's page, and the button's answer back on it
+[ "$(code "$URL/unreached?id=1&group=thon-2&all=1")" = 200 ] || fail "visit list of a group"
+page=$(cat "$WORK/body")
+[ "$(grep -o '<h2>[^<]*</h2>' <<<"$page" | tr '\n' '|')" = "<h2>Thôn 2</h2>|" ] || fail "group page headings"
+contains "$page" '<option value="thon-2" selected>Thôn 2</option>'
+contains "$page" 'Cả thông báo: <b>2</b> hộ cần đến báo tận nhà · 2 hộ đã được báo tận nhà'
+contains "$page" 'Nhóm Thôn 2: Không còn hộ nào cần đến báo tận nhà. 2 hộ đã được báo tận nhà (tính là đã nhận).'
+contains "$page" '<input type="hidden" name="group" value="thon-2">'
+[ "$(code --data-urlencode "csrf=$S" -d 'id=1&household=3&group=thon-2&all=1' "$URL/visit")" = 303 ] || fail "visit again"
+grep -qi '^Location: /unreached?id=1&marked=3&group=thon-2&all=1#h-3' "$WORK/head" || fail "back to the group: $(cat "$WORK/head")"
 # a wrong click undone: back on the list, counted not reached
 [ "$(code --data-urlencode "csrf=$S" -d 'id=1&household=2' "$URL/visit/undo")" = 303 ] || fail "undo"
 grep -qi '^Location: /unreached?id=1&undone=2#h-2' "$WORK/head" || fail "undo location"

@@ -3,7 +3,8 @@
 # CSV, create a notice and see it queued, schedule an urgent one for
 # tomorrow ("Gửi lúc") and cancel it with its confirm step, mark a
 # household told in person on the visit list and see it counted as
-# reached (then undo it), read the inbox
+# reached (then undo it), pick one hamlet and download its list, read the
+# inbox
 # of short codes and its CSV, on a desktop and a phone-sized screen; no script runs (a hostile household name stays text) and the
 # Content-Security-Policy blocks nothing of ours.  Screenshots go to
 # $BUILD/screenshots/.  Skips (77) only when chromium or node/npm, or the
@@ -110,6 +111,20 @@ async function session(name) {
 	await Promise.all([page.waitForNavigation(), page.click('#h-2 button:has-text("Bỏ đánh dấu")')]);
 	check(await page.locator('#h-2.done').count() === 0 && await page.locator('#h-2 button.btn').count() === 1,
 	      'undone: on the list again');
+	// one hamlet at a time: picked in the form, then the list downloaded
+	await page.selectOption('select[name=group]', 'dong-tien');
+	await Promise.all([page.waitForNavigation(), page.click('form.filters button')]);
+	check(/[?&]group=dong-tien/.test(page.url()), 'a hamlet picked, got ' + page.url());
+	check(await page.locator('#h-2').count() === 1 && await page.locator('h2').first().textContent() === 'dong-tien',
+	      'the household under its hamlet');
+	check(await fits(), 'one hamlet without sideways scrolling');
+	await shot('visit-group');
+	const [vd] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Tải CSV")')]);
+	const vcsv = path.join(SHOTS, `${name}-visit-1.csv`);
+	await vd.saveAs(vcsv);
+	const vtext = fs.readFileSync(vcsv, 'utf8');
+	check(vtext.startsWith('\uFEFFNhóm,Họ tên,Số điện thoại,') &&
+	      vtext.includes('\r\ndong-tien,<script>alert(1)</script>,0912000111,'), 'visit list CSV: ' + vtext);
 	await page.goto(URL + '/modems');
 	check((await page.textContent('body')).includes('Viettel'), 'modem row');
 	await shot('modems');

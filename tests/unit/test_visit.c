@@ -19,6 +19,7 @@
 #include "domain/report.h"
 #include "domain/visit.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +412,249 @@ static void test_note_rules(void **state)
 	assert_int_equal(why, VISIT_NOTE_LONG);
 }
 
+/* ---- the list a page at a time (store_visit_order) ---- */
+
+static int setup_empty(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/loa-visit.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/loa.db", dir);
+	clock_fake((int64_t)T0 * 1000);
+	char err[256];
+	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	return 0;
+}
+
+#define VMAX 400
+struct walked {
+	int64_t ids[VMAX];
+	char group[VMAX][64];  /* the heading each is listed under */
+	int told[VMAX];
+	int n;
+	int all;               /* keep the told ones */
+	struct visit_tally t;  /* every household of the list by kind */
+};
+
+/* The list as store_visit_list gives it (one statement, loa_sortkey),
+ * as the web page shows it: without those in progress, told ones only
+ * with w->all. */
+static int walked_row(const struct visit_row *r, void *arg)
+{
+	struct walked *w = arg;
+	if (r->informed)
+		w->t.informed++;
+	else if (r->pending)
+		w->t.pending++;
+	else
+		w->t.todo++;
+	if ((r->pending && !r->informed) || (r->informed && !w->all))
+		return 0;
+	assert_true(w->n < VMAX);
+	w->told[w->n] = r->informed;
+	snprintf(w->group[w->n], sizeof w->group[0], "%s", r->group_code);
+	w->ids[w->n++] = r->household_id;
+	return 0;
+}
+
+static void walked(struct walked *w, int all)
+{
+	memset(w, 0, sizeof *w);
+	w->all = all;
+	assert_int_equal(store_visit_list(st, nid, walked_row, w, clock_wall_s()), STORE_OK);
+}
+
+static int64_t group_id_of(const char *code)
+{
+	if (!code[0])
+		return 0;
+	char q[128];
+	snprintf(q, sizeof q, "SELECT id FROM groups WHERE code = '%s'", code);
+	return num(q);
+}
+
+/* The whole list, then every slice of `limit`, against store_visit_list:
+ * the same households in the same order, each once, the same headings. */
+static void same_as_list(int all, int limit)
+{
+	struct walked w;
+	walked(&w, all);
+	struct visit_ask ask = { NULL, all, 0 };
+	struct visit_order o;
+	assert_int_equal(store_visit_order(st, nid, &ask, 0, INT_MAX, &o, clock_wall_s()), STORE_OK);
+	assert_int_equal(o.n, w.n);
+	assert_int_equal(o.got, w.n);
+	for (int i = 0; i < w.n; i++) {
+		if (o.ids[i] != w.ids[i])
+			fail_msg("all=%d: place %d: household %lld, store_visit_list says %lld", all, i, (long long)o.ids[i],
+				 (long long)w.ids[i]);
+		assert_int_equal(o.groups[i], group_id_of(w.group[i]));
+	}
+	store_visit_order_free(&o);
+	int seen = 0;
+	for (int from = 0; from < w.n; from += limit) {
+		assert_int_equal(store_visit_order(st, nid, &ask, from, limit, &o, clock_wall_s()), STORE_OK);
+		assert_int_equal(o.from, from);
+		assert_int_equal(o.got, w.n - from < limit ? w.n - from : limit);
+		assert_int_equal(o.group_before, from ? group_id_of(w.group[from - 1]) : -1);
+		for (int i = 0; i < o.got; i++)
+			assert_int_equal(o.ids[i], w.ids[from + i]);
+		seen += o.got;
+		store_visit_order_free(&o);
+	}
+	assert_int_equal(seen, w.n);
+	/* past the end: nothing, the counts all the same */
+	assert_int_equal(store_visit_order(st, nid, &ask, w.n + limit, limit, &o, clock_wall_s()), STORE_OK);
+	assert_int_equal(o.got, 0);
+	assert_int_equal(o.n, w.n);
+	store_visit_order_free(&o);
+}
+
+/* A village of 120: five groups (names with numbers, one without a
+ * display name), some households in two, some in none; names with and
+ * without accents.  SMS to all, calls to a third; most fail. */
+static void village(void)
+{
+	static const char *const groups[] = { "thon-2", "thon-10", "xom-dong", "to-phu-nu", "" };
+	static const char *const family[] = { "Nguyễn", "Đặng", "Dang", "Lê", "Ông", "Bùi" };
+	for (int i = 1; i <= 120; i++) {
+		char name[64], phone[24], gs[64];
+		snprintf(name, sizeof name, "%s Văn %d", family[i % 6], i % 37);
+		snprintf(phone, sizeof phone, "+849120%05d", i);
+		snprintf(gs, sizeof gs, "%s%s%s", groups[i % 5], i % 9 == 0 ? " " : "", i % 9 == 0 ? "to-phu-nu" : "");
+		add(name, phone, "", gs, i % 3 == 0 ? CH_BOTH : CH_SMS);
+	}
+	assert_int_equal(store_group_set_name(st, "thon-2", "Thôn 2"), STORE_OK);
+	assert_int_equal(store_group_set_name(st, "thon-10", "Thôn 10"), STORE_OK);
+	assert_int_equal(store_group_set_name(st, "to-phu-nu", "Tổ Phụ nữ"), STORE_OK);
+	nid = create("all", CH_BOTH, T0 - 3600);
+}
+
+static void test_order_pages(void **state)
+{
+	(void)state;
+	village();
+	/* reached: every 4th by SMS, every 6th by a call; in progress: a
+	 * queued call, SMS sent a minute ago (no report yet); an old `sent`
+	 * is over */
+	sql("UPDATE deliveries SET state = 'failed', last_error = '+CMS ERROR 21' WHERE channel = 'sms'");
+	sql("UPDATE deliveries SET state = 'delivered' WHERE channel = 'sms' AND household_id % 4 = 0");
+	sql("UPDATE deliveries SET state = 'unreached' WHERE channel = 'voice'");
+	sql("UPDATE deliveries SET state = 'played' WHERE channel = 'voice' AND household_id % 6 = 0");
+	sql("UPDATE deliveries SET state = 'queued' WHERE channel = 'voice' AND household_id % 6 = 3");
+	char q[160];
+	snprintf(q, sizeof q, "UPDATE deliveries SET state = 'sent', updated_at = %lld WHERE channel = 'sms'"
+			      " AND household_id %% 11 = 5", (long long)T0 - 60);
+	sql(q);
+	snprintf(q, sizeof q, "UPDATE deliveries SET state = 'sent', updated_at = %lld WHERE channel = 'sms'"
+			      " AND household_id %% 11 = 7", (long long)T0 - 86400);
+	sql(q);
+	struct visit_result r;
+	for (int64_t h = 1; h <= 120; h += 7)
+		if (h % 4 && h % 6 != 0 && h % 6 != 3 && h % 11 != 5)
+			assert_int_equal(store_visit_mark(st, nid, h, "cli", "", T0, &r), STORE_OK);
+	for (int limit = 1; limit <= 50; limit += 6) {
+		same_as_list(0, limit);
+		same_as_list(1, limit);
+	}
+	/* the counts: every household by kind, whatever the slice */
+	struct walked w;
+	walked(&w, 1);
+	assert_true(w.t.todo > 10 && w.t.informed > 3 && w.t.pending > 3);
+	struct visit_ask ask = { NULL, 0, 0 };
+	struct visit_order o;
+	assert_int_equal(store_visit_order(st, nid, &ask, 0, 10, &o, clock_wall_s()), STORE_OK);
+	assert_memory_equal(&o.notice, &w.t, sizeof w.t);
+	assert_memory_equal(&o.shown, &w.t, sizeof w.t);
+	assert_int_equal(o.n, w.t.todo);
+	assert_int_equal(o.hidden, w.t.informed);
+	assert_int_equal(o.keep_at, -1);
+	store_visit_order_free(&o);
+	/* the household just marked (the last told one) stays listed, on the
+	 * slice that holds it, wherever the slice asked for was */
+	int k = 0;
+	for (int i = 1; i < w.n; i++)
+		if (w.told[i])
+			k = i;
+	assert_true(k > 0);
+	int at = 0;
+	for (int i = 0; i < k; i++)
+		at += !w.told[i];
+	ask.keep = w.ids[k];
+	assert_int_equal(store_visit_order(st, nid, &ask, 0, 5, &o, clock_wall_s()), STORE_OK);
+	assert_int_equal(o.keep_at, at);
+	assert_int_equal(o.from, at / 5 * 5);
+	assert_int_equal(o.n, w.t.todo + 1);
+	assert_int_equal(o.hidden, w.t.informed - 1);
+	assert_int_equal(o.ids[at % 5], w.ids[k]);
+	store_visit_order_free(&o);
+}
+
+/* One group: its members only (in whichever group they are listed
+ * first), by name; an unknown group is no group. */
+static void test_order_group(void **state)
+{
+	(void)state;
+	village();
+	sql("UPDATE deliveries SET state = 'failed' WHERE channel = 'sms'");
+	sql("UPDATE deliveries SET state = 'unreached' WHERE channel = 'voice'");
+	struct walked w;
+	walked(&w, 1);
+	struct visit_ask ask = { "to-phu-nu", 0, 0 };
+	struct visit_order o;
+	assert_int_equal(store_visit_order(st, nid, &ask, 0, INT_MAX, &o, clock_wall_s()), STORE_OK);
+	int members = (int)num("SELECT count(*) FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
+			       " WHERE g.code = 'to-phu-nu'");
+	assert_int_equal(o.n, members);
+	assert_int_equal(o.shown.todo, members);
+	assert_int_equal(o.notice.todo, 120);
+	int64_t gid = group_id_of("to-phu-nu");
+	for (int i = 0; i < o.n; i++) {
+		char q[160];
+		snprintf(q, sizeof q, "SELECT count(*) FROM household_groups WHERE household_id = %lld AND group_id = %lld",
+			 (long long)o.ids[i], (long long)gid);
+		assert_int_equal(num(q), 1);
+		assert_int_equal(o.groups[i], gid);
+	}
+	/* by name, as the whole list orders names inside a group: the members
+	 * listed under Tổ Phụ nữ there come in the same order here */
+	int last = -1;
+	for (int i = 0; i < w.n; i++) {
+		if (strcmp(w.group[i], "to-phu-nu") != 0)
+			continue;
+		int j = 0;
+		while (j < o.n && o.ids[j] != w.ids[i])
+			j++;
+		assert_true(j < o.n && j > last);
+		last = j;
+	}
+	store_visit_order_free(&o);
+	/* a page of it starts inside the group */
+	assert_int_equal(store_visit_order(st, nid, &ask, 4, 4, &o, clock_wall_s()), STORE_OK);
+	assert_int_equal(o.group_before, gid);
+	store_visit_order_free(&o);
+	ask.group = "khong-co";
+	assert_int_equal(store_visit_order(st, nid, &ask, 0, 10, &o, clock_wall_s()), STORE_NOTFOUND);
+	assert_int_equal(o.got, 0);
+}
+
+/* Nothing reached anyone (the households dense among the ids: the
+ * names read as one range), and only a few left (one lookup each). */
+static void test_order_dense_sparse(void **state)
+{
+	(void)state;
+	village();
+	sql("UPDATE deliveries SET state = 'failed' WHERE channel = 'sms'");
+	sql("UPDATE deliveries SET state = 'unreached' WHERE channel = 'voice'");
+	same_as_list(0, 17);
+	sql("UPDATE deliveries SET state = 'delivered' WHERE channel = 'sms' AND household_id % 13 <> 0");
+	sql("UPDATE deliveries SET state = 'confirmed' WHERE channel = 'voice' AND household_id % 13 <> 0");
+	same_as_list(0, 3);
+	struct walked w;
+	walked(&w, 0);
+	assert_int_equal(w.n, 9); /* 13, 26, ... 117 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +665,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_by_phone, setup, teardown),
 		cmocka_unit_test(test_note_rules),
+		cmocka_unit_test_setup_teardown(test_order_pages, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_order_group, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_order_dense_sparse, setup_empty, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

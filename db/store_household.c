@@ -102,7 +102,7 @@ int store_household_insert(struct store *st, const struct household *h, int64_t 
 {
 	int rc = write_household(st,
 		"INSERT INTO households(name, phone, landline, channel, accents, opted_out, note, phone2, address,"
-		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, ?9, ?9)", h, "insert household", now);
+		" sortkey, created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?11, loa_sortkey(?2), ?9, ?9)", h, "insert household", now);
 	if (rc)
 		return rc;
 	int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -114,7 +114,7 @@ int store_household_insert(struct store *st, const struct household *h, int64_t 
 int store_household_update(struct store *st, const struct household *h, int64_t now)
 {
 	int rc = write_household(st,
-		"UPDATE households SET name = ?2, phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
+		"UPDATE households SET name = ?2, sortkey = loa_sortkey(?2), phone = ?3, landline = ?4, channel = ?5, accents = ?6,"
 		" opted_out = ?7, note = ?8, phone2 = ?10, address = ?11, updated_at = ?9 WHERE id = ?1 AND active = 1", h, "update household", now);
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0) {
 		snprintf(st->err, sizeof st->err, "no household %lld", (long long)h->id);

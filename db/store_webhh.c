@@ -139,10 +139,13 @@ static void search_digits(const char *text, char *out, size_t n)
 #define FIND_GROUP \
 	" AND h.id IN (SELECT hg.household_id FROM household_groups hg" \
 	"   JOIN groups g ON g.id = hg.group_id WHERE g.code = ?4)"
-/* One page by folded name, or (dir DESC) counted from the end. */
-#define FIND_PAGE(where, dir) \
+/* One page by folded name, or (dir DESC) counted from the end.  `key` is
+ * h.sortkey to walk the households_sort index in order (the whole list, a
+ * filter the index holds), or +h.sortkey to sort only the rows a search or
+ * a group keeps (walking the whole index to test each row costs more). */
+#define FIND_PAGE(where, key, dir) \
 	"SELECT " STORE_HOUSEHOLD_COLS ", h.active FROM households h JOIN" \
-	" (SELECT h.id AS id, loa_sortkey(h.name) AS k FROM households h" where \
+	" (SELECT h.id AS id, " key " AS k FROM households h" where \
 	"  ORDER BY k " dir ", h.id " dir " LIMIT ?7 OFFSET ?8) p ON p.id = h.id ORDER BY p.k " dir ", p.id " dir
 
 static void bind_query(sqlite3_stmt *s, const struct store_hh_query *q, const char *words, const char *digits)
@@ -197,10 +200,14 @@ int store_hh_find(struct store *st, const struct store_hh_query *q,
 	int limit = q->limit < *total - q->offset ? q->limit : *total - q->offset;
 	int back = q->offset > *total / 2;
 	if (by_group)
-		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE FIND_GROUP, "DESC")
-					       : FIND_PAGE(FIND_WHERE FIND_GROUP, "ASC"));
+		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE FIND_GROUP, "+h.sortkey", "DESC")
+					       : FIND_PAGE(FIND_WHERE FIND_GROUP, "+h.sortkey", "ASC"));
+	else if (w || d)
+		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE, "+h.sortkey", "DESC")
+					       : FIND_PAGE(FIND_WHERE, "+h.sortkey", "ASC"));
 	else
-		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE, "DESC") : FIND_PAGE(FIND_WHERE, "ASC"));
+		s = store_prep_cached(st, back ? FIND_PAGE(FIND_WHERE, "h.sortkey", "DESC")
+					       : FIND_PAGE(FIND_WHERE, "h.sortkey", "ASC"));
 	if (!s)
 		return STORE_ERR;
 	bind_query(s, q, w, d);

@@ -273,6 +273,16 @@ int main(void)
 	page("visit list, nobody reached, first", "/unreached?id=2", 1);
 	snprintf(t, sizeof t, "/unreached?id=2&group=to-phu-nu&page=%d", n / 1500 > 1 ? n / 1500 : 1);
 	page("visit list, nobody reached, group", t, 1);
+	/* the household list (50 a page, by folded name): search, group,
+	 * a page in the middle of all of them */
+	page("households, first page", "/households", 1);
+	snprintf(t, sizeof t, "/households?page=%d", n / 100 > 1 ? n / 100 : 1);
+	page("households, middle page", t, 1);
+	snprintf(t, sizeof t, "/households?page=%d", n / 50 > 1 ? n / 50 : 1);
+	page("households, last page", t, 1);
+	page("households, search a name", "/households?q=nguyen+van", 1);
+	page("households, search a number", "/households?q=0912+345", 1);
+	page("households, one group", "/households?group=xom-tay-son", 1);
 	page("CSV of the log (streamed)", "/notice.csv?id=1", 0);
 	page("CSV, only not reached", "/notice.csv?id=1&unreached=1", 0);
 	page(".xlsx of the log", "/notice.xlsx?id=1", 0);

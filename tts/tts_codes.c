@@ -16,7 +16,10 @@
  * word or a unit stays a quantity.  Codes are read in the writer's groups;
  * a group longer than five digits is cut the way people read them (ten and
  * eleven digits like a phone number, else threes ending in one or two
- * fours), with a short pause between groups, as the phone rule does. */
+ * fours), a lone digit with the next group, with a short pause between
+ * groups, as the phone rule does.  A call cue ("gọi ngay", "gọi cho") only
+ * takes a short number starting with 1 that ends the clause ("gọi cho 1500
+ * hộ" is a count); an emergency cue ("cấp cứu", "công an") only 111-115. */
 #include "tts/tts_front_int.h"
 
 #include "tts/tts_num.h"
@@ -24,7 +27,6 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #define CODE_MAX_DIGITS 24
 #define CODE_MAX_GROUPS 16
@@ -68,35 +70,6 @@ static size_t skip_spaces(const struct fe *f, size_t p)
 	while (fe_at(f, p) == ' ')
 		p++;
 	return p;
-}
-
-/* Says the words s[a..b) as typed, an all-capitals word in lower case
- * ("SOẠN TIN" -> "soạn tin", "Soạn" stays). */
-static void say_source(struct fe *f, size_t a, size_t b)
-{
-	char w[96];
-	size_t o = 0;
-	while (a < b) {
-		size_t e = a, l;
-		int up = 0, low = 0;
-		while (e < b && fe_at(f, e) != ' ') {
-			int32_t c = fe_cp_at(f, e, &l);
-			up += fe_is_upper(c);
-			low += fe_is_lower(c);
-			e += l;
-		}
-		for (size_t i = a; i < e && o + 5 < sizeof w; i += l) {
-			int32_t c = fe_cp_at(f, i, &l);
-			if (up >= 2 && !low)
-				c = utf8proc_tolower(c);
-			o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)w + o);
-		}
-		if (o + 1 < sizeof w)
-			w[o++] = ' ';
-		a = e < b ? e + 1 : e;
-	}
-	w[o] = '\0';
-	fe_say(f, w);
 }
 
 /* ---- digit groups ----------------------------------------------------- */
@@ -507,13 +480,16 @@ static int virus(struct fe *f, size_t q)
 	return (int)(np + (size_t)n - q);
 }
 
-/* One token of an SMS syntax: capitals and digits ("DK", "V120", "BHYT"). */
+/* One token of an SMS syntax: ASCII letters and digits ("DK", "V120",
+ * "BHYT", "dk"), not the words around it. */
 static size_t sms_token(const struct fe *f, size_t p)
 {
 	size_t e = p;
-	while (upper_ascii(fe_at(f, e)) || fe_isdig(fe_at(f, e)))
+	while (upper_ascii(fe_at(f, e)) || (fe_at(f, e) >= 'a' && fe_at(f, e) <= 'z') || fe_isdig(fe_at(f, e)))
 		e++;
-	return e - p <= 12 && !fe_alnum_at(f, e) ? e - p : 0;
+	if (e - p > 12 || fe_alnum_at(f, e) || word_is(f, p, "tin|Tin|TIN|gui|Gui|GUI|goi|GOI"))
+		return 0;
+	return e - p;
 }
 
 /* Spells an SMS token as it is typed on a keypad: letter names, with D as
@@ -524,7 +500,7 @@ static void say_sms_token(struct fe *f, size_t p, size_t n)
 		int c = fe_at(f, p + i);
 		if (fe_isdig(c))
 			fe_say(f, tts_num_digit(c - '0'));
-		else if (c == 'D')
+		else if (c == 'D' || c == 'd')
 			fe_say(f, "đê");
 		else
 			fe_spell(f, f->s + p + i, 1);
@@ -545,22 +521,61 @@ static int is_quote(const struct fe *f, size_t p, size_t *len)
 	return 0;
 }
 
-/* "soạn [tin [nhắn]] [theo cú pháp] CODE [CODE...] gửi [đến|tới] [số|tổng
- * đài] 9123": the code spelled as typed (a space between tokens said
- * "cách"), the number digit by digit. */
+/* The fixed words of an SMS instruction, as typed (with or without
+ * diacritics) and as said. */
+struct sms_word {
+	const char *typed, *say;
+};
+
+static const struct sms_word sms_verb[] = {
+	{ "soạn|SOẠN|soan|SOAN", "soạn" },
+	{ "Soạn|Soan", "Soạn" },
+};
+static const struct sms_word sms_lead[] = {
+	{ "tin|Tin|TIN", "tin" },   { "nhắn|NHẮN|nhan|NHAN", "nhắn" }, { "theo|THEO", "theo" },
+	{ "cú|CÚ|cu|CU", "cú" },    { "pháp|PHÁP|phap|PHAP", "pháp" },
+};
+static const struct sms_word sms_send[] = {
+	{ "gửi|GỬI|gởi|GỞI|gui|GUI", "gửi" },
+	{ "Gửi|Gui", "Gửi" },
+};
+static const struct sms_word sms_to[] = {
+	{ "đến|ĐẾN|den|DEN", "đến" },
+	{ "tới|TỚI|toi|TOI", "tới" },
+};
+static const struct sms_word sms_dest[] = {
+	{ "số|SỐ|so|SO", "số" },
+	{ "đầu số|ĐẦU SỐ|dau so|DAU SO", "đầu số" },
+	{ "tổng đài|TỔNG ĐÀI|tong dai|TONG DAI", "tổng đài" },
+};
+
+/* Matches one of the words at *p; on a match appends what it says to
+ * said[*n], moves *p past it and the spaces after. */
+static int sms_word_at(const struct fe *f, size_t *p, const struct sms_word *w, size_t nw, const char **said, int *n)
+{
+	for (size_t i = 0; i < nw; i++) {
+		size_t l = word_is(f, *p, w[i].typed);
+		if (l) {
+			said[(*n)++] = w[i].say;
+			*p = skip_spaces(f, *p + l);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* "soạn [tin [nhắn]] [theo cú pháp] CODE [CODE...] gửi [đến|tới] [số|đầu
+ * số|tổng đài] 9123", also typed without diacritics: the code spelled as
+ * typed (a space between tokens said "cách"), the number digit by digit. */
 static int sms(struct fe *f, size_t q)
 {
+	const char *before[8], *after[4];
+	int nb = 0, na = 0;
 	size_t p = q, l;
-	if (glued_before(f, q) || !(l = word_is(f, p, "soạn|Soạn|SOẠN")))
+	if (glued_before(f, q) || !sms_word_at(f, &p, sms_verb, ARRAY_LEN(sms_verb), before, &nb))
 		return 0;
-	size_t lead_end = p + l; /* "soạn tin nhắn theo cú pháp": said as written */
-	p = skip_spaces(f, lead_end);
-	static const char *const lead[] = { "tin|TIN", "nhắn|NHẮN", "theo|THEO", "cú|CÚ", "pháp|PHÁP" };
-	for (size_t i = 0; i < ARRAY_LEN(lead); i++)
-		if ((l = word_is(f, p, lead[i])) != 0) {
-			lead_end = p + l;
-			p = skip_spaces(f, lead_end);
-		}
+	for (size_t i = 0; i < ARRAY_LEN(sms_lead); i++)
+		sms_word_at(f, &p, sms_lead + i, 1, before, &nb);
 	if (fe_at(f, p) == ':')
 		p = skip_spaces(f, p + 1);
 	size_t ql;
@@ -568,7 +583,7 @@ static int sms(struct fe *f, size_t q)
 		p += ql;
 	size_t tok[4], tlen[4];
 	int nt = 0;
-	while (nt < 4 && (l = sms_token(f, p)) != 0 && !word_is(f, p, "TIN|GỬI|GỞI")) {
+	while (nt < 4 && (l = sms_token(f, p)) != 0) {
 		tok[nt] = p;
 		tlen[nt++] = l;
 		p += l;
@@ -580,29 +595,22 @@ static int sms(struct fe *f, size_t q)
 	if (is_quote(f, p, &ql))
 		p += ql;
 	p = skip_spaces(f, p);
-	size_t send = p;
-	if (!(l = word_is(f, p, "gửi|gởi|Gửi|GỬI|GỞI")))
+	if (!sms_word_at(f, &p, sms_send, ARRAY_LEN(sms_send), after, &na))
 		return 0;
-	size_t send_end = p + l;
-	p = skip_spaces(f, send_end);
-	if ((l = word_is(f, p, "đến|tới|về")) != 0) {
-		send_end = p + l;
-		p = skip_spaces(f, send_end);
-	}
-	if ((l = word_is(f, p, "số|đầu số|tổng đài")) != 0) {
-		send_end = p + l;
-		p = skip_spaces(f, send_end);
-	}
+	sms_word_at(f, &p, sms_to, ARRAY_LEN(sms_to), after, &na);
+	sms_word_at(f, &p, sms_dest, ARRAY_LEN(sms_dest), after, &na);
 	int k = run_len(f, p);
 	if (k < 3 || k > 8 || !code_end_ok(f, p + (size_t)k))
 		return 0;
-	say_source(f, q, lead_end);
+	for (int i = 0; i < nb; i++)
+		fe_say(f, before[i]);
 	for (int i = 0; i < nt; i++) {
 		if (i)
 			fe_say(f, "cách");
 		say_sms_token(f, tok[i], tlen[i]);
 	}
-	say_source(f, send, send_end);
+	for (int i = 0; i < na; i++)
+		fe_say(f, after[i]);
 	struct groups g;
 	memset(&g, 0, sizeof g);
 	memcpy(g.d, f->s + p, (size_t)k);

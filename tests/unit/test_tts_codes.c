@@ -133,7 +133,8 @@ static const struct tcase codes_by_shape[] = {
 };
 
 /* Category 1, "soạn ... gửi": the code spelled as typed, D as "đê", a
- * space between tokens said "cách", the short number digit by digit. */
+ * space between tokens said "cách", the short number digit by digit; the
+ * words around it said with their diacritics even when typed without. */
 static const struct tcase sms_codes[] = {
 	{ "Soạn DK gửi 9123 để đăng ký.", "Soạn đê ca gửi chín một hai ba để đăng ký." },
 	{ "Soạn tin DK gửi 9123.", "Soạn tin đê ca gửi chín một hai ba." },
@@ -142,6 +143,11 @@ static const struct tcase sms_codes[] = {
 	{ "Soạn BHYT gửi 8079 để tra cứu thẻ.", "Soạn bê hát i tê gửi tám không bảy chín để tra cứu thẻ." },
 	{ "Soạn tin theo cú pháp \"TC\" gửi đến số 1414.",
 	  "Soạn tin theo cú pháp tê xê gửi đến số một bốn một bốn." },
+	/* typed without diacritics, or the code in lower case */
+	{ "Soan tin DK gui 9123", "Soạn tin đê ca gửi chín một hai ba" },
+	{ "SOAN TIN BHYT GUI DEN SO 8079", "soạn tin bê hát i tê gửi đến số tám không bảy chín" },
+	{ "Bà con soạn tin dk gửi 9123 để nhận bản tin thời tiết.",
+	  "Bà con soạn tin đê ca gửi chín một hai ba để nhận bản tin thời tiết." },
 	/* not an SMS syntax: "soạn" as a verb */
 	{ "Soạn thảo văn bản gửi 3 thôn.", "Soạn thảo văn bản gửi ba thôn." },
 };
@@ -316,10 +322,14 @@ static void test_code_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accounts_and_ids), cmocka_unit_test(test_codes_by_shape),
-		cmocka_unit_test(test_sms_codes),        cmocka_unit_test(test_not_codes),
-		cmocka_unit_test(test_plates),           cmocka_unit_test(test_small_ones),
-		cmocka_unit_test(test_notice_ssml_style), cmocka_unit_test(test_code_garbage),
+		cmocka_unit_test(test_accounts_and_ids),
+		cmocka_unit_test(test_codes_by_shape),
+		cmocka_unit_test(test_sms_codes),
+		cmocka_unit_test(test_not_codes),
+		cmocka_unit_test(test_plates),
+		cmocka_unit_test(test_small_ones),
+		cmocka_unit_test(test_notice_ssml_style),
+		cmocka_unit_test(test_code_garbage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
  * (words and pauses), words (abbreviations, spelling, syllables, Roman
  * numerals, loanwords), symbols and lines, and the driver; the pattern rules
  * on digits (phone numbers, dates, times, quantities) are in tts_rules.c,
- * what the two share in tts_front_int.h.
+ * those for numbers to note down (accounts, IDs, codes, plates) in
+ * tts_codes.c, what they share in tts_front_int.h.
  *
  * DESIGN: one left-to-right scan over the NFC text.  At each position the
  * matchers are tried in the priority order of the rules (a phone number wins
@@ -294,6 +295,11 @@ static void spell(struct fe *f, const char *w, size_t n)
 		p += k;
 		left -= k;
 	}
+}
+
+void fe_spell(struct fe *f, const char *w, size_t n)
+{
+	spell(f, w, n);
 }
 
 /* Is the lowercase word a well-formed Vietnamese syllable?  Used to tell an
@@ -755,15 +761,18 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 		}
 		int used = 0;
 		if (fe_isdig(c) || c == '+' || c == '(') {
-			used = tts_rule_phone(&f, q);
+			if (!fe_isdig(c) || !(used = tts_rule_code(&f, q)))
+				used = tts_rule_phone(&f, q);
 			if (!used && fe_isdig(c)) {
-				if (!(used = tts_rule_hotline(&f, q)) && !(used = tts_rule_date_range(&f, q)) &&
+				if (!(used = tts_rule_code_shape(&f, q)) && !(used = tts_rule_hotline(&f, q)) &&
+				    !(used = tts_rule_date_range(&f, q)) &&
 				    !(used = tts_rule_full_date(&f, q)) && !(used = tts_rule_month_year(&f, q)) &&
 				    !(used = tts_rule_short_date(&f, q)) && !(used = tts_rule_time(&f, q)))
 					used = tts_rule_quantity(&f, q);
 			}
 		} else if (is_letter(c)) {
-			used = rule_word(&f, q);
+			if (!(used = tts_rule_code_word(&f, q)))
+				used = rule_word(&f, q);
 		}
 		if (used > 0) {
 			q += (size_t)used;

@@ -3,8 +3,10 @@
  * always give the same output.
  *
  * The rules are those of the README chapter "Speech", in
- * that order of priority: phone numbers and hotlines digit by digit in the
- * writer's groups, date ranges, dates, "tháng M/yyyy", short dates after a
+ * that order of priority: vehicle plates, short money ("2tr5"), numbers to
+ * note down (account, ID, tax and SMS codes after a cue word or by their
+ * shape) and phone numbers and hotlines digit by digit in the writer's
+ * groups, date ranges, dates, "tháng M/yyyy", short dates after a
  * cue, times and time ranges, Roman numerals after a keyword, weekdays and
  * ordinals, money, per-unit slashes, percentages, units, wind levels,
  * numeric ranges, leading zeros, abbreviations (dictionary), all-caps
@@ -23,7 +25,7 @@ struct tts_config;
 
 /* Bump when a rule changes what is spoken: it is part of the audio cache
  * key, so old renderings are not reused. */
-#define TTS_FRONT_VERSION "1"
+#define TTS_FRONT_VERSION "2"
 /* Input beyond this many bytes is ignored (a notice is at most 5000 chars). */
 #define TTS_FRONT_MAX_IN 65536
 

@@ -1,11 +1,13 @@
-/* tts_front_int — private to tts/tts_front.c and tts/tts_rules.c (the rest
- * of the program sees tts_front.h):
+/* tts_front_int — private to tts/tts_front.c, tts/tts_rules.c and
+ * tts/tts_codes.c (the rest of the program sees tts_front.h):
  *   tts_front.c  the scan state (struct fe), characters, output (words and
  *                pauses), words, symbols and lines, the driver; it exports
  *                the fe_* helpers below;
  *   tts_rules.c  the pattern rules on digits (phone numbers, hotlines,
  *                dates, times, quantities) and the units table; it exports
- *                the tts_rule_* functions below.
+ *                the tts_rule_* functions below;
+ *   tts_codes.c  the rules for numbers a listener notes down or dials:
+ *                account, ID, tax and SMS codes, plates, "2tr5", "A/H5N1".
  * A rule is `int tts_rule_x(struct fe *f, size_t q)`: the bytes it consumed
  * at q after emitting their words, or 0 if it does not match there. */
 #ifndef LOA_TTS_FRONT_INT_H
@@ -73,10 +75,18 @@ void fe_say_digits(struct fe *f, const char *s, size_t n);
 void fe_say_month(struct fe *f, int m);
 /* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
 int fe_lw_is(const struct fe *f, int i, const char *alts);
+/* Spells the letters of w with Vietnamese letter names ("GPS" -> "giê pê ét"). */
+void fe_spell(struct fe *f, const char *w, size_t n);
 
-/* ---- tts_rules.c: the rules, in the driver's order of priority ---- */
+/* ---- the rules, in the driver's order of priority ---- */
 
+/* tts_codes.c: at a digit, shapes that are never amounts (plates "75A-234.56",
+ * "2tr5") and numbers after a code cue (STK, CCCD, mã số, "gọi ngay"...). */
+int tts_rule_code(struct fe *f, size_t q);
 int tts_rule_phone(struct fe *f, size_t q);
+/* tts_codes.c: at a digit, after phone numbers: runs of 10+ digits and
+ * spaced groups that are not a thousands-grouped amount ("0232 3 825 678"). */
+int tts_rule_code_shape(struct fe *f, size_t q);
 int tts_rule_hotline(struct fe *f, size_t q);
 int tts_rule_date_range(struct fe *f, size_t q);
 int tts_rule_full_date(struct fe *f, size_t q);
@@ -84,6 +94,12 @@ int tts_rule_month_year(struct fe *f, size_t q);
 int tts_rule_short_date(struct fe *f, size_t q);
 int tts_rule_time(struct fe *f, size_t q);
 int tts_rule_quantity(struct fe *f, size_t q);
+/* tts_codes.c: at a letter, before the word rules: "soạn DK gửi 9123",
+ * "A/H5N1". */
+int tts_rule_code_word(struct fe *f, size_t q);
+
+/* tts_rules.c: digit groups with a short pause between them (phone style). */
+void tts_rule_say_groups(struct fe *f, const char *s, const int *len, int ngroups);
 
 /* ---- tts_rules.c: units, also after a per-unit slash ("đồng/kg") ---- */
 
@@ -91,4 +107,7 @@ struct unit;
 /* A unit starting exactly at p (no space skipping), ending at a boundary. */
 const struct unit *tts_rule_unit_at(const struct fe *f, size_t p, size_t *len);
 void tts_rule_say_unit(struct fe *f, const struct unit *u);
+/* Does an amount word or a unit follow at p ("đồng", " nghìn", "kg", " %")?
+ * Then the number before p is a quantity, not a code. */
+int tts_rule_unit_follows(const struct fe *f, size_t p);
 #endif

@@ -39,6 +39,48 @@ static int digit_run(const struct fe *f, size_t q, uint64_t *v)
 	return k;
 }
 
+/* A thousands separator that is a space at p (space, no-break space,
+ * narrow no-break space): its length, or 0. */
+static size_t space_sep(const struct fe *f, size_t p)
+{
+	if (fe_at(f, p) == ' ')
+		return 1;
+	if (fe_at(f, p) == 0xC2 && fe_at(f, p + 1) == 0xA0)
+		return 2;
+	if (fe_at(f, p) == 0xE2 && fe_at(f, p + 1) == 0x80 && fe_at(f, p + 2) == 0xAF)
+		return 3;
+	return 0;
+}
+
+/* "1 500 000 đồng": groups of three after spaces continue the number at e;
+ * one group does not after a word that labels a number ("thôn 3 125 hộ"
+ * is thôn 3, 125 hộ) unless an amount word or a unit follows ("số 12 500
+ * đồng").  The new end. */
+static size_t space_groups(const struct fe *f, size_t e, struct num *m)
+{
+	size_t p = e, sl;
+	int n = 0;
+	uint64_t v = m->ival;
+	while ((sl = space_sep(f, p)) && digit_run(f, p + sl, NULL) == 3) {
+		uint64_t g;
+		digit_run(f, p + sl, &g);
+		if (v < 100000000000000000ULL)
+			v = v * 1000 + g;
+		p += sl + 3;
+		n++;
+	}
+	int unit = tts_rule_unit_follows(f, p);
+	if (n == 0 || (fe_letter_at(f, p) && !unit))
+		return e;
+	if (n == 1 && !unit &&
+	    fe_lw_is(f, 0, "thôn|tổ|xóm|đội|khu|lớp|ấp|khối|phòng|đợt|lần|cấp|số|ngày|tháng|năm|quý|kỳ|khóa|bản|điểm|trạm"))
+		return e;
+	m->grouped = 1;
+	m->idig += 3 * n;
+	m->ival = v;
+	return p;
+}
+
 static int scan_num(const struct fe *f, size_t q, struct num *m)
 {
 	memset(m, 0, sizeof *m);
@@ -61,6 +103,8 @@ static int scan_num(const struct fe *f, size_t q, struct num *m)
 				m->ival = m->ival * 1000 + g;
 			e += 4;
 		}
+		if (!m->grouped)
+			e = space_groups(f, e, m);
 	}
 	if ((fe_at(f, e) == ',' || (!m->grouped && fe_at(f, e) == '.')) && fe_isdig(fe_at(f, e + 1))) {
 		int fk = digit_run(f, e + 1, NULL);
@@ -103,6 +147,7 @@ static long small_int(const struct fe *f, size_t q, int maxdig, size_t *end)
 {
 	uint64_t v;
 	int k = digit_run(f, q, &v);
+	*end = q;
 	if (k < 1 || k > maxdig)
 		return -1;
 	*end = q + (size_t)k;
@@ -116,7 +161,7 @@ static int sep_char(int c)
 	return c == ' ' || c == '.' || c == '-';
 }
 
-static void say_group_list(struct fe *f, const char *s, const int *len, int ngroups)
+void tts_rule_say_groups(struct fe *f, const char *s, const int *len, int ngroups)
 {
 	const char *p = s;
 	for (int i = 0; i < ngroups; i++) {
@@ -221,7 +266,7 @@ int tts_rule_phone(struct fe *f, size_t q)
 		sum += glen[i];
 	if (sum != total - start)
 		return 0;
-	say_group_list(f, digits + start, glen, ng);
+	tts_rule_say_groups(f, digits + start, glen, ng);
 	f->quantity = 0;
 	return (int)(p - q);
 }
@@ -262,7 +307,7 @@ int tts_rule_hotline(struct fe *f, size_t q)
 				if (total == 10)
 					glen[1] = 3, glen[2] = 3, ng = 3;
 			}
-			say_group_list(f, d, glen, ng);
+			tts_rule_say_groups(f, d, glen, ng);
 			return (int)(p - q);
 		}
 	}
@@ -636,6 +681,22 @@ static const struct unit *unit_after(const struct fe *f, size_t p, size_t *len)
 		}
 	}
 	return NULL;
+}
+
+int tts_rule_unit_follows(const struct fe *f, size_t p)
+{
+	static const char *const amount[] = { "đồng", "nghìn", "ngàn", "triệu", "tỷ", "tỉ" };
+	size_t l;
+	if (unit_after(f, p, &l))
+		return 1;
+	if (fe_at(f, p) == ' ')
+		p++;
+	for (size_t i = 0; i < ARRAY_LEN(amount); i++) {
+		l = strlen(amount[i]);
+		if (p + l <= f->n && memcmp(f->s + p, amount[i], l) == 0 && !fe_letter_at(f, p + l))
+			return 1;
+	}
+	return 0;
 }
 
 void tts_rule_say_unit(struct fe *f, const struct unit *u)

@@ -1,11 +1,14 @@
-/* tts_front_int — private to tts/tts_front.c and tts/tts_rules.c (the rest
- * of the program sees tts_front.h):
+/* tts_front_int — private to the speech front end's files (the rest of the
+ * program sees tts_front.h):
  *   tts_front.c  the scan state (struct fe), characters, output (words and
  *                pauses), words, symbols and lines, the driver; it exports
  *                the fe_* helpers below;
  *   tts_rules.c  the pattern rules on digits (phone numbers, hotlines,
  *                dates, times, quantities) and the units table; it exports
- *                the tts_rule_* functions below.
+ *                the tts_rule_* functions below;
+ *   tts_addr.c   web addresses and e-mail addresses;
+ *   tts_names.c  road names (QL9, ĐT 562), storm names (bão NORU) and an
+ *                acronym in parentheses after its own expansion.
  * A rule is `int tts_rule_x(struct fe *f, size_t q)`: the bytes it consumed
  * at q after emitting their words, or 0 if it does not match there. */
 #ifndef LOA_TTS_FRONT_INT_H
@@ -18,7 +21,7 @@
 
 enum pause { P_NONE = 0, P_COMMA, P_ITEM, P_HEADING, P_SENTENCE };
 
-#define LW 3        /* last words remembered for cues */
+#define LW 5        /* last words remembered for cues ("bão số mười hai (") */
 #define LW_MAX 32   /* bytes of one remembered word */
 
 struct fe {
@@ -74,6 +77,14 @@ void fe_say_month(struct fe *f, int m);
 /* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
 int fe_lw_is(const struct fe *f, int i, const char *alts);
 
+/* ---- tts_front.c: words ---- */
+
+/* Spells w[0..n) with Vietnamese letter names (GPS -> "giê pê ét"). */
+void fe_spell(struct fe *f, const char *w, size_t n);
+/* Is the lowercase UTF-8 word a well-formed Vietnamese syllable (with its
+ * tone mark, if any: "dich" without one is not)? */
+int fe_vn_syllable(const char *w);
+
 /* ---- tts_rules.c: the rules, in the driver's order of priority ---- */
 
 int tts_rule_phone(struct fe *f, size_t q);
@@ -84,6 +95,17 @@ int tts_rule_month_year(struct fe *f, size_t q);
 int tts_rule_short_date(struct fe *f, size_t q);
 int tts_rule_time(struct fe *f, size_t q);
 int tts_rule_quantity(struct fe *f, size_t q);
+
+/* ---- tts_addr.c: web and e-mail addresses (at a letter) ---- */
+
+int tts_rule_addr(struct fe *f, size_t q);
+
+/* ---- tts_names.c: road and storm names (at a letter), and "(DTLCP)"
+ * after "dịch tả lợn châu Phi" (at the '(') ---- */
+
+int tts_rule_road(struct fe *f, size_t q);
+int tts_rule_storm(struct fe *f, size_t q);
+int tts_rule_echo(struct fe *f, size_t q);
 
 /* ---- tts_rules.c: units, also after a per-unit slash ("đồng/kg") ---- */
 

@@ -61,14 +61,15 @@ static const struct {
 	{ "baohiem", "bảo hiểm" },     { "canhbao", "cảnh báo" },
 	{ "chinhphu", "chính phủ" },   { "chinhsach", "chính sách" }, { "chuyendoiso", "chuyển đổi số" },
 	{ "cong", "công" },            { "congan", "công an" },       { "congdan", "công dân" },
-	{ "cuuho", "cứu hộ" },         { "cuunan", "cứu nạn" },       { "dancu", "dân cư" },
+	{ "cuu", "cứu" },              { "cuuho", "cứu hộ" },         { "cuunan", "cứu nạn" },       { "dancu", "dân cư" },
 	{ "dangky", "đăng ký" },       { "dichbenh", "dịch bệnh" },   { "dichvu", "dịch vụ" },
 	{ "dientu", "điện tử" },       { "dulieu", "dữ liệu" },       { "giaoduc", "giáo dục" },
 	{ "giaothong", "giao thông" }, { "hanhchinh", "hành chính" }, { "hanoi", "hà nội" },
 	{ "hoidap", "hỏi đáp" },       { "hoso", "hồ sơ" },           { "hotro", "hỗ trợ" },
 	{ "huyen", "huyện" },          { "khituong", "khí tượng" },   { "laodong", "lao động" },
 	{ "lienhe", "liên hệ" },       { "moitruong", "môi trường" }, { "nganhang", "ngân hàng" },
-	{ "nhandan", "nhân dân" },     { "nongnghiep", "nông nghiệp" }, { "nongthon", "nông thôn" },
+	{ "nhandan", "nhân dân" },     { "nongdan", "nông dân" },     { "phunu", "phụ nữ" },
+	{ "thanhnien", "thanh niên" }, { "chienbinh", "chiến binh" },     { "nongnghiep", "nông nghiệp" }, { "nongthon", "nông thôn" },
 	{ "phapluat", "pháp luật" },   { "phongchong", "phòng chống" }, { "quangbinh", "quảng bình" },
 	{ "quangtri", "quảng trị" },   { "quochoi", "quốc hội" },     { "suckhoe", "sức khỏe" },
 	{ "taikhoan", "tài khoản" },   { "tainguyen", "tài nguyên" }, { "thanhpho", "thành phố" },
@@ -80,10 +81,11 @@ static const struct {
 	{ "xa", "xã" },                { "xahoi", "xã hội" },         { "yte", "y tế" },
 };
 
-/* Splits the lowercase letters w[0..n) into accent words (cost 2) and
- * toneless syllables the voice reads as Vietnamese (cost 3), cheapest
- * first; 0 if it cannot.  piece[i] is the length of the piece starting at
- * i, kind[i] its accent word index or -1. */
+/* Splits the lowercase letters w[0..n) into accent words (cost 2),
+ * toneless syllables the voice reads as Vietnamese (cost 3) and letters to
+ * spell (cost 4), cheapest first: "ubndxa" is "u bê en dê xã".  plen[k] is
+ * the length of the k-th piece, pidx[k] its accent word, -1 for a
+ * syllable, -2 for a spelled letter; 0 if w is too long. */
 static int segment(const char *w, size_t n, size_t *plen, int *pidx, size_t *npieces)
 {
 	int best[LABEL_MAX + 1];
@@ -106,6 +108,11 @@ static int segment(const char *w, size_t n, size_t *plen, int *pidx, size_t *npi
 				idx[i + l] = (int)k;
 			}
 		}
+		if (best[i + 1] < 0 || best[i] + 4 < best[i + 1]) {
+			best[i + 1] = best[i] + 4;
+			from[i + 1] = i;
+			idx[i + 1] = -2;
+		}
 		for (size_t l = 1; l <= 7 && i + l <= n; l++) {
 			char syl[8];
 			memcpy(syl, w + i, l);
@@ -118,7 +125,7 @@ static int segment(const char *w, size_t n, size_t *plen, int *pidx, size_t *npi
 		}
 	}
 	if (best[n] < 0)
-		return 0;
+		return 0; /* cannot happen: every letter can be spelled */
 	/* walk back, then reverse into plen/pidx */
 	size_t k = 0;
 	for (size_t e = n; e > 0; e = from[e]) {
@@ -150,6 +157,8 @@ static void say_letters(struct fe *f, const char *w, size_t n)
 	for (size_t i = 0, at = 0; i < np; at += plen[i], i++) {
 		if (pidx[i] >= 0) {
 			fe_say(f, accent_words[pidx[i]].say);
+		} else if (pidx[i] == -2) {
+			fe_spell(f, w + at, 1);
 		} else {
 			char syl[8];
 			memcpy(syl, w + at, plen[i]);
@@ -297,8 +306,9 @@ static int known_tld(const char *s, size_t n)
 
 /* A host at p: labels of letters, digits and inner hyphens joined by dots,
  * at least two, the last of two or more letters.  Returns its end (0 if
- * none); *tld is the last label's start. */
-static size_t scan_host(const struct fe *f, size_t p, size_t *tld)
+ * none); *tld is the last label's start.  `numeric`: after a scheme, the
+ * last label may be digits too (an IP address). */
+static size_t scan_host(const struct fe *f, size_t p, size_t *tld, int numeric)
 {
 	size_t q = p;
 	int labels = 0;
@@ -306,8 +316,8 @@ static size_t scan_host(const struct fe *f, size_t p, size_t *tld)
 		size_t st = q;
 		while (ascii_alnum(fe_at(f, q)) || (fe_at(f, q) == '-' && q > st && ascii_alnum(fe_at(f, q + 1))))
 			q++;
-		if (q == st || q - st > LABEL_MAX)
-			return 0;
+		if (q == st || q - st > LABEL_MAX || q - p > ADDR_MAX)
+			return 0; /* bounded: "a.a.a.a..." must not be scanned again and again */
 		labels++;
 		*tld = st;
 		if (fe_at(f, q) == '.' && ascii_alnum(fe_at(f, q + 1)))
@@ -315,10 +325,10 @@ static size_t scan_host(const struct fe *f, size_t p, size_t *tld)
 		else
 			break;
 	}
-	if (labels < 2 || q - *tld < 2)
+	if (labels < 2 || (q - *tld < 2 && !numeric))
 		return 0;
 	for (size_t i = *tld; i < q; i++)
-		if (!ascii_alpha(fe_at(f, i)))
+		if (!ascii_alpha(fe_at(f, i)) && !(numeric && fe_isdig(fe_at(f, i))))
 			return 0;
 	return q;
 }
@@ -362,7 +372,7 @@ int tts_rule_addr(struct fe *f, size_t q)
 		}
 	}
 	host = p;
-	end = scan_host(f, host, &tld);
+	end = scan_host(f, host, &tld, marked); /* "http://192.168.1.10" */
 	if (!end)
 		return 0;
 	if (strncasecmp(f->s + host, "www.", 4) == 0)

@@ -327,7 +327,8 @@ int tts_rule_echo(struct fe *f, size_t q)
 	}
 	if (fe_at(f, p) != ')' || nl < 2)
 		return 0;
-	/* the words just said, last first: letters only, up to a pause */
+	/* the words just said, last first: letters only, up to a pause other
+	 * than a comma ("Lao động - Thương binh và Xã hội (LĐTBXH)") */
 	const char *s = f->out.s;
 	size_t e = f->out.len;
 	int i = nl - 1;
@@ -335,6 +336,8 @@ int tts_rule_echo(struct fe *f, size_t q)
 		size_t b = e;
 		while (b > 0 && s[b - 1] != ' ')
 			b--;
+		if (e > b && s[e - 1] == ',')
+			e--;
 		if (b == e)
 			return 0;
 		size_t l;

@@ -70,8 +70,8 @@ int tts_rule_road(struct fe *f, size_t q)
 		long v = 0;
 		for (size_t i = ds; i < ls; i++)
 			v = v * 10 + (fe_at(f, i) - '0');
-		/* "ĐT 113", "ĐT 115": an emergency number after "điện thoại" */
-		if (r == 1 && p == ls && v >= 111 && v <= 115)
+		/* "ĐT 113", "ĐT 115": a service number (111-119) after "điện thoại" */
+		if (r == 1 && p == ls && v >= 111 && v <= 119)
 			return 0;
 		if (r == 1 && fe_lw_is(f, 0, "đường"))
 			fe_say(f, "tỉnh"); /* "đường ĐT 562": not "đường đường tỉnh" */

@@ -163,6 +163,7 @@ static void test_roads(void **state)
 		/* ĐT and QL that are not roads */
 		{ "ĐT 0912 345 678", "điện thoại không chín một hai, ba bốn năm, sáu bảy tám" },
 		{ "ĐT 113", "điện thoại một một ba" },
+		{ "ĐT 1022 hoặc ĐT 119", "điện thoại một không hai hai hoặc điện thoại một một chín" },
 		{ "Ban QL dự án", "Ban quản lý dự án" },
 	};
 	RUN(t);

@@ -4,7 +4,16 @@
  * --print shows the spoken words (the front end only: no espeak-ng, so it
  * works anywhere); -o renders the audio exactly as a call would play it
  * (8 kHz mono WAV), bypassing the cache.  With neither, the spoken words
- * are printed.  TEXT "-" reads the text from standard input. */
+ * are printed.  TEXT "-" reads the text from standard input.
+ *
+ * A notice may start with a dash (a bulleted line: "- Họp thôn lúc 19h").
+ * An argument starting with '-' is taken as the start of the text, and
+ * ends the options, when it cannot be an option: it holds a space or a
+ * non-ASCII character, or its second character is not a letter or '-'
+ * ("- Họp", "-Họp", "-5 độ").  Anything else that looks like an option is
+ * one (a mistyped "--prnt" is a usage error, not spoken); after the text
+ * has begun, only the exact options (-p, --print, -o FILE, --output FILE)
+ * are options; `--` still ends the options for any text ("loa say -- -x"). */
 #include "app/cli.h"
 
 #include "base/util.h"
@@ -27,6 +36,18 @@ static char *read_stdin(void)
 	return sbuf_take(&b);
 }
 
+/* Can this argument starting with '-' not be an option? */
+static int dash_text(const char *a)
+{
+	if (a[0] != '-' || !a[1] || strcmp(a, "--") == 0)
+		return 0;
+	for (const char *p = a; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\n' || (unsigned char)*p >= 0x80)
+			return 1;
+	int c = (unsigned char)a[1];
+	return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-');
+}
+
 int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -37,7 +58,21 @@ int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	const char *out = NULL;
 	int print = 0, c;
-	while ((c = getopt_long(argc, argv, "o:ph", opts, NULL)) != -1) {
+	/* options are parsed up to the first argument that is text for sure */
+	int cut = argc;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+			i++; /* its value, whatever it looks like */
+			continue;
+		}
+		if (dash_text(argv[i])) {
+			cut = i;
+			break;
+		}
+	}
+	while ((c = getopt_long(cut, argv, "o:ph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -54,7 +89,8 @@ int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_err(EXIT_USAGE, "say: missing TEXT (usage: loa say TEXT [-o FILE.wav] [--print])");
-	/* Several words without quotes are one text. */
+	/* The text: the words getopt moved to the end of argv[0..cut), then
+	 * everything from the cut on; several words without quotes are one. */
 	struct sbuf tb;
 	sbuf_init(&tb);
 	if (argc - optind == 1 && strcmp(argv[optind], "-") == 0) {
@@ -62,8 +98,31 @@ int cmd_say(struct cli_ctx *ctx, int argc, char **argv)
 		sbuf_add(&tb, in);
 		free(in);
 	} else {
-		for (int i = optind; i < argc; i++)
-			sbuf_printf(&tb, "%s%s", i > optind ? " " : "", argv[i]);
+		/* after the cut, an argument that is exactly one of the options
+		 * is still one ("loa say '- Họp thôn' --print"), until "--" */
+		int words = 0, opts_end = 0;
+		for (int i = optind; i < argc; i++) {
+			const char *a = argv[i];
+			if (i >= cut && !opts_end) {
+				if (strcmp(a, "--") == 0) {
+					opts_end = 1;
+					continue;
+				}
+				if (strcmp(a, "-p") == 0 || strcmp(a, "--print") == 0) {
+					print = 1;
+					continue;
+				}
+				if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
+					out = argv[++i];
+					continue;
+				}
+				if (strncmp(a, "--output=", 9) == 0) {
+					out = a + 9;
+					continue;
+				}
+			}
+			sbuf_printf(&tb, "%s%s", words++ ? " " : "", a);
+		}
 	}
 	char *text = sbuf_take(&tb);
 	int rc = cli_config(ctx);

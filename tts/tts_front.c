@@ -3,7 +3,9 @@
  * numerals, loanwords), symbols and lines, and the driver; the pattern rules
  * on digits (phone numbers, dates, times, quantities) are in tts_rules.c,
  * those for numbers to note down (accounts, IDs, codes, plates) in
- * tts_codes.c, what they share in tts_front_int.h.
+ * tts_codes.c, web and e-mail addresses in tts_addr.c, road and storm names
+ * and an acronym after its own expansion in tts_names.c, what they share in
+ * tts_front_int.h.
  *
  * DESIGN: one left-to-right scan over the NFC text.  At each position the
  * matchers are tried in the priority order of the rules (a phone number wins
@@ -269,7 +271,8 @@ static const struct letter_name {
 	{ 'X', "ích" },   { 'Y', "i" },     { 'Z', "dét" },
 };
 
-static void spell(struct fe *f, const char *w, size_t n)
+/* Spells w[0..n) with Vietnamese letter names (GPS -> "giê pê ét"). */
+void fe_spell(struct fe *f, const char *w, size_t n)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)w;
 	utf8proc_ssize_t left = (utf8proc_ssize_t)n;
@@ -297,14 +300,9 @@ static void spell(struct fe *f, const char *w, size_t n)
 	}
 }
 
-void fe_spell(struct fe *f, const char *w, size_t n)
-{
-	spell(f, w, n);
-}
-
 /* Is the lowercase word a well-formed Vietnamese syllable?  Used to tell an
  * all-caps word (KHẨN, BAN) from an acronym (KH, GPS). */
-static int vn_syllable(const char *w)
+int fe_vn_syllable(const char *w)
 {
 	static const char *const initials[] = { "ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th",
 						"tr",  "ch", "b",  "c",  "d",  "đ",  "g",  "h",  "k",
@@ -514,18 +512,18 @@ static int rule_word(struct fe *f, size_t q)
 		char lower[256];
 		if (wn < sizeof lower / 2) {
 			lower_into(w, wn, lower, sizeof lower);
-			if (vn_syllable(lower)) {
+			if (fe_vn_syllable(lower)) {
 				fe_say(f, lower);
 				return (int)wn;
 			}
 		}
-		spell(f, w, wn);
+		fe_spell(f, w, wn);
 		return (int)wn;
 	}
 	/* "VNeID" is mostly capitals: spelled; a lone capital ("khu B") is a
 	 * letter name; "TikTok" and "Quảng" are left to the voice. */
 	if ((up >= 2 && up > low) || (up == 1 && low == 0)) {
-		spell(f, w, wn);
+		fe_spell(f, w, wn);
 		return (int)wn;
 	}
 	push_word(f, w, wn);
@@ -763,6 +761,8 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 		if (fe_isdig(c) || c == '+' || c == '(') {
 			if (!fe_isdig(c) || !(used = tts_rule_code(&f, q)))
 				used = tts_rule_phone(&f, q);
+			if (!used && c == '(')
+				used = tts_rule_echo(&f, q);
 			if (!used && fe_isdig(c)) {
 				if (!(used = tts_rule_code_shape(&f, q)) && !(used = tts_rule_hotline(&f, q)) &&
 				    !(used = tts_rule_date_range(&f, q)) &&
@@ -771,7 +771,8 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 					used = tts_rule_quantity(&f, q);
 			}
 		} else if (is_letter(c)) {
-			if (!(used = tts_rule_code_word(&f, q)))
+			if (!(used = tts_rule_addr(&f, q)) && !(used = tts_rule_code_word(&f, q)) &&
+			    !(used = tts_rule_road(&f, q)) && !(used = tts_rule_storm(&f, q)))
 				used = rule_word(&f, q);
 		}
 		if (used > 0) {

@@ -1,5 +1,5 @@
-/* tts_front_int — private to tts/tts_front.c, tts/tts_rules.c and
- * tts/tts_codes.c (the rest of the program sees tts_front.h):
+/* tts_front_int — private to the speech front end's files (the rest of the
+ * program sees tts_front.h):
  *   tts_front.c  the scan state (struct fe), characters, output (words and
  *                pauses), words, symbols and lines, the driver; it exports
  *                the fe_* helpers below;
@@ -8,6 +8,9 @@
  *                the tts_rule_* functions below;
  *   tts_codes.c  the rules for numbers a listener notes down or dials:
  *                account, ID, tax and SMS codes, plates, "2tr5", "A/H5N1".
+ *   tts_addr.c   web addresses and e-mail addresses;
+ *   tts_names.c  road names (QL9, ĐT 562), storm names (bão NORU) and an
+ *                acronym in parentheses after its own expansion.
  * A rule is `int tts_rule_x(struct fe *f, size_t q)`: the bytes it consumed
  * at q after emitting their words, or 0 if it does not match there. */
 #ifndef LOA_TTS_FRONT_INT_H
@@ -20,7 +23,7 @@
 
 enum pause { P_NONE = 0, P_COMMA, P_ITEM, P_HEADING, P_SENTENCE };
 
-#define LW 3        /* last words remembered for cues */
+#define LW 5        /* last words remembered for cues ("bão số mười hai (") */
 #define LW_MAX 32   /* bytes of one remembered word */
 
 struct fe {
@@ -75,10 +78,15 @@ void fe_say_digits(struct fe *f, const char *s, size_t n);
 void fe_say_month(struct fe *f, int m);
 /* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
 int fe_lw_is(const struct fe *f, int i, const char *alts);
-/* Spells the letters of w with Vietnamese letter names ("GPS" -> "giê pê ét"). */
-void fe_spell(struct fe *f, const char *w, size_t n);
+/* ---- tts_front.c: words ---- */
 
-/* ---- the rules, in the driver's order of priority ---- */
+/* Spells w[0..n) with Vietnamese letter names (GPS -> "giê pê ét"). */
+void fe_spell(struct fe *f, const char *w, size_t n);
+/* Is the lowercase UTF-8 word a well-formed Vietnamese syllable (with its
+ * tone mark, if any: "dich" without one is not)? */
+int fe_vn_syllable(const char *w);
+
+/* ---- tts_rules.c: the rules, in the driver's order of priority ---- */
 
 /* tts_codes.c: at a digit, shapes that are never amounts (plates "75A-234.56",
  * "2tr5") and numbers after a code cue (STK, CCCD, mã số, "gọi ngay"...). */
@@ -100,6 +108,17 @@ int tts_rule_code_word(struct fe *f, size_t q);
 
 /* tts_rules.c: digit groups with a short pause between them (phone style). */
 void tts_rule_say_groups(struct fe *f, const char *s, const int *len, int ngroups);
+
+/* ---- tts_addr.c: web and e-mail addresses (at a letter) ---- */
+
+int tts_rule_addr(struct fe *f, size_t q);
+
+/* ---- tts_names.c: road and storm names (at a letter), and "(DTLCP)"
+ * after "dịch tả lợn châu Phi" (at the '(') ---- */
+
+int tts_rule_road(struct fe *f, size_t q);
+int tts_rule_storm(struct fe *f, size_t q);
+int tts_rule_echo(struct fe *f, size_t q);
 
 /* ---- tts_rules.c: units, also after a per-unit slash ("đồng/kg") ---- */
 

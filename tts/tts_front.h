@@ -4,8 +4,9 @@
  *
  * The rules are those of the README chapter "Speech", in
  * that order of priority: phone numbers and hotlines digit by digit in the
- * writer's groups, date ranges, dates, "tháng M/yyyy", short dates after a
- * cue, times and time ranges, Roman numerals after a keyword, weekdays and
+ * writer's groups, date ranges, dates, "tháng M/yyyy", short dates in a
+ * date's context, fractions of something and map scales, times, time
+ * ranges and durations, Roman numerals after a keyword, weekdays and
  * ordinals, money, per-unit slashes, percentages, units, wind levels,
  * numeric ranges, leading zeros, abbreviations (dictionary), all-caps
  * Vietnamese syllables (KHẨN -> khẩn), unknown acronyms spelled with
@@ -23,7 +24,7 @@ struct tts_config;
 
 /* Bump when a rule changes what is spoken: it is part of the audio cache
  * key, so old renderings are not reused. */
-#define TTS_FRONT_VERSION "1"
+#define TTS_FRONT_VERSION "2"
 /* Input beyond this many bytes is ignored (a notice is at most 5000 chars). */
 #define TTS_FRONT_MAX_IN 65536
 

@@ -406,7 +406,7 @@ static int cued_code(struct fe *f, size_t q)
 	if (cue == CUE_NONE)
 		return 0;
 	struct groups g;
-	if (!scan_groups(f, q, &g) || !code_end_ok(f, g.end) || tts_rule_unit_follows(f, g.end))
+	if (!scan_groups(f, q, &g) || !code_end_ok(f, g.end) || tts_unit_follows(f, g.end))
 		return 0;
 	if (cue == CUE_CALL || cue == CUE_EMERGENCY) {
 		/* "gọi ngay 115", "gọi cho 1022": a short number starting with 1;
@@ -444,7 +444,7 @@ int tts_rule_code(struct fe *f, size_t q)
 int tts_rule_code_shape(struct fe *f, size_t q)
 {
 	struct groups g;
-	if (!scan_groups(f, q, &g) || !code_end_ok(f, g.end) || tts_rule_unit_follows(f, g.end))
+	if (!scan_groups(f, q, &g) || !code_end_ok(f, g.end) || tts_unit_follows(f, g.end))
 		return 0;
 	if (g.n == 1 ? g.total < 10 : (g.total < 9 || g.thousands || g.years))
 		return 0;

@@ -118,6 +118,13 @@ int32_t fe_nonspace_before(const struct fe *f, size_t q)
 	return -1;
 }
 
+/* Is the codepoint just before q a letter or a digit? */
+int fe_alnum_before(const struct fe *f, size_t q)
+{
+	int32_t c = cp_before(f, q);
+	return fe_isdig(c) || is_letter(c);
+}
+
 static void lower_into(const char *s, size_t n, char *buf, size_t size)
 {
 	size_t o = 0;
@@ -237,10 +244,28 @@ void fe_say_month(struct fe *f, int m)
 	sbuf_free(&b);
 }
 
+/* The word after p and the spaces there, lowercased into buf. */
+size_t fe_word_ahead(const struct fe *f, size_t p, char *buf, size_t size)
+{
+	size_t l;
+	while (p < f->n && is_space(fe_cp_at(f, p, &l)))
+		p += l;
+	size_t e = p;
+	while (e < f->n && is_letter(fe_cp_at(f, e, &l)))
+		e += l;
+	lower_into(f->s + p, e - p, buf, size);
+	return e > p ? e : 0;
+}
+
 /* Is the i-th last word (0 = last) one of the '|'-separated `alts`? */
 int fe_lw_is(const struct fe *f, int i, const char *alts)
 {
-	const char *w = f->lw[i];
+	return fe_word_in(f->lw[i], alts);
+}
+
+/* Is w one of the '|'-separated `alts`? */
+int fe_word_in(const char *w, const char *alts)
+{
 	if (!*w)
 		return 0;
 	size_t wl = strlen(w);
@@ -494,7 +519,7 @@ static int rule_word(struct fe *f, size_t q)
 			tts_num_cardinal(&b, (uint64_t)rv, &f->o->style);
 		fe_say_sbuf(f, &b);
 		sbuf_free(&b);
-		return (int)wn;
+		return (int)wn + tts_rule_slash_year(f, we); /* "Quý II/2027" */
 	}
 	const char *loan = tts_dict_word(f->o->loan, w, wn);
 	if (loan) {
@@ -588,6 +613,9 @@ static int per_word(const struct fe *f, size_t q)
 	return 0;
 }
 
+/* Words before a per-unit slash: "đồng/kg", "5 triệu/m2", "60 tạ/ha". */
+static const char per_before[] = "đồng|nghìn|ngàn|triệu|tỷ|tỉ|tạ|tấn|yến|lít|khối|cây|con|quả|bao";
+
 /* Symbols that are read as a word wherever they stand. */
 static const struct {
 	int32_t cp;
@@ -596,6 +624,7 @@ static const struct {
 	{ '&', "và" },       { '=', "bằng" },     { '%', "phần trăm" }, { '@', "a còng" },
 	{ '~', "khoảng" },   { '>', "lớn hơn" },  { '<', "nhỏ hơn" },   { 0xB0, "độ" },
 	{ '#', "số" },       { '$', "đô la" },    { 0x20AC, "ơ rô" },   { 0xD7, "nhân" },
+	{ 0x20AB, "đồng" },  { 0x2030, "phần nghìn" },
 };
 
 static size_t rule_symbol(struct fe *f, size_t q)
@@ -655,12 +684,12 @@ static size_t rule_symbol(struct fe *f, size_t q)
 			fe_say(f, "cộng");
 		break;
 	case '/':
-		if (is_letter(next) && (f->quantity || fe_lw_is(f, 0, "đồng") || per_word(f, q + 1))) {
+		if (is_letter(next) && (f->quantity || fe_lw_is(f, 0, per_before) || per_word(f, q + 1))) {
 			size_t ul;
-			const struct unit *u = tts_rule_unit_at(f, q + 1, &ul);
+			const struct unit *u = tts_unit_at(f, q + 1, &ul);
 			fe_say(f, "một");
 			if (u) {
-				tts_rule_say_unit(f, u);
+				tts_unit_say(f, u);
 				return 1 + ul;
 			}
 		} else {
@@ -677,7 +706,7 @@ static size_t rule_symbol(struct fe *f, size_t q)
 		/* symbols read as a word; quotes, emoji and the rest are not spoken */
 		for (size_t i = 0; i < ARRAY_LEN(symbol_words); i++)
 			if (symbol_words[i].cp == c) {
-				fe_say(f, symbol_words[i].word);
+				fe_say(f, c == 0x2030 && f->o->style.ngan ? "phần ngàn" : symbol_words[i].word);
 				break;
 			}
 		break;
@@ -767,12 +796,14 @@ char *tts_frontend(const struct tts_opts *o, const char *text)
 				if (!(used = tts_rule_code_shape(&f, q)) && !(used = tts_rule_hotline(&f, q)) &&
 				    !(used = tts_rule_date_range(&f, q)) &&
 				    !(used = tts_rule_full_date(&f, q)) && !(used = tts_rule_month_year(&f, q)) &&
-				    !(used = tts_rule_short_date(&f, q)) && !(used = tts_rule_time(&f, q)))
+				    !(used = tts_rule_short_date(&f, q)) && !(used = tts_rule_fraction(&f, q)) &&
+				    !(used = tts_rule_ratio(&f, q)) && !(used = tts_rule_time(&f, q)))
 					used = tts_rule_quantity(&f, q);
 			}
 		} else if (is_letter(c)) {
 			if (!(used = tts_rule_addr(&f, q)) && !(used = tts_rule_code_word(&f, q)) &&
-			    !(used = tts_rule_road(&f, q)) && !(used = tts_rule_storm(&f, q)))
+			    !(used = tts_rule_road(&f, q)) && !(used = tts_rule_storm(&f, q)) &&
+			    !(used = tts_unit_word(&f, q)))
 				used = rule_word(&f, q);
 		}
 		if (used > 0) {

@@ -6,8 +6,9 @@
  * that order of priority: vehicle plates, short money ("2tr5"), numbers to
  * note down (account, ID, tax and SMS codes after a cue word or by their
  * shape) and phone numbers and hotlines digit by digit in the writer's
- * groups, date ranges, dates, "tháng M/yyyy", short dates after a
- * cue, times and time ranges, Roman numerals after a keyword, weekdays and
+ * groups, date ranges, dates, "tháng M/yyyy", short dates in a
+ * date's context, fractions of something and map scales, times, time
+ * ranges and durations, Roman numerals after a keyword, weekdays and
  * ordinals, money, per-unit slashes, percentages, units, wind levels,
  * numeric ranges, leading zeros, abbreviations (dictionary), all-caps
  * Vietnamese syllables (KHẨN -> khẩn), unknown acronyms spelled with

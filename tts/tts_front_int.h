@@ -4,8 +4,9 @@
  *                pauses), words, symbols and lines, the driver; it exports
  *                the fe_* helpers below;
  *   tts_rules.c  the pattern rules on digits (phone numbers, hotlines,
- *                dates, times, quantities) and the units table; it exports
- *                the tts_rule_* functions below;
+ *                dates, times, fractions and ratios, times, quantities); it
+ *                exports the tts_rule_* functions below;
+ *   tts_units.c  the units table and unit words; it exports tts_unit_*;
  *   tts_codes.c  the rules for numbers a listener notes down or dials:
  *                account, ID, tax and SMS codes, plates, "2tr5", "A/H5N1".
  *   tts_addr.c   web addresses and e-mail addresses;
@@ -38,6 +39,9 @@ struct fe {
 	int heading_done;
 	int quantity;       /* the last thing said was a number, unit or amount */
 	int line_words;     /* words emitted on the current input line */
+	int dated;          /* a date was said, ending at word date_nw of sentence date_sent */
+	size_t date_nw;
+	int date_sent;
 	char lw[LW][LW_MAX];
 };
 
@@ -64,6 +68,13 @@ int fe_letter_at(const struct fe *f, size_t q);
 int fe_alnum_at(const struct fe *f, size_t q);
 /* The last non-space codepoint before q, or -1. */
 int32_t fe_nonspace_before(const struct fe *f, size_t q);
+/* Is the codepoint just before q a letter or a digit? */
+int fe_alnum_before(const struct fe *f, size_t q);
+/* The word after p and the spaces there, lowercased into buf (at most
+ * LW_MAX bytes); returns where it ends, or 0 if no word follows. */
+size_t fe_word_ahead(const struct fe *f, size_t p, char *buf, size_t size);
+/* Is w one of the '|'-separated `alts`? */
+int fe_word_in(const char *w, const char *alts);
 
 /* ---- tts_front.c: output ---- */
 
@@ -100,6 +111,8 @@ int tts_rule_date_range(struct fe *f, size_t q);
 int tts_rule_full_date(struct fe *f, size_t q);
 int tts_rule_month_year(struct fe *f, size_t q);
 int tts_rule_short_date(struct fe *f, size_t q);
+int tts_rule_fraction(struct fe *f, size_t q);
+int tts_rule_ratio(struct fe *f, size_t q);
 int tts_rule_time(struct fe *f, size_t q);
 int tts_rule_quantity(struct fe *f, size_t q);
 /* tts_codes.c: at a letter, before the word rules: "soạn DK gửi 9123",
@@ -120,13 +133,27 @@ int tts_rule_road(struct fe *f, size_t q);
 int tts_rule_storm(struct fe *f, size_t q);
 int tts_rule_echo(struct fe *f, size_t q);
 
-/* ---- tts_rules.c: units, also after a per-unit slash ("đồng/kg") ---- */
+/* "/2027" after "Quý II": says "năm" and the year; the bytes used or 0. */
+int tts_rule_slash_year(struct fe *f, size_t p);
+
+/* ---- tts_units.c: units, also after a per-unit slash ("đồng/kg") ---- */
+
+enum {
+	U_SPACED = 1, /* may stand after one space: "150 m2", "500.000 đ" */
+	U_WORD = 2,   /* read also as a word of its own: "mỗi km" */
+	U_HOURS = 4,  /* a duration: "48-72h" needs no "từ" */
+};
 
 struct unit;
 /* A unit starting exactly at p (no space skipping), ending at a boundary. */
-const struct unit *tts_rule_unit_at(const struct fe *f, size_t p, size_t *len);
-void tts_rule_say_unit(struct fe *f, const struct unit *u);
+const struct unit *tts_unit_at(const struct fe *f, size_t p, size_t *len);
+/* The unit after a number at p: attached, or after one space if it allows. */
+const struct unit *tts_unit_after(const struct fe *f, size_t p, size_t *len);
+int tts_unit_flags(const struct unit *u);
+void tts_unit_say(struct fe *f, const struct unit *u);
+/* A unit as a word at q ("mỗi km"), or a road marker's "km" ("Km12+300"). */
+int tts_unit_word(struct fe *f, size_t q);
 /* Does an amount word or a unit follow at p ("đồng", " nghìn", "kg", " %")?
  * Then the number before p is a quantity, not a code. */
-int tts_rule_unit_follows(const struct fe *f, size_t p);
+int tts_unit_follows(const struct fe *f, size_t p);
 #endif

@@ -1,9 +1,10 @@
 /* tts_rules — the speech front end's pattern rules on digits (see
  * tts_front_int.h): phone numbers and hotlines digit by digit in the
- * writer's groups, dates and date ranges, times and time ranges, quantities
- * (money, units, percent, numeric ranges, document numbers), with the number
- * scanner they share and the units table.  The scan that calls them, in
- * order of priority, is in tts_front.c. */
+ * writer's groups, dates and date ranges (a short "30/11" only in a date's
+ * context), fractions and map scales, times, time ranges and durations,
+ * quantities (money, units, percent, numeric ranges, document numbers), with
+ * the number scanner they share.  The units are in tts_units.c; the scan
+ * that calls the rules, in order of priority, is in tts_front.c. */
 #include "tts/tts_front_int.h"
 
 #include "base/util.h"
@@ -69,7 +70,7 @@ static size_t space_groups(const struct fe *f, size_t e, struct num *m)
 		p += sl + 3;
 		n++;
 	}
-	int unit = tts_rule_unit_follows(f, p);
+	int unit = tts_unit_follows(f, p);
 	if (n == 0 || (fe_letter_at(f, p) && !unit))
 		return e;
 	if (n == 1 && !unit &&
@@ -343,6 +344,12 @@ static int date_end_ok(const struct fe *f, size_t p)
 	return 1;
 }
 
+/* Does a day need its "ngày" said (not after "ngày 5/12", "mùng 5/12")? */
+static int needs_ngay(const struct fe *f)
+{
+	return !fe_lw_is(f, 0, "ngày|mùng|mồng");
+}
+
 static void say_dmy(struct fe *f, long d, long m, long y, int with_ngay)
 {
 	if (with_ngay)
@@ -354,6 +361,10 @@ static void say_dmy(struct fe *f, long d, long m, long y, int with_ngay)
 		fe_say(f, "năm");
 		fe_say_card(f, (uint64_t)y);
 	}
+	/* what follows may be the next date of a list */
+	f->dated = 1;
+	f->date_nw = f->nwords;
+	f->date_sent = f->sentences;
 }
 
 /* Optional "/yyyy" at p; returns the year or -1 and advances *p. */
@@ -402,7 +413,12 @@ int tts_rule_date_range(struct fe *f, size_t q)
 	} else if (!valid_dm(d1, m1) || !valid_dm(d2, m2) || m1 > m2 || (m1 == m2 && d1 >= d2)) {
 		return 0;
 	}
-	if (fe_lw_is(f, 0, "ngày")) {
+	/* "vào ngày 5-6/12" reads "vào ngày năm đến sáu tháng mười hai": no
+	 * "từ" after "vào", and the second day needs no "ngày" of its own */
+	int plain = fe_lw_is(f, 0, "ngày") && fe_lw_is(f, 1, "vào|các|những|trong|hai|hôm");
+	if (plain) {
+		/* "ngày" is said already */
+	} else if (fe_lw_is(f, 0, "ngày")) {
 		/* "nghỉ học ngày 28-29/9": the range needs its "từ" before the
 		 * "ngày" already written */
 		size_t nl = strlen("ngày");
@@ -430,7 +446,7 @@ int tts_rule_date_range(struct fe *f, size_t q)
 		fe_say_month(f, (int)m1);
 	}
 	fe_say(f, "đến");
-	say_dmy(f, d2, m2, y, 1);
+	say_dmy(f, d2, m2, y, !plain || m1 >= 0);
 	return (int)(p - q);
 }
 
@@ -450,17 +466,19 @@ int tts_rule_full_date(struct fe *f, size_t q)
 	long y = opt_year(f, &p, sep);
 	if (y < 0 || !valid_dm(d, m) || !date_end_ok(f, p))
 		return 0;
-	say_dmy(f, d, m, y, !fe_lw_is(f, 0, "ngày"));
+	say_dmy(f, d, m, y, needs_ngay(f));
 	return (int)(p - q);
 }
 
+/* "tháng 4/2026", "quý 2/2027" */
 int tts_rule_month_year(struct fe *f, size_t q)
 {
-	if (!fe_lw_is(f, 0, "tháng"))
+	int quy = fe_lw_is(f, 0, "quý");
+	if (!quy && !fe_lw_is(f, 0, "tháng"))
 		return 0;
 	size_t e;
 	long m = small_int(f, q, 2, &e);
-	if (m < 1 || m > 12)
+	if (m < 1 || m > (quy ? 4 : 12))
 		return 0;
 	size_t p = e;
 	long y = opt_year(f, &p, '/');
@@ -470,25 +488,81 @@ int tts_rule_month_year(struct fe *f, size_t q)
 	}
 	if (y < 0 || !date_end_ok(f, p))
 		return 0;
-	fe_say_month(f, (int)m);
+	if (quy)
+		fe_say_card(f, (uint64_t)m);
+	else
+		fe_say_month(f, (int)m);
 	fe_say(f, "năm");
 	fe_say_card(f, (uint64_t)y);
 	return (int)(p - q);
 }
 
-static int date_cue(const struct fe *f, size_t q)
+/* "Quý II/2027": the year after a Roman numeral (rule_word says "quý hai"). */
+int tts_rule_slash_year(struct fe *f, size_t p)
 {
-	if (fe_nonspace_before(f, q) == '(')
-		return 1;
-	if (fe_lw_is(f, 0, "ngày|sáng|chiều|tối|trưa|đêm|từ|đến|hết|hôm|nhật"))
-		return 1;
-	return fe_lw_is(f, 1, "thứ") && fe_lw_is(f, 0, "hai|ba|tư|năm|sáu|bảy");
+	size_t e = p;
+	long y = opt_year(f, &e, '/');
+	if (y < 0 || !date_end_ok(f, e))
+		return 0;
+	fe_say(f, "năm");
+	fe_say_card(f, (uint64_t)y);
+	return (int)(e - p);
+}
+
+/* Words after "1/3" that make it a part of something ("1/3 số hộ", "1/2
+ * viên", "3/4 diện tích"): read "một phần ba", never a date. */
+static const char part_words[] = "số|viên|gói|liều|ống|thìa|muỗng|cốc|chén|bát|vỉ|lọ|diện|tổng|dân|lượng|"
+				 "quãng|đoạn|phần|khối|lít|cân|giờ|tiếng|phút|buổi|thời";
+/* Words after "5/12" that count something ("5/12 hộ"): not a date either,
+ * read as written, "năm trên mười hai hộ". */
+static const char count_words[] = "hộ|người|con|em|cháu|xã|thôn|bản|học|phiếu|câu|ý|lớp|trường|tổ|đội|thửa|"
+				  "trận|lần|ca|điểm";
+
+/* "Hạn chót nhận ý kiến 30/11", "hạn nộp hồ sơ: 30/11": the word "hạn"
+ * earlier in the same clause (the text since the last , ; . ! ? ( ) or
+ * line end, at most 64 bytes back). */
+static int deadline_before(const struct fe *f, size_t q)
+{
+	static const char *const hm[] = { "hạn", "Hạn", "HẠN" };
+	size_t lo = q > 64 ? q - 64 : 0, s = lo;
+	for (size_t i = q; i > lo; i--)
+		if (f->s[i - 1] && strchr(",;.!?()\n", f->s[i - 1])) {
+			s = i;
+			break;
+		}
+	for (size_t i = s; i + 5 <= q; i++)
+		for (size_t k = 0; k < ARRAY_LEN(hm); k++)
+			if (memcmp(f->s + i, hm[k], 5) == 0 && !fe_letter_at(f, i + 5) && !fe_alnum_before(f, i))
+				return 1;
+	return 0;
+}
+
+/* How sure the context of a short date is that "5/12" is a day. */
+enum cue {
+	CUE_NONE,
+	CUE_LOOSE,  /* the date before it in a list ("ngày 3/12, 4/12 và 5/12"),
+		     * "hạn" earlier in the clause: not before a part or a count */
+	CUE_NEAR,   /* a word just before it ("trước 20/12", "hạn chót 30/11",
+		     * "(15/10)", "từ 1/12"): not before a part ("từ 1/3 số hộ") */
+	CUE_STRONG, /* "ngày", "mùng", "sáng", "thứ 6": always a day */
+};
+
+static enum cue date_cue(const struct fe *f, size_t q)
+{
+	if (fe_lw_is(f, 0, "ngày|mùng|mồng|sáng|chiều|tối|trưa|đêm|hôm|nhật") ||
+	    (fe_lw_is(f, 1, "thứ") && fe_lw_is(f, 0, "hai|ba|tư|năm|sáu|bảy")))
+		return CUE_STRONG;
+	if (fe_nonspace_before(f, q) == '(' || fe_lw_is(f, 0, "từ|đến|hết|trước|sau|hạn|chót|tức|vào"))
+		return CUE_NEAR;
+	if (deadline_before(f, q) ||
+	    (f->dated && f->date_sent == f->sentences &&
+	     (f->nwords == f->date_nw || (f->nwords == f->date_nw + 1 && fe_lw_is(f, 0, "và|hoặc|hay")))))
+		return CUE_LOOSE;
+	return CUE_NONE;
 }
 
 int tts_rule_short_date(struct fe *f, size_t q)
 {
-	if (!date_cue(f, q))
-		return 0;
 	size_t e;
 	long d = small_int(f, q, 2, &e);
 	if (d < 0 || fe_at(f, e) != '/')
@@ -496,8 +570,66 @@ int tts_rule_short_date(struct fe *f, size_t q)
 	long m = small_int(f, e + 1, 2, &e);
 	if (!valid_dm(d, m) || !date_end_ok(f, e))
 		return 0;
-	say_dmy(f, d, m, -1, !fe_lw_is(f, 0, "ngày"));
+	char w[LW_MAX], w2[LW_MAX];
+	size_t we = fe_word_ahead(f, e, w, sizeof w);
+	int lunar = we && fe_word_in(w, "âm|dương") && fe_word_ahead(f, we, w2, sizeof w2) && fe_word_in(w2, "lịch");
+	if (!lunar) {
+		enum cue c = date_cue(f, q);
+		if (c == CUE_NONE || (c < CUE_STRONG && we && fe_word_in(w, part_words)) ||
+		    (c == CUE_LOOSE && we && fe_word_in(w, count_words)))
+			return 0;
+	}
+	say_dmy(f, d, m, -1, needs_ngay(f));
 	return (int)(e - q);
+}
+
+/* ---- rules: fractions and ratios ----------------------------------- */
+
+/* "1/3 số hộ", "uống 1/2 viên", "chiếm 2/3": a part of something, "một
+ * phần ba".  Other fractions ("tỷ lệ 3/4", "5/12 hộ") keep the slash's
+ * "trên". */
+int tts_rule_fraction(struct fe *f, size_t q)
+{
+	size_t e;
+	long n = small_int(f, q, 2, &e);
+	if (n < 1 || fe_at(f, e) != '/')
+		return 0;
+	long d = small_int(f, e + 1, 2, &e);
+	if (d < 2 || d > 10 || n >= d || !date_end_ok(f, e))
+		return 0;
+	char w[LW_MAX];
+	if (!fe_word_ahead(f, e, w, sizeof w) || !fe_word_in(w, part_words)) {
+		if (!fe_lw_is(f, 0, "uống|chiếm|gần|hơn|khoảng|còn|bằng|tiêm|giảm|tăng"))
+			return 0;
+	}
+	fe_say_card(f, (uint64_t)n);
+	fe_say(f, "phần");
+	fe_say_card(f, (uint64_t)d);
+	return (int)(e - q);
+}
+
+/* A map scale: "1:500", "bản đồ tỷ lệ 1:2.000" or "tỷ lệ 1/1000", "một
+ * phần năm trăm"; after "tỷ lệ" a small ratio ("pha theo tỷ lệ 1:10") is
+ * "một trên mười", never a time. */
+int tts_rule_ratio(struct fe *f, size_t q)
+{
+	struct num a, b;
+	if (!scan_num(f, q, &a) || a.frac || a.grouped || a.lead0 || a.big)
+		return 0;
+	int sep = fe_at(f, a.end);
+	if ((sep != ':' && sep != '/') || !scan_num(f, a.end + 1, &b) || b.frac || b.lead0 || b.big)
+		return 0;
+	if (fe_alnum_at(f, b.end) || ((fe_at(f, b.end) == ':' || fe_at(f, b.end) == '/') && fe_isdig(fe_at(f, b.end + 1))))
+		return 0;
+	int scale = a.ival == 1 && b.ival >= 100;
+	int cue = fe_lw_is(f, 0, "lệ") && fe_lw_is(f, 1, "tỷ|tỉ");
+	if (sep == '/' ? !(scale && cue) : !(scale || cue))
+		return 0;
+	say_num(f, &a);
+	fe_say(f, scale ? "phần" : "trên");
+	say_num(f, &b);
+	f->quantity = 0;
+	return (int)(b.end - q);
 }
 
 /* ---- rule: times --------------------------------------------------- */
@@ -511,8 +643,15 @@ static size_t scan_time(const struct fe *f, size_t q, long *h, long *mi)
 	if (*h < 0 || *h > 24)
 		return 0;
 	int c = fe_at(f, e);
-	if (c == 'h' || c == 'H' || c == 'g') {
+	int spaced = 0; /* "7 h 30" */
+	if (c == ' ' && fe_at(f, e + 1) == 'h') {
+		spaced = 1;
+		c = fe_at(f, ++e);
+	}
+	if (c == 'h' || c == 'H' || (c == 'g' && !spaced)) {
 		size_t p = e + 1;
+		if (spaced && fe_at(f, p) == ' ' && digit_run(f, p + 1, NULL) == 2)
+			p++;
 		if (fe_isdig(fe_at(f, p))) {
 			int k = digit_run(f, p, NULL);
 			if (k != 2)
@@ -521,8 +660,12 @@ static size_t scan_time(const struct fe *f, size_t q, long *h, long *mi)
 			if (*mi > 59)
 				return 0;
 			p += 2;
+			char w[LW_MAX];
+			size_t we;
 			if (fe_at(f, p) == '\'' || ((fe_at(f, p) == 'p') && !fe_letter_at(f, p + 1)))
 				p++;
+			else if (fe_at(f, p) == ' ' && (we = fe_word_ahead(f, p, w, sizeof w)) && strcmp(w, "phút") == 0)
+				p = we; /* "7h30 phút": said once */
 		} else if (c == 'g') {
 			return 0; /* "5g" is five grams */
 		}
@@ -590,6 +733,13 @@ int tts_rule_time(struct fe *f, size_t q)
 		say_time(f, h1, m1);
 		return (int)(e1 - q);
 	}
+	if (!m1 && !m2 && (fe_lw_is(f, 0, "trong|mất|suốt|vòng|sau") || (fe_lw_is(f, 0, "dài") && fe_lw_is(f, 1, "kéo")))) {
+		/* a duration, "trong 12-24h tới": "mười hai đến hai mươi tư giờ" */
+		fe_say_card(f, (uint64_t)h1);
+		fe_say(f, "đến");
+		say_time(f, h2, 0);
+		return (int)(e2 - q);
+	}
 	if (!fe_lw_is(f, 0, "từ"))
 		fe_say(f, "từ");
 	say_time(f, h1, m1);
@@ -599,114 +749,6 @@ int tts_rule_time(struct fe *f, size_t q)
 }
 
 /* ---- rule: quantities (money, units, percent, ranges) -------------- */
-
-enum { U_SPACED = 1, U_MONEY_K = 2 };
-
-static const struct unit {
-	const char *w;
-	const char *say;
-	int flags;
-} units[] = {
-	{ "km/h", "ki lô mét một giờ", U_SPACED },
-	{ "m/s", "mét một giây", U_SPACED },
-	{ "kWh", "ki lô oát giờ", U_SPACED },
-	{ "km²", "ki lô mét vuông", U_SPACED },
-	{ "km2", "ki lô mét vuông", 0 },
-	{ "VNĐ", "đồng", U_SPACED },
-	{ "VND", "đồng", U_SPACED },
-	{ "vnđ", "đồng", U_SPACED },
-	{ "vnd", "đồng", U_SPACED },
-	{ "°C", "độ xê", U_SPACED },
-	{ "°F", "độ ép", U_SPACED },
-	{ "mm", "mi li mét", U_SPACED },
-	{ "cm", "xen ti mét", U_SPACED },
-	{ "dm", "đề xi mét", U_SPACED },
-	{ "km", "ki lô mét", U_SPACED },
-	{ "Km", "ki lô mét", U_SPACED },
-	{ "m²", "mét vuông", U_SPACED },
-	{ "m2", "mét vuông", 0 },
-	{ "m³", "mét khối", U_SPACED },
-	{ "m3", "mét khối", 0 },
-	{ "ha", "héc ta", U_SPACED },
-	{ "kg", "ki lô gam", U_SPACED },
-	{ "mg", "mi li gam", U_SPACED },
-	{ "ml", "mi li lít", U_SPACED },
-	{ "kV", "ki lô vôn", U_SPACED },
-	{ "kW", "ki lô oát", U_SPACED },
-	{ "MW", "mê ga oát", U_SPACED },
-	{ "Hz", "héc", U_SPACED },
-	{ "tr", "triệu đồng", 0 },
-	{ "đ", "đồng", 0 },
-	{ "k", NULL, U_MONEY_K },
-	{ "K", NULL, U_MONEY_K },
-	{ "%", "phần trăm", U_SPACED },
-	{ "°", "độ", U_SPACED },
-	{ "m", "mét", U_SPACED },
-	{ "g", "gam", 0 },
-	{ "l", "lít", 0 },
-	{ "V", "vôn", 0 },
-	{ "W", "oát", 0 },
-};
-
-/* A unit starting exactly at p (no space skipping), ending at a boundary. */
-const struct unit *tts_rule_unit_at(const struct fe *f, size_t p, size_t *len)
-{
-	for (size_t i = 0; i < ARRAY_LEN(units); i++) {
-		size_t l = strlen(units[i].w);
-		if (p + l > f->n || memcmp(f->s + p, units[i].w, l) != 0)
-			continue;
-		int last = (unsigned char)units[i].w[l - 1];
-		if (fe_letter_at(f, p + l) || (fe_isdig(last) && fe_isdig(fe_at(f, p + l))))
-			continue;
-		if ((last == 'k' || last == 'K' || fe_isdig(last)) && fe_isdig(fe_at(f, p + l)))
-			continue;
-		*len = l;
-		return &units[i];
-	}
-	return NULL;
-}
-
-/* The unit after a number: attached, or after one space if it allows. */
-static const struct unit *unit_after(const struct fe *f, size_t p, size_t *len)
-{
-	const struct unit *u = tts_rule_unit_at(f, p, len);
-	if (u)
-		return u;
-	if (fe_at(f, p) == ' ' || (fe_at(f, p) == 0xC2 && fe_at(f, p + 1) == 0xA0)) {
-		size_t sp = fe_at(f, p) == ' ' ? 1 : 2;
-		u = tts_rule_unit_at(f, p + sp, len);
-		if (u && (u->flags & U_SPACED)) {
-			*len += sp;
-			return u;
-		}
-	}
-	return NULL;
-}
-
-int tts_rule_unit_follows(const struct fe *f, size_t p)
-{
-	static const char *const amount[] = { "đồng", "nghìn", "ngàn", "triệu", "tỷ", "tỉ" };
-	size_t l;
-	if (unit_after(f, p, &l))
-		return 1;
-	if (fe_at(f, p) == ' ')
-		p++;
-	for (size_t i = 0; i < ARRAY_LEN(amount); i++) {
-		l = strlen(amount[i]);
-		if (p + l <= f->n && memcmp(f->s + p, amount[i], l) == 0 && !fe_letter_at(f, p + l))
-			return 1;
-	}
-	return 0;
-}
-
-void tts_rule_say_unit(struct fe *f, const struct unit *u)
-{
-	if (u->flags & U_MONEY_K)
-		fe_say(f, f->o->style.ngan ? "ngàn đồng" : "nghìn đồng");
-	else
-		fe_say(f, u->say);
-	f->quantity = 1;
-}
 
 /* "1234/QĐ-UBND", "12/2024/NĐ-CP": the code after the number is not read. */
 static size_t doc_code(const struct fe *f, size_t p, long *year)
@@ -761,7 +803,7 @@ int tts_rule_quantity(struct fe *f, size_t q)
 			range = 1;
 	}
 	size_t ulen = 0;
-	const struct unit *u = unit_after(f, range ? b.end : a.end, &ulen);
+	const struct unit *u = tts_unit_after(f, range ? b.end : a.end, &ulen);
 	if (range) {
 		if (fe_lw_is(f, 0, "cấp") && !u) {
 			say_num(f, &a);
@@ -769,7 +811,9 @@ int tts_rule_quantity(struct fe *f, size_t q)
 			say_num(f, &b);
 			return (int)(b.end - q);
 		}
-		if (u && !fe_lw_is(f, 0, "từ|khoảng"))
+		/* "200-300 mm" is "từ hai trăm đến ba trăm mi li mét"; a duration
+		 * ("48-72h") or a range after its preposition is not */
+		if (u && !(tts_unit_flags(u) & U_HOURS) && !fe_lw_is(f, 0, "từ|khoảng|trong|sau|chừng|tầm"))
 			fe_say(f, "từ");
 		say_num(f, &a);
 		fe_say(f, "đến");
@@ -799,7 +843,7 @@ int tts_rule_quantity(struct fe *f, size_t q)
 		p = a.end;
 	}
 	if (u) {
-		tts_rule_say_unit(f, u);
+		tts_unit_say(f, u);
 		p += ulen;
 	}
 	f->quantity = 1;

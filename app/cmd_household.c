@@ -166,6 +166,28 @@ static int warn_shared(const struct household *o, void *arg)
 }
 
 /* add and edit: fields from options over (for edit) the current values. */
+
+/* --groups "Xóm Đông Tiến": a group written as a name keeps it as its
+ * display name, as the import and the web form do, unless the group
+ * already has one (an officer may have named it on the groups page). */
+static int name_new_groups(struct store *st, const char *const f[HH_NCOLS])
+{
+	struct hh_msgs problems = { 0 }, remarks = { 0 };
+	struct hh_row r;
+	household_row(f, NULL, 0, &r, &problems, &remarks);
+	hh_msg_free(&problems);
+	hh_msg_free(&remarks);
+	int rc = STORE_OK;
+	for (int i = 0; i < r.ngroups && rc == STORE_OK; i++) {
+		char have[HH_GROUP_NAME_MAX + 1];
+		if (!r.groups[i].name[0] || (rc = store_group_name(st, r.groups[i].code, have, sizeof have)) != STORE_OK)
+			continue;
+		if (!have[0])
+			rc = store_group_set_name(st, r.groups[i].code, r.groups[i].name);
+	}
+	return rc;
+}
+
 static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 {
 	const char *usage = edit ? "usage: loa household edit ID [--name N] [--phone P] [--phone2 P] [--groups \"G …\"] "
@@ -242,6 +264,8 @@ static int hh_add_edit(struct cli_ctx *ctx, int argc, char **argv, int edit)
 	}
 	if (rc == STORE_CONFLICT)
 		return cli_err(EXIT_USAGE, "--phone: %s", store_errmsg(st));
+	if (rc == STORE_OK)
+		rc = name_new_groups(st, f);
 	if (rc != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	rc = store_event(st, edit ? "household_edited" : "household_added", 0, 0, id, NULL, h.name, clock_wall_s());

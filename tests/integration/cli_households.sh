@@ -139,6 +139,14 @@ expect_rc 2 "$LOA" report 1 2
 expect_rc 2 "$LOA" frobnicate
 contains "$ERR" "unknown command 'frobnicate'"
 
+# groups written as names on the command line keep the name people write
+# (as the import and the web form do); a group already named keeps its name
+expect_rc 0 "$LOA" household add --name "Hồ Văn Thưởng" --phone 0912777001 --groups "Xóm Đông Tiến, Tổ 5"
+[ "$(sql "SELECT name FROM groups WHERE code = 'xom-dong-tien'")" = "Xóm Đông Tiến" ] || fail "group name: $(sql "SELECT * FROM groups")"
+[ "$(sql "SELECT name FROM groups WHERE code = 'to-5'")" = "Tổ 5" ] || fail "group name: $(sql "SELECT * FROM groups")"
+expect_rc 0 "$LOA" household add --name "Hồ Thị Lan" --phone 0912777002 --groups "xóm đông tiến"
+[ "$(sql "SELECT name FROM groups WHERE code = 'xom-dong-tien'")" = "Xóm Đông Tiến" ] || fail "group renamed by an add"
+
 # config errors name file:line: key
 printf '[gateway]\ndatabase = loa.db\n[sms]\nmax_parts = 99\n' >"$WORK/bad.conf"
 expect_rc 2 "$LOA" -c "$WORK/bad.conf" init

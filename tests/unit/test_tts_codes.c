@@ -19,59 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct tts_opts O;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct tts_config c;
-	tts_defaults(&c);
-	char err[512];
-	if (tts_front_load(&O, &c, err, sizeof err) != 0) {
-		fprintf(stderr, "cannot load dictionaries (LOA_DATADIR=%s): %s\n", getenv("LOA_DATADIR"), err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tts_front_unload(&O);
-	return 0;
-}
-
-struct tcase {
-	const char *in, *want;
-};
-
-/* Runs every case of a table, reports all mismatches, then fails.  Plain
- * text must hold no digit (SSML has them in its break times). */
-static void run_table(const struct tts_opts *o, const struct tcase *t, size_t n)
-{
-	int bad = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *got = tts_frontend(o, t[i].in);
-		if (strcmp(got, t[i].want) != 0) {
-			print_error("\n  in:   %s\n  got:  %s\n  want: %s\n", t[i].in, got, t[i].want);
-			bad++;
-		}
-		for (const char *p = got; !o->ssml && *p; p++)
-			if (*p >= '0' && *p <= '9') {
-				print_error("digit in spoken text: %s\n", got);
-				bad++;
-				break;
-			}
-		free(got);
-	}
-	if (bad)
-		fail_msg("%d of %zu cases wrong", bad, n);
-}
-
-#define RUN(table) run_table(&O, table, sizeof table / sizeof table[0])
+#include "tests/tts_cases.h"
 
 /* Category 1, by a cue word (typed, or produced by an abbreviation). */
-static const struct tcase accounts_and_ids[] = {
+static const struct tts_case accounts_and_ids[] = {
 	{ "Nộp tiền vào STK 3600 2051 23456 tại điểm giao dịch xã.",
 	  "Nộp tiền vào số tài khoản ba sáu không không, hai không năm một, hai ba bốn năm sáu tại điểm giao dịch "
 	  "xã." },
@@ -117,7 +68,7 @@ static const struct tcase accounts_and_ids[] = {
 
 /* Category 1, by shape alone: ten or more digits, spaced groups that are
  * not thousands, a digit run glued to a card's letters. */
-static const struct tcase codes_by_shape[] = {
+static const struct tts_case codes_by_shape[] = {
 	{ "Gọi ban chỉ huy quân sự xã 0232 3 825 678.",
 	  "Gọi ban chỉ huy quân sự xã không hai ba hai, ba tám hai năm, sáu bảy tám." },
 	{ "SĐT trực ban 0233 3 852 456.", "số điện thoại trực ban không hai ba ba, ba tám năm hai, bốn năm sáu." },
@@ -135,7 +86,7 @@ static const struct tcase codes_by_shape[] = {
 /* Category 1, "soạn ... gửi": the code spelled as typed, D as "đê", a
  * space between tokens said "cách", the short number digit by digit; the
  * words around it said with their diacritics even when typed without. */
-static const struct tcase sms_codes[] = {
+static const struct tts_case sms_codes[] = {
 	{ "Soạn DK gửi 9123 để đăng ký.", "Soạn đê ca gửi chín một hai ba để đăng ký." },
 	{ "Soạn tin DK gửi 9123.", "Soạn tin đê ca gửi chín một hai ba." },
 	{ "SOẠN TIN DK V120 GỬI 9123 để đăng ký gói cước.",
@@ -154,7 +105,7 @@ static const struct tcase sms_codes[] = {
 
 /* Amounts, counts, years and quantities keep their reading, even after a
  * cue word. */
-static const struct tcase not_codes[] = {
+static const struct tts_case not_codes[] = {
 	{ "Mức hỗ trợ 1 500 000 đồng một hộ.", "Mức hỗ trợ một triệu năm trăm nghìn đồng một hộ." },
 	{ "Có 1 500 hộ dân tham gia.", "Có một nghìn năm trăm hộ dân tham gia." },
 	{ "Hộ nghèo được vay tối đa 100 000 000 đồng.", "Hộ nghèo được vay tối đa một trăm triệu đồng." },
@@ -184,7 +135,7 @@ static const struct tcase not_codes[] = {
 
 /* Category 5: the province code as a number, the series by letter names
  * (and its digit), a pause, the serial digit by digit. */
-static const struct tcase plates[] = {
+static const struct tts_case plates[] = {
 	{ "Xe ô tô BKS 75A-234.56 vi phạm.",
 	  "Xe ô tô biển kiểm soát bảy mươi lăm a, hai ba bốn năm sáu vi phạm." },
 	{ "BKS 38C1-123.45", "biển kiểm soát ba mươi tám xê một, một hai ba bốn năm" },
@@ -207,7 +158,7 @@ static const struct tcase plates[] = {
 };
 
 /* Category 9, the number parts. */
-static const struct tcase small_ones[] = {
+static const struct tts_case small_ones[] = {
 	{ "2tr5", "hai triệu rưỡi" },
 	{ "1tr2", "một triệu hai" },
 	{ "Lương 4tr2/tháng.", "Lương bốn triệu hai một tháng." },
@@ -267,7 +218,7 @@ static void test_small_ones(void **state)
 static void test_notice_ssml_style(void **state)
 {
 	(void)state;
-	static const struct tcase notice[] = {
+	static const struct tts_case notice[] = {
 		{ "NHCSXH thông báo: Hộ vay nộp lãi vào STK 3600 2051 23456, chủ tài khoản Hội Nông dân xã. "
 		  "Mang CCCD 044 196 001 234. Mọi thắc mắc gọi ngay 0232 3 825 678.",
 		  "ngân hàng chính sách xã hội thông báo, Hộ vay nộp lãi vào số tài khoản ba sáu không không, hai không "
@@ -279,20 +230,20 @@ static void test_notice_ssml_style(void **state)
 
 	struct tts_opts o = O;
 	o.ssml = 1;
-	static const struct tcase ssml[] = {
+	static const struct tts_case ssml[] = {
 		{ "STK 0451 0003 86721. Xe 75A-234.56.",
 		  "<speak>số tài khoản không bốn năm một, không không không ba, tám sáu bảy hai một. <break "
 		  "time=\"900ms\"/> Xe bảy mươi lăm a, hai ba bốn năm sáu.</speak>" },
 	};
-	run_table(&o, ssml, 1);
+	tts_cases_run(&o, __func__, ssml, 1);
 
 	o = O;
 	o.style.ngan = 1;
-	static const struct tcase ngan[] = {
+	static const struct tts_case ngan[] = {
 		{ "Thưởng 1tr500, vé 1k5, vay 100 000 000 đồng.",
 		  "Thưởng một triệu năm trăm ngàn, vé một ngàn rưỡi, vay một trăm triệu đồng." },
 	};
-	run_table(&o, ngan, 1);
+	tts_cases_run(&o, __func__, ngan, 1);
 }
 
 /* Code-like garbage: long runs, many groups, half plates, half SMS

@@ -18,52 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct tts_opts O;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct tts_config c;
-	tts_defaults(&c);
-	char err[512];
-	if (tts_front_load(&O, &c, err, sizeof err) != 0) {
-		fprintf(stderr, "cannot load dictionaries (LOA_DATADIR=%s): %s\n", getenv("LOA_DATADIR"), err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tts_front_unload(&O);
-	return 0;
-}
-
-struct speech_case {
-	const char *in, *want;
-};
-
-/* Runs every case and fails once, listing all that differ. */
-static void run_cases(const struct tts_opts *o, const struct speech_case *c, size_t n)
-{
-	int bad = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *got = tts_frontend(o, c[i].in);
-		if (strcmp(got, c[i].want) != 0) {
-			fprintf(stderr, "  in:   %s\n  got:  %s\n  want: %s\n\n", c[i].in, got, c[i].want);
-			bad++;
-		}
-		free(got);
-	}
-	if (bad)
-		fail_msg("%d of %zu cases differ (listed above)", bad, n);
-}
-
-#define RUN(table) run_cases(&O, table, sizeof table / sizeof table[0])
+#include "tests/tts_cases.h"
 
 /* A day <= 31 over a month <= 12 in a date's context is a date. */
-static const struct speech_case short_dates[] = {
+static const struct tts_case short_dates[] = {
 	{ "Hạn chót 30/11 nộp hồ sơ hỗ trợ nhà ở.",
 	  "Hạn chót ngày ba mươi tháng mười một nộp hồ sơ hỗ trợ nhà ở." },
 	{ "Hạn chót: 15/12.", "Hạn chót, ngày mười lăm tháng mười hai." },
@@ -115,7 +73,7 @@ static void test_short_dates(void **state)
 /* "vào ngày 5-6/12": the "ngày" is said, no extra "từ" before it and none
  * after "đến" ("năm đến sáu tháng mười hai"); a range without "vào" keeps
  * its "từ ngày ... đến ngày". */
-static const struct speech_case date_range_days[] = {
+static const struct tts_case date_range_days[] = {
 	{ "Họp dân vào ngày 5-6/12 tại hội trường thôn.",
 	  "Họp dân vào ngày năm đến sáu tháng mười hai tại hội trường thôn." },
 	{ "Tiêm phòng cúm gia cầm vào ngày 20-22/12.",
@@ -131,7 +89,7 @@ static void test_date_range_days(void **state)
 	RUN(date_range_days);
 }
 
-static const struct speech_case units[] = {
+static const struct tts_case units[] = {
 	{ "Dự báo mưa 200-300 mm trong 36h tới.",
 	  "Dự báo mưa từ hai trăm đến ba trăm mi li mét trong ba mươi sáu giờ tới." },
 	{ "Lượng mưa phổ biến 100-150 mm, có nơi trên 250 mm.",
@@ -172,7 +130,7 @@ static void test_units(void **state)
 }
 
 /* Hours are "giờ", never the letter "h" (espeak says "hát"). */
-static const struct speech_case hours[] = {
+static const struct tts_case hours[] = {
 	{ "Bão đổ bộ trong 36h tới.", "Bão đổ bộ trong ba mươi sáu giờ tới." },
 	{ "Trong 24-48h tới mưa rất to.", "Trong hai mươi tư đến bốn mươi tám giờ tới mưa rất to." },
 	{ "Mưa lớn kéo dài 48-72h.", "Mưa lớn kéo dài bốn mươi tám đến bảy mươi hai giờ." },
@@ -194,7 +152,7 @@ static void test_hours(void **state)
 }
 
 /* A map scale "một phần năm trăm"; a part of something "một phần ba". */
-static const struct speech_case ratios[] = {
+static const struct tts_case ratios[] = {
 	{ "Bản đồ địa chính tỷ lệ 1:500.", "Bản đồ địa chính tỷ lệ một phần năm trăm." },
 	{ "Trích lục bản đồ tỷ lệ 1:2.000.", "Trích lục bản đồ tỷ lệ một phần hai nghìn." },
 	{ "Quy hoạch chi tiết tỉ lệ 1/10.000.", "Quy hoạch chi tiết tỉ lệ một phần mười nghìn." },
@@ -219,7 +177,7 @@ static void test_ratios(void **state)
 
 /* What must stay as it is: fractions outside a date's context, counts,
  * document numbers, a time, words that look like units. */
-static const struct speech_case unchanged[] = {
+static const struct tts_case unchanged[] = {
 	{ "Đã có 5/12 thôn về đích nông thôn mới.", "Đã có năm trên mười hai thôn về đích nông thôn mới." },
 	{ "Có 12/15 hộ đồng ý.", "Có mười hai trên mười lăm hộ đồng ý." },
 	{ "Tỷ lệ 3/4 đạt yêu cầu.", "Tỷ lệ ba trên bốn đạt yêu cầu." },
@@ -250,18 +208,18 @@ static void test_styles(void **state)
 	(void)state;
 	struct tts_opts o = O;
 	o.style.ngan = 1;
-	static const struct speech_case ngan[] = {
+	static const struct tts_case ngan[] = {
 		{ "Độ mặn 4‰, giá 30k.", "Độ mặn bốn phần ngàn, giá ba mươi ngàn đồng." },
 		{ "Tỷ lệ 1:2.000.", "Tỷ lệ một phần hai ngàn." },
 	};
-	run_cases(&o, ngan, sizeof ngan / sizeof ngan[0]);
+	tts_cases_run(&o, __func__, ngan, sizeof ngan / sizeof ngan[0]);
 }
 
 /* Whole notices: no digit, no "h" or "m2" left for the voice. */
 static void test_notices(void **state)
 {
 	(void)state;
-	static const struct speech_case notices[] = {
+	static const struct tts_case notices[] = {
 		{ "TIN BÃO KHẨN CẤP\nTrong 24-48h tới, vùng núi mưa 200-300 mm, có nơi trên 400 mm; cường độ mưa "
 		  "trên 50 mm/h. Nhiệt độ 18-20°C. Hạn chót sơ tán trước 17h ngày 3/11.",
 		  "tin bão khẩn cấp. Trong hai mươi tư đến bốn mươi tám giờ tới, vùng núi mưa từ hai trăm đến ba "

@@ -18,59 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct tts_opts O;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct tts_config c;
-	tts_defaults(&c);
-	char err[512];
-	if (tts_front_load(&O, &c, err, sizeof err) != 0) {
-		fprintf(stderr, "cannot load dictionaries (LOA_DATADIR=%s): %s\n", getenv("LOA_DATADIR"), err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tts_front_unload(&O);
-	return 0;
-}
-
-struct tcase {
-	const char *in, *want;
-};
-
-/* Runs every case, reports all that differ, fails if any did; also checks
- * no digit reaches the voice. */
-static void run_table(const char *name, const struct tcase *t, size_t n)
-{
-	int bad = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *got = tts_frontend(&O, t[i].in);
-		if (strcmp(got, t[i].want) != 0) {
-			printf("%s %zu:\n  in:   %s\n  got:  %s\n  want: %s\n", name, i + 1, t[i].in, got, t[i].want);
-			bad++;
-		}
-		if (strpbrk(got, "0123456789")) {
-			printf("%s %zu: digit in '%s'\n", name, i + 1, got);
-			bad++;
-		}
-		free(got);
-	}
-	if (bad)
-		fail_msg("%s: %d of %zu cases wrong", name, bad, n);
-}
-
-#define RUN(t) run_table(__func__, t, ARRAY_LEN(t))
+#include "tests/tts_cases.h"
 
 static void test_addresses(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Truy cập https://dichvucong.gov.vn để nộp hồ sơ.",
 		  "Truy cập dịch vụ công chấm gờ o vê chấm vê en để nộp hồ sơ." },
 		{ "Tra cứu quá trình đóng tại www.baohiemxahoi.gov.vn.",
@@ -123,7 +76,7 @@ static void test_address_ssml(void **state)
 static void test_acronyms(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Đội PCCC xã", "Đội phòng cháy chữa cháy xã" },
 		{ "Lực lượng PCCC&CNCH", "Lực lượng phòng cháy chữa cháy và cứu nạn cứu hộ" },
 		{ "Phòng LĐTBXH huyện", "Phòng lao động thương binh và xã hội huyện" },
@@ -153,7 +106,7 @@ static void test_acronyms(void **state)
 static void test_roads(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Sạt lở trên QL9", "Sạt lở trên quốc lộ chín" },
 		{ "Cấm xe qua QL12A", "Cấm xe qua quốc lộ mười hai a" },
 		{ "Ngập QL.1A và QL 1A", "Ngập quốc lộ một a và quốc lộ một a" },
@@ -172,7 +125,7 @@ static void test_roads(void **state)
 static void test_storms(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Bão NORU đổ bộ", "Bão no ru đổ bộ" },
 		{ "Cơn bão số 3 (YAGI) gây mưa lớn", "Cơn bão số ba, ya ghi, gây mưa lớn" },
 		{ "Bão số 12 (KONG-REY)", "Bão số mười hai, cong rây" },
@@ -193,7 +146,7 @@ static void test_storms(void **state)
 static void test_loanwords(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Giả danh Agribank, Vietinbank, BIDV, Vietcombank",
 		  "Giả danh a gờ ri băng, việt tin băng, bê i đê vê, việt com băng" },
 		{ "Nhắn qua Zalo, không bấm link trên website lạ",
@@ -211,7 +164,7 @@ static void test_loanwords(void **state)
 static void test_acronym_after_expansion(void **state)
 {
 	(void)state;
-	static const struct tcase t[] = {
+	static const struct tts_case t[] = {
 		{ "Bệnh dịch tả lợn châu Phi (DTLCP) đang lan", "Bệnh dịch tả lợn châu Phi đang lan" },
 		{ "Ủy ban nhân dân (UBND) xã", "Ủy ban nhân dân xã" },
 		{ "Bộ Lao động - Thương binh và Xã hội (LĐTBXH) hướng dẫn",

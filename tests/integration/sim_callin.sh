@@ -69,13 +69,14 @@ w = wave.open(sys.argv[1], "wb")
 w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
 w.writeframes(b"".join(struct.pack("<h", 1000 + (i * 7) % 9000) for i in range(4000)))
 PY
-python3 - "$D/m3.audio" "$WORK/down.raw" <<'PY' &
+python3 - "$D/m3.audio" "$WORK/down.raw" "$WORK/reader" <<'PY' &
 import os, sys, termios, tty, time
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY)
 tty.setraw(fd)
 out = open(sys.argv[2], "wb")
-end = time.time() + 6
-while time.time() < end:
+open(sys.argv[3], "w").write("open\n")
+end = time.time() + 20  # a bound only: the test says when to stop
+while time.time() < end and not os.path.exists(sys.argv[3] + ".stop"):
     import select
     r, _, _ = select.select([fd], [], [], 0.2)
     if r:
@@ -84,9 +85,10 @@ PY
 A=$!
 chat "$D/m3.at" --timeout 8000 "wait:RING" "ATA" "AT+CPCMREG=1" "wait:VOICE CALL: END" >"$WORK/say" &
 C=$!
-sleep 0.3 # the reader opens the audio port (no event to wait for)
+wait_for "$WORK/reader" open # the reader has the audio port open, raw
 expect_rc 0 ctl callin m3 0987654321 --say "$WORK/say.wav" --say-s 0.2 --hangup-s 1.5
 wait "$C" || fail "speaking caller: $(cat "$WORK/say")"
+touch "$WORK/reader.stop" # the call has ended: every frame was written
 wait "$A"
 python3 - "$WORK/say.wav" "$WORK/down.raw" <<'PY' || fail "the caller's speech did not arrive on m3.audio"
 import sys, wave

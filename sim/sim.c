@@ -659,7 +659,7 @@ void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int6
 	sbuf_add(&b, c->mt ? ",\"from\":" : ",\"to\":");
 	json_str(&b, m->call.number);
 	if (c->mt)
-		sbuf_printf(&b, ",\"dir\":\"in\",\"said_ms\":%lld", (long long)(c->say_pos / 8));
+		sbuf_printf(&b, ",\"dir\":\"in\",\"rings\":%d,\"said_ms\":%lld", c->rings, (long long)(c->say_pos / 8));
 	sbuf_printf(&b, ",\"result\":\"%s\",\"ring_ms\":%lld,\"talk_ms\":%lld,\"duration_s\":%.1f,\"keys\":",
 		    result, (long long)ring_ms, (long long)talk_ms, (double)talk_ms / 1000.0);
 	json_str(&b, c->pressed);

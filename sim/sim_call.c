@@ -1,4 +1,5 @@
-/* sim_call — one outgoing voice call per simulated modem, as a table.
+/* sim_call — one voice call per simulated modem, outgoing or incoming
+ * (a caller rings: `callin`, parsed in sim_callin.c), as a table.
  *
  * DESIGN: states x events -> next state + action; the far end's behaviour
  * (answers, busy, no answer, hangs up after talk_ms) only decides which
@@ -32,7 +33,16 @@
  * --keys-after-ms of uplink speech heard (frames above SPEECH_RMS: a
  * listener does not press during the silence before the greeting); SIMCom (+DDET=1) and Quectel
  * (+QTONEDET=1) also report the key as a URC.  Voicemail answers and never
- * presses. */
+ * presses.
+ *
+ * An incoming call (INCOMING): RING or +CRING: VOICE, +CLIP, again every
+ * SIM_RING_MS; the caller gives up after its ring time (GIVEUP: the
+ * family's end lines, SIMCom MISSED_CALL:), ATA answers it (ACCEPT: the
+ * family's answer lines, +CLCC dir 1), ATH rejects it (a late end as
+ * any hang-up).  Once answered the caller's script runs on timers from
+ * the answer: keys pressed at given times (not after speech heard), its
+ * WAV mixed into the downlink, its hang-up; the uplink is recorded as for
+ * an outgoing call. */
 #include "sim/sim_int.h"
 
 #include "base/clock.h"
@@ -249,9 +259,9 @@ static void a_end(struct sim_modem *m, int ev)
 static void ring_urcs(struct sim_modem *m)
 {
 	struct sim_call *c = &m->call;
-	char buf[96];
 	sim_urc(m, m->crc ? "+CRING: VOICE" : "RING");
 	if (m->clip) {
+		char buf[96];
 		snprintf(buf, sizeof buf, "+CLIP: \"%s\",%d,\"\",,\"\",0", c->number, c->number[0] == '+' ? 145 : 129);
 		sim_urc(m, buf);
 	}

@@ -52,9 +52,10 @@ static int secs(const char *s, double hi, int *ms)
 
 static int bad(struct sbuf *r, const char *what, const char *arg)
 {
-	sbuf_printf(r, "err callin: %s%s%s'", what, arg ? " '" : "", arg ? arg : "");
-	if (!arg)
-		r->len--, r->s[r->len] = '\0';
+	if (arg)
+		sbuf_printf(r, "err callin: %s '%s'", what, arg);
+	else
+		sbuf_printf(r, "err callin: %s", what);
 	return -1;
 }
 

@@ -65,7 +65,7 @@ static int parse_keys(char *spec, struct sim_caller *c, struct sbuf *r)
 	for (char *save = NULL, *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(it, ':');
 		int ms;
-		if (!colon || colon[2] || !strchr("0123456789*#", colon[1]) || !colon[1])
+		if (!colon || !colon[1] || colon[2] || !strchr("0123456789*#", colon[1]))
 			return bad(r, "--keys wants S:K pairs (seconds after the answer : 0-9 * #), not", it);
 		*colon = '\0';
 		if (secs(it, 3600, &ms))

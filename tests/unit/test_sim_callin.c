@@ -201,6 +201,8 @@ static void test_reject_and_errors(void **state)
 			    "err callin: --ring-s must be 0..600 seconds, not '-1'");
 	assert_string_equal(ctl(s, "callin m1 0912 --keys 1=2"),
 			    "err callin: --keys wants S:K pairs (seconds after the answer : 0-9 * #), not '1=2'");
+	assert_string_equal(ctl(s, "callin m1 0912 --keys 1:"), /* found by fuzz_sim_at */
+			    "err callin: --keys wants S:K pairs (seconds after the answer : 0-9 * #), not '1:'");
 	assert_string_equal(ctl(s, "callin m1 0912 --keys 5:1,2:2"),
 			    "err callin: --keys: times must not go back, at '2'");
 	assert_string_equal(ctl(s, "callin m1 0912 --ring"), "err callin: a value is missing after '--ring'");

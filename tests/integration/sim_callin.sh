@@ -63,6 +63,8 @@ contains "$(cat "$WORK/ans")" '+CLIP: "+84912345678",145,'
 	fail "no recording of what Loa played: $(cat "$D/calls.jsonl")"
 
 # the caller speaks: the WAV's samples arrive on the audio port (SIMCom: after +CPCMREG=1)
+# (python3 writes the WAV and reads the pty raw, as call_village.sh does)
+speaks() {
 python3 - "$WORK/say.wav" <<'PY'
 import struct, sys, wave
 w = wave.open(sys.argv[1], "wb")
@@ -98,6 +100,8 @@ sys.exit(0 if want in got else 1)
 PY
 [ "$(jq -s 'map(select(.from == "0987654321" and .said_ms == 500)) | length' "$D/calls.jsonl")" -eq 1 ] ||
 	fail "said_ms in the log: $(cat "$D/calls.jsonl")"
+}
+if command -v python3 >/dev/null; then speaks; else echo "sim_callin: python3 not installed, the speech check skipped"; fi
 
 # errors
 expect_rc 1 ctl callin m1 abc

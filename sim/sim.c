@@ -373,6 +373,7 @@ struct sim *sim_new(const struct sim_opts *o, char *err, size_t errlen)
 		sbuf_init(&m->out);
 		sbuf_init(&m->held);
 		sbuf_init(&m->ta_buf);
+		sbuf_init(&m->down);
 		m->cmgs_delay_ms = o->cmgs_delay_ms;
 		m->report_delay_ms = o->report_delay_ms;
 		m->noise_ms = o->noise_ms;
@@ -407,6 +408,7 @@ void sim_free(struct sim *s)
 		sbuf_free(&m->out);
 		sbuf_free(&m->held);
 		sbuf_free(&m->ta_buf);
+		sbuf_free(&m->down);
 		free(m->netq);
 		sim_call_free(m);
 	}
@@ -450,6 +452,13 @@ char *sim_output_take(struct sim_modem *m, size_t *len)
 	if (len)
 		*len = m->out.len;
 	return sbuf_take(&m->out);
+}
+
+char *sim_audio_take(struct sim_modem *m, size_t *len)
+{
+	if (len)
+		*len = m->down.len;
+	return sbuf_take(&m->down);
 }
 
 int sim_quit_requested(const struct sim *s)
@@ -644,9 +653,13 @@ void sim_log_call(struct sim_modem *m, const char *result, int64_t ring_ms, int6
 	sbuf_init(&b);
 	sbuf_add(&b, "{\"modem\":");
 	json_str(&b, m->name);
-	sbuf_add(&b, ",\"to\":");
-	json_str(&b, m->call.number);
 	const struct sim_call *c = &m->call;
+	/* an incoming call names its caller ("from", "dir":"in"): readers
+	 * that select outbound calls by "to" never see it */
+	sbuf_add(&b, c->mt ? ",\"from\":" : ",\"to\":");
+	json_str(&b, m->call.number);
+	if (c->mt)
+		sbuf_printf(&b, ",\"dir\":\"in\",\"rings\":%d,\"said_ms\":%lld", c->rings, (long long)(c->say_pos / 8));
 	sbuf_printf(&b, ",\"result\":\"%s\",\"ring_ms\":%lld,\"talk_ms\":%lld,\"duration_s\":%.1f,\"keys\":",
 		    result, (long long)ring_ms, (long long)talk_ms, (double)talk_ms / 1000.0);
 	json_str(&b, c->pressed);

@@ -74,6 +74,9 @@ struct sim_modem *sim_modem_find(struct sim *s, const char *name);
 void sim_input(struct sim_modem *m, const void *buf, size_t n);
 /* Everything the modem wrote to the host since the last call; caller frees. */
 char *sim_output_take(struct sim_modem *m, size_t *len);
+/* Downlink audio (what the modem sent towards the host's audio port)
+ * since the last call, kept only without ports (unit tests); caller frees. */
+char *sim_audio_take(struct sim_modem *m, size_t *len);
 /* Runs every timer that is due on clock_mono_ms(). */
 void sim_tick(struct sim *s);
 /* Monotonic time of the next timer, or -1. */

@@ -174,6 +174,7 @@ static void defaults(struct sim_modem *m)
 	memcpy(m->cnmi, m->fam->cnmi_default, sizeof m->cnmi);
 	snprintf(m->cscs, sizeof m->cscs, "IRA");
 	m->clcc_auto = m->ddet = m->tonedet = m->ccinfo = 0;
+	m->clip = m->crc = 0;
 	m->curc = 1;
 }
 
@@ -343,7 +344,7 @@ static int run_basic(struct sim_modem *m, char c, long n, int has_n)
 		sim_call_hangup(m);
 		return SIM_OK;
 	case 'A':
-		return SIM_NO_CARRIER; /* no incoming call to answer */
+		return sim_call_answer(m); /* NO CARRIER without a ringing call */
 	case 'X':
 	case 'L':
 	case 'M':

@@ -1,4 +1,5 @@
-/* sim_call — one outgoing voice call per simulated modem, as a table.
+/* sim_call — one voice call per simulated modem, outgoing or incoming
+ * (a caller rings: `callin`, parsed in sim_callin.c), as a table.
  *
  * DESIGN: states x events -> next state + action; the far end's behaviour
  * (answers, busy, no answer, hangs up after talk_ms) only decides which
@@ -32,7 +33,16 @@
  * --keys-after-ms of uplink speech heard (frames above SPEECH_RMS: a
  * listener does not press during the silence before the greeting); SIMCom (+DDET=1) and Quectel
  * (+QTONEDET=1) also report the key as a URC.  Voicemail answers and never
- * presses. */
+ * presses.
+ *
+ * An incoming call (INCOMING): RING or +CRING: VOICE, +CLIP, again every
+ * SIM_RING_MS; the caller gives up after its ring time (GIVEUP: the
+ * family's end lines, SIMCom MISSED_CALL:), ATA answers it (ACCEPT: the
+ * family's answer lines, +CLCC dir 1), ATH rejects it (a late end as
+ * any hang-up).  Once answered the caller's script runs on timers from
+ * the answer: keys pressed at given times (not after speech heard), its
+ * WAV mixed into the downlink, its hang-up; the uplink is recorded as for
+ * an outgoing call. */
 #include "sim/sim_int.h"
 
 #include "base/clock.h"
@@ -42,12 +52,14 @@
 #include <sndfile.h>
 #include <spandsp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { FRAME_SAMPLES = 160, FRAME_BYTES = 320, FRAME_MS = 20, SPEECH_RMS = 100 };
 
-enum { CLCC_ACTIVE = 0, CLCC_DIALING = 2, CLCC_ALERTING = 3 };
+enum { CLCC_ACTIVE = 0, CLCC_DIALING = 2, CLCC_ALERTING = 3, CLCC_INCOMING = 4 };
 
 /* Named call timers; their delays are the simulator options of the same
  * names (--alert-ms, --answer-ms, --noanswer-ms, --talk-ms). */
@@ -79,7 +91,7 @@ static void clcc_urc(struct sim_modem *m, int state)
 	if (!u->clcc_fmt || !(m->clcc_auto || m->ccinfo))
 		return;
 	char buf[160];
-	snprintf(buf, sizeof buf, u->clcc_fmt, 1, state, m->call.number,
+	snprintf(buf, sizeof buf, u->clcc_fmt, 1, m->call.mt, state, m->call.number,
 		 m->call.number[0] == '+' ? 145 : 129);
 	sim_urc(m, buf);
 }
@@ -120,7 +132,11 @@ static void a_conn(struct sim_modem *m, int ev)
 	c->rec_samples = 0;
 	c->rec_sumsq = 0;
 	c->pressed[0] = '\0';
-	snprintf(c->keys, sizeof c->keys, "%s", c->far == SIM_FAR_VOICEMAIL ? "" : sim_call_keys(m, c->number));
+	if (c->mt)
+		snprintf(c->keys, sizeof c->keys, "%s", c->caller.keys);
+	else
+		snprintf(c->keys, sizeof c->keys, "%s", c->far == SIM_FAR_VOICEMAIL ? "" : sim_call_keys(m, c->number));
+	c->say_pos = 0;
 	dtmf_tx_state_t *tx = dtmf_tx_init(NULL);
 	dtmf_tx_set_timing(tx, 100, 60);
 	c->dtmf_tx = tx;
@@ -137,8 +153,15 @@ static void a_conn(struct sim_modem *m, int ev)
 	if (m->fam->call.conn)
 		sim_urc(m, m->fam->call.conn);
 	clcc_urc(m, CLCC_ACTIVE);
-	if (m->sim->o.talk_ms > 0)
+	if (c->mt) {
+		/* the caller's script, on the simulator's clock from the answer */
+		for (int i = 0; i < c->caller.nkeys; i++)
+			sim_timer_add(m->sim, c->caller.key_ms[i], SIM_T_CALL, m, c->gen, SIM_EV_KEY, 0, NULL);
+		if (c->caller.hangup_ms > 0)
+			sim_timer_add(m->sim, c->caller.hangup_ms, SIM_T_CALL, m, c->gen, SIM_EV_REMOTE_END, 0, NULL);
+	} else if (m->sim->o.talk_ms > 0) {
 		arm(m, CT_TALK, SIM_EV_REMOTE_END);
+	}
 	if (m->dial_pending) { /* a waiting ATD: the far end answered */
 		m->dial_pending = 0;
 		sim_at_complete(m, SIM_OK);
@@ -163,6 +186,7 @@ static const struct end_rule {
 	{ SIM_EV_HANGUP, 16, 0, NULL, 0, SIM_NO_CARRIER, "cancelled" },
 	{ SIM_EV_RELEASED, 16, 104, NULL, 1, SIM_NO_CARRIER, "cancelled" },
 	{ SIM_EV_ABORT, 16, 0, NULL, 0, SIM_NO_CARRIER, "cancelled" },
+	{ SIM_EV_GIVEUP, 16, 0, "NO CARRIER", 0, SIM_NO_CARRIER, "missed" },
 };
 
 static const struct end_rule *end_rule(int ev)
@@ -186,12 +210,25 @@ static void a_end(struct sim_modem *m, int ev)
 		sim_urc(m, buf);
 	}
 	clcc_urc(m, u->released);
-	if (u->end_talk && (answered || (r->late && u->talk_end_always))) {
+	int gaveup = ev == SIM_EV_GIVEUP;
+	if (u->end_talk && (answered || ((r->late || gaveup) && u->talk_end_always))) {
 		snprintf(buf, sizeof buf, u->end_talk, dur);
+		sim_urc(m, buf);
+	}
+	if (gaveup && u->missed) {
+		/* SIMCom: "MISSED_CALL: 10:36AM 0912345678", the network's local time */
+		time_t t = (time_t)clock_wall_s();
+		struct tm tm;
+		char hm[16];
+		localtime_r(&t, &tm);
+		strftime(hm, sizeof hm, "%I:%M%p", &tm);
+		snprintf(buf, sizeof buf, u->missed, hm, m->call.number);
 		sim_urc(m, buf);
 	}
 	const char *word = r->late ? u->hangup_word : u->final_words ? r->word : NULL;
 	const char *res = answered ? "answered" : r->result;
+	if (m->call.mt && !answered && !gaveup)
+		res = "rejected"; /* the gateway hung up on a ringing call */
 	int64_t ring = (answered ? m->call.t_answer : now) - m->call.t_dial;
 	if (m->call.rec) {
 		sf_close(m->call.rec);
@@ -204,6 +241,8 @@ static void a_end(struct sim_modem *m, int ev)
 	m->call.t_answer = m->call.t_hangup = 0;
 	m->call.audio_on = 0;
 	m->call.rel_skip = 0;
+	m->call.mt = 0;
+	m->call.rings = 0;
 	m->cpcmreg = 0;
 	m->call.gen++;
 	/* last: completing ATD runs the host's queued input, which may dial */
@@ -213,6 +252,44 @@ static void a_end(struct sim_modem *m, int ev)
 	} else if (word) {
 		sim_urc(m, word);
 	}
+}
+
+/* One ring of an incoming call: RING (+CRING: VOICE with AT+CRC=1), then
+ * +CLIP with AT+CLIP=1; again every SIM_RING_MS while it alerts. */
+static void ring_urcs(struct sim_modem *m)
+{
+	struct sim_call *c = &m->call;
+	sim_urc(m, m->crc ? "+CRING: VOICE" : "RING");
+	if (m->clip) {
+		char buf[96];
+		snprintf(buf, sizeof buf, "+CLIP: \"%s\",%d,\"\",,\"\",0", c->number, c->number[0] == '+' ? 145 : 129);
+		sim_urc(m, buf);
+	}
+	c->rings++;
+	sim_timer_add(m->sim, SIM_RING_MS, SIM_T_CALL, m, c->gen, SIM_EV_RING, 0, NULL);
+}
+
+static void a_incoming(struct sim_modem *m, int ev)
+{
+	(void)ev;
+	clcc_urc(m, CLCC_INCOMING);
+	ring_urcs(m);
+	sim_timer_add(m->sim, m->call.caller.ring_ms, SIM_T_CALL, m, m->call.gen, SIM_EV_GIVEUP, 0, NULL);
+}
+
+static void a_ring(struct sim_modem *m, int ev)
+{
+	(void)ev;
+	ring_urcs(m);
+}
+
+static void press(struct sim_modem *m);
+
+static void a_key(struct sim_modem *m, int ev)
+{
+	(void)ev;
+	if (m->call.keys[0] && m->call.dtmf_tx)
+		press(m);
 }
 
 /* The gateway hangs up: RELEASING until its next command line has been
@@ -247,6 +324,13 @@ static const struct {
 	{ SIM_CALL_ACTIVE, SIM_EV_REMOTE_END, SIM_CALL_IDLE, a_end },
 	{ SIM_CALL_ACTIVE, SIM_EV_HANGUP, SIM_CALL_RELEASING, a_hangup },
 	{ SIM_CALL_RELEASING, SIM_EV_RELEASED, SIM_CALL_IDLE, a_end },
+	/* an incoming call (`callin`) */
+	{ SIM_CALL_IDLE, SIM_EV_INCOMING, SIM_CALL_INCOMING, a_incoming },
+	{ SIM_CALL_INCOMING, SIM_EV_RING, SIM_CALL_INCOMING, a_ring },
+	{ SIM_CALL_INCOMING, SIM_EV_ACCEPT, SIM_CALL_ACTIVE, a_conn },
+	{ SIM_CALL_INCOMING, SIM_EV_GIVEUP, SIM_CALL_IDLE, a_end },
+	{ SIM_CALL_INCOMING, SIM_EV_HANGUP, SIM_CALL_RELEASING, a_hangup },
+	{ SIM_CALL_ACTIVE, SIM_EV_KEY, SIM_CALL_ACTIVE, a_key },
 };
 
 void sim_call_event(struct sim_modem *m, int ev)
@@ -270,6 +354,7 @@ int sim_call_dial(struct sim_modem *m, const char *number)
 	if (!sim_registered(m))
 		return SIM_NO_CARRIER;
 	snprintf(m->call.number, sizeof m->call.number, "%s", number);
+	m->call.mt = 0;
 	m->call.t_dial = clock_mono_ms();
 	m->call.t_answer = 0;
 	m->call.far = (enum sim_far)sim_call_far(m, number);
@@ -280,6 +365,33 @@ int sim_call_dial(struct sim_modem *m, const char *number)
 		return SIM_PENDING;
 	}
 	return SIM_OK;
+}
+
+int sim_call_answer(struct sim_modem *m)
+{
+	if (m->call.state != SIM_CALL_INCOMING)
+		return SIM_NO_CARRIER;
+	sim_call_event(m, SIM_EV_ACCEPT);
+	return SIM_OK;
+}
+
+int sim_call_incoming(struct sim_modem *m, const char *number, struct sim_caller *who)
+{
+	if (m->call.state != SIM_CALL_IDLE || !m->present || !sim_registered(m))
+		return -1;
+	sim_call_free(m);
+	snprintf(m->call.number, sizeof m->call.number, "%s", number);
+	m->call.mt = 1;
+	m->call.caller = *who;
+	who->say = NULL;
+	m->call.say_pos = 0;
+	m->call.rings = 0;
+	m->call.t_dial = clock_mono_ms();
+	m->call.t_answer = 0;
+	m->call.far = SIM_FAR_ANSWER;
+	m->n_calls++;
+	sim_call_event(m, SIM_EV_INCOMING);
+	return 0;
 }
 
 int sim_call_hangup(struct sim_modem *m)
@@ -318,11 +430,11 @@ int sim_call_active(const struct sim_modem *m)
 void sim_call_clcc(struct sim_modem *m)
 {
 	/* a releasing call is listed as it was before the hang-up */
-	static const int st[] = { -1, CLCC_DIALING, CLCC_ALERTING, CLCC_ACTIVE, -1 };
+	static const int st[] = { -1, CLCC_DIALING, CLCC_ALERTING, CLCC_ACTIVE, -1, CLCC_INCOMING };
 	enum sim_call_state cs = m->call.state == SIM_CALL_RELEASING ? m->call.was : m->call.state;
 	if (st[cs] < 0)
 		return;
-	sim_at_info(m, "+CLCC: 1,0,%d,0,0,\"%s\",%d", st[cs], m->call.number,
+	sim_at_info(m, "+CLCC: 1,%d,%d,0,0,\"%s\",%d", m->call.mt, st[cs], m->call.number,
 		    m->call.number[0] == '+' ? 145 : 129);
 }
 
@@ -336,6 +448,9 @@ void sim_call_free(struct sim_modem *m)
 		dtmf_tx_free(m->call.dtmf_tx);
 		m->call.dtmf_tx = NULL;
 	}
+	free(m->call.caller.say);
+	m->call.caller.say = NULL;
+	m->call.caller.say_n = 0;
 }
 
 /* Is the call's audio on the serial port now? (the family's switch) */
@@ -406,7 +521,7 @@ void sim_call_audio_in(struct sim_modem *m, const void *buf, size_t n)
 		 * frames above SPEECH_RMS count towards keys_after_ms */
 		if (sumsq >= (double)SPEECH_RMS * SPEECH_RMS * FRAME_SAMPLES)
 			c->heard_ms += FRAME_MS;
-		if (c->keys[0] && c->heard_ms >= m->sim->o.keys_after_ms) {
+		if (!c->mt && c->keys[0] && c->heard_ms >= m->sim->o.keys_after_ms) {
 			c->heard_ms = 0;
 			press(m);
 		}
@@ -419,11 +534,26 @@ void sim_call_audio_tick(struct sim_modem *m)
 	if (c->state != SIM_CALL_ACTIVE || !c->dtmf_tx)
 		return;
 	sim_timer_add(m->sim, FRAME_MS, SIM_T_AUDIO, m, c->gen, 0, 0, NULL);
+	/* the caller speaks whether or not the audio is routed: time passes */
+	const int16_t *say = NULL;
+	size_t say_k = 0;
+	if (c->mt && c->caller.say && clock_mono_ms() - c->t_answer >= c->caller.say_ms &&
+	    c->say_pos < c->caller.say_n) {
+		say = c->caller.say + c->say_pos;
+		say_k = c->caller.say_n - c->say_pos;
+		if (say_k > FRAME_SAMPLES)
+			say_k = FRAME_SAMPLES;
+		c->say_pos += say_k;
+	}
 	if (!routed(m))
 		return;
 	int16_t s[FRAME_SAMPLES];
 	memset(s, 0, sizeof s);
 	dtmf_tx(c->dtmf_tx, s, FRAME_SAMPLES);
+	for (size_t i = 0; i < say_k; i++) {
+		int v = s[i] + say[i];
+		s[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	}
 	unsigned char b[FRAME_BYTES];
 	for (int i = 0; i < FRAME_SAMPLES; i++) {
 		b[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
@@ -432,5 +562,7 @@ void sim_call_audio_tick(struct sim_modem *m)
 	if (m->sim->io && m->audio.fd >= 0 && m->audio.attached) {
 		ssize_t w = write(m->audio.fd, b, sizeof b);
 		(void)w; /* a full pty drops the frame whole or in part, as USB would */
+	} else if (!m->sim->io && m->down.len < SIM_OUT_MAX) {
+		sbuf_addn(&m->down, (const char *)b, sizeof b);
 	}
 }

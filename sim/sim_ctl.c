@@ -1,7 +1,8 @@
 /* sim_ctl — the simulator's control commands (sim_ctl, the lines of
  * `loa sim`'s control socket and of tests): inject inbound messages, set
  * faults (a mute modem among them), per-modem settings, the SIM and the
- * network (credit, ussd, reg, sim, time), per-number outcome overrides (report,
+ * network (credit, ussd, reg, sim, time), a caller ringing (callin, in
+ * sim_callin.c), per-number outcome overrides (report,
  * call, keys, number), stats.  The rules those settings feed are in sim.c, the
  * AT side of them in sim_at.c, sim_generic.c and sim_ussd.c. */
 #include "sim/sim_int.h"
@@ -454,7 +455,9 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 				"chunked urc_after_prompt late_end end_delay_ms dial_waits ussd_delay_ms) | "
 				"report TO delivered|failed|none|default|0-255 | "
 				"number TO unassigned|barred|unknown|absent|ok|CODE | "
-				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | stats | quit");
+				"call TO answer|busy|noanswer|voicemail|default | keys TO DIGITS | "
+				"callin M FROM [--ring-s N] [--keys S:K,...] [--say FILE.wav] [--say-s N] [--hangup-s N] | "
+				"stats | quit");
 		rc = 0;
 	} else if (!strcmp(cmd, "keys")) {
 		char *to = word(&p), *k = word(&p);
@@ -514,7 +517,7 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 		rc = 0;
 	} else if (!strcmp(cmd, "inject") || !strcmp(cmd, "fault") || !strcmp(cmd, "set") ||
 		   !strcmp(cmd, "credit") || !strcmp(cmd, "ussd") || !strcmp(cmd, "reg") || !strcmp(cmd, "sim") ||
-		   !strcmp(cmd, "time")) {
+		   !strcmp(cmd, "time") || !strcmp(cmd, "callin")) {
 		char *mn = word(&p);
 		if (!mn) {
 			rc = fail(reply, "%s: which modem?", cmd);
@@ -548,6 +551,8 @@ int sim_ctl(struct sim *s, const char *line, struct sbuf *reply)
 			rc = ctl_card(m, p, reply);
 		} else if (!strcmp(cmd, "time")) {
 			rc = sim_time_ctl(m, word(&p), reply);
+		} else if (!strcmp(cmd, "callin")) {
+			rc = sim_callin_ctl(m, p, reply);
 		} else {
 			char *key = word(&p), *val = word(&p);
 			rc = ctl_set_one(m, key ? key : "", val, reply);

@@ -236,8 +236,8 @@ static const struct sim_family fam_simcom = {
 	.cops = "+COPS: 0,0,\"Viettel\",7", .cnmi_default = { 2, 1, 0, 0, 0 },
 	.boot = simcom_boot, .noise = none, .cmds = simcom_cmds, .sr_slots = 20, .psuttz = 1,
 	.call = { .conn = "VOICE CALL: BEGIN", .end_talk = "VOICE CALL: END: %06d",
-		  .clcc_fmt = "+CLCC: %d,0,%d,0,0,\"%s\",%d", .released = 6, .final_words = 1,
-		  .talk_end_always = 1 },
+		  .clcc_fmt = "+CLCC: %d,%d,%d,0,0,\"%s\",%d", .released = 6, .final_words = 1,
+		  .talk_end_always = 1, .missed = "MISSED_CALL: %s %s" },
 };
 
 static const struct sim_family fam_quectel = {
@@ -245,7 +245,7 @@ static const struct sim_family fam_quectel = {
 	.ati = quectel_ati, .cops = "+COPS: 0,0,\"Viettel\",7",
 	.cnmi_default = { 2, 1, 0, 0, 0 }, .boot = quectel_boot, .noise = none,
 	.cmds = quectel_cmds, .sr_slots = 20,
-	.call = { .clcc_fmt = "+QIND: \"ccinfo\",%d,0,%d,0,0,\"%s\",%d", .released = -1,
+	.call = { .clcc_fmt = "+QIND: \"ccinfo\",%d,%d,%d,0,0,\"%s\",%d", .released = -1,
 		  .final_words = 1 },
 };
 

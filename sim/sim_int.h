@@ -59,13 +59,14 @@ struct sim_call_urcs {
 	const char *conn;      /* answered */
 	const char *end;       /* ^CEND: idx, duration s, end_status, cause */
 	const char *end_talk;  /* "VOICE CALL: END: %06d" (duration s) */
-	const char *clcc_fmt;  /* auto +CLCC / +QIND ccinfo: idx, state, number, type;
+	const char *clcc_fmt;  /* auto +CLCC / +QIND ccinfo: idx, dir (1 incoming), state, number, type;
 				* sent when AT+CLCC=1 or AT+QINDCFG="ccinfo",1 */
 	int released;          /* state value of a released call in clcc_fmt */
 	int final_words;       /* 1: "NO CARRIER"/"BUSY"/"NO ANSWER" at the end */
 	const char *hangup_word; /* after the gateway's hang-up (late end): "NO CARRIER" */
 	int talk_end_always;   /* end_talk also for a call hung up unanswered */
 	int dial_waits;        /* ATD answers only when the far end does (V.25ter) */
+	const char *missed;    /* a caller gave up before ATA: time ("10:36AM"), number */
 };
 
 struct sim_family {
@@ -101,12 +102,36 @@ struct sim_slot {
 /* RELEASING: the gateway hung up (OK given) but the end is not reported
  * yet; the call still exists (AT+CLCC lists it, ATD answers ERROR). */
 enum sim_call_state {
-	SIM_CALL_IDLE, SIM_CALL_DIALING, SIM_CALL_ALERTING, SIM_CALL_ACTIVE, SIM_CALL_RELEASING
+	SIM_CALL_IDLE, SIM_CALL_DIALING, SIM_CALL_ALERTING, SIM_CALL_ACTIVE, SIM_CALL_RELEASING,
+	SIM_CALL_INCOMING /* a caller rings the modem (sim_callin.c) */
 };
 enum sim_call_event {
 	SIM_EV_DIAL, SIM_EV_ALERT, SIM_EV_ANSWER, SIM_EV_BUSY, SIM_EV_NOANSWER,
-	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_RELEASED, SIM_EV_ABORT, SIM_EV_COUNT
+	SIM_EV_REMOTE_END, SIM_EV_HANGUP, SIM_EV_RELEASED, SIM_EV_ABORT,
+	SIM_EV_INCOMING, /* `callin`: a caller rings */
+	SIM_EV_RING,     /* the next RING/+CRING, every SIM_RING_MS */
+	SIM_EV_ACCEPT,   /* ATA */
+	SIM_EV_GIVEUP,   /* the caller hangs up before ATA (a flash) */
+	SIM_EV_KEY,      /* the caller presses its next key */
+	SIM_EV_COUNT
 };
+#define SIM_RING_MS   3000 /* RING repeats this often while a call alerts */
+#define SIM_CALLIN_KEYS 15 /* keys a caller presses at most */
+
+/* What a caller does (`callin M FROM ...`, sim_callin.c): ring for ring_ms
+ * (then give up: a flash when short), once answered press keys[i] at
+ * key_ms[i] after the answer, speak the WAV `say` (8 kHz mono samples)
+ * from say_ms after the answer, hang up hangup_ms after the answer (0:
+ * never). */
+struct sim_caller {
+	int ring_ms, hangup_ms, say_ms;
+	int nkeys;
+	char keys[SIM_CALLIN_KEYS + 1];
+	int key_ms[SIM_CALLIN_KEYS];
+	int16_t *say;
+	size_t say_n;
+};
+
 enum sim_far { SIM_FAR_ANSWER, SIM_FAR_BUSY, SIM_FAR_NOANSWER, SIM_FAR_VOICEMAIL };
 
 struct sim_call {
@@ -129,6 +154,11 @@ struct sim_call {
 	double rec_sumsq;
 	unsigned char up[320];
 	size_t up_len;
+	/* an incoming call (mt): the caller's script, speech played so far */
+	int mt;
+	int rings;
+	struct sim_caller caller;
+	size_t say_pos;
 };
 
 struct sim_modem {
@@ -156,6 +186,7 @@ struct sim_modem {
 	int prompt_open;     /* AT+CMGS prompt given (urc_after_prompt): URCs flow */
 	int dial_pending;    /* ATD waits for the far end: any input byte aborts */
 	struct sbuf ta_buf;  /* SMS URCs buffered by +CNMI mode 0 */
+	struct sbuf down;    /* downlink audio kept without ports (unit tests; sim_audio_take) */
 
 	/* settings (reset on boot) */
 	int echo, verbose, quiet, cmee, cmgf, csms;
@@ -163,6 +194,7 @@ struct sim_modem {
 	int cnmi[5];
 	char cscs[8];
 	int mem[3];        /* +CPMS storages (index into the storage table) */
+	int clip, crc;     /* AT+CLIP=1, AT+CRC=1 (incoming call URCs) */
 	int clcc_auto, ddet, tonedet, ccinfo, curc, cpcmreg, qpcmv;
 	int pin_locked;
 	int pumping;
@@ -386,6 +418,17 @@ void sim_call_audio_tick(struct sim_modem *m);
 /* Keys the far end `number` presses: override, else "" */
 const char *sim_call_keys(struct sim_modem *m, const char *number);
 void sim_call_free(struct sim_modem *m);
+/* ATA: answers a ringing incoming call, else NO CARRIER. */
+int sim_call_answer(struct sim_modem *m);
+/* Starts an incoming call from `number` with the caller's script (owned
+ * by the call from now on).  0, or -1 when the modem is busy. */
+int sim_call_incoming(struct sim_modem *m, const char *number, struct sim_caller *c);
+
+/* sim_callin.c: the control `callin M FROM [options]` */
+int sim_callin_ctl(struct sim_modem *m, char *args, struct sbuf *r);
+/* +CLIP and +CRC: the incoming call presentation switches. */
+int sim_callin_clip(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
+int sim_callin_crc(struct sim_modem *m, const struct sim_cmd_def *d, enum sim_form f, const char *a);
 
 /* sim_io.c */
 int sim_io_port_open(struct sim_modem *m, char *err, size_t errlen);

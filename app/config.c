@@ -34,6 +34,8 @@ struct key {
 
 static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
 static const char *const time_src_names[] = { "auto", "system", "modem", NULL }; /* enum time_source */
+static const char *const unknown_names[] = { "latest", "reject", NULL };  /* enum callin_unknown */
+static const char *const answer_names[] = { "answer", "callback", NULL }; /* enum callin_answer */
 
 #define C(f) offsetof(struct loa_config, f), sizeof(((struct loa_config *)0)->f)
 #define M(f) offsetof(struct loa_modem_cfg, f), sizeof(((struct loa_modem_cfg *)0)->f)
@@ -141,6 +143,19 @@ static const struct key keys[] = {
 	  "phone to forward messages from unknown senders to (empty: keep only)" },
 	{ "shortcode", "forward_per_hour", K_INT, C(sc_forward_per_hour), 1, 100, NULL, "10",
 	  "most forwards of unknown senders' messages per hour, all senders together" },
+
+	{ "callin", "max_notices", K_INT, C(ci_max_notices), 1, CALLIN_MAX_NOTICES, NULL, "3",
+	  "a household that calls in hears at most this many of its unconfirmed notices, newest first" },
+	{ "callin", "unknown", K_ENUM, C(ci_unknown), 0, 0, unknown_names, "latest",
+	  "latest|reject: a caller whose number is no household's hears the latest public notice (no confirmation), or is not answered" },
+	{ "callin", "answer", K_ENUM, C(ci_answer), 0, 0, answer_names, "answer",
+	  "answer|callback: a household's call is answered, or let ring out and called back so the caller pays nothing" },
+	{ "callin", "callback_s", K_INT, C(ci_callback_s), 5, 3600, NULL, "120",
+	  "a household's call that ends before it is answered (a flash) is called back within this many seconds (after quiet hours unless a notice for it is urgent)" },
+	{ "callin", "callback_min_gap_s", K_INT, C(ci_callback_min_gap_s), 0, 86400, NULL, "600",
+	  "at most one callback per household in this many seconds, however often it flashes" },
+	{ "callin", "record_max_s", K_INT, C(ci_record_max_s), 10, 600, NULL, "120",
+	  "longest notice the village head may record by phone, in seconds" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
@@ -574,6 +589,21 @@ void config_inbox(const struct loa_config *c, struct inbox_cfg *out)
 	out->lock_wrong = c->sc_lock_wrong;
 	out->lock_window_s = c->sc_lock_window_s;
 	snprintf(out->forward_unknown, sizeof out->forward_unknown, "%s", c->sc_forward_unknown);
+}
+
+void config_callin(const struct loa_config *c, struct callin_cfg *out)
+{
+	memset(out, 0, sizeof *out);
+	out->max_notices = c->ci_max_notices;
+	out->unknown = c->ci_unknown;
+	out->answer = c->ci_answer;
+	out->callback_s = c->ci_callback_s;
+	out->callback_min_gap_s = c->ci_callback_min_gap_s;
+	out->record_max_s = c->ci_record_max_s;
+	out->key_wait_s = c->call_key_wait_s;
+	out->replays = c->call_replays;
+	out->quiet_start = c->quiet_start;
+	out->quiet_end = c->quiet_end;
 }
 
 void config_web(const struct loa_config *c, struct web_cfg *out)

@@ -8,6 +8,7 @@
 #ifndef LOA_CONFIG_H
 #define LOA_CONFIG_H
 #include "gateway/daemon.h" /* struct loa_modem_cfg */
+#include "domain/callin.h"
 #include "domain/inbox.h"
 #include "domain/notice.h"
 #include "web/web_page.h"
@@ -82,6 +83,14 @@ struct loa_config {
 	int sc_lock_window_s;
 	char sc_forward_unknown[32];
 
+	/* [callin] (issue 17: not yet used by the daemon) */
+	int ci_max_notices;
+	int ci_unknown;          /* enum callin_unknown */
+	int ci_answer;           /* enum callin_answer */
+	int ci_callback_s;
+	int ci_callback_min_gap_s;
+	int ci_record_max_s;
+
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;
 };
@@ -102,6 +111,8 @@ const char *config_family_name(int family);
  * below the application copies or reads struct loa_config. */
 void config_notice(const struct loa_config *c, struct notice_cfg *out);
 void config_inbox(const struct loa_config *c, struct inbox_cfg *out);
+/* [callin] with the quiet hours and [voice] key_wait_s/replays it uses. */
+void config_callin(const struct loa_config *c, struct callin_cfg *out);
 void config_web(const struct loa_config *c, struct web_cfg *out);
 void config_tts(const struct loa_config *c, struct tts_config *out);
 void config_daemon(const struct loa_config *c, struct daemon_cfg *out);

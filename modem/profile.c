@@ -106,11 +106,13 @@ static const char *const audio_off_quectel[] = { "AT+QPCMV=0", NULL };
 static const char *const none[] = { NULL };
 
 static const struct profile profiles[] = {
-	[FAMILY_GENERIC] = { "generic", init_generic, NULL, none, none, AUDIO_AS_IS },
-	[FAMILY_HUAWEI] = { "huawei", init_huawei, urc_huawei, audio_on_huawei, none, AUDIO_AFTER_DIAL },
-	[FAMILY_SIMCOM] = { "simcom", init_simcom, urc_simcom, audio_on_simcom, audio_off_simcom, AUDIO_ON_ANSWER },
+	[FAMILY_GENERIC] = { "generic", init_generic, NULL, none, none, AUDIO_AS_IS, AUDIO_AS_IS, NULL },
+	[FAMILY_HUAWEI] = { "huawei", init_huawei, urc_huawei, audio_on_huawei, none, AUDIO_AFTER_DIAL,
+			    AUDIO_AFTER_DIAL, NULL },
+	[FAMILY_SIMCOM] = { "simcom", init_simcom, urc_simcom, audio_on_simcom, audio_off_simcom, AUDIO_ON_ANSWER,
+			    AUDIO_ON_ANSWER, "MISSED_CALL:" },
 	[FAMILY_QUECTEL] = { "quectel", init_quectel, urc_quectel, audio_on_quectel, audio_off_quectel,
-			     AUDIO_BEFORE_DIAL },
+			     AUDIO_BEFORE_DIAL, AUDIO_BEFORE_DIAL, NULL },
 };
 
 _Static_assert(ARRAY_LEN(profiles) == FAMILY_N, "one profiles[] row per enum modem_family");

@@ -36,6 +36,12 @@ struct profile {
 	const char *const *audio_on;               /* voice calls: NULL terminated */
 	const char *const *audio_off;
 	enum profile_audio_when audio_when;        /* when audio_on goes out */
+	/* incoming calls (modem/incall.h): when audio_on goes out around ATA
+	 * (AUDIO_BEFORE_DIAL: before ATA, AUDIO_AFTER_DIAL: right after its
+	 * OK, AUDIO_ON_ANSWER: after the answer report), and the prefix of the
+	 * family's missed-call report (NULL: the family has none). */
+	enum profile_audio_when in_audio_when;
+	const char *in_missed;
 };
 
 /* enum modem_family -> profile (generic when out of range). */

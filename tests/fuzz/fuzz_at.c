@@ -4,7 +4,8 @@
  * READY with well-formed answers first, then an AT+CMGS and an AT+CMGR are
  * queued and the fuzz input is fed in chunks (a 0x00 byte advances the fake
  * clock, so timeouts and reconnects are reached too).  URC PDUs go through
- * the codec like the daemon does. */
+ * the codec like the daemon does.  The incoming-call parsers (incall.c)
+ * read the whole input as one line with every family's rules. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "base/log.h"
 #include "modem/at.h"
 #include "modem/codec.h"
+#include "modem/incall.h"
+#include "modem/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,6 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	at_parse_index(line, &v);
 	at_parse_cmgs(line, &v);
 	at_parse_pdu_len(line, &v);
+	for (int f = 0; f < FAMILY_N; f++) {
+		struct incall_ev iev;
+		incall_parse(profile_for(f), line, &iev);
+	}
+	incall_parse_time(line);
 	/* the engine, in chunks split at 0x00 (which also moves time on) */
 	size_t start = 0;
 	for (size_t i = 0; i <= size; i++) {

@@ -56,6 +56,45 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(c.modems[1].family, FAMILY_GENERIC);
 }
 
+/* [callin]: defaults, values, the narrow struct and the errors. */
+static void test_callin(void **state)
+{
+	(void)state;
+	struct loa_config c;
+	struct callin_cfg cc;
+	char err[512];
+	assert_int_equal(parse(&c, "", err), 0);
+	config_callin(&c, &cc);
+	assert_int_equal(cc.max_notices, 3);
+	assert_int_equal(cc.unknown, CALLIN_UNKNOWN_LATEST);
+	assert_int_equal(cc.answer, CALLIN_ANSWER_ANSWER);
+	assert_int_equal(cc.callback_s, 120);
+	assert_int_equal(cc.callback_min_gap_s, 600);
+	assert_int_equal(cc.record_max_s, 120);
+	assert_int_equal(cc.key_wait_s, 6);
+	assert_int_equal(cc.replays, 3);
+	assert_int_equal(cc.quiet_end, 7 * 60);
+	assert_int_equal(parse(&c,
+			       "[callin]\nmax_notices = 5\nunknown = Reject\nanswer = callback\ncallback_s = 60\n"
+			       "callback_min_gap_s = 0\nrecord_max_s = 300\n",
+			       err),
+			 0);
+	config_callin(&c, &cc);
+	assert_int_equal(cc.max_notices, 5);
+	assert_int_equal(cc.unknown, CALLIN_UNKNOWN_REJECT);
+	assert_int_equal(cc.answer, CALLIN_ANSWER_CALLBACK);
+	assert_int_equal(cc.callback_s, 60);
+	assert_int_equal(cc.callback_min_gap_s, 0);
+	assert_int_equal(cc.record_max_s, 300);
+	assert_int_equal(parse(&c, "[callin]\nunknown = ignore\n", err), -1);
+	assert_non_null(strstr(err, "t.conf:2: callin.unknown:"));
+	assert_non_null(strstr(err, "latest|reject"));
+	assert_int_equal(parse(&c, "[callin]\nmax_notices = 11\n", err), -1);
+	assert_non_null(strstr(err, "callin.max_notices"));
+	assert_int_equal(parse(&c, "[callin]\nrecord_max_s = 5\n", err), -1);
+	assert_int_equal(parse(&c, "[callin]\nanswer = maybe\n", err), -1);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -162,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_values),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_callin),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_world_writable),

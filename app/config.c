@@ -679,6 +679,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	}
 	config_tts(c, &out->tts);
 	config_inbox(c, &out->inbox);
+	config_callin(c, &out->callin);
 	memcpy(out->modems, c->modems, sizeof out->modems);
 	out->n_modems = c->n_modems;
 }

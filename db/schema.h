@@ -389,6 +389,29 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE households ADD COLUMN sortkey TEXT NOT NULL DEFAULT '';"
 	"UPDATE households SET sortkey = loa_sortkey(name);"
 	"CREATE INDEX households_sort ON households(sortkey, id, active, opted_out, channel);",
+	/* 14: call-in (db/store_callin.c).  An attempt is outbound (Loa
+	 *    called) or inbound (the household called the gateway and pressed
+	 *    1 there); callbacks owed to households whose call ended before it
+	 *    was answered (a "flash"): due_at the earliest, by_at the latest
+	 *    it should start, and what came of it. */
+	"ALTER TABLE attempts ADD COLUMN direction TEXT NOT NULL DEFAULT 'out'"
+	"  CHECK (direction IN ('out', 'in'));"
+	"CREATE TABLE callbacks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  household_id INTEGER NOT NULL REFERENCES households(id),"
+	"  phone TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  by_at INTEGER NOT NULL,"
+	"  urgent INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'calling', 'done', 'failed')),"
+	"  modem TEXT NOT NULL DEFAULT '',"
+	"  outcome TEXT NOT NULL DEFAULT '',"
+	"  keys TEXT NOT NULL DEFAULT '',"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX callbacks_due ON callbacks(state, due_at);"
+	"CREATE INDEX callbacks_household ON callbacks(household_id, created_at);",
 };
 
 #endif

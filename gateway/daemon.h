@@ -1,6 +1,7 @@
 /* daemon — `loa run`: the SMS delivery daemon (see daemon.c for the design). */
 #ifndef LOA_DAEMON_H
 #define LOA_DAEMON_H
+#include "domain/callin.h"
 #include "domain/inbox.h"
 #include "modem/profile.h" /* enum modem_family */
 #include "tts/tts_config.h"
@@ -63,6 +64,7 @@ struct daemon_cfg {
 	struct daemon_health_cfg health;
 	struct tts_config tts;          /* speech for calls */
 	struct inbox_cfg inbox;         /* the short-code policy for SMS in */
+	struct callin_cfg callin;       /* [callin]: calls from villagers, callbacks */
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;
 };

@@ -28,7 +28,9 @@ struct pcm {
 };
 struct tts_req {
 	struct daemon *d;
-	int slot;               /* 0..SEG_N-1: prompt; SEG_N + i: notice cache i */
+	struct pcm *p;          /* where the audio goes: a prompt or a notice cache slot */
+	int prompt;             /* a prompt: its failure is said at once */
+	char what[48];          /* for logs: "prompt greeting", "notice 12" */
 	int done, rc;           /* written by the synthesis thread */
 	char path[PATH_MAX];
 	char err[200];
@@ -75,7 +77,38 @@ struct daemon {
 	struct pcm prompt[SEG_N];
 	struct pcm notice[NOTICE_CACHE];
 	int notice_next;
+	/* call-in (drv_callin.c) */
+	struct pcm ci_prompt[CIP_N];
+	int ci_ok;              /* its prompts are known: calls from villagers are answered */
+	int ci_quiet;           /* quiet hours now (the last plan) */
+	int64_t cb_wake_at;     /* mono ms of the next callback due, 0 none */
 };
+
+/* Call-in kinds a worker's call can be (worker.ci_kind). */
+enum ci_kind { CI_NONE = 0, CI_IN, CI_BACK };
+
+/* drv_voice.c, for drv_callin.c: */
+/* The audio of notice `id` for a call: NULL while it is being rendered
+ * (requested if needed); *failed set when it cannot be. */
+struct pcm *voice_notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path);
+/* Opens `w`'s audio port with the voice driver's hooks (segment done,
+ * DTMF digit -> the call table).  NULL with err. */
+struct audio_port *voice_audio_open(struct worker *w, char *err, size_t errlen);
+/* A prompt by name into p (recording, cache or synthesis request);
+ * 0, or -1 with err. */
+int voice_prompt_load(struct daemon *d, const char *name, struct pcm *p, char *err, size_t errlen);
+/* The audio port of a call that ended closes (W_CALL_END -> W_IDLE). */
+void voice_reap(struct worker *w);
+
+/* drv_callin.c, for drv_voice.c (the call table's ops): */
+void callin_prompts_open(struct daemon *d);
+enum call_offer callin_op_offer(struct worker *w, const char *number);
+void callin_op_menu(struct worker *w, enum call_menu_ev ev, char digit);
+void callin_op_ended(struct worker *w);
+/* A URC of the call-in kind (SIMCom MISSED_CALL:). */
+void callin_missed(struct worker *w, const char *line);
+/* Each loop turn: a menu waiting for a notice's audio. */
+void callin_io(struct worker *w);
 
 /* A problem is open (drv_health.c): recorded for `loa status` and the web
  * banner, and told to the admins by SMS at most once per alert_every_h.

@@ -40,11 +40,6 @@ static void tts_done(void *arg, int rc, const char *wav_path, const char *err)
 	(void)w;
 }
 
-static struct pcm *slot_pcm(struct daemon *d, int slot)
-{
-	return slot < SEG_N ? &d->prompt[slot] : &d->notice[slot - SEG_N];
-}
-
 /* what NULL: a notice, whose failure claim_call logs once with the
  * deliveries it fails. */
 static void pcm_load(struct pcm *p, const char *path, const char *what)
@@ -59,16 +54,18 @@ static void pcm_load(struct pcm *p, const char *path, const char *what)
 	}
 }
 
-static void submit(struct daemon *d, int slot, const char *text)
+static void submit(struct daemon *d, struct pcm *p, int prompt, const char *what, const char *text)
 {
 	struct tts_req *r = xcalloc(1, sizeof *r);
 	r->d = d;
-	r->slot = slot;
-	slot_pcm(d, slot)->pending = 1;
+	r->p = p;
+	r->prompt = prompt;
+	snprintf(r->what, sizeof r->what, "%s", what);
+	p->pending = 1;
 	if (tts_engine_submit(d->tts, text, NULL, 0, tts_done, r) != 0) {
 		free(r);
-		slot_pcm(d, slot)->pending = 0;
-		slot_pcm(d, slot)->failed = 1;
+		p->pending = 0;
+		p->failed = 1;
 		return;
 	}
 	r->next = d->reqs;
@@ -88,14 +85,10 @@ static void voice_collect(struct daemon *d)
 			continue;
 		}
 		*pp = r->next;
-		struct pcm *p = slot_pcm(d, r->slot);
-		char what[64];
-		if (r->slot < SEG_N)
-			snprintf(what, sizeof what, "prompt %d", r->slot);
-		else
-			snprintf(what, sizeof what, "notice %lld", (long long)p->notice_id);
+		struct pcm *p = r->p;
+		const char *what = r->what;
 		if (r->rc == 0) {
-			pcm_load(p, r->path, r->slot < SEG_N ? what : NULL);
+			pcm_load(p, r->path, r->prompt ? what : NULL);
 			if (p->s)
 				LOG_I("voice", "%s rendered (%.1f s)", what, (double)p->n / TTS_AUDIO_RATE);
 		} else {
@@ -103,7 +96,7 @@ static void voice_collect(struct daemon *d)
 			p->pending = 0;
 			p->failed = 1;
 		}
-		if (r->slot < SEG_N && p->failed && !d->voice_err[0]) {
+		if (r->prompt && p >= d->prompt && p < d->prompt + SEG_N && p->failed && !d->voice_err[0]) {
 			/* prompts are never ready: no call can be placed */
 			LOG_E("voice", "%s: %s; no calls", what, p->err);
 			snprintf(d->voice_err, sizeof d->voice_err, "call prompt: %s", p->err);
@@ -111,6 +104,37 @@ static void voice_collect(struct daemon *d)
 		}
 		free(r);
 	}
+}
+
+int voice_prompt_load(struct daemon *d, const char *name, struct pcm *p, char *err, size_t errlen)
+{
+	char path[PATH_MAX], what[64];
+	snprintf(what, sizeof what, "prompt %s", name);
+	if (tts_prompt_recording(&d->cfg->tts, name, path, sizeof path)) {
+		/* a recording: converted once into the cache, no synthesis */
+		if (tts_prompt_render(d->tts, name, path, sizeof path, err, errlen) != 0)
+			return -1;
+		pcm_load(p, path, name);
+		if (!p->s) {
+			snprintf(err, errlen, "%s cannot be loaded", name);
+			return -1;
+		}
+		return 0;
+	}
+	char *text = NULL;
+	if (tts_prompt_text(&d->cfg->tts, name, &text, err, errlen) != 0)
+		return -1;
+	if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
+		pcm_load(p, path, name);
+		if (!p->s) {
+			snprintf(err, errlen, "%s cannot be loaded", name);
+			free(text);
+			return -1;
+		}
+	} else
+		submit(d, p, 1, what, text);
+	free(text);
+	return 0;
 }
 
 static void voice_open(struct daemon *d)
@@ -136,37 +160,14 @@ static void voice_open(struct daemon *d)
 	for (int i = 0; i < SEG_N; i++) {
 		if (!names[i])
 			continue;
-		char path[PATH_MAX];
-		if (tts_prompt_recording(&d->cfg->tts, names[i], path, sizeof path)) {
-			/* a recording: converted once into the cache, no synthesis */
-			if (tts_prompt_render(d->tts, names[i], path, sizeof path, err, sizeof err) == 0)
-				pcm_load(&d->prompt[i], path, names[i]);
-			else
-				LOG_E("voice", "prompt %s: %s", names[i], err);
-			if (!d->prompt[i].s) {
-				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
-				return;
-			}
-			continue;
-		}
-		char *text = NULL;
-		if (tts_prompt_text(&d->cfg->tts, names[i], &text, err, sizeof err) != 0) {
+		if (voice_prompt_load(d, names[i], &d->prompt[i], err, sizeof err) != 0) {
 			LOG_E("voice", "prompt %s: %s; no calls", names[i], err);
 			snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s: %s", names[i], err);
 			return;
 		}
-		if (tts_engine_cache_path(d->tts, text, path, sizeof path)) {
-			pcm_load(&d->prompt[i], path, names[i]);
-			if (!d->prompt[i].s) {
-				snprintf(d->voice_err, sizeof d->voice_err, "call prompt %s cannot be loaded", names[i]);
-				free(text);
-				return;
-			}
-		} else
-			submit(d, i, text);
-		free(text);
 	}
 	d->voice_ok = 1;
+	callin_prompts_open(d);
 }
 
 static void voice_close(struct daemon *d)
@@ -176,6 +177,8 @@ static void voice_close(struct daemon *d)
 	voice_collect(d);
 	for (int i = 0; i < SEG_N; i++)
 		free(d->prompt[i].s);
+	for (int i = 0; i < CIP_N; i++)
+		free(d->ci_prompt[i].s);
 	for (int i = 0; i < NOTICE_CACHE; i++)
 		free(d->notice[i].s);
 	if (d->tts_pipe[0] >= 0) {
@@ -194,7 +197,7 @@ static int prompts_ready(const struct daemon *d)
 
 /* The audio of the notice whose call comes next: NULL while it is being
  * rendered (submitted if needed). */
-static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path)
+struct pcm *voice_notice_audio(struct daemon *d, int64_t id, const char *text, const char *audio_path)
 {
 	for (int i = 0; i < NOTICE_CACHE; i++)
 		if (d->notice[i].notice_id == id)
@@ -220,7 +223,7 @@ static struct pcm *notice_audio(struct daemon *d, int64_t id, const char *text, 
 		pcm_load(p, path, NULL);
 	} else {
 		LOG_I("voice", "notice %lld: rendering speech for calls", (long long)id);
-		submit(d, SEG_N + slot, text);
+		submit(d, p, 0, what, text);
 	}
 	return p->s ? p : NULL;
 }
@@ -280,6 +283,8 @@ static void op_play(void *arg, enum call_seg seg)
 static void op_progress(void *arg, enum call_state to, int played)
 {
 	struct worker *dm = arg;
+	if (dm->ci_kind)
+		return; /* a call-in or callback: no delivery moves with it */
 	const char *state = played ? "played" : to == CALL_RINGING ? "ringing" : "answered";
 	LOG_I(dm->sub, "delivery %lld notice %lld: %s", (long long)dm->cj.delivery_id, (long long)dm->cj.notice_id,
 	      state);
@@ -290,6 +295,10 @@ static void op_progress(void *arg, enum call_state to, int played)
 static void op_ended(void *arg)
 {
 	struct worker *dm = arg;
+	if (dm->ci_kind) {
+		callin_op_ended(dm);
+		return;
+	}
 	struct daemon *d = dm->d;
 	const struct call *c = &dm->call;
 	int64_t now = clock_wall_s(), next = 0;
@@ -326,9 +335,19 @@ static void audio_digit(void *arg, char digit)
 	call_digit(&dm->call, digit);
 }
 
+static enum call_offer op_offer(void *arg, const char *number)
+{
+	return callin_op_offer(arg, number);
+}
+
+static void op_menu(void *arg, enum call_menu_ev ev, char digit)
+{
+	callin_op_menu(arg, ev, digit);
+}
+
 static void vo_modem_init(struct worker *dm)
 {
-	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended };
+	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended, op_offer, op_menu };
 	const struct daemon_policy *pol = &dm->d->pol;
 	struct call_timing tm = { pol->ring_timeout_s * 1000, pol->call_key_wait_s * 1000, pol->call_max_s * 1000,
 				  pol->call_repeats, pol->call_replays };
@@ -366,6 +385,12 @@ static void voice_fail_all(struct daemon *d)
 	}
 }
 
+struct audio_port *voice_audio_open(struct worker *w, char *err, size_t errlen)
+{
+	static const struct audio_hooks hooks = { audio_done, audio_digit };
+	return audio_open(w->cfg->audio, &hooks, w, err, errlen);
+}
+
 /* Starts a call on `dm` if one is due and its audio is ready; 1 if it did. */
 static int voice_claim(struct worker *dm, int urgent_only)
 {
@@ -375,7 +400,7 @@ static int voice_claim(struct worker *dm, int urgent_only)
 	int64_t wall = clock_wall_s();
 	if (store_call_peek(d->st, wall, urgent_only, &nid, &text, &apath) != STORE_OK)
 		return 0;
-	struct pcm *p = notice_audio(d, nid, text, apath);
+	struct pcm *p = voice_notice_audio(d, nid, text, apath);
 	free(text);
 	free(apath);
 	if (!p) {
@@ -391,8 +416,7 @@ static int voice_claim(struct worker *dm, int urgent_only)
 	dm->notice_pcm = p->s;
 	dm->notice_n = p->n;
 	char err[256];
-	static const struct audio_hooks hooks = { audio_done, audio_digit };
-	dm->audio = audio_open(dm->cfg->audio, &hooks, dm, err, sizeof err);
+	dm->audio = voice_audio_open(dm, err, sizeof err);
 	if (!dm->audio) {
 		LOG_E(dm->sub, "delivery %lld: %s", (long long)dm->cj.delivery_id, err);
 		daemon_db_log(d, dm->sub, "call release", store_call_release(d->st, &dm->cj, dm->cfg->name, err, wall));
@@ -408,16 +432,18 @@ static int voice_claim(struct worker *dm, int urgent_only)
 
 /* The audio port of a call that ended closes here, from the loop, not
  * from inside the audio port's own callbacks. */
-static void reap(struct worker *dm)
+void voice_reap(struct worker *dm)
 {
 	if (dm->state != W_CALL_END)
 		return;
-	struct audio_stats st;
-	audio_stats(dm->audio, &st);
-	LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", st.frames_in, st.frames_out,
-	      st.timer_frames);
-	audio_close(dm->audio);
-	dm->audio = NULL;
+	if (dm->audio) {
+		struct audio_stats st;
+		audio_stats(dm->audio, &st);
+		LOG_D(dm->sub, "audio: %ld frames in, %ld out (%ld on the timer)", st.frames_in, st.frames_out,
+		      st.timer_frames);
+		audio_close(dm->audio);
+		dm->audio = NULL;
+	}
 	worker_move(dm, W_IDLE, "audio port closed");
 }
 
@@ -449,6 +475,13 @@ static int vo_urc(struct worker *dm, const struct at_urc *u)
 	switch (u->kind) {
 	case URC_RING:
 	case URC_CLIP:
+		/* an incoming call (modem/call.c decides: a new one when idle) */
+		LOG_D(dm->sub, "call event: %s", u->line);
+		call_urc(&dm->call, u);
+		return 1;
+	case URC_MISSED:
+		callin_missed(dm, u->line);
+		return 1;
 	case URC_CALL:
 	case URC_DTMF:
 		if (call_active(&dm->call)) {
@@ -497,7 +530,8 @@ static void vo_plan_in(struct daemon *d, struct sched_in *in)
 	for (int i = 0; i < d->n; i++) {
 		const struct worker *w = &d->m[i];
 		in->modems[i].has_audio = w->cfg->audio[0] != '\0';
-		in->modems[i].calling = worker_in_call(w) || w->connect_hangup || w->call_cmds > 0;
+		in->modems[i].calling = worker_in_call(w) || call_active(&w->call) || w->connect_hangup ||
+					w->call_cmds > 0;
 		in->modems[i].call_guard_until = w->call_guard_until;
 	}
 }
@@ -539,13 +573,15 @@ static void vo_io(struct daemon *d, const struct pollfd *pfd, int ready)
 {
 	for (int i = 0; i < d->n; i++) {
 		struct worker *w = &d->m[i];
-		if (w->state == W_CALL && ready && pfd[i].revents)
+		if (w->state == W_CALL && w->audio && ready && pfd[i].revents)
 			audio_io(w->audio, pfd[i].revents);
-		if (w->state == W_CALL && audio_deadline(w->audio) <= clock_mono_ms())
+		if (w->state == W_CALL && w->audio && audio_deadline(w->audio) <= clock_mono_ms())
 			audio_tick(w->audio);
+		if (w->ci_want)
+			callin_io(w);
 		if (call_deadline(&w->call) <= clock_mono_ms())
 			call_tick(&w->call);
-		reap(w);
+		voice_reap(w);
 	}
 	if (ready && pfd[d->n].revents)
 		voice_collect(d);
@@ -572,7 +608,7 @@ static void vo_modem_close(struct worker *w)
 {
 	if (call_active(&w->call))
 		call_port_lost(&w->call);
-	reap(w);
+	voice_reap(w);
 }
 
 const struct channel_driver drv_voice = {

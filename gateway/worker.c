@@ -67,10 +67,13 @@ void worker_check(const struct worker *w)
 	/* an SMS state holds a delivery, a reply state a reply (and only it) */
 	assert(!(w->state == W_SMS || w->state == W_SMS_SUBMIT) || (w->job.delivery_id != 0 && w->reply_id == 0));
 	assert((w->state == W_REPLY || w->state == W_REPLY_SUBMIT) == (w->reply_id != 0));
-	/* an audio port is open for a call, and only then */
-	assert((w->audio != NULL) == worker_in_call(w));
-	/* a running call is held by the worker; idle holds no call */
-	assert(!call_active(&w->call) || worker_in_call(w));
+	/* an audio port is open for a call, and only then (a call-in rung
+	 * out, or refused, holds none) */
+	assert(!w->audio || worker_in_call(w));
+	assert(!worker_in_call(w) || w->audio || w->ci_kind);
+	/* a running call is held by the worker; idle holds no call, except an
+	 * incoming call that alerts while the worker sends an SMS (rung out) */
+	assert(!call_active(&w->call) || worker_in_call(w) || w->call.incoming);
 	assert(w->state != W_CALL || call_active(&w->call));
 }
 

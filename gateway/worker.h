@@ -25,6 +25,8 @@
 #ifndef LOA_WORKER_H
 #define LOA_WORKER_H
 #include "db/store_call.h"
+#include "db/store_callin.h"
+#include "domain/callin.h"
 #include "db/store_sms.h"
 #include "gateway/daemon.h" /* struct loa_modem_cfg */
 #include "modem/at.h"
@@ -91,6 +93,22 @@ struct worker {
 	int64_t call_guard_until; /* mono ms: no dial before (trailing end reports) */
 	const int16_t *notice_pcm;
 	size_t notice_n;
+	/* call-in (drv_callin.c): the incoming call or callback the call table
+	 * holds (ci_kind), its menu and what it came to */
+	int ci_kind;            /* enum ci_kind (daemon_int.h) */
+	int ci_reserved;        /* the worker moved to W_CALL for it */
+	struct callin_menu ci;
+	struct callin_who who;
+	struct callback_job cb;
+	char ci_number[24];     /* the caller's number (E.164), "" withheld */
+	int64_t ci_started_s;   /* wall s the call began */
+	int64_t ci_want;        /* the notice whose audio the menu waits for, 0 none */
+	int16_t *ci_pcm;        /* that notice's audio, a copy this call owns */
+	size_t ci_n;
+	char ci_heard[80];      /* notices played (ids), for the log */
+	char ci_confirmed[80];  /* notices confirmed by key 1 */
+	int64_t ci_last_end_ms; /* mono ms the last incoming call ended (MISSED_CALL after it) */
+	char ci_last_number[24];
 };
 
 /* 1 if the table lists the move from -> to. */

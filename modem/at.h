@@ -76,6 +76,7 @@ enum at_urc_kind {
 	URC_USSD,     /* +CUSD: m,"text",dcs (modem/ussd.h reads it) */
 	URC_NETTIME,  /* the network's time or zone: +CTZV, +CTZE, *PSUTTZ
 		       * (modem/nettime.h reads it) */
+	URC_MISSED,   /* SIMCom MISSED_CALL: 10:36AM 0912345678 (modem/incall.h) */
 	URC_IGNORE,   /* known noise: boot banners, periodic signal reports */
 };
 enum at_call_ev { CALL_EV_NONE = 0, CALL_EV_ORIG, CALL_EV_RINGING, CALL_EV_ANSWERED, CALL_EV_ENDED, CALL_EV_STATE };

@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "modem/at.h"
+#include "modem/incall.h"
 #include "modem/profile.h"
 
 #include <stdio.h>
@@ -25,7 +26,7 @@
 #include <string.h>
 
 /* Named timers. */
-enum call_timer { T_RING, T_KEY, T_MAX, T_POLL, T_AUDIO, T_HANGUP, T_GRACE, T_N };
+enum call_timer { T_RING, T_KEY, T_MAX, T_POLL, T_AUDIO, T_HANGUP, T_GRACE, T_CLIP, T_N };
 static const struct {
 	const char *name;
 	enum call_event ev; /* CE_N_EVENTS: handled in call_tick itself */
@@ -33,16 +34,21 @@ static const struct {
 	[T_RING] = { "ring_timeout", CE_T_RING }, [T_KEY] = { "key_wait", CE_T_KEY },
 	[T_MAX] = { "max_call", CE_T_MAX },       [T_POLL] = { "clcc_poll", CE_N_EVENTS },
 	[T_AUDIO] = { "audio_on_delay", CE_N_EVENTS }, [T_HANGUP] = { "hangup_wait", CE_T_HANGUP },
-	[T_GRACE] = { "end_grace", CE_N_EVENTS },
+	[T_GRACE] = { "end_grace", CE_N_EVENTS }, [T_CLIP] = { "clip_wait", CE_CLIP },
 };
 enum { POLL_MS = 2000, AUDIO_DELAY_MS = 100, HANGUP_MS = 5000, END_GRACE_MS = 500, DIAL_EXTRA_MS = 10000,
-       CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000, HANGUP_TRIES = 3 };
+       CMD_MS = 5000, AUDIO_TRIES = 3, DIGIT_SAME_MS = 1000, HANGUP_TRIES = 3,
+       /* incoming: +CLIP follows its RING at once; RING repeats every 3-5 s
+	* while the call alerts, so none for RING_GONE_MS means the caller
+	* gave up without an end report; ATA's answer within ANSWER_MS */
+       CLIP_WAIT_MS = 1500, RING_GONE_MS = 10000, ANSWER_MS = 10000 };
 
 
 const char *call_state_name(enum call_state s)
 {
 	static const char *const n[CALL_N_STATES] = { "idle", "dialing", "ringing", "answered", "playing",
-						      "waiting_key", "hanging_up", "ended" };
+						      "waiting_key", "hanging_up", "ended", "incoming",
+						      "answering", "menu" };
 	return (unsigned)s < CALL_N_STATES ? n[s] : "?";
 }
 
@@ -51,13 +57,14 @@ const char *call_event_name(enum call_event e)
 	static const char *const n[CE_N_EVENTS] = { "start", "dial_ok", "dial_fail", "ringing", "answered",
 						    "ended", "audio_ready", "seg_done", "key1", "key2",
 						    "t_ring", "t_key", "t_max", "t_hangup", "lost",
-						    "plan_done", "bye_done", "stop", "done" };
+						    "plan_done", "bye_done", "stop", "done", "incoming", "ring",
+						    "clip", "accept", "reject", "menu_ready", "key", "menu_done" };
 	return (unsigned)e < CE_N_EVENTS ? n[e] : "?";
 }
 
 const char *call_outcome_name(enum call_outcome o)
 {
-	static const char *const n[] = { "", "no_answer", "busy", "rejected", "failed", "answered" };
+	static const char *const n[] = { "", "no_answer", "busy", "rejected", "failed", "answered", "missed" };
 	return (unsigned)o < ARRAY_LEN(n) ? n[o] : "?";
 }
 
@@ -150,13 +157,27 @@ static void plan(struct call *c, const enum call_seg *segs, int n)
 
 /* ---- actions ---- */
 
+/* When this call's audio_on goes out: incoming calls have their own row. */
+static enum profile_audio_when audio_when(const struct call *c)
+{
+	if (!c->prof)
+		return AUDIO_AS_IS;
+	return c->incoming ? c->prof->in_audio_when : c->prof->audio_when;
+}
+
+/* The audio is on: the notice plan, or the owner's menu. */
+static void audio_ready(struct call *c)
+{
+	call_event(c, c->menu ? CE_MENU_READY : CE_AUDIO_READY);
+}
+
 static void a_dial(struct call *c, enum call_event ev)
 {
 	(void)ev;
 	arm(c, T_RING, c->tm.ring_ms);
 	arm(c, T_MAX, c->tm.max_ms);
 	arm(c, T_POLL, POLL_MS);
-	if (c->prof && c->prof->audio_when == AUDIO_BEFORE_DIAL) {
+	if (audio_when(c) == AUDIO_BEFORE_DIAL) {
 		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 		c->audio_on_sent = 1;
 	}
@@ -173,7 +194,7 @@ static void a_dial_ok(struct call *c, enum call_event ev)
 	 * does: ask at once rather than at the next poll */
 	if (c->state == CALL_DIALING || c->state == CALL_RINGING)
 		arm(c, T_POLL, 1);
-	if (c->prof && c->prof->audio_when == AUDIO_AFTER_DIAL && !c->audio_on_sent) {
+	if (audio_when(c) == AUDIO_AFTER_DIAL && !c->audio_on_sent) {
 		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 		c->audio_on_sent = 1;
 	}
@@ -194,10 +215,15 @@ static void a_answered(struct call *c, enum call_event ev)
 	disarm(c, T_RING);
 	disarm(c, T_POLL);
 	c->ops.progress(c->arg, CALL_ANSWERED, 0);
-	if (c->prof && c->prof->audio_when == AUDIO_ON_ANSWER && c->prof->audio_on[0])
+	if (c->incoming && audio_when(c) == AUDIO_AFTER_DIAL && c->prof->audio_on[0] && !c->audio_on_sent) {
+		/* Huawei: AT^DDSETEX=2 after ATA; its OK starts the menu */
+		send_list(c, c->prof->audio_on, CC_AUDIO_ON);
+		c->audio_on_sent = 1;
+	} else if (audio_when(c) == AUDIO_ON_ANSWER && c->prof->audio_on[0]) {
 		arm(c, T_AUDIO, AUDIO_DELAY_MS);
-	else
+	} else {
 		arm(c, T_AUDIO, 1); /* start playing from the loop, not inside the URC */
+	}
 }
 
 static void a_play(struct call *c, enum call_event ev)
@@ -278,7 +304,9 @@ static void a_bye(struct call *c, enum call_event ev)
 
 static void a_hangup(struct call *c, enum call_event ev)
 {
-	if (ev == CE_T_RING)
+	if (ev == CE_T_RING && c->incoming)
+		set_cause(c, OUT_FAILED, "the modem did not answer ATA");
+	else if (ev == CE_T_RING)
 		set_cause(c, OUT_NO_ANSWER, "no answer within [voice] ring_timeout_s");
 	else if (ev == CE_T_MAX)
 		CLOG(LL_WARN, c, "longest call length reached: hanging up");
@@ -296,12 +324,111 @@ static void a_hangup_check(struct call *c, enum call_event ev)
 	send(c, "AT+CLCC", CMD_MS, CC_POLL, 0);
 }
 
+/* ---- incoming and menu calls ---- */
+
+static void a_incoming(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	c->rings = 1;
+	arm(c, T_RING, RING_GONE_MS);
+	arm(c, T_MAX, c->tm.max_ms);
+	arm(c, T_CLIP, CLIP_WAIT_MS);
+}
+
+/* Asks the owner once, when the number is known (or known to be absent). */
+static void offer(struct call *c)
+{
+	if (c->offered)
+		return;
+	c->offered = 1;
+	disarm(c, T_CLIP);
+	c->offer = c->ops.offer ? c->ops.offer(c->arg, c->withheld ? "" : c->number) : CALL_OFFER_RING_OUT;
+	CLOG(LL_INFO, c, "incoming call%s: %s", c->withheld ? " (number withheld)" : "",
+	     c->offer == CALL_OFFER_ANSWER ? "answering" : c->offer == CALL_OFFER_REJECT ? "rejecting" : "letting it ring");
+	if (c->offer == CALL_OFFER_ANSWER)
+		call_event(c, CE_ACCEPT);
+	else if (c->offer == CALL_OFFER_REJECT)
+		call_event(c, CE_REJECT);
+}
+
+static void a_ring(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	c->rings++;
+	arm(c, T_RING, RING_GONE_MS);
+	if (c->rings >= 2 && !c->offered) {
+		/* a second RING without +CLIP: AT+CLIP=1 was refused, or no ID */
+		if (!c->number[0])
+			c->withheld = 1;
+		offer(c);
+	}
+}
+
+static void a_clip(struct call *c, enum call_event ev)
+{
+	if (ev == CE_CLIP && !c->number[0])
+		c->withheld = 1; /* T_CLIP ran out, or +CLIP said withheld */
+	offer(c);
+}
+
+static void a_accept(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (audio_when(c) == AUDIO_BEFORE_DIAL && c->prof->audio_on[0]) {
+		send_list(c, c->prof->audio_on, CC_AUDIO_ON); /* Quectel: AT+QPCMV before ATA */
+		c->audio_on_sent = 1;
+	}
+	arm(c, T_RING, ANSWER_MS);
+	c->dial_pending = 0;
+	send(c, "ATA", ANSWER_MS, CC_ANSWER, 0);
+}
+
+static void a_reject(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	set_cause(c, OUT_REJECTED, "refused: unknown caller ([callin] unknown = reject)");
+	hangup(c);
+}
+
+static void a_menu_start(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->ops.menu)
+		c->ops.menu(c->arg, CM_START, 0);
+}
+
+static void a_menu_seg(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->ops.menu)
+		c->ops.menu(c->arg, CM_SEG_DONE, 0);
+}
+
+static void a_menu_key(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	disarm(c, T_KEY);
+	if (c->ops.menu)
+		c->ops.menu(c->arg, CM_KEY, c->last_digit);
+}
+
+static void a_menu_timeout(struct call *c, enum call_event ev)
+{
+	(void)ev;
+	if (c->ops.menu)
+		c->ops.menu(c->arg, CM_TIMEOUT, 0);
+}
+
 static void a_end(struct call *c, enum call_event ev)
 {
 	if (ev == CE_LOST)
 		set_cause(c, OUT_FAILED, "modem port lost during the call");
 	if (c->answered_ms)
 		c->outcome = OUT_ANSWERED;
+	else if (c->incoming && ev == CE_STOP)
+		set_cause(c, OUT_FAILED, "the daemon stopped while the call rang");
+	else if (c->incoming && c->outcome != OUT_REJECTED)
+		set_cause(c, OUT_MISSED, "the caller hung up before it was answered");
 	else if (c->outcome == OUT_NONE)
 		set_cause(c, OUT_FAILED, "call ended before it was answered");
 	c->ended_ms = clock_wall_ms();
@@ -359,6 +486,35 @@ static const struct row {
 	{ CALL_HANGUP, CE_LOST, CALL_ENDED, a_end },
 	{ CALL_HANGUP, CE_T_HANGUP, CALL_HANGUP, a_hangup_check },
 	{ CALL_ENDED, CE_DONE, CALL_IDLE, a_idle },
+	/* incoming */
+	{ CALL_IDLE, CE_INCOMING, CALL_INCOMING, a_incoming },
+	{ CALL_INCOMING, CE_RING, CALL_INCOMING, a_ring },
+	{ CALL_INCOMING, CE_CLIP, CALL_INCOMING, a_clip },
+	{ CALL_INCOMING, CE_ACCEPT, CALL_ANSWERING, a_accept },
+	{ CALL_INCOMING, CE_REJECT, CALL_HANGUP, a_reject },
+	{ CALL_INCOMING, CE_ENDED, CALL_ENDED, a_end },
+	{ CALL_INCOMING, CE_LOST, CALL_ENDED, a_end },
+	{ CALL_INCOMING, CE_T_RING, CALL_ENDED, a_end },   /* no more RING: the caller gave up */
+	{ CALL_INCOMING, CE_T_MAX, CALL_ENDED, a_end },
+	{ CALL_INCOMING, CE_STOP, CALL_ENDED, a_end },     /* never answered: nothing to hang up */
+	{ CALL_ANSWERING, CE_ANSWERED, CALL_ANSWERED, a_answered },
+	{ CALL_ANSWERING, CE_DIAL_FAIL, CALL_ENDED, a_end }, /* ATA failed: the caller hung up first */
+	{ CALL_ANSWERING, CE_T_RING, CALL_HANGUP, a_hangup },
+	{ CALL_ANSWERING, CE_T_MAX, CALL_HANGUP, a_hangup },
+	{ CALL_ANSWERING, CE_STOP, CALL_HANGUP, a_hangup },
+	{ CALL_ANSWERING, CE_ENDED, CALL_ENDED, a_end },
+	{ CALL_ANSWERING, CE_LOST, CALL_ENDED, a_end },
+	/* menu calls (incoming answered, or a callback) */
+	{ CALL_ANSWERED, CE_MENU_READY, CALL_MENU, a_menu_start },
+	{ CALL_MENU, CE_SEG_DONE, CALL_MENU, a_menu_seg },
+	{ CALL_MENU, CE_KEY, CALL_MENU, a_menu_key },
+	{ CALL_MENU, CE_T_KEY, CALL_MENU, a_menu_timeout },
+	{ CALL_MENU, CE_MENU_DONE, CALL_HANGUP, a_hangup },
+	{ CALL_MENU, CE_T_MAX, CALL_HANGUP, a_hangup },
+	{ CALL_MENU, CE_STOP, CALL_HANGUP, a_hangup },
+	{ CALL_MENU, CE_ENDED, CALL_ENDED, a_end },
+	{ CALL_MENU, CE_LOST, CALL_ENDED, a_end },
+	{ CALL_ANSWERED, CE_MENU_DONE, CALL_HANGUP, a_hangup },
 };
 
 void call_event(struct call *c, enum call_event ev)
@@ -413,6 +569,28 @@ int call_start(struct call *c, const char *number)
 	return 0;
 }
 
+int call_start_menu(struct call *c, const char *number)
+{
+	if (c->state != CALL_IDLE)
+		return -1;
+	/* call_start resets the call and dials at once: the flag goes in
+	 * before any answer can be seen */
+	int rc = call_start(c, number);
+	c->menu = 1;
+	return rc;
+}
+
+void call_menu_wait(struct call *c, int ms)
+{
+	if (c->state == CALL_MENU)
+		arm(c, T_KEY, ms);
+}
+
+void call_menu_done(struct call *c)
+{
+	call_event(c, CE_MENU_DONE);
+}
+
 int call_active(const struct call *c)
 {
 	return c->state != CALL_IDLE;
@@ -452,7 +630,7 @@ static int clcc_ours(const struct call *c, const char *lines)
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), l);
 		int idx, dir;
 		call_parse_ids(line, &idx, &dir);
-		if (dir == 1 || (c->idx >= 0 && idx >= 0 && idx != c->idx))
+		if (dir == (c->incoming ? 0 : 1) || (c->idx >= 0 && idx >= 0 && idx != c->idx))
 			continue;
 		return call_parse_state(line);
 	}
@@ -501,10 +679,18 @@ void call_at_done(struct call *c, enum call_cmd tag, int final, const char *line
 			call_event(c, CE_DIAL_FAIL);
 		}
 		break;
+	case CC_ANSWER:
+		if (final == AT_R_OK || final == AT_R_CONNECT)
+			call_event(c, CE_ANSWERED);
+		else if (final == AT_R_LOST)
+			call_event(c, CE_LOST);
+		else if (c->state == CALL_ANSWERING)
+			call_event(c, CE_DIAL_FAIL); /* NO CARRIER: the caller gave up first */
+		break;
 	case CC_AUDIO_ON:
 		if (final == AT_R_OK) {
 			if (c->state == CALL_ANSWERED)
-				call_event(c, CE_AUDIO_READY);
+				audio_ready(c);
 		} else if (c->state == CALL_ANSWERED && ++c->audio_on_sent <= AUDIO_TRIES) {
 			arm(c, T_AUDIO, AUDIO_DELAY_MS * 2); /* SIMCom: retry on ERROR */
 		} else if (final != AT_R_LOST) {
@@ -548,13 +734,57 @@ static int ours(struct call *c, const struct at_urc *u, int is_end)
 {
 	int idx, dir;
 	call_parse_ids(u->line, &idx, &dir);
-	if (dir == 1 || (c->idx >= 0 && idx >= 0 && idx != c->idx) || (is_end && c->dial_pending)) {
+	if (dir == (c->incoming ? 0 : 1) || (c->idx >= 0 && idx >= 0 && idx != c->idx) ||
+	    (is_end && c->dial_pending)) {
 		CLOG(LL_DEBUG, c, "not this call's report: %s", u->line);
 		return 0;
 	}
 	if (c->idx < 0 && idx >= 0 && !is_end)
 		c->idx = idx;
 	return 1;
+}
+
+/* RING / +CRING / +CLIP: a new incoming call when idle, more of it while
+ * it alerts; during an outgoing call a second call (not answered). */
+static void incoming_urc(struct call *c, const struct at_urc *u)
+{
+	struct incall_ev ev;
+	enum incall_kind k = incall_parse(c->prof, u->line, &ev);
+	if (k != INCALL_RING && k != INCALL_CLIP)
+		return;
+	if (c->state == CALL_IDLE) {
+		struct call_ops ops = c->ops;
+		void *arg = c->arg;
+		const struct profile *prof = c->prof;
+		struct call_timing tm = c->tm;
+		unsigned gen = c->gen;
+		memset(c, 0, sizeof *c);
+		c->gen = gen + 1;
+		c->idx = -1;
+		c->ops = ops;
+		c->arg = arg;
+		c->prof = prof;
+		c->tm = tm;
+		c->incoming = c->menu = 1;
+		call_event(c, CE_INCOMING);
+		if (k == INCALL_RING)
+			return;
+	} else if (c->state != CALL_INCOMING) {
+		if (!c->incoming || k == INCALL_RING)
+			CLOG(LL_INFO, c, "a second call while this one runs: not answered (%s)", u->line);
+		return;
+	}
+	if (k == INCALL_RING) {
+		call_event(c, CE_RING);
+		return;
+	}
+	if (ev.id == INCALL_ID_SHOWN && ev.number[0] && !ev.foreign)
+		snprintf(c->number, sizeof c->number, "%s", ev.number);
+	else if (ev.id == INCALL_ID_SHOWN && ev.number[0])
+		snprintf(c->number, sizeof c->number, "%s", ev.number); /* foreign: never a household's */
+	else
+		c->withheld = 1;
+	call_event(c, CE_CLIP);
 }
 
 int call_urc(struct call *c, const struct at_urc *u)
@@ -570,6 +800,10 @@ int call_urc(struct call *c, const struct at_urc *u)
 		if (!strncmp(u->line, "+QTONEDET:", 10)) /* ASCII code */
 			d = (char)atoi(p);
 		call_digit(c, d);
+		return 1;
+	}
+	if (u->kind == URC_RING || u->kind == URC_CLIP) {
+		incoming_urc(c, u);
 		return 1;
 	}
 	if (u->kind != URC_CALL || c->state == CALL_IDLE)
@@ -604,6 +838,10 @@ int call_urc(struct call *c, const struct at_urc *u)
 
 void call_seg_done(struct call *c)
 {
+	if (c->state == CALL_MENU) {
+		call_event(c, CE_SEG_DONE);
+		return;
+	}
 	if (c->state != CALL_PLAYING)
 		return;
 	if (c->plan_pos < c->plan_n)
@@ -616,7 +854,7 @@ void call_seg_done(struct call *c)
 
 void call_digit(struct call *c, char digit)
 {
-	if (c->state != CALL_PLAYING && c->state != CALL_WAITING_KEY)
+	if (c->state != CALL_PLAYING && c->state != CALL_WAITING_KEY && c->state != CALL_MENU)
 		return;
 	int64_t now = clock_mono_ms();
 	if (digit == c->last_digit && now - c->last_digit_ms < DIGIT_SAME_MS)
@@ -629,7 +867,9 @@ void call_digit(struct call *c, char digit)
 		c->keys[n + 1] = '\0';
 	}
 	CLOG(LL_INFO, c, "key %c", digit);
-	if (digit == '1')
+	if (c->state == CALL_MENU)
+		call_event(c, CE_KEY);
+	else if (digit == '1')
 		call_event(c, CE_KEY1);
 	else if (digit == '2')
 		call_event(c, CE_KEY2);
@@ -673,7 +913,7 @@ void call_tick(struct call *c)
 					c->audio_on_sent = 1;
 				send_list(c, c->prof->audio_on, CC_AUDIO_ON);
 			} else {
-				call_event(c, CE_AUDIO_READY);
+				audio_ready(c);
 			}
 			break;
 		case T_GRACE:

@@ -15,6 +15,20 @@
  *   any --ended (far end hung up) / port lost--> ENDED --done--> IDLE
  *   any active --stop (daemon stopping)--> HANGUP
  *
+ * Incoming calls (hardware.md "Incoming calls") and menu calls:
+ *   IDLE --RING or +CLIP--> INCOMING --+CLIP (or a 2nd RING / T_CLIP without
+ *            it: withheld)--> ops.offer: answer -> ANSWERING (ATA; Quectel's
+ *            audio_on before it), ring out -> stays INCOMING, reject -> HANGUP
+ *   INCOMING --the caller gives up (end report, or no RING for T_RING)--> ENDED
+ *            (outcome missed: a flash)
+ *   ANSWERING --ATA OK / family answer report--> ANSWERED (Huawei's audio_on
+ *            after it, SIMCom's on VOICE CALL: BEGIN) --audio ready--> MENU
+ *   DIALING/RINGING (call_start_menu) --answered--> ANSWERED --> MENU
+ *   MENU: the owner's ops.menu plays and hears keys; call_menu_done --> HANGUP
+ * For an incoming call only reports with dir 1 (or none) are its own; an
+ * outgoing call's table keeps ignoring them.  A RING while an outgoing call
+ * runs is a second call (call waiting): not answered, logged.
+ *
  * The OK of AT+CHUP does not end a call: every family reports the end after
  * it (NO CARRIER, ^CEND, +CLCC stat 6, VOICE CALL: END, +QIND ... -1), at
  * times after the next command was sent.  So the call stays in HANGUP until
@@ -49,7 +63,11 @@ struct profile;
 struct at_urc;
 
 enum call_state { CALL_IDLE, CALL_DIALING, CALL_RINGING, CALL_ANSWERED, CALL_PLAYING, CALL_WAITING_KEY,
-		  CALL_HANGUP, CALL_ENDED, CALL_N_STATES };
+		  CALL_HANGUP, CALL_ENDED,
+		  CALL_INCOMING,  /* an incoming call alerts: RING / +CLIP, undecided or rung out */
+		  CALL_ANSWERING, /* ATA sent, the answer not yet reported */
+		  CALL_MENU,      /* answered, audio on: the owner's menu plays and hears keys */
+		  CALL_N_STATES };
 enum call_event {
 	CE_START, CE_DIAL_OK, CE_DIAL_FAIL, CE_RINGING, CE_ANSWERED, CE_ENDED, CE_AUDIO_READY, CE_SEG_DONE,
 	CE_KEY1, CE_KEY2, CE_T_RING, CE_T_KEY, CE_T_MAX, CE_T_HANGUP, CE_LOST,
@@ -57,19 +75,34 @@ enum call_event {
 	CE_BYE_DONE,    /* the thanks after key 1 / no key was played */
 	CE_STOP,        /* the daemon stops: hang up, record the end */
 	CE_DONE,        /* ENDED -> IDLE once the end is recorded */
+	/* incoming calls and menu calls */
+	CE_INCOMING,    /* RING or +CLIP while idle */
+	CE_RING,        /* another RING while it alerts */
+	CE_CLIP,        /* the caller's number (or "withheld") is known */
+	CE_ACCEPT,      /* the owner answers: ATA */
+	CE_REJECT,      /* the owner refuses: AT+CHUP */
+	CE_MENU_READY,  /* answered and audio on, in a menu call */
+	CE_KEY,         /* any key, in a menu call */
+	CE_MENU_DONE,   /* the owner's menu is over: hang up */
 	CE_N_EVENTS
 };
 const char *call_state_name(enum call_state s);
 const char *call_event_name(enum call_event e);
 
 /* What one attempt came to (attempts.outcome). */
-enum call_outcome { OUT_NONE, OUT_NO_ANSWER, OUT_BUSY, OUT_REJECTED, OUT_FAILED, OUT_ANSWERED };
+enum call_outcome { OUT_NONE, OUT_NO_ANSWER, OUT_BUSY, OUT_REJECTED, OUT_FAILED, OUT_ANSWERED,
+		   OUT_MISSED /* incoming: the caller hung up before it was answered */ };
 const char *call_outcome_name(enum call_outcome o);
 
 enum call_seg { SEG_GREETING, SEG_NOTICE, SEG_REPEAT, SEG_PRESS, SEG_THANKS, SEG_N };
 
 /* Tags of the AT commands the engine sends, echoed back in call_at_done. */
-enum call_cmd { CC_DIAL, CC_AUDIO_ON, CC_AUDIO_OFF, CC_HANGUP, CC_POLL };
+enum call_cmd { CC_DIAL, CC_AUDIO_ON, CC_AUDIO_OFF, CC_HANGUP, CC_POLL, CC_ANSWER };
+
+/* What the owner of an incoming call decides when its number is known. */
+enum call_offer { CALL_OFFER_ANSWER, CALL_OFFER_RING_OUT, CALL_OFFER_REJECT };
+/* What a menu call tells its owner (ops.menu). */
+enum call_menu_ev { CM_START, CM_SEG_DONE, CM_KEY, CM_TIMEOUT };
 
 struct call_ops {
 	/* Queue an AT command; the result comes back through call_at_done.
@@ -81,6 +114,16 @@ struct call_ops {
 	void (*progress)(void *arg, enum call_state to, int played);
 	/* The call is over; the engine is back to IDLE after this. */
 	void (*ended)(void *arg);
+	/* Incoming calls: the caller's number is known (E.164, or "" when
+	 * withheld or unavailable); answer, let it ring out, or reject.  NULL:
+	 * incoming calls ring out. */
+	enum call_offer (*offer)(void *arg, const char *number);
+	/* Menu calls (incoming answered, or call_start_menu): the audio is on
+	 * (CM_START), a segment the owner played ended (CM_SEG_DONE), a key
+	 * (CM_KEY, the digit), the wait armed by call_menu_wait ran out
+	 * (CM_TIMEOUT).  The owner plays through its audio port and ends the
+	 * call with call_menu_done. */
+	void (*menu)(void *arg, enum call_menu_ev ev, char digit);
 };
 
 struct call_timing {
@@ -116,6 +159,13 @@ struct call {
 	int played;              /* the notice was heard to the end at least once */
 	int confirmed;           /* key 1 */
 	char keys[24];           /* keys pressed, in order */
+	/* incoming and menu calls */
+	int incoming;            /* the far end called us (+CLIP number in `number`) */
+	int menu;                /* the owner's menu plays, not the notice plan */
+	int rings;               /* RINGs seen */
+	int offered;             /* ops.offer asked */
+	enum call_offer offer;   /* its answer */
+	int withheld;            /* no caller ID */
 	char cause[160];
 	int64_t answered_ms, ended_ms;  /* wall ms */
 };
@@ -124,7 +174,15 @@ void call_init(struct call *c, const struct profile *prof, const struct call_tim
 	       const struct call_ops *ops, void *arg);
 /* Dials `number` (E.164).  0, or -1 when a call is already running. */
 int call_start(struct call *c, const char *number);
+/* Dials `number` for the owner's menu (a callback): as call_start, but
+ * once answered the owner plays (ops.menu). */
+int call_start_menu(struct call *c, const char *number);
 int call_active(const struct call *c);
+/* Menu calls: wait `ms` for a key (CM_TIMEOUT when none comes; a key or a
+ * new wait disarms it), and end the call (hang up, the end recorded as
+ * for any call). */
+void call_menu_wait(struct call *c, int ms);
+void call_menu_done(struct call *c);
 
 /* Inputs. */
 void call_at_done(struct call *c, enum call_cmd tag, int final, const char *lines);

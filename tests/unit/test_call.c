@@ -21,6 +21,12 @@
 #include <string.h>
 
 struct fake {
+	enum call_offer offer;    /* what f_offer answers */
+	char offered[32];         /* the number it was asked about */
+	int n_offers;
+	enum call_menu_ev menu[32];
+	char menu_keys[32];
+	int nmenu;
 	char cmds[32][64];
 	int urgent[32];
 	int ncmd;
@@ -56,7 +62,23 @@ static void f_ended(void *arg)
 	((struct fake *)arg)->ended++;
 }
 
-static const struct call_ops ops = { f_cmd, f_play, f_progress, f_ended };
+static enum call_offer f_offer(void *arg, const char *number)
+{
+	struct fake *f = arg;
+	snprintf(f->offered, sizeof f->offered, "%s", number);
+	f->n_offers++;
+	return f->offer;
+}
+static void f_menu(void *arg, enum call_menu_ev ev, char digit)
+{
+	struct fake *f = arg;
+	if (f->nmenu < 32) {
+		f->menu[f->nmenu] = ev;
+		f->menu_keys[f->nmenu++] = digit;
+	}
+}
+
+static const struct call_ops ops = { f_cmd, f_play, f_progress, f_ended, f_offer, f_menu };
 static const struct call_timing tm = { 5000, 6000, 600000, 2, 3 };
 
 static void setup(struct call *c, struct fake *f, int family)
@@ -429,10 +451,270 @@ static void test_final(void **state)
 	assert_string_equal(call_final_name(CALL_FINAL_QUEUED), "queued");
 }
 
+/* ---- incoming and menu calls ---- */
+
+#define URC_K(c, kind, line)                                                 \
+	do {                                                                 \
+		struct at_urc u_ = { kind, CALL_EV_NONE, line, NULL };       \
+		call_urc(c, &u_);                                            \
+	} while (0)
+
+static void setup_in(struct call *c, struct fake *f, int family, enum call_offer offer)
+{
+	clock_fake(1796090400000LL);
+	memset(f, 0, sizeof *f);
+	f->offer = offer;
+	call_init(c, profile_for(family), &tm, &ops, f);
+}
+
+static int cmd_index(const struct fake *f, const char *cmd)
+{
+	for (int i = 0; i < f->ncmd; i++)
+		if (!strcmp(f->cmds[i], cmd))
+			return i;
+	return -1;
+}
+
+/* RING + CLIP, answered, audio switched the family's way, the menu runs
+ * (start, a key, a wait that runs out), the owner ends it. */
+static void incoming_answered(int family, const char *audio_cmd, const char *answer_urc, enum at_call_ev answer_ev)
+{
+	struct call c;
+	struct fake f;
+	setup_in(&c, &f, family, CALL_OFFER_ANSWER);
+	URC_K(&c, URC_RING, "RING");
+	assert_int_equal(c.state, CALL_INCOMING);
+	assert_int_equal(f.n_offers, 0); /* waits for +CLIP */
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	assert_int_equal(f.n_offers, 1);
+	assert_string_equal(f.offered, "+84912345678");
+	assert_int_equal(c.state, CALL_ANSWERING);
+	int ata = cmd_index(&f, "ATA");
+	assert_true(ata >= 0);
+	if (family == FAMILY_QUECTEL)
+		assert_true(cmd_index(&f, audio_cmd) >= 0 && cmd_index(&f, audio_cmd) < ata); /* before ATA */
+	/* a second RING and +CLIP while ATA is in flight change nothing */
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	assert_int_equal(f.n_offers, 1);
+	call_at_done(&c, CC_ANSWER, AT_R_OK, "");
+	if (answer_urc)
+		URC(&c, answer_ev, answer_urc);
+	assert_int_equal(c.state, CALL_ANSWERED);
+	if (family == FAMILY_HUAWEI) {
+		assert_true(cmd_index(&f, audio_cmd) > ata); /* after ATA */
+		call_at_done(&c, CC_AUDIO_ON, AT_R_OK, "");
+	} else if (family == FAMILY_SIMCOM) {
+		clock_advance(150);
+		call_tick(&c);
+		assert_true(cmd_index(&f, audio_cmd) > ata); /* after the answer report */
+		call_at_done(&c, CC_AUDIO_ON, AT_R_OK, "");
+	} else {
+		clock_advance(5);
+		call_tick(&c);
+	}
+	assert_int_equal(c.state, CALL_MENU);
+	assert_int_equal(f.nmenu, 1);
+	assert_int_equal(f.menu[0], CM_START);
+	call_seg_done(&c);
+	assert_int_equal(f.menu[1], CM_SEG_DONE);
+	call_menu_wait(&c, 6000);
+	call_digit(&c, '3');
+	assert_int_equal(f.menu[2], CM_KEY);
+	assert_int_equal(f.menu_keys[2], '3');
+	call_menu_wait(&c, 6000);
+	clock_advance(6001);
+	call_tick(&c);
+	assert_int_equal(f.menu[3], CM_TIMEOUT);
+	/* an outgoing call's report (dir 0) is not this call's */
+	URC(&c, CALL_EV_STATE, "+CLCC: 2,0,6,0,0,\"0987000000\",129");
+	clock_advance(600);
+	call_tick(&c);
+	assert_int_equal(c.state, CALL_MENU);
+	call_menu_done(&c);
+	assert_int_equal(c.state, CALL_HANGUP);
+	assert_true(sent(&f, "AT+CHUP"));
+	URC(&c, CALL_EV_ENDED, "NO CARRIER");
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(f.ended, 1);
+	assert_int_equal(c.outcome, OUT_ANSWERED);
+	assert_true(c.incoming);
+	assert_string_equal(c.keys, "3");
+}
+
+static void test_incoming_answered(void **state)
+{
+	(void)state;
+	incoming_answered(FAMILY_GENERIC, NULL, NULL, CALL_EV_NONE);
+	incoming_answered(FAMILY_HUAWEI, "AT^DDSETEX=2", "^CONN:1,0", CALL_EV_ANSWERED);
+	incoming_answered(FAMILY_SIMCOM, "AT+CPCMREG=1", "VOICE CALL: BEGIN", CALL_EV_ANSWERED);
+	incoming_answered(FAMILY_QUECTEL, "AT+QPCMV=1,0", "+QIND: \"ccinfo\",1,1,0,0,\"0912345678\",129",
+			  CALL_EV_STATE);
+}
+
+/* A flash: rung out, the caller hangs up -> missed, nothing sent. */
+static void test_incoming_flash(void **state)
+{
+	(void)state;
+	static const struct {
+		int family;
+		const char *end;
+		enum at_call_ev ev;
+	} ends[] = {
+		{ FAMILY_GENERIC, "NO CARRIER", CALL_EV_ENDED },
+		{ FAMILY_HUAWEI, "^CEND:1,0,0,16", CALL_EV_ENDED },
+		{ FAMILY_SIMCOM, "VOICE CALL: END: 000000", CALL_EV_ENDED },
+		{ FAMILY_QUECTEL, "+QIND: \"ccinfo\",1,1,-1,0,\"0912345678\",129", CALL_EV_STATE },
+	};
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		struct call c;
+		struct fake f;
+		setup_in(&c, &f, ends[i].family, CALL_OFFER_RING_OUT);
+		URC_K(&c, URC_RING, "+CRING: VOICE");
+		URC_K(&c, URC_CLIP, "+CLIP: \"+84912345678\",145,\"\",,\"\",0");
+		assert_int_equal(c.state, CALL_INCOMING);
+		assert_int_equal(f.ncmd, 0); /* no ATA, no hang-up: the caller pays nothing */
+		URC(&c, ends[i].ev, ends[i].end);
+		clock_advance(600); /* a cause-less release waits its grace */
+		call_tick(&c);
+		assert_int_equal(c.state, CALL_IDLE);
+		assert_int_equal(f.ended, 1);
+		assert_int_equal(c.outcome, OUT_MISSED);
+		assert_string_equal(c.number, "+84912345678");
+	}
+}
+
+/* No end report at all: no RING for 10 s means the caller gave up. */
+static void test_incoming_ring_gone(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup_in(&c, &f, FAMILY_GENERIC, CALL_OFFER_RING_OUT);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	for (int i = 0; i < 5; i++) {
+		clock_advance(3000);
+		call_tick(&c);
+		URC_K(&c, URC_RING, "RING");
+	}
+	assert_int_equal(c.state, CALL_INCOMING);
+	clock_advance(10001);
+	call_tick(&c);
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(c.outcome, OUT_MISSED);
+	assert_int_equal(c.rings, 6);
+}
+
+/* No +CLIP: after its wait (or a second RING) the owner is asked with "". */
+static void test_incoming_withheld(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup_in(&c, &f, FAMILY_SIMCOM, CALL_OFFER_RING_OUT);
+	URC_K(&c, URC_RING, "RING");
+	clock_advance(1600);
+	call_tick(&c);
+	assert_int_equal(f.n_offers, 1);
+	assert_string_equal(f.offered, "");
+	/* a withheld +CLIP (validity 1) */
+	setup_in(&c, &f, FAMILY_SIMCOM, CALL_OFFER_RING_OUT);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"\",128,\"\",,\"\",1");
+	assert_int_equal(f.n_offers, 1);
+	assert_string_equal(f.offered, "");
+	/* without AT+CLIP=1: the second RING decides */
+	setup_in(&c, &f, FAMILY_GENERIC, CALL_OFFER_RING_OUT);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_RING, "RING");
+	assert_int_equal(f.n_offers, 1);
+}
+
+/* Reject: AT+CHUP at once, the end report closes it as rejected. */
+static void test_incoming_reject(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup_in(&c, &f, FAMILY_HUAWEI, CALL_OFFER_REJECT);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0977111222\",129,\"\",,\"\",0");
+	assert_int_equal(c.state, CALL_HANGUP);
+	assert_true(sent(&f, "AT+CHUP"));
+	assert_false(sent(&f, "ATA"));
+	URC(&c, CALL_EV_ENDED, "^CEND:1,0,104,16");
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(c.outcome, OUT_REJECTED);
+}
+
+/* The caller hangs up while ATA is in flight: ATA answers NO CARRIER. */
+static void test_incoming_gone_at_answer(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup_in(&c, &f, FAMILY_GENERIC, CALL_OFFER_ANSWER);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	assert_int_equal(c.state, CALL_ANSWERING);
+	call_at_done(&c, CC_ANSWER, AT_R_NO_CARRIER, "");
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(c.outcome, OUT_MISSED);
+}
+
+/* RING during an outgoing call is a second call: never answered, and the
+ * outgoing call goes on. */
+static void test_ring_during_outgoing(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_SIMCOM);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	assert_int_equal(c.state, CALL_DIALING);
+	assert_int_equal(f.n_offers, 0);
+	assert_false(sent(&f, "ATA"));
+	/* the incoming call's +CLCC (dir 1) is not ours either */
+	URC(&c, CALL_EV_STATE, "+CLCC: 2,1,4,0,0,\"0912345678\",129");
+	assert_int_equal(c.state, CALL_DIALING);
+}
+
+/* A callback: dialed like a notice call, then the owner's menu. */
+static void test_menu_call(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	clock_fake(1796090400000LL);
+	memset(&f, 0, sizeof f);
+	call_init(&c, profile_for(FAMILY_HUAWEI), &tm, &ops, &f);
+	assert_int_equal(call_start_menu(&c, "+84912000009"), 0);
+	assert_true(sent(&f, "ATD+84912000009;"));
+	call_at_done(&c, CC_DIAL, AT_R_OK, "");
+	URC(&c, CALL_EV_ANSWERED, "^CONN:1,0");
+	clock_advance(5);
+	call_tick(&c);
+	assert_int_equal(c.state, CALL_MENU);
+	assert_int_equal(f.nplay, 0); /* no notice plan: the owner plays */
+	assert_int_equal(f.menu[0], CM_START);
+	call_digit(&c, '1');
+	assert_int_equal(f.menu[1], CM_KEY);
+	URC(&c, CALL_EV_ENDED, "^CEND:1,20,104,16");
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(c.outcome, OUT_ANSWERED);
+	assert_false(c.incoming);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_confirmed),  cmocka_unit_test(test_replay_then_confirm),
+		cmocka_unit_test(test_incoming_answered), cmocka_unit_test(test_incoming_flash),
+		cmocka_unit_test(test_incoming_ring_gone), cmocka_unit_test(test_incoming_withheld),
+		cmocka_unit_test(test_incoming_reject), cmocka_unit_test(test_incoming_gone_at_answer),
+		cmocka_unit_test(test_ring_during_outgoing), cmocka_unit_test(test_menu_call),
 		cmocka_unit_test(test_no_key_played), cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_late_end_report), cmocka_unit_test(test_hangup_without_report),

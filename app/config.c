@@ -150,6 +150,8 @@ static const struct key keys[] = {
 	  "latest|reject: a caller whose number is no household's hears the latest public notice (no confirmation), or is not answered" },
 	{ "callin", "answer", K_ENUM, C(ci_answer), 0, 0, answer_names, "answer",
 	  "answer|callback: a household's call is answered, or let ring out and called back so the caller pays nothing" },
+	{ "callin", "answer_rings", K_INT, C(ci_answer_rings), 1, 10, NULL, "3",
+	  "a call is answered at this ring (RING repeats every 3-5 s), so a caller who rings once or twice and hangs up (a flash) pays nothing and is called back" },
 	{ "callin", "callback_s", K_INT, C(ci_callback_s), 5, 3600, NULL, "120",
 	  "a household's call that ends before it is answered (a flash) is called back within this many seconds (after quiet hours unless a notice for it is urgent)" },
 	{ "callin", "callback_min_gap_s", K_INT, C(ci_callback_min_gap_s), 0, 86400, NULL, "600",
@@ -597,6 +599,7 @@ void config_callin(const struct loa_config *c, struct callin_cfg *out)
 	out->max_notices = c->ci_max_notices;
 	out->unknown = c->ci_unknown;
 	out->answer = c->ci_answer;
+	out->answer_rings = c->ci_answer_rings;
 	out->callback_s = c->ci_callback_s;
 	out->callback_min_gap_s = c->ci_callback_min_gap_s;
 	out->record_max_s = c->ci_record_max_s;

@@ -43,6 +43,7 @@ struct callin_cfg {
 	int max_notices;         /* notices read in one call, newest first */
 	int unknown;             /* enum callin_unknown */
 	int answer;              /* enum callin_answer */
+	int answer_rings;        /* answered at this ring: a flash (fewer rings) is called back */
 	int callback_s;          /* a callback starts within this after a flash */
 	int callback_min_gap_s;  /* at most one callback per household per this */
 	int record_max_s;        /* longest recording by phone (the head's menu) */

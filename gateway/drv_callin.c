@@ -422,23 +422,19 @@ static int place_callback(struct daemon *d, struct worker *w, int64_t wall)
 		return 1;
 	}
 	char err[256];
-	if (!reserve(w, "callback")) {
-		daemon_db_log(d, w->sub, "callback release", store_callback_release(d->st, &j, wall));
-		ci_reset(w);
-		return 0;
-	}
 	w->audio = voice_audio_open(w, err, sizeof err);
 	if (!w->audio) {
 		LOG_E(w->sub, "callback to %s: %s", who, err);
 		daemon_db_log(d, w->sub, "callback release", store_callback_release(d->st, &j, wall));
-		worker_move(w, W_CALL_END, "callback not placed");
-		voice_reap(w);
 		ci_reset(w);
 		d->claim_pause_until = clock_mono_ms() + CLAIM_PAUSE_MS;
 		return 0;
 	}
+	/* as a notice call: the port, the dial, then the worker holds the call */
 	LOG_I(w->sub, "callback to %s: calling, %d notice%s to read", who, w->ci.n, w->ci.n == 1 ? "" : "s");
 	call_start_menu(&w->call, j.phone);
+	worker_move(w, W_CALL, "callback");
+	w->ci_reserved = 1;
 	return 1;
 }
 

@@ -350,7 +350,7 @@ static void vo_modem_init(struct worker *dm)
 	static const struct call_ops ops = { op_cmd, op_play, op_progress, op_ended, op_offer, op_menu };
 	const struct daemon_policy *pol = &dm->d->pol;
 	struct call_timing tm = { pol->ring_timeout_s * 1000, pol->call_key_wait_s * 1000, pol->call_max_s * 1000,
-				  pol->call_repeats, pol->call_replays };
+				  pol->call_repeats, pol->call_replays, dm->d->cfg->callin.answer_rings };
 	call_init(&dm->call, at_profile(dm->at), &tm, &ops, dm);
 }
 

@@ -345,8 +345,10 @@ static void offer(struct call *c)
 	c->offer = c->ops.offer ? c->ops.offer(c->arg, c->withheld ? "" : c->number) : CALL_OFFER_RING_OUT;
 	CLOG(LL_INFO, c, "incoming call%s: %s", c->withheld ? " (number withheld)" : "",
 	     c->offer == CALL_OFFER_ANSWER ? "answering" : c->offer == CALL_OFFER_REJECT ? "rejecting" : "letting it ring");
-	if (c->offer == CALL_OFFER_ANSWER)
+	if (c->offer == CALL_OFFER_ANSWER && c->rings >= c->tm.answer_rings)
 		call_event(c, CE_ACCEPT);
+	else if (c->offer == CALL_OFFER_ANSWER)
+		CLOG(LL_INFO, c, "answering at ring %d", c->tm.answer_rings); /* a flash rings off before */
 	else if (c->offer == CALL_OFFER_REJECT)
 		call_event(c, CE_REJECT);
 }
@@ -361,6 +363,8 @@ static void a_ring(struct call *c, enum call_event ev)
 		if (!c->number[0])
 			c->withheld = 1;
 		offer(c);
+	} else if (c->offered && c->offer == CALL_OFFER_ANSWER && c->rings >= c->tm.answer_rings) {
+		call_event(c, CE_ACCEPT);
 	}
 }
 

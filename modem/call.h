@@ -132,6 +132,7 @@ struct call_timing {
 	int max_ms;     /* [voice] max_call_s: longest call */
 	int repeats;    /* [voice] repeats: readings of the notice */
 	int max_replays;/* [voice] replays: key 2 honoured this many times */
+	int answer_rings;/* incoming: answered at this RING (0/1: the first) */
 };
 
 struct call {

@@ -79,7 +79,7 @@ static void f_menu(void *arg, enum call_menu_ev ev, char digit)
 }
 
 static const struct call_ops ops = { f_cmd, f_play, f_progress, f_ended, f_offer, f_menu };
-static const struct call_timing tm = { 5000, 6000, 600000, 2, 3 };
+static const struct call_timing tm = { 5000, 6000, 600000, 2, 3, 1 };
 
 static void setup(struct call *c, struct fake *f, int family)
 {
@@ -681,6 +681,43 @@ static void test_ring_during_outgoing(void **state)
 	assert_int_equal(c.state, CALL_DIALING);
 }
 
+/* [callin] answer_rings = 3: ATA at the third RING; a caller who hangs up
+ * after two (a flash) is missed, never answered, so it costs nothing. */
+static void test_incoming_answer_rings(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	struct call_timing t3 = tm;
+	t3.answer_rings = 3;
+	for (int flash = 0; flash < 2; flash++) {
+		clock_fake(1796090400000LL);
+		memset(&f, 0, sizeof f);
+		f.offer = CALL_OFFER_ANSWER;
+		call_init(&c, profile_for(FAMILY_SIMCOM), &t3, &ops, &f);
+		URC_K(&c, URC_RING, "RING");
+		URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+		assert_int_equal(f.n_offers, 1);
+		clock_advance(3000);
+		URC_K(&c, URC_RING, "RING");
+		URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+		assert_false(sent(&f, "ATA"));
+		assert_int_equal(c.state, CALL_INCOMING);
+		if (flash) {
+			URC(&c, CALL_EV_ENDED, "VOICE CALL: END: 000000");
+			assert_int_equal(c.state, CALL_IDLE);
+			assert_int_equal(c.outcome, OUT_MISSED);
+			assert_false(sent(&f, "ATA"));
+			continue;
+		}
+		clock_advance(3000);
+		URC_K(&c, URC_RING, "RING");
+		assert_true(sent(&f, "ATA"));
+		assert_int_equal(c.state, CALL_ANSWERING);
+		assert_int_equal(f.n_offers, 1);
+	}
+}
+
 /* A callback: dialed like a notice call, then the owner's menu. */
 static void test_menu_call(void **state)
 {
@@ -715,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_incoming_ring_gone), cmocka_unit_test(test_incoming_withheld),
 		cmocka_unit_test(test_incoming_reject), cmocka_unit_test(test_incoming_gone_at_answer),
 		cmocka_unit_test(test_ring_during_outgoing), cmocka_unit_test(test_menu_call),
+		cmocka_unit_test(test_incoming_answer_rings),
 		cmocka_unit_test(test_no_key_played), cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_late_end_report), cmocka_unit_test(test_hangup_without_report),

@@ -71,6 +71,7 @@ static void test_callin(void **state)
 	assert_int_equal(cc.callback_s, 120);
 	assert_int_equal(cc.callback_min_gap_s, 600);
 	assert_int_equal(cc.record_max_s, 120);
+	assert_int_equal(cc.answer_rings, 3);
 	assert_int_equal(cc.key_wait_s, 6);
 	assert_int_equal(cc.replays, 3);
 	assert_int_equal(cc.quiet_end, 7 * 60);

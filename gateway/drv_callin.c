@@ -162,7 +162,7 @@ enum call_offer callin_op_offer(struct worker *w, const char *number)
 	if (!why) {
 		w->audio = voice_audio_open(w, err, sizeof err);
 		if (w->audio) {
-			LOG_I(w->sub, "call-in from %s: answering, %d notice%s to read", who, w->ci.n,
+			LOG_I(w->sub, "call-in from %s: answering at ring %d, %d notice%s to read", who, d->cfg->callin.answer_rings, w->ci.n,
 			      w->ci.n == 1 ? "" : "s");
 			return CALL_OFFER_ANSWER;
 		}

@@ -389,6 +389,13 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE households ADD COLUMN sortkey TEXT NOT NULL DEFAULT '';"
 	"UPDATE households SET sortkey = loa_sortkey(name);"
 	"CREATE INDEX households_sort ON households(sortkey, id, active, opted_out, channel);",
+	/* 14 (issue 17, the head records a notice by phone; renumber at merge
+	 *    if another migration lands first): a sender's phone PIN, entered by
+	 *    DTMF before recording, as an argon2id hash string (base/pwhash.c;
+	 *    '' = no PIN, so no recording by phone).  Wrong PINs count in
+	 *    code_failures with wrong SMS codes: one rolling window, one
+	 *    lock-out (senders.locked_at). */
+	"ALTER TABLE senders ADD COLUMN pin_hash TEXT NOT NULL DEFAULT '';",
 };
 
 #endif

@@ -22,6 +22,7 @@
 #include "app/config.h"
 #include "domain/notice.h"
 #include "web/web_auth.h"
+#include "base/pwhash.h"
 #include "web/web_html.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
@@ -214,11 +215,11 @@ static void test_tokens(void **state)
 {
 	(void)state;
 	char h[STORE_WEB_HASH_MAX];
-	assert_int_equal(web_auth_hash("correct horse", h), 0);
+	assert_int_equal(pwhash_str("correct horse", h), 0);
 	assert_true(strncmp(h, "$argon2id$", 10) == 0);
-	assert_true(web_auth_verify(h, "correct horse"));
-	assert_false(web_auth_verify(h, "correct horsE"));
-	assert_false(web_auth_verify("garbage", "x"));
+	assert_true(pwhash_verify(h, "correct horse"));
+	assert_false(pwhash_verify(h, "correct horsE"));
+	assert_false(pwhash_verify("garbage", "x"));
 
 	char t1[WEB_TOKEN_LEN + 1], t2[WEB_TOKEN_LEN + 1];
 	web_auth_new_token(t1);
@@ -324,7 +325,7 @@ static void test_limiter_rules(void **state)
 static void add_user(const char *name, const char *pw)
 {
 	char h[STORE_WEB_HASH_MAX];
-	assert_int_equal(web_auth_hash(pw, h), 0);
+	assert_int_equal(pwhash_str(pw, h), 0);
 	assert_int_equal(store_web_user_add(st, name, h, clock_wall_s(), NULL), STORE_OK);
 }
 

@@ -90,6 +90,7 @@ struct loa_config {
 	int ci_callback_s;
 	int ci_callback_min_gap_s;
 	int ci_record_max_s;
+	char ci_number[256];     /* E.164, comma-separated: the SIMs' own numbers */
 
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;

@@ -86,7 +86,7 @@ void headrec_init(struct headrec_menu *m, int key_wait_s, int record_max_s, int 
 	m->key = -1;
 }
 
-size_t headrec_groups_text(const char *const *names, int n, char *buf, size_t len)
+size_t headrec_groups_text(const char *const *names, int n, int all_village, char *buf, size_t len)
 {
 	size_t w = 0;
 	if (len)
@@ -96,7 +96,8 @@ size_t headrec_groups_text(const char *const *names, int n, char *buf, size_t le
 	for (int i = 0; i <= n; i++) {
 		int k = i < n ? snprintf(buf + (w < len ? w : len), w < len ? len - w : 0, "Bấm %d cho %s. ", i + 1,
 					 names[i])
-			      : snprintf(buf + (w < len ? w : len), w < len ? len - w : 0, "Bấm 0 cho cả thôn.");
+			      : snprintf(buf + (w < len ? w : len), w < len ? len - w : 0, "Bấm 0 cho %s.",
+					 all_village ? "cả thôn" : "tất cả các nhóm trên");
 		if (k > 0)
 			w += (size_t)k;
 	}

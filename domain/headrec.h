@@ -116,9 +116,11 @@ int headrec_event(struct headrec_menu *m, enum headrec_event ev, int arg, struct
 int headrec_key(struct headrec_menu *m, char key, struct headrec_out *out);
 
 /* The spoken list PLAY_GROUPS renders: "Bấm 1 cho Xóm Đông. Bấm 2 cho
- * Xóm Tây. Bấm 0 cho cả thôn." (n <= HEADREC_MAX_GROUPS names are used).
- * Returns the length written (truncated like snprintf). */
-size_t headrec_groups_text(const char *const *names, int n, char *buf, size_t len);
+ * Xóm Tây. Bấm 0 cho cả thôn." (n <= HEADREC_MAX_GROUPS names are used);
+ * a head limited to some groups (all_village 0) hears "Bấm 0 cho tất cả
+ * các nhóm trên." instead.  Returns the length it needs (like snprintf;
+ * buf is cut when shorter). */
+size_t headrec_groups_text(const char *const *names, int n, int all_village, char *buf, size_t len);
 
 /* The table's rows for the unit test that walks every one.  Conditions
  * are 1, 0 or -1 (either); key is the digit a row wants (-1 any). */

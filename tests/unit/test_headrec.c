@@ -366,14 +366,16 @@ static void test_texts(void **state)
 	(void)state;
 	const char *names[] = { "Xóm Đông", "Xóm Tây" };
 	char buf[200];
-	size_t n = headrec_groups_text(names, 2, buf, sizeof buf);
+	size_t n = headrec_groups_text(names, 2, 1, buf, sizeof buf);
 	assert_string_equal(buf, "Bấm 1 cho Xóm Đông. Bấm 2 cho Xóm Tây. Bấm 0 cho cả thôn.");
 	assert_int_equal(n, strlen(buf));
 	char small[10];
-	assert_int_equal(headrec_groups_text(names, 2, small, sizeof small), n);
+	assert_int_equal(headrec_groups_text(names, 2, 1, small, sizeof small), n);
 	assert_int_equal(strlen(small), 9);
-	headrec_groups_text(names, 0, buf, sizeof buf);
+	headrec_groups_text(names, 0, 1, buf, sizeof buf);
 	assert_string_equal(buf, "Bấm 0 cho cả thôn.");
+	headrec_groups_text(names, 1, 0, buf, sizeof buf);
+	assert_string_equal(buf, "Bấm 1 cho Xóm Đông. Bấm 0 cho tất cả các nhóm trên.");
 	for (int p = 0; p < HRP_N; p++) {
 		assert_string_not_equal(headrec_prompt_name(p), "?");
 		if (p != HRP_BEEP)

@@ -30,8 +30,6 @@ static void add_group(struct store *st, struct headnotice_groups *g, const char 
 }
 
 struct each {
-	struct store *st;
-	struct headnotice_groups *g;
 	char codes[HEADREC_MAX_GROUPS][GROUP_CODE_MAX + 1];
 	int n;
 };
@@ -50,7 +48,7 @@ int headnotice_groups(struct store *st, const struct sender *s, struct headnotic
 	if (!s->groups[0]) {
 		g->all_village = 1;
 		/* collected first: names are read after the walk ends */
-		struct each e = { .st = st, .g = g };
+		struct each e = { .n = 0 };
 		if (store_group_each(st, one_group, &e) != STORE_OK)
 			return -1;
 		for (int i = 0; i < e.n; i++)
@@ -122,7 +120,7 @@ void headnotice_sms_text(const char *village, const char *numbers, char *out, si
 int notice_from_recording(struct store *st, const struct notice_cfg *cfg, const struct headnotice_req *r, int64_t *id,
 			  char *err, size_t errlen)
 {
-	char targets[256], text[400], source[48], who[80];
+	char targets[256], who[80];
 	*id = 0;
 	util_escape_ctl(r->caller ? r->caller : "", who, sizeof who);
 	int rc = 0;
@@ -133,6 +131,7 @@ int notice_from_recording(struct store *st, const struct notice_cfg *cfg, const 
 	struct notice_plan plan;
 	memset(&plan, 0, sizeof plan);
 	if (!rc) {
+		char text[400], source[48];
 		headnotice_sms_text(r->village, r->numbers, text, sizeof text);
 		snprintf(source, sizeof source, HEADNOTICE_SOURCE "%s", r->head->phone);
 		rc = notice_plan(st, cfg, text, targets, 0, r->urgent, 0, source, &plan, err, errlen);

@@ -62,7 +62,7 @@ enum headrec_act_kind {
 	HRA_START_RECORD,   /* max_ms; feed REC_FULL at the end, REC_QUIET on silence */
 	HRA_STOP_RECORD,    /* keep what was recorded */
 	HRA_VALIDATE,       /* clean + check it: feed REC_OK or REC_BAD(reason) */
-	HRA_DISCARD,        /* drop the recording (and its cleaned file) */
+	HRA_DISCARD,        /* stop a capture in progress; drop the recording and its cleaned file */
 	HRA_PLAY_RECORDING, /* the cleaned recording */
 	HRA_PLAY_GROUPS,    /* the numbered list of n_groups groups, then 0 = all */
 	HRA_CREATE,         /* the notice: group (0 all, 1..n), urgent */

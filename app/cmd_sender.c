@@ -11,6 +11,8 @@
 #include "base/phone.h"
 #include "domain/shortcode.h"
 #include "base/text.h"
+#include "base/i18n.h"
+#include "base/pwhash.h"
 #include "base/util.h"
 
 #include <getopt.h>
@@ -26,6 +28,8 @@ static int print_sender(const struct sender *s, void *arg)
 	printf("%-12s %-8s ", nat, s->role);
 	text_fpad(stdout, s->name, 24);
 	printf("%-24s %s", s->groups[0] ? s->groups : "(all groups)", s->confirm ? "code" : "no-confirm");
+	if (s->pin_hash[0])
+		printf("  %s", _("PIN (records by phone)"));
 	if (s->locked_at) {
 		char when[32];
 		clock_format_local(s->locked_at, when, sizeof when);
@@ -57,10 +61,36 @@ static int sender_unlock(struct cli_ctx *ctx, const char *phone)
 	return cli_event_result(st, rc);
 }
 
+/* `loa sender pin PHONE DIGITS|--clear`: the PIN a sender types before
+ * recording a notice by phone; kept only hashed. */
+static int sender_pin(struct cli_ctx *ctx, const char *phone, const char *digits)
+{
+	struct phone p;
+	if (phone_normalise(phone, &p) != PHONE_MOBILE)
+		return cli_err(EXIT_USAGE, _("'%s' is not a mobile number"), phone);
+	int clear = !strcmp(digits, "--clear");
+	if (!clear && !sender_pin_ok(digits))
+		return cli_err(EXIT_USAGE, _("PIN: must be %d-%d digits"), SENDER_PIN_MIN, SENDER_PIN_MAX);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	rc = sender_pin_set(st, p.e164, clear ? NULL : digits);
+	if (rc == STORE_NOTFOUND)
+		return cli_err(EXIT_USAGE, _("%s is not a registered sender"), p.national);
+	if (rc)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	rc = store_event(st, clear ? "sender_pin_cleared" : "sender_pin_set", 0, 0, 0, NULL, p.e164, clock_wall_s());
+	cli_line(clear ? _("sender %s: PIN cleared; recording by phone is off") : _("sender %s: PIN set"),
+		 p.national);
+	return cli_event_result(st, rc);
+}
+
 int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa sender add PHONE --role head|officer --name NAME [--groups G,...] "
-				    "[--no-confirm] | list | remove PHONE | unlock PHONE";
+	const char *usage = _("usage: loa sender add PHONE --role head|officer --name NAME [--groups G,...] "
+			      "[--no-confirm] [--pin DIGITS] | list | remove PHONE | unlock PHONE | "
+			      "pin PHONE DIGITS|--clear");
 	if (argc < 2)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	const char *sub = argv[1];
@@ -77,6 +107,11 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 		if (argc != 2)
 			return cli_err(EXIT_USAGE, "%s", usage);
 		return sender_unlock(ctx, argv[1]);
+	}
+	if (!strcmp(sub, "pin")) {
+		if (argc != 3)
+			return cli_err(EXIT_USAGE, "%s", usage);
+		return sender_pin(ctx, argv[1], argv[2]);
 	}
 	if (!strcmp(sub, "remove")) {
 		struct phone p;
@@ -100,9 +135,9 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option o[] = {
 		{ "role", required_argument, NULL, 'r' }, { "name", required_argument, NULL, 'n' },
 		{ "groups", required_argument, NULL, 'g' }, { "no-confirm", no_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 },
+		{ "pin", required_argument, NULL, 'p' },    { NULL, 0, NULL, 0 },
 	};
-	const char *role = NULL, *name = NULL, *groups = "";
+	const char *role = NULL, *name = NULL, *groups = "", *pin = NULL;
 	int confirm = 1, c;
 	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
 		switch (c) {
@@ -110,6 +145,7 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'g': groups = optarg; break;
 		case 'N': confirm = 0; break;
+		case 'p': pin = optarg; break;
 		default: return cli_err(EXIT_USAGE, "%s", usage);
 		}
 	}
@@ -128,6 +164,10 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_err(EXIT_USAGE, "--groups: too long");
 		return cli_err(EXIT_USAGE, "--groups: '%s' is not a comma-separated list of group codes", groups);
 	}
+	if (pin && !sender_pin_ok(pin))
+		return cli_err(EXIT_USAGE, _("--pin: must be %d-%d digits"), SENDER_PIN_MIN, SENDER_PIN_MAX);
+	if (pin && pwhash_str(pin, s.pin_hash) != 0)
+		return cli_err(EXIT_RUNTIME, "%s", _("--pin: cannot hash the PIN (out of memory)"));
 	char nat[20];
 	phone_national(s.phone, nat, sizeof nat);
 	if ((rc = cli_store(ctx, &st)))
@@ -138,8 +178,9 @@ int cmd_sender(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	rc = store_event(st, "sender_added", 0, 0, 0, NULL, s.phone, clock_wall_s());
-	cli_line("sender %s (%s, %s) added%s", nat, s.name, s.role,
-		 s.confirm ? "" : "; broadcasts go out without a confirmation code");
+	cli_line("sender %s (%s, %s) added%s%s", nat, s.name, s.role,
+		 s.confirm ? "" : "; broadcasts go out without a confirmation code",
+		 s.pin_hash[0] ? _("; PIN set: may record notices by phone") : "");
 	return cli_event_result(st, rc);
 }
 

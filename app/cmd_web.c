@@ -3,6 +3,7 @@
  * web_auth.c, read from the terminal without echo). */
 #include "web/web.h"
 #include "web/web_auth.h"
+#include "base/pwhash.h"
 #include "db/store_web.h"
 #include "db/store.h"
 #include "app/cli.h"
@@ -84,7 +85,7 @@ static int user_add(struct store *st, const char *name)
 		return cli_err(EXIT_USAGE, "password: at least %d characters", WEB_PASSWORD_MIN);
 	}
 	char hash[STORE_WEB_HASH_MAX];
-	rc = web_auth_hash(pw, hash);
+	rc = pwhash_str(pw, hash);
 	sodium_memzero(pw, sizeof pw);
 	if (rc != 0)
 		return cli_err(EXIT_RUNTIME, "password hash: out of memory");

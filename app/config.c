@@ -158,6 +158,8 @@ static const struct key keys[] = {
 	  "at most one callback per household in this many seconds, however often it flashes" },
 	{ "callin", "record_max_s", K_INT, C(ci_record_max_s), 10, 600, NULL, "120",
 	  "longest notice the village head may record by phone, in seconds" },
+	{ "callin", "number", K_PHONES, C(ci_number), 0, 0, NULL, "",
+	  "the gateway's own number(s) (its SIMs'), that households call to hear a notice; the first is named in the SMS sent for a notice recorded by phone (empty: the SMS says to call back the number it came from)" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },

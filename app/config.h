@@ -91,6 +91,7 @@ struct loa_config {
 	int ci_callback_min_gap_s;
 	int ci_record_max_s;
 	int ci_answer_rings;
+	char ci_number[256];     /* E.164, comma-separated: the SIMs' own numbers */
 
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;

@@ -412,6 +412,12 @@ static const char *const store_migrations[] = {
 	"  updated_at INTEGER NOT NULL);"
 	"CREATE INDEX callbacks_due ON callbacks(state, due_at);"
 	"CREATE INDEX callbacks_household ON callbacks(household_id, created_at);",
+	/* 15 (issue 17, the head records a notice by phone): a sender's phone PIN, entered by
+	 *    DTMF before recording, as an argon2id hash string (base/pwhash.c;
+	 *    '' = no PIN, so no recording by phone).  Wrong PINs count in
+	 *    code_failures with wrong SMS codes: one rolling window, one
+	 *    lock-out (senders.locked_at). */
+	"ALTER TABLE senders ADD COLUMN pin_hash TEXT NOT NULL DEFAULT '';",
 };
 
 #endif

@@ -11,8 +11,8 @@
 int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out, int64_t now)
 {
 	sqlite3_stmt *q = store_prep(st,
-		"INSERT INTO senders(phone, role, name, groups, confirm, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		"INSERT INTO senders(phone, role, name, groups, confirm, created_at, pin_hash)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!q)
 		return STORE_ERR;
 	store_bind_text(q, 1, s->phone);
@@ -21,6 +21,7 @@ int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out, 
 	store_bind_text(q, 4, s->groups);
 	sqlite3_bind_int(q, 5, s->confirm);
 	sqlite3_bind_int64(q, 6, now);
+	store_bind_text(q, 7, s->pin_hash);
 	int rc = store_step_done(st, q, "sender");
 	if (rc == STORE_OK && id_out)
 		*id_out = sqlite3_last_insert_rowid(st->db);
@@ -49,11 +50,12 @@ static void read_sender(sqlite3_stmt *q, struct sender *s)
 	snprintf(s->groups, sizeof s->groups, "%s", store_col_text(q, 4));
 	s->confirm = sqlite3_column_int(q, 5);
 	s->locked_at = sqlite3_column_int64(q, 6);
+	snprintf(s->pin_hash, sizeof s->pin_hash, "%s", store_col_text(q, 7));
 }
 
 int store_sender_by_phone(struct store *st, const char *phone, struct sender *out)
 {
-	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at FROM senders WHERE phone = ?1");
+	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at, pin_hash FROM senders WHERE phone = ?1");
 	if (!q)
 		return STORE_ERR;
 	store_bind_text(q, 1, phone);
@@ -66,7 +68,7 @@ int store_sender_by_phone(struct store *st, const char *phone, struct sender *ou
 
 int store_sender_each(struct store *st, int (*cb)(const struct sender *s, void *arg), void *arg)
 {
-	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at FROM senders ORDER BY id");
+	sqlite3_stmt *q = store_prep(st, "SELECT id, phone, role, name, groups, confirm, locked_at, pin_hash FROM senders ORDER BY id");
 	if (!q)
 		return STORE_ERR;
 	int rc = STORE_OK;
@@ -122,6 +124,19 @@ int store_code_failure(struct store *st, int64_t sender_id, int64_t now, int64_t
 	}
 	*in_window = n;
 	return store_commit(st);
+}
+
+int store_sender_set_pin(struct store *st, const char *phone, const char *pin_hash)
+{
+	sqlite3_stmt *q = store_prep(st, "UPDATE senders SET pin_hash = ?2 WHERE phone = ?1");
+	if (!q)
+		return STORE_ERR;
+	store_bind_text(q, 1, phone);
+	store_bind_text(q, 2, pin_hash);
+	int rc = store_step_done(st, q, "sender PIN");
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		rc = STORE_NOTFOUND;
+	return rc;
 }
 
 int store_sender_unlock(struct store *st, const char *phone, int *was_locked)

@@ -18,6 +18,7 @@ struct sender {
 	char groups[256];    /* comma-separated codes a head may broadcast to; "" = all */
 	int confirm;         /* broadcasts and cancels need the one-time code */
 	int64_t locked_at;   /* wall seconds the lock-out began; 0: not locked */
+	char pin_hash[128];  /* argon2id of the phone PIN (base/pwhash.h); "" = none */
 };
 STORE_CHECK int store_sender_add(struct store *st, const struct sender *s, int64_t *id_out, int64_t now);
 STORE_CHECK int store_sender_remove(struct store *st, const char *phone);
@@ -34,6 +35,9 @@ STORE_CHECK int store_code_failure(struct store *st, int64_t sender_id, int64_t 
  * are forgotten.  *was_locked says whether it was locked.  STORE_NOTFOUND
  * for a number that is not a sender. */
 STORE_CHECK int store_sender_unlock(struct store *st, const char *phone, int *was_locked);
+/* Sets (hash "" clears) a sender's phone PIN hash.  STORE_NOTFOUND for a
+ * number that is not a sender. */
+STORE_CHECK int store_sender_set_pin(struct store *st, const char *phone, const char *pin_hash);
 
 STORE_CHECK int store_template_add(struct store *st, const char *code, const char *text, int64_t now);
 /* *text_out malloc'd. */

@@ -3,6 +3,7 @@
 #include "domain/sender.h"
 
 #include "base/phone.h"
+#include "base/pwhash.h"
 #include "base/text.h"
 #include "base/util.h"
 
@@ -59,4 +60,69 @@ int sender_template_code_ok(const char *code)
 		if (!isalnum((unsigned char)*code) && *code != '-' && *code != '_')
 			return 0;
 	return 1;
+}
+
+int sender_pin_ok(const char *digits)
+{
+	size_t n = strlen(digits);
+	if (n < SENDER_PIN_MIN || n > SENDER_PIN_MAX)
+		return 0;
+	for (const char *d = digits; *d; d++)
+		if (*d < '0' || *d > '9')
+			return 0;
+	return 1;
+}
+
+int sender_pin_set(struct store *st, const char *phone, const char *digits)
+{
+	char hash[PWHASH_MAX] = "";
+	if (digits && (!sender_pin_ok(digits) || pwhash_str(digits, hash) != 0))
+		return STORE_ERR;
+	return store_sender_set_pin(st, phone, hash);
+}
+
+const char *sender_pin_name(enum sender_pin r)
+{
+	static const char *const n[] = { "right", "wrong", "locked", "none", "error" };
+	return (unsigned)r < sizeof n / sizeof n[0] ? n[r] : "?";
+}
+
+enum sender_pin sender_pin_check(struct store *st, const char *phone, const char *caller, const char *digits,
+				 int lock_wrong, int lock_window_s, int64_t now, int *in_window)
+{
+	char who[80], detail[240];
+	util_escape_ctl(caller ? caller : "", who, sizeof who);
+	if (in_window)
+		*in_window = 0;
+	struct sender s;
+	int rc = store_sender_by_phone(st, phone, &s);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && !s.pin_hash[0])) {
+		snprintf(detail, sizeof detail, "caller %s: %s", who,
+			 rc == STORE_NOTFOUND ? "not a sender" : "sender has no PIN");
+		return store_event(st, "pin_refused", 0, 0, 0, NULL, detail, now) == STORE_OK ? SENDER_PIN_NONE
+											      : SENDER_PIN_ERR;
+	}
+	if (rc != STORE_OK)
+		return SENDER_PIN_ERR;
+	if (s.locked_at) {
+		snprintf(detail, sizeof detail, "caller %s: sender %s locked after wrong codes", who, s.phone);
+		return store_event(st, "pin_refused", 0, 0, 0, NULL, detail, now) == STORE_OK ? SENDER_PIN_LOCKED
+											      : SENDER_PIN_ERR;
+	}
+	/* the typed digits are never logged, right or wrong */
+	if (sender_pin_ok(digits) && pwhash_verify(s.pin_hash, digits)) {
+		snprintf(detail, sizeof detail, "caller %s: sender %s PIN right", who, s.phone);
+		return store_event(st, "pin_ok", 0, 0, 0, NULL, detail, now) == STORE_OK ? SENDER_PIN_RIGHT
+											 : SENDER_PIN_ERR;
+	}
+	int n = 0, locked = 0;
+	if (store_code_failure(st, s.id, now, lock_window_s, lock_wrong, &n, &locked) != STORE_OK)
+		return SENDER_PIN_ERR;
+	if (in_window)
+		*in_window = n;
+	snprintf(detail, sizeof detail, "caller %s: sender %s wrong PIN (%d wrong codes/PINs within %d s, lock at %d)%s",
+		 who, s.phone, n, lock_window_s, lock_wrong, locked ? "; sender locked" : "");
+	if (store_event(st, locked ? "pin_locked" : "pin_wrong", 0, 0, 0, NULL, detail, now) != STORE_OK)
+		return SENDER_PIN_ERR;
+	return locked ? SENDER_PIN_LOCKED : SENDER_PIN_WRONG;
 }

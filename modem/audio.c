@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spandsp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,11 @@ struct audio_port {
 	int timer_mode;
 	struct audio_dtmf *dtmf;
 	struct audio_stats st;
+	/* the capture: rec[0..rec_n) of at most rec_max samples */
+	int16_t *rec;
+	size_t rec_n, rec_max;
+	enum audio_rec rec_state;
+	int quiet_ms;
 };
 
 static void on_digit(void *arg, char digit)
@@ -139,7 +145,77 @@ void audio_close(struct audio_port *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	audio_dtmf_free(a->dtmf);
+	free(a->rec);
 	free(a);
+}
+
+int audio_record_start(struct audio_port *a, size_t max_samples)
+{
+	free(a->rec);
+	a->rec = NULL;
+	a->rec_n = a->rec_max = 0;
+	a->rec_state = AUDIO_REC_OFF;
+	a->quiet_ms = 0;
+	if (!max_samples || max_samples > SIZE_MAX / sizeof *a->rec)
+		return -1;
+	/* all of it now: a frame must never wait for memory mid-call */
+	a->rec = malloc(max_samples * sizeof *a->rec);
+	if (!a->rec)
+		return -1;
+	a->rec_max = max_samples;
+	a->rec_state = AUDIO_REC_ON;
+	return 0;
+}
+
+void audio_record_stop(struct audio_port *a)
+{
+	if (a->rec_state == AUDIO_REC_ON)
+		a->rec_state = AUDIO_REC_OFF;
+}
+
+enum audio_rec audio_record_state(const struct audio_port *a)
+{
+	return a->rec_state;
+}
+
+size_t audio_record_len(const struct audio_port *a)
+{
+	return a->rec_n;
+}
+
+int audio_record_quiet_ms(const struct audio_port *a)
+{
+	return a->quiet_ms;
+}
+
+void audio_record_take(struct audio_port *a, int16_t **pcm, size_t *n)
+{
+	*pcm = a->rec_n ? a->rec : NULL;
+	*n = a->rec_n;
+	if (!a->rec_n)
+		free(a->rec);
+	a->rec = NULL;
+	a->rec_n = a->rec_max = 0;
+	a->rec_state = AUDIO_REC_OFF;
+	a->quiet_ms = 0;
+}
+
+static void capture(struct audio_port *a, const int16_t *s, size_t n)
+{
+	if (a->rec_state != AUDIO_REC_ON)
+		return;
+	size_t k = a->rec_max - a->rec_n < n ? a->rec_max - a->rec_n : n;
+	memcpy(a->rec + a->rec_n, s, k * sizeof *s);
+	a->rec_n += k;
+	int peak = 0;
+	for (size_t i = 0; i < k; i++) {
+		int v = s[i] < 0 ? -(int)s[i] : s[i];
+		if (v > peak)
+			peak = v;
+	}
+	a->quiet_ms = peak < AUDIO_QUIET_PEAK ? a->quiet_ms + (int)(k * 1000 / AUDIO_RATE) : 0;
+	if (a->rec_n == a->rec_max)
+		a->rec_state = AUDIO_REC_FULL;
 }
 
 void audio_play(struct audio_port *a, const int16_t *pcm, size_t n)
@@ -232,6 +308,7 @@ static void frame_in(struct audio_port *a)
 	for (int i = 0; i < AUDIO_FRAME_SAMPLES; i++)
 		s[i] = (int16_t)(uint16_t)(a->in[2 * i] | (a->in[2 * i + 1] << 8));
 	a->st.frames_in++;
+	capture(a, s, AUDIO_FRAME_SAMPLES);
 	audio_dtmf_feed(a->dtmf, s, AUDIO_FRAME_SAMPLES);
 	a->timer_mode = 0;
 	a->next_ms = clock_mono_ms() + AUDIO_STALL_MS;

@@ -17,7 +17,14 @@
  *    callback so that we measure each tone's length ourselves and accept a
  *    digit only after AUDIO_DTMF_MIN_MS of tone: shorter blips (speech,
  *    line noise, a 20 ms click) are ignored (ITU-T Q.24 asks for >= 40 ms
- *    to be accepted). */
+ *    to be accepted).
+ *  - Recording (the head's notice by phone, issue 17): a capture of the
+ *    downlink, the caller's voice as received, frame by frame into one
+ *    growing buffer up to max_samples.  DTMF detection sees the same
+ *    frames, so '#' still ends it; the capture keeps the start of that
+ *    tone (tts_rec_clean cuts it).  The owner polls audio_record_state
+ *    (FULL at the maximum) and audio_record_quiet_ms (a caller gone silent)
+ *    after audio_io, so the hooks stay as they are. */
 #ifndef LOA_AUDIO_H
 #define LOA_AUDIO_H
 #include <stddef.h>
@@ -59,6 +66,28 @@ short audio_events(const struct audio_port *a);
 int64_t audio_deadline(const struct audio_port *a);
 void audio_io(struct audio_port *a, short revents);
 void audio_tick(struct audio_port *a);
+
+/* ---- recording the downlink ---- */
+enum audio_rec { AUDIO_REC_OFF, AUDIO_REC_ON, AUDIO_REC_FULL };
+/* Peak below this (about -42 dBFS) makes a frame quiet for
+ * audio_record_quiet_ms. */
+#define AUDIO_QUIET_PEAK 256
+/* Starts capturing the downlink, at most max_samples (8 kHz); drops an
+ * earlier capture not taken.  0, or -1 when max_samples is 0 or out of
+ * memory. */
+int audio_record_start(struct audio_port *a, size_t max_samples);
+/* Stops capturing (what was captured stays until taken or a new start). */
+void audio_record_stop(struct audio_port *a);
+/* OFF (none or stopped), ON, FULL (max_samples reached: capture stopped). */
+enum audio_rec audio_record_state(const struct audio_port *a);
+/* Samples captured so far. */
+size_t audio_record_len(const struct audio_port *a);
+/* How long the capture has been quiet (every frame's peak below
+ * AUDIO_QUIET_PEAK) up to now, in ms; 0 while the caller speaks. */
+int audio_record_quiet_ms(const struct audio_port *a);
+/* Hands over the capture (stopping it): *pcm malloc'd (the caller frees;
+ * NULL when nothing was captured), *n samples. */
+void audio_record_take(struct audio_port *a, int16_t **pcm, size_t *n);
 
 /* Counters for logs and tests. */
 struct audio_stats {

@@ -4,6 +4,7 @@
 #include "db/store.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/pwhash.h"
 #include "base/util.h"
 
 #include <pthread.h>
@@ -27,19 +28,7 @@ static void ready(void)
 	pthread_once(&sodium_once, sodium_start);
 }
 
-int web_auth_hash(const char *password, char out[STORE_WEB_HASH_MAX])
-{
-	ready();
-	_Static_assert(crypto_pwhash_STRBYTES <= STORE_WEB_HASH_MAX, "hash buffer");
-	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				 crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
-}
-
-int web_auth_verify(const char *hash, const char *password)
-{
-	ready();
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
+_Static_assert(PWHASH_MAX <= STORE_WEB_HASH_MAX, "users.pwhash buffer");
 
 int web_auth_name_ok(const char *name)
 {
@@ -198,7 +187,7 @@ static void dummy_init(void)
 {
 	char pw[WEB_TOKEN_LEN + 1];
 	web_auth_new_token(pw);
-	if (web_auth_hash(pw, dummy_hash) != 0)
+	if (pwhash_str(pw, dummy_hash) != 0)
 		dummy_hash[0] = '\0';
 }
 
@@ -240,10 +229,10 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		return WEB_LOGIN_ERR;
 	int ok;
 	if (rc == STORE_OK) {
-		ok = web_auth_verify(u.pwhash, password);
+		ok = pwhash_verify(u.pwhash, password);
 	} else {
 		pthread_once(&dummy_once, dummy_init);
-		web_auth_verify(dummy_hash, password);
+		pwhash_verify(dummy_hash, password);
 		ok = 0;
 	}
 	if (!ok) {

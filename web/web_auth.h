@@ -1,5 +1,5 @@
-/* web_auth — who may see the officers' page: password hashes (libsodium's
- * argon2id crypto_pwhash_str), session tokens, CSRF tokens, the failed-login
+/* web_auth — who may see the officers' page: password hashes (base/pwhash:
+ * argon2id, shared with senders' PINs), session tokens, CSRF tokens, the failed-login
  * rate limiter, and the `loa user` subcommand.
  *
  * DESIGN:
@@ -63,10 +63,6 @@
 #define WEB_PASSWORD_MIN 8
 #define WEB_PASSWORD_MAX 256
 
-/* Hash for storage: 0, or -1 (out of memory for argon2id). */
-int web_auth_hash(const char *password, char out[STORE_WEB_HASH_MAX]);
-/* 1 if password matches hash. */
-int web_auth_verify(const char *hash, const char *password);
 /* 1 if name is 1..32 of [A-Za-z0-9._-]. */
 int web_auth_name_ok(const char *name);
 

@@ -25,8 +25,12 @@
 #include "domain/sheet.h"
 #include "web/web_html.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PAGE_ROWS 100          /* deliveries per page of the log */
 #define LIST_ROWS 20           /* notices per page of the list */
@@ -627,6 +631,72 @@ static void notice_header(struct web_page *p, const struct notice *n)
 	}
 	char src[96];
 	web_html_out(b, " · gửi tới: %s · nguồn: %s</p>", n->targets, web_page_source(n->source, src, sizeof src));
+	/* a recording (--audio, or the head's by phone): playable here */
+	if (n->audio_path && n->audio_path[0])
+		web_html_out(b,
+			     "<p class=\"noprint\"><audio controls preload=\"none\" src=\"/notice.wav?id=%lld\">"
+			     "<a href=\"/notice.wav?id=%lld\">Nghe bản ghi âm</a></audio></p>",
+			     (long long)n->id, (long long)n->id);
+}
+
+/* ---- GET /notice.wav?id=N: the notice's recording ---- */
+
+struct wav_stream {
+	int fd;
+};
+
+static long wav_read(void *ctx, char *buf, size_t max)
+{
+	struct wav_stream *w = ctx;
+	for (;;) {
+		ssize_t n = read(w->fd, buf, max);
+		if (n >= 0)
+			return (long)n;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static void wav_done(void *ctx)
+{
+	struct wav_stream *w = ctx;
+	close(w->fd);
+	free(w);
+}
+
+/* The path comes from the notice's row, never from the request: the URL
+ * carries only the id.  Even so, only a regular file that is a WAV (RIFF
+ * ... WAVE) is sent, never through a symlink. */
+void web_notice_audio(struct web_page *p)
+{
+	struct notice n;
+	int64_t id;
+	if (web_page_get_notice(p, &n, &id) != 0)
+		return;
+	int fd = -1;
+	if (n.audio_path && n.audio_path[0])
+		fd = open(n.audio_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && n.audio_path && n.audio_path[0])
+		LOG_W("web", "notice %lld: its recording cannot be opened: %s", (long long)id, strerror(errno));
+	store_notice_clear(&n);
+	struct stat sb;
+	unsigned char head[12];
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || pread(fd, head, sizeof head, 0) != sizeof head ||
+			memcmp(head, "RIFF", 4) != 0 || memcmp(head + 8, "WAVE", 4) != 0)) {
+		LOG_W("web", "notice %lld: its recording is not a WAV file; not sent", (long long)id);
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		web_page_error(p->rep, 404, "Thông báo này không có bản ghi âm.");
+		return;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	struct wav_stream *w = xmalloc(sizeof *w);
+	w->fd = fd;
+	p->rep->status = 200;
+	p->rep->type = "audio/wav";
+	p->rep->stream = (struct web_stream){ wav_read, wav_done, w, (int64_t)sb.st_size };
 }
 
 static void flash(struct web_page *p, int64_t id)

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/phone.h"
+#include "domain/headnotice.h"
 #include "db/store.h"
 #include "db/store_health.h"
 #include "domain/cause.h"
@@ -202,6 +203,10 @@ const char *web_page_source(const char *source, char *buf, size_t len)
 		char nat[24];
 		phone_national(source + 4, nat, sizeof nat);
 		snprintf(buf, len, "SMS từ %s", nat);
+	} else if (!strncmp(source, HEADNOTICE_SOURCE, strlen(HEADNOTICE_SOURCE))) {
+		char nat[24];
+		phone_national(source + strlen(HEADNOTICE_SOURCE), nat, sizeof nat);
+		snprintf(buf, len, HEADNOTICE_SOURCE_VI " (%s)", nat);
 	} else
 		snprintf(buf, len, "%s", source);
 	return buf;
@@ -392,6 +397,7 @@ static const struct route {
 	{ "/notices.csv", M_GET, 1, web_notice_list_csv },
 	{ "/notice", M_GET, 1, web_notice_page },
 	{ "/notice.csv", M_GET, 1, web_export_notice_csv },
+	{ "/notice.wav", M_GET, 1, web_notice_audio },
 	{ "/notice.xlsx", M_GET, 1, web_export_notice_xlsx },
 	{ "/households.csv", M_GET, 1, web_export_households_csv },
 	{ "/households.xlsx", M_GET, 1, web_export_households_xlsx },

@@ -117,6 +117,7 @@ void web_filter_query(struct sbuf *b, const struct web_filter *wf);
 void web_notice_list(struct web_page *p);       /* GET / */
 void web_notice_list_csv(struct web_page *p);   /* GET /notices.csv */
 void web_notice_page(struct web_page *p);       /* GET /notice?id= */
+void web_notice_audio(struct web_page *p);      /* GET /notice.wav?id=: its recording */
 void web_notice_cancel(struct web_page *p);     /* POST /notice/cancel */
 void web_notice_resend(struct web_page *p);     /* POST /notice/resend */
 

@@ -32,6 +32,7 @@
 #include "db/store_web.h"
 #include "domain/hh_import.h"
 #include "web/web_auth.h"
+#include "base/pwhash.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
 
@@ -230,7 +231,7 @@ int main(void)
 	store_set_report_wait(app.st, app.cfg.report_wait_s);
 	char hash[STORE_WEB_HASH_MAX];
 	struct web_login_result lr;
-	if (web_auth_hash("mat-khau-bench", hash) != 0 ||
+	if (pwhash_str("mat-khau-bench", hash) != 0 ||
 	    (store_web_user_add(app.st, "can-bo", hash, clock_wall_s(), NULL) != STORE_OK &&
 	     store_web_user_get(app.st, "can-bo", &(struct store_web_user){ 0 }) != STORE_OK) ||
 	    web_auth_login(app.st, 480, "can-bo", "mat-khau-bench", "127.0.0.1", &lr) != WEB_LOGIN_OK) {

@@ -87,6 +87,11 @@ static void test_callin(void **state)
 	assert_int_equal(cc.callback_s, 60);
 	assert_int_equal(cc.callback_min_gap_s, 0);
 	assert_int_equal(cc.record_max_s, 300);
+	assert_string_equal(c.ci_number, "");
+	assert_int_equal(parse(&c, "[callin]\nnumber = 0912 345 678, 0987000111\n", err), 0);
+	assert_string_equal(c.ci_number, "+84912345678,+84987000111");
+	assert_int_equal(parse(&c, "[callin]\nnumber = 12345\n", err), -1);
+	assert_non_null(strstr(err, "callin.number"));
 	assert_int_equal(parse(&c, "[callin]\nunknown = ignore\n", err), -1);
 	assert_non_null(strstr(err, "t.conf:2: callin.unknown:"));
 	assert_non_null(strstr(err, "latest|reject"));

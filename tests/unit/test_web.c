@@ -22,6 +22,7 @@
 #include "app/config.h"
 #include "domain/notice.h"
 #include "web/web_auth.h"
+#include "base/pwhash.h"
 #include "web/web_html.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
@@ -214,11 +215,11 @@ static void test_tokens(void **state)
 {
 	(void)state;
 	char h[STORE_WEB_HASH_MAX];
-	assert_int_equal(web_auth_hash("correct horse", h), 0);
+	assert_int_equal(pwhash_str("correct horse", h), 0);
 	assert_true(strncmp(h, "$argon2id$", 10) == 0);
-	assert_true(web_auth_verify(h, "correct horse"));
-	assert_false(web_auth_verify(h, "correct horsE"));
-	assert_false(web_auth_verify("garbage", "x"));
+	assert_true(pwhash_verify(h, "correct horse"));
+	assert_false(pwhash_verify(h, "correct horsE"));
+	assert_false(pwhash_verify("garbage", "x"));
 
 	char t1[WEB_TOKEN_LEN + 1], t2[WEB_TOKEN_LEN + 1];
 	web_auth_new_token(t1);
@@ -324,7 +325,7 @@ static void test_limiter_rules(void **state)
 static void add_user(const char *name, const char *pw)
 {
 	char h[STORE_WEB_HASH_MAX];
-	assert_int_equal(web_auth_hash(pw, h), 0);
+	assert_int_equal(pwhash_str(pw, h), 0);
 	assert_int_equal(store_web_user_add(st, name, h, clock_wall_s(), NULL), STORE_OK);
 }
 
@@ -1376,6 +1377,93 @@ static void test_second_phone(void **state)
 	get_expect("/inbox", cookie, 200, "Bà Lan, Cụ Hai", NULL);
 }
 
+/* A notice's recording plays on its page (issue 17): <audio> from
+ * /notice.wav?id=N, streamed as audio/wav to logged-in users only; the
+ * file comes from the notice's row (the URL has only the id), and only a
+ * regular WAV file is sent, never through a symlink; the source of a
+ * recording by phone reads "ghi âm qua điện thoại". */
+static int64_t audio_notice(const char *audio, const char *source)
+{
+	struct notice_req r;
+	memset(&r, 0, sizeof r);
+	r.text = "Thôn Tân Lợi có thông báo mới bằng giọng nói: gọi 0912345000 để nghe.";
+	r.targets = "all";
+	r.source = source;
+	r.audio_path = audio;
+	r.parts_ucs2 = 1;
+	r.parts_gsm7 = 1;
+	int64_t id;
+	struct fanout_stats fs;
+	assert_int_equal(store_notice_create(st, &r, &id, &fs, clock_wall_s()), STORE_OK);
+	return id;
+}
+
+static void test_recording(void **state)
+{
+	(void)state;
+	web_defaults(&app.cfg, dir);
+	app.st = st;
+	add_household("Nguyễn Văn An", "+84912000111", "xom-dong", CH_VOICE, NULL);
+	add_user("can-bo", "secret-pass-2");
+	char cookie[128], csrf[WEB_HEX_LEN + 1];
+	session_for("can-bo", "secret-pass-2", cookie, csrf);
+	/* a small 8 kHz WAV */
+	char wav[160], txt[160], lnk[160], url[64];
+	snprintf(wav, sizeof wav, "%s/phone-1-m1.wav", dir);
+	static const unsigned char hdr[44] = { 'R', 'I', 'F', 'F', 36 + 16, 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't',
+					       ' ', 16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2,
+					       0, 16, 0, 'd', 'a', 't', 'a', 16, 0, 0, 0 };
+	FILE *f = fopen(wav, "wb");
+	assert_non_null(f);
+	fwrite(hdr, 1, sizeof hdr, f);
+	fwrite("\x01\x00\xff\x7f\x00\x80\x10\x00\x00\x00\x01\x00\x02\x00\x03\x00", 1, 16, f);
+	fclose(f);
+	snprintf(txt, sizeof txt, "%s/not-audio.wav", dir);
+	f = fopen(txt, "w");
+	fputs("mat khau: bi mat, khong phai am thanh", f);
+	fclose(f);
+	snprintf(lnk, sizeof lnk, "%s/link.wav", dir);
+	assert_int_equal(symlink(wav, lnk), 0);
+
+	int64_t rec = audio_notice(wav, "phone:+84912345678"), plain = audio_notice(NULL, "cli");
+	int64_t bad = audio_notice(txt, "cli"), viasym = audio_notice(lnk, "cli"), gone = audio_notice("/nonexistent.wav", "cli");
+	snprintf(url, sizeof url, "/notice?id=%lld", (long long)rec);
+	char want[160];
+	snprintf(want, sizeof want, "<audio controls preload=\"none\" src=\"/notice.wav?id=%lld\">", (long long)rec);
+	get_expect(url, cookie, 200, want, NULL);
+	get_expect(url, cookie, 200, "nguồn: ghi âm qua điện thoại (0912345678)", NULL);
+	get_expect("/", cookie, 200, "ghi âm qua điện thoại (0912345678)", NULL);
+	snprintf(url, sizeof url, "/notice?id=%lld", (long long)plain);
+	get_expect(url, cookie, 200, "nguồn: dòng lệnh", "<audio");
+
+	struct web_reply rep;
+	snprintf(url, sizeof url, "/notice.wav?id=%lld", (long long)rec);
+	request("GET", url, NULL, cookie, &rep);
+	assert_int_equal(rep.status, 200);
+	assert_string_equal(rep.type, "audio/wav");
+	assert_int_equal(rep.body.len, 60);
+	assert_memory_equal(rep.body.s, hdr, sizeof hdr);
+	web_page_reply_free(&rep);
+	/* not logged in: the login page, not the recording */
+	request("GET", url, NULL, NULL, &rep);
+	assert_int_not_equal(rep.status, 200);
+	assert_true(rep.body.len == 0 || !strstr(rep.body.s, "RIFF"));
+	web_page_reply_free(&rep);
+	/* no recording, not a WAV, a symlink, a missing file, no such notice */
+	const int64_t none[] = { plain, bad, viasym, gone, 9999 };
+	for (size_t i = 0; i < ARRAY_LEN(none); i++) {
+		snprintf(url, sizeof url, "/notice.wav?id=%lld", (long long)none[i]);
+		request("GET", url, NULL, cookie, &rep);
+		if (rep.status != 404 || strstr(rep.body.s ? rep.body.s : "", "mat khau"))
+			fail_msg("%s: status %d", url, rep.status);
+		web_page_reply_free(&rep);
+	}
+	/* only an id: a path in the URL is refused */
+	request("GET", "/notice.wav?id=../../etc/passwd", NULL, cookie, &rep);
+	assert_int_equal(rep.status, 400);
+	web_page_reply_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1398,6 +1486,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resend, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_visit_page, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_second_phone, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_recording, setup_db, teardown_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "db/store.h"
 #include "db/store_web.h"
 #include "web/web_auth.h"
+#include "base/pwhash.h"
 #include "web/web_page.h"
 #include "web/web_req.h"
 
@@ -173,7 +174,7 @@ static void request(const char *method, const char *target, const char *body, co
 static void session(const char *user, char cookie[128], char csrf[WEB_HEX_LEN + 1])
 {
 	char h[STORE_WEB_HASH_MAX];
-	assert_int_equal(web_auth_hash("secret-pass-2", h), 0);
+	assert_int_equal(pwhash_str("secret-pass-2", h), 0);
 	assert_int_equal(store_web_user_add(st, user, h, clock_wall_s(), NULL), STORE_OK);
 	struct web_login_result r;
 	assert_int_equal(web_auth_login(st, 480, user, "secret-pass-2", "127.0.0.1", &r), WEB_LOGIN_OK);

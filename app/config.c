@@ -605,6 +605,9 @@ void config_callin(const struct loa_config *c, struct callin_cfg *out)
 	out->callback_s = c->ci_callback_s;
 	out->callback_min_gap_s = c->ci_callback_min_gap_s;
 	out->record_max_s = c->ci_record_max_s;
+	snprintf(out->numbers, sizeof out->numbers, "%s", c->ci_number);
+	snprintf(out->village, sizeof out->village, "%s", c->village);
+	snprintf(out->spool, sizeof out->spool, "%s", c->spool);
 	out->key_wait_s = c->call_key_wait_s;
 	out->replays = c->call_replays;
 	out->quiet_start = c->quiet_start;

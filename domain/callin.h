@@ -50,6 +50,9 @@ struct callin_cfg {
 	int key_wait_s;          /* [voice] key_wait_s */
 	int replays;             /* [voice] replays: key 2 honoured this many times */
 	int quiet_start, quiet_end; /* [gateway] quiet hours, minutes of day */
+	char numbers[256];       /* [callin] number: the SIMs' own numbers (the call-in SMS) */
+	char village[128];       /* [gateway] village */
+	char spool[4096];        /* [gateway] spool: recordings go to SPOOL/audio */
 };
 
 enum callin_state { CI_IDLE, CI_GREETING, CI_NOTICE, CI_PRESS, CI_WAIT_KEY, CI_CONFIRMED, CI_NO_NOTICE,

@@ -82,6 +82,10 @@ struct daemon {
 	int ci_ok;              /* its prompts are known: calls from villagers are answered */
 	int ci_quiet;           /* quiet hours now (the last plan) */
 	int64_t cb_wake_at;     /* mono ms of the next callback due, 0 none */
+	/* the head's recording menu (drv_callin_head.c) */
+	struct pcm hr_prompt[HRP_N]; /* HRP_BEEP: a generated tone */
+	int hr_ok;              /* its prompts are known */
+	struct pcm hr_list[LOA_MAX_MODEMS]; /* each modem's spoken group list */
 };
 
 /* Call-in kinds a worker's call can be (worker.ci_kind). */
@@ -99,6 +103,19 @@ struct audio_port *voice_audio_open(struct worker *w, char *err, size_t errlen);
 int voice_prompt_load(struct daemon *d, const char *name, struct pcm *p, char *err, size_t errlen);
 /* The audio port of a call that ended closes (W_CALL_END -> W_IDLE). */
 void voice_reap(struct worker *w);
+/* Any text's speech into p (from the cache, else a synthesis request:
+ * p->pending until it is done).  p must outlive the request. */
+void voice_text_load(struct daemon *d, const char *text, struct pcm *p, const char *what);
+
+/* drv_callin_head.c, for drv_callin.c: the head's recording menu. */
+void callin_head_open(struct daemon *d);
+void callin_head_close(struct daemon *d);
+/* The caller is a sender with a PIN: 1 (w->head filled), else 0. */
+int callin_head_caller(struct worker *w, const char *number);
+void callin_head_menu(struct worker *w, enum call_menu_ev ev, char digit);
+void callin_head_ended(struct worker *w);
+void callin_head_io(struct worker *w);
+void callin_head_reset(struct worker *w);
 
 /* drv_callin.c, for drv_voice.c (the call table's ops): */
 void callin_prompts_open(struct daemon *d);

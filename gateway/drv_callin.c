@@ -48,6 +48,7 @@ enum { MISSED_SAME_MS = 60000, CB_CHECK_MS = 60000 };
 void callin_prompts_open(struct daemon *d)
 {
 	char err[256];
+	callin_head_open(d);
 	for (int i = 0; i < CIP_N; i++) {
 		if (voice_prompt_load(d, prompt_names[i], &d->ci_prompt[i], err, sizeof err) != 0) {
 			LOG_E("callin", "prompt %s: %s; calls from villagers ring out and no callback is made",
@@ -70,6 +71,7 @@ static int prompts_ready(const struct daemon *d)
 
 static void ci_reset(struct worker *w)
 {
+	callin_head_reset(w);
 	free(w->ci_pcm);
 	w->ci_pcm = NULL;
 	w->ci_n = 0;
@@ -115,7 +117,7 @@ static void caller_name(const struct worker *w, char *out, size_t n)
 	char esc[160];
 	util_escape_ctl(w->who.name, esc, sizeof esc);
 	snprintf(out, n, "%s (%s)", w->ci_number[0] ? w->ci_number : "number withheld",
-		 w->who.household_id ? esc : "unknown");
+		 w->who.household_id || w->ci_head ? esc : "unknown");
 }
 
 /* Reserves the modem for this call (W_CALL): only an idle one. */
@@ -139,10 +141,15 @@ enum call_offer callin_op_offer(struct worker *w, const char *number)
 	w->ci_kind = CI_IN;
 	w->ci_started_s = now;
 	snprintf(w->ci_number, sizeof w->ci_number, "%s", number);
-	lookup(w, number, now);
+	int head = callin_head_caller(w, number);
+	if (head)
+		snprintf(w->who.name, sizeof w->who.name, "head %s", w->head.name);
+	else
+		lookup(w, number, now);
 	char who[200];
 	caller_name(w, who, sizeof who);
-	enum callin_offer o = callin_offer(&d->cfg->callin, w->ci.registered);
+	/* a head is always answered: the PIN, not the number, decides */
+	enum callin_offer o = head ? CALLIN_ANSWER : callin_offer(&d->cfg->callin, w->ci.registered);
 	if (o == CALLIN_REJECT) {
 		LOG_I(w->sub, "call-in from %s: refused ([callin] unknown = reject)", who);
 		return CALL_OFFER_REJECT;
@@ -153,7 +160,7 @@ enum call_offer callin_op_offer(struct worker *w, const char *number)
 		why = "[callin] answer = callback";
 	else if (!w->cfg->audio[0])
 		why = "this modem has no audio port";
-	else if (!prompts_ready(d))
+	else if (!head && !prompts_ready(d))
 		why = d->ci_ok ? "the call-in prompts are still being rendered" : "no call-in prompts";
 	else if (d->stopping)
 		why = "the daemon is stopping";
@@ -161,9 +168,14 @@ enum call_offer callin_op_offer(struct worker *w, const char *number)
 		why = "the modem is busy";
 	if (!why) {
 		w->audio = voice_audio_open(w, err, sizeof err);
+		if (w->audio && head) {
+			LOG_I(w->sub, "call-in from %s: answering at ring %d: the recording menu", who,
+			      d->cfg->callin.answer_rings);
+			return CALL_OFFER_ANSWER;
+		}
 		if (w->audio) {
-			LOG_I(w->sub, "call-in from %s: answering at ring %d, %d notice%s to read", who, d->cfg->callin.answer_rings, w->ci.n,
-			      w->ci.n == 1 ? "" : "s");
+			LOG_I(w->sub, "call-in from %s: answering at ring %d, %d notice%s to read", who,
+			      d->cfg->callin.answer_rings, w->ci.n, w->ci.n == 1 ? "" : "s");
 			return CALL_OFFER_ANSWER;
 		}
 		why = err;
@@ -227,6 +239,10 @@ static void play_notice(struct worker *w, int64_t id)
 
 void callin_io(struct worker *w)
 {
+	if (w->ci_head) {
+		callin_head_io(w);
+		return;
+	}
 	if (w->ci_want && w->state == W_CALL && w->audio && w->call.state == CALL_MENU)
 		play_notice(w, w->ci_want);
 }
@@ -277,6 +293,10 @@ static void perform(struct worker *w, const struct callin_out *out)
 void callin_op_menu(struct worker *w, enum call_menu_ev ev, char digit)
 {
 	struct callin_out out;
+	if (w->ci_head) {
+		callin_head_menu(w, ev, digit);
+		return;
+	}
 	switch (ev) {
 	case CM_START:
 		menu_event(w, CIE_ANSWERED);
@@ -368,6 +388,8 @@ void callin_op_ended(struct worker *w)
 	int64_t now = clock_wall_s();
 	char who[200];
 	caller_name(w, who, sizeof who);
+	if (w->ci_head)
+		callin_head_ended(w);
 	char detail[640];
 	snprintf(detail, sizeof detail, "%s %s: %s%s%s; keys '%s'; heard %s; confirmed %s",
 		 w->ci_kind == CI_BACK ? "callback to" : "call from", who, call_outcome_name(c->outcome),

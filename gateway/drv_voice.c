@@ -137,6 +137,22 @@ int voice_prompt_load(struct daemon *d, const char *name, struct pcm *p, char *e
 	return 0;
 }
 
+void voice_text_load(struct daemon *d, const char *text, struct pcm *p, const char *what)
+{
+	char path[PATH_MAX];
+	free(p->s);
+	p->s = NULL;
+	p->n = 0;
+	p->failed = 0;
+	p->err[0] = '\0';
+	if (d->tts && tts_engine_cache_path(d->tts, text, path, sizeof path))
+		pcm_load(p, path, what);
+	else if (d->tts)
+		submit(d, p, 0, what, text);
+	else
+		p->failed = 1;
+}
+
 static void voice_open(struct daemon *d)
 {
 	int any = 0;
@@ -179,6 +195,7 @@ static void voice_close(struct daemon *d)
 		free(d->prompt[i].s);
 	for (int i = 0; i < CIP_N; i++)
 		free(d->ci_prompt[i].s);
+	callin_head_close(d);
 	for (int i = 0; i < NOTICE_CACHE; i++)
 		free(d->notice[i].s);
 	if (d->tts_pipe[0] >= 0) {
@@ -577,7 +594,7 @@ static void vo_io(struct daemon *d, const struct pollfd *pfd, int ready)
 			audio_io(w->audio, pfd[i].revents);
 		if (w->state == W_CALL && w->audio && audio_deadline(w->audio) <= clock_mono_ms())
 			audio_tick(w->audio);
-		if (w->ci_want)
+		if (w->ci_kind)
 			callin_io(w);
 		if (call_deadline(&w->call) <= clock_mono_ms())
 			call_tick(&w->call);

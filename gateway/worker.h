@@ -26,7 +26,10 @@
 #define LOA_WORKER_H
 #include "db/store_call.h"
 #include "db/store_callin.h"
+#include "db/store_shortcode.h"
 #include "domain/callin.h"
+#include "domain/headnotice.h"
+#include "domain/headrec.h"
 #include "db/store_sms.h"
 #include "gateway/daemon.h" /* struct loa_modem_cfg */
 #include "modem/at.h"
@@ -109,6 +112,17 @@ struct worker {
 	char ci_confirmed[80];  /* notices confirmed by key 1 */
 	int64_t ci_last_end_ms; /* mono ms the last incoming call ended (MISSED_CALL after it) */
 	char ci_last_number[24];
+	/* the head's recording menu (drv_callin_head.c) */
+	int ci_head;            /* the caller is a sender with a PIN */
+	struct headrec_menu hr;
+	struct sender head;
+	struct headnotice_groups hg;
+	int16_t *hr_rec;        /* the cleaned recording, played back */
+	size_t hr_rec_n;
+	int hr_speech_ms;
+	char hr_wav[PATH_MAX];  /* its file in SPOOL/audio until a notice owns it */
+	int hr_list_wait;       /* PLAY_GROUPS waits for the list's speech */
+	int hr_recording;       /* a capture runs: polled for full / quiet */
 };
 
 /* 1 if the table lists the move from -> to. */

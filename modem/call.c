@@ -803,7 +803,7 @@ int call_urc(struct call *c, const struct at_urc *u)
 		char d = *p;
 		if (!strncmp(u->line, "+QTONEDET:", 10)) /* ASCII code */
 			d = (char)atoi(p);
-		call_digit(c, d);
+		call_key(c, d, CALL_KEY_URC);
 		return 1;
 	}
 	if (u->kind == URC_RING || u->kind == URC_CLIP) {
@@ -858,13 +858,21 @@ void call_seg_done(struct call *c)
 
 void call_digit(struct call *c, char digit)
 {
+	call_key(c, digit, CALL_KEY_TONE);
+}
+
+void call_key(struct call *c, char digit, enum call_key_src src)
+{
 	if (c->state != CALL_PLAYING && c->state != CALL_WAITING_KEY && c->state != CALL_MENU)
 		return;
 	int64_t now = clock_mono_ms();
-	if (digit == c->last_digit && now - c->last_digit_ms < DIGIT_SAME_MS)
-		return; /* the family's URC and our detector both heard it */
+	if (digit == c->last_digit && src != c->last_digit_src && now - c->last_digit_ms < DIGIT_SAME_MS) {
+		c->last_digit = 0; /* the family's URC and our detector both heard it; a third is a new press */
+		return;
+	}
 	c->last_digit = digit;
 	c->last_digit_ms = now;
+	c->last_digit_src = src;
 	size_t n = strlen(c->keys);
 	if (n + 1 < sizeof c->keys) {
 		c->keys[n] = digit;

@@ -99,6 +99,9 @@ enum call_seg { SEG_GREETING, SEG_NOTICE, SEG_REPEAT, SEG_PRESS, SEG_THANKS, SEG
 /* Tags of the AT commands the engine sends, echoed back in call_at_done. */
 enum call_cmd { CC_DIAL, CC_AUDIO_ON, CC_AUDIO_OFF, CC_HANGUP, CC_POLL, CC_ANSWER };
 
+/* Where a key was heard (call_key). */
+enum call_key_src { CALL_KEY_TONE, CALL_KEY_URC };
+
 /* What the owner of an incoming call decides when its number is known. */
 enum call_offer { CALL_OFFER_ANSWER, CALL_OFFER_RING_OUT, CALL_OFFER_REJECT };
 /* What a menu call tells its owner (ops.menu). */
@@ -155,6 +158,7 @@ struct call {
 				  * call's commands are told apart */
 	char last_digit;         /* one key heard twice (URC + in-band tone) counts once */
 	int64_t last_digit_ms;
+	enum call_key_src last_digit_src;
 	/* the result */
 	enum call_outcome outcome;
 	int played;              /* the notice was heard to the end at least once */
@@ -190,7 +194,12 @@ void call_at_done(struct call *c, enum call_cmd tag, int final, const char *line
 /* A URC of the AT engine (URC_CALL / URC_DTMF / RING ...); 1 if it was ours. */
 int call_urc(struct call *c, const struct at_urc *u);
 void call_seg_done(struct call *c);
-void call_digit(struct call *c, char digit);
+/* A key: heard in the audio (call_digit) or reported by the modem
+ * (+RXDTMF, +QTONEDET).  A family that does both reports one press twice:
+ * the same key from the other source within a second counts once; the
+ * same key twice from one source is pressed twice (a PIN 4411). */
+void call_key(struct call *c, char digit, enum call_key_src src);
+void call_digit(struct call *c, char digit); /* call_key(.., CALL_KEY_TONE) */
 void call_port_lost(struct call *c);
 /* The daemon stops: an active call is hung up (its end still recorded). */
 void call_stop(struct call *c);

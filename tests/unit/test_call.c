@@ -164,7 +164,7 @@ static void test_replay_then_confirm(void **state)
 	call_digit(&c, '2');
 	assert_int_equal(c.state, CALL_PLAYING);
 	assert_int_equal(f.played[f.nplay - 1], SEG_NOTICE);
-	call_digit(&c, '2'); /* the same key heard twice (URC + tone): once */
+	call_key(&c, '2', CALL_KEY_URC); /* the same key heard twice (URC + tone): once */
 	assert_int_equal(c.replays, 1);
 	play_all(&c);
 	assert_int_equal(c.state, CALL_WAITING_KEY);
@@ -738,6 +738,16 @@ static void test_menu_call(void **state)
 	assert_int_equal(f.menu[0], CM_START);
 	call_digit(&c, '1');
 	assert_int_equal(f.menu[1], CM_KEY);
+	/* a PIN 4411 on a family that reports each key as a URC and a tone:
+	 * four presses, not two and not eight */
+	const char pin[] = "4411";
+	for (int i = 0; i < 4; i++) {
+		clock_advance(300);
+		call_key(&c, pin[i], CALL_KEY_URC);
+		call_key(&c, pin[i], CALL_KEY_TONE);
+	}
+	assert_int_equal(f.nmenu, 6);
+	assert_string_equal(c.keys, "14411");
 	URC(&c, CALL_EV_ENDED, "^CEND:1,20,104,16");
 	assert_int_equal(c.state, CALL_IDLE);
 	assert_int_equal(c.outcome, OUT_ANSWERED);

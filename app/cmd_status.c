@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "base/i18n.h"
+#include "db/store_callin.h"
 #include "db/store_health.h"
 
 #include <getopt.h>
@@ -206,18 +207,24 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 				   "time or the clock is set)"),
 				 t1, _(note));
 	}
+	int callbacks = 0;
+	if (store_callback_queued(st, &callbacks) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	int64_t midnight = c.now - (int64_t)clock_local_minutes_of_day(c.now) * 60 - c.now % 60;
 	if (store_modem_each(st, midnight, modem_row, &c) != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	if (c.json) {
 		printf("],\"queue\":{\"sms_queued\":%d,\"sms_sending\":%d,\"sms_awaiting_report\":%d,"
-		       "\"voice_queued\":%d,\"voice_calling\":%d,\"replies_queued\":%d},\"problems\":[",
-		       q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
+		       "\"voice_queued\":%d,\"voice_calling\":%d,\"callbacks_queued\":%d,\"replies_queued\":%d},"
+		       "\"problems\":[",
+		       q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, callbacks,
+		       q.outbox_queued);
 		c.first = 1;
 	} else {
 		cli_line(_("queue: SMS %d queued, %d sending, %d awaiting a status report; calls %d queued, %d in "
-			   "progress; replies %d queued"),
-			 q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, q.outbox_queued);
+			   "progress, %d callbacks after a flash; replies %d queued"),
+			 q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, callbacks,
+			 q.outbox_queued);
 	}
 	if (store_problem_each(st, problem_row, &c) != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));

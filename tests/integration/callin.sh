@@ -13,7 +13,7 @@
 #     one callback;
 #  3. an unknown number hears the latest public notice (unknown = latest):
 #     answered, nothing confirmed; after a restart with unknown = reject it
-#     is refused.
+#     is refused; on each family.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sms_lib.bash"
@@ -132,21 +132,31 @@ done
 late=$(sql "SELECT count(*) FROM callbacks c WHERE state <> 'done' OR (SELECT min(at) FROM events e WHERE e.kind = 'callback_calling' AND e.household_id = c.household_id) > c.by_at")
 [ "$late" -eq 0 ] || fail "callbacks late or not done: $(sql "SELECT * FROM callbacks")"
 
-# 3. an unknown number hears the latest public notice, nothing confirmed
+# 3. unknown numbers hear the latest public notice, nothing confirmed (each family)
 n_conf=$(sql "SELECT count(*) FROM deliveries WHERE state = 'confirmed'")
-expect_rc 0 simctl callin m3 +84987654321 --ring-s 10 --keys 16:1 --hangup-s 40
-wait_calls 1 'and .from == "+84987654321" and .result == "answered"' 90
+for i in 1 2 3 4; do
+	expect_rc 0 simctl callin "m$i" "+8498765432$i" --ring-s 10 --keys 16:1 --hangup-s 40
+done
+wait_calls 4 'and (.from | startswith("+849876543")) and .result == "answered"' 90
 [ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'confirmed'")" -eq "$n_conf" ] || fail "an unknown caller confirmed something"
-wait_for 10 grep -q "call from +84987654321 (unknown): answered" "$WORK/daemon.log" || fail "unknown caller not logged"
+for i in 1 2 3 4; do
+	wait_for 10 grep -q "call from +8498765432$i (unknown): answered" "$WORK/daemon.log" || fail "unknown caller $i not logged"
+	up=$(jq -s -r "map(select(.from == \"+8498765432$i\")) | .[0].recording_ms" "$SIM_DIR/calls.jsonl")
+	[ "$up" -gt 8000 ] || fail "unknown caller $i heard only $up ms"
+done
 
-# ... and is refused with unknown = reject
+# ... and are refused with unknown = reject (each family)
 kill "$DAEMON_PID"; wait_daemon || true
 { echo "$base_conf"; printf '[callin]\nunknown = reject\n'; echo "$modems_conf"; } >"$LOA_CONFIG"
 run_daemon_bg
 sleep 3
-expect_rc 0 simctl callin m4 +84987654322 --ring-s 10 --hangup-s 20
-wait_calls 1 'and .from == "+84987654322" and .result == "rejected"' 30
-wait_for 10 grep -q "call-in from +84987654322 (unknown): refused" "$WORK/daemon.log" || fail "refusal not logged"
+for i in 1 2 3 4; do
+	expect_rc 0 simctl callin "m$i" "+8498765433$i" --ring-s 10 --hangup-s 20
+done
+wait_calls 4 'and (.from | startswith("+849876543")) and .result == "rejected"' 30
+for i in 1 2 3 4; do
+	wait_for 10 grep -q "call-in from +8498765433$i (unknown): refused" "$WORK/daemon.log" || fail "refusal $i not logged"
+done
 kill "$DAEMON_PID"; wait_daemon || true
 grep -E " E |ERROR|assert" "$WORK/daemon.log" | grep -v "^$" && fail "errors in the daemon log"
 echo ok

@@ -127,6 +127,20 @@ int store_attempt_close(struct store *st, int64_t attempt_id, int64_t now, const
 	return store_step_done(st, s, "attempt");
 }
 
+int store_first_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char *what)
+{
+	int r = sqlite3_step(s);
+	int rc = STORE_NOTFOUND;
+	if (r == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = STORE_OK;
+	} else if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		rc = store_fail(st, what);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_fail(struct store *st, const char *what)
 {
 	snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));

@@ -119,13 +119,7 @@ int store_call_next_due(struct store *st, int urgent_only, int64_t *next_at)
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int(s, 1, urgent_only);
-	int rc = STORE_NOTFOUND;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*next_at = sqlite3_column_int64(s, 0);
-		rc = STORE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return store_first_int64(st, s, next_at, "next call due");
 }
 
 int store_call_progress(struct store *st, const struct call_job *j, const char *modem, const char *state,

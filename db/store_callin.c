@@ -130,16 +130,7 @@ int store_callback_last(struct store *st, int64_t household_id, int64_t *created
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, household_id);
-	int rc = STORE_NOTFOUND;
-	int r = sqlite3_step(s);
-	if (r == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*created_at = sqlite3_column_int64(s, 0);
-		rc = STORE_OK;
-	} else if (r != SQLITE_ROW) {
-		rc = store_fail(st, "last callback");
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return store_first_int64(st, s, created_at, "last callback");
 }
 
 int store_callback_add(struct store *st, int64_t household_id, const char *phone, int64_t due_at, int64_t by_at,
@@ -174,13 +165,7 @@ int store_callback_next_due(struct store *st, int urgent_only, int64_t *due_at)
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int(s, 1, urgent_only);
-	int rc = STORE_NOTFOUND;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*due_at = sqlite3_column_int64(s, 0);
-		rc = STORE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return store_first_int64(st, s, due_at, "next callback due");
 }
 
 int store_callback_claim(struct store *st, const char *modem, int64_t now, int urgent_only, struct callback_job *j)

@@ -84,6 +84,10 @@ STORE_CHECK int store_hh_register(struct store *st);
  * store_hh_register adds the search's); run by store_open on every
  * connection. */
 STORE_CHECK int store_register_functions(struct store *st);
+/* Steps `s` (prepared and bound; finalized here) for one value: its first
+ * row's first column into *out.  STORE_NOTFOUND when there is no row or
+ * it is NULL (min()/max() over nothing), STORE_ERR with `what` in st->err. */
+STORE_CHECK int store_first_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char *what);
 /* Records sqlite's message for `what` in st->err; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 /* Runs a statement with no result rows. */

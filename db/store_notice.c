@@ -303,12 +303,7 @@ int store_notice_latest(struct store *st, int64_t *id_out)
 	sqlite3_stmt *s = store_prep(st, "SELECT max(id) FROM notices");
 	if (!s)
 		return STORE_ERR;
-	int rc = STORE_NOTFOUND;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*id_out = sqlite3_column_int64(s, 0);
-		rc = STORE_OK;
-	}
-	sqlite3_finalize(s);
+	int rc = store_first_int64(st, s, id_out, "latest notice");
 	if (rc == STORE_NOTFOUND)
 		snprintf(st->err, sizeof st->err, "there are no notices yet");
 	return rc;

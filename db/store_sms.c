@@ -182,13 +182,7 @@ int store_sms_next_due(struct store *st, int flags, int64_t *next_at)
 		return STORE_ERR;
 	if (flags)
 		sqlite3_bind_int(s, 1, flags);
-	int rc = STORE_NOTFOUND;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*next_at = sqlite3_column_int64(s, 0);
-		rc = STORE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return store_first_int64(st, s, next_at, "next SMS due");
 }
 
 int store_sms_assign_ref(struct store *st, int64_t delivery_id, int *ref)

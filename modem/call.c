@@ -552,10 +552,11 @@ void call_init(struct call *c, const struct profile *prof, const struct call_tim
 	c->arg = arg;
 }
 
-int call_start(struct call *c, const char *number)
+/* A new call on this engine: everything of the last one forgotten but the
+ * wiring (ops, family, timing), and a new generation so that results of
+ * the last call's commands are told apart. */
+static void fresh(struct call *c)
 {
-	if (c->state != CALL_IDLE)
-		return -1;
 	struct call_ops ops = c->ops;
 	void *arg = c->arg;
 	const struct profile *prof = c->prof;
@@ -568,6 +569,13 @@ int call_start(struct call *c, const char *number)
 	c->arg = arg;
 	c->prof = prof;
 	c->tm = tm;
+}
+
+int call_start(struct call *c, const char *number)
+{
+	if (c->state != CALL_IDLE)
+		return -1;
+	fresh(c);
 	snprintf(c->number, sizeof c->number, "%s", number);
 	call_event(c, CE_START);
 	return 0;
@@ -757,18 +765,7 @@ static void incoming_urc(struct call *c, const struct at_urc *u)
 	if (k != INCALL_RING && k != INCALL_CLIP)
 		return;
 	if (c->state == CALL_IDLE) {
-		struct call_ops ops = c->ops;
-		void *arg = c->arg;
-		const struct profile *prof = c->prof;
-		struct call_timing tm = c->tm;
-		unsigned gen = c->gen;
-		memset(c, 0, sizeof *c);
-		c->gen = gen + 1;
-		c->idx = -1;
-		c->ops = ops;
-		c->arg = arg;
-		c->prof = prof;
-		c->tm = tm;
+		fresh(c);
 		c->incoming = c->menu = 1;
 		call_event(c, CE_INCOMING);
 		if (k == INCALL_RING)

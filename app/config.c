@@ -142,6 +142,13 @@ static const struct key keys[] = {
 	{ "shortcode", "forward_per_hour", K_INT, C(sc_forward_per_hour), 1, 100, NULL, "10",
 	  "most forwards of unknown senders' messages per hour, all senders together" },
 
+	{ "hub", "url", K_STR, C(hub_url), 0, 0, NULL, "",
+	  "the hub's PostgreSQL database, e.g. postgresql://hub.example.vn/loa_hub (empty: no hub); TLS with the certificate checked unless on this machine" },
+	{ "hub", "gateway_id", K_STR, C(hub_gateway_id), 0, 0, NULL, "",
+	  "this gateway's id at the hub (loa hub gateway add ID); empty on the hub itself" },
+	{ "hub", "credentials", K_PATH, C(hub_credentials), 0, 0, NULL, "",
+	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
+
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
 	{ "modem", "family", K_FAMILY, M(family), 0, 0, NULL, "generic", "generic|huawei|simcom|quectel" },

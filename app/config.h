@@ -82,6 +82,11 @@ struct loa_config {
 	int sc_lock_window_s;
 	char sc_forward_unknown[32];
 
+	/* [hub] (issue 18: db/hub_store.h) */
+	char hub_url[512];       /* libpq URI or key=value string; "" no hub */
+	char hub_gateway_id[40]; /* this gateway's id at the hub; "" on the hub itself */
+	char hub_credentials[PATH_MAX]; /* user = / password = file, mode 0600 */
+
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;
 };

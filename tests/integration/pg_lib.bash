@@ -17,6 +17,8 @@
 #   pg_sql_as ROLE PASSWORD SQL...   the same as another role
 #   pg_stop           stops the server (the EXIT trap calls it too, also when
 #                     the test fails half-way, so no postgres outlives it)
+#   pg_restart        starts the stopped server again on the same data (a
+#                     hub back after an outage)
 #
 # Debian's server binaries live in /usr/lib/postgresql/VERSION/bin, not on
 # PATH.  PostgreSQL refuses to run as root; as root (CI, containers) the
@@ -72,9 +74,7 @@ pg_start() {
 		--auth-local=scram-sha-256 --auth-host=reject -E UTF8 --locale=C.UTF-8 -N \
 		>"$PGDIR/initdb.log" 2>&1 || fail "initdb: $(tail -5 "$PGDIR/initdb.log")"
 	rm -f "$PGDIR/pwfile"
-	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-		-o "-c listen_addresses= -k $PGDIR -p $PG_PORT -c fsync=off -c full_page_writes=off" start \
-		>"$PGDIR/pg_ctl.log" 2>&1 || fail "postgres did not start: $(tail -5 "$PGDIR/server.log" 2>/dev/null)"
+	pg_restart
 	PG_ADMIN_CRED="$PGDIR/admin.cred"
 	umask_was=$(umask)
 	umask 077
@@ -84,6 +84,12 @@ pg_start() {
 	PG_CONN="host=$PGDIR port=$PG_PORT dbname=loa_hub"
 	PGPASSWORD=$pw psql -X -q -h "$PGDIR" -p "$PG_PORT" -U "$PG_ADMIN" -d postgres \
 		-v ON_ERROR_STOP=1 -c 'CREATE DATABASE loa_hub' || fail "could not create the database"
+}
+
+pg_restart() {
+	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+		-o "-c listen_addresses= -k $PGDIR -p $PG_PORT -c fsync=off -c full_page_writes=off" start \
+		>"$PGDIR/pg_ctl.log" 2>&1 || fail "postgres did not start: $(tail -5 "$PGDIR/server.log" 2>/dev/null)"
 }
 
 pg_sql_as() {

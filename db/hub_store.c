@@ -39,6 +39,11 @@ const char *hub_errmsg(const struct hub *h)
 	return h->err;
 }
 
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
 /* libpq's messages run over several lines ("connection to server ...
  * failed: FATAL: ...\n"): one line, control bytes replaced. */
 static void one_line(char *dst, size_t n, const char *what, const char *msg)
@@ -55,7 +60,10 @@ static void one_line(char *dst, size_t n, const char *what, const char *msg)
 /* The code for a failed result, its message in h->err. */
 static int fail_res(struct hub *h, PGresult *r, const char *what)
 {
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	/* copied: the result's fields die with it */
+	char state[8] = "";
+	const char *f = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	copy_str(state, sizeof state, f);
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (!msg)
 		msg = PQerrorMessage(h->c);
@@ -64,7 +72,7 @@ static int fail_res(struct hub *h, PGresult *r, const char *what)
 		PQclear(r);
 	if (PQstatus(h->c) != CONNECTION_OK)
 		return HUB_DOWN;
-	if (!state)
+	if (!state[0])
 		return HUB_ERR;
 	if (strcmp(state, "23505") == 0 || strcmp(state, "42710") == 0)
 		return HUB_CONFLICT;      /* unique_violation, duplicate_object */
@@ -112,11 +120,6 @@ static int64_t col_i64(const PGresult *r, int row, int col)
 	if (PQgetisnull(r, row, col))
 		return 0;
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static void copy_str(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
 }
 
 /* ---- credentials files ---- */
@@ -404,14 +407,15 @@ int hub_migrate(struct hub *h, int *from, int *to)
 			char what[32];
 			snprintf(what, sizeof what, "hub migration %d", n);
 			rc = exec_const(h, hub_migrations[n - 1], what);
-			char nbuf[16];
-			snprintf(nbuf, sizeof nbuf, "%d", n);
-			const char *p[1] = { nbuf };
-			if (rc == HUB_OK)
+			if (rc == HUB_OK) {
+				char nbuf[16];
+				snprintf(nbuf, sizeof nbuf, "%d", n);
+				const char *p[1] = { nbuf };
 				rc = exec(h,
 					  "INSERT INTO loa_hub_version(version) VALUES ($1::integer)"
 					  " ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
 					  1, p, NULL, what);
+			}
 		}
 		if (rc == HUB_OK)
 			rc = exec_const(h, "COMMIT", "commit");
@@ -513,14 +517,15 @@ int hub_notice_add(struct hub *h, const struct hub_notice_req *q, int64_t now, i
 	snprintf(urg, sizeof urg, "%s", q->urgent ? "true" : "false");
 	snprintf(created, sizeof created, "%" PRId64, now);
 	snprintf(due, sizeof due, "%" PRId64, q->due_at ? q->due_at : now);
-	const char *p[6] = { q->text, ch, urg, q->source, created, due };
 	int rc = exec_const(h, "BEGIN", "begin");
 	PGresult *r = NULL;
-	if (rc == HUB_OK)
+	if (rc == HUB_OK) {
+		const char *p[6] = { q->text, ch, urg, q->source, created, due };
 		rc = exec(h,
 			  "INSERT INTO hub_notices(text, channels, urgent, source, created_at, due_at)"
 			  " VALUES ($1, $2::integer, $3::boolean, $4, $5::bigint, $6::bigint) RETURNING id",
 			  6, p, &r, "hub notice");
+	}
 	if (rc == HUB_OK) {
 		*id_out = col_i64(r, 0, 0);
 		PQclear(r);

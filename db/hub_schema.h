@@ -127,7 +127,9 @@ static const char *const hub_migrations[] = {
 	"  position bigint NOT NULL,"
 	"  synced_at bigint NOT NULL,"
 	"  PRIMARY KEY (gateway_id, stream));"
-	/* Which gateway the session is: NULL for the hub's own role. */
+	/* Which gateway the session is: NULL for the hub's own role.  Policies
+	 * and statements call it as (SELECT loa_hub_me()), an init plan run
+	 * once per statement, not once per row. */
 	"CREATE FUNCTION loa_hub_me() RETURNS text LANGUAGE sql STABLE"
 	"  AS $$ SELECT id FROM gateways WHERE role = current_user $$;"
 	/* `loa hub gateway add`: the role (its password given as a SCRAM
@@ -161,25 +163,25 @@ static const char *const hub_migrations[] = {
 	"ALTER TABLE hub_sync ENABLE ROW LEVEL SECURITY;"
 	"CREATE POLICY self ON gateways FOR SELECT TO loa_gateway USING (role = current_user);"
 	"CREATE POLICY self ON gateway_group_members FOR SELECT TO loa_gateway"
-	"  USING (gateway_id = loa_hub_me());"
+	"  USING (gateway_id = (SELECT loa_hub_me()));"
 	"CREATE POLICY addressed ON hub_notice_to FOR SELECT TO loa_gateway"
-	"  USING (kind = 'all' OR (kind = 'gateway' AND target = loa_hub_me())"
+	"  USING (kind = 'all' OR (kind = 'gateway' AND target = (SELECT loa_hub_me()))"
 	"   OR (kind = 'group' AND EXISTS (SELECT 1 FROM gateway_group_members m"
-	"       WHERE m.group_id = hub_notice_to.target AND m.gateway_id = loa_hub_me())));"
+	"       WHERE m.group_id = hub_notice_to.target AND m.gateway_id = (SELECT loa_hub_me()))));"
 	"CREATE POLICY addressed ON hub_notices FOR SELECT TO loa_gateway"
 	"  USING (EXISTS (SELECT 1 FROM hub_notice_to t WHERE t.notice_id = hub_notices.id));"
-	"CREATE POLICY own_read ON hub_events FOR SELECT TO loa_gateway USING (gateway_id = loa_hub_me());"
-	"CREATE POLICY own_insert ON hub_events FOR INSERT TO loa_gateway WITH CHECK (gateway_id = loa_hub_me());"
-	"CREATE POLICY own_read ON hub_receipts FOR SELECT TO loa_gateway USING (gateway_id = loa_hub_me());"
+	"CREATE POLICY own_read ON hub_events FOR SELECT TO loa_gateway USING (gateway_id = (SELECT loa_hub_me()));"
+	"CREATE POLICY own_insert ON hub_events FOR INSERT TO loa_gateway WITH CHECK (gateway_id = (SELECT loa_hub_me()));"
+	"CREATE POLICY own_read ON hub_receipts FOR SELECT TO loa_gateway USING (gateway_id = (SELECT loa_hub_me()));"
 	"CREATE POLICY own_insert ON hub_receipts FOR INSERT TO loa_gateway"
-	"  WITH CHECK (gateway_id = loa_hub_me()"
+	"  WITH CHECK (gateway_id = (SELECT loa_hub_me())"
 	"   AND EXISTS (SELECT 1 FROM hub_notices n WHERE n.id = hub_receipts.notice_id));"
 	"CREATE POLICY own ON hub_deliveries FOR ALL TO loa_gateway"
-	"  USING (gateway_id = loa_hub_me()) WITH CHECK (gateway_id = loa_hub_me());"
+	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));"
 	"CREATE POLICY own ON hub_households FOR ALL TO loa_gateway"
-	"  USING (gateway_id = loa_hub_me()) WITH CHECK (gateway_id = loa_hub_me());"
+	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));"
 	"CREATE POLICY own ON hub_sync FOR ALL TO loa_gateway"
-	"  USING (gateway_id = loa_hub_me()) WITH CHECK (gateway_id = loa_hub_me());",
+	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));",
 };
 
 #endif

@@ -26,6 +26,7 @@
 
 struct hub {
 	PGconn *c;
+	int temp_ready;          /* the push's temporary tables exist in this session */
 	char err[512];
 };
 
@@ -330,7 +331,8 @@ int hub_open(const char *url, const struct hub_cred *cred, struct hub **out, cha
 	}
 	h->c = c;
 	/* A search path no other role can plant a table or function on. */
-	PGresult *r = PQexec(c, "SET search_path = public, pg_catalog; SET statement_timeout = '10min'");
+	PGresult *r = PQexec(c, "SET search_path = public, pg_catalog; SET statement_timeout = '10min';"
+			       " SET client_min_messages = warning");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		fail_res(h, r, "hub");
 		copy_str(err, errlen, h->err);
@@ -579,7 +581,7 @@ int hub_position(struct hub *h, const char *stream, int64_t *pos)
 {
 	const char *p[1] = { stream };
 	PGresult *r = NULL;
-	int rc = exec(h, "SELECT position FROM hub_sync WHERE gateway_id = loa_hub_me() AND stream = $1", 1, p, &r,
+	int rc = exec(h, "SELECT position FROM hub_sync WHERE gateway_id = (SELECT loa_hub_me()) AND stream = $1", 1, p, &r,
 		      "sync position");
 	if (rc != HUB_OK)
 		return rc;
@@ -661,7 +663,7 @@ static int set_position(struct hub *h, const char *stream, int64_t pos, int64_t 
 	const char *p[3] = { stream, pbuf, nbuf };
 	return exec(h,
 		    "INSERT INTO hub_sync(gateway_id, stream, position, synced_at)"
-		    " VALUES (loa_hub_me(), $1, $2::bigint, $3::bigint)"
+		    " VALUES ((SELECT loa_hub_me()), $1, $2::bigint, $3::bigint)"
 		    " ON CONFLICT (gateway_id, stream) DO UPDATE"
 		    " SET position = GREATEST(hub_sync.position, EXCLUDED.position), synced_at = EXCLUDED.synced_at",
 		    3, p, NULL, "sync position");
@@ -674,6 +676,14 @@ static int set_position(struct hub *h, const char *stream, int64_t pos, int64_t 
 	" delivery_id bigint, household_id bigint, modem text, detail text) ON COMMIT DELETE ROWS;" \
 	"CREATE TEMP TABLE IF NOT EXISTS loa_push_deliveries (id bigint, notice_id bigint, household_id bigint," \
 	" channel text, state text, attempts integer, updated_at bigint, rev bigint) ON COMMIT DELETE ROWS"
+
+/* Creates them once per session; a rollback undoes the creation too. */
+static int push_temp(struct hub *h)
+{
+	int rc = exec_const(h, PUSH_TEMP_SQL, "push");
+	h->temp_ready = rc == HUB_OK;
+	return rc;
+}
 
 int hub_push_events(struct hub *h, const struct hub_event *ev, size_t n, int64_t now)
 {
@@ -693,22 +703,24 @@ int hub_push_events(struct hub *h, const struct hub_event *ev, size_t n, int64_t
 		copy_field(&b, e->detail ? e->detail : "", '\n');
 	}
 	int rc = exec_const(h, "BEGIN", "begin");
-	if (rc == HUB_OK)
-		rc = exec_const(h, PUSH_TEMP_SQL, "push events");
+	if (rc == HUB_OK && !h->temp_ready)
+		rc = push_temp(h);
 	if (rc == HUB_OK)
 		rc = copy_send(h, "COPY loa_push_events FROM STDIN", &b, "push events");
 	if (rc == HUB_OK)
 		rc = exec(h,
 			  "INSERT INTO hub_events(gateway_id, id, at, kind, notice_id, delivery_id, household_id,"
-			  " modem, detail) SELECT loa_hub_me(), id, at, kind, notice_id, delivery_id, household_id,"
-			  " modem, detail FROM loa_push_events ORDER BY id ON CONFLICT (gateway_id, id) DO NOTHING",
+			  " modem, detail) SELECT (SELECT loa_hub_me()), id, at, kind, notice_id, delivery_id,"
+			  " household_id, modem, detail FROM loa_push_events ON CONFLICT (gateway_id, id) DO NOTHING",
 			  0, NULL, NULL, "push events");
 	if (rc == HUB_OK)
 		rc = set_position(h, "events", ev[n - 1].id, now);
 	if (rc == HUB_OK)
 		rc = exec_const(h, "COMMIT", "commit");
-	if (rc != HUB_OK)
+	if (rc != HUB_OK) {
 		rollback(h);
+		h->temp_ready = 0;
+	}
 	sbuf_free(&b);
 	return rc;
 }
@@ -734,8 +746,8 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, i
 			top = x->rev;
 	}
 	int rc = exec_const(h, "BEGIN", "begin");
-	if (rc == HUB_OK)
-		rc = exec_const(h, PUSH_TEMP_SQL, "push deliveries");
+	if (rc == HUB_OK && !h->temp_ready)
+		rc = push_temp(h);
 	if (rc == HUB_OK)
 		rc = copy_send(h, "COPY loa_push_deliveries FROM STDIN", &b, "push deliveries");
 	/* One row per delivery (the newest rev of the batch), so ON CONFLICT
@@ -744,7 +756,7 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, i
 		rc = exec(h,
 			  "INSERT INTO hub_deliveries AS hd(gateway_id, id, notice_id, household_id, channel, state,"
 			  " attempts, updated_at, rev)"
-			  " SELECT DISTINCT ON (id) loa_hub_me(), id, notice_id, household_id, channel, state, attempts,"
+			  " SELECT DISTINCT ON (id) (SELECT loa_hub_me()), id, notice_id, household_id, channel, state, attempts,"
 			  " updated_at, rev FROM loa_push_deliveries ORDER BY id, rev DESC"
 			  " ON CONFLICT (gateway_id, id) DO UPDATE SET notice_id = EXCLUDED.notice_id,"
 			  " household_id = EXCLUDED.household_id, channel = EXCLUDED.channel, state = EXCLUDED.state,"
@@ -755,8 +767,10 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, i
 		rc = set_position(h, "deliveries", top, now);
 	if (rc == HUB_OK)
 		rc = exec_const(h, "COMMIT", "commit");
-	if (rc != HUB_OK)
+	if (rc != HUB_OK) {
 		rollback(h);
+		h->temp_ready = 0;
+	}
 	sbuf_free(&b);
 	return rc;
 }
@@ -769,7 +783,7 @@ int hub_push_households(struct hub *h, int households, int64_t now)
 	const char *p[2] = { hb, nb };
 	return exec(h,
 		    "INSERT INTO hub_households(gateway_id, households, updated_at)"
-		    " VALUES (loa_hub_me(), $1::integer, $2::bigint) ON CONFLICT (gateway_id) DO UPDATE"
+		    " VALUES ((SELECT loa_hub_me()), $1::integer, $2::bigint) ON CONFLICT (gateway_id) DO UPDATE"
 		    " SET households = EXCLUDED.households, updated_at = EXCLUDED.updated_at",
 		    2, p, NULL, "push households");
 }
@@ -786,9 +800,9 @@ int hub_notice_pending(struct hub *h, int64_t not_before, int limit,
 		      "SELECT n.id, n.text, n.channels, n.urgent, n.source, n.created_at, n.due_at"
 		      " FROM hub_notices n"
 		      " WHERE n.state = 'active' AND n.created_at >= $1::bigint"
-		      " AND n.created_at >= (SELECT created_at FROM gateways WHERE id = loa_hub_me())"
+		      " AND n.created_at >= (SELECT created_at FROM gateways WHERE id = (SELECT loa_hub_me()))"
 		      " AND NOT EXISTS (SELECT 1 FROM hub_receipts r"
-		      "   WHERE r.gateway_id = loa_hub_me() AND r.notice_id = n.id)"
+		      "   WHERE r.gateway_id = (SELECT loa_hub_me()) AND r.notice_id = n.id)"
 		      " ORDER BY n.id LIMIT $2::integer",
 		      2, p, &r, "hub notices");
 	if (rc != HUB_OK)
@@ -819,7 +833,7 @@ int hub_receipt(struct hub *h, int64_t notice_id, int64_t local_id, int househol
 	const char *p[5] = { a, local_id ? b : NULL, c, note ? note : "", f };
 	return exec(h,
 		    "INSERT INTO hub_receipts(gateway_id, notice_id, local_notice_id, households, note, accepted_at)"
-		    " VALUES (loa_hub_me(), $1::bigint, $2::bigint, $3::integer, $4, $5::bigint)"
+		    " VALUES ((SELECT loa_hub_me()), $1::bigint, $2::bigint, $3::integer, $4, $5::bigint)"
 		    " ON CONFLICT (gateway_id, notice_id) DO NOTHING",
 		    5, p, NULL, "hub receipt");
 }

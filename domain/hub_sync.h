@@ -20,7 +20,7 @@
 #include "domain/notice.h"
 
 /* Events or delivery states per hub transaction. */
-#define HUB_SYNC_BATCH 5000
+#define HUB_SYNC_BATCH 20000
 /* A hub notice older than this is not taken in (a gateway back after a
  * week offline does not send last week's storm warning). */
 #define HUB_NOTICE_MAX_AGE_S (48 * 3600)

@@ -13,6 +13,7 @@ pg_start
 # the hub: its own configuration, the superuser's credentials
 HUB_CONF="$WORK/hub.conf"
 printf '[hub]\nurl = %s\ncredentials = %s\n' "$PG_CONN" "$PG_ADMIN_CRED" >"$HUB_CONF"
+chmod 600 "$HUB_CONF"
 hub() { "$LOA" -c "$HUB_CONF" hub "$@"; }
 expect_rc 0 hub init
 expect_rc 0 hub gateway add tan-loi --name "Thôn Tân Lợi" -o "$WORK/tan-loi.cred"

@@ -27,8 +27,9 @@
  *   snapshot that changes, so it goes in with ON CONFLICT DO UPDATE ...
  *   WHERE the stored rev is older (rev: the gateway's change sequence), so a
  *   replayed or late older snapshot never overwrites a newer one.
- *   Positions.  hub_sync holds, per gateway and stream ('events',
- *   'deliveries'), the highest local id / rev the hub has committed, updated
+ *   Positions.  hub_sync holds, per gateway and stream ('events': local
+ *   event ids; 'deliveries': local delivery ids, new deliveries; 'changes':
+ *   the revs of later changes to them), the highest the hub has committed, updated
  *   in the same transaction as the rows: the gateway asks the hub for it
  *   before pushing, so a crash on either side between the two can neither
  *   lose nor duplicate anything.
@@ -123,7 +124,7 @@ static const char *const hub_migrations[] = {
 	"  updated_at bigint NOT NULL);"
 	"CREATE TABLE hub_sync ("
 	"  gateway_id text NOT NULL REFERENCES gateways(id),"
-	"  stream text NOT NULL CHECK (stream IN ('events', 'deliveries')),"
+	"  stream text NOT NULL CHECK (stream IN ('events', 'deliveries', 'changes')),"
 	"  position bigint NOT NULL,"
 	"  synced_at bigint NOT NULL,"
 	"  PRIMARY KEY (gateway_id, stream));"

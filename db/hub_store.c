@@ -491,6 +491,7 @@ int hub_gateway_each(struct hub *h, int (*cb)(const struct hub_gateway *g, void 
 		      "SELECT g.id, g.name, g.created_at, COALESCE(hh.households, -1),"
 		      " COALESCE((SELECT position FROM hub_sync s WHERE s.gateway_id = g.id AND s.stream = 'events'), 0),"
 		      " COALESCE((SELECT position FROM hub_sync s WHERE s.gateway_id = g.id AND s.stream = 'deliveries'), 0),"
+		      " COALESCE((SELECT position FROM hub_sync s WHERE s.gateway_id = g.id AND s.stream = 'changes'), 0),"
 		      " COALESCE((SELECT max(synced_at) FROM hub_sync s WHERE s.gateway_id = g.id), 0)"
 		      " FROM gateways g LEFT JOIN hub_households hh ON hh.gateway_id = g.id ORDER BY g.id",
 		      0, NULL, &r, "gateways");
@@ -505,7 +506,8 @@ int hub_gateway_each(struct hub *h, int (*cb)(const struct hub_gateway *g, void 
 		g.households = (int)col_i64(r, i, 3);
 		g.events_pos = col_i64(r, i, 4);
 		g.deliveries_pos = col_i64(r, i, 5);
-		g.synced_at = col_i64(r, i, 6);
+		g.changes_pos = col_i64(r, i, 6);
+		g.synced_at = col_i64(r, i, 7);
 		rc = cb(&g, arg);
 	}
 	PQclear(r);
@@ -725,13 +727,13 @@ int hub_push_events(struct hub *h, const struct hub_event *ev, size_t n, int64_t
 	return rc;
 }
 
-int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, int64_t now)
+int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, const char *stream, int64_t position,
+			int64_t now)
 {
 	if (n == 0)
 		return HUB_OK;
 	struct sbuf b;
 	sbuf_init(&b);
-	int64_t top = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct hub_delivery *x = &d[i];
 		copy_i64(&b, x->id, 0, '\t');
@@ -742,8 +744,6 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, i
 		copy_i64(&b, x->attempts, 0, '\t');
 		copy_i64(&b, x->updated_at, 0, '\t');
 		copy_i64(&b, x->rev, 0, '\n');
-		if (x->rev > top)
-			top = x->rev;
 	}
 	int rc = exec_const(h, "BEGIN", "begin");
 	if (rc == HUB_OK && !h->temp_ready)
@@ -764,7 +764,7 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, i
 			  " WHERE hd.rev < EXCLUDED.rev",
 			  0, NULL, NULL, "push deliveries");
 	if (rc == HUB_OK)
-		rc = set_position(h, "deliveries", top, now);
+		rc = set_position(h, stream, position, now);
 	if (rc == HUB_OK)
 		rc = exec_const(h, "COMMIT", "commit");
 	if (rc != HUB_OK) {

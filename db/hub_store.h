@@ -81,7 +81,8 @@ struct hub_gateway {
 	int64_t created_at;
 	int households;           /* -1: never reported */
 	int64_t events_pos;       /* hub_sync positions (0: never pushed) */
-	int64_t deliveries_pos;
+	int64_t deliveries_pos;   /* the highest delivery id */
+	int64_t changes_pos;      /* the highest change rev */
 	int64_t synced_at;        /* the last push (0: never) */
 };
 HUB_CHECK int hub_gateway_each(struct hub *h, int (*cb)(const struct hub_gateway *g, void *arg), void *arg);
@@ -101,8 +102,8 @@ HUB_CHECK int hub_notice_add(struct hub *h, const struct hub_notice_req *r, int6
  * its own rows) ---- */
 /* This session's gateway id: HUB_NOTFOUND when the role is no gateway's. */
 HUB_CHECK int hub_me(struct hub *h, char *id, size_t idlen);
-/* The highest local id ("events") or rev ("deliveries") the hub has
- * committed for this gateway; 0 when none. */
+/* The highest local event id ("events"), delivery id ("deliveries") or
+ * change rev ("changes") the hub has committed for this gateway; 0: none. */
 HUB_CHECK int hub_position(struct hub *h, const char *stream, int64_t *pos);
 
 struct hub_event {
@@ -124,9 +125,11 @@ struct hub_delivery {
 	int64_t updated_at;
 	int64_t rev;               /* the gateway's change sequence */
 };
-/* One transaction: each delivery state stored unless the hub's is from a
- * later rev; the 'deliveries' position moved up to the last rev. */
-HUB_CHECK int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, int64_t now);
+/* One transaction: each delivery state stored unless the hub's is from
+ * the same or a later rev; the position of `stream` ("deliveries": by id,
+ * "changes": by rev) moved up to `position`. */
+HUB_CHECK int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, const char *stream,
+				  int64_t position, int64_t now);
 /* The gateway's household count (counts only: no names or phones). */
 HUB_CHECK int hub_push_households(struct hub *h, int households, int64_t now);
 

@@ -61,16 +61,15 @@ void store_sync_events_free(struct hub_event *ev, size_t n)
 	}
 }
 
-int store_sync_deliveries(struct store *st, int64_t after_rev, int limit, struct hub_delivery *d, size_t *n)
+/* Reads rows of `sql` (?1 the position, ?2 the limit) into d[]. */
+static int read_deliveries(struct store *st, const char *sql, int64_t after, int limit, struct hub_delivery *d,
+			   size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *s = store_prep_cached(st,
-		"SELECT c.rev, d.id, d.notice_id, d.household_id, d.channel, d.state, d.attempts, d.updated_at"
-		" FROM hub_delivery_changes c JOIN deliveries d ON d.id = c.delivery_id"
-		" WHERE c.rev > ?1 ORDER BY c.rev LIMIT ?2");
+	sqlite3_stmt *s = store_prep_cached(st, sql);
 	if (!s)
 		return STORE_ERR;
-	sqlite3_bind_int64(s, 1, after_rev);
+	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int(s, 2, limit);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -97,6 +96,24 @@ int store_sync_deliveries(struct store *st, int64_t after_rev, int limit, struct
 	return STORE_OK;
 }
 
+int store_sync_deliveries(struct store *st, int64_t after_id, int limit, struct hub_delivery *d, size_t *n)
+{
+	return read_deliveries(st,
+		"SELECT COALESCE(c.rev, 0), d.id, d.notice_id, d.household_id, d.channel, d.state, d.attempts,"
+		" d.updated_at FROM deliveries d LEFT JOIN hub_delivery_changes c ON c.delivery_id = d.id"
+		" WHERE d.id > ?1 ORDER BY d.id LIMIT ?2",
+		after_id, limit, d, n);
+}
+
+int store_sync_changes(struct store *st, int64_t after_rev, int limit, struct hub_delivery *d, size_t *n)
+{
+	return read_deliveries(st,
+		"SELECT c.rev, d.id, d.notice_id, d.household_id, d.channel, d.state, d.attempts, d.updated_at"
+		" FROM hub_delivery_changes c JOIN deliveries d ON d.id = c.delivery_id"
+		" WHERE c.rev > ?1 ORDER BY c.rev LIMIT ?2",
+		after_rev, limit, d, n);
+}
+
 void store_sync_deliveries_free(struct hub_delivery *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -105,10 +122,10 @@ void store_sync_deliveries_free(struct hub_delivery *d, size_t n)
 	}
 }
 
-int store_sync_heads(struct store *st, int64_t *events, int64_t *deliveries)
+int store_sync_heads(struct store *st, int64_t *events, int64_t *deliveries, int64_t *changes)
 {
 	sqlite3_stmt *s = store_prep(st,
-		"SELECT (SELECT COALESCE(max(id), 0) FROM events),"
+		"SELECT (SELECT COALESCE(max(id), 0) FROM events), (SELECT COALESCE(max(id), 0) FROM deliveries),"
 		" (SELECT COALESCE(max(rev), 0) FROM hub_delivery_changes)");
 	if (!s)
 		return STORE_ERR;
@@ -119,6 +136,7 @@ int store_sync_heads(struct store *st, int64_t *events, int64_t *deliveries)
 	}
 	*events = sqlite3_column_int64(s, 0);
 	*deliveries = sqlite3_column_int64(s, 1);
+	*changes = sqlite3_column_int64(s, 2);
 	sqlite3_finalize(s);
 	return STORE_OK;
 }

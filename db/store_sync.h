@@ -12,15 +12,21 @@
  * strings malloc'd: store_sync_events_free).  *n = how many. */
 STORE_CHECK int store_sync_events(struct store *st, int64_t after_id, int limit, struct hub_event *ev, size_t *n);
 void store_sync_events_free(struct hub_event *ev, size_t n);
-/* Up to `limit` deliveries whose last change has a rev above after_rev,
- * by rev, at their current state (strings malloc'd). */
-STORE_CHECK int store_sync_deliveries(struct store *st, int64_t after_rev, int limit, struct hub_delivery *d,
+/* Up to `limit` deliveries with an id above after_id, by id, at their
+ * current state and rev (0: never changed since created); strings
+ * malloc'd (store_sync_deliveries_free). */
+STORE_CHECK int store_sync_deliveries(struct store *st, int64_t after_id, int limit, struct hub_delivery *d,
 				      size_t *n);
+/* Up to `limit` deliveries whose last change has a rev above after_rev,
+ * by rev, at their current state. */
+STORE_CHECK int store_sync_changes(struct store *st, int64_t after_rev, int limit, struct hub_delivery *d,
+				   size_t *n);
 void store_sync_deliveries_free(struct hub_delivery *d, size_t n);
-/* The newest event id and delivery rev (0 when none): the lag is these
- * minus what the hub acknowledged. */
-STORE_CHECK int store_sync_heads(struct store *st, int64_t *events, int64_t *deliveries);
-/* Records what the hub acknowledged of `stream` ("events", "deliveries"). */
+/* The newest event id, delivery id and change rev (0 when none): the lag
+ * is these minus what the hub acknowledged. */
+STORE_CHECK int store_sync_heads(struct store *st, int64_t *events, int64_t *deliveries, int64_t *changes);
+/* Records what the hub acknowledged of `stream` ("events", "deliveries",
+ * "changes"); never moves it back. */
 STORE_CHECK int store_sync_acked(struct store *st, const char *stream, int64_t position, int64_t now);
 /* What the hub last acknowledged of `stream` and when (0, 0: never). */
 STORE_CHECK int store_sync_acked_get(struct store *st, const char *stream, int64_t *position, int64_t *at);

@@ -49,10 +49,14 @@ static int push_events(struct store *st, struct hub *h, int64_t now, int64_t *co
 	return rc;
 }
 
-static int push_deliveries(struct store *st, struct hub *h, int64_t now, int64_t *count, char *err, size_t errlen)
+/* Pushes deliveries of `stream`: "deliveries" (new ones, by id) or
+ * "changes" (later changes, by rev). */
+static int push_deliveries(struct store *st, struct hub *h, const char *stream, int64_t now, int64_t *count,
+			   char *err, size_t errlen)
 {
+	int by_rev = strcmp(stream, "changes") == 0;
 	int64_t pos;
-	if (hub_position(h, "deliveries", &pos) != HUB_OK) {
+	if (hub_position(h, stream, &pos) != HUB_OK) {
 		snprintf(err, errlen, "%s", hub_errmsg(h));
 		return EXIT_RUNTIME;
 	}
@@ -60,15 +64,17 @@ static int push_deliveries(struct store *st, struct hub *h, int64_t now, int64_t
 	int rc = EXIT_OK;
 	for (;;) {
 		size_t n = 0;
-		if (store_sync_deliveries(st, pos, HUB_SYNC_BATCH, d, &n) != STORE_OK) {
+		int src = by_rev ? store_sync_changes(st, pos, HUB_SYNC_BATCH, d, &n)
+				 : store_sync_deliveries(st, pos, HUB_SYNC_BATCH, d, &n);
+		if (src != STORE_OK) {
 			snprintf(err, errlen, "%s", store_errmsg(st));
 			rc = EXIT_RUNTIME;
 			break;
 		}
 		if (n == 0)
 			break;
-		int hrc = hub_push_deliveries(h, d, n, now);
-		int64_t last = d[n - 1].rev;
+		int64_t last = by_rev ? d[n - 1].rev : d[n - 1].id;
+		int hrc = hub_push_deliveries(h, d, n, stream, last, now);
 		store_sync_deliveries_free(d, n);
 		if (hrc != HUB_OK) {
 			snprintf(err, errlen, "%s", hub_errmsg(h));
@@ -77,7 +83,7 @@ static int push_deliveries(struct store *st, struct hub *h, int64_t now, int64_t
 		}
 		pos = last;
 		*count += (int64_t)n;
-		if (store_sync_acked(st, "deliveries", pos, now) != STORE_OK) {
+		if (store_sync_acked(st, stream, pos, now) != STORE_OK) {
 			snprintf(err, errlen, "%s", store_errmsg(st));
 			rc = EXIT_RUNTIME;
 			break;
@@ -86,6 +92,19 @@ static int push_deliveries(struct store *st, struct hub *h, int64_t now, int64_t
 			break;
 	}
 	free(d);
+	return rc;
+}
+
+/* Everything local the hub does not have yet: events, new deliveries, then
+ * changes (a change the hub gets before its delivery is an insert too). */
+static int push_all(struct store *st, struct hub *h, int64_t now, struct hub_sync_stats *out, char *err,
+		    size_t errlen)
+{
+	int rc = push_events(st, h, now, &out->events, err, errlen);
+	if (rc == EXIT_OK)
+		rc = push_deliveries(st, h, "deliveries", now, &out->deliveries, err, errlen);
+	if (rc == EXIT_OK)
+		rc = push_deliveries(st, h, "changes", now, &out->deliveries, err, errlen);
 	return rc;
 }
 
@@ -202,9 +221,7 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 			 me);
 		return EXIT_USAGE;
 	}
-	if ((rc = push_events(st, h, now, &out->events, err, errlen)) != EXIT_OK)
-		return rc;
-	if ((rc = push_deliveries(st, h, now, &out->deliveries, err, errlen)) != EXIT_OK)
+	if ((rc = push_all(st, h, now, out, err, errlen)) != EXIT_OK)
 		return rc;
 	int households = 0;
 	if (store_sync_households(st, &households) != STORE_OK) {
@@ -219,10 +236,7 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 		return rc;
 	/* What was just taken in (its notice_created event, its deliveries)
 	 * goes up now rather than at the next sync. */
-	if (out->notices) {
-		if ((rc = push_events(st, h, now, &out->events, err, errlen)) != EXIT_OK)
-			return rc;
-		rc = push_deliveries(st, h, now, &out->deliveries, err, errlen);
-	}
+	if (out->notices)
+		rc = push_all(st, h, now, out, err, errlen);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* hub_sync — one sync of a gateway with its hub (issue 18), offline-first:
  * the SQLite store stays the truth for the village; the hub gets copies.
- *   1. push: the events, then the delivery states, after the positions the
- *      hub says it holds (db/hub_store.h hub_position), in batches, each
+ *   1. push: the events, the new deliveries, then the later changes of
+ *      delivery states, each after the position the hub says it holds
+ *      (db/hub_store.h hub_position), in batches, each
  *      batch one hub transaction that also moves the position, so a replay
  *      after a crash or a lost link changes nothing and leaves no gap;
  *   2. the household count (counts only);

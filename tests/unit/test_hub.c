@@ -2,8 +2,8 @@
  * server side is tests/integration/hub_rls.sh and hub_sync.sh): gateway
  * ids, credentials files (mode, format, errors with file:line, never
  * overwritten), a bad [hub] url, and the SQLite side (migration 14):
- * events after a position, a delivery's rev growing with each change of
- * state, hub notices found by their source. */
+ * events and new deliveries after a position, a delivery's rev growing
+ * with each change of state, hub notices found by their source. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -174,10 +174,10 @@ static void test_store_side(void **state)
 	assert_int_equal(store_household_insert(st, &h, NULL, T0), STORE_OK);
 	int64_t nid = notice("hub:7");
 
-	int64_t ev_head, dl_head;
-	assert_int_equal(store_sync_heads(st, &ev_head, &dl_head), STORE_OK);
+	int64_t ev_head, dl_head, ch_head;
+	assert_int_equal(store_sync_heads(st, &ev_head, &dl_head, &ch_head), STORE_OK);
 	assert_true(ev_head > 0);
-	assert_int_equal(dl_head, 2); /* sms and voice, one rev each */
+	assert_int_equal(ch_head, 0); /* nothing changed since the fan-out */
 
 	struct hub_event ev[4];
 	size_t n;
@@ -188,30 +188,39 @@ static void test_store_side(void **state)
 	assert_int_equal(store_sync_events(st, ev_head, 4, ev, &n), STORE_OK);
 	assert_int_equal(n, 0);
 
+	/* new deliveries by id: sms and voice, rev 0 */
 	struct hub_delivery d[4];
 	assert_int_equal(store_sync_deliveries(st, 0, 4, d, &n), STORE_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(d[0].rev, 1);
+	assert_int_equal(d[1].id, dl_head);
+	assert_int_equal(d[0].rev, 0);
 	assert_int_equal(d[0].notice_id, nid);
 	assert_string_equal(d[0].state, "queued");
 	int64_t sms_id = strcmp(d[0].channel, "sms") == 0 ? d[0].id : d[1].id;
 	store_sync_deliveries_free(d, n);
+	assert_int_equal(store_sync_deliveries(st, dl_head, 4, d, &n), STORE_OK);
+	assert_int_equal(n, 0);
 
-	/* a change of state: a new rev for that delivery only; a change of
-	 * anything else (next_at): none */
+	/* a change of state: a new rev for that delivery only, the old one
+	 * gone; a change of anything else (next_at): none */
 	sql("UPDATE deliveries SET next_at = next_at + 60");
-	assert_int_equal(store_sync_deliveries(st, 2, 4, d, &n), STORE_OK);
+	assert_int_equal(store_sync_changes(st, 0, 4, d, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	sql("UPDATE deliveries SET state = 'sending' WHERE channel = 'sms'");
 	sql("UPDATE deliveries SET state = 'sent' WHERE channel = 'sms'");
-	assert_int_equal(store_sync_deliveries(st, 2, 4, d, &n), STORE_OK);
+	assert_int_equal(store_sync_changes(st, 0, 4, d, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].id, sms_id);
-	assert_int_equal(d[0].rev, 4);
+	assert_int_equal(d[0].rev, 2);
 	assert_string_equal(d[0].state, "sent");
 	store_sync_deliveries_free(d, n);
-	assert_int_equal(store_sync_heads(st, &ev_head, &dl_head), STORE_OK);
-	assert_int_equal(dl_head, 4);
+	/* read by id now, it carries its rev */
+	assert_int_equal(store_sync_deliveries(st, sms_id - 1, 1, d, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].rev, 2);
+	store_sync_deliveries_free(d, n);
+	assert_int_equal(store_sync_heads(st, &ev_head, &dl_head, &ch_head), STORE_OK);
+	assert_int_equal(ch_head, 2);
 
 	/* the hub notice's local notice, found by its source; once only */
 	int64_t local = 0;

@@ -214,3 +214,30 @@ int store_sync_households(struct store *st, int *n)
 	sqlite3_finalize(s);
 	return STORE_OK;
 }
+
+int store_sync_lag(struct store *st, struct sync_lag *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_prep(st,
+		"WITH p(stream, position) AS (SELECT stream, position FROM hub_sync)"
+		" SELECT (SELECT count(*) FROM events WHERE id >"
+		"   COALESCE((SELECT position FROM p WHERE stream = 'events'), 0)),"
+		" (SELECT count(*) FROM deliveries WHERE id >"
+		"   COALESCE((SELECT position FROM p WHERE stream = 'deliveries'), 0)),"
+		" (SELECT count(*) FROM hub_delivery_changes WHERE rev >"
+		"   COALESCE((SELECT position FROM p WHERE stream = 'changes'), 0)),"
+		" COALESCE((SELECT max(at) FROM hub_sync), 0)");
+	if (!s)
+		return STORE_ERR;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, "sync lag");
+		sqlite3_finalize(s);
+		return STORE_ERR;
+	}
+	out->events = sqlite3_column_int64(s, 0);
+	out->deliveries = sqlite3_column_int64(s, 1);
+	out->changes = sqlite3_column_int64(s, 2);
+	out->acked_at = sqlite3_column_int64(s, 3);
+	sqlite3_finalize(s);
+	return STORE_OK;
+}

@@ -37,4 +37,11 @@ void store_sync_hub_source(int64_t hub_notice_id, char *out, size_t outlen);
 STORE_CHECK int store_sync_hub_notice(struct store *st, int64_t hub_notice_id, int64_t *notice_id);
 /* Active households (the count the hub gets; no names or phones). */
 STORE_CHECK int store_sync_households(struct store *st, int *n);
+/* How far the hub is behind, from what it last acknowledged (`loa
+ * status`): rows not pushed yet and the last acknowledgement (0: never). */
+struct sync_lag {
+	int64_t events, deliveries, changes;
+	int64_t acked_at;
+};
+STORE_CHECK int store_sync_lag(struct store *st, struct sync_lag *out);
 #endif

@@ -124,8 +124,16 @@ expect_rc 0 "$LOA" notice send --to dong-tien "Mất điện từ 13 giờ đế
 expect_rc 1 "$LOA" hub sync --once
 contains "$ERR" "hub"
 [ "$(echo "$ERR" | wc -l)" = 1 ] || fail "more than one line: $ERR"
+# `loa status` shows the lag (the daemon is not running here: exit 2)
+expect_rc 2 "$LOA" status
+contains "$OUT" "hub: last sync 2026-12-01 09:00; not yet at the hub: 1 events, 3 deliveries, 0 changes of state"
+expect_rc 2 "$LOA" status --json
+[ "$(echo "$OUT" | jq -c .hub)" = '{"acked_at":1796090400,"events_pending":1,"deliveries_pending":3,"changes_pending":0}' ] \
+	|| fail "status --json hub: $OUT"
 pg_restart
 expect_rc 0 "$LOA" hub sync --once
+expect_rc 2 "$LOA" status
+contains "$OUT" "not yet at the hub: 0 events, 0 deliveries, 0 changes of state"
 [ "$(hub_counts)" = "$(local_counts)" ] || fail "after the outage the hub has $(hub_counts), gateway $(local_counts)"
 [ "$(states_hub)" = "$(states_local)" ] || fail "states after the outage"
 # every event once, none missing: the same ids on both sides

@@ -10,7 +10,7 @@
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SANITIZE  ?= 0
-PKGS      := sqlite3 gammu sndfile espeak-ng spandsp soxr libmicrohttpd libutf8proc libsodium libzip expat xlsxwriter
+PKGS      := sqlite3 libpq gammu sndfile espeak-ng spandsp soxr libmicrohttpd libutf8proc libsodium libzip expat xlsxwriter
 
 CC        ?= cc
 CSTD      := -std=c11 -D_GNU_SOURCE -DLOA_VERSION=\"0.1.0\" -DLOA_DATADIR=\"$(PREFIX)/share/loa\" \

@@ -60,4 +60,5 @@ int cmd_web(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_restore(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_hub(struct cli_ctx *ctx, int argc, char **argv);
 #endif

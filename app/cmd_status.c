@@ -13,6 +13,7 @@
 #include "base/i18n.h"
 #include "db/store_callin.h"
 #include "db/store_health.h"
+#include "db/store_sync.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -215,8 +216,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	if (c.json) {
 		printf("],\"queue\":{\"sms_queued\":%d,\"sms_sending\":%d,\"sms_awaiting_report\":%d,"
-		       "\"voice_queued\":%d,\"voice_calling\":%d,\"callbacks_queued\":%d,\"replies_queued\":%d},"
-		       "\"problems\":[",
+		       "\"voice_queued\":%d,\"voice_calling\":%d,\"callbacks_queued\":%d,\"replies_queued\":%d},",
 		       q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, callbacks,
 		       q.outbox_queued);
 		c.first = 1;
@@ -226,6 +226,27 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 			 q.sms_queued, q.sms_sending, q.sms_sent, q.voice_queued, q.voice_calling, callbacks,
 			 q.outbox_queued);
 	}
+	if (ctx->cfg.hub_url[0]) {
+		/* The hub's view of this gateway lags by what it has not
+		 * acknowledged; nothing local waits for it (domain/hub_sync.h). */
+		struct sync_lag lag;
+		if (store_sync_lag(st, &lag) != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		if (c.json) {
+			printf("\"hub\":{\"acked_at\":%lld,\"events_pending\":%lld,\"deliveries_pending\":%lld,"
+			       "\"changes_pending\":%lld},",
+			       (long long)lag.acked_at, (long long)lag.events, (long long)lag.deliveries,
+			       (long long)lag.changes);
+		} else {
+			char t1[32];
+			when(lag.acked_at, t1, sizeof t1);
+			cli_line(_("hub: last sync %s; not yet at the hub: %lld events, %lld deliveries, %lld changes of "
+				   "state"),
+				 t1, (long long)lag.events, (long long)lag.deliveries, (long long)lag.changes);
+		}
+	}
+	if (c.json)
+		printf("\"problems\":[");
 	if (store_problem_each(st, problem_row, &c) != STORE_OK)
 		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 	int code = !running ? 2 : (c.degraded || !clock_ok) ? 1 : 0;

@@ -160,6 +160,12 @@ static const struct key keys[] = {
 	  "longest notice the village head may record by phone, in seconds" },
 	{ "callin", "number", K_PHONES, C(ci_number), 0, 0, NULL, "",
 	  "the gateway's own number(s) (its SIMs'), that households call to hear a notice; the first is named in the SMS sent for a notice recorded by phone (empty: the SMS says to call back the number it came from)" },
+	{ "hub", "url", K_STR, C(hub_url), 0, 0, NULL, "",
+	  "the hub's PostgreSQL database, e.g. postgresql://hub.example.vn/loa_hub (empty: no hub); TLS with the certificate checked unless on this machine" },
+	{ "hub", "gateway_id", K_STR, C(hub_gateway_id), 0, 0, NULL, "",
+	  "this gateway's id at the hub (loa hub gateway add ID); empty on the hub itself" },
+	{ "hub", "credentials", K_PATH, C(hub_credentials), 0, 0, NULL, "",
+	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },

@@ -83,7 +83,7 @@ struct loa_config {
 	int sc_lock_window_s;
 	char sc_forward_unknown[32];
 
-	/* [callin] (issue 17: not yet used by the daemon) */
+	/* [callin] (gateway/drv_callin.c) */
 	int ci_max_notices;
 	int ci_unknown;          /* enum callin_unknown */
 	int ci_answer;           /* enum callin_answer */
@@ -92,6 +92,10 @@ struct loa_config {
 	int ci_record_max_s;
 	int ci_answer_rings;
 	char ci_number[256];     /* E.164, comma-separated: the SIMs' own numbers */
+	/* [hub] (issue 18: db/hub_store.h) */
+	char hub_url[512];       /* libpq URI or key=value string; "" no hub */
+	char hub_gateway_id[40]; /* this gateway's id at the hub; "" on the hub itself */
+	char hub_credentials[PATH_MAX]; /* user = / password = file, mode 0600 */
 
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;

@@ -4,12 +4,13 @@
 # (systemd: for systemd-analyze, which the install test runs on the units;
 # unzip: web_paging looks inside the .xlsx downloads;
 # gettext: xgettext/msgfmt for the message catalogs, po/; locales: the
-# vi_VN.UTF-8 locale, generated below, that LANG=vi_VN.UTF-8 names.)
+# vi_VN.UTF-8 locale, generated below, that LANG=vi_VN.UTF-8 names;
+# postgresql: the hub tests start a throwaway server, tests/integration/pg_lib.bash.)
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev cppcheck sqlite3 jq
 libsqlite3-dev libgammu-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 libspandsp-dev libsoxr-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-libutf8proc-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev curl unzip chromium
+libutf8proc-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev libpq-dev postgresql curl unzip chromium
 systemd gettext locales"
 # The browser test drives chromium with playwright-core from npm; bring
 # Debian's node only where no node is installed (a NodeSource one may be).

@@ -1,0 +1,242 @@
+/* hub_sync — pushing a gateway's events and delivery states to its hub and
+ * taking in the hub notices addressed to it (domain/hub_sync.h). */
+#include "domain/hub_sync.h"
+
+#include "base/util.h"
+#include "db/store_sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int push_events(struct store *st, struct hub *h, int64_t now, int64_t *count, char *err, size_t errlen)
+{
+	int64_t pos;
+	if (hub_position(h, "events", &pos) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return EXIT_RUNTIME;
+	}
+	struct hub_event *ev = xcalloc(HUB_SYNC_BATCH, sizeof *ev);
+	int rc = EXIT_OK;
+	for (;;) {
+		size_t n = 0;
+		if (store_sync_events(st, pos, HUB_SYNC_BATCH, ev, &n) != STORE_OK) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (n == 0)
+			break;
+		int hrc = hub_push_events(h, ev, n, now);
+		int64_t last = ev[n - 1].id;
+		store_sync_events_free(ev, n);
+		if (hrc != HUB_OK) {
+			snprintf(err, errlen, "%s", hub_errmsg(h));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		pos = last;
+		*count += (int64_t)n;
+		if (store_sync_acked(st, "events", pos, now) != STORE_OK) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (n < HUB_SYNC_BATCH)
+			break;
+	}
+	free(ev);
+	return rc;
+}
+
+/* Pushes deliveries of `stream`: "deliveries" (new ones, by id) or
+ * "changes" (later changes, by rev). */
+static int push_deliveries(struct store *st, struct hub *h, const char *stream, int64_t now, int64_t *count,
+			   char *err, size_t errlen)
+{
+	int by_rev = strcmp(stream, "changes") == 0;
+	int64_t pos;
+	if (hub_position(h, stream, &pos) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return EXIT_RUNTIME;
+	}
+	struct hub_delivery *d = xcalloc(HUB_SYNC_BATCH, sizeof *d);
+	int rc = EXIT_OK;
+	for (;;) {
+		size_t n = 0;
+		int src = by_rev ? store_sync_changes(st, pos, HUB_SYNC_BATCH, d, &n)
+				 : store_sync_deliveries(st, pos, HUB_SYNC_BATCH, d, &n);
+		if (src != STORE_OK) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (n == 0)
+			break;
+		int64_t last = by_rev ? d[n - 1].rev : d[n - 1].id;
+		int hrc = hub_push_deliveries(h, d, n, stream, last, now);
+		store_sync_deliveries_free(d, n);
+		if (hrc != HUB_OK) {
+			snprintf(err, errlen, "%s", hub_errmsg(h));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		pos = last;
+		*count += (int64_t)n;
+		if (store_sync_acked(st, stream, pos, now) != STORE_OK) {
+			snprintf(err, errlen, "%s", store_errmsg(st));
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (n < HUB_SYNC_BATCH)
+			break;
+	}
+	free(d);
+	return rc;
+}
+
+/* Everything local the hub does not have yet: events, new deliveries, then
+ * changes (a change the hub gets before its delivery is an insert too). */
+static int push_all(struct store *st, struct hub *h, int64_t now, struct hub_sync_stats *out, char *err,
+		    size_t errlen)
+{
+	int rc = push_events(st, h, now, &out->events, err, errlen);
+	if (rc == EXIT_OK)
+		rc = push_deliveries(st, h, "deliveries", now, &out->deliveries, err, errlen);
+	if (rc == EXIT_OK)
+		rc = push_deliveries(st, h, "changes", now, &out->deliveries, err, errlen);
+	return rc;
+}
+
+/* The hub notices are read whole first (a page of them), then taken in one
+ * by one: no hub result stays open while SQLite writes. */
+struct pending {
+	int64_t id, due_at;
+	char *text;
+	int channels, urgent;
+};
+struct pending_list {
+	struct pending *v;
+	size_t n, cap;
+};
+
+static int collect(const struct hub_notice *n, void *arg)
+{
+	struct pending_list *l = arg;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	struct pending *p = &l->v[l->n++];
+	p->id = n->id;
+	p->due_at = n->due_at;
+	p->text = xstrdup(n->text);
+	p->channels = n->channels;
+	p->urgent = n->urgent;
+	return 0;
+}
+
+/* Takes hub notice p in: EXIT_OK (taken in or refused, receipt sent),
+ * EXIT_RUNTIME (try again next time). */
+static int take_in(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, const struct pending *p,
+		   int64_t now, struct hub_sync_stats *out, char *err, size_t errlen)
+{
+	int64_t local = 0;
+	int rc = store_sync_hub_notice(st, p->id, &local);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	char note[256] = "";
+	if (rc == STORE_NOTFOUND) {
+		/* New here: planned and created as `loa notice send` would. */
+		char src[32], why[256];
+		store_sync_hub_source(p->id, src, sizeof src);
+		struct notice_plan plan;
+		int64_t due = p->due_at > now ? p->due_at : 0;
+		int prc = notice_plan(st, &cfg->notice, p->text, "all", p->channels, p->urgent, due, src, &plan, why,
+				      sizeof why);
+		if (prc == EXIT_OK) {
+			/* An urgent hub notice (a storm) may go past the daily SMS
+			 * budget, as `loa notice send --urgent --over-budget`. */
+			plan.req.budget_override = p->urgent;
+			prc = notice_create(st, &plan, &local, why, sizeof why);
+			if (prc == EXIT_OK)
+				out->notices++;
+		}
+		notice_plan_free(&plan);
+		if (prc == EXIT_RUNTIME) {
+			snprintf(err, errlen, "hub notice %lld: %s", (long long)p->id, why);
+			return EXIT_RUNTIME;
+		}
+		if (prc != EXIT_OK) {
+			/* Refused by this gateway's rules: the hub is told why,
+			 * once; nothing is created here. */
+			snprintf(note, sizeof note, "%s", why);
+			local = 0;
+			out->refused++;
+		}
+	}
+	struct notice_reach reach = { 0 };
+	if (local && store_notice_reach(st, local, "", &reach) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	if (hub_receipt(h, p->id, local, reach.households, note, now) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static int pull_notices(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, int64_t now,
+			struct hub_sync_stats *out, char *err, size_t errlen)
+{
+	struct pending_list l = { 0 };
+	int rc = EXIT_OK;
+	if (hub_notice_pending(h, now - HUB_NOTICE_MAX_AGE_S, 100, collect, &l) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		rc = EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < l.n && rc == EXIT_OK; i++)
+		rc = take_in(st, h, cfg, &l.v[i], now, out, err, errlen);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i].text);
+	free(l.v);
+	return rc;
+}
+
+int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, int64_t now,
+		  struct hub_sync_stats *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	char me[40];
+	int rc = hub_me(h, me, sizeof me);
+	if (rc != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return rc == HUB_NOTFOUND ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	if (strcmp(me, cfg->gateway_id) != 0) {
+		snprintf(err, errlen, "[hub] gateway_id is %s but [hub] credentials are gateway %s's", cfg->gateway_id,
+			 me);
+		return EXIT_USAGE;
+	}
+	if ((rc = push_all(st, h, now, out, err, errlen)) != EXIT_OK)
+		return rc;
+	int households = 0;
+	if (store_sync_households(st, &households) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	if (hub_push_households(h, households, now) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return EXIT_RUNTIME;
+	}
+	if ((rc = pull_notices(st, h, cfg, now, out, err, errlen)) != EXIT_OK)
+		return rc;
+	/* What was just taken in (its notice_created event, its deliveries)
+	 * goes up now rather than at the next sync. */
+	if (out->notices)
+		rc = push_all(st, h, now, out, err, errlen);
+	return rc;
+}

@@ -61,4 +61,12 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_restore(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_hub(struct cli_ctx *ctx, int argc, char **argv);
+/* `loa hub notice send` and `loa hub report` (app/cmd_hub_report.c), and
+ * what app/cmd_hub.c lends them: the connection from [hub] url and
+ * credentials, and "hub: <reason>" with the hub closed. */
+struct hub;
+int cmd_hub_notice(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_hub_report(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_hub_connect(struct cli_ctx *ctx, struct hub **out);
+int cmd_hub_fail(struct hub *h, int rc);
 #endif

@@ -17,7 +17,8 @@
 
 static const char usage[] =
 	"usage: loa hub init | loa hub gateway add ID [--name NAME] [-o FILE] | loa hub gateway list"
-	" | loa hub group add GROUP GATEWAY... | loa hub sync --once";
+	" | loa hub group add GROUP GATEWAY... | loa hub sync --once"
+	" | loa hub notice send --to GATEWAY|GROUP|all [--urgent] [--dry-run] TEXT | loa hub report [ID]";
 
 /* Connects with [hub] url and [hub] credentials; prints the error. */
 static int hub_connect(struct cli_ctx *ctx, struct hub **out)
@@ -221,5 +222,19 @@ int cmd_hub(struct cli_ctx *ctx, int argc, char **argv)
 		return group_add(ctx, argc, argv);
 	if (strcmp(sub, "sync") == 0)
 		return hub_sync_cmd(ctx, argc, argv);
+	if (strcmp(sub, "notice") == 0)
+		return cmd_hub_notice(ctx, argc - 1, argv + 1);
+	if (strcmp(sub, "report") == 0)
+		return cmd_hub_report(ctx, argc - 1, argv + 1);
 	return cli_err(EXIT_USAGE, "%s", usage);
+}
+
+int cmd_hub_connect(struct cli_ctx *ctx, struct hub **out)
+{
+	return hub_connect(ctx, out);
+}
+
+int cmd_hub_fail(struct hub *h, int rc)
+{
+	return hub_fail(h, rc);
 }

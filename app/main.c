@@ -45,7 +45,7 @@ static const struct command {
 	{ "user", cmd_user, N_("add|list|remove users of the web page") },
 	{ "backup", cmd_backup, N_("a checked copy of the database in [DIR] (default [gateway] backup_dir)") },
 	{ "restore", cmd_restore, N_("put a copy back in place of the database (the daemon stopped)") },
-	{ "hub", cmd_hub, N_("the commune or province hub: init, gateway add|list, group add; sync --once on a gateway") },
+	{ "hub", cmd_hub, N_("the commune or province hub: init, gateway add|list, group add, notice send, report; sync --once on a gateway") },
 	{ "version", cmd_version, N_("print the version") },
 	{ "help", cmd_help, N_("this list") },
 };

@@ -3,6 +3,7 @@
  * gateway's push and pull (db/hub_store.h; the schema and its design in
  * db/hub_schema.h).  The only file that calls libpq. */
 #include "db/hub_store.h"
+#include "db/hub_int.h"
 #include "db/hub_schema.h"
 
 #include "base/text.h"
@@ -836,4 +837,21 @@ int hub_receipt(struct hub *h, int64_t notice_id, int64_t local_id, int househol
 		    " VALUES ((SELECT loa_hub_me()), $1::bigint, $2::bigint, $3::integer, $4, $5::bigint)"
 		    " ON CONFLICT (gateway_id, notice_id) DO NOTHING",
 		    5, p, NULL, "hub receipt");
+}
+
+/* ---- for the other db/hub_*.c files (db/hub_int.h) ---- */
+
+int hub_exec(struct hub *h, const char *sql, int n, const char *const *params, PGresult **out, const char *what)
+{
+	return exec(h, sql, n, params, out, what);
+}
+
+int64_t hub_col_i64(const PGresult *r, int row, int col)
+{
+	return col_i64(r, row, col);
+}
+
+void hub_set_err(struct hub *h, const char *msg)
+{
+	copy_str(h->err, sizeof h->err, msg);
 }

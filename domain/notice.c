@@ -81,9 +81,8 @@ int notice_sms_policy(int cfg_policy, int unaccented)
 	return cfg_policy == SMSENC_AUTO && unaccented ? SMSENC_ASCII : cfg_policy;
 }
 
-int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,
-		int channels, int urgent, int64_t due_at, const char *source, struct notice_plan *p, char *err,
-		size_t errlen)
+int notice_text_plan(const struct notice_cfg *cfg, const char *text, struct notice_plan *p, char *err,
+		     size_t errlen)
 {
 	memset(p, 0, sizeof *p);
 	int tw;
@@ -105,7 +104,19 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 	/* "bao" typed without accents is the sender's word, not Loa's guess */
 	if (!p->unaccented)
 		text_ambiguous(p->stripped, p->ambiguous, sizeof p->ambiguous);
+	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
+	/* ring, greeting, N readings with "I repeat", the key prompt, thanks */
+	p->call_s = 15 + 6 + cfg->call_repeats * (p->speech_s + 3) + 8;
+	return EXIT_OK;
+}
 
+int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,
+		int channels, int urgent, int64_t due_at, const char *source, struct notice_plan *p, char *err,
+		size_t errlen)
+{
+	int rc = notice_text_plan(cfg, text, p, err, errlen);
+	if (rc)
+		return rc;
 	/* Every named group must exist: a typo must not silently reach nobody. */
 	char *copy = xstrdup(targets), *save = NULL;
 	int ntargets = 0;
@@ -163,9 +174,6 @@ int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text
 	p->voice_unaccented = p->unaccented && p->stats.voice > 0;
 	p->cost = (long)cfg->sms_part_cost *
 		  ((long)p->stats.sms_ucs2 * p->parts_ucs2 + (long)p->stats.sms_gsm7 * p->parts_gsm7);
-	p->speech_s = estimate_speech_s(p->text, cfg->tts_rate);
-	/* ring, greeting, N readings with "I repeat", the key prompt, thanks */
-	p->call_s = 15 + 6 + cfg->call_repeats * (p->speech_s + 3) + 8;
 	p->callers_now = p->stats.voice ? callers_now(st, cfg, clock_wall_s()) : -1;
 	/* the gateway's daily SMS budget: what today already used or queued */
 	p->budget_need = p->stats.sms_ucs2 * p->parts_ucs2 + p->stats.sms_gsm7 * p->parts_gsm7;

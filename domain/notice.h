@@ -81,6 +81,12 @@ int notice_sms_policy(int cfg_policy, int unaccented);
 #define NOTICE_UNACCENTED_EN "no accents: read aloud, the tones will be wrong; record it instead (--audio)"
 #define NOTICE_UNACCENTED_VI "Không dấu: đọc lên sẽ sai thanh điệu — nên ghi âm (--audio)"
 
+/* The text's half of notice_plan (no store): validated (p->text, p->why
+ * as notice_plan sets them), stripped, its parts counted both ways,
+ * unaccented and ambiguous words, the call time; the rest of *p zeroed.  The hub's
+ * `loa hub notice send` checks texts with it.  0 or EXIT_USAGE. */
+int notice_text_plan(const struct notice_cfg *cfg, const char *text, struct notice_plan *p, char *err,
+		     size_t errlen);
 /* Validates text and targets and fills the plan's counts (no writes).
  * Returns 0, or EXIT_USAGE with a one-line reason in err. */
 int notice_plan(struct store *st, const struct notice_cfg *cfg, const char *text, const char *targets,

@@ -6,7 +6,7 @@
 #      depends on base only, so it stays an independent oracle);
 #   2. each library stays in its own files: <gammu.h> (the codec, and the
 #      simulator's own PDU decoder), sqlite3_* (db/), espeak (tts_synth),
-#      <microhttpd.h> (web/web.c), libpq (the hub's PostgreSQL, db/hub_store.c), <zip.h> and <expat.h> (the .xlsx
+#      <microhttpd.h> (web/web.c), libpq (the hub's PostgreSQL, db/hub_*.c), <zip.h> and <expat.h> (the .xlsx
 #      reader, domain/sheet_xlsx.c), <xlsxwriter.h> (web/web_xlsx.c),
 #      reading the system clock (base/clock.c), argon2id hashing of
 #      passwords and PINs (crypto_pwhash, base/pwhash.c);
@@ -71,8 +71,8 @@ only() { # only PATTERN FILES...: PATTERN may appear only in FILES
 only 'crypto_pwhash' 'base/pwhash.[ch]'
 only '<gammu\.h>' 'modem/codec.[ch]' 'sim/sim_pdu.c'
 only 'sqlite3_' 'db/*'
-only '<libpq-fe\.h>' 'db/hub_store.c'
-only '(^|[^a-zA-Z_])PQ[a-z][a-zA-Z]*\(' 'db/hub_store.c'
+only '<libpq-fe\.h>' 'db/hub_*.[ch]'
+only '(^|[^a-zA-Z_])PQ[a-z][a-zA-Z]*\(' 'db/hub_*.[ch]'
 only 'espeak_' 'tts/tts_synth.[ch]'
 only '<microhttpd\.h>' 'web/web.c'
 only '<zip\.h>' 'domain/sheet_xlsx.c'

@@ -149,7 +149,7 @@ static int print_sum_head(const struct hub_notice_sum *s, void *arg)
 static int report_one(struct cli_ctx *ctx, struct hub *h, int64_t id)
 {
 	int64_t sent_after = clock_wall_s() - ctx->cfg.sms_report_timeout_s;
-	int rc = hub_notice_sums(h, id, 1, sent_after, print_sum_head, NULL);
+	int rc = hub_notice_sums(h, id, 1, 0, sent_after, print_sum_head, NULL);
 	if (rc == HUB_NOTFOUND) {
 		hub_close(h);
 		return cli_err(EXIT_USAGE, _("no hub notice %lld (loa hub report lists them)"), (long long)id);
@@ -219,7 +219,7 @@ int cmd_hub_report(struct cli_ctx *ctx, int argc, char **argv)
 		return report_one(ctx, h, id);
 	printf("%5s  %-16s  %-9s %11s %9s %8s %12s %12s  %s\n", _("id"), _("created"), _("state"), _("gateways"),
 	       _("households"), _("reached"), _("not reached"), _("in progress"), _("text"));
-	rc = hub_notice_sums(h, 0, 20, clock_wall_s() - ctx->cfg.sms_report_timeout_s, print_sum, NULL);
+	rc = hub_notice_sums(h, 0, 20, 1, clock_wall_s() - ctx->cfg.sms_report_timeout_s, print_sum, NULL);
 	if (rc != HUB_OK)
 		return cmd_hub_fail(h, rc);
 	hub_close(h);

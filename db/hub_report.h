@@ -54,7 +54,9 @@ struct hub_notice_sum {
 	int households, reached, pending, unreached;
 };
 /* Hub notices newest first, at most `limit`, with their totals over
- * every gateway; only `id` when it is not 0 (HUB_NOTFOUND if none). */
-HUB_CHECK int hub_notice_sums(struct hub *h, int64_t id, int limit, int64_t sent_after,
+ * every gateway (without `totals`: households... left 0, the cost of the
+ * query is then nothing); only `id` when it is not 0 (HUB_NOTFOUND if
+ * none). */
+HUB_CHECK int hub_notice_sums(struct hub *h, int64_t id, int limit, int totals, int64_t sent_after,
 			      int (*cb)(const struct hub_notice_sum *s, void *arg), void *arg);
 #endif

@@ -196,6 +196,7 @@ static int hub_sync_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct hub_sync_cfg scfg;
 	config_notice(&ctx->cfg, &scfg.notice);
 	scfg.gateway_id = ctx->cfg.hub_gateway_id;
+	scfg.household_list = ctx->cfg.hub_households;
 	struct hub_sync_stats s;
 	char err[512];
 	rc = hub_sync_once(st, h, &scfg, clock_wall_s(), &s, err, sizeof err);

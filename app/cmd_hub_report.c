@@ -146,7 +146,28 @@ static int print_sum_head(const struct hub_notice_sum *s, void *arg)
 	return 0;
 }
 
-static int report_one(struct cli_ctx *ctx, struct hub *h, int64_t id)
+struct visit {
+	char gateway[40];
+	int n;
+};
+
+static int print_unreached(const struct hub_unreached *u, void *arg)
+{
+	struct visit *v = arg;
+	if (strcmp(v->gateway, u->gateway_id) != 0) {
+		snprintf(v->gateway, sizeof v->gateway, "%s", u->gateway_id);
+		cli_line("%s:", u->gateway_id);
+	}
+	v->n++;
+	if (u->listed)
+		cli_line("  %-28s %-14s %-12s %s  (%s)", u->name, u->phone, u->groups, u->address, u->states);
+	else
+		cli_line(_("  household %lld (the gateway sends counts only)  (%s)"), (long long)u->household_id,
+			 u->states);
+	return 0;
+}
+
+static int report_one(struct cli_ctx *ctx, struct hub *h, int64_t id, int unreached)
 {
 	int64_t sent_after = clock_wall_s() - ctx->cfg.sms_report_timeout_s;
 	int rc = hub_notice_sums(h, id, 1, 0, sent_after, print_sum_head, NULL);
@@ -162,6 +183,15 @@ static int report_one(struct cli_ctx *ctx, struct hub *h, int64_t id)
 	memset(&t, 0, sizeof t);
 	if ((rc = hub_report_each(h, id, sent_after, print_reach, &t)) != HUB_OK)
 		return cmd_hub_fail(h, rc);
+	if (unreached) {
+		fputs(_("\nNot reached — visit in person (names from gateways with [hub] households = list):\n"), stdout);
+		struct visit v;
+		memset(&v, 0, sizeof v);
+		if ((rc = hub_unreached_each(h, id, sent_after, print_unreached, &v)) != HUB_OK)
+			return cmd_hub_fail(h, rc);
+		if (!v.n)
+			fputs(_("nobody\n"), stdout);
+	}
 	hub_close(h);
 	printf(_("\ngateways %d: %d took it in, %d refused, %d not yet\n"), t.gateways, t.taken, t.refused, t.waiting);
 	printf(_("households %d: %d reached, %d not reached, %d in progress\n"), t.households, t.reached, t.unreached,
@@ -207,16 +237,26 @@ static int print_sum(const struct hub_notice_sum *s, void *arg)
 
 int cmd_hub_report(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const char *usage = _("usage: loa hub report [ID]");
+	const char *usage = _("usage: loa hub report [ID [--unreached]]");
+	static const struct option o[] = { { "unreached", no_argument, NULL, 'U' }, { NULL, 0, NULL, 0 } };
+	int unreached = 0, c;
 	long id = 0;
-	if (argc > 2 || (argc == 2 && util_parse_long(argv[1], 1, INT32_MAX, &id) != 0))
+	optind = 0; /* glibc: re-initialise getopt for this argv */
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c == 'U')
+			unreached = 1;
+		else
+			return cli_err(EXIT_USAGE, "%s", usage);
+	}
+	if (optind < argc - 1 || (optind == argc - 1 && util_parse_long(argv[optind], 1, INT32_MAX, &id) != 0) ||
+	    (unreached && !id))
 		return cli_err(EXIT_USAGE, "%s", usage);
 	struct hub *h;
 	int rc = cmd_hub_connect(ctx, &h);
 	if (rc)
 		return rc;
 	if (id)
-		return report_one(ctx, h, id);
+		return report_one(ctx, h, id, unreached);
 	printf("%5s  %-16s  %-9s %11s %9s %8s %12s %12s  %s\n", _("id"), _("created"), _("state"), _("gateways"),
 	       _("households"), _("reached"), _("not reached"), _("in progress"), _("text"));
 	rc = hub_notice_sums(h, 0, 20, 1, clock_wall_s() - ctx->cfg.sms_report_timeout_s, print_sum, NULL);

@@ -34,6 +34,7 @@ struct key {
 
 static const char *const enc_names[] = { "auto", "unicode", "ascii", NULL };
 static const char *const time_src_names[] = { "auto", "system", "modem", NULL }; /* enum time_source */
+static const char *const hub_hh_names[] = { "counts", "list", NULL };   /* hub_sync_cfg.household_list */
 static const char *const unknown_names[] = { "latest", "reject", NULL };  /* enum callin_unknown */
 static const char *const answer_names[] = { "answer", "callback", NULL }; /* enum callin_answer */
 
@@ -166,6 +167,8 @@ static const struct key keys[] = {
 	  "this gateway's id at the hub (loa hub gateway add ID); empty on the hub itself" },
 	{ "hub", "credentials", K_PATH, C(hub_credentials), 0, 0, NULL, "",
 	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
+	{ "hub", "households", K_ENUM, C(hub_households), 0, 0, hub_hh_names, "counts",
+	  "what a gateway tells the hub of its households: counts (the number only) or list (names, phones, addresses and groups, for the hub's visit lists)" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },

@@ -59,4 +59,32 @@ struct hub_notice_sum {
  * none). */
 HUB_CHECK int hub_notice_sums(struct hub *h, int64_t id, int limit, int totals, int64_t sent_after,
 			      int (*cb)(const struct hub_notice_sum *s, void *arg), void *arg);
+
+/* ---- the opt-in household list (hub migration 2; db/hub_list.c) ---- */
+
+struct hub_household {
+	int64_t id;
+	const char *name, *phone, *address, *groups;   /* groups: codes, space-separated */
+	int active;
+};
+/* A gateway's side: its whole list, replacing the one the hub has, in one
+ * transaction ([hub] households = list). */
+HUB_CHECK int hub_push_household_list(struct hub *h, const struct hub_household *v, size_t n, int64_t now);
+/* A gateway's side: removes its list from the hub ([hub] households =
+ * counts); *removed gets how many rows went. */
+HUB_CHECK int hub_drop_household_list(struct hub *h, int *removed);
+
+/* The hub's side: the households of gateways that took hub notice `id` in
+ * and are not reached (as hub_report_each counts: no delivery reached,
+ * none in progress), by gateway, then name; name, phone, address and
+ * groups empty (listed 0) when the gateway sends counts only. */
+struct hub_unreached {
+	const char *gateway_id;
+	int64_t household_id;
+	int listed;                /* the gateway sent its household list */
+	const char *name, *phone, *address, *groups;
+	const char *states;        /* "sms: failed, voice: unreached" */
+};
+HUB_CHECK int hub_unreached_each(struct hub *h, int64_t id, int64_t sent_after,
+				 int (*cb)(const struct hub_unreached *u, void *arg), void *arg);
 #endif

@@ -33,8 +33,8 @@
  *   in the same transaction as the rows: the gateway asks the hub for it
  *   before pushing, so a crash on either side between the two can neither
  *   lose nor duplicate anything.
- *   Households: counts only (hub_households), unless a later migration adds
- *   the opt-in list. */
+ *   Households: counts only (hub_households), unless the gateway opts in to
+ *   the list (migration 2, hub_household_list). */
 #ifndef LOA_HUB_SCHEMA_H
 #define LOA_HUB_SCHEMA_H
 
@@ -182,6 +182,29 @@ static const char *const hub_migrations[] = {
 	"CREATE POLICY own ON hub_households FOR ALL TO loa_gateway"
 	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));"
 	"CREATE POLICY own ON hub_sync FOR ALL TO loa_gateway"
+	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));",
+	/* 2: the opt-in household list (issue 18, privacy: counts only by
+	 *    default).  A gateway with [hub] households = list sends, at each
+	 *    sync, the name, phone, address and groups of every household it
+	 *    has (active or not: a notice's deliveries may name one removed
+	 *    since), replacing its previous list in one transaction, so `loa
+	 *    hub report ID --unreached` can name the households to visit; one
+	 *    with counts (the default) sends none, and its rows are removed at
+	 *    its next sync.  Row-level security as hub_deliveries, plus DELETE
+	 *    of its own rows (the replacement). */
+	"CREATE TABLE hub_household_list ("
+	"  gateway_id text NOT NULL REFERENCES gateways(id),"
+	"  household_id bigint NOT NULL,"
+	"  name text NOT NULL,"
+	"  phone text NOT NULL DEFAULT '',"
+	"  address text NOT NULL DEFAULT '',"
+	"  groups text NOT NULL DEFAULT '',"
+	"  active boolean NOT NULL DEFAULT true,"
+	"  updated_at bigint NOT NULL,"
+	"  PRIMARY KEY (gateway_id, household_id));"
+	"GRANT SELECT, INSERT, UPDATE, DELETE ON hub_household_list TO loa_gateway;"
+	"ALTER TABLE hub_household_list ENABLE ROW LEVEL SECURITY;"
+	"CREATE POLICY own ON hub_household_list FOR ALL TO loa_gateway"
 	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));",
 };
 

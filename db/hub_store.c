@@ -855,3 +855,23 @@ void hub_set_err(struct hub *h, const char *msg)
 {
 	copy_str(h->err, sizeof h->err, msg);
 }
+
+void hub_copy_field(struct sbuf *b, const char *s, char end)
+{
+	copy_field(b, s, end);
+}
+
+void hub_copy_i64(struct sbuf *b, int64_t v, int null_if_zero, char end)
+{
+	copy_i64(b, v, null_if_zero, end);
+}
+
+int hub_copy_send(struct hub *h, const char *copy_sql, const struct sbuf *b, const char *what)
+{
+	return copy_send(h, copy_sql, b, what);
+}
+
+void hub_rollback(struct hub *h)
+{
+	rollback(h);
+}

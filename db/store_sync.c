@@ -241,3 +241,25 @@ int store_sync_lag(struct store *st, struct sync_lag *out)
 	sqlite3_finalize(s);
 	return STORE_OK;
 }
+
+int store_sync_household_list(struct store *st, int (*cb)(const struct hub_household *hh, void *arg), void *arg)
+{
+	sqlite3_stmt *s = store_prep(st,
+		"SELECT h.id, h.name, h.phone, h.address, COALESCE((SELECT group_concat(code, ' ') FROM"
+		" (SELECT g.code FROM household_groups hg JOIN groups g ON g.id = hg.group_id"
+		"  WHERE hg.household_id = h.id ORDER BY g.code)), ''), h.active"
+		" FROM households h ORDER BY h.id");
+	if (!s)
+		return STORE_ERR;
+	int rc = STORE_OK, step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hub_household hh = { sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+					    store_col_text(s, 3), store_col_text(s, 4), sqlite3_column_int(s, 5) };
+		if ((rc = cb(&hh, arg)) != 0)
+			break;
+	}
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(st, "household list");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -7,6 +7,7 @@
 #define LOA_STORE_SYNC_H
 #include "db/store.h"
 #include "db/hub_store.h"
+#include "db/hub_report.h"
 
 /* Up to `limit` events with an id above after_id, by id, into ev[] (the
  * strings malloc'd: store_sync_events_free).  *n = how many. */
@@ -37,6 +38,11 @@ void store_sync_hub_source(int64_t hub_notice_id, char *out, size_t outlen);
 STORE_CHECK int store_sync_hub_notice(struct store *st, int64_t hub_notice_id, int64_t *notice_id);
 /* Active households (the count the hub gets; no names or phones). */
 STORE_CHECK int store_sync_households(struct store *st, int *n);
+/* Every household, active or not (a notice's deliveries may name one
+ * removed since), for the opt-in list ([hub] households = list), by id;
+ * strings live until cb returns; a non-zero return stops the walk. */
+STORE_CHECK int store_sync_household_list(struct store *st, int (*cb)(const struct hub_household *hh, void *arg),
+					  void *arg);
 /* How far the hub is behind, from what it last acknowledged (`loa
  * status`): rows not pushed yet and the last acknowledgement (0: never). */
 struct sync_lag {

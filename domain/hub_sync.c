@@ -206,6 +206,60 @@ static int pull_notices(struct store *st, struct hub *h, const struct hub_sync_c
 	return rc;
 }
 
+struct hh_list {
+	struct hub_household *v;
+	size_t n, cap;
+};
+
+static char *dup_or_empty(const char *s)
+{
+	return xstrdup(s ? s : "");
+}
+
+static int collect_household(const struct hub_household *hh, void *arg)
+{
+	struct hh_list *l = arg;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct hub_household){ hh->id, dup_or_empty(hh->name), dup_or_empty(hh->phone),
+					       dup_or_empty(hh->address), dup_or_empty(hh->groups), hh->active };
+	return 0;
+}
+
+/* The opt-in household list (hub migration 2): the whole list with
+ * `list`, else any list sent before removed (privacy: counts only). */
+static int push_household_list(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, int64_t now,
+			       char *err, size_t errlen)
+{
+	if (!cfg->household_list) {
+		int removed = 0;
+		if (hub_drop_household_list(h, &removed) != HUB_OK) {
+			snprintf(err, errlen, "%s", hub_errmsg(h));
+			return EXIT_RUNTIME;
+		}
+		return EXIT_OK;
+	}
+	struct hh_list l = { NULL, 0, 0 };
+	int rc = EXIT_OK;
+	if (store_sync_household_list(st, collect_household, &l) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		rc = EXIT_RUNTIME;
+	} else if (hub_push_household_list(h, l.v, l.n, now) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		rc = EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		free((char *)l.v[i].name);
+		free((char *)l.v[i].phone);
+		free((char *)l.v[i].address);
+		free((char *)l.v[i].groups);
+	}
+	free(l.v);
+	return rc;
+}
+
 int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, int64_t now,
 		  struct hub_sync_stats *out, char *err, size_t errlen)
 {
@@ -232,6 +286,8 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 		snprintf(err, errlen, "%s", hub_errmsg(h));
 		return EXIT_RUNTIME;
 	}
+	if ((rc = push_household_list(st, h, cfg, now, err, errlen)) != EXIT_OK)
+		return rc;
 	if ((rc = pull_notices(st, h, cfg, now, out, err, errlen)) != EXIT_OK)
 		return rc;
 	/* What was just taken in (its notice_created event, its deliveries)

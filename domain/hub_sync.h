@@ -29,6 +29,8 @@
 struct hub_sync_cfg {
 	const char *gateway_id;      /* [hub] gateway_id: must be the credentials' gateway */
 	struct notice_cfg notice;    /* config_notice(): the same limits as `loa notice send` */
+	int household_list;          /* [hub] households = list: send names, phones... (0: counts only,
+					and any list sent before is removed from the hub) */
 };
 struct hub_sync_stats {
 	int64_t events, deliveries;  /* rows pushed (replays included) */

@@ -52,7 +52,7 @@ Hoàng Văn Em,0912000111,tay-son,both
 Võ Thị Phượng,0913000222,dong-tien,sms
 CSV
 expect_rc 0 "$LOA" household import "$WORK/h.csv"
-printf '[hub]\nurl = %s\ngateway_id = tan-loi\ncredentials = %s\n' "$PG_CONN" "$WORK/tan-loi.cred" >>"$LOA_CONFIG"
+printf '[hub]\nurl = %s\ngateway_id = tan-loi\ncredentials = %s\nhouseholds = list\n' "$PG_CONN" "$WORK/tan-loi.cred" >>"$LOA_CONFIG"
 mkdir "$WORK/hb"
 printf '[gateway]\ndatabase = loa.db\nspool = spool\nnotice_max_chars = 20\n[tts]\ncache = cache\n[hub]\nurl = %s\ngateway_id = hoa-binh\ncredentials = %s\n' \
 	"$PG_CONN" "$WORK/hoa-binh.cred" >"$WORK/hb/loa.conf"
@@ -124,6 +124,23 @@ contains "$(echo "$OUT" | grep '^an-phu ')" "not taken in yet (last sync: never)
 contains "$OUT" "gateways 3: 1 took it in, 1 refused, 1 not yet"
 contains "$OUT" "households 6: 2 reached, 2 not reached, 2 in progress"
 
+# the visit list: names from tan-loi (households = list), nobody else's
+expect_rc 0 hub report 1 --unreached
+contains "$OUT" "Not reached — visit in person"
+visit=$(echo "$OUT" | sed -n '/^Not reached/,$p')
+contains "$visit" "tan-loi:"
+contains "$visit" "Phạm Thị Dung"
+contains "$visit" "+84971112222"
+contains "$visit" "(sms: sent)"
+contains "$visit" "Võ Thị Phượng"
+[ "$(echo "$visit" | grep -c '^  ')" = 2 ] || fail "visit list: $visit"
+[[ $visit != *"Nguyễn Văn An"* ]] || fail "a reached household on the visit list"
+# privacy: hoa-binh (counts, the default) sent no names; its role sees no other gateway's list
+[ "$(pg_sql "SELECT count(*) FROM hub_household_list WHERE gateway_id = 'hoa-binh'")" = 0 ] || fail "counts-only gateway sent names"
+[ "$(pg_sql "SELECT count(*) FROM hub_household_list WHERE gateway_id = 'tan-loi'")" = 6 ] || fail "tan-loi's list"
+hbpw=$(sed -n 's/^password = //p' "$WORK/hoa-binh.cred")
+[ "$(pg_sql_as loa_gw_hoa-binh "$hbpw" "SELECT count(*) FROM hub_household_list")" = 0 ] || fail "RLS: another gateway's list readable"
+
 # a day later the SMS sent "just now" has waited past sms.report_timeout_s
 # on both sides: not reached, here and there alike
 export LOA_FAKE_TIME=$((LOA_FAKE_TIME + 86400))
@@ -131,6 +148,15 @@ expect_rc 0 "$LOA" report "$id"
 contains "$OUT" "households 6: 2 reached, 1 in progress, 3 not reached"
 expect_rc 0 hub report 1
 contains "$OUT" "households 6: 2 reached, 3 not reached, 1 in progress"
+
+# back to counts: tan-loi's list leaves the hub at its next sync; the
+# visit list then gives household numbers only
+sed -i 's/^households = list/households = counts/' "$LOA_CONFIG"
+expect_rc 0 "$LOA" hub sync --once
+[ "$(pg_sql "SELECT count(*) FROM hub_household_list")" = 0 ] || fail "list not removed"
+expect_rc 0 hub report 1 --unreached
+contains "$OUT" "household $(hhid "Phạm Thị Dung") (the gateway sends counts only)  (sms: sent)"
+[[ $OUT != *"Phạm Thị Dung"* ]] || fail "a name after going back to counts"
 
 # the list: the latest hub notices with their totals
 expect_rc 0 hub notice send --to gateway:hoa-binh "Họp thôn"
@@ -144,5 +170,5 @@ read -r nid _ _ state gw hh hr hu hp _ <<<"$second"
 expect_rc 2 hub report 99
 contains "$ERR" "no hub notice 99"
 expect_rc 2 hub report abc
-contains "$ERR" "usage: loa hub report [ID]"
+contains "$ERR" "usage: loa hub report [ID [--unreached]]"
 echo "ok: hub notice send checks and previews; hub report equals the gateway's own report"

@@ -14,10 +14,10 @@ credentials = $PG_ADMIN_CRED
 CONF
 
 expect_rc 0 "$LOA" hub init
-contains "$OUT" "hub database at version 1 (was 0)"
+contains "$OUT" "hub database at version 2 (was 0)"
 expect_rc 0 "$LOA" hub init
 contains "$OUT" "nothing to do"
-[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 1 ] || fail "version not recorded"
+[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 2 ] || fail "version not recorded"
 
 cd "$WORK"
 expect_rc 0 "$LOA" hub gateway add tan-loi --name "Thôn Tân Lợi"
@@ -92,6 +92,14 @@ expect_sql_fail "setting another gateway's position" tl \
 	"INSERT INTO hub_sync VALUES ('hoa-binh', 'events', 99, 1796090400)"
 expect_sql_fail "a household count for another gateway" tl \
 	"INSERT INTO hub_households VALUES ('hoa-binh', 5, 1796090400)"
+# the opt-in household list (hub migration 2): its own rows only, deleting them too
+tl "INSERT INTO hub_household_list(gateway_id, household_id, name, phone, updated_at) VALUES ('tan-loi', 1, 'Nguyễn Văn An', '+84912345678', 1796090400)"
+[ "$(hb 'SELECT count(*) FROM hub_household_list')" = 0 ] || fail "hoa-binh reads tan-loi's household list"
+expect_sql_fail "a household in another gateway's list" hb \
+	"INSERT INTO hub_household_list(gateway_id, household_id, name, updated_at) VALUES ('tan-loi', 2, 'Trần Thị Bình', 1796090400)"
+[ "$(hb "DELETE FROM hub_household_list RETURNING household_id" | wc -l)" = 0 ] || fail "hoa-binh deleted tan-loi's list"
+[ "$(pg_sql "SELECT count(*) FROM hub_household_list WHERE gateway_id = 'tan-loi'")" = 1 ] || fail "tan-loi's list changed"
+expect_sql_fail "moving a listed household to another gateway" tl "UPDATE hub_household_list SET gateway_id = 'hoa-binh'"
 # receipts: only its own, only for notices addressed to it
 tl "INSERT INTO hub_receipts(gateway_id, notice_id, local_notice_id, households, accepted_at) VALUES ('tan-loi', 1, 1, 40, 1796090400)"
 expect_sql_fail "a receipt for a notice not addressed to it" tl \

@@ -49,7 +49,6 @@ int hub_push_household_list(struct hub *h, const struct hub_household *v, size_t
 	}
 	char nb[24];
 	snprintf(nb, sizeof nb, "%" PRId64, now);
-	const char *p[1] = { nb };
 	/* COPY cannot write a table under row-level security: a temporary
 	 * table first, emptied at commit */
 	rc = hub_exec(h, "BEGIN", 0, NULL, NULL, "push household list");
@@ -63,12 +62,14 @@ int hub_push_household_list(struct hub *h, const struct hub_household *v, size_t
 	if (rc == HUB_OK)
 		rc = hub_exec(h, "DELETE FROM hub_household_list WHERE gateway_id = (SELECT loa_hub_me())", 0, NULL, NULL,
 			      "push household list");
-	if (rc == HUB_OK)
+	if (rc == HUB_OK) {
+		const char *p[1] = { nb };
 		rc = hub_exec(h,
 			      "INSERT INTO hub_household_list(gateway_id, household_id, name, phone, address, groups,"
 			      " active, updated_at) SELECT (SELECT loa_hub_me()), id, name, phone, address, groups, active,"
 			      " $1::bigint FROM loa_push_household_list",
 			      1, p, NULL, "push household list");
+	}
 	if (rc == HUB_OK)
 		rc = hub_exec(h, "COMMIT", 0, NULL, NULL, "commit");
 	if (rc != HUB_OK)

@@ -95,11 +95,11 @@ int hub_addressed_each(struct hub *h, const char *kind, const char *target,
 int hub_report_each(struct hub *h, int64_t id, int64_t sent_after,
 		    int (*cb)(const struct hub_reach *r, void *arg), void *arg)
 {
-	char a[24], b[24];
-	const char *p[2] = { i64(a, sizeof a, id), i64(b, sizeof b, sent_after) };
 	PGresult *r = NULL;
 	int rc = report_begin(h);
-	if (rc == HUB_OK)
+	if (rc == HUB_OK) {
+		char a[24], b[24];
+		const char *p[2] = { i64(a, sizeof a, id), i64(b, sizeof b, sent_after) };
 		rc = hub_exec(h,
 			     "WITH n AS (SELECT id, created_at FROM hub_notices WHERE id = $1::bigint),"
 			     " gw AS (SELECT g.id, g.name FROM gateways g, n WHERE " ADDRESSED_SQL("g", "n")
@@ -116,6 +116,7 @@ int hub_report_each(struct hub *h, int64_t id, int64_t sent_after,
 			     " LEFT JOIN hub_receipts rc ON rc.gateway_id = gw.id AND rc.notice_id = $1::bigint"
 			     " LEFT JOIN per ON per.gateway_id = gw.id ORDER BY gw.id",
 			     2, p, &r, "hub report");
+	}
 	if ((rc = report_end(h, rc)) != HUB_OK) {
 		if (r)
 			PQclear(r);
@@ -156,12 +157,12 @@ int hub_report_each(struct hub *h, int64_t id, int64_t sent_after,
 int hub_notice_sums(struct hub *h, int64_t id, int limit, int totals, int64_t sent_after,
 		    int (*cb)(const struct hub_notice_sum *s, void *arg), void *arg)
 {
-	char a[24], b[24], c[16];
-	snprintf(c, sizeof c, "%d", limit);
-	const char *p[4] = { i64(a, sizeof a, id), i64(b, sizeof b, sent_after), c, totals ? "t" : "f" };
 	PGresult *r = NULL;
 	int rc = report_begin(h);
-	if (rc == HUB_OK)
+	if (rc == HUB_OK) {
+		char a[24], b[24], c[16];
+		snprintf(c, sizeof c, "%d", limit);
+		const char *p[4] = { i64(a, sizeof a, id), i64(b, sizeof b, sent_after), c, totals ? "t" : "f" };
 		rc = hub_exec(h,
 			     "SELECT n.id, n.text, n.state, n.urgent, n.source, n.created_at,"
 			     " (SELECT string_agg(CASE WHEN t.kind = 'all' THEN 'all' ELSE t.kind || ' ' || t.target END,"
@@ -175,6 +176,7 @@ int hub_notice_sums(struct hub *h, int64_t id, int limit, int totals, int64_t se
 			     "  FROM (" HOUSEHOLDS_SQL("n.id") ") hh WHERE $4::boolean) s"
 			     " WHERE $1::bigint = 0 OR n.id = $1::bigint ORDER BY n.id DESC LIMIT $3::integer",
 			     4, p, &r, "hub notices");
+	}
 	if ((rc = report_end(h, rc)) != HUB_OK) {
 		if (r)
 			PQclear(r);

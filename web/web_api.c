@@ -145,9 +145,9 @@ static int authenticate(struct api *a, struct store_api_client *cl)
 	while (*h == ' ')
 		h++;
 	a->rep->www_authenticate = "Bearer realm=\"loa\", error=\"invalid_token\"";
-	char hash[WEB_HEX_LEN + 1];
 	int rc = STORE_NOTFOUND;
 	if (token_ok(h)) {
+		char hash[WEB_HEX_LEN + 1];
 		web_api_token_hash(h, hash);
 		rc = store_api_token_find(a->app->st, hash, cl);
 	}

@@ -35,7 +35,10 @@
  * WEB_MULTIPART_MAX, only from a live session (403 before any byte of the
  * body is read), at most WEB_UPLOADS_AT_ONCE at a time (503), with
  * WEB_UPLOAD_DEADLINE_MS to arrive — the raw request target parsed
- * strictly by web_req (400 on a bad escape), headers larger than the
+ * strictly by web_req (400 on a bad escape); under /api/ (web_api.h)
+ * POST bodies only as application/json up to WEB_API_BODY_MAX, handed raw
+ * with the Authorization header, and every refusal answered in JSON and
+ * logged; headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
  * security headers.
  *

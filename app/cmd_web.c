@@ -1,7 +1,11 @@
 /* cmd_web — the `loa web` and `loa user` subcommands: serve the officers'
- * page (web.c) until a signal, and manage its users (passwords hashed by
- * web_auth.c, read from the terminal without echo). */
+ * page (web.c) until a signal, manage its users (passwords hashed by
+ * web_auth.c, read from the terminal without echo), and the JSON API's
+ * client tokens (`loa web token add|list|revoke`, web_api.c). */
 #include "web/web.h"
+#include "web/web_api.h"
+#include "db/store_api.h"
+#include "base/i18n.h"
 #include "web/web_auth.h"
 #include "base/pwhash.h"
 #include "db/store_web.h"
@@ -142,6 +146,67 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- `loa web token`: the JSON API's clients ---- */
+
+static int token_row(const struct store_api_client *c, void *arg)
+{
+	int *n = arg;
+	char made[32], used[32];
+	clock_format_local(c->created_at, made, sizeof made);
+	snprintf(used, sizeof used, "%s", _("never"));
+	if (c->last_used_at)
+		clock_format_local(c->last_used_at, used, sizeof used);
+	printf(_("%-20s added %s  last used %-16s  %lld requests\n"), c->name, made, used, (long long)c->uses);
+	(*n)++;
+	return 0;
+}
+
+static int web_token(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *usage = _("usage: loa web token add NAME | loa web token list | loa web token revoke NAME");
+	if (argc < 2)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	const char *sub = argv[1];
+	int want = strcmp(sub, "list") == 0 ? 2 : 3;
+	if ((strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "revoke")) || argc != want)
+		return cli_err(EXIT_USAGE, "%s", usage);
+	struct store *st;
+	int rc = cli_store(ctx, &st);
+	if (rc)
+		return rc;
+	if (strcmp(sub, "add") == 0) {
+		char tok[WEB_API_TOKEN_LEN + 1];
+		rc = web_api_token_add(st, argv[2], tok);
+		if (rc == -1)
+			return cli_err(EXIT_USAGE, _("client name '%s': use 1 to 32 letters, digits, '.', '_' or '-'"),
+				       argv[2]);
+		if (rc == STORE_CONFLICT)
+			return cli_err(EXIT_USAGE, _("client '%s' already has a token (revoke it first: loa web token revoke %s)"),
+				       argv[2], argv[2]);
+		if (rc != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		/* the token alone on standard output, for TOKEN=$(loa web token add NAME) */
+		fprintf(stderr, _("API token for client '%s' (shown only this once; Loa keeps only its hash):\n"), argv[2]);
+		printf("%s\n", tok);
+		sodium_memzero(tok, sizeof tok);
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "revoke") == 0) {
+		rc = web_api_token_revoke(st, argv[2]);
+		if (rc == STORE_NOTFOUND)
+			return cli_err(EXIT_USAGE, _("no API client '%s'"), argv[2]);
+		if (rc != STORE_OK)
+			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		printf(_("API token of client '%s' revoked\n"), argv[2]);
+		return EXIT_OK;
+	}
+	int n = 0;
+	if (store_api_token_each(st, token_row, &n) != STORE_OK)
+		return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+	printf(ngettext("%d API client\n", "%d API clients\n", (unsigned long)n), n);
+	return EXIT_OK;
+}
+
 /* ---- `loa web` ---- */
 
 static int have_user(const struct store_web_user *u, void *arg)
@@ -153,7 +218,9 @@ static int have_user(const struct store_web_user *u, void *arg)
 
 int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa web [--listen ADDRESS:PORT]";
+	static const char usage[] = "usage: loa web [--listen ADDRESS:PORT] | loa web token add|list|revoke";
+	if (argc >= 2 && strcmp(argv[1], "token") == 0)
+		return web_token(ctx, argc - 1, argv + 1);
 	static const struct option o[] = { { "listen", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 } };
 	const char *listen = NULL;
 	int c;

@@ -440,6 +440,18 @@ static const char *const store_migrations[] = {
 	"  stream TEXT PRIMARY KEY CHECK (stream IN ('events', 'deliveries', 'changes')),"
 	"  position INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 17: clients of the JSON API on `loa web` (issue 18, db/store_api.c,
+	 *    web/web_api.c).  One row per client, by name; the token itself is
+	 *    never stored, only its BLAKE2b hash (a random 256-bit token needs
+	 *    no slow hash), so a copy of loa.db lets nobody in.  Revoking a
+	 *    token deletes its row; the events table keeps who had one. */
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER NOT NULL DEFAULT 0,"
+	"  uses INTEGER NOT NULL DEFAULT 0);",
 };
 
 #endif

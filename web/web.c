@@ -35,7 +35,10 @@
  * WEB_MULTIPART_MAX, only from a live session (403 before any byte of the
  * body is read), at most WEB_UPLOADS_AT_ONCE at a time (503), with
  * WEB_UPLOAD_DEADLINE_MS to arrive — the raw request target parsed
- * strictly by web_req (400 on a bad escape), headers larger than the
+ * strictly by web_req (400 on a bad escape); under /api/ (web_api.h)
+ * POST bodies only as application/json up to WEB_API_BODY_MAX, handed raw
+ * with the Authorization header, and every refusal answered in JSON and
+ * logged; headers larger than the
  * connection memory (431, by libmicrohttpd).  Every answer carries the
  * security headers.
  *
@@ -50,6 +53,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "web/web_api.h"
 #include "web/web_auth.h"
 #include "web/web_html.h"
 #include "web/web_page.h"
@@ -75,6 +79,8 @@ struct conn {
 	int started, too_big;
 	size_t body_max;           /* WEB_BODY_MAX, or WEB_MULTIPART_MAX for an upload */
 	int uploading;             /* counted in srv.uploads */
+	int api;                   /* under /api/ (web_api.c): JSON errors, a raw JSON body */
+	const char *method;        /* libmicrohttpd's, valid for the request */
 	char boundary[80];         /* multipart/form-data: its boundary, else "" */
 	int state;                 /* 0 handling, 1 suspended, 2 resumed: send rep */
 	struct web_reply rep;
@@ -243,8 +249,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, struct web_reply *r
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (rep->status == 303 && rep->location[0])
+	if ((rep->status == 303 || rep->status == 201) && rep->location[0])
 		MHD_add_response_header(r, "Location", rep->location);
+	if (rep->www_authenticate)
+		MHD_add_response_header(r, "WWW-Authenticate", rep->www_authenticate);
 	for (int i = 0; i < rep->ncookies; i++)
 		MHD_add_response_header(r, "Set-Cookie", rep->cookies[i]);
 	if (rep->filename[0]) {
@@ -266,7 +274,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, struct web_reply *r
 
 static enum MHD_Result send_error(struct conn *c, struct MHD_Connection *mc, int status, const char *msg)
 {
-	web_page_error(&c->rep, status, msg);
+	if (c->api) {
+		char from[64];
+		client_addr(mc, from, sizeof from);
+		web_api_refuse(&c->rep, status, c->method, c->uri, from);
+	} else {
+		web_page_error(&c->rep, status, msg);
+	}
 	if (status == 405)
 		c->rep.allow = "GET, HEAD, POST";
 	return send_reply(mc, &c->rep);
@@ -452,6 +466,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_reply(mc, &c->rep);
 	if (!c->started) {
 		c->started = 1;
+		c->method = method;
+		c->api = web_api_path(c->uri);
 		const char *host = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 		if (!host)
 			return send_error(c, mc, 400, "Thiếu tiêu đề Host.");
@@ -467,8 +483,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		}
 		if (!is_method(method))
 			return send_error(c, mc, 405, "Chỉ nhận GET, HEAD và POST.");
-		c->body_max = WEB_BODY_MAX;
-		if (strcmp(method, "POST") == 0) {
+		c->body_max = c->api ? WEB_API_BODY_MAX : WEB_BODY_MAX;
+		if (c->api && strcmp(method, "POST") == 0) {
+			/* JSON only: a browser's cross-site form cannot send it */
+			const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+			if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+				return send_error(c, mc, 415, NULL);
+		} else if (strcmp(method, "POST") == 0) {
 			const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 			if (ct && web_req_boundary(ct, c->boundary, sizeof c->boundary) == 0) {
 				int rc = begin_upload(c, mc);
@@ -501,16 +522,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_error(c, mc, 400, "Địa chỉ trang không hợp lệ.");
 	struct web_file file = { 0 };
 	int form_rc = 0;
-	if (strcmp(method, "POST") == 0 && c->boundary[0])
+	/* an API body goes to web_api.c raw (JSON) */
+	if (!c->api && strcmp(method, "POST") == 0 && c->boundary[0])
 		form_rc = web_req_multipart(c->boundary, c->body.s ? c->body.s : "", c->body.len, &rq.form, &file);
-	else if (strcmp(method, "POST") == 0)
+	else if (!c->api && strcmp(method, "POST") == 0)
 		form_rc = web_req_form_parse(c->body.s ? c->body.s : "", c->body.len, &rq.form);
 	if (form_rc != 0) {
 		free(path);
 		web_req_form_free(&rq.query);
 		return send_error(c, mc, 400, "Dữ liệu biểu mẫu không hợp lệ.");
 	}
-	sbuf_free(&c->body); /* an upload's bytes: the page keeps what it needs */
+	if (c->api) {
+		rq.body = c->body.s ? c->body.s : "";
+		rq.body_len = c->body.len;
+		rq.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	} else {
+		sbuf_free(&c->body); /* an upload's bytes: the page keeps what it needs */
+	}
 	rq.file = file.data ? &file : NULL;
 	client_addr(mc, addr, sizeof addr);
 	rq.method = method;
@@ -523,6 +551,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	web_req_form_free(&rq.query);
 	web_req_form_free(&rq.form);
 	web_req_file_free(&file);
+	sbuf_free(&c->body);
 	if (c->rep.delay_ms > 0) {
 		delay_reply(c, mc);
 		return MHD_YES;

@@ -143,9 +143,8 @@ void web_draft_form(struct web_page *p)
 	}
 }
 
-/* notice_plan's refusal in Vietnamese, from its stable code (err is the
- * CLI's English line, kept for the log and for a code we do not know). */
-static void plan_err_vi(const struct notice_plan *pl, const char *err, char *buf, size_t len)
+/* notice_plan's refusal in Vietnamese (web_page_int.h). */
+void web_draft_plan_err_vi(const struct notice_plan *pl, const char *err, char *buf, size_t len)
 {
 	switch (pl->why) {
 	case NOTICE_WHY_TEXT_UTF8:
@@ -261,7 +260,7 @@ static int plan_draft(struct web_page *p, struct draft *d, struct notice_plan *p
 			     err, sizeof err);
 	if (rc == EXIT_USAGE) {
 		char vi[320];
-		plan_err_vi(plan, err, vi, sizeof vi);
+		web_draft_plan_err_vi(plan, err, vi, sizeof vi);
 		notice_plan_free(plan);
 		p->rep->status = 400;
 		notice_form(p, d, vi);

@@ -6,7 +6,8 @@
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
  * login page for GET and 403 for POST, so no handler can forget it; every
- * POST must carry the CSRF token of its session.  Handlers write HTML only
+ * POST must carry the CSRF token of its session.  /api/ goes to web_api.c
+ * before the gate: tokens, not cookies, so no CSRF.  Handlers write HTML only
  * through web_html_out / web_html_esc. */
 #include "web/web_page.h"
 #include "web/web_page_int.h"
@@ -20,6 +21,7 @@
 #include "domain/cause.h"
 #include "domain/notice.h"
 #include "domain/timesync.h"
+#include "web/web_api.h"
 #include "web/web_html.h"
 
 #include <stdlib.h>
@@ -191,7 +193,7 @@ void web_page_cause_cells(struct sbuf *b, const char *states, const char *raw, i
 		web_html_out(b, "<td class=\"muted\">%s</td>", raw);
 }
 
-/* Who created a notice: "cli" -> "dòng lệnh", "web:an" -> "an",
+/* Who created a notice: "cli" -> "dòng lệnh", "web:an" -> "an", "api:x" -> "API x",
  * "sms:+84912345678" -> "SMS từ 0912345678"; anything else as is. */
 const char *web_page_source(const char *source, char *buf, size_t len)
 {
@@ -199,6 +201,8 @@ const char *web_page_source(const char *source, char *buf, size_t len)
 		snprintf(buf, len, "dòng lệnh");
 	else if (!strncmp(source, "web:", 4))
 		snprintf(buf, len, "%s", source + 4);
+	else if (!strncmp(source, "api:", 4))
+		snprintf(buf, len, "API %s", source + 4);
 	else if (!strncmp(source, "sms:", 4)) {
 		char nat[24];
 		phone_national(source + 4, nat, sizeof nat);
@@ -501,6 +505,12 @@ void web_page_handle(struct web_app *app, const struct web_request *rq, struct w
 	p.rq = rq;
 	p.rep = rep;
 	p.b = &rep->body;
+	if (web_api_path(rq->path)) {
+		/* tokens, not cookies, and JSON: before the session gate (web_api.h) */
+		timesync_from_daemon(p.st);
+		web_api_handle(app, rq, rep);
+		return;
+	}
 	int method = strcmp(rq->method, "POST") == 0 ? M_POST
 		     : (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0) ? M_GET : 0;
 	if (!method) {

@@ -47,6 +47,9 @@ struct web_request {
 	const struct web_file *file; /* an uploaded file (WEB_UPLOAD_PATH), or NULL */
 	const char *cookie;        /* raw Cookie header, or NULL */
 	const char *addr;          /* client address, for the rate limiter */
+	const char *authorization; /* raw Authorization header (the API, web_api.c), or NULL */
+	const char *body;          /* the raw body of an API POST (JSON, not parsed into form), or NULL */
+	size_t body_len;
 };
 
 /* A body made while it is sent, for downloads too large to hold (a notice
@@ -70,13 +73,14 @@ struct web_reply {
 	int status;
 	const char *type;          /* Content-Type */
 	struct sbuf body;
-	char location[160];        /* 303 target */
+	char location[160];        /* 303 target; 201 (the API): the new resource */
 	char cookies[WEB_MAX_COOKIES][200];
 	int ncookies;
 	char filename[80];         /* set: a download (Content-Disposition) */
 	const char *allow;         /* 405: the methods allowed */
 	int64_t delay_ms;          /* hold the answer this long (login limiter) */
 	int64_t retry_after_s;     /* 429 */
+	const char *www_authenticate; /* 401 (the API): WWW-Authenticate */
 	struct web_stream stream;  /* .read set: the body comes from it, not `body` */
 };
 

@@ -134,6 +134,10 @@ void web_export_visit_xlsx(struct web_page *p);      /* GET /unreached.xlsx?id=[
 void web_draft_form(struct web_page *p);        /* GET, POST /new */
 void web_draft_preview(struct web_page *p);     /* POST /new/preview */
 void web_draft_create(struct web_page *p);      /* POST /new/create */
+/* notice_plan's refusal in Vietnamese, from its stable code (err, the
+ * CLI's English line, for a code it does not know); the API says it too. */
+struct notice_plan;
+void web_draft_plan_err_vi(const struct notice_plan *pl, const char *err, char *buf, size_t len);
 
 /* ---- web_visit.c ---- */
 void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&group=][&all=1][&page=] */

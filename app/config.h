@@ -83,7 +83,7 @@ struct loa_config {
 	int sc_lock_window_s;
 	char sc_forward_unknown[32];
 
-	/* [callin] (issue 17: not yet used by the daemon) */
+	/* [callin] (gateway/drv_callin.c) */
 	int ci_max_notices;
 	int ci_unknown;          /* enum callin_unknown */
 	int ci_answer;           /* enum callin_answer */

@@ -446,10 +446,29 @@ static void a_end(struct call *c, enum call_event ev)
 }
 
 /* IDLE again: the owner records the end and may start the next call. */
+static void fresh(struct call *c);
+
 static void a_idle(struct call *c, enum call_event ev)
 {
 	(void)ev;
+	int64_t waiting = c->waiting_ms;
+	char number[sizeof c->waiting_number];
+	snprintf(number, sizeof number, "%s", c->waiting_number);
+	int clip = c->waiting_clip, withheld = c->waiting_withheld;
 	c->ops.ended(c->arg);
+	if (c->state != CALL_IDLE || !waiting || clock_mono_ms() - waiting >= RING_GONE_MS)
+		return;
+	/* a caller rang while this call ended: theirs now, or a flash would be
+	 * lost (it may not ring again) */
+	fresh(c);
+	c->incoming = c->menu = 1;
+	CLOG(LL_INFO, c, "a call that rang while the last one ended: taken now");
+	call_event(c, CE_INCOMING);
+	if (clip) {
+		snprintf(c->number, sizeof c->number, "%s", number);
+		c->withheld = withheld;
+		call_event(c, CE_CLIP);
+	}
 }
 
 #define ACTIVE_ANY(ev, to, act)                                                              \
@@ -771,8 +790,19 @@ static void incoming_urc(struct call *c, const struct at_urc *u)
 		if (k == INCALL_RING)
 			return;
 	} else if (c->state != CALL_INCOMING) {
-		if (!c->incoming || k == INCALL_RING)
-			CLOG(LL_INFO, c, "a second call while this one runs: not answered (%s)", u->line);
+		if (c->incoming && c->state == CALL_ANSWERING)
+			return; /* this call's own RING/+CLIP, sent before ATA took */
+		/* another call alerts while this one runs or ends */
+		if (!c->waiting_ms)
+			CLOG(LL_INFO, c, "another call rings while this one is %s: taken when this one is over (%s)",
+			     call_state_name(c->state), u->line);
+		c->waiting_ms = clock_mono_ms();
+		if (k == INCALL_CLIP) {
+			c->waiting_clip = 1;
+			c->waiting_withheld = !(ev.id == INCALL_ID_SHOWN && ev.number[0]);
+			snprintf(c->waiting_number, sizeof c->waiting_number, "%s",
+				 c->waiting_withheld ? "" : ev.number);
+		}
 		return;
 	}
 	if (k == INCALL_RING) {

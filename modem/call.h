@@ -171,6 +171,12 @@ struct call {
 	int offered;             /* ops.offer asked */
 	enum call_offer offer;   /* its answer */
 	int withheld;            /* no caller ID */
+	/* a call that rang while this one ran or was ending (our hang-up's end
+	 * report came after the next caller's RING): taken when this one is
+	 * over, if it rang within the last RING_GONE_MS */
+	int64_t waiting_ms;      /* mono ms of its last RING/+CLIP, 0 none */
+	char waiting_number[32];
+	int waiting_clip, waiting_withheld;
 	char cause[160];
 	int64_t answered_ms, ended_ms;  /* wall ms */
 };

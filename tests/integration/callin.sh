@@ -2,12 +2,13 @@
 # Call-in end to end on four simulated modems, one per family (generic,
 # huawei, simcom, quectel), all with audio ports, the far ends driven by
 # the simulator's `callin`:
+#  (and a fifth, generic, so that five calls run at once)
 #  1. households that missed Loa's call (no answer: unreached, on the visit
 #     list) ring back, one on each family, hear the notice and press 1:
 #     their voice delivery is confirmed (attempt direction 'in'), `loa
 #     report` counts them and the visit list no longer has them; an SMS
 #     household that calls in gets a voice delivery, confirmed;
-#  2. a flash on each family (rings 2 s, hangs up): a callback within
+#  2. a flash on each family (rings 2 s, hangs up; answered at ring 2): a callback within
 #     [callin] callback_s on a modem with an audio port, the household
 #     presses 1 on it: confirmed; two flashes in a minute from one household:
 #     one callback;
@@ -27,16 +28,17 @@ ring_timeout_s = 5
 key_wait_s = 20
 repeats = 1
 [callin]
+answer_rings = 2
 callback_s = 60
 callback_min_gap_s = 600
 CONF
-families=(generic huawei simcom quectel)
-for i in 1 2 3 4; do
+families=(generic huawei simcom quectel generic)
+for i in 1 2 3 4 5; do
 	printf '[modem m%d]\nport = %s/m%d.at\naudio = %s/m%d.audio\nfamily = %s\n' \
 		"$i" "$SIM_DIR" "$i" "$SIM_DIR" "$i" "${families[$((i - 1))]}" >>"$LOA_CONFIG"
 done
 modems_conf=$(sed -n '/^\[modem m1\]/,$p' "$LOA_CONFIG")
-start_sim --modems 4 --family generic,huawei,simcom,quectel --alert-ms 200 --answer-ms 500 \
+start_sim --modems 5 --family generic,huawei,simcom,quectel,generic --alert-ms 200 --answer-ms 500 \
 	--keys-after-ms 6000 --noise-ms 0 --seed 17
 
 f="$WORK/village.csv"
@@ -79,13 +81,12 @@ wait_calls() { wait_for "$3" have_calls "$1" "$2" || fail "$(incalls "$2") incom
 wait_for 30 grep -q "modem(m4).*ready" "$WORK/daemon.log" || true
 sleep 2 # every modem through its init (AT+CLIP=1 before the first RING)
 
-# 1. ring back on each family: key 1 during the notice or its prompt
+# 1. ring back on each family: key 1 during the notice or its prompt; the
+#    sms household at the same time on the fifth modem
 for i in 1 2 3 4; do
-	expect_rc 0 simctl callin "m$i" "+8491200000$i" --ring-s 10 --keys 16:1 --hangup-s 60
+	expect_rc 0 simctl callin "m$i" "+8491200000$i" --ring-s 10 --keys 14:1 --hangup-s 60
 done
-# the sms household on the generic modem once it is free again
-wait_calls 4 'and .result == "answered"' 90
-expect_rc 0 simctl callin m1 +84912000009 --ring-s 10 --keys 16:1 --hangup-s 60
+expect_rc 0 simctl callin m5 +84912000009 --ring-s 10 --keys 14:1 --hangup-s 60
 wait_calls 5 'and .result == "answered"' 90
 for i in 1 2 3 4; do
 	[ "$(state 0$i)" = confirmed ] || fail "household $i (${families[$((i - 1))]}) called in: $(state 0$i), expected confirmed"
@@ -112,10 +113,10 @@ for i in 5 6 7 8; do
 done
 wait_calls 4 'and .result == "missed"' 30
 # one household flashes twice within a minute
-expect_rc 0 simctl callin m1 +84912000010 --ring-s 2
+expect_rc 0 simctl callin m5 +84912000010 --ring-s 2
 wait_calls 5 'and .result == "missed"' 30
 sleep 3
-expect_rc 0 simctl callin m2 +84912000010 --ring-s 2
+expect_rc 0 simctl callin m5 +84912000010 --ring-s 2
 wait_calls 6 'and .result == "missed"' 30
 called_back() { [ "$(jq -s "map(select(.to == \"$1\" and .result == \"answered\")) | length" "$SIM_DIR/calls.jsonl")" -ge 1 ]; }
 is_confirmed() { [ "$(state "$1")" = confirmed ]; }
@@ -135,7 +136,7 @@ late=$(sql "SELECT count(*) FROM callbacks c WHERE state <> 'done' OR (SELECT mi
 # 3. unknown numbers hear the latest public notice, nothing confirmed (each family)
 n_conf=$(sql "SELECT count(*) FROM deliveries WHERE state = 'confirmed'")
 for i in 1 2 3 4; do
-	expect_rc 0 simctl callin "m$i" "+8498765432$i" --ring-s 10 --keys 16:1 --hangup-s 40
+	expect_rc 0 simctl callin "m$i" "+8498765432$i" --ring-s 10 --keys 14:1 --hangup-s 40
 done
 wait_calls 4 'and (.from | startswith("+849876543")) and .result == "answered"' 90
 [ "$(sql "SELECT count(*) FROM deliveries WHERE state = 'confirmed'")" -eq "$n_conf" ] || fail "an unknown caller confirmed something"

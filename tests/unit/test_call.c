@@ -718,6 +718,49 @@ static void test_incoming_answer_rings(void **state)
 	}
 }
 
+/* Our hang-up's end report comes after the next caller's RING and +CLIP
+ * (hardware.md: end reports come late): that caller is not lost, the call
+ * is taken once the last one is over, even if it never rings again (a
+ * flash). */
+static void test_ring_while_hanging_up(void **state)
+{
+	(void)state;
+	struct call c;
+	struct fake f;
+	setup(&c, &f, FAMILY_QUECTEL);
+	f.offer = CALL_OFFER_RING_OUT;
+	answer(&c);
+	call_event(&c, CE_T_MAX); /* any hang-up of ours */
+	assert_int_equal(c.state, CALL_HANGUP);
+	URC_K(&c, URC_RING, "RING");
+	URC_K(&c, URC_CLIP, "+CLIP: \"0912345678\",129,\"\",,\"\",0");
+	assert_int_equal(c.state, CALL_HANGUP);
+	assert_int_equal(f.n_offers, 0);
+	URC(&c, CALL_EV_STATE, "+QIND: \"ccinfo\",1,0,-1,0,\"+84912000001\",145");
+	clock_advance(600);
+	call_tick(&c);
+	assert_int_equal(f.ended, 1);
+	/* the next caller, taken at once */
+	assert_int_equal(c.state, CALL_INCOMING);
+	assert_true(c.incoming);
+	assert_int_equal(f.n_offers, 1);
+	assert_string_equal(f.offered, "+84912345678");
+	/* the flash: it never rang again; no more RING for 10 s is its end */
+	clock_advance(10001);
+	call_tick(&c);
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(f.ended, 2);
+	assert_int_equal(c.outcome, OUT_MISSED);
+	/* a RING long before the end is no call any more */
+	setup(&c, &f, FAMILY_GENERIC);
+	answer(&c);
+	URC_K(&c, URC_RING, "RING");
+	clock_advance(11000);
+	URC(&c, CALL_EV_ENDED, "NO CARRIER");
+	assert_int_equal(c.state, CALL_IDLE);
+	assert_int_equal(f.n_offers, 0);
+}
+
 /* A callback: dialed like a notice call, then the owner's menu. */
 static void test_menu_call(void **state)
 {
@@ -762,7 +805,7 @@ int main(void)
 		cmocka_unit_test(test_incoming_ring_gone), cmocka_unit_test(test_incoming_withheld),
 		cmocka_unit_test(test_incoming_reject), cmocka_unit_test(test_incoming_gone_at_answer),
 		cmocka_unit_test(test_ring_during_outgoing), cmocka_unit_test(test_menu_call),
-		cmocka_unit_test(test_incoming_answer_rings),
+		cmocka_unit_test(test_incoming_answer_rings), cmocka_unit_test(test_ring_while_hanging_up),
 		cmocka_unit_test(test_no_key_played), cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_no_answer),  cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_late_end_report), cmocka_unit_test(test_hangup_without_report),

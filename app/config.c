@@ -166,6 +166,8 @@ static const struct key keys[] = {
 	  "this gateway's id at the hub (loa hub gateway add ID); empty on the hub itself" },
 	{ "hub", "credentials", K_PATH, C(hub_credentials), 0, 0, NULL, "",
 	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
+	{ "hub", "sync_s", K_INT, C(hub_sync_s), 5, 86400, NULL, "30",
+	  "with url and gateway_id set, loa run syncs with the hub every this many seconds (a separate loa hub sync --once process; longer waits while the hub is unreachable, up to 10 minutes); loa status says degraded when nothing was acknowledged for 10 times this" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
@@ -696,4 +698,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	config_callin(c, &out->callin);
 	memcpy(out->modems, c->modems, sizeof out->modems);
 	out->n_modems = c->n_modems;
+	/* the daemon syncs only as a gateway of a hub (gateway/drv_hub.c) */
+	out->hub.sync_s = c->hub_url[0] && c->hub_gateway_id[0] ? c->hub_sync_s : 0;
+	snprintf(out->hub.config, sizeof out->hub.config, "%s", c->path);
 }

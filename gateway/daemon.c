@@ -43,7 +43,7 @@
 /* drv_callin before drv_sms_out: a callback after a flash is due within
  * [callin] callback_s and takes the first idle modem with an audio port. */
 const struct channel_driver *const daemon_drivers[] = { &drv_health, &drv_time, &drv_callin, &drv_sms_out,
-							 &drv_sms_in, &drv_voice,  NULL };
+							 &drv_sms_in, &drv_voice,  &drv_hub, NULL };
 
 static volatile sig_atomic_t stop_signals;
 

@@ -166,7 +166,7 @@ static const struct key keys[] = {
 	  "this gateway's id at the hub (loa hub gateway add ID); empty on the hub itself" },
 	{ "hub", "credentials", K_PATH, C(hub_credentials), 0, 0, NULL, "",
 	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
-	{ "hub", "sync_s", K_INT, C(hub_sync_s), 5, 86400, NULL, "30",
+	{ "hub", "sync_s", K_INT, C(hub_sync_s), 1, 86400, NULL, "30",
 	  "with url and gateway_id set, loa run syncs with the hub every this many seconds (a separate loa hub sync --once process; longer waits while the hub is unreachable, up to 10 minutes); loa status says degraded when nothing was acknowledged for 10 times this" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },

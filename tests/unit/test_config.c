@@ -225,7 +225,7 @@ static void test_hub_sync(void **state)
 	config_daemon(&c, dc);
 	assert_int_equal(dc->hub.sync_s, 45);
 	assert_string_equal(dc->hub.config, "/etc/loa/loa.conf");
-	assert_int_equal(parse(&c, "[hub]\nsync_s = 2\n", err), -1);
+	assert_int_equal(parse(&c, "[hub]\nsync_s = 0\n", err), -1);
 	assert_non_null(strstr(err, "t.conf:2"));
 	assert_non_null(strstr(err, "sync_s"));
 	free(dc);

@@ -207,7 +207,7 @@ static int loop(struct daemon *d)
 
 		/* wait: the AT ports, then each driver's descriptors */
 		struct pollfd pfd[4 * LOA_MAX_MODEMS + 8];
-		const struct pollfd *drv_pfd[8];
+		const struct pollfd *drv_pfd[ARRAY_LEN(daemon_drivers)]; /* one slot per driver */
 		int npfd = 0, k = 0;
 		for (int i = 0; i < d->n; i++) {
 			struct worker *w = &d->m[i];

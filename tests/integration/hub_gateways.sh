@@ -234,4 +234,7 @@ for g in "${GWS[@]}"; do
 	  "$(pg_sql "SELECT string_agg(state || '=' || c, ' ' ORDER BY state) FROM (SELECT state, count(*) c FROM hub_deliveries WHERE gateway_id = '$g' GROUP BY state) s")" ] ||
 		fail "$g: counts per state differ"
 done
+for g in "${GWS[@]}"; do
+	! grep -q "Sanitizer\|runtime error:" "$WORK/$g/daemon.log" || fail "$g: sanitizer report in the daemon's log"
+done
 echo "ok: three gateways sync by themselves; a cut-off gateway delivers and catches up; kill -9 mid-push leaves no gap"

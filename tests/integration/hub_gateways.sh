@@ -12,6 +12,8 @@
 #   2. one gateway cut off (its url pointing at a dead socket) right after
 #      it took the notice in: it still delivers locally, `loa status` says
 #      degraded, and on reconnect it catches up with no duplicate;
+#   the hub hanging (its server stopped by SIGSTOP): the daemon delivers
+#   a local notice meanwhile, the sync waits in its own process;
 #   3. kill -9 of a gateway's sync process in the middle of a big push
 #      (200,000 events): after the next sync no duplicate and no gap.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,8 +24,10 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 77; }
 
 GWS=(tan-loi hoa-binh an-phu)
 declare -A SIM_PIDS DAEMON_PIDS
+PG_FROZEN=
 gw_cleanup() {
 	local rc=$?
+	[ -n "$PG_FROZEN" ] && kill -CONT "$PG_FROZEN" 2>/dev/null
 	for g in "${GWS[@]}"; do
 		[ -n "${DAEMON_PIDS[$g]:-}" ] && kill -9 "${DAEMON_PIDS[$g]}" 2>/dev/null
 		[ -n "${SIM_PIDS[$g]:-}" ] && kill "${SIM_PIDS[$g]}" 2>/dev/null
@@ -196,6 +200,22 @@ queued2() { gsql hoa-binh "SELECT count(*) FROM deliveries d JOIN notices n ON n
 wait_for 30 same hoa-binh || fail "hoa-binh: $(deliv_local hoa-binh) / hub $(deliv_hub hoa-binh)"
 [ "$(pg_sql "SELECT count(*) FROM hub_deliveries WHERE gateway_id = 'hoa-binh' AND state = 'queued'")" = "${HH[hoa-binh]}" ] ||
 	fail "the hub does not show hoa-binh's waiting deliveries"
+
+# the hub hangs (its server stopped with SIGSTOP: connections are accepted
+# by the kernel and never answered, as over a link that died half-way):
+# the syncs hang in their own processes, and the daemon delivers a local
+# notice meanwhile
+PG_FROZEN=$(head -1 "$PGDIR/data/postmaster.pid")
+kill -STOP "$PG_FROZEN"
+before=$(gsql tan-loi "SELECT count(*) FROM deliveries WHERE state = 'delivered'")
+expect_rc 0 gw_now tan-loi notice send --to xom1 "Chiều nay cắt điện từ 14 giờ đến 16 giờ để sửa đường dây"
+local_done() { [ "$(gsql tan-loi "SELECT count(*) FROM deliveries WHERE state = 'delivered'")" -gt "$before" ] && all_done tan-loi; }
+wait_for 30 local_done || fail "tan-loi did not deliver while the hub hung: $(deliv_local tan-loi)"
+[ -n "$(pgrep -P "${DAEMON_PIDS[tan-loi]}" || true)" ] || fail "no sync process waiting on the frozen hub"
+# (no look at the hub here: psql would hang on it too)
+kill -CONT "$PG_FROZEN"
+PG_FROZEN=
+wait_for 60 settled tan-loi || fail "tan-loi after the hub came back: $(deliv_local tan-loi) / hub $(deliv_hub tan-loi)"
 
 # 3. kill -9 of tan-loi's sync in the middle of a big push: 120,000 events
 # (a long outage's worth) go up 20,000 per hub transaction

@@ -25,8 +25,12 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 77; }
 GWS=(tan-loi hoa-binh an-phu)
 declare -A SIM_PIDS DAEMON_PIDS
 PG_FROZEN=
+# on exit, whatever happened: the daemons, the simulators, then the
+# server and the folders (pg_cleanup); errexit off, so that a failing
+# kill cannot cut the cleanup short and leave a server running
 gw_cleanup() {
 	local rc=$?
+	set +e
 	[ -n "$PG_FROZEN" ] && kill -CONT "$PG_FROZEN" 2>/dev/null
 	for g in "${GWS[@]}"; do
 		[ -n "${DAEMON_PIDS[$g]:-}" ] && kill -9 "${DAEMON_PIDS[$g]}" 2>/dev/null
@@ -38,7 +42,7 @@ gw_cleanup() {
 			[ -f "$WORK/$g/daemon.log" ] && { echo "--- $g daemon.log (tail)"; tail -15 "$WORK/$g/daemon.log"; } >&2
 		done
 	fi
-	(exit $rc)
+	(exit $rc) # pg_cleanup reads the test's exit status from $?
 	pg_cleanup
 }
 trap gw_cleanup EXIT

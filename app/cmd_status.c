@@ -232,17 +232,28 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		struct sync_lag lag;
 		if (store_sync_lag(st, &lag) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
+		/* The running daemon syncs every [hub] sync_s (gateway/drv_hub.c);
+		 * nothing acknowledged for 10 times that (since the daemon
+		 * started, when never) is degraded: the hub is unreachable, or
+		 * refuses this gateway, and its notices do not arrive. */
+		int64_t since = lag.acked_at > dh.started_at ? lag.acked_at : dh.started_at;
+		int stale = running && ctx->cfg.hub_gateway_id[0] && c.now - since > 10 * (int64_t)ctx->cfg.hub_sync_s;
+		c.degraded |= stale;
 		if (c.json) {
 			printf("\"hub\":{\"acked_at\":%lld,\"events_pending\":%lld,\"deliveries_pending\":%lld,"
-			       "\"changes_pending\":%lld},",
+			       "\"changes_pending\":%lld,\"stale\":%s},",
 			       (long long)lag.acked_at, (long long)lag.events, (long long)lag.deliveries,
-			       (long long)lag.changes);
+			       (long long)lag.changes, stale ? "true" : "false");
 		} else {
 			char t1[32];
 			when(lag.acked_at, t1, sizeof t1);
 			cli_line(_("hub: last sync %s; not yet at the hub: %lld events, %lld deliveries, %lld changes of "
 				   "state"),
 				 t1, (long long)lag.events, (long long)lag.deliveries, (long long)lag.changes);
+			if (stale)
+				cli_line(_("hub: NOTHING ACKNOWLEDGED for %lld minutes (the daemon syncs every %d s): the hub "
+					   "is unreachable or refuses this gateway; see the log (loa hub sync --once says why)"),
+					 (long long)(c.now - since) / 60, ctx->cfg.hub_sync_s);
 		}
 	}
 	if (c.json)

@@ -169,6 +169,8 @@ static const struct key keys[] = {
 	  "file with the hub role's user = and password = lines, mode 0600 (empty: libpq's own, e.g. ~/.pgpass)" },
 	{ "hub", "households", K_ENUM, C(hub_households), 0, 0, hub_hh_names, "counts",
 	  "what a gateway tells the hub of its households: counts (the number only) or list (names, phones, addresses and groups, for the hub's visit lists)" },
+	{ "hub", "sync_s", K_INT, C(hub_sync_s), 1, 86400, NULL, "30",
+	  "with url and gateway_id set, loa run syncs with the hub every this many seconds (a separate loa hub sync --once process; longer waits while the hub is unreachable, up to 10 minutes); loa status says degraded when nothing was acknowledged for 10 times this" },
 
 	{ "modem", "port", K_PATH, M(port), 0, 0, NULL, "", "AT command tty (required)" },
 	{ "modem", "audio", K_PATH, M(audio), 0, 0, NULL, "", "PCM audio tty (empty: no calls)" },
@@ -699,4 +701,7 @@ void config_daemon(const struct loa_config *c, struct daemon_cfg *out)
 	config_callin(c, &out->callin);
 	memcpy(out->modems, c->modems, sizeof out->modems);
 	out->n_modems = c->n_modems;
+	/* the daemon syncs only as a gateway of a hub (gateway/drv_hub.c) */
+	out->hub.sync_s = c->hub_url[0] && c->hub_gateway_id[0] ? c->hub_sync_s : 0;
+	snprintf(out->hub.config, sizeof out->hub.config, "%s", c->path);
 }

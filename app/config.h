@@ -97,6 +97,7 @@ struct loa_config {
 	char hub_gateway_id[40]; /* this gateway's id at the hub; "" on the hub itself */
 	char hub_credentials[PATH_MAX]; /* user = / password = file, mode 0600 */
 	int hub_households;      /* 0 counts, 1 list (the opt-in household list) */
+	int hub_sync_s;          /* the daemon's sync period (gateway/drv_hub.c) */
 
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;

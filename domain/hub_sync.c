@@ -46,6 +46,12 @@ static int push_events(struct store *st, struct hub *h, int64_t now, int64_t *co
 			break;
 	}
 	free(ev);
+	/* nothing new is an acknowledgement too: `loa status` tells a hub
+	 * that answers from one that does not */
+	if (rc == EXIT_OK && store_sync_acked(st, "events", pos, now) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		rc = EXIT_RUNTIME;
+	}
 	return rc;
 }
 
@@ -92,6 +98,10 @@ static int push_deliveries(struct store *st, struct hub *h, const char *stream, 
 			break;
 	}
 	free(d);
+	if (rc == EXIT_OK && store_sync_acked(st, stream, pos, now) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		rc = EXIT_RUNTIME;
+	}
 	return rc;
 }
 

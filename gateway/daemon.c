@@ -43,7 +43,7 @@
 /* drv_callin before drv_sms_out: a callback after a flash is due within
  * [callin] callback_s and takes the first idle modem with an audio port. */
 const struct channel_driver *const daemon_drivers[] = { &drv_health, &drv_time, &drv_callin, &drv_sms_out,
-							 &drv_sms_in, &drv_voice,  NULL };
+							 &drv_sms_in, &drv_voice,  &drv_hub, NULL };
 
 static volatile sig_atomic_t stop_signals;
 
@@ -207,7 +207,7 @@ static int loop(struct daemon *d)
 
 		/* wait: the AT ports, then each driver's descriptors */
 		struct pollfd pfd[4 * LOA_MAX_MODEMS + 8];
-		const struct pollfd *drv_pfd[8];
+		const struct pollfd *drv_pfd[ARRAY_LEN(daemon_drivers)]; /* one slot per driver */
 		int npfd = 0, k = 0;
 		for (int i = 0; i < d->n; i++) {
 			struct worker *w = &d->m[i];

@@ -58,6 +58,12 @@ struct daemon_health_cfg {
 	int time_source;                /* enum time_source */
 };
 
+/* [hub]: the daemon's own sync with its hub (gateway/drv_hub.c). */
+struct daemon_hub_cfg {
+	int sync_s;                     /* seconds between syncs; 0: no hub (url or gateway_id unset) */
+	char config[PATH_MAX];          /* the configuration file the sync process reads ("" default) */
+};
+
 /* What the daemon reads from the configuration; config_daemon() fills it. */
 struct daemon_cfg {
 	struct daemon_policy pol;
@@ -65,6 +71,7 @@ struct daemon_cfg {
 	struct tts_config tts;          /* speech for calls */
 	struct inbox_cfg inbox;         /* the short-code policy for SMS in */
 	struct callin_cfg callin;       /* [callin]: calls from villagers, callbacks */
+	struct daemon_hub_cfg hub;      /* [hub] */
 	struct loa_modem_cfg modems[LOA_MAX_MODEMS];
 	int n_modems;
 };
@@ -83,4 +90,10 @@ int daemon_run(const struct daemon_cfg *cfg, struct store *st, const struct daem
 /* Back-off before retry number `attempt` (1-based): retry_s * 2^(attempt-1),
  * capped at one day. */
 int64_t daemon_retry_delay_s(int retry_s, int attempt);
+
+/* The wait before the next hub sync after `failures` failed ones in a row
+ * (gateway/drv_hub.c): sync_s, doubling with each failure up to
+ * HUB_BACKOFF_MAX_S (or sync_s when that is longer). */
+#define HUB_BACKOFF_MAX_S 600
+int64_t daemon_hub_delay_s(int sync_s, int failures);
 #endif

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct tts_engine;
 
@@ -86,6 +87,15 @@ struct daemon {
 	struct pcm hr_prompt[HRP_N]; /* HRP_BEEP: a generated tone */
 	int hr_ok;              /* its prompts are known */
 	struct pcm hr_list[LOA_MAX_MODEMS]; /* each modem's spoken group list */
+	/* the hub sync (drv_hub.c) */
+	pid_t hub_pid;          /* the `loa hub sync --once` running, 0 none */
+	int hub_fd;             /* its stdout+stderr, -1 when closed */
+	int hub_failures;       /* failed syncs in a row */
+	int64_t hub_next_at;    /* mono ms of the next sync */
+	int64_t hub_started_at; /* mono ms the running one started */
+	char hub_out[600];      /* what it printed (the start of it) */
+	size_t hub_out_n;
+	char hub_exe[PATH_MAX]; /* this program, run again for the sync */
 };
 
 /* Call-in kinds a worker's call can be (worker.ci_kind). */

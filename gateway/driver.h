@@ -44,7 +44,7 @@ struct channel_driver {
 	int (*in_flight)(const struct daemon *d);
 };
 
-extern const struct channel_driver drv_sms_out, drv_sms_in, drv_voice, drv_callin, drv_health, drv_time;
+extern const struct channel_driver drv_sms_out, drv_sms_in, drv_voice, drv_callin, drv_health, drv_time, drv_hub;
 /* Every driver, in call order, NULL-terminated (daemon.c). */
 extern const struct channel_driver *const daemon_drivers[];
 #define DRIVERS_EACH(p) for (const struct channel_driver *const *p = daemon_drivers; *p; p++)

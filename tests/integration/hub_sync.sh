@@ -128,7 +128,7 @@ contains "$ERR" "hub"
 expect_rc 2 "$LOA" status
 contains "$OUT" "hub: last sync 2026-12-01 09:00; not yet at the hub: 1 events, 3 deliveries, 0 changes of state"
 expect_rc 2 "$LOA" status --json
-[ "$(echo "$OUT" | jq -c .hub)" = '{"acked_at":1796090400,"events_pending":1,"deliveries_pending":3,"changes_pending":0}' ] \
+[ "$(echo "$OUT" | jq -c .hub)" = '{"acked_at":1796090400,"events_pending":1,"deliveries_pending":3,"changes_pending":0,"stale":false}' ] \
 	|| fail "status --json hub: $OUT"
 pg_restart
 expect_rc 0 "$LOA" hub sync --once

@@ -12,6 +12,7 @@
 
 #include "app/config.h"
 #include "base/util.h"
+#include "gateway/daemon.h"
 
 static int parse(struct loa_config *c, const char *text, char *err)
 {
@@ -202,6 +203,41 @@ static void test_world_writable(void **state)
 	rmdir(dir);
 }
 
+/* [hub] sync_s: the daemon syncs only as a gateway (url and gateway_id),
+ * every sync_s, waiting longer after each failure up to 10 minutes. */
+static void test_hub_sync(void **state)
+{
+	(void)state;
+	struct loa_config c;
+	struct daemon_cfg *dc = calloc(1, sizeof *dc);
+	assert_non_null(dc);
+	char err[512];
+	assert_int_equal(parse(&c, "", err), 0);
+	assert_int_equal(c.hub_sync_s, 30);
+	config_daemon(&c, dc);
+	assert_int_equal(dc->hub.sync_s, 0); /* no hub */
+	assert_int_equal(parse(&c, "[hub]\nurl = host=/run/pg dbname=loa_hub\nsync_s = 45\n", err), 0);
+	config_daemon(&c, dc);
+	assert_int_equal(dc->hub.sync_s, 0); /* the hub itself: no gateway_id */
+	assert_int_equal(parse(&c, "[hub]\nurl = host=/run/pg dbname=loa_hub\ngateway_id = tan-loi\nsync_s = 45\n", err),
+			 0);
+	snprintf(c.path, sizeof c.path, "/etc/loa/loa.conf");
+	config_daemon(&c, dc);
+	assert_int_equal(dc->hub.sync_s, 45);
+	assert_string_equal(dc->hub.config, "/etc/loa/loa.conf");
+	assert_int_equal(parse(&c, "[hub]\nsync_s = 0\n", err), -1);
+	assert_non_null(strstr(err, "t.conf:2"));
+	assert_non_null(strstr(err, "sync_s"));
+	free(dc);
+	assert_true(daemon_hub_delay_s(30, 0) == 30);
+	assert_true(daemon_hub_delay_s(30, 1) == 60);
+	assert_true(daemon_hub_delay_s(30, 4) == 480);
+	assert_true(daemon_hub_delay_s(30, 5) == HUB_BACKOFF_MAX_S);
+	assert_true(daemon_hub_delay_s(30, 1000) == HUB_BACKOFF_MAX_S);
+	assert_true(daemon_hub_delay_s(3600, 3) == 3600); /* longer than the cap: never shorter than sync_s */
+	assert_true(daemon_hub_delay_s(5, 0) == 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_world_writable),
+		cmocka_unit_test(test_hub_sync),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,7 +118,7 @@ build-fuzz/obj/%.o: %.c
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC:%.c=build-fuzz/obj/%.o)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 fuzz: $(FUZZ_BIN)
-	FUZZ_SECS=$(FUZZ_SECS) tests/fuzz/run.sh $(FUZZ_BIN)
+	FUZZ_SECS=$(FUZZ_SECS) FUZZ_JOBS=$(or $(FUZZ_JOBS),1) tests/fuzz/run.sh $(FUZZ_BIN)
 
 deps:
 	scripts/deps.sh
@@ -132,14 +132,20 @@ demo: deps
 	$(MAKE) all
 	LOA_DATADIR=$(abspath configs) $(BUILD)/loa demo
 
+# Builds use every core (-j$(NPROC)); the checks then run as their own make
+# so the scripts' own `make` calls do not inherit a job server.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	$(MAKE) cppcheck
-	$(MAKE) fuzz FUZZ_SECS=$(or $(TEST_FUZZ_SECS),10)
+	$(MAKE) cppcheck CPPCHECK_JOBS=$(NPROC)
+	$(MAKE) -j$(NPROC) $(FUZZ_BIN)
+	$(MAKE) fuzz FUZZ_SECS=$(or $(TEST_FUZZ_SECS),10) FUZZ_JOBS=$(NPROC)
+	$(MAKE) -j$(NPROC) tests SANITIZE=1 WERROR=1
 	$(MAKE) check SANITIZE=1 WERROR=1
+	$(MAKE) -j$(NPROC) all tests WERROR=1
 	$(MAKE) check WERROR=1
 
 cppcheck:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+	cppcheck --quiet -j $(or $(CPPCHECK_JOBS),1) --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --std=c11 --inline-suppr -I. -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	  base db modem sim tts domain gateway web app tests/unit
 

@@ -241,6 +241,7 @@ static const char *const hub_migrations[] = {
 	"GRANT SELECT ON gateways, gateway_groups, gateway_group_members, hub_notices, hub_notice_to, hub_receipts,"
 	"  hub_events, hub_deliveries, hub_households, hub_sync, hub_household_list, hub_gateway_health TO loa_hub_web;"
 	"GRANT INSERT ON hub_notices, hub_notice_to TO loa_hub_web;"
+	"GRANT SELECT ON loa_hub_version TO loa_hub_web;"
 	"CREATE POLICY web_read ON gateways FOR SELECT TO loa_hub_web USING (true);"
 	"CREATE POLICY web_read ON gateway_groups FOR SELECT TO loa_hub_web USING (true);"
 	"CREATE POLICY web_read ON gateway_group_members FOR SELECT TO loa_hub_web USING (true);"

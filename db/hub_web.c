@@ -75,3 +75,26 @@ int hub_gw_status_each(struct hub *h, int (*cb)(const struct hub_gw_status *s, v
 	PQclear(r);
 	return rc;
 }
+
+int hub_group_each(struct hub *h, int (*cb)(const struct hub_group_row *g, void *arg), void *arg)
+{
+	PGresult *r = NULL;
+	int rc = hub_exec(h,
+			  "SELECT g.id, g.name, COALESCE(string_agg(m.gateway_id, ' ' ORDER BY m.gateway_id), ''),"
+			  " count(m.gateway_id) FROM gateway_groups g"
+			  " LEFT JOIN gateway_group_members m ON m.group_id = g.id GROUP BY g.id, g.name ORDER BY g.id",
+			  0, NULL, &r, "gateway groups");
+	if (rc != HUB_OK)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && rc == HUB_OK; i++) {
+		struct hub_group_row g = {
+			.id = PQgetvalue(r, i, 0),
+			.name = PQgetvalue(r, i, 1),
+			.members = PQgetvalue(r, i, 2),
+			.gateways = (int)hub_col_i64(r, i, 3),
+		};
+		rc = cb(&g, arg);
+	}
+	PQclear(r);
+	return rc;
+}

@@ -35,4 +35,11 @@ struct hub_gw_status {
 	const char *detail;
 };
 HUB_CHECK int hub_gw_status_each(struct hub *h, int (*cb)(const struct hub_gw_status *s, void *arg), void *arg);
+
+/* The hub's side: every gateway group, by id, with its gateways ("a b"). */
+struct hub_group_row {
+	const char *id, *name, *members;
+	int gateways;
+};
+HUB_CHECK int hub_group_each(struct hub *h, int (*cb)(const struct hub_group_row *g, void *arg), void *arg);
 #endif

@@ -301,10 +301,16 @@ static void text_head(struct sbuf *b, const char *s, int chars)
 	free(head);
 }
 
+struct sum_page {
+	struct web_page *p;
+	int n;
+};
+
 static int sum_row(const struct hub_notice_sum *s, void *arg)
 {
-	struct web_page *p = arg;
-	struct sbuf *b = p->b;
+	struct sum_page *sp = arg;
+	struct sbuf *b = sp->p->b;
+	sp->n++;
 	web_html_out(b, "<tr%s><td data-l=\"Số\"><a href=\"/hub/notice?id=%lld\">%lld</a></td><td data-l=\"Tạo lúc\">",
 		     s->urgent ? " class=\"urgent-row\"" : "", (long long)s->id, (long long)s->id);
 	web_html_time(b, s->created_at);
@@ -336,13 +342,13 @@ void web_hub_notices(struct web_page *p)
 		    "<div class=\"wrap\"><table class=\"stack\"><tr><th>Số</th><th>Tạo lúc</th><th>Gửi tới</th>"
 		    "<th>Trạm đã nhận</th><th>Số hộ</th><th>Đã nhận</th><th>Chưa nhận</th><th>Đang gửi</th>"
 		    "<th>Nội dung</th></tr>");
-	size_t before = b->len;
-	int rc = hub_notice_sums(h, 0, 50, 1, clock_wall_s() - p->app->cfg.report_wait_s, sum_row, p);
+	struct sum_page sp = { p, 0 };
+	int rc = hub_notice_sums(h, 0, 50, 1, clock_wall_s() - p->app->cfg.report_wait_s, sum_row, &sp);
 	if (rc != HUB_OK) {
 		page_hub_error(p, rc);
 		return;
 	}
-	if (b->len == before)
+	if (!sp.n)
 		sbuf_add(b, "<tr><td colspan=\"9\" class=\"empty\">Chưa có thông báo chung nào.</td></tr>");
 	sbuf_add(b, "</table></div><p class=\"muted\">50 thông báo mới nhất.</p>");
 	web_html_foot(b);

@@ -69,6 +69,11 @@ expect_rc 0 hb hub sync --once
 	= "2|1|12000|$((T - 3600))|$((T - 10))|m2: searching" ] || fail "tan-loi's health: $(pg_sql 'SELECT * FROM hub_gateway_health')"
 [ "$(pg_sql "SELECT modems_total, heartbeat_at, balance_min_dong IS NULL FROM hub_gateway_health WHERE gateway_id = 'hoa-binh'")" = "0|0|t" ] \
 	|| fail "hoa-binh's health"
+# ... and what `loa status` says there
+"$LOA" status --json >"$WORK/status.json" 2>/dev/null || true
+[ "$(jq -r '"\(.modems | length)|\([.modems[] | select(.state == "ready" and (.paused | not))] | length)|\([.modems[].balance | select(. >= 0)] | min)|\(.daemon.heartbeat_at)"' "$WORK/status.json")" \
+	= "$(pg_sql "SELECT modems_total || '|' || modems_ready || '|' || balance_min_dong || '|' || heartbeat_at FROM hub_gateway_health WHERE gateway_id = 'tan-loi'")" ] \
+	|| fail "hub health != loa status: $(cat "$WORK/status.json")"
 
 # ---- a hub notice to all, taken in, states set by hand ----
 storm="Bão số 3 sắp đổ bộ: mọi nhà chằng chống nhà cửa, không ra biển"
@@ -241,5 +246,23 @@ pg_stop
 [ "$(code -b "$J" "$URL/")" = 503 ] || fail "hub down: $(code -b "$J" "$URL/")"
 pg_restart
 [ "$(code -b "$J" "$URL/")" = 200 ] || fail "hub back"
+stop_web
+
+# the page logged in as a member of loa_hub_web (hub migration 3), not the owner:
+# it reads everything and adds hub notices
+WEB_PW=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+pg_sql "CREATE ROLE hub_web LOGIN PASSWORD '$WEB_PW' IN ROLE loa_hub_web"
+printf 'user = hub_web\npassword = %s\n' "$WEB_PW" >"$WORK/hub_web.cred"
+chmod 600 "$WORK/hub_web.cred"
+sed "s#^credentials = .*#credentials = $WORK/hub_web.cred#" "$HUB_CONF" >"$WORK/hubbox/web.conf"
+chmod 600 "$WORK/hubbox/web.conf"
+LOA_CONFIG="$WORK/hubbox/web.conf" start_web --hub
+[ "$(code -b "$J" "$URL/")" = 200 ] || fail "gateways page as loa_hub_web: $(cat "$WORK/body")"
+contains "$(cat "$WORK/body")" "3 trạm, 2 mất liên lạc."
+[ "$(code -b "$J" "$URL/hub/notice?id=1")" = 200 ] || fail "hub notice page as loa_hub_web"
+contains "$(cat "$WORK/body")" "Số hộ $ch: $cr đã nhận, $cu chưa nhận, $cp đang gửi."
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=Kiem tra&to=all&sms=1' "$URL/hub/new/create")" = 303 ] \
+	|| fail "create as loa_hub_web: $(cat "$WORK/body")"
+[ "$(pg_sql "SELECT source FROM hub_notices ORDER BY id DESC LIMIT 1")" = web:admin ] || fail "the last hub notice: $(pg_sql "SELECT id, source FROM hub_notices")"
 stop_web
 echo "ok: loa web --hub: gateways with health, hub report figures, preview == CLI, confirm, API"

@@ -7,6 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+int hub_web_session(struct hub *h)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "SET statement_timeout = '%ds'", HUB_WEB_STATEMENT_S);
+	return hub_exec(h, sql, 0, NULL, NULL, "hub");
+}
+
 int hub_health_push(struct hub *h, const struct hub_health *hh, int64_t now)
 {
 	PGresult *r = NULL;

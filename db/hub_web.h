@@ -8,6 +8,12 @@
 
 #include <stdint.h>
 
+/* The page's session: statements cut after HUB_WEB_STATEMENT_S (the web
+ * server answers on one thread: a hung hub must not hold every officer's
+ * page, logins included, for the sync's 10 minutes). */
+#define HUB_WEB_STATEMENT_S 20
+HUB_CHECK int hub_web_session(struct hub *h);
+
 /* A gateway's health as it pushes it. */
 struct hub_health {
 	int64_t heartbeat_at;      /* its daemon's last heartbeat (0: never ran) */

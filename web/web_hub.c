@@ -47,7 +47,7 @@ int web_hub_open(struct web_app *app, char *err, size_t errlen)
 	if (rc != HUB_OK)
 		return -1;
 	int v = 0;
-	if (hub_version(h, &v) != HUB_OK) {
+	if (hub_web_session(h) != HUB_OK || hub_version(h, &v) != HUB_OK) {
 		snprintf(err, errlen, "hub: %s", hub_errmsg(h));
 		hub_close(h);
 		return -1;

@@ -19,8 +19,11 @@
  *   GET  /api/notices/ID   the hub report per gateway.
  * DESIGN: one connection to the hub, used only by the thread that answers
  * requests (web.c); when the hub is down a page says so (503) and the next
- * request connects again.  The gateway's own pages are not served with
- * --hub (this box has no village of its own). */
+ * request connects again.  That thread answers every request, so a hub
+ * statement is cut after HUB_WEB_STATEMENT_S (db/hub_web.h: a hung hub
+ * must not hold every page, logins included) and a connection attempt
+ * after libpq's connect_timeout (10 s).  The gateway's own pages are not
+ * served with --hub (this box has no village of its own). */
 #ifndef LOA_WEB_HUB_H
 #define LOA_WEB_HUB_H
 #include "web/web_page.h"

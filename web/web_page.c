@@ -6,7 +6,9 @@
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
  * login page for GET and 403 for POST, so no handler can forget it; every
- * POST must carry the CSRF token of its session.  /api/ goes to web_api.c
+ * POST must carry the CSRF token of its session.  `loa web --hub` routes
+ * through a second table (hub_routes: web_hub.c's pages) behind the same
+ * gate, and shows no daemon banner.  /api/ goes to web_api.c
  * before the gate: tokens, not cookies, so no CSRF.  Handlers write HTML only
  * through web_html_out / web_html_esc. */
 #include "web/web_page.h"

@@ -32,7 +32,7 @@ hubx() { LOA_CONFIG="$HUB_CONF" "$LOA" "$@"; }
 expect_rc 0 hubx hub init
 expect_rc 0 hubx hub gateway add tan-loi --name "Thôn Tân Lợi" -o "$WORK/tan-loi.cred"
 expect_rc 0 hubx hub gateway add hoa-binh --name "Thôn Hòa Bình" -o "$WORK/hoa-binh.cred"
-expect_rc 0 hubx hub gateway add an-phu -o "$WORK/an-phu.cred"
+expect_rc 0 hubx hub gateway add an-phu --name '<i>An Phú</i> "x"' -o "$WORK/an-phu.cred"
 expect_rc 0 hubx hub group add ven-bien tan-loi hoa-binh
 expect_rc 0 hubx user add admin <<<'mat-khau-dai'
 
@@ -130,6 +130,8 @@ contains "$hbr" "0/0 sẵn sàng"
 contains "$hbr" "chưa chạy lần nào"
 contains "$ap" "mất liên lạc"
 contains "$ap" "chưa đồng bộ lần nào"
+contains "$ap" "&lt;i&gt;An Phú&lt;/i&gt; &quot;x&quot;"
+[[ $page != *"<i>"* ]] || fail "a gateway name as HTML"
 contains "$page" "3 trạm, 2 mất liên lạc."
 
 # the hub notice page == loa hub report 1

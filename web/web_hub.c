@@ -802,9 +802,7 @@ void web_hub_create(struct web_page *p)
 		page_hub_error(p, rc);
 		return;
 	}
-	char who[80];
-	snprintf(who, sizeof who, "%s", p->user);
-	log_created(p->st, id, who, &plan, p->rq->addr);
+	log_created(p->st, id, p->user, &plan, p->rq->addr);
 	hub_notice_plan_free(&plan);
 	char to[64];
 	snprintf(to, sizeof to, "/hub/notice?id=%lld&created=1", (long long)id);

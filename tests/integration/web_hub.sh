@@ -13,8 +13,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/pg_lib.bash"   # its EXIT trap replaces web_lib's: stop loa web first
 webhub_cleanup() {
 	local rc=$?
+	set +e # errexit would end the trap at (exit 1) before the server is stopped
 	[ -n "$WEB_PID" ] && kill "$WEB_PID" 2>/dev/null
-	(exit $rc)
+	(exit $rc) # pg_cleanup reads the test's exit status from $?
 	pg_cleanup
 }
 trap webhub_cleanup EXIT

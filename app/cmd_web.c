@@ -1,5 +1,6 @@
 /* cmd_web — the `loa web` and `loa user` subcommands: serve the officers'
- * page (web.c) until a signal, manage its users (passwords hashed by
+ * page (web.c) until a signal (with --hub: the hub's pages across
+ * gateways, web/web_hub.h), manage its users (passwords hashed by
  * web_auth.c, read from the terminal without echo), and the JSON API's
  * client tokens (`loa web token add|list|revoke`, web_api.c). */
 #include "web/web.h"
@@ -218,15 +219,18 @@ static int have_user(const struct store_web_user *u, void *arg)
 
 int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "usage: loa web [--listen ADDRESS:PORT] | loa web token add|list|revoke";
+	const char *usage = _("usage: loa web [--hub] [--listen ADDRESS:PORT] | loa web token add|list|revoke");
 	if (argc >= 2 && strcmp(argv[1], "token") == 0)
 		return web_token(ctx, argc - 1, argv + 1);
-	static const struct option o[] = { { "listen", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 } };
+	static const struct option o[] = { { "listen", required_argument, NULL, 'l' }, { "hub", no_argument, NULL, 'H' },
+					   { NULL, 0, NULL, 0 } };
 	const char *listen = NULL;
-	int c;
+	int c, hub = 0;
 	while ((c = getopt_long(argc, argv, "l:", o, NULL)) != -1) {
 		if (c == 'l')
 			listen = optarg;
+		else if (c == 'H')
+			hub = 1;
 		else
 			return cli_err(EXIT_USAGE, "%s", usage);
 	}
@@ -238,6 +242,13 @@ int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	struct web_cfg wc;
 	config_web(&ctx->cfg, &wc);
+	if (hub) {
+		/* the pages across gateways (web/web_hub.h), from [hub] url */
+		if (!wc.hub_url[0])
+			return cli_err(EXIT_USAGE, _("loa web --hub: [hub] url is not set in %s"),
+				       ctx->cfg.path[0] ? ctx->cfg.path : _("the configuration"));
+		wc.hub = 1;
+	}
 	if (listen) {
 		if (strlen(listen) >= sizeof wc.listen)
 			return cli_err(EXIT_USAGE, "--listen: '%s' is too long", listen);
@@ -265,7 +276,8 @@ int cmd_web(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(strncmp(err, "web.listen: '", 13) == 0 ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
 	const char *host = wc.listen;
 	const char *colon = strrchr(host, ':');
-	printf("loa web: serving http://%.*s:%d/ (Ctrl-C stops)\n", (int)(colon - host), host, web_port());
+	printf("loa web%s: serving http://%.*s:%d/ (Ctrl-C stops)\n", hub ? " --hub" : "", (int)(colon - host), host,
+	       web_port());
 	if (!users)
 		printf("loa web: no users yet; add one with: loa user add NAME\n");
 	fflush(stdout);

@@ -634,6 +634,9 @@ void config_web(const struct loa_config *c, struct web_cfg *out)
 	out->report_wait_s = c->sms_report_timeout_s;
 	snprintf(out->village, sizeof out->village, "%s", c->village);
 	config_notice(c, &out->notice);
+	snprintf(out->hub_url, sizeof out->hub_url, "%s", c->hub_url);
+	snprintf(out->hub_credentials, sizeof out->hub_credentials, "%s", c->hub_credentials);
+	out->hub_sync_s = c->hub_sync_s;
 }
 
 void config_tts(const struct loa_config *c, struct tts_config *out)

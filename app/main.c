@@ -41,7 +41,7 @@ static const struct command {
 	{ "run", cmd_run, N_("the delivery daemon: send due SMS over every modem [--until-idle]") },
 	{ "demo", cmd_demo, N_("a demo village, simulated modems, a notice sent and its report") },
 	{ "sim", cmd_sim, N_("simulated modems on pseudo-terminals (tests, demo)") },
-	{ "web", cmd_web, N_("the officers' web page [--listen ADDRESS:PORT]; token add|list|revoke: JSON API clients") },
+	{ "web", cmd_web, N_("the officers' web page [--hub] [--listen ADDRESS:PORT]; token add|list|revoke: JSON API clients") },
 	{ "user", cmd_user, N_("add|list|remove users of the web page") },
 	{ "backup", cmd_backup, N_("a checked copy of the database in [DIR] (default [gateway] backup_dir)") },
 	{ "restore", cmd_restore, N_("put a copy back in place of the database (the daemon stopped)") },

@@ -34,7 +34,10 @@
  *   before pushing, so a crash on either side between the two can neither
  *   lose nor duplicate anything.
  *   Households: counts only (hub_households), unless the gateway opts in to
- *   the list (migration 2, hub_household_list). */
+ *   the list (migration 2, hub_household_list).
+ *   Health (migration 3, hub_gateway_health): one row per gateway, its own
+ *   to write; the NOLOGIN role loa_hub_web reads everything and adds hub
+ *   notices (`loa web --hub` logged in as a member of it). */
 #ifndef LOA_HUB_SCHEMA_H
 #define LOA_HUB_SCHEMA_H
 
@@ -206,6 +209,53 @@ static const char *const hub_migrations[] = {
 	"ALTER TABLE hub_household_list ENABLE ROW LEVEL SECURITY;"
 	"CREATE POLICY own ON hub_household_list FOR ALL TO loa_gateway"
 	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));",
+	/* 3: each gateway's health for `loa web --hub` (issue 18): at the end
+	 *    of every successful sync a gateway writes its one row: when (at),
+	 *    its daemon's last heartbeat and stop (0: never ran / running),
+	 *    its modems (total, ready and not paused), the lowest balance a
+	 *    modem reported and when (NULL: none known), and a short detail
+	 *    (the modems not ready).  Row-level security as hub_households.
+	 *    And the role `loa_hub_web` (NOLOGIN): what `loa web --hub` needs
+	 *    when it logs in as a role of its own rather than as the hub's
+	 *    owner: read everything, add hub notices; nothing else.  Grant it
+	 *    to a login role (GRANT loa_hub_web TO ...) to use it. */
+	"CREATE TABLE hub_gateway_health ("
+	"  gateway_id text PRIMARY KEY REFERENCES gateways(id),"
+	"  at bigint NOT NULL,"
+	"  heartbeat_at bigint NOT NULL DEFAULT 0,"
+	"  stopped_at bigint NOT NULL DEFAULT 0,"
+	"  modems_total integer NOT NULL DEFAULT 0,"
+	"  modems_ready integer NOT NULL DEFAULT 0,"
+	"  balance_min_dong bigint,"
+	"  balance_at bigint,"
+	"  detail text NOT NULL DEFAULT '');"
+	"GRANT SELECT, INSERT, UPDATE ON hub_gateway_health TO loa_gateway;"
+	"ALTER TABLE hub_gateway_health ENABLE ROW LEVEL SECURITY;"
+	"CREATE POLICY own ON hub_gateway_health FOR ALL TO loa_gateway"
+	"  USING (gateway_id = (SELECT loa_hub_me())) WITH CHECK (gateway_id = (SELECT loa_hub_me()));"
+	"DO $$ BEGIN"
+	"  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loa_hub_web') THEN"
+	"    CREATE ROLE loa_hub_web NOLOGIN;"
+	"  END IF;"
+	" END $$;"
+	"GRANT SELECT ON gateways, gateway_groups, gateway_group_members, hub_notices, hub_notice_to, hub_receipts,"
+	"  hub_events, hub_deliveries, hub_households, hub_sync, hub_household_list, hub_gateway_health TO loa_hub_web;"
+	"GRANT INSERT ON hub_notices, hub_notice_to TO loa_hub_web;"
+	"GRANT SELECT ON loa_hub_version TO loa_hub_web;"
+	"CREATE POLICY web_read ON gateways FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON gateway_groups FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON gateway_group_members FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_notices FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_add ON hub_notices FOR INSERT TO loa_hub_web WITH CHECK (true);"
+	"CREATE POLICY web_read ON hub_notice_to FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_add ON hub_notice_to FOR INSERT TO loa_hub_web WITH CHECK (true);"
+	"CREATE POLICY web_read ON hub_receipts FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_events FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_deliveries FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_households FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_sync FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_household_list FOR SELECT TO loa_hub_web USING (true);"
+	"CREATE POLICY web_read ON hub_gateway_health FOR SELECT TO loa_hub_web USING (true);",
 };
 
 #endif

@@ -1,6 +1,8 @@
 /* hub_sync — pushing a gateway's events and delivery states to its hub and
  * taking in the hub notices addressed to it (domain/hub_sync.h). */
 #include "domain/hub_sync.h"
+#include "db/hub_web.h"
+#include "db/store_health.h"
 
 #include "base/util.h"
 #include "db/store_sync.h"
@@ -270,6 +272,57 @@ static int push_household_list(struct store *st, struct hub *h, const struct hub
 	return rc;
 }
 
+/* ---- the gateway's health (hub migration 3) ---- */
+
+struct health_acc {
+	struct hub_health hh;
+	int64_t now;
+	char detail[240];
+};
+
+static int health_modem(const struct modem_health *m, void *arg)
+{
+	struct health_acc *a = arg;
+	a->hh.modems_total++;
+	int paused = m->paused_until > a->now;
+	if (!strcmp(m->state, "ready") && !paused) {
+		a->hh.modems_ready++;
+	} else {
+		size_t n = strlen(a->detail);
+		snprintf(a->detail + n, sizeof a->detail - n, "%s%s: %s", n ? "; " : "", m->name,
+			 paused ? "paused" : *m->state ? m->state : "unknown");
+	}
+	if (m->balance >= 0 && (a->hh.balance_min < 0 || m->balance < a->hh.balance_min)) {
+		a->hh.balance_min = m->balance;
+		a->hh.balance_at = m->balance_at;
+	}
+	return 0;
+}
+
+/* What `loa status` says of the daemon and the modems, in one row. */
+static int push_health(struct store *st, struct hub *h, int64_t now, char *err, size_t errlen)
+{
+	struct health_acc a;
+	memset(&a, 0, sizeof a);
+	a.now = now;
+	a.hh.balance_min = -1;
+	struct daemon_health dh;
+	if (store_health_daemon(st, &dh) != STORE_OK || store_modem_each(st, now, health_modem, &a) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return EXIT_RUNTIME;
+	}
+	if (dh.known) {
+		a.hh.heartbeat_at = dh.heartbeat_at;
+		a.hh.stopped_at = dh.stopped_at;
+	}
+	a.hh.detail = a.detail;
+	if (hub_health_push(h, &a.hh, now) != HUB_OK) {
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cfg, int64_t now,
 		  struct hub_sync_stats *out, char *err, size_t errlen)
 {
@@ -304,5 +357,7 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 	 * goes up now rather than at the next sync. */
 	if (out->notices)
 		rc = push_all(st, h, now, out, err, errlen);
+	if (rc == EXIT_OK)
+		rc = push_health(st, h, now, err, errlen);
 	return rc;
 }

@@ -12,6 +12,8 @@
  *      daemon's at send time) with source "hub:ID", which is unique, so a
  *      notice is taken in once even when a receipt was lost; then the
  *      receipt.
+ *   4. the gateway's health (db/hub_web.h: daemon heartbeat, modems
+ *      ready/total, lowest balance), the row `loa web --hub` shows.
  * Nothing local waits on the hub: a sync that cannot reach it fails and
  * the next one starts from the hub's positions again. */
 #ifndef LOA_HUB_SYNC_H

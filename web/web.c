@@ -47,6 +47,7 @@
  * next bytes on this same thread, so it may read the store, and frees the
  * stream's context when the response goes, the download finished or not. */
 #include "web/web.h"
+#include "web/web_hub.h"
 
 #include "db/store.h"
 #include "db/store_web.h"
@@ -598,6 +599,11 @@ int web_start(const struct web_cfg *cfg, const char *store_path, char *err, size
 		store_set_report_wait(srv.app.st, cfg->report_wait_s);
 	else
 		return -1;
+	if (cfg->hub && web_hub_open(&srv.app, err, errlen) != 0) {
+		store_close(srv.app.st);
+		srv.app.st = NULL;
+		return -1;
+	}
 	srv.stop = 0;
 	srv.delayed = NULL;
 	srv.socks = NULL;
@@ -624,6 +630,7 @@ int web_start(const struct web_cfg *cfg, const char *store_path, char *err, size
 	if (!srv.d) {
 		snprintf(err, errlen, "web.listen: cannot listen on %s (%s)", cfg->listen,
 			 errno ? strerror(errno) : "address in use or not local");
+		web_hub_close(&srv.app);
 		store_close(srv.app.st);
 		srv.app.st = NULL;
 		pthread_cond_destroy(&srv.cv);
@@ -657,6 +664,7 @@ void web_stop(void)
 	MHD_stop_daemon(srv.d);
 	srv.d = NULL;
 	pthread_cond_destroy(&srv.cv);
+	web_hub_close(&srv.app);
 	store_close(srv.app.st);
 	srv.app.st = NULL;
 }

@@ -12,6 +12,7 @@
 #include "domain/cause.h"
 #include "domain/notice.h"
 #include "web/web_auth.h"
+#include "web/web_hub.h"
 #include "web/web_json.h"
 
 #include <stdio.h>
@@ -101,6 +102,13 @@ static void api_error(struct api *a, int status, const char *code, const char *m
 	error_body(a->rep, status, code, msg, msg_vi);
 	LOG_W("web", "API %s %s by %s from %s refused: %d %s: %s", a->rq->method, a->rq->path,
 	      a->client ? a->client : "(no valid token)", a->rq->addr ? a->rq->addr : "?", status, code, msg);
+}
+
+void web_api_error(struct web_reply *rep, const struct web_request *rq, const char *client, int status,
+		   const char *code, const char *msg, const char *msg_vi)
+{
+	struct api a = { NULL, rq, rep, client };
+	api_error(&a, status, code, msg, msg_vi);
 }
 
 static void api_db_error(struct api *a)
@@ -289,6 +297,12 @@ static void api_create(struct api *a)
 		web_json_free(&o);
 		return;
 	}
+	if (a->app->cfg.hub) {
+		/* `loa web --hub`: a hub notice (web_hub.h) */
+		web_hub_api_create(a->app, rq, a->rep, a->client, c.text, c.to, c.urgent, c.dry_run);
+		web_json_free(&o);
+		return;
+	}
 	char source[96];
 	snprintf(source, sizeof source, "api:%s", a->client);
 	const struct notice_cfg *cfg = &a->app->cfg.notice;
@@ -468,6 +482,10 @@ void web_api_handle(struct web_app *app, const struct web_request *rq, struct we
 		int64_t id;
 		if (web_req_id(rq->path + 13, &id) != 0) {
 			api_error(&a, 404, "not_found", "no such notice (/api/notices/ID, ID a number)", NULL);
+			return;
+		}
+		if (is_get && app->cfg.hub) {
+			web_hub_api_report(app, rq, rep, a.client, id);
 			return;
 		}
 		if (is_get) {

@@ -4,6 +4,8 @@
  *                          validation and preview as `loa notice send`
  *                          (notice_plan), created unless dry_run;
  *   GET  /api/notices/ID   its report: the figures of `loa report ID`.
+ * With `loa web --hub` the same two make and read hub notices
+ * (web_hub.h: `to` is a gateway, a gateway group or all).
  *
  * DESIGN: each client has its own token (`loa web token add NAME` prints
  * it once; the database keeps only its BLAKE2b hash: a random 256-bit
@@ -37,6 +39,12 @@ void web_api_handle(struct web_app *app, const struct web_request *rq, struct we
 /* A request refused before it reached web_api_handle (web.c: 400, 405,
  * 413, 415, 421...): a JSON error, logged. */
 void web_api_refuse(struct web_reply *rep, int status, const char *method, const char *target, const char *addr);
+
+/* A refusal (status, a stable code, the English message and the
+ * Vietnamese one or NULL) as the JSON error, logged with the client
+ * (NULL: none yet) and address; for web_hub.c. */
+void web_api_error(struct web_reply *rep, const struct web_request *rq, const char *client, int status,
+		   const char *code, const char *msg, const char *msg_vi);
 
 /* Makes a token for client `name` (1..32 of [A-Za-z0-9._-]), stores its
  * hash and logs an api_token_added event; the token into out.  STORE_OK,

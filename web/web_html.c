@@ -189,6 +189,21 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 	sbuf_add(b, "<main>");
 }
 
+void web_html_head_hub(struct sbuf *b, const char *title, const char *user, const char *csrf)
+{
+	web_html_out(b,
+		     "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		     "<title>%s — Loa</title>",
+		     title);
+	sbuf_add(b, "<style>");
+	sbuf_add(b, css);
+	sbuf_add(b, "</style></head><body><nav><a href=\"/\">Các trạm</a><a href=\"/hub/notices\">Thông báo chung</a>"
+		    "<a href=\"/hub/new\">Tạo thông báo chung</a><form method=\"post\" action=\"/logout\">");
+	web_html_csrf(b, csrf);
+	web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav><main>", user);
+}
+
 void web_html_foot(struct sbuf *b)
 {
 	sbuf_add(b, "</main></body></html>\n");

@@ -27,6 +27,8 @@ const char *web_html_csp(void);
 /* Page start: doctype, title, CSS and, for a logged-in user (user != NULL),
  * the navigation bar with a logout form carrying csrf. */
 void web_html_head(struct sbuf *b, const char *title, const char *user, const char *csrf);
+/* The same for `loa web --hub` (a logged-in user): its own navigation. */
+void web_html_head_hub(struct sbuf *b, const char *title, const char *user, const char *csrf);
 void web_html_foot(struct sbuf *b);
 /* A hidden input with the CSRF token. */
 void web_html_csrf(struct sbuf *b, const char *csrf);

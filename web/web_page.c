@@ -6,7 +6,9 @@
  * DESIGN: one route table (path, method, needs a session, handler).  The
  * gate runs before any handler: no live session means a redirect to the
  * login page for GET and 403 for POST, so no handler can forget it; every
- * POST must carry the CSRF token of its session.  /api/ goes to web_api.c
+ * POST must carry the CSRF token of its session.  `loa web --hub` routes
+ * through a second table (hub_routes: web_hub.c's pages) behind the same
+ * gate, and shows no daemon banner.  /api/ goes to web_api.c
  * before the gate: tokens, not cookies, so no CSRF.  Handlers write HTML only
  * through web_html_out / web_html_esc. */
 #include "web/web_page.h"
@@ -443,6 +445,21 @@ static const struct route {
 	{ WEB_UPLOAD_PATH "/cancel", M_POST, 1, web_upload_cancel },
 };
 
+/* `loa web --hub` (web_hub.c): the pages across gateways; the gateway's
+ * own pages are not served there. */
+static const struct route hub_routes[] = {
+	{ "/login", M_GET, 0, page_login },
+	{ "/login", M_POST, 0, post_login },
+	{ "/logout", M_POST, 1, post_logout },
+	{ "/", M_GET, 1, web_hub_gateways },
+	{ "/hub/notices", M_GET, 1, web_hub_notices },
+	{ "/hub/notice", M_GET, 1, web_hub_notice },
+	{ "/hub/new", M_GET, 1, web_hub_new },
+	{ "/hub/new", M_POST, 1, web_hub_new },
+	{ "/hub/new/preview", M_POST, 1, web_hub_preview },
+	{ "/hub/new/create", M_POST, 1, web_hub_create },
+};
+
 /* ---- the banner: what is wrong with Loa right now ---- */
 
 /* The daemon beats every 30 s; three missed beats is "not running". */
@@ -530,15 +547,16 @@ void web_page_handle(struct web_app *app, const struct web_request *rq, struct w
 			return;
 		}
 	}
-	const struct route *hit = NULL;
+	const struct route *hit = NULL, *table = app->cfg.hub ? hub_routes : routes;
+	size_t ntable = app->cfg.hub ? ARRAY_LEN(hub_routes) : ARRAY_LEN(routes);
 	int path_known = 0, allowed = 0;
-	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
-		if (strcmp(routes[i].path, rq->path) != 0)
+	for (size_t i = 0; i < ntable; i++) {
+		if (strcmp(table[i].path, rq->path) != 0)
 			continue;
 		path_known = 1;
-		allowed |= routes[i].method;
-		if (routes[i].method == method)
-			hit = &routes[i];
+		allowed |= table[i].method;
+		if (table[i].method == method)
+			hit = &table[i];
 	}
 	int needs_session = !hit || hit->session;
 	if (needs_session && !p.user) {
@@ -564,6 +582,6 @@ void web_page_handle(struct web_app *app, const struct web_request *rq, struct w
 		return;
 	}
 	hit->fn(&p);
-	if (p.user && rep->status == 200 && !rep->filename[0])
-		banner(&p);
+	if (p.user && rep->status == 200 && !rep->filename[0] && !app->cfg.hub)
+		banner(&p); /* the hub box runs no daemon of its own: its page says each gateway's health */
 }

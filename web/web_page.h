@@ -32,11 +32,19 @@ struct web_cfg {
 	int report_wait_s;       /* sms.report_timeout_s: a sent SMS still in progress */
 	char village[128];       /* gateway.village, in the page title */
 	struct notice_cfg notice;/* new notices are planned as `loa notice` plans them */
+	/* `loa web --hub` (web_hub.c): the pages across gateways instead of
+	 * this gateway's own */
+	int hub;                 /* 1: serve the hub's pages */
+	char hub_url[512];       /* hub.url */
+	char hub_credentials[4096]; /* hub.credentials ("" none) */
+	int hub_sync_s;          /* hub.sync_s: a gateway not heard from for twice this is stale */
 };
 
+struct hub;
 struct web_app {
-	struct store *st;
+	struct store *st;        /* with --hub too: the users, sessions, API tokens and the log */
 	struct web_cfg cfg;
+	struct hub *hub;         /* --hub: the hub's PostgreSQL (NULL while down; web_hub.c reconnects) */
 };
 
 struct web_request {

@@ -19,6 +19,8 @@
  *                 templates page;
  *   web_upload.c  the household list from a file: form -> preview ->
  *                 confirm (the importer's plan, domain/hh_import.h);
+ *   web_hub.c     `loa web --hub`: the gateways, the hub notices, a
+ *                 new hub notice (web_hub.h);
  *   web_export.c  the officers' downloads of the notice log and the
  *                 households: Vietnamese CSV (streamed) and .xlsx
  *                 (web_xlsx.c).
@@ -199,6 +201,14 @@ void web_admin_sender_unlock(struct web_page *p);   /* POST /sender/unlock */
 void web_admin_templates(struct web_page *p);       /* GET /templates */
 void web_admin_template_add(struct web_page *p);    /* POST /template/add */
 void web_admin_template_remove(struct web_page *p); /* POST /template/remove */
+/* ---- web_hub.c: `loa web --hub` (web_hub.h) ---- */
+void web_hub_gateways(struct web_page *p);  /* GET / */
+void web_hub_notices(struct web_page *p);   /* GET /hub/notices */
+void web_hub_notice(struct web_page *p);    /* GET /hub/notice?id= */
+void web_hub_new(struct web_page *p);       /* GET, POST /hub/new */
+void web_hub_preview(struct web_page *p);   /* POST /hub/new/preview */
+void web_hub_create(struct web_page *p);    /* POST /hub/new/create */
+
 /* ---- web_upload.c ---- */
 void web_upload_form(struct web_page *p);      /* GET /households/upload */
 void web_upload_preview(struct web_page *p);   /* POST /households/upload (multipart) */

@@ -14,10 +14,10 @@ credentials = $PG_ADMIN_CRED
 CONF
 
 expect_rc 0 "$LOA" hub init
-contains "$OUT" "hub database at version 2 (was 0)"
+contains "$OUT" "hub database at version 3 (was 0)"
 expect_rc 0 "$LOA" hub init
 contains "$OUT" "nothing to do"
-[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 2 ] || fail "version not recorded"
+[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 3 ] || fail "version not recorded"
 
 cd "$WORK"
 expect_rc 0 "$LOA" hub gateway add tan-loi --name "Thôn Tân Lợi"
@@ -113,6 +113,23 @@ expect_sql_fail "addressing a notice to itself" tl "INSERT INTO hub_notice_to VA
 expect_sql_fail "adding a gateway" tl "SELECT loa_hub_gateway_add('evil', 'x', '', 0)"
 expect_sql_fail "joining a group" tl "INSERT INTO gateway_group_members VALUES ('ven-song', 'tan-loi')"
 expect_sql_fail "creating a table" tl "CREATE TABLE mine (x int)"
+# the health row (hub migration 3): its own only
+tl "INSERT INTO hub_gateway_health(gateway_id, at, modems_total, modems_ready, balance_min_dong, balance_at) VALUES ('tan-loi', 1796090400, 2, 2, 15000, 1796090000)"
+[ "$(hb 'SELECT count(*) FROM hub_gateway_health')" = 0 ] || fail "hoa-binh reads tan-loi's health"
+expect_sql_fail "health in another gateway's name" hb \
+	"INSERT INTO hub_gateway_health(gateway_id, at) VALUES ('tan-loi', 1796090400)"
+[ "$(hb "UPDATE hub_gateway_health SET modems_ready = 0 RETURNING gateway_id" | wc -l)" = 0 ] || fail "hoa-binh changed tan-loi's health"
+expect_sql_fail "moving its health row to another gateway" tl "UPDATE hub_gateway_health SET gateway_id = 'hoa-binh'"
+expect_sql_fail "deleting its health row" tl "DELETE FROM hub_gateway_health"
+# the web's role (loa_hub_web): reads everything, adds notices, writes nothing else
+pg_sql "CREATE ROLE loa_web_test LOGIN PASSWORD 'web-test-pw' IN ROLE loa_hub_web"
+web() { pg_sql_as loa_web_test web-test-pw "$@"; }
+[ "$(web "SELECT modems_ready FROM hub_gateway_health WHERE gateway_id = 'tan-loi'")" = 2 ] || fail "the web role cannot read the health"
+[ "$(web 'SELECT count(*) FROM hub_receipts')" = 1 ] || fail "the web role cannot read the receipts"
+web "INSERT INTO hub_notices(text, channels, source, created_at, due_at) VALUES ('Kiểm tra', 1, 'web:an', 1796090400, 1796090400)"
+expect_sql_fail "the web role writing health" web "UPDATE hub_gateway_health SET modems_ready = 0"
+expect_sql_fail "the web role writing events" web "INSERT INTO hub_events(gateway_id, id, at, kind) VALUES ('tan-loi', 999, 0, 'x')"
+expect_sql_fail "the web role adding a gateway" web "SELECT loa_hub_gateway_add('evil', 'x', '', 0)"
 # a wrong password is refused
 expect_sql_fail "a wrong password" pg_sql_as loa_gw_tan-loi "$HB_PW" 'SELECT 1'
 echo "ok: hub init, gateway roles and row-level security"

@@ -200,15 +200,7 @@ static void preview_text(struct sbuf *b, const struct notice_plan *plan, const s
 		abort();
 	notice_plan_print(plan, cfg, f);
 	fclose(f);
-	sbuf_add(b, "[");
-	int i = 0;
-	char *save = NULL;
-	for (char *line = buf ? strtok_r(buf, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		if (i++)
-			sbuf_addc(b, ',');
-		web_json_str(b, line);
-	}
-	sbuf_add(b, "]");
+	web_json_lines(b, buf);
 	free(buf);
 }
 

@@ -236,6 +236,9 @@ enum web_login_rc web_auth_login(struct store *st, int session_min, const char *
 		ok = 0;
 	}
 	if (!ok) {
+		/* The wait counts from the answer, not from the request: a hash
+		 * check slowed by a busy box must not use up the wait. */
+		now = clock_wall_ms();
 		int64_t d = web_auth_limit_fail(&ual, now, 0), da = web_auth_limit_fail(&al, now, WEB_LIMIT_ADDR_FREE);
 		web_auth_global_fail(&gl, now);
 		r->wait_ms = d > da ? d : da;

@@ -275,16 +275,21 @@ static int plan_draft(struct web_page *p, struct draft *d, struct notice_plan *p
 	return 0;
 }
 
-static void draft_hidden(struct sbuf *b, const struct draft *d)
+void web_draft_hidden(struct sbuf *b, const char *text, const char *to, int channels, int urgent)
 {
 	web_html_out(b, "<input type=\"hidden\" name=\"text\" value=\"%s\"><input type=\"hidden\" name=\"to\" value=\"%s\">",
-		     d->text, d->to);
-	if (d->channels & CH_SMS)
+		     text, to);
+	if (channels & CH_SMS)
 		sbuf_add(b, "<input type=\"hidden\" name=\"sms\" value=\"1\">");
-	if (d->channels & CH_VOICE)
+	if (channels & CH_VOICE)
 		sbuf_add(b, "<input type=\"hidden\" name=\"voice\" value=\"1\">");
-	if (d->urgent)
+	if (urgent)
 		sbuf_add(b, "<input type=\"hidden\" name=\"urgent\" value=\"1\">");
+}
+
+static void draft_hidden(struct sbuf *b, const struct draft *d)
+{
+	web_draft_hidden(b, d->text, d->to, d->channels, d->urgent);
 	if (d->at_on)
 		web_html_out(b,
 			     "<input type=\"hidden\" name=\"when\" value=\"at\"><input type=\"hidden\" name=\"date\" "

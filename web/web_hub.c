@@ -687,14 +687,7 @@ static int plan_hub_draft(struct web_page *p, struct hub_draft *d, struct hub_no
 
 static void hub_draft_hidden(struct sbuf *b, const struct hub_draft *d)
 {
-	web_html_out(b, "<input type=\"hidden\" name=\"text\" value=\"%s\"><input type=\"hidden\" name=\"to\" value=\"%s\">",
-		     d->text, d->to);
-	if (d->channels & CH_SMS)
-		sbuf_add(b, "<input type=\"hidden\" name=\"sms\" value=\"1\">");
-	if (d->channels & CH_VOICE)
-		sbuf_add(b, "<input type=\"hidden\" name=\"voice\" value=\"1\">");
-	if (d->urgent)
-		sbuf_add(b, "<input type=\"hidden\" name=\"urgent\" value=\"1\">");
+	web_draft_hidden(b, d->text, d->to, d->channels, d->urgent);
 }
 
 void web_hub_preview(struct web_page *p)
@@ -821,15 +814,7 @@ static void preview_text(struct sbuf *b, const struct hub_notice_plan *plan, con
 		abort();
 	hub_notice_plan_print(plan, cfg, f);
 	fclose(f);
-	sbuf_add(b, "[");
-	int i = 0;
-	char *save = NULL;
-	for (char *line = buf ? strtok_r(buf, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		if (i++)
-			sbuf_addc(b, ',');
-		web_json_str(b, line);
-	}
-	sbuf_add(b, "]");
+	web_json_lines(b, buf);
 	free(buf);
 }
 

@@ -76,6 +76,19 @@ void web_json_str(struct sbuf *b, const char *s)
 	sbuf_addc(b, '"');
 }
 
+void web_json_lines(struct sbuf *b, char *text)
+{
+	sbuf_add(b, "[");
+	int i = 0;
+	char *save = NULL;
+	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		if (i++)
+			sbuf_addc(b, ',');
+		web_json_str(b, line);
+	}
+	sbuf_add(b, "]");
+}
+
 void web_json_out(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -14,6 +14,8 @@
  * is not valid UTF-8 as \ufffd, so the output is always valid JSON in
  * valid UTF-8.  NULL is written as null. */
 void web_json_str(struct sbuf *b, const char *s);
+/* The lines of TEXT (may be NULL) as a JSON array of strings, empty lines left out. */
+void web_json_lines(struct sbuf *b, char *text);
 /* printf for JSON: %s is a JSON string (web_json_str), %d %ld %lld
  * numbers, %b a boolean (int: true/false), %% a percent sign; anything
  * else in fmt is copied as it is. */

@@ -140,6 +140,8 @@ void web_draft_create(struct web_page *p);      /* POST /new/create */
  * CLI's English line, for a code it does not know); the API says it too. */
 struct notice_plan;
 void web_draft_plan_err_vi(const struct notice_plan *pl, const char *err, char *buf, size_t len);
+/* A notice draft's text, to, channels and urgency as hidden fields (escaped). */
+void web_draft_hidden(struct sbuf *b, const char *text, const char *to, int channels, int urgent);
 
 /* ---- web_visit.c ---- */
 void web_visit_list(struct web_page *p);            /* GET /unreached?id=[&group=][&all=1][&page=] */

@@ -5,6 +5,7 @@
 #include "db/store.h"
 #include "db/store_health.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "domain/timesync.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -106,4 +107,25 @@ int cli_event_result(struct store *st, int rc)
 	if (rc == STORE_OK)
 		return EXIT_OK;
 	return cli_err(EXIT_RUNTIME, "the change is made, but its event could not be logged: %s", store_errmsg(st));
+}
+
+int cli_text_args(int argc, char **argv, int first, struct sbuf *text)
+{
+	sbuf_init(text);
+	if (first == argc - 1 && strcmp(argv[first], "-") == 0) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+			sbuf_addn(text, buf, n);
+	} else {
+		for (int i = first; i < argc; i++)
+			sbuf_printf(text, "%s%s", i > first ? " " : "", argv[i]);
+	}
+	if (!text->s)
+		sbuf_add(text, "");
+	if (strlen(text->s) != text->len) {
+		sbuf_free(text);
+		return cli_err(EXIT_USAGE, "%s", _("text contains a NUL byte"));
+	}
+	return EXIT_OK;
 }

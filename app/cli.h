@@ -29,6 +29,11 @@ int cli_store_checked(struct cli_ctx *ctx, struct store **out);
  * network time from the daemon, which cli_store applies): prints why `what`
  * is refused and returns EXIT_RUNTIME; else EXIT_OK. */
 int cli_clock_refuse(const char *what);
+/* A notice's text from the words argv[first..] joined by spaces, or from
+ * stdin when the only word is "-": EXIT_OK with TEXT set (sbuf_free it), or
+ * EXIT_USAGE (one line said; a NUL byte in stdin would cut the text short). */
+struct sbuf;
+int cli_text_args(int argc, char **argv, int first, struct sbuf *text);
 /* Prints "loa: <msg>" to stderr and returns `code`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One line on stdout that carries outside strings (SMS texts, senders,

@@ -57,18 +57,8 @@ static int n_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (!to || optind >= argc)
 		return cli_err(EXIT_USAGE, "%s", usage);
 	struct sbuf text;
-	sbuf_init(&text);
-	if (optind == argc - 1 && strcmp(argv[optind], "-") == 0) {
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
-			sbuf_addn(&text, buf, n);
-		if (!text.s)
-			sbuf_add(&text, "");
-	} else {
-		for (int i = optind; i < argc; i++)
-			sbuf_printf(&text, "%s%s", i > optind ? " " : "", argv[i]);
-	}
+	if (cli_text_args(argc, argv, optind, &text) != EXIT_OK)
+		return EXIT_USAGE;
 	struct store *st;
 	int rc = cli_store(ctx, &st);
 	/* after cli_store: the daemon's network time applies; a notice dated

@@ -688,6 +688,30 @@ static int push_temp(struct hub *h)
 	return rc;
 }
 
+/* One pushed batch in one transaction: rows copied into the session's
+ * temporary table, moved into the hub table by INSERT_SQL (idempotent: ON
+ * CONFLICT), and the stream's position moved to POSITION; all or nothing. */
+static int push_batch(struct hub *h, const char *copy_sql, const struct sbuf *rows, const char *insert_sql,
+		      const char *stream, int64_t position, int64_t now, const char *what)
+{
+	int rc = exec_const(h, "BEGIN", "begin");
+	if (rc == HUB_OK && !h->temp_ready)
+		rc = push_temp(h);
+	if (rc == HUB_OK)
+		rc = copy_send(h, copy_sql, rows, what);
+	if (rc == HUB_OK)
+		rc = exec(h, insert_sql, 0, NULL, NULL, what);
+	if (rc == HUB_OK)
+		rc = set_position(h, stream, position, now);
+	if (rc == HUB_OK)
+		rc = exec_const(h, "COMMIT", "commit");
+	if (rc != HUB_OK) {
+		rollback(h);
+		h->temp_ready = 0;
+	}
+	return rc;
+}
+
 int hub_push_events(struct hub *h, const struct hub_event *ev, size_t n, int64_t now)
 {
 	if (n == 0)
@@ -705,25 +729,11 @@ int hub_push_events(struct hub *h, const struct hub_event *ev, size_t n, int64_t
 		copy_field(&b, e->modem, '\t');
 		copy_field(&b, e->detail ? e->detail : "", '\n');
 	}
-	int rc = exec_const(h, "BEGIN", "begin");
-	if (rc == HUB_OK && !h->temp_ready)
-		rc = push_temp(h);
-	if (rc == HUB_OK)
-		rc = copy_send(h, "COPY loa_push_events FROM STDIN", &b, "push events");
-	if (rc == HUB_OK)
-		rc = exec(h,
-			  "INSERT INTO hub_events(gateway_id, id, at, kind, notice_id, delivery_id, household_id,"
-			  " modem, detail) SELECT (SELECT loa_hub_me()), id, at, kind, notice_id, delivery_id,"
-			  " household_id, modem, detail FROM loa_push_events ON CONFLICT (gateway_id, id) DO NOTHING",
-			  0, NULL, NULL, "push events");
-	if (rc == HUB_OK)
-		rc = set_position(h, "events", ev[n - 1].id, now);
-	if (rc == HUB_OK)
-		rc = exec_const(h, "COMMIT", "commit");
-	if (rc != HUB_OK) {
-		rollback(h);
-		h->temp_ready = 0;
-	}
+	int rc = push_batch(h, "COPY loa_push_events FROM STDIN", &b,
+			    "INSERT INTO hub_events(gateway_id, id, at, kind, notice_id, delivery_id, household_id,"
+			    " modem, detail) SELECT (SELECT loa_hub_me()), id, at, kind, notice_id, delivery_id,"
+			    " household_id, modem, detail FROM loa_push_events ON CONFLICT (gateway_id, id) DO NOTHING",
+			    "events", ev[n - 1].id, now, "push events");
 	sbuf_free(&b);
 	return rc;
 }
@@ -746,32 +756,18 @@ int hub_push_deliveries(struct hub *h, const struct hub_delivery *d, size_t n, c
 		copy_i64(&b, x->updated_at, 0, '\t');
 		copy_i64(&b, x->rev, 0, '\n');
 	}
-	int rc = exec_const(h, "BEGIN", "begin");
-	if (rc == HUB_OK && !h->temp_ready)
-		rc = push_temp(h);
-	if (rc == HUB_OK)
-		rc = copy_send(h, "COPY loa_push_deliveries FROM STDIN", &b, "push deliveries");
 	/* One row per delivery (the newest rev of the batch), so ON CONFLICT
 	 * never meets the same key twice in one statement. */
-	if (rc == HUB_OK)
-		rc = exec(h,
-			  "INSERT INTO hub_deliveries AS hd(gateway_id, id, notice_id, household_id, channel, state,"
-			  " attempts, updated_at, rev)"
-			  " SELECT DISTINCT ON (id) (SELECT loa_hub_me()), id, notice_id, household_id, channel, state, attempts,"
-			  " updated_at, rev FROM loa_push_deliveries ORDER BY id, rev DESC"
-			  " ON CONFLICT (gateway_id, id) DO UPDATE SET notice_id = EXCLUDED.notice_id,"
-			  " household_id = EXCLUDED.household_id, channel = EXCLUDED.channel, state = EXCLUDED.state,"
-			  " attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, rev = EXCLUDED.rev"
-			  " WHERE hd.rev < EXCLUDED.rev",
-			  0, NULL, NULL, "push deliveries");
-	if (rc == HUB_OK)
-		rc = set_position(h, stream, position, now);
-	if (rc == HUB_OK)
-		rc = exec_const(h, "COMMIT", "commit");
-	if (rc != HUB_OK) {
-		rollback(h);
-		h->temp_ready = 0;
-	}
+	int rc = push_batch(h, "COPY loa_push_deliveries FROM STDIN", &b,
+			    "INSERT INTO hub_deliveries AS hd(gateway_id, id, notice_id, household_id, channel, state,"
+			    " attempts, updated_at, rev)"
+			    " SELECT DISTINCT ON (id) (SELECT loa_hub_me()), id, notice_id, household_id, channel, state, attempts,"
+			    " updated_at, rev FROM loa_push_deliveries ORDER BY id, rev DESC"
+			    " ON CONFLICT (gateway_id, id) DO UPDATE SET notice_id = EXCLUDED.notice_id,"
+			    " household_id = EXCLUDED.household_id, channel = EXCLUDED.channel, state = EXCLUDED.state,"
+			    " attempts = EXCLUDED.attempts, updated_at = EXCLUDED.updated_at, rev = EXCLUDED.rev"
+			    " WHERE hd.rev < EXCLUDED.rev",
+			    stream, position, now, "push deliveries");
 	sbuf_free(&b);
 	return rc;
 }

@@ -78,6 +78,7 @@ DEAD_URL="host=$WORK/nothing-here port=5432 dbname=loa_hub connect_timeout=2"
 
 # three gateways: 12, 9 and 7 households, own phones, one modem each
 n=0
+ADMIN=+84987654321
 declare -A HH
 HH=([tan-loi]=12 [hoa-binh]=9 [an-phu]=7)
 for g in "${GWS[@]}"; do
@@ -103,8 +104,9 @@ credentials = $WORK/$g.cred
 sync_s = 1
 CONF
 	# names on the hub's visit list from two gateways; an-phu sends counts
-	# only (the default)
+	# only (the default), and has an admin to tell about its problems
 	[ "$g" = an-phu ] || echo "households = list" >>"$WORK/$g/loa.conf"
+	[ "$g" = an-phu ] && sed -i "s/^\[gateway\]\$/[gateway]\nadmins = $ADMIN/" "$WORK/$g/loa.conf"
 	chmod 600 "$WORK/$g/loa.conf"
 	expect_rc 0 gw "$g" init
 	f="$WORK/$g/h.csv"
@@ -215,17 +217,19 @@ wait_for 60 all_done an-phu || fail "an-phu did not deliver while cut off: $(del
 # an urgent notice reaches everyone, the local rule), as many as the
 # preview said; all but the refused number got the SMS, in the preview's
 # number of parts; no call (these households take SMS only)
+# (an-phu's admin may get an alert meanwhile: the problem "hub" below)
+village_sms() { jq -c --arg a "$ADMIN" 'select(.to != $a)' "$WORK/$1/sim/sms.jsonl"; }
 sent=0
 for g in "${GWS[@]}"; do
 	want=$((HH[$g] - 1))
 	[ "$(fanned "$g" 1)" = "$(preview "$g")" ] || fail "$g: $(fanned "$g" 1) deliveries, the preview said $(preview "$g")"
 	[ "$(gsql "$g" "SELECT group_concat(state || '=' || c, ' ') FROM (SELECT d.state, count(*) c FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE n.source = 'hub:1' GROUP BY d.state ORDER BY d.state)")" = "delivered=$want failed=1" ] ||
 		fail "$g: $(deliv_local "$g"), expected $want delivered, 1 failed"
-	[ "$(jq -s 'map(.to) | unique | length' "$WORK/$g/sim/sms.jsonl")" = "$want" ] || fail "$g: phones reached"
-	[ "$(jq -s 'group_by(.to) | map(map(.ref) | unique | length) | max' "$WORK/$g/sim/sms.jsonl")" = 1 ] || fail "$g: a phone got it twice"
-	[ "$(jq -s "map(select(.parts == $PARTS)) | length" "$WORK/$g/sim/sms.jsonl")" = $((want * PARTS)) ] ||
-		fail "$g: SMS parts: $(jq -c '[.to, .part, .parts]' "$WORK/$g/sim/sms.jsonl" | tr '\n' ' ')"
-	[ "$(jq -s 'length' "$WORK/$g/sim/sms.jsonl")" = $((want * PARTS)) ] || fail "$g: SMS other than the notice's"
+	[ "$(village_sms "$g" | jq -s 'map(.to) | unique | length')" = "$want" ] || fail "$g: phones reached"
+	[ "$(village_sms "$g" | jq -s 'group_by(.to) | map(map(.ref) | unique | length) | max')" = 1 ] || fail "$g: a phone got it twice"
+	[ "$(village_sms "$g" | jq -s "map(select(.parts == $PARTS)) | length")" = $((want * PARTS)) ] ||
+		fail "$g: SMS parts: $(village_sms "$g" | jq -c '[.to, .part, .parts]' | tr '\n' ' ')"
+	[ "$(village_sms "$g" | jq -s 'length')" = $((want * PARTS)) ] || fail "$g: SMS other than the notice's"
 	[ ! -s "$WORK/$g/sim/calls.jsonl" ] || fail "$g: calls made: $(cat "$WORK/$g/sim/calls.jsonl")"
 	sent=$((sent + want))
 done
@@ -237,6 +241,13 @@ grep -q "not yet at the hub: [0-9]* events, [0-9]* deliveries, [1-9][0-9]* chang
 stale() { set +e; gw_now an-phu status >"$WORK/st.out" 2>&1; local rc=$?; set -e; [ $rc = 1 ] && grep -q "NOTHING ACKNOWLEDGED" "$WORK/st.out"; }
 wait_for 30 stale || fail "an-phu's status not degraded while the hub is out of reach: $(cat "$WORK/st.out")"
 [ "$(gw_now an-phu status --json | jq .hub.stale)" = true ] || fail "status --json hub.stale"
+# the daemon opens the problem "hub" by the same rule: status lists it
+# (and the web page's banner), the admin gets one SMS
+problem_hub() { { gw_now an-phu status --json || true; } | jq -e 'any(.problems[]; .key == "hub")' >/dev/null; }
+wait_for 30 problem_hub || fail "an-phu: no problem \"hub\": $(gw_now an-phu status --json | jq -c .problems)"
+contains "$(gw_now an-phu status)" "Không đồng bộ được với trung tâm (hub) từ"
+alerted() { [ "$(jq -s --arg a "$ADMIN" 'map(select(.to == $a and (.text | startswith("Loa Thon an-phu: Khong dong bo duoc voi trung tam (hub)")))) | length' "$WORK/an-phu/sim/sms.jsonl")" -ge 1 ]; }
+wait_for 30 alerted || fail "an-phu's admin not told: $(jq -c 'select(.to == "'"$ADMIN"'")' "$WORK/an-phu/sim/sms.jsonl")"
 # the back-off in the log: waited for, not looked for at once (the third
 # failure comes about 7 s after the last sync, "stale" 10 s after it, and
 # a loaded machine can bring the two within a moment of each other)
@@ -247,6 +258,9 @@ contains "$(grep "3 in a row" "$WORK/an-phu/daemon.log")" "next try in 8 s; noth
 set_url an-phu "$PG_CONN"
 wait_for 40 settled an-phu || fail "an-phu did not catch up: local $(deliv_local an-phu) / hub $(deliv_hub an-phu)"
 wait_for 30 logged an-phu "the hub is reachable again after" || fail "an-phu: not logged as reachable again"
+# and the problem is over
+wait_for 30 logged an-phu "problem over: hub" || fail "an-phu: the problem \"hub\" not closed"
+! problem_hub || fail "an-phu: the problem \"hub\" still listed"
 LOA_FAKE_TIME=$(daemon_time) expect_rc 0 gw an-phu status
 [ "$(pg_sql "SELECT count(*) FROM hub_receipts WHERE notice_id = 1 AND local_notice_id IS NOT NULL")" = 3 ] ||
 	fail "receipts: $(pg_sql 'SELECT * FROM hub_receipts')"

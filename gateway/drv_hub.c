@@ -32,7 +32,7 @@
  * When the hub has acknowledged nothing for HUB_STALE_SYNCS x sync_s
  * (since this daemon started, if never; the rule of `loa status`), the
  * daemon opens the problem "hub" (daemon_problem: banner, status, one SMS
- * to the admins); the first look after the hub answers again closes it. */
+ * to the admins); the first look after the hub answered again closes it. */
 #include "gateway/daemon_int.h"
 
 #include "base/clock.h"
@@ -84,8 +84,8 @@ static void hb_open(struct daemon *d)
 {
 	d->hub_pid = 0;
 	d->hub_fd = -1;
-	/* a problem "hub" left open by an earlier run: closed at the first
-	 * look (or at once when there is no hub any more) */
+	/* a problem "hub" left open by an earlier run: closed when the hub
+	 * answers (or at once when there is no hub any more) */
 	d->hub_problem = 1;
 	if (!d->cfg->hub.sync_s) {
 		daemon_problem_over(d, "hub");
@@ -281,7 +281,9 @@ static void check_acked(struct daemon *d, int64_t now)
 			      (long long)(wall - since), HUB_STALE_SYNCS);
 		daemon_problem(d, "hub", text);
 		d->hub_problem = 1;
-	} else if (d->hub_problem) {
+	} else if (d->hub_problem && lag.acked_at >= wall - limit) {
+		/* the hub answered lately: over (a problem left by an earlier
+		 * run stays until then, not closed and told again) */
 		daemon_problem_over(d, "hub");
 		d->hub_problem = 0;
 	}

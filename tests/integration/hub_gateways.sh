@@ -383,7 +383,7 @@ kill -CONT "$PG_FROZEN"
 PG_FROZEN=
 wait_for 60 settled tan-loi || fail "tan-loi after the hub came back: $(deliv_local tan-loi) / hub $(deliv_hub tan-loi)"
 
-# 3. kill -9 of tan-loi's sync in the middle of a big push: 120,000 events
+# 3. kill -9 of tan-loi's sync in the middle of a big push: 200,000 events
 # (a long outage's worth) go up 20,000 per hub transaction
 base=$(gsql tan-loi "SELECT max(id) FROM events")
 BIG=200000
@@ -392,9 +392,10 @@ gsql tan-loi "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHE
 last=$((base + BIG))
 hub_pos() { pg_sql "SELECT coalesce(max(position), 0) FROM hub_sync WHERE gateway_id = 'tan-loi' AND stream = 'events'"; }
 mid_push() { local p; p=$(hub_pos); [ "$p" -gt "$base" ] && [ "$p" -lt "$last" ]; }
-wait_for 60 mid_push || fail "no partial push seen (position $(hub_pos), base $base, last $last)"
-child=$(pgrep -P "${DAEMON_PIDS[tan-loi]}" || true)
-[ -n "$child" ] || fail "no sync process under the daemon"
+# the position part-way and the sync process that moves it, looked up in
+# one go and killed at once (no moment for the push to end in between)
+mid_push_child() { mid_push && child=$(pgrep -P "${DAEMON_PIDS[tan-loi]}"); }
+wait_for 60 mid_push_child || fail "no partial push seen with its sync process (position $(hub_pos), base $base, last $last)"
 kill -9 $child
 at_kill=$(hub_pos)
 [ "$at_kill" -lt "$last" ] || fail "the push finished before the kill"

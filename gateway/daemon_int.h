@@ -96,6 +96,8 @@ struct daemon {
 	char hub_out[600];      /* what it printed (the start of it) */
 	size_t hub_out_n;
 	char hub_exe[PATH_MAX]; /* this program, run again for the sync */
+	int64_t hub_check_at;   /* mono ms of the next look at what the hub acknowledged */
+	int hub_problem;        /* the problem "hub" is open (this run opened it) */
 };
 
 /* Call-in kinds a worker's call can be (worker.ci_kind). */

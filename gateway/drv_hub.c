@@ -28,12 +28,17 @@
  * (daemon_hub_delay_s: sync_s doubling up to 10 minutes); one that runs
  * longer than HUB_SYNC_MAX_MS is killed and counts as failed.  When the
  * daemon stops, a running sync is stopped (SIGTERM) and reaped.  While a
- * sync runs, `loa run --until-idle` is not idle: it may bring a notice. */
+ * sync runs, `loa run --until-idle` is not idle: it may bring a notice.
+ * When the hub has acknowledged nothing for HUB_STALE_SYNCS x sync_s
+ * (since this daemon started, if never; the rule of `loa status`), the
+ * daemon opens the problem "hub" (daemon_problem: banner, status, one SMS
+ * to the admins); the first look after the hub answered again closes it. */
 #include "gateway/daemon_int.h"
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "db/store_sync.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +52,7 @@
 
 extern char **environ;
 
-enum { HUB_SYNC_MAX_MS = 15 * 60 * 1000 };
+enum { HUB_SYNC_MAX_MS = 15 * 60 * 1000, HUB_STALE_SYNCS = 10 };
 
 int64_t daemon_hub_delay_s(int sync_s, int failures)
 {
@@ -79,10 +84,17 @@ static void hb_open(struct daemon *d)
 {
 	d->hub_pid = 0;
 	d->hub_fd = -1;
-	if (!d->cfg->hub.sync_s)
+	/* a problem "hub" left open by an earlier run: closed when the hub
+	 * answers (or at once when there is no hub any more) */
+	d->hub_problem = 1;
+	if (!d->cfg->hub.sync_s) {
+		daemon_problem_over(d, "hub");
+		d->hub_problem = 0;
 		return;
+	}
 	find_exe(d);
 	d->hub_next_at = clock_mono_ms(); /* the first sync at once */
+	d->hub_check_at = d->hub_next_at + 1000;
 	LOG_I("hub", "syncing with the hub every %d s (%s hub sync --once)", d->cfg->hub.sync_s, d->hub_exe);
 }
 
@@ -243,11 +255,48 @@ static void reap(struct daemon *d, int64_t now)
 	}
 }
 
+/* Has the hub acknowledged anything lately?  Read from the store (the
+ * sync moves what it acknowledged after every batch, so a long push that
+ * is going well is not "unreachable"), every sync_s: the problem "hub"
+ * opened or closed. */
+static void check_acked(struct daemon *d, int64_t now)
+{
+	if (now < d->hub_check_at)
+		return;
+	d->hub_check_at = now + (int64_t)d->cfg->hub.sync_s * 1000;
+	struct sync_lag lag;
+	if (daemon_db_log(d, "hub", "sync lag", store_sync_lag(d->st, &lag)))
+		return;
+	int64_t wall = clock_wall_s();
+	int64_t since = lag.acked_at > d->started_s ? lag.acked_at : d->started_s;
+	int64_t limit = (int64_t)HUB_STALE_SYNCS * d->cfg->hub.sync_s;
+	if (wall - since > limit) {
+		char text[200];
+		snprintf(text, sizeof text,
+			 "Không đồng bộ được với trung tâm (hub) từ %lld phút: thông báo của trung tâm chưa về, việc "
+			 "gửi ở thôn vẫn chạy",
+			 (long long)((wall - since + 59) / 60));
+		if (!d->hub_problem)
+			LOG_W("hub", "nothing acknowledged by the hub for %lld s (%d x [hub] sync_s): problem \"hub\" opened",
+			      (long long)(wall - since), HUB_STALE_SYNCS);
+		daemon_problem(d, "hub", text);
+		d->hub_problem = 1;
+	} else if (d->hub_problem && lag.acked_at >= wall - limit) {
+		/* the hub answered lately: over (a problem left by an earlier
+		 * run stays until then, not closed and told again) */
+		daemon_problem_over(d, "hub");
+		d->hub_problem = 0;
+	}
+}
+
 static void hb_tick(struct daemon *d, int64_t now, int64_t *wake)
 {
 	if (!d->cfg->hub.sync_s)
 		return;
 	reap(d, now);
+	check_acked(d, now);
+	if (d->hub_check_at < *wake)
+		*wake = d->hub_check_at;
 	if (d->hub_pid && now - d->hub_started_at > HUB_SYNC_MAX_MS) {
 		LOG_W("hub", "sync still running after %d minutes: stopped", HUB_SYNC_MAX_MS / 60000);
 		kill(d->hub_pid, SIGKILL);

@@ -34,7 +34,7 @@ PG_FROZEN=
 # simulators, then the server and the folders (pg_cleanup); errexit off,
 # so that a failing kill cannot cut the cleanup short and leave a server
 # running.  A test stopped by a signal (a runner's timeout, ^C) exits
-# through the same path: bash runs no EXIT trap when a signal kills it.
+# through the same path (lib.sh's traps).
 gw_cleanup() {
 	local rc=$? p kids
 	set +e
@@ -57,10 +57,7 @@ gw_cleanup() {
 	(exit $rc) # pg_cleanup reads the test's exit status from $?
 	pg_cleanup
 }
-trap gw_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap gw_cleanup EXIT # (lib.sh sends INT, TERM, HUP through it)
 
 pg_start
 HUB_CONF="$WORK/hub.conf"

@@ -3,6 +3,12 @@
 set -euo pipefail
 WORK=$(mktemp -d /tmp/loa-it.XXXXXX)
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
+# bash runs no EXIT trap when a signal kills it: a script stopped by the
+# runner's timeout (TERM) or ^C exits through its EXIT cleanup instead, so
+# no simulator, daemon or PostgreSQL server is left running.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 export LOA_CONFIG="$WORK/loa.conf"
 # A fixed wall time (2026-12-01 09:00 +07) so nothing depends on the hour.
 export LOA_FAKE_TIME=${LOA_FAKE_TIME:-1796090400}

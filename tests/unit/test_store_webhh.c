@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "tests/unit/tmpstore.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,7 @@ static struct store *st;
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/loa-webhh.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/loa.db", dir);
-	clock_fake(1796090400000LL);
-	char err[256];
-	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	tmpstore_open(dir, path, &st, "webhh");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "tests/unit/tmpstore.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,7 @@ static struct web_app app;
 static int setup_db(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/loa-api.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/loa.db", dir);
-	clock_fake(1796090400000LL);
-	char err[256];
-	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	tmpstore_open(dir, path, &st, "api");
 	struct loa_config c;
 	config_defaults(&c, dir);
 	config_web(&c, &app.cfg);
@@ -45,11 +41,7 @@ static int setup_db(void **state)
 static int teardown_db(void **state)
 {
 	(void)state;
-	store_close(st);
-	st = NULL;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd);
+	return tmpstore_close(dir, &st);
 }
 
 static void esc_is(const char *in, const char *want)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "tests/unit/tmpstore.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,7 @@ static struct web_app app;
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/loa-webhub.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/loa.db", dir);
-	clock_fake(1796090400000LL);
-	char err[256];
-	assert_int_equal(store_open(path, &st, err, sizeof err), STORE_OK);
+	tmpstore_open(dir, path, &st, "webhub");
 	struct loa_config c;
 	config_defaults(&c, dir);
 	memset(&app, 0, sizeof app);
@@ -86,11 +82,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	web_hub_close(&app);
-	store_close(st);
-	st = NULL;
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd);
+	return tmpstore_close(dir, &st);
 }
 
 static int get(const char *method, const char *path_, const char *cookie, const char *authz, struct web_reply *rep)

@@ -48,6 +48,26 @@ static int report_end(struct hub *h, int rc)
 	return rc != HUB_OK ? rc : end;
 }
 
+/* After a report query: ends its transaction; HUB_NOTFOUND (said) when
+ * hub notice ID was asked for and MISSING; the result R is freed unless
+ * HUB_OK comes back. */
+static int report_rows(struct hub *h, int rc, PGresult *r, int64_t id, int missing)
+{
+	if ((rc = report_end(h, rc)) != HUB_OK) {
+		if (r)
+			PQclear(r);
+		return rc;
+	}
+	if (id && missing) {
+		PQclear(r);
+		char msg[64];
+		snprintf(msg, sizeof msg, "no hub notice %" PRId64, id);
+		hub_set_err(h, msg);
+		return HUB_NOTFOUND;
+	}
+	return HUB_OK;
+}
+
 static const char *i64(char *buf, size_t len, int64_t v)
 {
 	snprintf(buf, len, "%" PRId64, v);
@@ -117,20 +137,11 @@ int hub_report_each(struct hub *h, int64_t id, int64_t sent_after,
 			     " LEFT JOIN per ON per.gateway_id = gw.id ORDER BY gw.id",
 			     2, p, &r, "hub report");
 	}
-	if ((rc = report_end(h, rc)) != HUB_OK) {
-		if (r)
-			PQclear(r);
-		return rc;
-	}
 	/* the (SELECT 1) row keeps one row even with no gateway, to tell
 	 * "no such notice" from "addressed to nobody" */
-	if (PQntuples(r) < 1 || hub_col_i64(r, 0, 11) == 0) {
-		PQclear(r);
-		char msg[64];
-		snprintf(msg, sizeof msg, "no hub notice %" PRId64, id);
-		hub_set_err(h, msg);
-		return HUB_NOTFOUND;
-	}
+	rc = report_rows(h, rc, r, id, rc == HUB_OK && (PQntuples(r) < 1 || hub_col_i64(r, 0, 11) == 0));
+	if (rc != HUB_OK)
+		return rc;
 	for (int i = 0; i < PQntuples(r) && rc == HUB_OK; i++) {
 		if (PQgetisnull(r, i, 0))
 			continue;
@@ -177,18 +188,9 @@ int hub_notice_sums(struct hub *h, int64_t id, int limit, int totals, int64_t se
 			     " WHERE $1::bigint = 0 OR n.id = $1::bigint ORDER BY n.id DESC LIMIT $3::integer",
 			     4, p, &r, "hub notices");
 	}
-	if ((rc = report_end(h, rc)) != HUB_OK) {
-		if (r)
-			PQclear(r);
+	rc = report_rows(h, rc, r, id, rc == HUB_OK && PQntuples(r) == 0);
+	if (rc != HUB_OK)
 		return rc;
-	}
-	if (id && PQntuples(r) == 0) {
-		PQclear(r);
-		char msg[64];
-		snprintf(msg, sizeof msg, "no hub notice %" PRId64, id);
-		hub_set_err(h, msg);
-		return HUB_NOTFOUND;
-	}
 	for (int i = 0; i < PQntuples(r) && rc == HUB_OK; i++) {
 		struct hub_notice_sum s = {
 			.id = hub_col_i64(r, i, 0),

@@ -37,7 +37,8 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 PGDIR=
 PG_ADMIN=loa_hub_admin
-PG_PORT=5432   # only names the socket file (.s.PGSQL.5432) in PGDIR: no TCP
+PG_PORT=${PG_PORT:-5432}   # names the socket file (.s.PGSQL.5432) in PGDIR
+PG_LISTEN=${PG_LISTEN:-}   # no TCP unless a test sets an address (and a free PG_PORT)
 
 pg_stop() {
 	[ -n "$PGDIR" ] && [ -d "$PGDIR/data" ] || return 0
@@ -88,7 +89,7 @@ pg_start() {
 
 pg_restart() {
 	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-		-o "-c listen_addresses= -k $PGDIR -p $PG_PORT -c fsync=off -c full_page_writes=off" start \
+		-o "-c listen_addresses=$PG_LISTEN -k $PGDIR -p $PG_PORT -c fsync=off -c full_page_writes=off" start \
 		>"$PGDIR/pg_ctl.log" 2>&1 || fail "postgres did not start: $(tail -5 "$PGDIR/server.log" 2>/dev/null)"
 }
 

@@ -18,7 +18,8 @@
 static const char usage[] =
 	"usage: loa hub init | loa hub gateway add ID [--name NAME] [-o FILE] | loa hub gateway list"
 	" | loa hub group add GROUP GATEWAY... | loa hub sync --once"
-	" | loa hub notice send --to GATEWAY|GROUP|all [--urgent] [--dry-run] TEXT | loa hub report [ID]";
+	" | loa hub notice send --to GATEWAY|GROUP|all [--only-sms|--only-voice] [--urgent] [--dry-run] TEXT|-"
+	" | loa hub report [ID [--unreached]]";
 
 /* Connects with [hub] url and [hub] credentials; prints the error. */
 static int hub_connect(struct cli_ctx *ctx, struct hub **out)

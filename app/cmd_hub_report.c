@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char notice_usage[] = N_("usage: loa hub notice send --to GATEWAY|GROUP|all [--only-sms|--only-voice]"
+				       " [--urgent] [--dry-run] TEXT (or - to read stdin)");
+
 static int notice_send(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const char *usage = _("usage: loa hub notice send --to GATEWAY|GROUP|all [--only-sms|--only-voice] [--urgent]"
-			      " [--dry-run] TEXT (or - to read stdin)");
+	const char *usage = _(notice_usage);
 	static const struct option o[] = {
 		{ "to", required_argument, NULL, 't' }, { "urgent", no_argument, NULL, 'u' },
 		{ "dry-run", no_argument, NULL, 'n' }, { "only-sms", no_argument, NULL, 'S' },
@@ -86,7 +88,7 @@ int cmd_hub_notice(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "send") == 0)
 		return notice_send(ctx, argc - 1, argv + 1);
-	return cli_err(EXIT_USAGE, "%s", _("usage: loa hub notice send --to GATEWAY|GROUP|all [--urgent] [--dry-run] TEXT"));
+	return cli_err(EXIT_USAGE, "%s", _(notice_usage));
 }
 
 /* ---- loa hub report ---- */

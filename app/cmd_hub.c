@@ -19,6 +19,7 @@ static const char usage[] =
 	"usage: loa hub init | loa hub gateway add ID [--name NAME] [-o FILE] | loa hub gateway list"
 	" | loa hub group add GROUP GATEWAY... | loa hub sync --once"
 	" | loa hub notice send --to GATEWAY|GROUP|all [--only-sms|--only-voice] [--urgent] [--dry-run] TEXT|-"
+	" | loa hub notice cancel ID"
 	" | loa hub report [ID [--unreached]]";
 
 /* Connects with [hub] url and [hub] credentials; prints the error. */
@@ -206,6 +207,8 @@ static int hub_sync_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_err(rc, "hub sync: %s", err);
 	cli_line(_("hub sync: %lld event(s) and %lld delivery state(s) pushed, %d hub notice(s) taken in, %d refused"),
 		 (long long)s.events, (long long)s.deliveries, s.notices, s.refused);
+	if (s.cancelled)
+		cli_line(_("hub sync: %d notice(s) cancelled here because the hub cancelled them"), s.cancelled);
 	return EXIT_OK;
 }
 

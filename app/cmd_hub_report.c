@@ -84,10 +84,32 @@ static int notice_send(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* `loa hub notice cancel ID`: gateways that have not taken it in never
+ * will; those that have cancel their copy at their next sync (queued
+ * deliveries stop, in-flight ones finish and are logged). */
+static int notice_cancel(struct cli_ctx *ctx, int argc, char **argv)
+{
+	long id = 0;
+	if (argc != 2 || util_parse_long(argv[1], 1, INT32_MAX, &id) != 0)
+		return cli_err(EXIT_USAGE, "%s", _("usage: loa hub notice cancel ID"));
+	struct hub *h;
+	int rc = cmd_hub_connect(ctx, &h);
+	if (rc)
+		return rc;
+	if ((rc = hub_notice_cancel(h, id)) != HUB_OK)
+		return cmd_hub_fail(h, rc);
+	hub_close(h);
+	printf(_("hub notice %ld cancelled: gateways that took it in cancel their pending deliveries at their next sync\n"),
+	       id);
+	return EXIT_OK;
+}
+
 int cmd_hub_notice(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "send") == 0)
 		return notice_send(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "cancel") == 0)
+		return notice_cancel(ctx, argc - 1, argv + 1);
 	return cli_err(EXIT_USAGE, "%s", _(notice_usage));
 }
 

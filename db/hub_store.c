@@ -871,3 +871,49 @@ void hub_rollback(struct hub *h)
 {
 	rollback(h);
 }
+
+int hub_notice_cancel(struct hub *h, int64_t id)
+{
+	char ib[24], msg[64];
+	snprintf(ib, sizeof ib, "%" PRId64, id);
+	const char *p[1] = { ib };
+	PGresult *r = NULL;
+	int rc = exec(h, "UPDATE hub_notices SET state = 'cancelled' WHERE id = $1::bigint AND state = 'active' RETURNING id",
+		      1, p, &r, "cancel hub notice");
+	if (rc != HUB_OK)
+		return rc;
+	int done = PQntuples(r) == 1;
+	PQclear(r);
+	if (done)
+		return HUB_OK;
+	if ((rc = exec(h, "SELECT 1 FROM hub_notices WHERE id = $1::bigint", 1, p, &r, "cancel hub notice")) != HUB_OK)
+		return rc;
+	int found = PQntuples(r) == 1;
+	PQclear(r);
+	if (found)
+		snprintf(msg, sizeof msg, "hub notice %" PRId64 " is already cancelled", id);
+	else
+		snprintf(msg, sizeof msg, "no hub notice %" PRId64, id);
+	hub_set_err(h, msg);
+	return found ? HUB_CONFLICT : HUB_NOTFOUND;
+}
+
+int hub_notice_cancelled(struct hub *h, int64_t not_before, int (*cb)(int64_t hub_id, int64_t local_id, void *arg),
+			 void *arg)
+{
+	char nb[24];
+	snprintf(nb, sizeof nb, "%" PRId64, not_before);
+	const char *p[1] = { nb };
+	PGresult *r = NULL;
+	int rc = exec(h,
+		      "SELECT r.notice_id, r.local_notice_id FROM hub_receipts r JOIN hub_notices n ON n.id = r.notice_id"
+		      " WHERE r.gateway_id = (SELECT loa_hub_me()) AND r.local_notice_id IS NOT NULL"
+		      " AND n.state = 'cancelled' AND n.created_at >= $1::bigint ORDER BY r.notice_id",
+		      1, p, &r, "cancelled hub notices");
+	if (rc != HUB_OK)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && rc == HUB_OK; i++)
+		rc = cb(col_i64(r, i, 0), col_i64(r, i, 1), arg);
+	PQclear(r);
+	return rc;
+}

@@ -150,4 +150,13 @@ HUB_CHECK int hub_notice_pending(struct hub *h, int64_t not_before, int limit,
  * Idempotent: a second receipt for it changes nothing. */
 HUB_CHECK int hub_receipt(struct hub *h, int64_t notice_id, int64_t local_id, int households, const char *note,
 			  int64_t now);
+/* The hub's admin cancels hub notice `id`: gateways that have not taken it
+ * in never will, those that have cancel it at their next sync.
+ * HUB_NOTFOUND: no such notice; HUB_CONFLICT: already cancelled. */
+HUB_CHECK int hub_notice_cancel(struct hub *h, int64_t id);
+/* This gateway's notices taken in from hub notices the hub has cancelled
+ * (created since `not_before`): cb(hub id, local id); a non-zero return
+ * stops the walk. */
+HUB_CHECK int hub_notice_cancelled(struct hub *h, int64_t not_before,
+				   int (*cb)(int64_t hub_id, int64_t local_id, void *arg), void *arg);
 #endif

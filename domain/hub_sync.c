@@ -4,6 +4,7 @@
 #include "db/hub_web.h"
 #include "db/store_health.h"
 
+#include "base/log.h"
 #include "base/util.h"
 #include "db/store_sync.h"
 
@@ -218,6 +219,59 @@ static int pull_notices(struct store *st, struct hub *h, const struct hub_sync_c
 	return rc;
 }
 
+struct cancel_walk {
+	struct store *st;
+	int64_t now;
+	int cancelled;
+	char *err;
+	size_t errlen;
+};
+
+/* One local notice whose hub notice was cancelled: cancelled here as `loa
+ * notice cancel` would (queued deliveries stop, in-flight ones finish and
+ * are logged), once: a notice no longer active is left alone. */
+static int cancel_one(int64_t hub_id, int64_t local_id, void *arg)
+{
+	struct cancel_walk *w = arg;
+	struct notice n;
+	int rc = store_notice_get(w->st, local_id, &n);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK) {
+		snprintf(w->err, w->errlen, "%s", store_errmsg(w->st));
+		return -1;
+	}
+	int active = strcmp(n.state, "active") == 0;
+	store_notice_clear(&n);
+	if (!active)
+		return 0;
+	char by[40];
+	snprintf(by, sizeof by, "the hub (hub notice %lld)", (long long)hub_id);
+	int count = 0;
+	if (store_notice_cancel(w->st, local_id, by, &count, w->now) != STORE_OK) {
+		snprintf(w->err, w->errlen, "%s", store_errmsg(w->st));
+		return -1;
+	}
+	LOG_I("hub", "notice %lld cancelled by the hub (hub notice %lld): %d pending deliveries cancelled",
+	      (long long)local_id, (long long)hub_id, count);
+	w->cancelled++;
+	return 0;
+}
+
+static int pull_cancels(struct store *st, struct hub *h, int64_t now, struct hub_sync_stats *out, char *err,
+			size_t errlen)
+{
+	struct cancel_walk w = { st, now, 0, err, errlen };
+	err[0] = '\0';
+	int rc = hub_notice_cancelled(h, now - HUB_CANCEL_MAX_AGE_S, cancel_one, &w);
+	out->cancelled = w.cancelled;
+	if (rc == HUB_OK)
+		return EXIT_OK;
+	if (!err[0])
+		snprintf(err, errlen, "%s", hub_errmsg(h));
+	return EXIT_RUNTIME;
+}
+
 struct hh_list {
 	struct hub_household *v;
 	size_t n, cap;
@@ -353,9 +407,11 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 		return rc;
 	if ((rc = pull_notices(st, h, cfg, now, out, err, errlen)) != EXIT_OK)
 		return rc;
-	/* What was just taken in (its notice_created event, its deliveries)
+	if ((rc = pull_cancels(st, h, now, out, err, errlen)) != EXIT_OK)
+		return rc;
+	/* What was just taken in or cancelled (its events, its deliveries)
 	 * goes up now rather than at the next sync. */
-	if (out->notices)
+	if (out->notices || out->cancelled)
 		rc = push_all(st, h, now, out, err, errlen);
 	if (rc == EXIT_OK)
 		rc = push_health(st, h, now, err, errlen);

@@ -27,6 +27,8 @@
 /* A hub notice older than this is not taken in (a gateway back after a
  * week offline does not send last week's storm warning). */
 #define HUB_NOTICE_MAX_AGE_S (48 * 3600)
+/* A cancel from the hub is looked for on hub notices up to a week old. */
+#define HUB_CANCEL_MAX_AGE_S (7 * 86400)
 
 struct hub_sync_cfg {
 	const char *gateway_id;      /* [hub] gateway_id: must be the credentials' gateway */
@@ -38,6 +40,7 @@ struct hub_sync_stats {
 	int64_t events, deliveries;  /* rows pushed (replays included) */
 	int notices;                 /* hub notices taken in */
 	int refused;                 /* hub notices refused here (receipt with the reason) */
+	int cancelled;               /* notices cancelled here because the hub cancelled them */
 };
 /* EXIT_OK, EXIT_USAGE (gateway id mismatch) or EXIT_RUNTIME (the hub is
  * unreachable, a database error), with one line in err. */

@@ -3,7 +3,8 @@
 # gateway's events and delivery states reach the hub; replays (the hub's
 # position lost, a receipt lost, a second sync) change nothing; a newer
 # delivery state wins over an older one; a hub notice addressed to the
-# gateway is taken in once through the same path as `loa notice send`;
+# gateway is taken in once through the same path as `loa notice send`,
+# and cancelled once when the hub cancels it;
 # with the hub down the gateway keeps working and catches up after.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -118,6 +119,51 @@ contains "$OUT" "0 hub notice(s) taken in, 1 refused"
 expect_rc 0 "$LOA" hub sync --once
 contains "$OUT" "0 refused"
 
+# a hub notice cancelled by the hub's admin: a gateway that took it in
+# cancels its copy at its next sync (queued deliveries stop; the cancel's
+# event and the cancelled states go up), once; one not taken in yet is
+# never taken in; errors in one line
+expect_rc 0 hub notice send --to tan-loi "Lịch tiêm phòng cho lợn đổi sang thứ Năm"
+hub_id=$(pg_sql "SELECT max(id) FROM hub_notices")
+expect_rc 0 "$LOA" hub sync --once
+contains "$OUT" "1 hub notice(s) taken in"
+c_local=$(sql "SELECT id FROM notices WHERE source = 'hub:$hub_id'")
+[ -n "$c_local" ] || fail "hub notice $hub_id not taken in"
+queued=$(sql "SELECT count(*) FROM deliveries WHERE notice_id = $c_local AND state = 'queued'")
+[ "$queued" -gt 0 ] || fail "nothing queued for hub notice $hub_id"
+expect_rc 0 hub notice cancel "$hub_id"
+contains "$OUT" "hub notice $hub_id cancelled"
+expect_rc 2 hub notice cancel "$hub_id"
+contains "$ERR" "hub notice $hub_id is already cancelled"
+expect_rc 2 hub notice cancel 999
+contains "$ERR" "no hub notice 999"
+expect_rc 2 hub notice cancel abc
+contains "$ERR" "usage: loa hub notice cancel ID"
+expect_rc 0 "$LOA" hub sync --once
+contains "$OUT" "1 notice(s) cancelled here because the hub cancelled them"
+[ "$(sql "SELECT state FROM notices WHERE id = $c_local")" = cancelled ] || fail "local copy not cancelled"
+[ "$(sql "SELECT count(*) FROM deliveries WHERE notice_id = $c_local AND state = 'cancelled'")" = "$queued" ] \
+	|| fail "deliveries not cancelled: $(sql "SELECT state, count(*) FROM deliveries WHERE notice_id = $c_local GROUP BY state")"
+contains "$(sql "SELECT detail FROM events WHERE kind = 'notice_cancelled' AND notice_id = $c_local")" "by the hub (hub notice $hub_id)"
+[ "$(pg_sql "SELECT count(*) FROM hub_deliveries WHERE gateway_id = 'tan-loi' AND notice_id = $c_local AND state = 'cancelled'")" = "$queued" ] \
+	|| fail "the hub does not see the cancelled deliveries"
+[ "$(pg_sql "SELECT count(*) FROM hub_events WHERE gateway_id = 'tan-loi' AND kind = 'notice_cancelled' AND notice_id = $c_local")" = 1 ] \
+	|| fail "the cancel's event not at the hub"
+expect_rc 0 "$LOA" hub sync --once
+[[ $OUT != *"cancelled here"* ]] || fail "cancelled again: $OUT"
+[ "$(sql "SELECT count(*) FROM events WHERE kind = 'notice_cancelled' AND notice_id = $c_local")" = 1 ] || fail "cancelled twice"
+# cancelled before any gateway took it in: never taken in
+expect_rc 0 hub notice send --to tan-loi "Thông báo gửi nhầm"
+hub_id2=$(pg_sql "SELECT max(id) FROM hub_notices")
+# a gateway's role cannot cancel a hub notice (it may only read them)
+expect_rc 1 "$LOA" hub notice cancel "$hub_id2"
+contains "$ERR" "permission denied"
+[ "$(pg_sql "SELECT state FROM hub_notices WHERE id = $hub_id2")" = active ] || fail "a gateway cancelled a hub notice"
+expect_rc 0 hub notice cancel "$hub_id2"
+expect_rc 0 "$LOA" hub sync --once
+contains "$OUT" "0 hub notice(s) taken in"
+[ "$(sql "SELECT count(*) FROM notices WHERE source = 'hub:$hub_id2'")" = 0 ] || fail "a cancelled hub notice was taken in"
+
 # the hub down: the gateway goes on (a local notice), sync fails in one line
 pg_stop
 expect_rc 0 "$LOA" notice send --to dong-tien "Mất điện từ 13 giờ đến 15 giờ chiều nay"
@@ -139,4 +185,4 @@ contains "$OUT" "not yet at the hub: 0 events, 0 deliveries, 0 changes of state"
 # every event once, none missing: the same ids on both sides
 [ "$(pg_sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM hub_events WHERE gateway_id = 'tan-loi'")" = \
   "$(sql 'SELECT group_concat(id) FROM (SELECT id FROM events ORDER BY id)')" ] || fail "event ids differ"
-echo "ok: hub sync pushes once, replays change nothing, hub notices are taken in once"
+echo "ok: hub sync pushes once, replays change nothing, hub notices are taken in once and cancelled once"

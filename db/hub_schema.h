@@ -37,7 +37,8 @@
  *   the list (migration 2, hub_household_list).
  *   Health (migration 3, hub_gateway_health): one row per gateway, its own
  *   to write; the NOLOGIN role loa_hub_web reads everything and adds hub
- *   notices (`loa web --hub` logged in as a member of it). */
+ *   notices (`loa web --hub` logged in as a member of it); migration 4 lets
+ *   it cancel one (its state from active to cancelled, nothing else). */
 #ifndef LOA_HUB_SCHEMA_H
 #define LOA_HUB_SCHEMA_H
 
@@ -256,6 +257,13 @@ static const char *const hub_migrations[] = {
 	"CREATE POLICY web_read ON hub_sync FOR SELECT TO loa_hub_web USING (true);"
 	"CREATE POLICY web_read ON hub_household_list FOR SELECT TO loa_hub_web USING (true);"
 	"CREATE POLICY web_read ON hub_gateway_health FOR SELECT TO loa_hub_web USING (true);",
+
+	/* 4: the hub's web page may cancel a hub notice (`loa hub notice
+	 *    cancel` from the page): its state, from active to cancelled, and
+	 *    nothing else of it. */
+	"GRANT UPDATE (state) ON hub_notices TO loa_hub_web;"
+	"CREATE POLICY web_cancel ON hub_notices FOR UPDATE TO loa_hub_web"
+	"  USING (state = 'active') WITH CHECK (state = 'cancelled');",
 };
 
 #endif

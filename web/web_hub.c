@@ -377,6 +377,13 @@ static int head_row(const struct hub_notice_sum *s, void *arg)
 	web_html_out(b, " · tạo lúc ");
 	web_html_time(b, s->created_at);
 	web_html_out(b, " bởi %s · %s</p>", web_page_source(s->source, src, sizeof src), notice_state_vi(s->state));
+	if (strcmp(s->state, "active") == 0) {
+		web_html_out(b, "<form method=\"post\" action=\"/hub/notice/cancel\" class=\"noprint\">"
+				"<input type=\"hidden\" name=\"id\" value=\"%lld\">",
+			     (long long)s->id);
+		web_html_csrf(b, p->csrf);
+		sbuf_add(b, "<button class=\"btn danger\" type=\"submit\">Hủy thông báo chung…</button></form>");
+	}
 	return 0;
 }
 
@@ -464,6 +471,11 @@ void web_hub_notice(struct web_page *p)
 	const char *created = web_req_form_get(&p->rq->query, "created");
 	if (created && !strcmp(created, "1"))
 		web_html_out(b, "<p class=\"flash\">Đã tạo thông báo chung số %lld. Các trạm nhận ở lần đồng bộ tới.</p>",
+			     (long long)id);
+	const char *cancelled = web_req_form_get(&p->rq->query, "cancelled");
+	if (cancelled && !strcmp(cancelled, "1"))
+		web_html_out(b, "<p class=\"flash\">Đã hủy thông báo chung số %lld. Trạm nào chưa nhận sẽ không nhận; "
+				"trạm đã nhận sẽ hủy các lượt gửi đang chờ ở lần đồng bộ tới.</p>",
 			     (long long)id);
 	int rc = hub_notice_sums(h, id, 1, 0, sent_after, head_row, p);
 	if (rc == HUB_NOTFOUND) {
@@ -799,6 +811,92 @@ void web_hub_create(struct web_page *p)
 	hub_notice_plan_free(&plan);
 	char to[64];
 	snprintf(to, sizeof to, "/hub/notice?id=%lld&created=1", (long long)id);
+	web_page_redirect(p->rep, to);
+}
+
+/* ---- cancelling a hub notice: button -> what it does -> confirm ---- */
+
+struct cancel_view {
+	char *text;
+	int active;
+};
+
+static int cancel_row(const struct hub_notice_sum *s, void *arg)
+{
+	struct cancel_view *v = arg;
+	free(v->text);
+	v->text = xstrdup(s->text);
+	v->active = strcmp(s->state, "active") == 0;
+	return 0;
+}
+
+/* POST /hub/notice/cancel: without confirm a page saying what a cancel
+ * does, its button posts again with confirm=1 (both carry the CSRF token,
+ * the gate checks it); then `loa hub notice cancel`, logged. */
+void web_hub_cancel(struct web_page *p)
+{
+	int64_t id;
+	if (web_req_id(web_req_form_get(&p->rq->form, "id"), &id) != 0) {
+		web_page_error(p->rep, 400, "Thiếu hoặc sai mã số (id).");
+		return;
+	}
+	struct hub *h = hub_get(p);
+	if (!h)
+		return;
+	char back[64];
+	snprintf(back, sizeof back, "/hub/notice?id=%lld", (long long)id);
+	struct cancel_view v = { NULL, 0 };
+	int rc = hub_notice_sums(h, id, 1, 0, 0, cancel_row, &v);
+	if (rc == HUB_NOTFOUND) {
+		web_page_error(p->rep, 404, "Không có thông báo chung này.");
+		return;
+	}
+	if (rc != HUB_OK) {
+		free(v.text);
+		page_hub_error(p, rc);
+		return;
+	}
+	if (!v.active) {
+		free(v.text);
+		web_page_redirect(p->rep, back);
+		return;
+	}
+	if (!web_req_form_get(&p->rq->form, "confirm")) {
+		struct sbuf *b = p->b;
+		web_html_head_hub(b, "Hủy thông báo chung", p->user, p->csrf);
+		web_html_out(b,
+			     "<h1>Hủy thông báo chung số %lld?</h1><pre>%s</pre>"
+			     "<p>Trạm nào chưa nhận thông báo này sẽ không nhận nữa.</p>"
+			     "<p>Trạm đã nhận sẽ hủy ở lần đồng bộ tới: các lượt gửi đang chờ dừng lại, lượt đang gửi dở "
+			     "(đang gửi SMS hoặc đang gọi) sẽ xong và được ghi lại.</p><p>Việc hủy không lấy lại được.</p>"
+			     "<form method=\"post\" action=\"/hub/notice/cancel\"><input type=\"hidden\" name=\"id\" "
+			     "value=\"%lld\"><input type=\"hidden\" name=\"confirm\" value=\"1\">",
+			     (long long)id, v.text, (long long)id);
+		web_html_csrf(b, p->csrf);
+		web_html_out(b, "<p><button class=\"btn danger\" type=\"submit\">Xác nhận hủy</button></p></form>"
+				"<p><a href=\"%s\">Không hủy, quay lại</a></p>",
+			     back);
+		web_html_foot(b);
+		free(v.text);
+		return;
+	}
+	free(v.text);
+	rc = hub_notice_cancel(h, id);
+	if (rc == HUB_CONFLICT) {
+		web_page_redirect(p->rep, back);
+		return;
+	}
+	if (rc != HUB_OK) {
+		page_hub_error(p, rc);
+		return;
+	}
+	char detail[160];
+	snprintf(detail, sizeof detail, "hub notice %lld cancelled by %s", (long long)id, p->user);
+	if (store_event(p->st, "hub_notice_cancelled", 0, 0, 0, NULL, detail, clock_wall_s()) != STORE_OK)
+		LOG_E("web", "event: %s", store_errmsg(p->st));
+	LOG_I("web", "%s from %s", detail, p->rq->addr ? p->rq->addr : "?");
+	char to[80];
+	snprintf(to, sizeof to, "%s&cancelled=1", back);
 	web_page_redirect(p->rep, to);
 }
 

@@ -458,6 +458,7 @@ static const struct route hub_routes[] = {
 	{ "/hub/new", M_POST, 1, web_hub_new },
 	{ "/hub/new/preview", M_POST, 1, web_hub_preview },
 	{ "/hub/new/create", M_POST, 1, web_hub_create },
+	{ "/hub/notice/cancel", M_POST, 1, web_hub_cancel },
 };
 
 /* ---- the banner: what is wrong with Loa right now ---- */

@@ -210,6 +210,7 @@ void web_hub_notice(struct web_page *p);    /* GET /hub/notice?id= */
 void web_hub_new(struct web_page *p);       /* GET, POST /hub/new */
 void web_hub_preview(struct web_page *p);   /* POST /hub/new/preview */
 void web_hub_create(struct web_page *p);    /* POST /hub/new/create */
+void web_hub_cancel(struct web_page *p);    /* POST /hub/notice/cancel */
 
 /* ---- web_upload.c ---- */
 void web_upload_form(struct web_page *p);      /* GET /households/upload */

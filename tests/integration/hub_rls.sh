@@ -14,10 +14,10 @@ credentials = $PG_ADMIN_CRED
 CONF
 
 expect_rc 0 "$LOA" hub init
-contains "$OUT" "hub database at version 3 (was 0)"
+contains "$OUT" "hub database at version 4 (was 0)"
 expect_rc 0 "$LOA" hub init
 contains "$OUT" "nothing to do"
-[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 3 ] || fail "version not recorded"
+[ "$(pg_sql 'SELECT version FROM loa_hub_version')" = 4 ] || fail "version not recorded"
 
 cd "$WORK"
 expect_rc 0 "$LOA" hub gateway add tan-loi --name "Thôn Tân Lợi"

@@ -267,5 +267,30 @@ contains "$(cat "$WORK/body")" "Số hộ $ch: $cr đã nhận, $cu chưa nhận
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d 'text=Kiem tra&to=all&sms=1' "$URL/hub/new/create")" = 303 ] \
 	|| fail "create as loa_hub_web: $(cat "$WORK/body")"
 [ "$(pg_sql "SELECT source FROM hub_notices ORDER BY id DESC LIMIT 1")" = web:admin ] || fail "the last hub notice: $(pg_sql "SELECT id, source FROM hub_notices")"
+# cancelling it from its page (migration 4 lets loa_hub_web change its
+# state, nothing else): the button, the page saying what it does, the
+# confirm; CSRF required; logged; a second cancel changes nothing
+last=$(pg_sql "SELECT max(id) FROM hub_notices")
+[ "$(code -b "$J" "$URL/hub/notice?id=$last")" = 200 ] || fail "the last hub notice's page"
+contains "$(cat "$WORK/body")" 'action="/hub/notice/cancel"'
+[ "$(code -b "$J" -d "id=$last" "$URL/hub/notice/cancel")" = 403 ] || fail "cancel without CSRF"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=$last" "$URL/hub/notice/cancel")" = 200 ] || fail "cancel page: $(cat "$WORK/body")"
+contains "$(cat "$WORK/body")" "Hủy thông báo chung số $last?"
+[ "$(pg_sql "SELECT state FROM hub_notices WHERE id = $last")" = active ] || fail "cancelled before the confirm"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=$last&confirm=1" "$URL/hub/notice/cancel")" = 303 ] || fail "cancel confirm: $(cat "$WORK/body")"
+grep -qi "^Location: /hub/notice?id=$last&cancelled=1" "$WORK/head" || fail "cancel redirect: $(cat "$WORK/head")"
+[ "$(pg_sql "SELECT state FROM hub_notices WHERE id = $last")" = cancelled ] || fail "not cancelled"
+[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT detail FROM events WHERE kind = 'hub_notice_cancelled'")" = "hub notice $last cancelled by admin" ] \
+	|| fail "no cancel event"
+[ "$(code -b "$J" "$URL/hub/notice?id=$last&cancelled=1")" = 200 ] || fail "the cancelled notice's page"
+contains "$(cat "$WORK/body")" "Đã hủy thông báo chung số $last"
+[[ $(cat "$WORK/body") != *'action="/hub/notice/cancel"'* ]] || fail "a cancel button on a cancelled notice"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=$last&confirm=1" "$URL/hub/notice/cancel")" = 303 ] || fail "second cancel"
+[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT count(*) FROM events WHERE kind = 'hub_notice_cancelled'")" = 1 ] || fail "cancelled twice"
+[ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=99999&confirm=1" "$URL/hub/notice/cancel")" = 404 ] || fail "cancel of no notice"
+# the web role can change a notice's state only to cancelled
+WEB_ERR=$(PGPASSWORD=$WEB_PW psql -X -A -t -q -h "$PGDIR" -p "$PG_PORT" -U hub_web -d loa_hub \
+	-c "UPDATE hub_notices SET text = 'x' WHERE id = $last" 2>&1 || true)
+contains "$WEB_ERR" "permission denied"
 stop_web
 echo "ok: loa web --hub: gateways with health, hub report figures, preview == CLI, confirm, API"

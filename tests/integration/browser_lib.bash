@@ -11,13 +11,19 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "skip: $CHROMIUM not installed (Debian package chromium; scripts/deps.sh installs it)"; exit 77; }
 command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: node/npm not installed"; exit 77; }
 PW="$BUILD/node"
+# Two browser tests run at once (tests/run.sh): one installs, the other
+# waits for it under the same lock, never using a half-installed package.
+mkdir -p "$PW"
+exec 8>"$PW.lock"
+flock 8
 if [ ! -f "$PW/node_modules/playwright-core/package.json" ]; then
-	mkdir -p "$PW"
 	if ! npm install --prefix "$PW" --no-audit --no-fund --silent playwright-core >"$WORK/npm.log" 2>&1; then
 		echo "skip: npm install playwright-core failed: $(tail -1 "$WORK/npm.log")"
 		exit 77
 	fi
 fi
+flock -u 8
+exec 8>&-
 SHOTS="$BUILD/screenshots"
 mkdir -p "$SHOTS"
 

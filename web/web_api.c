@@ -452,6 +452,39 @@ static void api_report(struct api *a, int64_t id)
 	web_json_out(b, "],\"not_reached_acked\":%d,\"not_reached_in_progress\":%d}\n", u.acked, u.pending);
 }
 
+/* ---- POST /api/notices/ID/cancel: `loa notice cancel ID` ---- */
+
+static void api_cancel(struct api *a, int64_t id)
+{
+	struct store *st = a->app->st;
+	struct notice n;
+	int rc = store_notice_get(st, id, &n);
+	if (rc == STORE_NOTFOUND) {
+		api_error(a, 404, "not_found", "no such notice", "Không có thông báo này.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		api_db_error(a);
+		return;
+	}
+	int active = strcmp(n.state, "active") == 0;
+	store_notice_clear(&n);
+	if (!active) {
+		api_error(a, 409, "already_cancelled", "the notice is already cancelled", "Thông báo này đã bị hủy.");
+		return;
+	}
+	char by[96];
+	snprintf(by, sizeof by, "api:%s", a->client);
+	int k = 0;
+	if (store_notice_cancel(st, id, by, &k, clock_wall_s()) != STORE_OK) {
+		api_db_error(a);
+		return;
+	}
+	LOG_I("web", "notice %lld cancelled by API client %s from %s: %d pending deliveries", (long long)id, a->client,
+	      a->rq->addr ? a->rq->addr : "?", k);
+	web_json_out(&a->rep->body, "{\"id\":%lld,\"state\":\"cancelled\",\"deliveries_cancelled\":%d}\n", (long long)id, k);
+}
+
 void web_api_handle(struct web_app *app, const struct web_request *rq, struct web_reply *rep)
 {
 	struct api a = { app, rq, rep, NULL };
@@ -472,8 +505,24 @@ void web_api_handle(struct web_app *app, const struct web_request *rq, struct we
 	}
 	if (!strncmp(rq->path, "/api/notices/", 13)) {
 		int64_t id;
-		if (web_req_id(rq->path + 13, &id) != 0) {
-			api_error(&a, 404, "not_found", "no such notice (/api/notices/ID, ID a number)", NULL);
+		char num[24];
+		const char *tail = strchr(rq->path + 13, '/');
+		size_t len = tail ? (size_t)(tail - (rq->path + 13)) : strlen(rq->path + 13);
+		snprintf(num, sizeof num, "%.*s", (int)(len < sizeof num ? len : sizeof num - 1), rq->path + 13);
+		if (len >= sizeof num || web_req_id(num, &id) != 0 || (tail && strcmp(tail, "/cancel") != 0)) {
+			api_error(&a, 404, "not_found",
+				  "no such notice (/api/notices/ID, /api/notices/ID/cancel, ID a number)", NULL);
+			return;
+		}
+		if (tail) {
+			if (!is_post) {
+				rep->allow = "POST";
+				api_error(&a, 405, "method_not_allowed", "POST /api/notices/ID/cancel cancels a notice", NULL);
+			} else if (app->cfg.hub) {
+				web_hub_api_cancel(app, rq, rep, a.client, id);
+			} else {
+				api_cancel(&a, id);
+			}
 			return;
 		}
 		if (is_get && app->cfg.hub) {
@@ -488,5 +537,6 @@ void web_api_handle(struct web_app *app, const struct web_request *rq, struct we
 		api_error(&a, 405, "method_not_allowed", "GET /api/notices/ID reads a notice's report", NULL);
 		return;
 	}
-	api_error(&a, 404, "not_found", "no such API path (POST /api/notices, GET /api/notices/ID)", NULL);
+	api_error(&a, 404, "not_found",
+		  "no such API path (POST /api/notices, GET /api/notices/ID, POST /api/notices/ID/cancel)", NULL);
 }

@@ -1155,3 +1155,33 @@ void web_hub_api_report(struct web_app *app, const struct web_request *rq, struc
 	sbuf_add(a.b, "}}\n");
 	sbuf_free(&v.out);
 }
+
+/* POST /api/notices/ID/cancel on the hub: `loa hub notice cancel ID`. */
+void web_hub_api_cancel(struct web_app *app, const struct web_request *rq, struct web_reply *rep, const char *client,
+			int64_t id)
+{
+	rep->type = TYPE_JSON;
+	struct hub *h = api_hub(app, rq, rep, client);
+	if (!h)
+		return;
+	int rc = hub_notice_cancel(h, id);
+	if (rc == HUB_NOTFOUND) {
+		web_api_error(rep, rq, client, 404, "not_found", "no such hub notice", "Không có thông báo chung này.");
+		return;
+	}
+	if (rc == HUB_CONFLICT) {
+		web_api_error(rep, rq, client, 409, "already_cancelled", "the hub notice is already cancelled",
+			      "Thông báo chung này đã bị hủy.");
+		return;
+	}
+	if (rc != HUB_OK) {
+		api_hub_down(app, rq, rep, client, rc);
+		return;
+	}
+	char detail[160];
+	snprintf(detail, sizeof detail, "hub notice %lld cancelled by API client %s", (long long)id, client);
+	if (store_event(app->st, "hub_notice_cancelled", 0, 0, 0, NULL, detail, clock_wall_s()) != STORE_OK)
+		LOG_E("web", "event: %s", store_errmsg(app->st));
+	LOG_I("web", "%s from %s", detail, rq->addr ? rq->addr : "?");
+	web_json_out(&rep->body, "{\"id\":%lld,\"state\":\"cancelled\"}\n", (long long)id);
+}

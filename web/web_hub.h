@@ -47,4 +47,6 @@ void web_hub_api_create(struct web_app *app, const struct web_request *rq, struc
 			const char *text, const char *to, int urgent, int dry_run);
 void web_hub_api_report(struct web_app *app, const struct web_request *rq, struct web_reply *rep, const char *client,
 			int64_t id);
+void web_hub_api_cancel(struct web_app *app, const struct web_request *rq, struct web_reply *rep, const char *client,
+			int64_t id);
 #endif

@@ -120,6 +120,21 @@ api=$(jq -r '.channels[] | select(.channel == "sms") | "sms \(.total) total, \(.
 [ "$(jq -r '.not_reached[0].phone' "$WORK/body")" = "0987654321" ] || fail "not reached phone"
 [ "$(jq -r .text "$WORK/body")" = "$text" ] || fail "report text"
 
+# cancelled through the API as `loa notice cancel` would: queued deliveries
+# stop, the event names the client; again: 409; no such notice: 404; GET: 405
+queued=$(sql "SELECT count(*) FROM deliveries WHERE notice_id = 1 AND state = 'queued'")
+[ "$(code "${auth[@]}" -X POST "$URL/api/notices/1/cancel")" = 415 ] || fail "cancel without a JSON type"
+[ "$(code "${auth[@]}" "$URL/api/notices/1/cancel")" = 405 ] || fail "GET cancel"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/1/cancel")" = 200 ] || fail "cancel: $(cat "$WORK/body")"
+[ "$(jq -c . "$WORK/body")" = "{\"id\":1,\"state\":\"cancelled\",\"deliveries_cancelled\":$queued}" ] || fail "cancel body: $(cat "$WORK/body")"
+[ "$(sql "SELECT state FROM notices WHERE id = 1")" = cancelled ] || fail "not cancelled"
+contains "$(sql "SELECT detail FROM events WHERE kind = 'notice_cancelled' AND notice_id = 1")" "by api:tinh-uy"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/1/cancel")" = 409 ] || fail "second cancel"
+[ "$(jq -r .error "$WORK/body")" = already_cancelled ] || fail "409 body: $(cat "$WORK/body")"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/99/cancel")" = 404 ] || fail "cancel of no notice"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/1/cancelx")" = 404 ] || fail "a bad path"
+[ "$(code "${json[@]}" -d '{}' "$URL/api/notices/1/cancel")" = 401 ] || fail "cancel without a token"
+
 # revoked: refused from the next request on
 expect_rc 0 "$LOA" web token revoke old-script
 [ "$(code -H "Authorization: Bearer $OLD" "$URL/api/notices/1")" = 401 ] || fail "revoked token still works"
@@ -134,5 +149,6 @@ grep -q 'refused: 415 unsupported_media_type' "$WORK/web.err" || fail "415 not l
 grep -q 'refused: 413 too_large' "$WORK/web.err" || fail "413 not logged"
 grep -q 'by tinh-uy from 127.0.0.1 refused: 422 text_too_long' "$WORK/web.err" || fail "422 not logged"
 grep -q 'notice 1 created through the API by tinh-uy' "$WORK/web.err" || fail "create not logged"
+grep -q 'notice 1 cancelled by API client tinh-uy' "$WORK/web.err" || fail "cancel not logged"
 grep -qF -e "${TOKEN#loa_}" "$WORK/web.err" && fail "a token in the log"
 echo ok

@@ -243,6 +243,14 @@ grep -qi '^Location: /api/notices/3' "$WORK/head" || fail "API Location"
 	= "api:tinh-uy true gateway an-phu" ] || fail "API hub notice row"
 [ "$(code "${auth[@]}" "$URL/api/notices/3")" = 200 ] || fail "API read the new one"
 [ "$(jq -r '.totals.gateways' "$WORK/body")" = 1 ] || fail "API new report"
+# cancelled through the API as `loa hub notice cancel`: 200, then 409; 404
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/3/cancel")" = 200 ] || fail "API cancel: $(cat "$WORK/body")"
+[ "$(jq -c . "$WORK/body")" = '{"id":3,"state":"cancelled"}' ] || fail "API cancel body: $(cat "$WORK/body")"
+[ "$(pg_sql "SELECT state FROM hub_notices WHERE id = 3")" = cancelled ] || fail "API cancel: not cancelled"
+[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT count(*) FROM events WHERE kind = 'hub_notice_cancelled' AND detail = 'hub notice 3 cancelled by API client tinh-uy'")" = 1 ] \
+	|| fail "API cancel: no event"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/3/cancel")" = 409 ] || fail "API second cancel"
+[ "$(code "${auth[@]}" "${json[@]}" -d '{}' "$URL/api/notices/77/cancel")" = 404 ] || fail "API cancel of no notice"
 
 # the hub down: a page says so (503), and back: served again
 pg_stop
@@ -280,13 +288,13 @@ contains "$(cat "$WORK/body")" "Hủy thông báo chung số $last?"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=$last&confirm=1" "$URL/hub/notice/cancel")" = 303 ] || fail "cancel confirm: $(cat "$WORK/body")"
 grep -qi "^Location: /hub/notice?id=$last&cancelled=1" "$WORK/head" || fail "cancel redirect: $(cat "$WORK/head")"
 [ "$(pg_sql "SELECT state FROM hub_notices WHERE id = $last")" = cancelled ] || fail "not cancelled"
-[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT detail FROM events WHERE kind = 'hub_notice_cancelled'")" = "hub notice $last cancelled by admin" ] \
+[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT detail FROM events WHERE kind = 'hub_notice_cancelled' ORDER BY id DESC LIMIT 1")" = "hub notice $last cancelled by admin" ] \
 	|| fail "no cancel event"
 [ "$(code -b "$J" "$URL/hub/notice?id=$last&cancelled=1")" = 200 ] || fail "the cancelled notice's page"
 contains "$(cat "$WORK/body")" "Đã hủy thông báo chung số $last"
 [[ $(cat "$WORK/body") != *'action="/hub/notice/cancel"'* ]] || fail "a cancel button on a cancelled notice"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=$last&confirm=1" "$URL/hub/notice/cancel")" = 303 ] || fail "second cancel"
-[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT count(*) FROM events WHERE kind = 'hub_notice_cancelled'")" = 1 ] || fail "cancelled twice"
+[ "$(sqlite3 "$WORK/hubbox/hub.db" "SELECT count(*) FROM events WHERE kind = 'hub_notice_cancelled' AND detail LIKE 'hub notice $last %'")" = 1 ] || fail "cancelled twice"
 [ "$(code -b "$J" --data-urlencode "csrf=$S" -d "id=99999&confirm=1" "$URL/hub/notice/cancel")" = 404 ] || fail "cancel of no notice"
 # the web role can change a notice's state only to cancelled
 WEB_ERR=$(PGPASSWORD=$WEB_PW psql -X -A -t -q -h "$PGDIR" -p "$PG_PORT" -U hub_web -d loa_hub \

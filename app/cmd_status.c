@@ -7,6 +7,7 @@
  * Exit 0 healthy, 1 degraded (a modem paused or not ready, a problem
  * open, the clock wrong), 2 down (the daemon is not running). */
 #include "app/cli.h"
+#include "domain/hub_sync.h"
 
 #include "base/clock.h"
 #include "base/util.h"
@@ -233,11 +234,12 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		if (store_sync_lag(st, &lag) != STORE_OK)
 			return cli_err(EXIT_RUNTIME, "%s", store_errmsg(st));
 		/* The running daemon syncs every [hub] sync_s (gateway/drv_hub.c);
-		 * nothing acknowledged for 10 times that (since the daemon
+		 * nothing acknowledged for HUB_STALE_SYNCS times that (since the daemon
 		 * started, when never) is degraded: the hub is unreachable, or
 		 * refuses this gateway, and its notices do not arrive. */
-		int64_t since = lag.acked_at > dh.started_at ? lag.acked_at : dh.started_at;
-		int stale = running && ctx->cfg.hub_gateway_id[0] && c.now - since > 10 * (int64_t)ctx->cfg.hub_sync_s;
+		int64_t since;
+		int stale = hub_sync_stale(lag.acked_at, dh.started_at, c.now, ctx->cfg.hub_sync_s, &since) && running &&
+			    ctx->cfg.hub_gateway_id[0];
 		c.degraded |= stale;
 		if (c.json) {
 			printf("\"hub\":{\"acked_at\":%lld,\"events_pending\":%lld,\"deliveries_pending\":%lld,"

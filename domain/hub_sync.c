@@ -417,3 +417,11 @@ int hub_sync_once(struct store *st, struct hub *h, const struct hub_sync_cfg *cf
 		rc = push_health(st, h, now, err, errlen);
 	return rc;
 }
+
+int hub_sync_stale(int64_t acked_at, int64_t started_at, int64_t now, int sync_s, int64_t *since_out)
+{
+	int64_t since = acked_at > started_at ? acked_at : started_at;
+	if (since_out)
+		*since_out = since;
+	return now - since > (int64_t)HUB_STALE_SYNCS * sync_s;
+}

@@ -29,6 +29,13 @@
 #define HUB_NOTICE_MAX_AGE_S (48 * 3600)
 /* A cancel from the hub is looked for on hub notices up to a week old. */
 #define HUB_CANCEL_MAX_AGE_S (7 * 86400)
+/* A gateway whose hub has acknowledged nothing for this many sync periods
+ * is stale: `loa status` says degraded, the daemon opens the problem "hub". */
+#define HUB_STALE_SYNCS 10
+/* The one stale rule: nothing acknowledged for HUB_STALE_SYNCS x sync_s,
+ * counted from the last acknowledgement or, when later (never acked, or
+ * a daemon just started), from `started_at`.  *since_out: that start. */
+int hub_sync_stale(int64_t acked_at, int64_t started_at, int64_t now, int sync_s, int64_t *since_out);
 
 struct hub_sync_cfg {
 	const char *gateway_id;      /* [hub] gateway_id: must be the credentials' gateway */

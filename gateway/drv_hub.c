@@ -39,6 +39,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "db/store_sync.h"
+#include "domain/hub_sync.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +53,7 @@
 
 extern char **environ;
 
-enum { HUB_SYNC_MAX_MS = 15 * 60 * 1000, HUB_STALE_SYNCS = 10 };
+enum { HUB_SYNC_MAX_MS = 15 * 60 * 1000 };
 
 int64_t daemon_hub_delay_s(int sync_s, int failures)
 {
@@ -268,9 +269,8 @@ static void check_acked(struct daemon *d, int64_t now)
 	if (daemon_db_log(d, "hub", "sync lag", store_sync_lag(d->st, &lag)))
 		return;
 	int64_t wall = clock_wall_s();
-	int64_t since = lag.acked_at > d->started_s ? lag.acked_at : d->started_s;
-	int64_t limit = (int64_t)HUB_STALE_SYNCS * d->cfg->hub.sync_s;
-	if (wall - since > limit) {
+	int64_t since, limit = (int64_t)HUB_STALE_SYNCS * d->cfg->hub.sync_s;
+	if (hub_sync_stale(lag.acked_at, d->started_s, wall, d->cfg->hub.sync_s, &since)) {
 		char text[200];
 		snprintf(text, sizeof text,
 			 "Không đồng bộ được với trung tâm (hub) từ %lld phút: thông báo của trung tâm chưa về, việc "

@@ -167,7 +167,8 @@ void web_html_csrf(struct sbuf *b, const char *csrf)
 	web_html_out(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
 }
 
-void web_html_head(struct sbuf *b, const char *title, const char *user, const char *csrf)
+/* The document up to <body>: title, viewport, the shared style. */
+static void doc_start(struct sbuf *b, const char *title)
 {
 	web_html_out(b,
 		     "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
@@ -177,6 +178,11 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 	sbuf_add(b, "<style>");
 	sbuf_add(b, css);
 	sbuf_add(b, "</style></head><body>");
+}
+
+void web_html_head(struct sbuf *b, const char *title, const char *user, const char *csrf)
+{
+	doc_start(b, title);
 	if (user) {
 		/* on a phone the setup pages hide here: the households page links them */
 		sbuf_add(b, "<nav><a href=\"/\">Thông báo</a><a href=\"/new\">Tạo thông báo</a>"
@@ -191,14 +197,8 @@ void web_html_head(struct sbuf *b, const char *title, const char *user, const ch
 
 void web_html_head_hub(struct sbuf *b, const char *title, const char *user, const char *csrf)
 {
-	web_html_out(b,
-		     "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		     "<title>%s — Loa</title>",
-		     title);
-	sbuf_add(b, "<style>");
-	sbuf_add(b, css);
-	sbuf_add(b, "</style></head><body><nav><a href=\"/\">Các trạm</a><a href=\"/hub/notices\">Thông báo chung</a>"
+	doc_start(b, title);
+	sbuf_add(b, "<nav><a href=\"/\">Các trạm</a><a href=\"/hub/notices\">Thông báo chung</a>"
 		    "<a href=\"/hub/new\">Tạo thông báo chung</a><form method=\"post\" action=\"/logout\">");
 	web_html_csrf(b, csrf);
 	web_html_out(b, "<button type=\"submit\">Đăng xuất (%s)</button></form></nav><main>", user);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "domain/hub_sync.h"
 #include "base/util.h"
 #include "gateway/daemon.h"
 
@@ -208,6 +209,15 @@ static void test_world_writable(void **state)
 static void test_hub_sync(void **state)
 {
 	(void)state;
+	/* the stale rule of `loa status` and the problem "hub": 10 x sync_s
+	 * since the later of the last acknowledgement and the daemon's start */
+	int64_t since = 0;
+	assert_false(hub_sync_stale(1000, 500, 1300, 30, &since));
+	assert_int_equal(since, 1000);
+	assert_true(hub_sync_stale(1000, 500, 1301, 30, &since));
+	assert_false(hub_sync_stale(0, 5000, 5300, 30, &since)); /* never acked: from the start */
+	assert_int_equal(since, 5000);
+	assert_true(hub_sync_stale(0, 5000, 5301, 30, NULL));
 	struct loa_config c;
 	struct daemon_cfg *dc = calloc(1, sizeof *dc);
 	assert_non_null(dc);
